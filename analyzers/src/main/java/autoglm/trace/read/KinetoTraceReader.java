@@ -1,0 +1,659 @@
+package autoglm.trace.read;
+
+import autoglm.trace.NamePool;
+import autoglm.trace.ShapePool;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.io.JsonEOFException;
+import java.io.EOFException;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.zip.ZipException;
+
+/**
+ * A pull-style streaming reader of PyTorch profiler (Kineto) Chrome-trace JSON: {@link #next()}
+ * moves to the next event of {@code traceEvents} and {@link #event()} shows it. Nothing but the
+ * current event is held, so memory does not grow with the trace. Both the object format
+ * ({@code {"traceEvents": [...]}}) and the bare array format of the Trace Event Format are read.
+ *
+ * <p>Timestamps ({@code ts}, {@code dur}) are microseconds in the format, whatever {@code
+ * displayTimeUnit} says (it only tells viewers how to display them); they are converted exactly
+ * to nanoseconds. The trace-level fields are available from {@link #header()} once {@link #next()}
+ * has returned false, since they may follow the events.
+ */
+public final class KinetoTraceReader implements AutoCloseable {
+    private static final JsonFactory FACTORY = JsonFactory.builder()
+            .streamReadConstraints(StreamReadConstraints.builder()
+                    .maxStringLength(Integer.MAX_VALUE)
+                    .maxNestingDepth(10_000)
+                    .maxNumberLength(1000)
+                    .build())
+            .build();
+
+    private final TraceInput input;
+    private final JsonParser parser;
+    private final NamePool names;
+    private final ShapePool shapes;
+    private final TraceEvent event = new TraceEvent();
+    private final ReadCounts counts = new ReadCounts();
+    private final HeaderBuilder header = new HeaderBuilder();
+    private EventKind[] kindByCategory = new EventKind[64];
+    private int[] shapeScratch = new int[64];
+
+    private boolean inEvents;
+    private boolean sawEvents;
+    private boolean finished;
+
+    public KinetoTraceReader(TraceInput input, NamePool names, ShapePool shapes) {
+        this.input = input;
+        this.names = names;
+        this.shapes = shapes;
+        try {
+            this.parser = FACTORY.createParser(input.stream());
+        } catch (IOException e) {
+            throw failure(e);
+        }
+    }
+
+    public TraceEvent event() {
+        return event;
+    }
+
+    public ReadCounts counts() {
+        return counts;
+    }
+
+    /** The trace-level fields; complete once {@link #next()} has returned false. */
+    public TraceHeader header() {
+        return header.build();
+    }
+
+    /** Moves to the next event; false when the trace is fully read. */
+    public boolean next() {
+        try {
+            return advance();
+        } catch (IOException e) {
+            throw failure(e);
+        }
+    }
+
+    private boolean advance() throws IOException {
+        if (finished) {
+            return false;
+        }
+        if (!inEvents) {
+            if (!seekEvents()) {
+                finished = true;
+                return false;
+            }
+        }
+        while (true) {
+            JsonToken t = parser.nextToken();
+            if (t == null) {
+                throw new JsonEOFException(parser, null, "end of input inside traceEvents");
+            }
+            if (t == JsonToken.END_ARRAY) {
+                inEvents = false;
+                readRestOfHeader();
+                finished = true;
+                return false;
+            }
+            if (t == JsonToken.START_OBJECT) {
+                if (readEvent()) {
+                    return true;
+                }
+            } else {
+                parser.skipChildren();
+                counts.malformed("not an object");
+            }
+        }
+    }
+
+    /** Reads header fields up to the start of traceEvents; false if there is none. */
+    private boolean seekEvents() throws IOException {
+        if (parser.currentToken() == null) {
+            JsonToken first = parser.nextToken();
+            if (first == null) {
+                throw new BadInputException(input.path() + ": the file holds no JSON value");
+            }
+            if (first == JsonToken.START_ARRAY) {
+                header.arrayFormat = true;
+                inEvents = true;
+                sawEvents = true;
+                return true;
+            }
+            if (first != JsonToken.START_OBJECT) {
+                throw new BadInputException(input.path() + ": not a Chrome/Kineto trace (the JSON is a "
+                        + describe(first) + ", not an object with traceEvents)");
+            }
+        }
+        return readHeaderFieldsUntilEvents();
+    }
+
+    private boolean readHeaderFieldsUntilEvents() throws IOException {
+        JsonToken t;
+        while ((t = parser.nextToken()) == JsonToken.FIELD_NAME) {
+            String field = parser.currentName();
+            JsonToken value = parser.nextToken();
+            if ("traceEvents".equals(field) && sawEvents) {
+                parser.skipChildren();
+                counts.malformed("second traceEvents array (ignored)");
+                continue;
+            }
+            if ("traceEvents".equals(field)) {
+                if (value != JsonToken.START_ARRAY) {
+                    throw new BadInputException(input.path() + ": traceEvents is a " + describe(value)
+                            + ", not an array");
+                }
+                inEvents = true;
+                sawEvents = true;
+                return true;
+            }
+            header.field(field, value, parser);
+        }
+        if (t == null) {
+            throw new JsonEOFException(parser, null, "end of input in the trace object");
+        }
+        if (!sawEvents) {
+            throw new BadInputException(input.path() + ": not a Chrome/Kineto trace: no traceEvents array");
+        }
+        expectEnd();
+        return false;
+    }
+
+    private void readRestOfHeader() throws IOException {
+        if (header.arrayFormat) {
+            expectEnd();
+            return;
+        }
+        readHeaderFieldsUntilEvents();
+    }
+
+    private void expectEnd() throws IOException {
+        JsonToken trailing = parser.nextToken();
+        if (trailing != null) {
+            throw new BadInputException(input.path() + ": unexpected content after the trace at "
+                    + where(parser.currentLocation()));
+        }
+    }
+
+    /** Parses one event object; false when it was malformed (counted) and skipped. */
+    private boolean readEvent() throws IOException {
+        TraceEvent e = event;
+        e.reset();
+        boolean numberError = false;
+        JsonToken t;
+        while ((t = parser.nextToken()) == JsonToken.FIELD_NAME) {
+            String f = parser.currentName();
+            JsonToken v = parser.nextToken();
+            switch (f) {
+                case "ph":
+                    if (v == JsonToken.VALUE_STRING && parser.getTextLength() > 0) {
+                        e.ph = parser.getTextCharacters()[parser.getTextOffset()];
+                    }
+                    break;
+                case "cat":
+                    e.cat = internText(v);
+                    break;
+                case "name":
+                    e.name = internText(v);
+                    break;
+                case "pid":
+                    e.pid = idValue(v);
+                    break;
+                case "tid":
+                    e.tid = idValue(v);
+                    break;
+                case "ts":
+                    try {
+                        e.tsNs = micros(v);
+                        e.hasTs = true;
+                    } catch (NumberFormatException ex) {
+                        numberError = true;
+                    }
+                    break;
+                case "dur":
+                    try {
+                        e.durNs = micros(v);
+                        e.hasDur = true;
+                    } catch (NumberFormatException ex) {
+                        numberError = true;
+                    }
+                    break;
+                case "args":
+                    if (v == JsonToken.START_OBJECT) {
+                        e.hasArgs = true;
+                        readArgs(e);
+                    } else {
+                        parser.skipChildren();
+                    }
+                    break;
+                default:
+                    parser.skipChildren();
+            }
+        }
+        if (t != JsonToken.END_OBJECT) {
+            throw new JsonEOFException(parser, null, "end of input inside an event");
+        }
+        if (numberError) {
+            counts.malformed("ts or dur is not a number");
+            return false;
+        }
+        EventKind kind = EventKind.ofPhase(e.ph);
+        if (e.ph == 'X') {
+            kind = categoryKind(e.cat);
+            if (!e.hasTs || !e.hasDur) {
+                counts.malformed("complete event without ts or dur");
+                return false;
+            }
+            if (e.durNs < 0) {
+                counts.malformed("negative duration");
+                return false;
+            }
+        } else if (e.ph == 0) {
+            counts.malformed("event without ph");
+            return false;
+        } else if (kind != EventKind.METADATA && !e.hasTs) {
+            counts.malformed("event without ts");
+            return false;
+        }
+        e.kind = kind;
+        counts.count(kind);
+        return true;
+    }
+
+    private void readArgs(TraceEvent e) throws IOException {
+        JsonToken t;
+        while ((t = parser.nextToken()) == JsonToken.FIELD_NAME) {
+            String f = parser.currentName();
+            JsonToken v = parser.nextToken();
+            switch (f) {
+                case "correlation":
+                    e.correlation = longValue(v);
+                    break;
+                case "External id":
+                    e.externalId = longValue(v);
+                    break;
+                case "device":
+                    e.device = (int) longValue(v);
+                    break;
+                case "stream":
+                    e.stream = (int) longValue(v);
+                    break;
+                case "bytes":
+                    e.bytes = longValue(v);
+                    break;
+                case "est. achieved occupancy %":
+                    e.occupancyPct = floatValue(v);
+                    break;
+                case "blocks per SM":
+                    e.blocksPerSm = floatValue(v);
+                    break;
+                case "registers per thread":
+                    e.registersPerThread = (int) longValue(v);
+                    break;
+                case "shared memory":
+                    e.sharedMemory = (int) longValue(v);
+                    break;
+                case "grid":
+                    readTriple(v, e.grid);
+                    break;
+                case "block":
+                    readTriple(v, e.block);
+                    break;
+                case "Input Dims":
+                    e.shape = readShape(v);
+                    break;
+                case "cbid":
+                    e.cbid = (int) longValue(v);
+                    break;
+                case "name":
+                    e.argName = internText(v);
+                    break;
+                case "labels":
+                    e.argLabels = internText(v);
+                    break;
+                default:
+                    parser.skipChildren();
+            }
+        }
+        if (t != JsonToken.END_OBJECT) {
+            throw new JsonEOFException(parser, null, "end of input inside args");
+        }
+    }
+
+    private int internText(JsonToken v) throws IOException {
+        if (v != JsonToken.VALUE_STRING) {
+            parser.skipChildren();
+            return autoglm.trace.Names.NONE;
+        }
+        return names.intern(parser.getTextCharacters(), parser.getTextOffset(), parser.getTextLength());
+    }
+
+    private long idValue(JsonToken v) throws IOException {
+        if (v == JsonToken.VALUE_NUMBER_INT) {
+            return parser.getLongValue();
+        }
+        if (v == JsonToken.VALUE_STRING) {
+            return TraceEvent.STRING_ID_BASE + internText(v);
+        }
+        parser.skipChildren();
+        return -1;
+    }
+
+    private long micros(JsonToken v) throws IOException {
+        if (v == JsonToken.VALUE_NUMBER_FLOAT || v == JsonToken.VALUE_NUMBER_INT || v == JsonToken.VALUE_STRING) {
+            return DecimalMicros.toNanos(parser.getTextCharacters(), parser.getTextOffset(), parser.getTextLength());
+        }
+        parser.skipChildren();
+        throw new NumberFormatException("not a number");
+    }
+
+    private long longValue(JsonToken v) throws IOException {
+        if (v == JsonToken.VALUE_NUMBER_INT) {
+            return parser.getLongValue();
+        }
+        if (v == JsonToken.VALUE_NUMBER_FLOAT) {
+            return (long) parser.getDoubleValue();
+        }
+        parser.skipChildren();
+        return -1;
+    }
+
+    private float floatValue(JsonToken v) throws IOException {
+        if (v == JsonToken.VALUE_NUMBER_INT || v == JsonToken.VALUE_NUMBER_FLOAT) {
+            return parser.getFloatValue();
+        }
+        parser.skipChildren();
+        return Float.NaN;
+    }
+
+    private void readTriple(JsonToken v, int[] into) throws IOException {
+        if (v != JsonToken.START_ARRAY) {
+            parser.skipChildren();
+            return;
+        }
+        int i = 0;
+        JsonToken t;
+        while ((t = parser.nextToken()) != JsonToken.END_ARRAY) {
+            if (t == null) {
+                throw new JsonEOFException(parser, null, "end of input inside an array");
+            }
+            if (t == JsonToken.VALUE_NUMBER_INT && i < 3) {
+                into[i] = parser.getIntValue();
+            } else {
+                parser.skipChildren();
+            }
+            i++;
+        }
+    }
+
+    /** Interns Input Dims: a list (one per input) of lists of sizes; nested tensor lists count as no dims. */
+    private int readShape(JsonToken v) throws IOException {
+        if (v != JsonToken.START_ARRAY) {
+            parser.skipChildren();
+            return ShapePool.NONE;
+        }
+        int len = 0;
+        JsonToken t;
+        while ((t = parser.nextToken()) != JsonToken.END_ARRAY) {
+            if (t == null) {
+                throw new JsonEOFException(parser, null, "end of input inside Input Dims");
+            }
+            int rankAt = len;
+            len = ensureShape(len + 1);
+            shapeScratch[rankAt] = 0;
+            if (t != JsonToken.START_ARRAY) {
+                parser.skipChildren();
+                continue;
+            }
+            int rank = 0;
+            boolean nested = false;
+            JsonToken d;
+            while ((d = parser.nextToken()) != JsonToken.END_ARRAY) {
+                if (d == null) {
+                    throw new JsonEOFException(parser, null, "end of input inside Input Dims");
+                }
+                if (d == JsonToken.VALUE_NUMBER_INT && !nested) {
+                    len = ensureShape(len + 1);
+                    shapeScratch[len - 1] = (int) Math.min(Integer.MAX_VALUE, parser.getLongValue());
+                    rank++;
+                } else {
+                    nested = true;
+                    parser.skipChildren();
+                }
+            }
+            if (nested) {
+                len = rankAt + 1;
+                rank = 0;
+            }
+            shapeScratch[rankAt] = rank;
+        }
+        return shapes.intern(shapeScratch, len);
+    }
+
+    private int ensureShape(int len) {
+        if (len > shapeScratch.length) {
+            shapeScratch = Arrays.copyOf(shapeScratch, Math.max(len, shapeScratch.length * 2));
+        }
+        return len;
+    }
+
+    private EventKind categoryKind(int cat) {
+        if (cat < 0) {
+            return EventKind.OTHER_COMPLETE;
+        }
+        if (cat >= kindByCategory.length) {
+            kindByCategory = Arrays.copyOf(kindByCategory, Math.max(cat + 1, kindByCategory.length * 2));
+        }
+        EventKind k = kindByCategory[cat];
+        if (k == null) {
+            k = EventKind.ofCompleteCategory(names.get(cat));
+            kindByCategory[cat] = k;
+        }
+        return k;
+    }
+
+    private BadInputException failure(IOException e) {
+        String file = input.path().toString();
+        if (e instanceof JsonEOFException) {
+            return new BadInputException(file + ": the JSON ends early after " + input.jsonBytesRead()
+                    + " bytes (truncated file?)", e);
+        }
+        if (e instanceof JsonParseException) {
+            String msg = e.getMessage();
+            int cut = msg == null ? -1 : msg.indexOf('\n');
+            String first = msg == null ? "invalid" : (cut > 0 ? msg.substring(0, cut) : msg);
+            return new BadInputException(file + ": not valid JSON at " + where(((JsonParseException) e).getLocation())
+                    + ": " + first, e);
+        }
+        if (e instanceof EOFException) {
+            return new BadInputException(file + ": the gzip data ends early (truncated file?)", e);
+        }
+        if (e instanceof ZipException) {
+            return new BadInputException(file + ": the gzip data is corrupt (" + e.getMessage() + ")", e);
+        }
+        return new BadInputException(file + ": cannot be read (" + e.getMessage() + ")", e);
+    }
+
+    private static String where(JsonLocation loc) {
+        return loc == null ? "unknown position" : "line " + loc.getLineNr() + ", column " + loc.getColumnNr();
+    }
+
+    private static String describe(JsonToken t) {
+        if (t == null) {
+            return "nothing";
+        }
+        switch (t) {
+            case START_ARRAY:
+                return "array";
+            case START_OBJECT:
+                return "object";
+            case VALUE_STRING:
+                return "string";
+            case VALUE_NUMBER_INT:
+            case VALUE_NUMBER_FLOAT:
+                return "number";
+            case VALUE_TRUE:
+            case VALUE_FALSE:
+                return "boolean";
+            case VALUE_NULL:
+                return "null";
+            default:
+                return t.name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            parser.close();
+        } catch (IOException ignored) {
+            // read-only
+        }
+        input.close();
+    }
+
+    /** Collects the trace-level fields as they stream past. */
+    private static final class HeaderBuilder {
+        Long baseTime;
+        String displayTimeUnit;
+        Integer schemaVersion;
+        String traceName;
+        Integer rank;
+        Integer worldSize;
+        Boolean recordShapes;
+        Integer cudaRuntime;
+        Integer cudaDriver;
+        final List<DeviceProperties> devices = new ArrayList<>();
+        boolean arrayFormat;
+
+        void field(String field, JsonToken value, JsonParser p) throws IOException {
+            switch (field) {
+                case "baseTimeNanoseconds":
+                    baseTime = value == JsonToken.VALUE_NUMBER_INT ? p.getLongValue() : null;
+                    break;
+                case "displayTimeUnit":
+                    displayTimeUnit = value == JsonToken.VALUE_STRING ? p.getText() : null;
+                    break;
+                case "schemaVersion":
+                    schemaVersion = value == JsonToken.VALUE_NUMBER_INT ? p.getIntValue() : null;
+                    break;
+                case "traceName":
+                    traceName = value == JsonToken.VALUE_STRING ? p.getText() : null;
+                    break;
+                case "record_shapes":
+                    recordShapes = value == JsonToken.VALUE_NUMBER_INT ? p.getIntValue() != 0
+                            : value == JsonToken.VALUE_TRUE ? Boolean.TRUE
+                            : value == JsonToken.VALUE_FALSE ? Boolean.FALSE : null;
+                    break;
+                case "cuda_runtime_version":
+                    cudaRuntime = value == JsonToken.VALUE_NUMBER_INT ? p.getIntValue() : null;
+                    break;
+                case "cuda_driver_version":
+                    cudaDriver = value == JsonToken.VALUE_NUMBER_INT ? p.getIntValue() : null;
+                    break;
+                case "distributedInfo":
+                    readDistributed(value, p);
+                    break;
+                case "deviceProperties":
+                    readDevices(value, p);
+                    break;
+                default:
+                    p.skipChildren();
+            }
+        }
+
+        private void readDistributed(JsonToken value, JsonParser p) throws IOException {
+            if (value != JsonToken.START_OBJECT) {
+                p.skipChildren();
+                return;
+            }
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String f = p.currentName();
+                JsonToken v = p.nextToken();
+                if (v == JsonToken.VALUE_NUMBER_INT && "rank".equals(f)) {
+                    rank = p.getIntValue();
+                } else if (v == JsonToken.VALUE_NUMBER_INT && "world_size".equals(f)) {
+                    worldSize = p.getIntValue();
+                } else {
+                    p.skipChildren();
+                }
+            }
+        }
+
+        private void readDevices(JsonToken value, JsonParser p) throws IOException {
+            if (value != JsonToken.START_ARRAY) {
+                p.skipChildren();
+                return;
+            }
+            JsonToken t;
+            while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
+                if (t == null) {
+                    throw new JsonEOFException(p, null, "end of input inside deviceProperties");
+                }
+                if (t != JsonToken.START_OBJECT) {
+                    p.skipChildren();
+                    continue;
+                }
+                int id = -1;
+                int major = -1;
+                int minor = -1;
+                int sms = -1;
+                int threadsPerSm = -1;
+                int regsPerSm = -1;
+                long mem = -1;
+                long smemPerSm = -1;
+                String name = null;
+                while (p.nextToken() == JsonToken.FIELD_NAME) {
+                    String f = p.currentName();
+                    JsonToken v = p.nextToken();
+                    boolean num = v == JsonToken.VALUE_NUMBER_INT;
+                    switch (f) {
+                        case "id":
+                            id = num ? p.getIntValue() : id;
+                            break;
+                        case "name":
+                            name = v == JsonToken.VALUE_STRING ? p.getText() : name;
+                            break;
+                        case "computeMajor":
+                            major = num ? p.getIntValue() : major;
+                            break;
+                        case "computeMinor":
+                            minor = num ? p.getIntValue() : minor;
+                            break;
+                        case "numSms":
+                            sms = num ? p.getIntValue() : sms;
+                            break;
+                        case "totalGlobalMem":
+                            mem = num ? p.getLongValue() : mem;
+                            break;
+                        case "maxThreadsPerMultiprocessor":
+                            threadsPerSm = num ? p.getIntValue() : threadsPerSm;
+                            break;
+                        case "regsPerMultiprocessor":
+                            regsPerSm = num ? p.getIntValue() : regsPerSm;
+                            break;
+                        case "sharedMemPerMultiprocessor":
+                            smemPerSm = num ? p.getLongValue() : smemPerSm;
+                            break;
+                        default:
+                            p.skipChildren();
+                    }
+                }
+                devices.add(new DeviceProperties(id, name, major, minor, sms, mem, threadsPerSm, regsPerSm, smemPerSm));
+            }
+        }
+
+        TraceHeader build() {
+            return new TraceHeader(baseTime, displayTimeUnit, schemaVersion, traceName, rank, worldSize,
+                    recordShapes, cudaRuntime, cudaDriver, List.copyOf(devices), arrayFormat);
+        }
+    }
+}
