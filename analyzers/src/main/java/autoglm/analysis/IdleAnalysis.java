@@ -1,0 +1,60 @@
+package autoglm.analysis;
+
+import autoglm.trace.model.ApiCalls;
+import autoglm.trace.model.GpuActivities;
+
+/**
+ * HTA's idle-time breakdown, per stream of the busiest device, summed over its streams. For each gap
+ * between consecutive activities on a stream: host wait when the next activity's launch call started
+ * after the previous activity had ended (the CPU had not enqueued it in time); kernel wait when the gap
+ * is shorter than {@code consecutive_kernel_delay_ns}; other otherwise.
+ */
+final class IdleAnalysis {
+    private IdleAnalysis() {
+    }
+
+    static void run(Context c, Metrics.Builder out) {
+        GpuActivities gpu = c.model.gpu();
+        ApiCalls api = c.model.api();
+        long kernelWaitMax = (long) c.settings.get(AnalysisSettings.CONSECUTIVE_KERNEL_DELAY_NS);
+        long host = 0;
+        long kernel = 0;
+        long other = 0;
+        long gaps = 0;
+        for (GpuActivities.StreamRange sr : gpu.streams()) {
+            if (sr.device() != c.window.device()) {
+                continue;
+            }
+            long prevEnd = Long.MIN_VALUE;
+            for (int r = sr.from(); r < sr.to(); r++) {
+                if (!c.window.contains(r)) {
+                    continue;
+                }
+                if (prevEnd != Long.MIN_VALUE) {
+                    long gap = gpu.start(r) - prevEnd;
+                    if (gap > 0) {
+                        gaps++;
+                        int l = gpu.launch(r);
+                        if (l >= 0 && api.start(l) > prevEnd) {
+                            host += gap;
+                        } else if (gap < kernelWaitMax) {
+                            kernel += gap;
+                        } else {
+                            other += gap;
+                        }
+                    }
+                }
+                prevEnd = gpu.end(r);
+            }
+        }
+        long total = host + kernel + other;
+        if (total == 0) {
+            out.absentAll("no idle gaps between GPU activities on any stream",
+                    "idle_host_wait_pct", "idle_kernel_wait_pct", "idle_other_pct");
+            return;
+        }
+        out.put("idle_host_wait_pct", TemporalAnalysis.pct(host, total), gaps);
+        out.put("idle_kernel_wait_pct", TemporalAnalysis.pct(kernel, total), gaps);
+        out.put("idle_other_pct", TemporalAnalysis.pct(other, total), gaps);
+    }
+}

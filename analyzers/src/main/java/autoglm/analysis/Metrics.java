@@ -1,0 +1,71 @@
+package autoglm.analysis;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** The metrics of one analysis, by name, in catalogue order. Immutable. */
+public final class Metrics {
+    private final Map<String, Metric> byName;
+
+    private Metrics(Map<String, Metric> byName) {
+        this.byName = Collections.unmodifiableMap(byName);
+    }
+
+    /** The metric, or an absent one when nothing computed it. */
+    public Metric get(String name) {
+        Metric m = byName.get(name);
+        if (m == null) {
+            return Metric.absent(name, MetricCatalog.contains(name) ? MetricCatalog.unit(name) : Unit.COUNT,
+                    "not computed for this input");
+        }
+        return m;
+    }
+
+    public Map<String, Metric> all() {
+        return byName;
+    }
+
+    /** Collects metrics; units come from the {@link MetricCatalog}. */
+    public static final class Builder {
+        private final Map<String, Metric> byName = new LinkedHashMap<>();
+
+        public Builder put(String name, double value, long n, Spread spread) {
+            byName.put(name, Metric.of(name, MetricCatalog.unit(name), value, n, spread));
+            return this;
+        }
+
+        public Builder put(String name, double value, long n) {
+            return put(name, value, n, Spread.NONE);
+        }
+
+        public Builder text(String name, String text, long n) {
+            MetricCatalog.unit(name);
+            byName.put(name, Metric.text(name, text, n));
+            return this;
+        }
+
+        public Builder absent(String name, String reason) {
+            byName.put(name, Metric.absent(name, MetricCatalog.unit(name), reason));
+            return this;
+        }
+
+        public Builder absentAll(String reason, String... names) {
+            for (String n : names) {
+                absent(n, reason);
+            }
+            return this;
+        }
+
+        public Metrics build() {
+            Map<String, Metric> ordered = new LinkedHashMap<>();
+            for (String name : MetricCatalog.all().keySet()) {
+                Metric m = byName.get(name);
+                if (m != null) {
+                    ordered.put(name, m);
+                }
+            }
+            return new Metrics(ordered);
+        }
+    }
+}
