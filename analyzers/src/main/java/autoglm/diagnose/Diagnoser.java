@@ -1,0 +1,118 @@
+package autoglm.diagnose;
+
+import autoglm.Version;
+import autoglm.analysis.AnalysisSettings;
+import autoglm.analysis.Metric;
+import autoglm.analysis.MetricCatalog;
+import autoglm.analysis.Metrics;
+import autoglm.analysis.Spread;
+import autoglm.analysis.Stats;
+import autoglm.analysis.TraceAnalysis;
+import autoglm.analysis.TraceAnalyzer;
+import autoglm.rules.Finding;
+import autoglm.rules.RuleCatalogue;
+import autoglm.rules.RuleEngine;
+import autoglm.rules.ThresholdOverrides;
+import autoglm.trace.model.DataLoss;
+import autoglm.trace.model.TraceLoader;
+import autoglm.trace.model.TraceModel;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Reads, analyses and judges trace files: the whole of {@code autoglm diagnose} but the printing. */
+public final class Diagnoser {
+    private final RuleEngine engine;
+    private final TraceAnalyzer analyzer;
+
+    public Diagnoser(RuleCatalogue catalogue, ThresholdOverrides overrides, AnalysisSettings settings) {
+        this.engine = new RuleEngine(catalogue, overrides);
+        this.analyzer = new TraceAnalyzer(settings);
+    }
+
+    public Diagnosis diagnose(List<Path> files) {
+        List<InputDiagnosis> inputs = new ArrayList<>();
+        for (Path f : files) {
+            TraceModel model = TraceLoader.load(f);
+            inputs.add(diagnose(model));
+        }
+        return combine(inputs);
+    }
+
+    public InputDiagnosis diagnose(TraceModel model) {
+        TraceAnalysis analysis = analyzer.analyze(model);
+        return new InputDiagnosis(analysis, engine.evaluate(analysis.metrics()));
+    }
+
+    public static Diagnosis combine(List<InputDiagnosis> inputs) {
+        if (inputs.size() == 1) {
+            InputDiagnosis only = inputs.get(0);
+            return new Diagnosis("autoglm", Version.get(), List.copyOf(inputs), only.analysis().metrics(),
+                    only.findings(), only.analysis().dataLoss());
+        }
+        return new Diagnosis("autoglm", Version.get(), List.copyOf(inputs), averaged(inputs), worstPerRule(inputs),
+                summedLoss(inputs));
+    }
+
+    private static Metrics averaged(List<InputDiagnosis> inputs) {
+        Metrics.Builder b = new Metrics.Builder();
+        for (String name : MetricCatalog.all().keySet()) {
+            double[] v = new double[inputs.size()];
+            int n = 0;
+            String reason = null;
+            for (InputDiagnosis in : inputs) {
+                Metric m = in.analysis().metrics().get(name);
+                if (m.present() && !m.isText()) {
+                    v[n++] = m.value();
+                } else if (reason == null && !m.present()) {
+                    reason = m.reason();
+                }
+            }
+            if (n > 0) {
+                Spread s = Stats.spread(v, n);
+                b.put(name, Stats.mean(v, n), n, s);
+            } else if (reason != null) {
+                b.absent(name, reason);
+            }
+        }
+        return b.build();
+    }
+
+    private static List<Finding> worstPerRule(List<InputDiagnosis> inputs) {
+        Map<String, Finding> worst = new LinkedHashMap<>();
+        for (int i = 0; i < inputs.size(); i++) {
+            String label = label(inputs.get(i), i);
+            for (Finding f : inputs.get(i).findings()) {
+                Finding tagged = new Finding(f.rule(), f.title(), f.topic(), f.severity(), f.score(), f.evidence(),
+                        f.thresholds(), f.summary().isEmpty() ? f.summary() : "[" + label + "] " + f.summary(),
+                        f.explanation(), f.fix(), f.gain(), f.reason() == null ? null : "[" + label + "] " + f.reason());
+                Finding prev = worst.get(f.rule());
+                if (prev == null || RuleEngine.RANKING.compare(tagged, prev) < 0) {
+                    worst.put(f.rule(), tagged);
+                }
+            }
+        }
+        List<Finding> out = new ArrayList<>(worst.values());
+        out.sort(RuleEngine.RANKING);
+        return out;
+    }
+
+    private static String label(InputDiagnosis in, int index) {
+        Integer rank = in.analysis().model().rank();
+        return rank != null ? "rank " + rank : "input " + (index + 1);
+    }
+
+    private static DataLoss summedLoss(List<InputDiagnosis> inputs) {
+        DataLoss total = DataLoss.empty();
+        for (InputDiagnosis in : inputs) {
+            for (DataLoss.Group g : DataLoss.Group.values()) {
+                for (Map.Entry<String, Long> e : in.analysis().dataLoss().get(g).entrySet()) {
+                    total = total.with(g, e.getKey(), e.getValue());
+                }
+            }
+        }
+        return total;
+    }
+}

@@ -1,0 +1,26 @@
+package autoglm.diagnose;
+
+import autoglm.analysis.Metrics;
+import autoglm.rules.Finding;
+import autoglm.trace.model.DataLoss;
+import java.util.List;
+
+/**
+ * The answer to "why is this slow": per input, and combined. With one input the combined metrics,
+ * findings and data loss are that input's; with several (the ranks of one job), metrics are averaged
+ * over inputs, each rule keeps its worst input's finding, and data loss is summed.
+ */
+public record Diagnosis(String tool, String version, List<InputDiagnosis> inputs, Metrics metrics,
+        List<Finding> findings, DataLoss dataLoss) {
+
+    /** The highest severity among the findings. */
+    public autoglm.rules.Severity worst() {
+        autoglm.rules.Severity worst = autoglm.rules.Severity.NOT_APPLICABLE;
+        for (Finding f : findings) {
+            if (f.severity().ordinal() < worst.ordinal()) {
+                worst = f.severity();
+            }
+        }
+        return worst;
+    }
+}

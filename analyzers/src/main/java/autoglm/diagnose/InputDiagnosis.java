@@ -1,0 +1,9 @@
+package autoglm.diagnose;
+
+import autoglm.analysis.TraceAnalysis;
+import autoglm.rules.Finding;
+import java.util.List;
+
+/** One input's analysis and its ranked findings. */
+public record InputDiagnosis(TraceAnalysis analysis, List<Finding> findings) {
+}

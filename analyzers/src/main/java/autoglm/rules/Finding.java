@@ -1,0 +1,27 @@
+package autoglm.rules;
+
+import autoglm.analysis.Metric;
+import java.util.Map;
+
+/**
+ * The result of one rule on one input. Not-applicable and ok results are findings too, with the
+ * reason in {@code reason}; only info and warning are problems.
+ */
+public record Finding(
+        String rule,
+        String title,
+        String topic,
+        Severity severity,
+        double score,
+        Map<String, Metric> evidence,
+        Map<String, Double> thresholds,
+        String summary,
+        String explanation,
+        String fix,
+        Gain gain,
+        String reason) {
+
+    public boolean isProblem() {
+        return severity == Severity.WARNING || severity == Severity.INFO;
+    }
+}

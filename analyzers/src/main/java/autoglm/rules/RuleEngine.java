@@ -1,0 +1,149 @@
+package autoglm.rules;
+
+import autoglm.analysis.Metric;
+import autoglm.analysis.Metrics;
+import autoglm.analysis.Parameter;
+import autoglm.analysis.Quantities;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Evaluates every rule of a catalogue on the metrics of one input and ranks the results: by severity
+ * (warning, info, ok, not applicable), then by estimated gain, then by score. A rule whose required
+ * metric is absent is not applicable, with the metric's own reason; a rule whose condition is not met
+ * is ok. Findings are data; nothing here prints.
+ */
+public final class RuleEngine {
+    /** Ranking of findings: severity, then gain, then score, then id. */
+    public static final Comparator<Finding> RANKING = Comparator
+            .comparingInt((Finding f) -> f.severity().ordinal())
+            .thenComparing(Comparator.comparingDouble((Finding f) -> f.gain().percent()).reversed())
+            .thenComparing(Comparator.comparingDouble(Finding::score).reversed())
+            .thenComparing(Finding::rule);
+
+    private static final Pattern IDENT = Pattern.compile("[a-z][a-z0-9_]*");
+
+    private final RuleCatalogue catalogue;
+    private final ThresholdOverrides overrides;
+
+    public RuleEngine(RuleCatalogue catalogue, ThresholdOverrides overrides) {
+        this.catalogue = catalogue;
+        this.overrides = overrides;
+    }
+
+    public List<Finding> evaluate(Metrics metrics) {
+        List<Finding> out = new ArrayList<>();
+        for (RuleDefinition r : catalogue.rules()) {
+            out.add(evaluate(r, metrics));
+        }
+        out.sort(RANKING);
+        return out;
+    }
+
+    Finding evaluate(RuleDefinition r, Metrics metrics) {
+        Map<String, Double> thresholds = new LinkedHashMap<>();
+        for (Parameter p : r.thresholds()) {
+            thresholds.put(p.name(), overrides.value(r, p));
+        }
+        Map<String, Metric> evidence = new LinkedHashMap<>();
+        for (String m : r.evidence()) {
+            evidence.put(m, metrics.get(m));
+        }
+        Expression.Env env = name -> {
+            Double t = thresholds.get(name);
+            if (t != null) {
+                return t;
+            }
+            Metric m = metrics.get(name);
+            return m.present() && !m.isText() ? m.value() : Double.NaN;
+        };
+        for (String m : r.requires()) {
+            Metric metric = metrics.get(m);
+            if (!metric.present()) {
+                return notApplicable(r, evidence, thresholds, "needs " + m + ": " + metric.reason());
+            }
+        }
+        try {
+            if (r.applies() != null && !r.applies().test(env)) {
+                String why = "condition not met: " + describe(r.applies(), r, env, metrics);
+                return new Finding(r.id(), r.title(), r.topic(), Severity.OK, 0, evidence, thresholds,
+                        render(r.summary(), r, metrics, thresholds), render(r.explanation(), r, metrics, thresholds),
+                        render(r.fix(), r, metrics, thresholds), Gain.none(), why);
+            }
+            double value = r.scoreMetric().evaluate(env);
+            double score = ScoreCurve.score(value, r.scoreZero().evaluate(env), r.scoreInfo().evaluate(env),
+                    r.scoreWarning().evaluate(env));
+            Severity severity = Severity.ofScore(score);
+            double percent = Math.max(0, Math.min(100, r.gainFormula().evaluate(env)));
+            Gain gain = new Gain("estimated", percent, msPerStep(percent, metrics), r.gainFormula().source(),
+                    r.gainBasis());
+            String reason = severity == Severity.OK
+                    ? "below the info threshold: " + describe(r.scoreMetric(), r, env, metrics)
+                    : null;
+            return new Finding(r.id(), r.title(), r.topic(), severity, score, evidence, thresholds,
+                    render(r.summary(), r, metrics, thresholds), render(r.explanation(), r, metrics, thresholds),
+                    render(r.fix(), r, metrics, thresholds), gain, reason);
+        } catch (Expression.Missing e) {
+            Metric m = metrics.get(e.name());
+            return notApplicable(r, evidence, thresholds, "needs " + e.name() + ": "
+                    + (m.present() ? "not a number" : m.reason()));
+        }
+    }
+
+    private static Finding notApplicable(RuleDefinition r, Map<String, Metric> evidence,
+            Map<String, Double> thresholds, String reason) {
+        return new Finding(r.id(), r.title(), r.topic(), Severity.NOT_APPLICABLE, 0, evidence, thresholds, "", "", "",
+                Gain.none(), reason);
+    }
+
+    /** Gain in ms per iteration: percent of the mean iteration time, or of the GPU span without iterations. */
+    private static double msPerStep(double percent, Metrics metrics) {
+        Metric step = metrics.get("step_time_ms");
+        if (step.present()) {
+            return percent / 100 * step.value();
+        }
+        return Double.NaN;
+    }
+
+    private static String render(Template t, RuleDefinition r, Metrics metrics, Map<String, Double> thresholds) {
+        return t.render(key -> {
+            boolean count = key.endsWith(".n");
+            String name = count ? key.substring(0, key.length() - 2) : key;
+            Parameter p = r.threshold(name);
+            if (p != null) {
+                return Quantities.format(thresholds.get(name), p.unit());
+            }
+            Metric m = metrics.get(name);
+            if (count) {
+                return m.present() ? Quantities.format(m.n(), autoglm.analysis.Unit.COUNT) : "n/a";
+            }
+            return Quantities.format(m);
+        });
+    }
+
+    /** The expression with each name followed by its value: "gpu_busy_pct (98.5%) < busy_info_pct (50%)". */
+    private static String describe(Expression e, RuleDefinition r, Expression.Env env, Metrics metrics) {
+        Matcher m = IDENT.matcher(e.source());
+        StringBuilder sb = new StringBuilder();
+        while (m.find()) {
+            String name = m.group();
+            String shown;
+            Parameter p = r.threshold(name);
+            if (p != null) {
+                shown = name + " (" + Quantities.format(env.value(name), p.unit()) + ")";
+            } else if (e.names().contains(name)) {
+                shown = name + " (" + Quantities.format(metrics.get(name)) + ")";
+            } else {
+                shown = name;
+            }
+            m.appendReplacement(sb, Matcher.quoteReplacement(shown));
+        }
+        m.appendTail(sb);
+        return sb.toString();
+    }
+}
