@@ -1,0 +1,66 @@
+package autoglm.cli;
+
+import autoglm.diagnose.Diagnoser;
+import autoglm.diagnose.Diagnosis;
+import autoglm.report.JsonReport;
+import autoglm.report.Report;
+import autoglm.report.TerminalReport;
+import autoglm.rules.Finding;
+import autoglm.rules.RuleCatalogue;
+import autoglm.rules.Severity;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
+
+/** {@code autoglm diagnose FILE...}: read traces, rank their bottlenecks, report. */
+@Command(name = "diagnose", mixinStandardHelpOptions = true,
+        description = {
+            "Read PyTorch profiler (Kineto) Chrome-trace JSON, plain or gzipped, and rank the bottlenecks it shows,",
+            "each with its evidence, severity, fix and estimated gain. Several files are read as the ranks of one job."
+        },
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+            "0:ran; nothing reached --fail-on",
+            "1:a finding reached --fail-on",
+            "2:bad input or options (one line says what)",
+            "3:internal error"
+        })
+public final class DiagnoseCommand implements Callable<Integer> {
+    private final Io io;
+
+    @Mixin
+    ReportOptions report = new ReportOptions();
+
+    @Mixin
+    RuleOptions rules = new RuleOptions();
+
+    @Parameters(paramLabel = "FILE", arity = "1..*", description = "trace files (.json or .json.gz; gzip is detected by content)")
+    List<Path> files;
+
+    public DiagnoseCommand(Io io) {
+        this.io = io;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        Severity failOn = rules.failOnSeverity();
+        RuleCatalogue catalogue = rules.catalogue();
+        Diagnoser diagnoser = new Diagnoser(catalogue, rules.thresholds(catalogue), rules.analysisSettings());
+        Output.checkWritable(report.output);
+        Diagnosis diagnosis = diagnoser.diagnose(files);
+        Report r = report.format == ReportOptions.Format.json ? new JsonReport()
+                : new TerminalReport(report.useColour(io), report.explain, report.topKernels);
+        Output.write(io, report.output, w -> r.write(diagnosis, w));
+        if (failOn != null) {
+            for (Finding f : diagnosis.findings()) {
+                if (f.isProblem() && f.severity().atLeast(failOn)) {
+                    return ExitCodes.FINDINGS;
+                }
+            }
+        }
+        return ExitCodes.OK;
+    }
+}

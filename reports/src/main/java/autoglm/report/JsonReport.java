@@ -1,0 +1,240 @@
+package autoglm.report;
+
+import autoglm.analysis.Breakdown;
+import autoglm.analysis.Metric;
+import autoglm.analysis.Metrics;
+import autoglm.analysis.Spread;
+import autoglm.analysis.TraceAnalysis;
+import autoglm.analysis.Window;
+import autoglm.diagnose.Diagnosis;
+import autoglm.diagnose.InputDiagnosis;
+import autoglm.rules.Finding;
+import autoglm.rules.Gain;
+import autoglm.trace.model.DataLoss;
+import autoglm.trace.model.TraceSource;
+import autoglm.trace.read.DeviceProperties;
+import autoglm.trace.read.TraceHeader;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import java.io.IOException;
+import java.io.Writer;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The machine-readable diagnosis, schema version 1, documented in docs/formats.md. Numbers that could
+ * not be computed are null and carry a reason. Field order is stable.
+ */
+public final class JsonReport implements Report {
+    public static final int SCHEMA = 1;
+    private static final JsonFactory JSON = new JsonFactory();
+
+    @Override
+    public void write(Diagnosis d, Writer out) throws IOException {
+        try (JsonGenerator g = JSON.createGenerator(out)) {
+            g.useDefaultPrettyPrinter();
+            g.writeStartObject();
+            g.writeStringField("tool", d.tool());
+            g.writeStringField("version", d.version());
+            g.writeNumberField("schema", SCHEMA);
+            g.writeArrayFieldStart("inputs");
+            for (InputDiagnosis in : d.inputs()) {
+                input(g, in, d.inputs().size() > 1);
+            }
+            g.writeEndArray();
+            g.writeFieldName("metrics");
+            metrics(g, d.metrics());
+            g.writeFieldName("findings");
+            findings(g, d.findings());
+            if (d.inputs().size() == 1) {
+                g.writeFieldName("breakdown");
+                breakdown(g, d.inputs().get(0).analysis().breakdown());
+            }
+            g.writeFieldName("dataLoss");
+            dataLoss(g, d.dataLoss());
+            g.writeEndObject();
+        }
+        out.write('\n');
+        out.flush();
+    }
+
+    private void input(JsonGenerator g, InputDiagnosis in, boolean several) throws IOException {
+        TraceAnalysis a = in.analysis();
+        TraceSource src = a.model().source();
+        TraceHeader h = a.model().header();
+        g.writeStartObject();
+        g.writeStringField("path", src.path());
+        g.writeStringField("format", src.gzip() ? "gzip" : "json");
+        g.writeNumberField("fileBytes", src.fileBytes());
+        g.writeNumberField("jsonBytes", src.jsonBytes());
+        g.writeNumberField("events", src.events());
+        if (h.rank() == null) {
+            g.writeNullField("rank");
+        } else {
+            g.writeNumberField("rank", h.rank());
+        }
+        g.writeStringField("timeBase", h.baseTimeNanoseconds() == null ? "absolute" : "baseTimeNanoseconds");
+        g.writeStringField("displayTimeUnit", h.displayTimeUnit());
+        g.writeArrayFieldStart("devices");
+        for (DeviceProperties dp : h.devices()) {
+            g.writeStartObject();
+            g.writeNumberField("id", dp.id());
+            g.writeStringField("name", dp.name());
+            g.writeStringField("computeCapability", dp.computeCapability());
+            g.writeNumberField("sms", dp.numSms());
+            g.writeNumberField("memoryBytes", dp.totalGlobalMem());
+            g.writeEndObject();
+        }
+        g.writeEndArray();
+        Window w = a.window();
+        g.writeObjectFieldStart("iterations");
+        g.writeStringField("basis", w.basis().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
+        g.writeNumberField("count", w.iterations());
+        g.writeStringField("dropped", w.droppedStep());
+        g.writeNumberField("device", w.device());
+        g.writeEndObject();
+        if (several) {
+            g.writeFieldName("metrics");
+            metrics(g, a.metrics());
+            g.writeFieldName("findings");
+            findings(g, in.findings());
+            g.writeFieldName("dataLoss");
+            dataLoss(g, a.dataLoss());
+        }
+        g.writeEndObject();
+    }
+
+    private void metrics(JsonGenerator g, Metrics metrics) throws IOException {
+        g.writeStartObject();
+        for (Metric m : metrics.all().values()) {
+            g.writeFieldName(m.name());
+            metric(g, m);
+        }
+        g.writeEndObject();
+    }
+
+    private void metric(JsonGenerator g, Metric m) throws IOException {
+        g.writeStartObject();
+        if (m.isText()) {
+            g.writeStringField("text", m.present() ? m.text() : null);
+        } else {
+            number(g, "value", m.present() ? m.value() : Double.NaN);
+        }
+        g.writeStringField("unit", m.unit().key());
+        if (m.present()) {
+            g.writeNumberField("n", m.n());
+            Spread s = m.spread();
+            if (!s.isEmpty()) {
+                number(g, "min", s.min());
+                number(g, "p50", s.p50());
+                number(g, "p95", s.p95());
+                number(g, "max", s.max());
+                number(g, "stdev", s.stdev());
+            }
+        } else {
+            g.writeStringField("reason", m.reason());
+        }
+        g.writeEndObject();
+    }
+
+    private void findings(JsonGenerator g, List<Finding> findings) throws IOException {
+        g.writeStartArray();
+        for (Finding f : findings) {
+            g.writeStartObject();
+            g.writeStringField("rule", f.rule());
+            g.writeStringField("title", f.title());
+            g.writeStringField("topic", f.topic());
+            g.writeStringField("severity", f.severity().key());
+            number(g, "score", Math.round(f.score() * 10) / 10.0);
+            g.writeObjectFieldStart("evidence");
+            for (Map.Entry<String, Metric> e : f.evidence().entrySet()) {
+                g.writeFieldName(e.getKey());
+                metric(g, e.getValue());
+            }
+            g.writeEndObject();
+            g.writeObjectFieldStart("thresholds");
+            for (Map.Entry<String, Double> e : f.thresholds().entrySet()) {
+                number(g, e.getKey(), e.getValue());
+            }
+            g.writeEndObject();
+            g.writeStringField("summary", f.summary());
+            g.writeStringField("explanation", f.explanation());
+            g.writeStringField("fix", f.fix());
+            Gain gain = f.gain();
+            g.writeObjectFieldStart("gain");
+            g.writeStringField("kind", gain.kind());
+            number(g, "percent", gain.percent());
+            number(g, "msPerStep", gain.msPerStep());
+            g.writeStringField("formula", gain.formula());
+            g.writeStringField("basis", gain.basis());
+            g.writeEndObject();
+            g.writeStringField("reason", f.reason());
+            g.writeEndObject();
+        }
+        g.writeEndArray();
+    }
+
+    private void breakdown(JsonGenerator g, Breakdown b) throws IOException {
+        g.writeStartObject();
+        g.writeNumberField("kernelCount", b.kernelCount());
+        number(g, "kernelTimeMs", b.kernelTimeMs());
+        g.writeArrayFieldStart("topKernels");
+        for (Breakdown.KernelStat k : b.topKernels()) {
+            g.writeStartObject();
+            g.writeStringField("name", k.name());
+            g.writeStringField("family", k.category());
+            g.writeNumberField("count", k.count());
+            number(g, "totalMs", k.totalMs());
+            number(g, "meanUs", k.meanUs());
+            number(g, "minUs", k.minUs());
+            number(g, "maxUs", k.maxUs());
+            number(g, "stdevUs", k.stdevUs());
+            number(g, "sharePct", k.sharePct());
+            g.writeEndObject();
+        }
+        g.writeEndArray();
+        g.writeArrayFieldStart("families");
+        for (Breakdown.CategoryStat c : b.categories()) {
+            g.writeStartObject();
+            g.writeStringField("family", c.category());
+            g.writeNumberField("count", c.count());
+            number(g, "totalMs", c.totalMs());
+            number(g, "sharePct", c.sharePct());
+            g.writeEndObject();
+        }
+        g.writeEndArray();
+        g.writeArrayFieldStart("copies");
+        for (Breakdown.CopyStat c : b.copies()) {
+            g.writeStartObject();
+            g.writeStringField("kind", c.kind());
+            g.writeNumberField("count", c.count());
+            g.writeNumberField("bytes", c.bytes());
+            number(g, "totalMs", c.totalMs());
+            number(g, "gbps", c.gbps());
+            g.writeEndObject();
+        }
+        g.writeEndArray();
+        g.writeEndObject();
+    }
+
+    private void dataLoss(JsonGenerator g, DataLoss loss) throws IOException {
+        g.writeStartObject();
+        g.writeNumberField("lost", loss.lost());
+        for (DataLoss.Group group : DataLoss.Group.values()) {
+            g.writeObjectFieldStart(group.key());
+            for (Map.Entry<String, Long> e : loss.get(group).entrySet()) {
+                g.writeNumberField(e.getKey(), e.getValue());
+            }
+            g.writeEndObject();
+        }
+        g.writeEndObject();
+    }
+
+    private static void number(JsonGenerator g, String field, double v) throws IOException {
+        if (Double.isNaN(v) || Double.isInfinite(v)) {
+            g.writeNullField(field);
+        } else {
+            g.writeNumberField(field, v);
+        }
+    }
+}

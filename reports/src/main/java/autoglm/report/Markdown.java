@@ -1,0 +1,49 @@
+package autoglm.report;
+
+/** Escaping of untrusted text for Markdown (and the HTML that Markdown renderers pass through). */
+final class Markdown {
+    private Markdown() {
+    }
+
+    /** Escapes HTML-significant characters and Markdown punctuation, and flattens newlines and pipes. */
+    static String escape(String s) {
+        if (s == null) {
+            return "";
+        }
+        StringBuilder sb = new StringBuilder(s.length() + 16);
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '<':
+                    sb.append("&lt;");
+                    break;
+                case '>':
+                    sb.append("&gt;");
+                    break;
+                case '&':
+                    sb.append("&amp;");
+                    break;
+                case '"':
+                    sb.append("&quot;");
+                    break;
+                case '\n':
+                case '\r':
+                    sb.append(' ');
+                    break;
+                case '|':
+                case '`':
+                case '*':
+                case '_':
+                case '[':
+                case ']':
+                case '\\':
+                case '#':
+                    sb.append('\\').append(c);
+                    break;
+                default:
+                    sb.append(c < 0x20 ? ' ' : c);
+            }
+        }
+        return sb.toString();
+    }
+}

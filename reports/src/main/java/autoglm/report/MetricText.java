@@ -1,0 +1,34 @@
+package autoglm.report;
+
+import autoglm.analysis.Metric;
+import autoglm.analysis.Quantities;
+import autoglm.analysis.Spread;
+import autoglm.analysis.Unit;
+
+/** A metric as text with its sample count and spread, as JMH shows every number. */
+final class MetricText {
+    private MetricText() {
+    }
+
+    static String value(Metric m) {
+        return Text.safe(Quantities.format(m));
+    }
+
+    /** "13.8% (n=8, 4.12% to 60.2%)", the text of a text metric, or "n/a (reason)". */
+    static String withSamples(Metric m) {
+        if (!m.present()) {
+            return "n/a (" + m.reason() + ")";
+        }
+        if (m.isText()) {
+            return Text.safe(m.text());
+        }
+        StringBuilder sb = new StringBuilder(Quantities.format(m));
+        sb.append(" (n=").append(Quantities.format(m.n(), Unit.COUNT));
+        Spread s = m.spread();
+        if (!Double.isNaN(s.min()) && !Double.isNaN(s.max()) && s.min() != s.max()) {
+            sb.append(", ").append(Quantities.format(s.min(), m.unit())).append(" to ")
+                    .append(Quantities.format(s.max(), m.unit()));
+        }
+        return sb.append(')').toString();
+    }
+}

@@ -1,0 +1,41 @@
+package autoglm.report;
+
+import autoglm.analysis.AnalysisSettings;
+import autoglm.analysis.Parameter;
+import autoglm.analysis.Quantities;
+import autoglm.rules.RuleCatalogue;
+import autoglm.rules.RuleDefinition;
+import java.io.IOException;
+import java.io.Writer;
+
+/** The rule catalogue for a terminal. */
+final class RulesTextReport implements RulesReport {
+    @Override
+    public void write(RuleCatalogue catalogue, Writer out) throws IOException {
+        StringBuilder sb = new StringBuilder();
+        sb.append(catalogue.rules().size()).append(" rules; override a threshold with --set RULE.THRESHOLD=VALUE\n");
+        for (RuleDefinition r : catalogue.rules()) {
+            sb.append('\n').append(r.id()).append("  [").append(r.family()).append("]  ").append(r.title()).append('\n');
+            sb.append("    needs     ").append(String.join(", ", r.requires())).append('\n');
+            if (r.applies() != null) {
+                sb.append("    applies   ").append(r.applies().source()).append('\n');
+            }
+            sb.append("    score     ").append(r.scoreMetric().source()).append(": 0 at ").append(r.scoreZero().source())
+                    .append(", 25 (info) at ").append(r.scoreInfo().source()).append(", 75 (warning) at ")
+                    .append(r.scoreWarning().source()).append('\n');
+            for (Parameter p : r.thresholds()) {
+                sb.append("    ").append(String.format("%-24s", r.id() + "." + p.name()).trim()).append(" = ")
+                        .append(Quantities.format(p.defaultValue(), p.unit())).append("  ").append(p.description())
+                        .append('\n');
+            }
+            sb.append("    gain      ").append(r.gainFormula().source()).append('\n');
+        }
+        sb.append("\nanalysis settings; override with --set analysis.NAME=VALUE\n");
+        for (Parameter p : AnalysisSettings.ALL) {
+            sb.append("    analysis.").append(p.name()).append(" = ").append(Quantities.format(p.defaultValue(), p.unit()))
+                    .append("  ").append(p.description()).append('\n');
+        }
+        out.write(sb.toString());
+        out.flush();
+    }
+}

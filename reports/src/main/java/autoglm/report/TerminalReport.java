@@ -1,0 +1,260 @@
+package autoglm.report;
+
+import autoglm.analysis.Breakdown;
+import autoglm.analysis.Metric;
+import autoglm.analysis.Metrics;
+import autoglm.analysis.Quantities;
+import autoglm.analysis.TraceAnalysis;
+import autoglm.analysis.Unit;
+import autoglm.analysis.Window;
+import autoglm.diagnose.Diagnosis;
+import autoglm.diagnose.InputDiagnosis;
+import autoglm.rules.Finding;
+import autoglm.rules.Severity;
+import autoglm.trace.model.DataLoss;
+import autoglm.trace.model.TraceSource;
+import autoglm.trace.read.DeviceProperties;
+import autoglm.trace.read.TraceHeader;
+import java.io.IOException;
+import java.io.Writer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The report people read in a terminal: a header with what was read (span, iterations, GPU busy share,
+ * data loss), then one block per finding in rank order (severity, rule, title, key evidence with units
+ * and sample counts, fix, estimated gain), then the rules that found nothing or did not apply, then
+ * the top kernels. Colour only when asked (the command line asks only on a terminal).
+ */
+public final class TerminalReport implements Report {
+    private static final int WIDTH = 100;
+    private static final String RESET = "\u001b[0m";
+    private static final String BOLD = "\u001b[1m";
+    private static final String DIM = "\u001b[2m";
+    private static final String RED = "\u001b[31m";
+    private static final String YELLOW = "\u001b[33m";
+    private static final String GREEN = "\u001b[32m";
+
+    private final boolean colour;
+    private final boolean explain;
+    private final int topKernels;
+
+    public TerminalReport(boolean colour, boolean explain, int topKernels) {
+        this.colour = colour;
+        this.explain = explain;
+        this.topKernels = topKernels;
+    }
+
+    @Override
+    public void write(Diagnosis d, Writer out) throws IOException {
+        StringBuilder sb = new StringBuilder();
+        sb.append(style(BOLD, "autoglm " + d.version())).append(" - ").append(d.inputs().size() == 1
+                ? "diagnosis of 1 trace" : "diagnosis of " + d.inputs().size() + " traces (ranks of one job)").append('\n');
+        for (InputDiagnosis in : d.inputs()) {
+            header(sb, in.analysis());
+        }
+        if (d.inputs().size() > 1) {
+            sb.append("  combined   metrics averaged over the traces; each rule shows its worst trace\n");
+        }
+        dataLoss(sb, d.dataLoss());
+        findings(sb, d.findings());
+        if (d.inputs().size() == 1) {
+            kernels(sb, d.inputs().get(0).analysis().breakdown());
+        }
+        out.write(sb.toString());
+        out.flush();
+    }
+
+    private void header(StringBuilder sb, TraceAnalysis a) {
+        TraceSource src = a.model().source();
+        TraceHeader h = a.model().header();
+        Metrics m = a.metrics();
+        sb.append('\n').append("  trace      ").append(Text.safe(src.path())).append('\n');
+        sb.append("             ").append(Quantities.format(src.jsonBytes(), Unit.BYTES)).append(" of JSON");
+        if (src.gzip()) {
+            sb.append(" (gzip, ").append(Quantities.format(src.fileBytes(), Unit.BYTES)).append(')');
+        }
+        sb.append(", ").append(Quantities.format(src.events(), Unit.COUNT)).append(" events");
+        sb.append(h.baseTimeNanoseconds() == null ? ", absolute timestamps" : "");
+        if (h.rank() != null) {
+            sb.append(", rank ").append(h.rank());
+            if (h.worldSize() != null) {
+                sb.append(" of ").append(h.worldSize());
+            }
+        }
+        sb.append('\n');
+        List<String> devices = new ArrayList<>();
+        for (DeviceProperties dp : h.devices()) {
+            if (dp.id() == a.window().device() || h.devices().size() == 1) {
+                devices.add(Text.safe(dp.name()) + (dp.computeCapability() == null ? "" : ", compute capability "
+                        + dp.computeCapability()) + (dp.numSms() > 0 ? ", " + dp.numSms() + " SMs" : ""));
+            }
+        }
+        if (!devices.isEmpty()) {
+            sb.append("  device     ").append(String.join("; ", devices)).append('\n');
+        }
+        Window w = a.window();
+        sb.append("  span       ").append(MetricText.value(m.get("trace_span_ms")));
+        if (w.iterations() > 0) {
+            sb.append("; ").append(w.iterations()).append(" iterations from ").append(w.basis().text())
+                    .append(", ").append(MetricText.withSamples(m.get("step_time_ms"))).append(" each");
+        } else {
+            sb.append("; no iterations: ").append(w.basis().text());
+        }
+        sb.append('\n');
+        if (w.droppedStep() != null) {
+            sb.append("             ").append(Text.safe(w.droppedStep())).append('\n');
+        }
+        Metric busy = m.get("gpu_busy_pct");
+        if (busy.present()) {
+            sb.append("  GPU        busy ").append(MetricText.withSamples(busy)).append(" of ")
+                    .append(MetricText.value(m.get("gpu_span_ms"))).append(" (compute ")
+                    .append(MetricText.value(m.get("gpu_compute_pct"))).append(", other work ")
+                    .append(MetricText.value(m.get("gpu_non_compute_pct"))).append(")\n");
+            Metric hw = m.get("idle_host_wait_pct");
+            if (hw.present()) {
+                sb.append("             idle ").append(MetricText.value(m.get("gpu_idle_pct"))).append(": host wait ")
+                        .append(MetricText.value(hw)).append(", kernel wait ")
+                        .append(MetricText.value(m.get("idle_kernel_wait_pct"))).append(", other ")
+                        .append(MetricText.value(m.get("idle_other_pct"))).append(" (")
+                        .append(Quantities.format(hw.n(), Unit.COUNT)).append(" gaps)\n");
+            }
+        } else {
+            sb.append("  GPU        ").append(busy.reason()).append(": GPU rules are not applicable\n");
+        }
+    }
+
+    private void dataLoss(StringBuilder sb, DataLoss loss) {
+        List<String> lines = new ArrayList<>();
+        for (DataLoss.Group g : new DataLoss.Group[] {DataLoss.Group.MALFORMED, DataLoss.Group.UNMATCHED,
+            DataLoss.Group.EXCLUDED}) {
+            for (Map.Entry<String, Long> e : loss.get(g).entrySet()) {
+                lines.add(Quantities.format(e.getValue(), Unit.COUNT) + " " + e.getKey() + " [" + g.key() + "]");
+            }
+        }
+        sb.append("  data loss  ");
+        if (lines.isEmpty()) {
+            sb.append("nothing malformed, unmatched or excluded\n");
+        } else {
+            for (int i = 0; i < lines.size(); i++) {
+                sb.append(i == 0 ? "" : "             ").append(Text.safe(lines.get(i))).append('\n');
+            }
+        }
+        List<String> skipped = new ArrayList<>();
+        for (Map.Entry<String, Long> e : loss.get(DataLoss.Group.SKIPPED).entrySet()) {
+            skipped.add(Quantities.format(e.getValue(), Unit.COUNT) + " " + e.getKey());
+        }
+        if (!skipped.isEmpty()) {
+            indent(sb, "skipped by design: " + Text.safe(String.join(", ", skipped)), "             ",
+                    "             ");
+        }
+    }
+
+    private void findings(StringBuilder sb, List<Finding> findings) {
+        List<Finding> problems = new ArrayList<>();
+        List<String> ok = new ArrayList<>();
+        List<String> na = new ArrayList<>();
+        for (Finding f : findings) {
+            if (f.isProblem()) {
+                problems.add(f);
+            } else if (f.severity() == Severity.OK) {
+                ok.add(f.rule());
+            } else {
+                na.add(f.rule() + " (" + f.reason() + ")");
+            }
+        }
+        sb.append('\n');
+        if (problems.isEmpty()) {
+            sb.append(style(GREEN, "No bottleneck found")).append(" at info level or above.\n");
+        } else {
+            sb.append(style(BOLD, "Findings")).append(", ranked by severity, then estimated gain\n");
+        }
+        int rank = 1;
+        for (Finding f : problems) {
+            finding(sb, rank++, f);
+        }
+        sb.append('\n');
+        if (!ok.isEmpty()) {
+            indent(sb, String.join(", ", ok), style(GREEN, "OK") + "              ", "                ");
+        }
+        for (String s : na) {
+            indent(sb, Text.safe(s), style(DIM, "not applicable") + "  ", "                ");
+        }
+    }
+
+    private void finding(StringBuilder sb, int rank, Finding f) {
+        String sev = f.severity() == Severity.WARNING ? style(RED + BOLD, "WARNING") : style(YELLOW + BOLD, "INFO   ");
+        sb.append('\n').append(String.format(Locale.ROOT, "%2d. ", rank)).append(sev).append("  ")
+                .append(style(BOLD, f.rule())).append("  ").append(Text.safe(f.title()))
+                .append(String.format(Locale.ROOT, "  (score %.0f)", f.score())).append('\n');
+        indent(sb, Text.safe(f.summary()), "    ", "    ");
+        StringBuilder ev = new StringBuilder();
+        for (Map.Entry<String, Metric> e : f.evidence().entrySet()) {
+            if (!e.getValue().present()) {
+                continue;
+            }
+            ev.append(ev.length() == 0 ? "" : "; ").append(e.getKey()).append(' ').append(MetricText.withSamples(e.getValue()));
+        }
+        indent(sb, ev.toString(), "    evidence  ", "              ");
+        if (explain) {
+            indent(sb, Text.safe(f.explanation()), "    why       ", "              ");
+        }
+        indent(sb, Text.safe(f.fix()), "    fix       ", "              ");
+        String gain = f.gain().kind() + " " + Quantities.format(f.gain().percent(), Unit.PERCENT) + " of iteration time"
+                + (Double.isNaN(f.gain().msPerStep()) ? "" : " (" + Quantities.format(f.gain().msPerStep(), Unit.MILLISECONDS)
+                        + " per iteration)")
+                + ": " + f.gain().basis();
+        indent(sb, Text.safe(gain), "    gain      ", "              ");
+    }
+
+    private void kernels(StringBuilder sb, Breakdown b) {
+        if (b.topKernels().isEmpty() || topKernels <= 0) {
+            return;
+        }
+        sb.append('\n').append(style(BOLD, "Top kernels")).append(" by total time (")
+                .append(Quantities.format(b.kernelCount(), Unit.COUNT)).append(" kernels, ")
+                .append(Quantities.format(b.kernelTimeMs(), Unit.MILLISECONDS)).append(" in all)\n");
+        sb.append(String.format(Locale.ROOT, "  %6s %10s %8s %10s %10s  %-12s %s%n", "share", "total", "count",
+                "mean", "stdev", "family", "kernel"));
+        for (int i = 0; i < Math.min(topKernels, b.topKernels().size()); i++) {
+            Breakdown.KernelStat k = b.topKernels().get(i);
+            sb.append(String.format(Locale.ROOT, "  %6s %10s %8s %10s %10s  %-12s %s%n",
+                    Quantities.format(k.sharePct(), Unit.PERCENT), Quantities.format(k.totalMs(), Unit.MILLISECONDS),
+                    Quantities.format(k.count(), Unit.COUNT), Quantities.format(k.meanUs(), Unit.MICROSECONDS),
+                    Quantities.format(k.stdevUs(), Unit.MICROSECONDS), k.category(),
+                    Text.clip(Text.safe(k.name()), 72)));
+        }
+        if (!b.categories().isEmpty()) {
+            StringBuilder cats = new StringBuilder();
+            for (Breakdown.CategoryStat c : b.categories()) {
+                cats.append(cats.length() == 0 ? "" : ", ").append(c.category()).append(' ')
+                        .append(Quantities.format(c.sharePct(), Unit.PERCENT));
+            }
+            indent(sb, "by family: " + cats, "  ", "  ");
+        }
+        if (!b.copies().isEmpty()) {
+            StringBuilder cp = new StringBuilder();
+            for (Breakdown.CopyStat c : b.copies()) {
+                cp.append(cp.length() == 0 ? "" : "; ").append(Text.safe(c.kind())).append(": ")
+                        .append(Quantities.format(c.count(), Unit.COUNT)).append(", ")
+                        .append(Quantities.format(c.bytes(), Unit.BYTES)).append(", ")
+                        .append(Quantities.format(c.totalMs(), Unit.MILLISECONDS))
+                        .append(Double.isNaN(c.gbps()) ? "" : ", " + Quantities.format(c.gbps(), Unit.GB_PER_SECOND));
+            }
+            indent(sb, "copies: " + cp, "  ", "  ");
+        }
+    }
+
+    private void indent(StringBuilder sb, String text, String first, String rest) {
+        List<String> lines = Text.wrap(text, WIDTH - rest.length());
+        for (int i = 0; i < lines.size(); i++) {
+            sb.append(i == 0 ? first : rest).append(lines.get(i)).append('\n');
+        }
+    }
+
+    private String style(String code, String s) {
+        return colour ? code + s + RESET : s;
+    }
+}
