@@ -34,7 +34,7 @@ import java.util.stream.Stream;
  * thresholds, so a broken rule fails at load time, never while diagnosing.
  */
 public final class RuleCatalogue {
-    private static final String RESOURCE_DIR = "autoglm/rules";
+    private static final String RESOURCE_DIR = "autoglm-rules";
     private static final Pattern ID = Pattern.compile("[a-z0-9]+(-[a-z0-9]+)*");
     private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_]*");
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());

@@ -1,0 +1,119 @@
+package autoglm.rules;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import autoglm.Fixtures;
+import autoglm.analysis.Parameter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RuleCatalogueTest {
+    private static final String VALID = String.join("\n",
+            "family: test",
+            "rules:",
+            "  - id: busy-rule",
+            "    title: Test rule",
+            "    topic: test",
+            "    requires: [gpu_busy_pct]",
+            "    thresholds:",
+            "      - {name: info_pct, unit: percent, default: 50, description: informs}",
+            "      - {name: warning_pct, unit: percent, default: 20, description: warns}",
+            "    score: {metric: gpu_busy_pct, zero: 100, info: info_pct, warning: warning_pct}",
+            "    summary: busy {gpu_busy_pct} over {gpu_busy_pct.n} steps, below {info_pct}",
+            "    explanation: because",
+            "    fix: do this",
+            "    gain: {formula: 100 - gpu_busy_pct, basis: idle time}",
+            "");
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void theBundledCatalogueHasEveryRequiredRuleWithTypedThresholds() {
+        RuleCatalogue c = RuleCatalogue.bundled();
+        for (String id : List.of("launch-bound", "host-blocked", "dataloader-stall", "pageable-memcpy", "host-sync",
+                "no-tensor-cores", "no-kv-cache", "small-kernels", "low-occupancy", "comm-bound")) {
+            RuleDefinition r = c.get(id);
+            assertNotNull(r, id);
+            assertFalse(r.thresholds().isEmpty(), id);
+            for (Parameter p : r.thresholds()) {
+                assertFalse(p.description().isBlank(), id + "." + p.name());
+            }
+            assertFalse(r.fix().text().isBlank(), id);
+        }
+        assertEquals(50, c.get("launch-bound").threshold("busy_info_pct").defaultValue());
+    }
+
+    @Test
+    void loadsAValidRule() throws Exception {
+        RuleCatalogue c = load(VALID);
+        assertEquals("busy-rule", c.rules().get(0).id());
+        assertEquals("test", c.rules().get(0).family());
+    }
+
+    @Test
+    void refusesUnknownMetricsThresholdsAndPlaceholders() throws Exception {
+        assertError("unknown metric 'gpu_bsy_pct'", VALID.replace("requires: [gpu_busy_pct]", "requires: [gpu_bsy_pct]"));
+        assertError("'nothing' in", VALID.replace("100 - gpu_busy_pct", "100 - nothing"));
+        assertError("placeholder {typo}", VALID.replace("because", "because {typo}"));
+        assertError("score anchors must be ordered", VALID.replace("default: 20", "default: 70"));
+        assertError("needs a numeric default", VALID.replace("default: 20", "default: high"));
+        assertError("unknown unit", VALID.replace("unit: percent, default: 20", "unit: furlongs, default: 20"));
+        assertError("missing 'fix'", VALID.replace("    fix: do this\n", ""));
+        assertError("differ from every metric name", VALID.replace("name: info_pct", "name: gpu_busy_pct"));
+    }
+
+    @Test
+    void refusesDuplicateIds() throws Exception {
+        Files.writeString(tmp.resolve("a.yaml"), VALID);
+        Files.writeString(tmp.resolve("b.yaml"), VALID);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> RuleCatalogue.load(tmp));
+        assertTrue(e.getMessage().contains("defined twice"), e.getMessage());
+    }
+
+    @Test
+    void overridesAreCheckedAgainstTheCatalogue() {
+        RuleCatalogue c = RuleCatalogue.bundled();
+        ThresholdOverrides o = ThresholdOverrides.of(c, Map.of("launch-bound", Map.of("busy_info_pct", 30.0)));
+        RuleDefinition lb = c.get("launch-bound");
+        assertEquals(30, o.value(lb, lb.threshold("busy_info_pct")));
+        assertEquals(20, o.value(lb, lb.threshold("busy_warning_pct")));
+        IllegalArgumentException rule = assertThrows(IllegalArgumentException.class,
+                () -> ThresholdOverrides.of(c, Map.of("launch-bond", Map.of("x", 1.0))));
+        assertTrue(rule.getMessage().contains("unknown rule 'launch-bond'"));
+        IllegalArgumentException th = assertThrows(IllegalArgumentException.class,
+                () -> ThresholdOverrides.of(c, Map.of("launch-bound", Map.of("busy", 1.0))));
+        assertTrue(th.getMessage().contains("it has: busy_info_pct"), th.getMessage());
+    }
+
+    @Test
+    void anOverriddenThresholdChangesTheVerdict() {
+        RuleCatalogue c = RuleCatalogue.bundled();
+        autoglm.diagnose.Diagnoser strict = new autoglm.diagnose.Diagnoser(c,
+                ThresholdOverrides.of(c, Map.of("dataloader-stall", Map.of("info_pct", 97.0, "warning_pct", 99.0))),
+                autoglm.analysis.AnalysisSettings.defaults());
+        Finding f = RuleFindingsTest.find(strict.diagnose(List.of(Fixtures.trace(Fixtures.DATALOADER))), "dataloader-stall");
+        // 96.2% is now below the info threshold of 97%
+        assertEquals(Severity.OK, f.severity());
+        assertEquals(97.0, f.thresholds().get("info_pct"));
+    }
+
+    private RuleCatalogue load(String yaml) throws Exception {
+        Path dir = Files.createTempDirectory(tmp, "rules");
+        Files.writeString(dir.resolve("test.yaml"), yaml);
+        return RuleCatalogue.load(dir);
+    }
+
+    private void assertError(String expected, String yaml) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> load(yaml));
+        assertTrue(e.getMessage().contains(expected), "expected '" + expected + "' in: " + e.getMessage());
+    }
+}
