@@ -27,7 +27,7 @@ import java.util.Map;
  */
 public final class JsonReport implements Report {
     public static final int SCHEMA = 1;
-    private static final JsonFactory JSON = new JsonFactory();
+    private static final JsonFactory JSON = JsonFactory.builder().disable(com.fasterxml.jackson.core.StreamWriteFeature.AUTO_CLOSE_TARGET).build();
 
     @Override
     public void write(Diagnosis d, Writer out) throws IOException {

@@ -13,7 +13,8 @@ import java.io.Writer;
 final class RulesJsonReport implements RulesReport {
     @Override
     public void write(RuleCatalogue catalogue, Writer out) throws IOException {
-        try (JsonGenerator g = new JsonFactory().createGenerator(out)) {
+        try (JsonGenerator g = JsonFactory.builder().disable(com.fasterxml.jackson.core.StreamWriteFeature.AUTO_CLOSE_TARGET).build()
+                .createGenerator(out)) {
             g.useDefaultPrettyPrinter();
             g.writeStartObject();
             g.writeArrayFieldStart("rules");

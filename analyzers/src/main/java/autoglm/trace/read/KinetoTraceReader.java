@@ -462,7 +462,8 @@ public final class KinetoTraceReader implements AutoCloseable {
 
     private BadInputException failure(IOException e) {
         String file = input.path().toString();
-        if (e instanceof JsonEOFException) {
+        if (e instanceof JsonEOFException
+                || (e instanceof JsonParseException && String.valueOf(e.getMessage()).startsWith("Unexpected end-of-input"))) {
             return new BadInputException(file + ": the JSON ends early after " + input.jsonBytesRead()
                     + " bytes (truncated file?)", e);
         }

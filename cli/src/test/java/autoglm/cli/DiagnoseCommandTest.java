@@ -1,0 +1,154 @@
+package autoglm.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import autoglm.Fixtures;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DiagnoseCommandTest {
+    @TempDir
+    Path tmp;
+
+    private static String trace(String name) {
+        return Fixtures.trace(name).toString();
+    }
+
+    @Test
+    void theReadmeCommandRanksLaunchBoundFirst() {
+        Run r = Run.of("diagnose", trace(Fixtures.DECODE8));
+        assertEquals(ExitCodes.OK, r.code(), r.err());
+        assertEquals("", r.err());
+        assertTrue(r.out().contains(" 1. WARNING  launch-bound"), r.out());
+        assertTrue(r.out().contains("busy 13.8% (n=8"), r.out());
+        assertTrue(r.out().contains("data loss"), r.out());
+        assertTrue(r.out().contains("Top kernels"), r.out());
+        assertFalse(r.out().contains("\u001b["), "no colour when not on a terminal");
+    }
+
+    @Test
+    void failOnSetsTheExitCode() {
+        assertEquals(ExitCodes.FINDINGS, Run.of("diagnose", "--fail-on", "warning", trace(Fixtures.DECODE_KV)).code());
+        assertEquals(ExitCodes.FINDINGS, Run.of("diagnose", "--fail-on", "info", trace(Fixtures.PREFILL_PADDED)).code());
+        assertEquals(ExitCodes.OK, Run.of("diagnose", "--fail-on", "warning", trace(Fixtures.PREFILL_PADDED)).code());
+        assertEquals(ExitCodes.OK, Run.of("diagnose", "--fail-on", "info", trace(Fixtures.PREFILL_BF16)).code());
+    }
+
+    @Test
+    void setOverridesAThresholdAndAnAnalysisSetting() {
+        // with busy thresholds below the 3.7% measured, launch-bound no longer fires
+        Run r = Run.of("diagnose", "--fail-on", "info", "--set", "launch-bound.busy_info_pct=2",
+                "--set", "launch-bound.busy_warning_pct=1", "--set", "small-kernels.info_pct=95",
+                "--set", "small-kernels.warning_pct=99", "--set", "low-occupancy.min_low_blocks_pct=90",
+                "--set", "analysis.small_kernel_us=3", trace(Fixtures.DECODE_KV));
+        assertEquals(ExitCodes.OK, r.code(), r.out() + r.err());
+        assertTrue(r.out().contains("No bottleneck found"), r.out());
+    }
+
+    @Test
+    void jsonFollowsTheDocumentedSchema() throws Exception {
+        Run r = Run.of("diagnose", "--format", "json", trace(Fixtures.PAGEABLE));
+        assertEquals(ExitCodes.OK, r.code(), r.err());
+        JsonNode j = Fixtures.json().readTree(r.out());
+        assertEquals("autoglm", j.get("tool").asText());
+        assertEquals(1, j.get("schema").asInt());
+        assertFalse(j.get("version").asText().isEmpty());
+        assertEquals(Fixtures.trace(Fixtures.PAGEABLE).toString(), j.get("inputs").get(0).get("path").asText());
+        assertEquals("gzip", j.get("inputs").get(0).get("format").asText());
+        assertEquals(711, j.get("inputs").get(0).get("events").asInt());
+        assertEquals(12, j.get("metrics").get("steps").get("value").asInt());
+        assertEquals("percent", j.get("metrics").get("gpu_busy_pct").get("unit").asText());
+        assertTrue(j.get("metrics").get("gpu_busy_pct").has("n"));
+        JsonNode absent = j.get("metrics").get("dataloader_pct");
+        assertTrue(absent.get("value").isNull());
+        assertTrue(absent.get("reason").asText().contains("DataLoader"));
+        JsonNode findings = j.get("findings");
+        assertEquals(10, findings.size());
+        String[] order = {"warning", "info", "ok", "not-applicable"};
+        int last = 0;
+        for (JsonNode f : findings) {
+            for (String field : new String[] {"rule", "title", "severity", "score", "evidence", "explanation", "fix", "gain"}) {
+                assertTrue(f.has(field), field);
+            }
+            int pos = Arrays.asList(order).indexOf(f.get("severity").asText());
+            assertTrue(pos >= last, "sorted by severity");
+            last = pos;
+            String kind = f.get("gain").get("kind").asText();
+            assertEquals("estimated", kind);
+        }
+        assertEquals("host-blocked", findings.get(0).get("rule").asText());
+        assertTrue(findings.get(0).get("score").asDouble() >= 75);
+        assertEquals(0, j.get("dataLoss").get("lost").asInt());
+        assertTrue(j.get("dataLoss").get("skipped").size() > 0);
+        assertEquals(60, j.get("breakdown").get("kernelCount").asInt());
+    }
+
+    @Test
+    void outputFileReceivesTheReport() throws Exception {
+        Path out = tmp.resolve("report.json");
+        Run r = Run.of("diagnose", "--format", "json", "-o", out.toString(), trace(Fixtures.PAGEABLE));
+        assertEquals(ExitCodes.OK, r.code(), r.err());
+        assertEquals("", r.out());
+        assertEquals("autoglm", Fixtures.json().readTree(out.toFile()).get("tool").asText());
+        Run bad = Run.of("diagnose", "-o", tmp.resolve("no/such/dir/r.txt").toString(), trace(Fixtures.PAGEABLE));
+        assertOneLine(bad, "the folder does not exist");
+    }
+
+    @Test
+    void aCpuOnlyTraceExitsZeroWithGpuRulesNotApplicable() throws Exception {
+        ObjectNode t = Fixtures.without(Fixtures.read(Fixtures.PAGEABLE), Fixtures::isGpuActivity);
+        Path cpu = Fixtures.write(t, tmp.resolve("cpu-only.json"));
+        Run r = Run.of("diagnose", "--fail-on", "info", cpu.toString());
+        assertEquals(ExitCodes.OK, r.code(), r.out() + r.err());
+        assertTrue(r.out().contains("the trace has no GPU activity"), r.out());
+        assertTrue(r.out().contains("not applicable  launch-bound"), r.out());
+    }
+
+    @Test
+    void severalTracesAreRanksOfOneJob() throws Exception {
+        Run r = Run.of("diagnose", "--format", "json", trace(Fixtures.DECODE_KV), trace(Fixtures.PAGEABLE));
+        assertEquals(ExitCodes.OK, r.code(), r.err());
+        JsonNode j = Fixtures.json().readTree(r.out());
+        assertEquals(2, j.get("inputs").size());
+        assertTrue(j.get("inputs").get(0).has("findings"));
+        assertEquals(2, j.get("metrics").get("gpu_busy_pct").get("n").asInt());
+        double mean = (3.6764276576950645 + 6.945729820428618) / 2;
+        assertEquals(mean, j.get("metrics").get("gpu_busy_pct").get("value").asDouble(), 0.01);
+        assertTrue(j.get("findings").get(0).get("summary").asText().startsWith("[input "));
+    }
+
+    @Test
+    void badInputGetsOneLineAndExitTwo() throws Exception {
+        byte[] gz = Files.readAllBytes(Fixtures.trace(Fixtures.PAGEABLE));
+        assertOneLine(Run.of("diagnose", tmp.resolve("missing.json").toString()), "no such file");
+        assertOneLine(Run.of("diagnose", Files.write(tmp.resolve("empty.json"), new byte[0]).toString()), "empty");
+        assertOneLine(Run.of("diagnose", Files.write(tmp.resolve("cut.json.gz"), Arrays.copyOf(gz, gz.length / 2))
+                .toString()), "gzip data ends early");
+        assertOneLine(Run.of("diagnose", Files.writeString(tmp.resolve("cut.json"), "{\"traceEvents\": [{\"ph\": \"X\", ")
+                .toString()), "JSON ends early");
+        assertOneLine(Run.of("diagnose", Files.writeString(tmp.resolve("x.json"), "hello").toString()), "not valid JSON");
+        assertOneLine(Run.of("diagnose", Files.writeString(tmp.resolve("o.json"), "{\"a\": 1}").toString()),
+                "no traceEvents");
+        assertOneLine(Run.of("diagnose", "--set", "launch-bound.nope=1", trace(Fixtures.PAGEABLE)), "has no threshold 'nope'");
+        assertOneLine(Run.of("diagnose", "--set", "launch-bound.busy_info_pct=high", trace(Fixtures.PAGEABLE)), "not a number");
+        assertOneLine(Run.of("diagnose", "--set", "analysis.bogus=1", trace(Fixtures.PAGEABLE)), "unknown analysis setting");
+        assertOneLine(Run.of("diagnose", "--fail-on", "sometimes", trace(Fixtures.PAGEABLE)), "unknown severity");
+        assertOneLine(Run.of("diagnose", "--format", "xml", trace(Fixtures.PAGEABLE)), "--format");
+        assertOneLine(Run.of("diagnose"), "Missing required parameter");
+    }
+
+    private static void assertOneLine(Run r, String expected) {
+        assertEquals(ExitCodes.BAD_INPUT, r.code(), r.out() + r.err());
+        assertEquals(1, r.err().lines().count(), "one line: " + r.err());
+        assertTrue(r.err().startsWith("autoglm: "), r.err());
+        assertTrue(r.err().contains(expected), "expected '" + expected + "' in: " + r.err());
+        assertFalse(r.err().contains("\tat "), "no stack trace");
+    }
+}
