@@ -8,6 +8,7 @@ import java.util.Arrays;
  */
 public final class NamePool implements Names {
     private String[] names = new String[256];
+    private char[][] chars = new char[256][];
     private int[] hashes = new int[256];
     private int[] slots = new int[512]; // id + 1; 0 is empty
     private int size;
@@ -22,7 +23,7 @@ public final class NamePool implements Names {
                 return add(new String(buf, off, len), h, i);
             }
             int id = slot - 1;
-            if (hashes[id] == h && equal(names[id], buf, off, len)) {
+            if (hashes[id] == h && Arrays.equals(chars[id], 0, chars[id].length, buf, off, off + len)) {
                 return id;
             }
             i = (i + 1) & mask;
@@ -64,10 +65,12 @@ public final class NamePool implements Names {
     private int add(String s, int h, int slotIndex) {
         if (size == names.length) {
             names = Arrays.copyOf(names, size * 2);
+            chars = Arrays.copyOf(chars, size * 2);
             hashes = Arrays.copyOf(hashes, size * 2);
         }
         int id = size++;
         names[id] = s;
+        chars[id] = s.toCharArray();
         hashes[id] = h;
         slots[slotIndex] = id + 1;
         if (size * 2 > slots.length) {
@@ -89,31 +92,28 @@ public final class NamePool implements Names {
         slots = bigger;
     }
 
+    /**
+     * Hash of the length, the first 16 and the last 48 characters: kernel names run to hundreds of
+     * characters and differ mostly at their ends; equality is always checked in full.
+     */
     private static int hash(char[] buf, int off, int len) {
-        int h = 0;
-        for (int i = off, end = off + len; i < end; i++) {
+        int h = len;
+        int end = off + len;
+        int head = Math.min(end, off + 16);
+        for (int i = off; i < head; i++) {
+            h = 31 * h + buf[i];
+        }
+        for (int i = Math.max(head, end - 48); i < end; i++) {
             h = 31 * h + buf[i];
         }
         return mix(h);
     }
 
     private static int hash(String s) {
-        return mix(s.hashCode());
+        return hash(s.toCharArray(), 0, s.length());
     }
 
     private static int mix(int h) {
         return h ^ (h >>> 16);
-    }
-
-    private static boolean equal(String s, char[] buf, int off, int len) {
-        if (s.length() != len) {
-            return false;
-        }
-        for (int i = 0; i < len; i++) {
-            if (s.charAt(i) != buf[off + i]) {
-                return false;
-            }
-        }
-        return true;
     }
 }

@@ -30,6 +30,7 @@ public final class Main {
         CommandLine cl = new CommandLine(new AutoglmCommand(io));
         cl.addSubcommand("diagnose", new DiagnoseCommand(io));
         cl.addSubcommand("rules", new RulesCommand(io));
+        cl.addSubcommand("bench-read", new BenchReadCommand(io));
         cl.setOut(new java.io.PrintWriter(io.out(), true));
         cl.setErr(new java.io.PrintWriter(io.err(), true));
         cl.setCaseInsensitiveEnumValuesAllowed(true);

@@ -1,6 +1,7 @@
 package autoglm.trace.read;
 
 import autoglm.trace.NamePool;
+import autoglm.trace.Names;
 import autoglm.trace.ShapePool;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonLocation;
@@ -9,6 +10,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.io.JsonEOFException;
+import com.fasterxml.jackson.core.io.SerializedString;
 import java.io.EOFException;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -45,12 +47,18 @@ public final class KinetoTraceReader implements AutoCloseable {
     private final HeaderBuilder header = new HeaderBuilder();
     private EventKind[] kindByCategory = new EventKind[64];
     private int[] shapeScratch = new int[64];
+    private final FieldPredictor eventFields = new FieldPredictor();
+    private final FieldPredictor[] phaseFields = new FieldPredictor[128];
+    private FieldPredictor[] argsFields = new FieldPredictor[16];
 
     private boolean inEvents;
     private boolean sawEvents;
     private boolean finished;
 
     public KinetoTraceReader(TraceInput input, NamePool names, ShapePool shapes) {
+        for (int i = 0; i < phaseFields.length; i++) {
+            phaseFields[i] = new FieldPredictor();
+        }
         this.input = input;
         this.names = names;
         this.shapes = shapes;
@@ -189,20 +197,32 @@ public final class KinetoTraceReader implements AutoCloseable {
         e.reset();
         boolean numberError = false;
         JsonToken t;
-        while ((t = parser.nextToken()) == JsonToken.FIELD_NAME) {
+        int position = 0;
+        FieldPredictor fields = eventFields;
+        while (true) {
+            SerializedString guess = fields.at(position);
+            parser.nextFieldName(guess);
+            t = parser.currentToken();
+            if (t != JsonToken.FIELD_NAME) {
+                break;
+            }
             String f = parser.currentName();
+            fields.saw(position++, f, guess);
             JsonToken v = parser.nextToken();
             switch (f) {
                 case "ph":
                     if (v == JsonToken.VALUE_STRING && parser.getTextLength() > 0) {
                         e.ph = parser.getTextCharacters()[parser.getTextOffset()];
+                        // each phase (X, s, f, M...) has its own field order
+                        fields = phaseFields[e.ph & 0x7f];
                     }
                     break;
                 case "cat":
-                    e.cat = internText(v);
+                    e.cat = unnamed(e.ph) ? Names.NONE : internText(v);
                     break;
                 case "name":
-                    e.name = internText(v);
+                    // flow and instant events' names are never used: not interned (Kineto writes ph first)
+                    e.name = unnamed(e.ph) ? Names.NONE : internText(v);
                     break;
                 case "pid":
                     e.pid = idValue(v);
@@ -268,17 +288,41 @@ public final class KinetoTraceReader implements AutoCloseable {
         return true;
     }
 
+    /** Arguments differ by category (kernel, cpu_op, cuda_runtime...), so each has its own predictor. */
+    private FieldPredictor argsPredictor(int cat) {
+        int slot = cat + 1;
+        if (slot >= argsFields.length) {
+            argsFields = Arrays.copyOf(argsFields, Math.max(slot + 1, argsFields.length * 2));
+        }
+        FieldPredictor p = argsFields[slot];
+        if (p == null) {
+            p = new FieldPredictor();
+            argsFields[slot] = p;
+        }
+        return p;
+    }
+
+    private static boolean unnamed(char ph) {
+        return ph == 's' || ph == 'f' || ph == 't' || ph == 'i' || ph == 'I';
+    }
+
     private void readArgs(TraceEvent e) throws IOException {
+        FieldPredictor fields = argsPredictor(e.cat);
         JsonToken t;
-        while ((t = parser.nextToken()) == JsonToken.FIELD_NAME) {
+        int position = 0;
+        while (true) {
+            SerializedString guess = fields.at(position);
+            parser.nextFieldName(guess);
+            t = parser.currentToken();
+            if (t != JsonToken.FIELD_NAME) {
+                break;
+            }
             String f = parser.currentName();
+            fields.saw(position++, f, guess);
             JsonToken v = parser.nextToken();
             switch (f) {
                 case "correlation":
                     e.correlation = longValue(v);
-                    break;
-                case "External id":
-                    e.externalId = longValue(v);
                     break;
                 case "device":
                     e.device = (int) longValue(v);
@@ -295,23 +339,8 @@ public final class KinetoTraceReader implements AutoCloseable {
                 case "blocks per SM":
                     e.blocksPerSm = floatValue(v);
                     break;
-                case "registers per thread":
-                    e.registersPerThread = (int) longValue(v);
-                    break;
-                case "shared memory":
-                    e.sharedMemory = (int) longValue(v);
-                    break;
-                case "grid":
-                    readTriple(v, e.grid);
-                    break;
-                case "block":
-                    readTriple(v, e.block);
-                    break;
                 case "Input Dims":
                     e.shape = readShape(v);
-                    break;
-                case "cbid":
-                    e.cbid = (int) longValue(v);
                     break;
                 case "name":
                     e.argName = internText(v);
@@ -331,7 +360,7 @@ public final class KinetoTraceReader implements AutoCloseable {
     private int internText(JsonToken v) throws IOException {
         if (v != JsonToken.VALUE_STRING) {
             parser.skipChildren();
-            return autoglm.trace.Names.NONE;
+            return Names.NONE;
         }
         return names.intern(parser.getTextCharacters(), parser.getTextOffset(), parser.getTextLength());
     }
@@ -368,30 +397,10 @@ public final class KinetoTraceReader implements AutoCloseable {
 
     private float floatValue(JsonToken v) throws IOException {
         if (v == JsonToken.VALUE_NUMBER_INT || v == JsonToken.VALUE_NUMBER_FLOAT) {
-            return parser.getFloatValue();
+            return (float) FastDecimal.parse(parser.getTextCharacters(), parser.getTextOffset(), parser.getTextLength());
         }
         parser.skipChildren();
         return Float.NaN;
-    }
-
-    private void readTriple(JsonToken v, int[] into) throws IOException {
-        if (v != JsonToken.START_ARRAY) {
-            parser.skipChildren();
-            return;
-        }
-        int i = 0;
-        JsonToken t;
-        while ((t = parser.nextToken()) != JsonToken.END_ARRAY) {
-            if (t == null) {
-                throw new JsonEOFException(parser, null, "end of input inside an array");
-            }
-            if (t == JsonToken.VALUE_NUMBER_INT && i < 3) {
-                into[i] = parser.getIntValue();
-            } else {
-                parser.skipChildren();
-            }
-            i++;
-        }
     }
 
     /** Interns Input Dims: a list (one per input) of lists of sizes; nested tensor lists count as no dims. */

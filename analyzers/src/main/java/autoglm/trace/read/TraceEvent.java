@@ -24,18 +24,12 @@ public final class TraceEvent {
     boolean hasDur;
     boolean hasArgs;
     long correlation;
-    long externalId;
     int device;
     int stream;
     long bytes;
     float occupancyPct;
     float blocksPerSm;
-    int registersPerThread;
-    int sharedMemory;
-    final int[] grid = new int[3];
-    final int[] block = new int[3];
     int shape;
-    int cbid;
     int argName;
     int argLabels;
 
@@ -52,18 +46,12 @@ public final class TraceEvent {
         hasDur = false;
         hasArgs = false;
         correlation = -1;
-        externalId = -1;
         device = -1;
         stream = -1;
         bytes = -1;
         occupancyPct = Float.NaN;
         blocksPerSm = Float.NaN;
-        registersPerThread = -1;
-        sharedMemory = -1;
-        grid[0] = grid[1] = grid[2] = -1;
-        block[0] = block[1] = block[2] = -1;
         shape = ShapePool.NONE;
-        cbid = -1;
         argName = Names.NONE;
         argLabels = Names.NONE;
     }
@@ -117,10 +105,6 @@ public final class TraceEvent {
         return correlation;
     }
 
-    public long externalId() {
-        return externalId;
-    }
-
     public int device() {
         return device;
     }
@@ -141,29 +125,9 @@ public final class TraceEvent {
         return blocksPerSm;
     }
 
-    public int registersPerThread() {
-        return registersPerThread;
-    }
-
-    public int sharedMemory() {
-        return sharedMemory;
-    }
-
-    public int grid(int axis) {
-        return grid[axis];
-    }
-
-    public int block(int axis) {
-        return block[axis];
-    }
-
     /** Interned {@code Input Dims}, or {@link ShapePool#NONE}. */
     public int shape() {
         return shape;
-    }
-
-    public int cbid() {
-        return cbid;
     }
 
     /** {@code args.name} of a metadata event (process or thread name). */
