@@ -3,8 +3,8 @@ package autoglm.analysis;
 import java.util.List;
 
 /** Tables for reports: where the GPU time went. Numbers only; reports format them. */
-public record Breakdown(List<KernelStat> topKernels, List<CategoryStat> categories, List<CopyStat> copies,
-        long kernelCount, double kernelTimeMs) {
+public record Breakdown(List<KernelStat> topKernels, List<CategoryStat> categories, List<TypeStat> types,
+        List<CopyStat> copies, List<StreamStat> streams, long kernelCount, double kernelTimeMs) {
 
     /** One kernel name: how often it ran and for how long (durations in microseconds). */
     public record KernelStat(String name, String category, long count, double totalMs, double meanUs,
@@ -15,11 +15,26 @@ public record Breakdown(List<KernelStat> topKernels, List<CategoryStat> categori
     public record CategoryStat(String category, long count, double totalMs, double sharePct) {
     }
 
+    /**
+     * One of HTA's kernel types (computation, communication, memory) over all GPU activity in the
+     * window: sum of durations and its share.
+     */
+    public record TypeStat(String type, long count, double totalMs, double sharePct) {
+    }
+
+    /**
+     * One stream of the analysed device: its activities and its idle time split as HTA's idle-time
+     * breakdown does (times in milliseconds; {@code gaps} is the number of idle gaps).
+     */
+    public record StreamStat(int device, int stream, long activities, long gaps, double idleMs, double hostWaitMs,
+            double kernelWaitMs, double otherMs) {
+    }
+
     /** One kind of copy ("HtoD Pageable -> Device") or memset: count, bytes, GPU time and bandwidth. */
     public record CopyStat(String kind, long count, long bytes, double totalMs, double gbps) {
     }
 
     public static Breakdown empty() {
-        return new Breakdown(List.of(), List.of(), List.of(), 0, 0);
+        return new Breakdown(List.of(), List.of(), List.of(), List.of(), List.of(), 0, 0);
     }
 }

@@ -138,6 +138,24 @@ final class KernelAnalysis {
             cats.add(new Breakdown.CategoryStat(e.getKey().key(), e.getValue().count, e.getValue().total / 1e6,
                     TemporalAnalysis.pct(e.getValue().total, kernelTime)));
         }
-        return new Breakdown(top, cats, List.of(), kernels, kernelTime / 1e6);
+        return new Breakdown(top, cats, types(c), List.of(), List.of(), kernels, kernelTime / 1e6);
+    }
+
+    /** HTA's kernel types over every GPU activity in the window (kernels, copies, memsets). */
+    private static List<Breakdown.TypeStat> types(Context c) {
+        GpuActivities gpu = c.model.gpu();
+        Map<KernelClass.Type, Acc> byType = new EnumMap<>(KernelClass.Type.class);
+        long total = 0;
+        for (int r : c.rows) {
+            byType.computeIfAbsent(c.classOf(r).type(), k -> new Acc()).add(gpu.dur(r));
+            total += gpu.dur(r);
+        }
+        List<Breakdown.TypeStat> out = new ArrayList<>();
+        for (Map.Entry<KernelClass.Type, Acc> e : byType.entrySet()) {
+            out.add(new Breakdown.TypeStat(e.getKey().name().toLowerCase(java.util.Locale.ROOT), e.getValue().count,
+                    e.getValue().total / 1e6, TemporalAnalysis.pct(e.getValue().total, total)));
+        }
+        out.sort((a, b) -> Double.compare(b.totalMs(), a.totalMs()));
+        return out;
     }
 }

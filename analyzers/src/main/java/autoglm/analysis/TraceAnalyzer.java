@@ -31,11 +31,11 @@ public final class TraceAnalyzer {
         Breakdown breakdown = Breakdown.empty();
         if (c.hasGpu()) {
             TemporalAnalysis.run(c, out);
-            IdleAnalysis.run(c, out);
+            java.util.List<Breakdown.StreamStat> streams = IdleAnalysis.run(c, out);
             LaunchAnalysis.run(c, out);
             Breakdown kernels = KernelAnalysis.run(c, out);
-            breakdown = new Breakdown(kernels.topKernels(), kernels.categories(), TransferAnalysis.run(c, out),
-                    kernels.kernelCount(), kernels.kernelTimeMs());
+            breakdown = new Breakdown(kernels.topKernels(), kernels.categories(), kernels.types(),
+                    TransferAnalysis.run(c, out), streams, kernels.kernelCount(), kernels.kernelTimeMs());
         } else {
             String reason = model.gpu().size() == 0
                     ? "the trace has no GPU activity (no kernel, memcpy or memset events)"

@@ -98,6 +98,22 @@ class AnalysisTest {
     }
 
     @Test
+    void perStreamIdleSplitAddsUpToTheIdleShares() {
+        TraceAnalysis t = Analyses.of(Fixtures.DECODE_KV);
+        assertEquals(1, t.breakdown().streams().size());
+        Breakdown.StreamStat st = t.breakdown().streams().get(0);
+        assertEquals(7, st.stream());
+        assertEquals(5088, st.activities());
+        assertEquals(Analyses.value(Fixtures.DECODE_KV, "idle_host_wait_pct"), 100 * st.hostWaitMs() / st.idleMs(), 1e-9);
+        double types = 0;
+        for (Breakdown.TypeStat ty : t.breakdown().types()) {
+            types += ty.sharePct();
+        }
+        assertEquals(100, types, 1e-9);
+        assertEquals("computation", t.breakdown().types().get(0).type());
+    }
+
+    @Test
     void everyNumberCarriesItsSampleCount() {
         for (Metric m : Analyses.of(Fixtures.DECODE_KV).metrics().all().values()) {
             if (m.present() && !m.isText() && !m.name().equals("compute_capability")) {

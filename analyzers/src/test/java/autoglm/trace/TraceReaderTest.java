@@ -200,6 +200,19 @@ class TraceReaderTest {
         assertEquals((moved + 1) / 2, onDevice1);
         assertEquals(moved, onStream20);
         assertEquals(3, m.gpu().streams().size());
+        // the busiest device is analysed; its two streams each get their own idle split
+        TraceAnalysis a = analyse(m);
+        assertEquals(0, a.window().device());
+        assertEquals(2, a.breakdown().streams().size());
+        long activities = 0;
+        for (var st : a.breakdown().streams()) {
+            assertEquals(0, st.device());
+            activities += st.activities();
+            assertEquals(st.idleMs(), st.hostWaitMs() + st.kernelWaitMs() + st.otherMs(), 1e-9);
+        }
+        assertEquals(252 - (moved + 1) / 2, activities);
+        assertEquals((moved + 1) / 2, a.dataLoss().get(DataLoss.Group.EXCLUDED)
+                .get("GPU activities on other devices than the busiest"));
     }
 
     /** Reads with exact decimals so that rewritten traces keep every digit of ts and dur. */

@@ -203,6 +203,30 @@ public final class JsonReport implements Report {
             g.writeEndObject();
         }
         g.writeEndArray();
+        g.writeArrayFieldStart("types");
+        for (Breakdown.TypeStat t : b.types()) {
+            g.writeStartObject();
+            g.writeStringField("type", t.type());
+            g.writeNumberField("count", t.count());
+            number(g, "totalMs", t.totalMs());
+            number(g, "sharePct", t.sharePct());
+            g.writeEndObject();
+        }
+        g.writeEndArray();
+        g.writeArrayFieldStart("streams");
+        for (Breakdown.StreamStat st : b.streams()) {
+            g.writeStartObject();
+            g.writeNumberField("device", st.device());
+            g.writeNumberField("stream", st.stream());
+            g.writeNumberField("activities", st.activities());
+            g.writeNumberField("gaps", st.gaps());
+            number(g, "idleMs", st.idleMs());
+            number(g, "hostWaitMs", st.hostWaitMs());
+            number(g, "kernelWaitMs", st.kernelWaitMs());
+            number(g, "otherMs", st.otherMs());
+            g.writeEndObject();
+        }
+        g.writeEndArray();
         g.writeArrayFieldStart("copies");
         for (Breakdown.CopyStat c : b.copies()) {
             g.writeStartObject();

@@ -234,6 +234,22 @@ public final class TerminalReport implements Report {
             }
             indent(sb, "by family: " + cats, "  ", "  ");
         }
+        if (!b.types().isEmpty()) {
+            StringBuilder types = new StringBuilder();
+            for (Breakdown.TypeStat t : b.types()) {
+                types.append(types.length() == 0 ? "" : ", ").append(t.type()).append(' ')
+                        .append(Quantities.format(t.sharePct(), Unit.PERCENT));
+            }
+            indent(sb, "by type (HTA): " + types, "  ", "  ");
+        }
+        for (Breakdown.StreamStat st : b.streams()) {
+            indent(sb, "stream " + st.stream() + " (device " + st.device() + "): "
+                    + Quantities.format(st.activities(), Unit.COUNT) + " activities, idle "
+                    + Quantities.format(st.idleMs(), Unit.MILLISECONDS) + " in " + Quantities.format(st.gaps(), Unit.COUNT)
+                    + " gaps: host wait " + Quantities.format(st.hostWaitMs(), Unit.MILLISECONDS) + ", kernel wait "
+                    + Quantities.format(st.kernelWaitMs(), Unit.MILLISECONDS) + ", other "
+                    + Quantities.format(st.otherMs(), Unit.MILLISECONDS), "  ", "    ");
+        }
         if (!b.copies().isEmpty()) {
             StringBuilder cp = new StringBuilder();
             for (Breakdown.CopyStat c : b.copies()) {
