@@ -29,7 +29,8 @@ final class Output {
         if (dir == null || !Files.isDirectory(dir)) {
             throw new IllegalArgumentException("--output " + file + ": the folder does not exist");
         }
-        if (Files.exists(file) ? !Files.isWritable(file) : !Files.isWritable(dir)) {
+        // the report is written to a temporary file beside it, then moved into place
+        if (!Files.isWritable(dir) || (Files.exists(file) && !Files.isWritable(file))) {
             throw new IllegalArgumentException("--output " + file + ": not writable");
         }
     }

@@ -196,18 +196,10 @@ public final class KinetoTraceReader implements AutoCloseable {
         TraceEvent e = event;
         e.reset();
         boolean numberError = false;
-        JsonToken t;
         int position = 0;
         FieldPredictor fields = eventFields;
-        while (true) {
-            SerializedString guess = fields.at(position);
-            parser.nextFieldName(guess);
-            t = parser.currentToken();
-            if (t != JsonToken.FIELD_NAME) {
-                break;
-            }
-            String f = parser.currentName();
-            fields.saw(position++, f, guess);
+        String f;
+        while ((f = nextField(fields, position++)) != null) {
             JsonToken v = parser.nextToken();
             switch (f) {
                 case "ph":
@@ -258,7 +250,7 @@ public final class KinetoTraceReader implements AutoCloseable {
                     parser.skipChildren();
             }
         }
-        if (t != JsonToken.END_OBJECT) {
+        if (parser.currentToken() != JsonToken.END_OBJECT) {
             throw new JsonEOFException(parser, null, "end of input inside an event");
         }
         if (numberError) {
@@ -288,6 +280,21 @@ public final class KinetoTraceReader implements AutoCloseable {
         return true;
     }
 
+    /**
+     * Moves to the next field of the current object, guessing its name from {@code fields} so Jackson
+     * can match raw bytes; returns the name, or null at the end of the object (or of the input).
+     */
+    private String nextField(FieldPredictor fields, int position) throws IOException {
+        SerializedString guess = fields.at(position);
+        parser.nextFieldName(guess);
+        if (parser.currentToken() != JsonToken.FIELD_NAME) {
+            return null;
+        }
+        String name = parser.currentName();
+        fields.saw(position, name, guess);
+        return name;
+    }
+
     /** Arguments differ by category (kernel, cpu_op, cuda_runtime...), so each has its own predictor. */
     private FieldPredictor argsPredictor(int cat) {
         int slot = cat + 1;
@@ -308,17 +315,9 @@ public final class KinetoTraceReader implements AutoCloseable {
 
     private void readArgs(TraceEvent e) throws IOException {
         FieldPredictor fields = argsPredictor(e.cat);
-        JsonToken t;
         int position = 0;
-        while (true) {
-            SerializedString guess = fields.at(position);
-            parser.nextFieldName(guess);
-            t = parser.currentToken();
-            if (t != JsonToken.FIELD_NAME) {
-                break;
-            }
-            String f = parser.currentName();
-            fields.saw(position++, f, guess);
+        String f;
+        while ((f = nextField(fields, position++)) != null) {
             JsonToken v = parser.nextToken();
             switch (f) {
                 case "correlation":
@@ -352,7 +351,7 @@ public final class KinetoTraceReader implements AutoCloseable {
                     parser.skipChildren();
             }
         }
-        if (t != JsonToken.END_OBJECT) {
+        if (parser.currentToken() != JsonToken.END_OBJECT) {
             throw new JsonEOFException(parser, null, "end of input inside args");
         }
     }
