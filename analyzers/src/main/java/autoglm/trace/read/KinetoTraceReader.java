@@ -341,12 +341,6 @@ public final class KinetoTraceReader implements AutoCloseable {
                 case "Input Dims":
                     e.shape = readShape(v);
                     break;
-                case "name":
-                    e.argName = internText(v);
-                    break;
-                case "labels":
-                    e.argLabels = internText(v);
-                    break;
                 default:
                     parser.skipChildren();
             }

@@ -1,7 +1,6 @@
 package autoglm.trace.read;
 
 import java.util.Collections;
-import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -29,25 +28,9 @@ public final class ReadCounts {
         return byKind[kind.ordinal()];
     }
 
-    public Map<EventKind, Long> byKind() {
-        Map<EventKind, Long> m = new EnumMap<>(EventKind.class);
-        for (EventKind k : EventKind.values()) {
-            if (byKind[k.ordinal()] > 0) {
-                m.put(k, byKind[k.ordinal()]);
-            }
-        }
-        return Collections.unmodifiableMap(m);
-    }
 
     public Map<String, Long> malformed() {
         return Collections.unmodifiableMap(malformed);
     }
 
-    public long malformedTotal() {
-        long n = 0;
-        for (long v : malformed.values()) {
-            n += v;
-        }
-        return n;
-    }
 }

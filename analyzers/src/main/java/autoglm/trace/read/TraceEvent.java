@@ -30,8 +30,6 @@ public final class TraceEvent {
     float occupancyPct;
     float blocksPerSm;
     int shape;
-    int argName;
-    int argLabels;
 
     void reset() {
         kind = null;
@@ -52,8 +50,6 @@ public final class TraceEvent {
         occupancyPct = Float.NaN;
         blocksPerSm = Float.NaN;
         shape = ShapePool.NONE;
-        argName = Names.NONE;
-        argLabels = Names.NONE;
     }
 
     public EventKind kind() {
@@ -130,13 +126,5 @@ public final class TraceEvent {
         return shape;
     }
 
-    /** {@code args.name} of a metadata event (process or thread name). */
-    public int argName() {
-        return argName;
-    }
 
-    /** {@code args.labels} of a process_labels metadata event ("GPU 0", "CPU"). */
-    public int argLabels() {
-        return argLabels;
-    }
 }
