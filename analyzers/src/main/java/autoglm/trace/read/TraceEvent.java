@@ -125,6 +125,4 @@ public final class TraceEvent {
     public int shape() {
         return shape;
     }
-
-
 }
