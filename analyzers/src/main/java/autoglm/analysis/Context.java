@@ -99,6 +99,11 @@ final class Context {
         if (kind == GpuActivities.MEMSET) {
             return KernelClass.memset();
         }
-        return classes.computeIfAbsent(gpu.name(row), id -> KernelClass.ofKernel(model.names().get(id)));
+        return kernelClass(gpu.name(row));
+    }
+
+    /** The class of a kernel name, classified once per interned name. */
+    KernelClass kernelClass(int nameId) {
+        return classes.computeIfAbsent(nameId, id -> KernelClass.ofKernel(model.names().get(id)));
     }
 }

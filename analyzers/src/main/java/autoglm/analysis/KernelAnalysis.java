@@ -127,7 +127,7 @@ final class KernelAnalysis {
             Acc a = e.getValue();
             double mean = (double) a.total / a.count;
             double var = a.count > 1 ? Math.max(0, (a.sumSq - a.count * mean * mean) / (a.count - 1)) : Double.NaN;
-            top.add(new Breakdown.KernelStat(c.name(e.getKey()), KernelClass.ofKernel(c.name(e.getKey())).category().key(),
+            top.add(new Breakdown.KernelStat(c.name(e.getKey()), c.kernelClass(e.getKey()).category().key(),
                     a.count, a.total / 1e6, mean / 1e3, a.min / 1e3, a.max / 1e3, Math.sqrt(var) / 1e3,
                     TemporalAnalysis.pct(a.total, kernelTime)));
         }

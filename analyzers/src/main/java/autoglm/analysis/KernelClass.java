@@ -68,12 +68,15 @@ public final class KernelClass {
         return tensorCores;
     }
 
+    private static final KernelClass MEMCPY = new KernelClass(Type.MEMORY, Category.MEMCPY, TensorCores.NOT_APPLICABLE);
+    private static final KernelClass MEMSET = new KernelClass(Type.MEMORY, Category.MEMSET, TensorCores.NOT_APPLICABLE);
+
     public static KernelClass memcpy() {
-        return new KernelClass(Type.MEMORY, Category.MEMCPY, TensorCores.NOT_APPLICABLE);
+        return MEMCPY;
     }
 
     public static KernelClass memset() {
-        return new KernelClass(Type.MEMORY, Category.MEMSET, TensorCores.NOT_APPLICABLE);
+        return MEMSET;
     }
 
     /** Classifies a kernel by name. */

@@ -175,7 +175,7 @@ public final class Window {
         long missing = 0;
         for (int i = 0; i < api.size(); i++) {
             int s = locate(steps, api.start(i));
-            if (s < 0 || !ApiCalls.isLaunchName(m.names().get(api.name(i)))) {
+            if (s < 0 || !api.isLaunch(i)) {
                 continue;
             }
             launches[s]++;

@@ -17,11 +17,13 @@ public final class ApiCalls {
     private final long[] tid;
     private final long[] correlation;
     private final byte[] driver;
+    private final boolean[] launch;
     private final int[] gpuCount;
     private final int[] firstGpu;
     private final LongIntMap rowByCorrelation;
 
-    private ApiCalls(int size, long[] start, long[] dur, int[] name, long[] tid, long[] correlation, byte[] driver) {
+    private ApiCalls(int size, long[] start, long[] dur, int[] name, long[] tid, long[] correlation, byte[] driver,
+            Names names) {
         this.size = size;
         this.start = start;
         this.dur = dur;
@@ -29,6 +31,18 @@ public final class ApiCalls {
         this.tid = tid;
         this.correlation = correlation;
         this.driver = driver;
+        this.launch = new boolean[size];
+        byte[] byName = new byte[names.size()]; // 0 not yet seen, 1 launch, 2 not
+        for (int i = 0; i < size; i++) {
+            int id = name[i];
+            if (id < 0) {
+                continue;
+            }
+            if (byName[id] == 0) {
+                byName[id] = (byte) (isLaunchName(names.get(id)) ? 1 : 2);
+            }
+            launch[i] = byName[id] == 1;
+        }
         this.gpuCount = new int[size];
         this.firstGpu = new int[size];
         Arrays.fill(firstGpu, -1);
@@ -65,6 +79,11 @@ public final class ApiCalls {
 
     public boolean isDriver(int i) {
         return driver[i] != 0;
+    }
+
+    /** Whether the call is expected to put work on the GPU (a launch, copy or set), from its name. */
+    public boolean isLaunch(int i) {
+        return launch[i];
     }
 
     /** GPU activities this call launched. */
@@ -118,14 +137,14 @@ public final class ApiCalls {
         }
 
         /** Freezes the calls in start order; counts correlation ids seen twice into {@code duplicates[0]}. */
-        ApiCalls build(long[] duplicates) {
+        ApiCalls build(Names names, long[] duplicates) {
             int[] order = IndexSort.order(size, (a, b) -> Long.compare(start[a], start[b]));
             ApiCalls calls = new ApiCalls(size, IndexSort.permute(Arrays.copyOf(start, size), order),
                     IndexSort.permute(Arrays.copyOf(dur, size), order),
                     IndexSort.permute(Arrays.copyOf(name, size), order),
                     IndexSort.permute(Arrays.copyOf(tid, size), order),
                     IndexSort.permute(Arrays.copyOf(correlation, size), order),
-                    IndexSort.permute(Arrays.copyOf(driver, size), order));
+                    IndexSort.permute(Arrays.copyOf(driver, size), order), names);
             for (int i = 0; i < size; i++) {
                 long c = calls.correlation[i];
                 if (c >= 0 && calls.rowByCorrelation.put(c, i) >= 0) {
@@ -139,9 +158,5 @@ public final class ApiCalls {
     /** Whether a call of this name is expected to put work on the GPU (launch, copy, set). */
     public static boolean isLaunchName(String n) {
         return n != null && (n.contains("Launch") || n.contains("Memcpy") || n.contains("Memset"));
-    }
-
-    static boolean isLaunchName(Names names, int id) {
-        return isLaunchName(names.get(id));
     }
 }

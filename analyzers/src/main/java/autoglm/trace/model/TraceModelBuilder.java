@@ -97,7 +97,7 @@ public final class TraceModelBuilder {
 
     public TraceModel build(TraceSource source, TraceHeader header, ReadCounts counts) {
         long[] duplicates = new long[1];
-        ApiCalls calls = api.build(duplicates);
+        ApiCalls calls = api.build(names, duplicates);
         int n = gpu.size();
         int[] launchOfRow = new int[n];
         long withoutLaunch = 0;
@@ -116,10 +116,8 @@ public final class TraceModelBuilder {
             }
         }
         long launchesWithoutGpu = 0;
-        Map<Integer, Boolean> launchName = new LinkedHashMap<>();
         for (int i = 0; i < calls.size(); i++) {
-            if (calls.gpuCount(i) == 0
-                    && launchName.computeIfAbsent(calls.name(i), id -> ApiCalls.isLaunchName(names, id))) {
+            if (calls.gpuCount(i) == 0 && calls.isLaunch(i)) {
                 launchesWithoutGpu++;
             }
         }
