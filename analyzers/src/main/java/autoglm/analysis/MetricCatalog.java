@@ -69,6 +69,37 @@ public final class MetricCatalog {
         def("input_growth_basis", Unit.TEXT, "where the input length was read");
         def("comm_time_pct", Unit.PERCENT, "share of GPU busy time with a communication (NCCL) kernel running");
         def("comm_overlap_pct", Unit.PERCENT, "share of communication time overlapped by computation kernels");
+        // System metrics: from the NVML, GPM and host samples of a profiled run (docs/analyses.md#samples)
+        def("run_wall_ms", Unit.MILLISECONDS, "wall time of the profiled command, from its start to its exit (or to the interruption)");
+        def("active_window_ms", Unit.MILLISECONDS, "time analysed: from the start of the first sample with the GPU in use to the last such sample");
+        def("startup_excluded_ms", Unit.MILLISECONDS, "time from the command's start to the active window, left out of the sample statistics");
+        def("tail_excluded_ms", Unit.MILLISECONDS, "time from the end of the active window to the command's exit, left out");
+        def("gpus_used", Unit.COUNT, "GPUs the command used (its processes on them, else utilisation or memory growth)");
+        def("gpu_util_pct", Unit.PERCENT, "NVML utilization: share of time a kernel was running, time-weighted over the active window");
+        def("gpu_mem_util_pct", Unit.PERCENT, "NVML memory utilization: share of time device memory was read or written");
+        def("sm_active_pct", Unit.PERCENT, "GPM SM activity: share of SMs busy, time-weighted (Hopper and newer)");
+        def("sm_occupancy_pct", Unit.PERCENT, "GPM SM occupancy: resident warps against the maximum");
+        def("tensor_active_pct", Unit.PERCENT, "GPM tensor activity: share of time SMs ran any tensor-core instruction");
+        def("dram_bw_pct", Unit.PERCENT, "GPM DRAM bandwidth used against the theoretical maximum");
+        def("fp16_active_pct", Unit.PERCENT, "GPM share of time SMs ran non-tensor FP16 math");
+        def("fp32_active_pct", Unit.PERCENT, "GPM share of time SMs ran non-tensor FP32 math");
+        def("gpu_mem_peak_pct", Unit.PERCENT, "peak device memory used (NVML, includes reserved) against the total, over the whole run");
+        def("gpu_mem_peak_bytes", Unit.BYTES, "peak device memory used over the whole run");
+        def("gpu_mem_total_bytes", Unit.BYTES, "device memory of the GPU that peaked");
+        def("proc_gpu_mem_peak_bytes", Unit.BYTES, "peak device memory held by the profiled process tree (per-process NVML)");
+        def("power_w", Unit.WATTS, "board power draw, time-weighted over the active window");
+        def("sm_clock_mhz", Unit.MEGAHERTZ, "SM clock, time-weighted over the active window");
+        def("clock_throttled_pct", Unit.PERCENT, "share of busy time (utilization > 0) with clocks held down by power or thermal limits (NVML clock event reasons)");
+        def("clock_reasons", Unit.TEXT, "which clock event reasons were set while busy, with their share of busy time");
+        def("host_cpu_pct", Unit.PERCENT, "CPU use of the whole machine, all cores, over the active window");
+        def("host_proc_cpu_pct", Unit.PERCENT, "CPU use of the profiled process tree, in percent of one core");
+        def("host_busiest_thread_pct", Unit.PERCENT, "CPU use of the tree's busiest thread, in percent of one core, time-weighted");
+        def("host_busiest_thread", Unit.TEXT, "the thread that was busiest most of the time (name and process id)");
+        def("host_rss_peak_bytes", Unit.BYTES, "peak resident memory of the profiled process tree");
+        def("pcie_tx_gbps", Unit.GB_PER_SECOND, "PCIe traffic from the GPU (GPM), time-weighted");
+        def("pcie_rx_gbps", Unit.GB_PER_SECOND, "PCIe traffic to the GPU (GPM), time-weighted");
+        def("pcie_link_gbps", Unit.GB_PER_SECOND, "usable bandwidth of one direction of the GPU's PCIe link (generation x width)");
+        def("pcie_link_pct", Unit.PERCENT, "busier PCIe direction against the link's bandwidth, time-weighted");
     }
 
     private MetricCatalog() {

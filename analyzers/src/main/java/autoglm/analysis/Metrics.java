@@ -22,6 +22,22 @@ public final class Metrics {
         return m;
     }
 
+    /** A copy where each named metric that is not here is absent with {@code reason}. */
+    public Metrics orAbsent(Iterable<String> names, String reason) {
+        Map<String, Metric> m = new LinkedHashMap<>(byName);
+        for (String n : names) {
+            m.putIfAbsent(n, Metric.absent(n, MetricCatalog.unit(n), reason));
+        }
+        Map<String, Metric> ordered = new LinkedHashMap<>();
+        for (String name : MetricCatalog.all().keySet()) {
+            Metric x = m.get(name);
+            if (x != null) {
+                ordered.put(name, x);
+            }
+        }
+        return new Metrics(ordered);
+    }
+
     public Map<String, Metric> all() {
         return byName;
     }

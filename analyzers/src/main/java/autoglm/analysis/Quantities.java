@@ -33,6 +33,10 @@ public final class Quantities {
                 return number(v) + " per step";
             case FACTOR:
                 return number(v) + "x";
+            case WATTS:
+                return number(v) + " W";
+            case MEGAHERTZ:
+                return String.format(Locale.ROOT, "%.0f MHz", v);
             case VERSION:
                 return String.format(Locale.ROOT, "%.1f", v);
             case COUNT:

@@ -12,6 +12,8 @@ public enum Unit {
     GB_PER_SECOND("GB/s"),
     PERCENT_PER_STEP("%/step"),
     FACTOR("x"),
+    WATTS("W"),
+    MEGAHERTZ("MHz"),
     VERSION(""),
     TEXT("");
 
@@ -48,6 +50,10 @@ public enum Unit {
                 return "percent-per-step";
             case FACTOR:
                 return "factor";
+            case WATTS:
+                return "W";
+            case MEGAHERTZ:
+                return "MHz";
             case VERSION:
                 return "version";
             default:

@@ -5,6 +5,10 @@ import autoglm.analysis.AnalysisSettings;
 import autoglm.analysis.Metric;
 import autoglm.analysis.MetricCatalog;
 import autoglm.analysis.Metrics;
+import autoglm.analysis.RunAnalysis;
+import autoglm.analysis.SampleAnalyzer;
+import autoglm.samples.RunFolder;
+import autoglm.samples.RunRecording;
 import autoglm.analysis.Spread;
 import autoglm.analysis.Stats;
 import autoglm.analysis.TraceAnalysis;
@@ -24,6 +28,11 @@ import java.util.Map;
 
 /** Reads, analyses and judges trace files: the whole of {@code autoglm diagnose} but the printing. */
 public final class Diagnoser {
+    /** Why a trace has no system metrics. */
+    public static final String NO_SAMPLES = "a trace carries no NVML or host samples (autoglm profile records them)";
+    /** Why a run has no timeline metrics. */
+    public static final String NO_TRACE = "no kernel trace in this run: the timeline rules read a torch.profiler trace (autoglm diagnose TRACE)";
+
     private final RuleEngine engine;
     private final TraceAnalyzer analyzer;
 
@@ -42,8 +51,26 @@ public final class Diagnoser {
     }
 
     public InputDiagnosis diagnose(TraceModel model) {
-        TraceAnalysis analysis = analyzer.analyze(model);
+        TraceAnalysis a = analyzer.analyze(model);
+        TraceAnalysis analysis = new TraceAnalysis(a.model(), a.window(), a.metrics().orAbsent(
+                SampleAnalyzer.metricNames(), NO_SAMPLES), a.breakdown(), a.dataLoss());
         return new InputDiagnosis(analysis, engine.evaluate(analysis.metrics()));
+    }
+
+    /** Diagnoses a run folder: the rules on its samples' metrics; the timeline rules have no trace to read. */
+    public Diagnosis diagnoseRun(Path folder) {
+        return diagnoseRun(RunFolder.read(folder));
+    }
+
+    public Diagnosis diagnoseRun(RunRecording recording) {
+        RunAnalysis run = new SampleAnalyzer().analyze(recording);
+        java.util.Set<String> traceMetrics = new java.util.LinkedHashSet<>(MetricCatalog.all().keySet());
+        traceMetrics.removeAll(SampleAnalyzer.metricNames());
+        Metrics metrics = run.metrics().orAbsent(traceMetrics, NO_TRACE);
+        RunAnalysis withAll = new RunAnalysis(run.recording(), metrics, run.gpusUsed(), run.windowStartMs(),
+                run.windowEndMs(), run.dataLoss());
+        return new Diagnosis("autoglm", Version.get(), List.of(), metrics, engine.evaluate(metrics), run.dataLoss(),
+                withAll);
     }
 
     public static Diagnosis combine(List<InputDiagnosis> inputs) {

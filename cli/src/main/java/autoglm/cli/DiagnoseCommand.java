@@ -8,6 +8,7 @@ import autoglm.report.TerminalReport;
 import autoglm.rules.Finding;
 import autoglm.rules.RuleCatalogue;
 import autoglm.rules.Severity;
+import autoglm.samples.RunFolder;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -18,8 +19,9 @@ import picocli.CommandLine.Parameters;
 /** {@code autoglm diagnose FILE...}: read traces, rank their bottlenecks, report. */
 @Command(name = "diagnose", mixinStandardHelpOptions = true,
         description = {
-            "Read PyTorch profiler (Kineto) Chrome-trace JSON, plain or gzipped, and rank the bottlenecks it shows,",
-            "each with its evidence, severity, fix and estimated gain. Several files are read as the ranks of one job."
+            "Read PyTorch profiler (Kineto) Chrome-trace JSON, plain or gzipped, or a run folder of autoglm profile,",
+            "and rank the bottlenecks it shows, each with its evidence, severity, fix and estimated gain.",
+            "Several trace files are read as the ranks of one job."
         },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
@@ -37,7 +39,8 @@ public final class DiagnoseCommand implements Callable<Integer> {
     @Mixin
     RuleOptions rules = new RuleOptions();
 
-    @Parameters(paramLabel = "FILE", arity = "1..*", description = "trace files (.json or .json.gz; gzip is detected by content)")
+    @Parameters(paramLabel = "FILE", arity = "1..*",
+            description = "trace files (.json or .json.gz; gzip is detected by content), or one run folder of autoglm profile")
     List<Path> files;
 
     public DiagnoseCommand(Io io) {
@@ -50,10 +53,27 @@ public final class DiagnoseCommand implements Callable<Integer> {
         RuleCatalogue catalogue = rules.catalogue();
         Diagnoser diagnoser = new Diagnoser(catalogue, rules.thresholds(catalogue), rules.analysisSettings());
         Output.checkWritable(report.output);
-        Diagnosis diagnosis = diagnoser.diagnose(files);
+        Diagnosis diagnosis;
+        long runs = files.stream().filter(RunFolder::isRunFolder).count();
+        if (runs > 0) {
+            if (files.size() > 1) {
+                throw new IllegalArgumentException("a run folder is diagnosed on its own: give one run folder, or trace files");
+            }
+            diagnosis = diagnoser.diagnoseRun(files.get(0));
+        } else {
+            diagnosis = diagnoser.diagnose(files);
+        }
+        write(io, report, diagnosis);
+        return exitCode(diagnosis, failOn);
+    }
+
+    static void write(Io io, ReportOptions report, Diagnosis diagnosis) throws java.io.IOException {
         Report r = report.format == ReportOptions.Format.json ? new JsonReport()
                 : new TerminalReport(report.useColour(io), report.explain, report.topKernels);
         Output.write(io, report.output, w -> r.write(diagnosis, w));
+    }
+
+    static int exitCode(Diagnosis diagnosis, Severity failOn) {
         if (failOn != null) {
             for (Finding f : diagnosis.findings()) {
                 if (f.isProblem() && f.severity().atLeast(failOn)) {

@@ -29,6 +29,8 @@ public final class Main {
     static CommandLine commandLine(Io io) {
         CommandLine cl = new CommandLine(new AutoglmCommand(io));
         cl.addSubcommand("diagnose", new DiagnoseCommand(io));
+        cl.addSubcommand("profile", new ProfileCommand(io));
+        cl.addSubcommand("doctor", new DoctorCommand(io));
         cl.addSubcommand("rules", new RulesCommand(io));
         cl.addSubcommand("bench-read", new BenchReadCommand(io));
         cl.setOut(new java.io.PrintWriter(io.out(), true));

@@ -70,7 +70,9 @@ class DiagnoseCommandTest {
         assertTrue(absent.get("value").isNull());
         assertTrue(absent.get("reason").asText().contains("DataLoader"));
         JsonNode findings = j.get("findings");
-        assertEquals(10, findings.size());
+        assertEquals(16, findings.size(), "10 timeline rules and 6 system rules");
+        assertTrue(j.get("run").isNull(), "a trace is not a profiled run");
+        assertTrue(j.get("metrics").get("gpu_util_pct").get("reason").asText().contains("no NVML"));
         String[] order = {"warning", "info", "ok", "not-applicable"};
         int last = 0;
         for (JsonNode f : findings) {

@@ -42,6 +42,12 @@ public final class JsonReport implements Report {
                 input(g, in, d.inputs().size() > 1);
             }
             g.writeEndArray();
+            g.writeFieldName("run");
+            if (d.run() == null) {
+                g.writeNull();
+            } else {
+                RunJson.write(g, d.run());
+            }
             g.writeFieldName("metrics");
             metrics(g, d.metrics());
             g.writeFieldName("findings");

@@ -50,8 +50,15 @@ public final class TerminalReport implements Report {
     @Override
     public void write(Diagnosis d, Writer out) throws IOException {
         StringBuilder sb = new StringBuilder();
-        sb.append(style(BOLD, "autoglm " + d.version())).append(" - ").append(d.inputs().size() == 1
-                ? "diagnosis of 1 trace" : "diagnosis of " + d.inputs().size() + " traces (ranks of one job)").append('\n');
+        sb.append(style(BOLD, "autoglm " + d.version())).append(" - ").append(d.run() != null ? "diagnosis of a profiled run"
+                : d.inputs().size() == 1 ? "diagnosis of 1 trace"
+                : "diagnosis of " + d.inputs().size() + " traces (ranks of one job)").append('\n');
+        if (d.run() != null) {
+            sb.append('\n');
+            for (String[] line : RunHeader.lines(d.run())) {
+                indent(sb, line[1], String.format(Locale.ROOT, "  %-10s ", line[0]), "             ");
+            }
+        }
         for (InputDiagnosis in : d.inputs()) {
             header(sb, in.analysis());
         }
@@ -128,15 +135,15 @@ public final class TerminalReport implements Report {
 
     private void dataLoss(StringBuilder sb, DataLoss loss) {
         List<String> lines = new ArrayList<>();
-        for (DataLoss.Group g : new DataLoss.Group[] {DataLoss.Group.MALFORMED, DataLoss.Group.UNMATCHED,
-            DataLoss.Group.EXCLUDED}) {
+        for (DataLoss.Group g : new DataLoss.Group[] {DataLoss.Group.PROBE, DataLoss.Group.MALFORMED,
+            DataLoss.Group.UNMATCHED, DataLoss.Group.EXCLUDED}) {
             for (Map.Entry<String, Long> e : loss.get(g).entrySet()) {
                 lines.add(Quantities.format(e.getValue(), Unit.COUNT) + " " + e.getKey() + " [" + g.key() + "]");
             }
         }
         sb.append("  data loss  ");
         if (lines.isEmpty()) {
-            sb.append("nothing malformed, unmatched or excluded\n");
+            sb.append("nothing lost, malformed, unmatched or excluded\n");
         } else {
             for (int i = 0; i < lines.size(); i++) {
                 sb.append(i == 0 ? "" : "             ").append(Text.safe(lines.get(i))).append('\n');

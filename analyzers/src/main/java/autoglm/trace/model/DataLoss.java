@@ -19,7 +19,9 @@ public final class DataLoss {
         /** Data left out of the analysis window (incomplete steps, activity outside the kept steps). */
         EXCLUDED("excluded"),
         /** Events of kinds the analyses do not use (flows, instants, counters, metadata). */
-        SKIPPED("skipped");
+        SKIPPED("skipped"),
+        /** Samples a probe could not take (an NVML error mid-run, a process that vanished): missing, never zero. */
+        PROBE("probe");
 
         private final String key;
 
@@ -70,8 +72,8 @@ public final class DataLoss {
         return n;
     }
 
-    /** Malformed plus unmatched: what was actually lost, as opposed to skipped or excluded by design. */
+    /** Malformed, unmatched and probe errors: what was actually lost, as opposed to skipped or excluded by design. */
     public long lost() {
-        return total(Group.MALFORMED) + total(Group.UNMATCHED);
+        return total(Group.MALFORMED) + total(Group.UNMATCHED) + total(Group.PROBE);
     }
 }

@@ -1,0 +1,79 @@
+package autoglm.samples;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/** The little CSV this project writes and reads: RFC 4180 quoting, empty cell for a missing value. */
+public final class Csv {
+    private Csv() {
+    }
+
+    /** A number as the CSV holds it: empty when NaN, integers without a decimal point, else up to 3 decimals. */
+    public static String number(double v) {
+        if (Double.isNaN(v) || Double.isInfinite(v)) {
+            return "";
+        }
+        if (v == Math.rint(v) && Math.abs(v) < 1e18) {
+            return Long.toString((long) v);
+        }
+        String s = String.format(Locale.ROOT, "%.3f", v);
+        int end = s.length();
+        while (s.charAt(end - 1) == '0') {
+            end--;
+        }
+        return s.substring(0, s.charAt(end - 1) == '.' ? end - 1 : end);
+    }
+
+    public static String text(String s) {
+        if (s == null) {
+            return "";
+        }
+        if (s.indexOf(',') < 0 && s.indexOf('"') < 0 && s.indexOf('\n') < 0 && s.indexOf('\r') < 0) {
+            return s;
+        }
+        return '"' + s.replace("\"", "\"\"") + '"';
+    }
+
+    /** Splits one line into cells (quoted cells may hold commas and doubled quotes, not newlines). */
+    public static List<String> split(String line) {
+        List<String> out = new ArrayList<>();
+        StringBuilder cell = new StringBuilder();
+        boolean quoted = false;
+        for (int i = 0; i < line.length(); i++) {
+            char c = line.charAt(i);
+            if (quoted) {
+                if (c == '"') {
+                    if (i + 1 < line.length() && line.charAt(i + 1) == '"') {
+                        cell.append('"');
+                        i++;
+                    } else {
+                        quoted = false;
+                    }
+                } else {
+                    cell.append(c);
+                }
+            } else if (c == '"') {
+                quoted = true;
+            } else if (c == ',') {
+                out.add(cell.toString());
+                cell.setLength(0);
+            } else {
+                cell.append(c);
+            }
+        }
+        if (quoted) {
+            throw new IllegalArgumentException("unterminated quoted cell");
+        }
+        out.add(cell.toString());
+        return out;
+    }
+
+    /** A cell as a number: NaN when empty. */
+    public static double parse(String cell) {
+        if (cell.isEmpty()) {
+            return Double.NaN;
+        }
+        return Double.parseDouble(cell);
+    }
+}

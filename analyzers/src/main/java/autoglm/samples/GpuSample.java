@@ -1,0 +1,24 @@
+package autoglm.samples;
+
+/**
+ * One NVML reading of one GPU. Values that could not be read are NaN (never zero); the reason is
+ * counted as data loss by the sampler. {@code clockReasons} is NVML's clock event reason bit mask, or
+ * -1 when unknown. The process fields cover the profiled process tree only.
+ */
+public record GpuSample(
+        double timeMs,
+        int gpu,
+        double utilPct,
+        double memUtilPct,
+        double memUsedBytes,
+        double memReservedBytes,
+        double memTotalBytes,
+        double powerW,
+        double smClockMhz,
+        double memClockMhz,
+        long clockReasons,
+        double tempC,
+        double procMemBytes,
+        double procSmPct,
+        double procMemUtilPct) {
+}

@@ -1,0 +1,111 @@
+package autoglm.cli;
+
+import autoglm.analysis.Quantities;
+import autoglm.analysis.Unit;
+import autoglm.probes.host.HostProbe;
+import autoglm.probes.nvml.NvmlLibrary;
+import autoglm.probes.nvml.NvmlProbe;
+import autoglm.samples.GpuInfo;
+import autoglm.samples.HostSample;
+import autoglm.samples.RunInfo;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+
+/** {@code autoglm doctor}: what this machine offers the probes, and how to fix what is missing. */
+@Command(name = "doctor", mixinStandardHelpOptions = true,
+        description = "Show what this machine offers autoglm's probes (NVML, GPM, per-process figures, host), with fixes.",
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:the checks ran (missing probes are reported, not failed)", "3:internal error"})
+public final class DoctorCommand implements Callable<Integer> {
+    private final Io io;
+
+    public DoctorCommand(Io io) {
+        this.io = io;
+    }
+
+    @Override
+    public Integer call() {
+        List<String[]> rows = new ArrayList<>();
+        rows.add(row("java", System.getProperty("java.version") + " (" + System.getProperty("java.vm.name") + "), "
+                + System.getProperty("os.name") + " " + System.getProperty("os.arch")));
+        host(rows);
+        gpu(rows);
+        io.out().println("autoglm doctor: what this machine offers the probes");
+        io.out().println();
+        for (String[] r : rows) {
+            io.out().printf(Locale.ROOT, "  %-10s %s%n", r[0], r[1]);
+        }
+        return ExitCodes.OK;
+    }
+
+    private static String[] row(String label, String text) {
+        return new String[] {label, text};
+    }
+
+    private static void host(List<String[]> rows) {
+        try {
+            HostProbe h = new HostProbe();
+            long self = ProcessHandle.current().pid();
+            h.start(System.currentTimeMillis() - 100);
+            HostSample s = h.read(System.currentTimeMillis(), Set.of(self));
+            rows.add(row("host", h.cpuName() + ", " + h.logicalCores() + " logical cores, "
+                    + Quantities.format(h.memoryBytes(), Unit.BYTES) + " (OSHI)"));
+            boolean threads = s.busiestThread() != null;
+            rows.add(row("", "process CPU, memory and threads: " + (threads ? "readable"
+                    : "not readable: host-cpu-bound will be not applicable (is /proc mounted and readable?)")));
+        } catch (RuntimeException | LinkageError e) {
+            rows.add(row("host", "OSHI failed: " + e.getMessage() + "; host rules will be not applicable"));
+        }
+    }
+
+    private static void gpu(List<String[]> rows) {
+        NvmlProbe probe;
+        try {
+            probe = NvmlProbe.open();
+        } catch (NvmlProbe.Unavailable e) {
+            rows.add(row("NVML", "not available: " + e.getMessage()));
+            rows.add(row("", "fix: install the NVIDIA driver (it ships " + NvmlLibrary.FILE + "); in a container, start it"
+                    + " with the NVIDIA Container Toolkit (docker run --gpus all) so the driver's libraries are mounted"));
+            rows.add(row("", "without it, profile samples the host only and the GPU rules are not applicable"));
+            return;
+        }
+        try {
+            RunInfo.Nvml d = probe.driver();
+            rows.add(row("NVML", "driver " + d.driverVersion() + ", CUDA " + d.cudaDriverVersion() + ", NVML "
+                    + d.nvmlVersion()));
+            if (probe.gpus().isEmpty()) {
+                rows.add(row("", "no GPU visible (CUDA_VISIBLE_DEVICES does not apply to NVML; check nvidia-smi)"));
+            }
+            for (GpuInfo g : probe.gpus()) {
+                int i = probe.gpus().indexOf(g);
+                rows.add(row("GPU " + g.index(), g.name() + ", " + g.uuid() + ", " + Quantities.format(g.memoryTotalBytes(),
+                        Unit.BYTES) + ", compute capability " + g.computeCapability() + ", PCIe " + g.pcieGeneration()
+                        + " x" + g.pcieWidth() + " (" + Quantities.format(g.pcieLinkGBs(), Unit.GB_PER_SECOND)
+                        + " each way), power limit " + Quantities.format(g.powerLimitW(), Unit.WATTS)));
+                rows.add(row("", "GPM: " + (g.gpmSupported() ? "supported (SM activity, occupancy, tensor activity, DRAM"
+                        + " bandwidth, PCIe)" : "not supported: it needs a Hopper or newer GPU and an R520+ driver;"
+                        + " util-without-saturation and pcie-bound will be not applicable")));
+                rows.add(row("", "memory (nvmlDeviceGetMemoryInfo_v2): " + fix(probe.check(i, "memory-v2"),
+                        "the v1 call is used instead (no reserved memory figure)")));
+                rows.add(row("", "clock event reasons (" + probe.reasonsCall() + "): " + fix(probe.check(i,
+                        "clock-reasons"), "clock-throttling will be not applicable")));
+                rows.add(row("", "per-process memory: " + fix(probe.check(i, "processes"),
+                        "the command's own GPU memory is unknown")));
+                rows.add(row("", "per-process utilization: " + fix(probe.check(i, "process-utilization"),
+                        "GPUs in use are found by utilization instead")));
+            }
+            rows.add(row("", "in a container, per-process figures need the host's PID namespace (docker run --pid=host):"
+                    + " NVML lists host process ids"));
+        } finally {
+            probe.close();
+        }
+    }
+
+    private static String fix(String result, String consequence) {
+        return result.equals("ok") ? "ok" : result + ": " + consequence;
+    }
+}

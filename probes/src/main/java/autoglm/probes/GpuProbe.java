@@ -1,0 +1,28 @@
+package autoglm.probes;
+
+import autoglm.samples.GpuInfo;
+import autoglm.samples.RunInfo;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * A source of GPU readings: NVML on a machine with a driver ({@code NvmlProbe}); a recording replayed
+ * in tests. Reads never throw: a failed call becomes a missing value and an entry in the reading's errors.
+ */
+public interface GpuProbe extends AutoCloseable {
+    RunInfo.Nvml driver();
+
+    List<GpuInfo> gpus();
+
+    /** Reads GPU {@code index}; {@code pids} are the profiled process tree, for the per-process figures. */
+    GpuReading read(int index, Set<Long> pids);
+
+    /**
+     * Takes a GPM sample of GPU {@code index} and returns the metrics since the previous one, or null on
+     * the first call or when the GPU has no GPM.
+     */
+    GpmReading readGpm(int index);
+
+    @Override
+    void close();
+}
