@@ -1,0 +1,131 @@
+package autoglm.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
+
+import autoglm.Fixtures;
+import autoglm.samples.RunFolder;
+import autoglm.samples.RunInfo;
+import autoglm.samples.RunInfoJson;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** autoglm profile on this machine (no NVIDIA driver, as CI): real commands, real host sampling, every fault. */
+class ProfileCommandTest {
+    @TempDir
+    Path tmp;
+
+    static boolean driverPresent() {
+        return Files.exists(Path.of("/proc/driver/nvidia/version"));
+    }
+
+    private static List<Path> runs(Path out) throws Exception {
+        if (!Files.isDirectory(out)) {
+            return List.of();
+        }
+        try (Stream<Path> s = Files.list(out)) {
+            return s.toList();
+        }
+    }
+
+    @Test
+    void commandNotFoundIsOneLineAndLeavesNoRunFolder() throws Exception {
+        Path out = tmp.resolve("runs");
+        Run r = Run.of("profile", "--out", out.toString(), "--", "no-such-command-autoglm");
+        assertEquals(ExitCodes.BAD_INPUT, r.code());
+        assertEquals("autoglm: command not found: no-such-command-autoglm", r.err().strip());
+        assertTrue(runs(out).isEmpty());
+    }
+
+    @Test
+    void notExecutableIsOneLine() throws Exception {
+        Path script = Files.writeString(tmp.resolve("job.sh"), "echo hi\n");
+        Run r = Run.of("profile", "--out", tmp.resolve("runs").toString(), "--", script.toString());
+        assertEquals(ExitCodes.BAD_INPUT, r.code());
+        assertTrue(r.err().strip().startsWith("autoglm: not executable: "), r.err());
+        assertEquals(1, r.err().strip().lines().count());
+        assertTrue(runs(tmp.resolve("runs")).isEmpty());
+    }
+
+    @Test
+    void unwritableOutputFolderStopsBeforeTheCommandStarts() throws Exception {
+        Path file = Files.writeString(tmp.resolve("a-file"), "x");
+        Path marker = tmp.resolve("marker");
+        Run r = Run.of("profile", "--out", file.resolve("runs").toString(), "--", "touch", marker.toString());
+        assertEquals(ExitCodes.BAD_INPUT, r.code());
+        assertTrue(r.err().strip().startsWith("autoglm: --out " + file.resolve("runs") + ": cannot create the folder"),
+                r.err());
+        assertFalse(Files.exists(marker), "the command never ran");
+    }
+
+    @Test
+    void aFailingCommandIsRecordedAndReported() throws Exception {
+        Path out = tmp.resolve("runs");
+        Run r = Run.of("profile", "--out", out.toString(), "--name", "fails", "--", "sh", "-c", "sleep 0.3; exit 3");
+        assertEquals(ExitCodes.BAD_INPUT, r.code(), r.err());
+        Path run = runs(out).get(0);
+        assertTrue(run.getFileName().toString().endsWith("-fails"), run.toString());
+        RunInfo info = RunInfoJson.read(run.resolve(RunFolder.RUN_JSON));
+        assertEquals(3, info.exitCode());
+        assertEquals(RunInfo.FAILED, info.status());
+        assertTrue(info.complete());
+        assertTrue(r.out().contains("the command exited with code 3"), r.out());
+        assertTrue(r.err().contains("autoglm: the command exited with code 3; the run is kept in " + run), r.err());
+    }
+
+    @Test
+    void withoutADriverTheHostIsSampledAndGpuRulesAreNotApplicable() throws Exception {
+        assumeFalse(driverPresent(), "this machine has an NVIDIA driver");
+        Path out = tmp.resolve("runs");
+        Run r = Run.of("profile", "--out", out.toString(), "--format", "json", "--", "python3", "-c",
+                "import time\nt = time.time()\nwhile time.time() - t < 0.8: pass");
+        assertEquals(ExitCodes.OK, r.code(), r.err());
+        assertTrue(r.err().contains("autoglm: libnvidia-ml.so.1 not found: no NVIDIA driver on this machine: GPU sampling is off"),
+                r.err());
+        JsonNode j = Fixtures.json().readTree(r.out());
+        for (String field : new String[] {"tool", "version", "schema", "inputs", "run", "metrics", "findings", "dataLoss"}) {
+            assertTrue(j.has(field), field);
+        }
+        assertEquals("exited", j.get("run").get("status").asText());
+        assertEquals("python3", j.get("run").get("name").asText().replaceFirst("^[0-9T-]+-", ""));
+        for (JsonNode f : j.get("findings")) {
+            if (List.of("gpu-underutilized", "memory-headroom", "clock-throttling").contains(f.get("rule").asText())) {
+                assertEquals("not-applicable", f.get("severity").asText());
+                assertTrue(f.get("reason").asText().contains("no NVIDIA driver"), f.toString());
+            }
+        }
+        // the busy Python thread is seen by the host probe: most of a core over the run
+        JsonNode thread = j.get("metrics").get("host_busiest_thread_pct");
+        assertTrue(thread.get("value").asDouble() > 50, thread.toString());
+        assertTrue(thread.get("n").asInt() >= 5, thread.toString());
+        assertTrue(j.get("metrics").get("host_busiest_thread").get("text").asText().startsWith("python3 (pid "));
+        Path run = runs(out).get(0);
+        for (String f : new String[] {"run.json", "host.csv"}) {
+            assertTrue(Files.exists(run.resolve(f)), f);
+        }
+        assertEquals("time_unix_ms,cpu_pct,proc_cpu_pct,busiest_thread_pct,busiest_thread,proc_rss_bytes,processes,"
+                + "host_mem_used_bytes,host_mem_total_bytes", Files.readAllLines(run.resolve("host.csv")).get(0));
+        // autoglm diagnose RUN reads the folder back to the same findings
+        Run again = Run.of("diagnose", "--format", "json", run.toString());
+        assertEquals(ExitCodes.OK, again.code(), again.err());
+        assertEquals(j.get("findings"), Fixtures.json().readTree(again.out()).get("findings"));
+        assertEquals(j.get("metrics"), Fixtures.json().readTree(again.out()).get("metrics"));
+    }
+
+    @Test
+    void badIntervalsAreRefused() {
+        Run r = Run.of("profile", "--interval", "5ms", "--out", tmp.toString(), "--", "true");
+        assertEquals(ExitCodes.BAD_INPUT, r.code());
+        assertEquals("autoglm: --interval 5ms: 10ms is the finest NVML sampling interval", r.err().strip());
+        Run g = Run.of("profile", "--gpm-interval", "50ms", "--out", tmp.toString(), "--", "true");
+        assertEquals(ExitCodes.BAD_INPUT, g.code());
+        assertTrue(g.err().contains("GPM needs at least 100ms"), g.err());
+    }
+}
