@@ -49,7 +49,7 @@ public final class ProfileCommand implements Callable<Integer> {
     String gpmInterval;
 
     @Option(names = "--host-interval", paramLabel = "DURATION",
-            description = "host sampling interval (default: the sampling interval, at least 100ms)")
+            description = "host sampling interval (default: the sampling interval, at least 200ms)")
     String hostInterval;
 
     @Option(names = "--out", paramLabel = "DIR", defaultValue = "runs", description = "where run folders go (default runs/)")
@@ -101,7 +101,7 @@ public final class ProfileCommand implements Callable<Integer> {
         if (gpm < 100) {
             throw new IllegalArgumentException("--gpm-interval " + gpmInterval + ": GPM needs at least 100ms between samples");
         }
-        double host = hostInterval == null ? Math.max(100, i) : Durations.millis("--host-interval", hostInterval);
+        double host = hostInterval == null ? Math.max(200, i) : Durations.millis("--host-interval", hostInterval);
         if (host < i) {
             throw new IllegalArgumentException("--host-interval " + hostInterval + ": must not be shorter than --interval");
         }

@@ -1,38 +1,33 @@
 package autoglm.probes.host;
 
 import autoglm.samples.HostSample;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import oshi.SystemInfo;
 import oshi.hardware.CentralProcessor;
 import oshi.hardware.GlobalMemory;
-import oshi.software.os.OSProcess;
-import oshi.software.os.OSThread;
 import oshi.software.os.OperatingSystem;
-import oshi.software.os.linux.LinuxOSThread;
-import oshi.util.GlobalConfig;
 
 /**
- * The host through OSHI: the machine's CPU load between readings, host memory, and the profiled process
- * tree's CPU time, resident memory and per-thread CPU time. CPU shares are deltas of cumulative CPU time
- * over the wall time between readings; a process or thread that appears between two readings counts
- * with all its CPU time, one that vanishes drops out. One thread reads at a time.
+ * The host: the machine's CPU load between readings, host memory, and the profiled process tree's CPU
+ * time, resident memory and per-thread CPU time. OSHI describes the host (CPU model, cores, memory,
+ * name, OS) and gives the clock tick rate and page size; the counters read every round come from the
+ * same /proc files through {@link ProcFiles}, which costs a fraction of OSHI's calls. CPU shares are
+ * deltas of cumulative CPU time over the wall time between readings; a process or thread that appears
+ * between two readings counts with all its CPU time, one that vanishes drops out. One thread reads at a time.
  */
 public final class HostProbe {
     private final OperatingSystem os;
     private final CentralProcessor cpu;
     private final GlobalMemory memory;
+    private final ProcFiles proc = new ProcFiles();
     private long[] prevTicks;
     private double prevTime;
-    private Map<Long, Long> prevProcCpu = new HashMap<>();
-    private Map<Long, Long> prevThreadCpu = new HashMap<>();
+    private Map<Long, Double> prevProcCpu = new HashMap<>();
+    private Map<Long, Double> prevThreadCpu = new HashMap<>();
 
     public HostProbe() {
-        // OSHI caches readings for 300 ms by default: far longer than a sampling interval
-        GlobalConfig.set("oshi.util.memoizer.expiration", 1);
         SystemInfo si = new SystemInfo();
         this.os = si.getOperatingSystem();
         this.cpu = si.getHardware().getProcessor();
@@ -41,7 +36,7 @@ public final class HostProbe {
 
     /** Starts the deltas: the next reading covers the time since now. */
     public void start(double timeMs) {
-        prevTicks = cpu.getSystemCpuLoadTicks();
+        prevTicks = proc.systemTicks();
         prevTime = timeMs;
     }
 
@@ -68,52 +63,45 @@ public final class HostProbe {
     public HostSample read(double timeMs, Set<Long> pids) {
         double elapsed = timeMs - prevTime;
         double systemPct = Double.NaN;
-        long[] ticks = cpu.getSystemCpuLoadTicks();
-        if (prevTicks != null) {
-            systemPct = 100 * cpu.getSystemCpuLoadBetweenTicks(prevTicks);
+        long[] ticks = proc.systemTicks();
+        if (prevTicks != null && ticks != null && ticks[1] > prevTicks[1]) {
+            systemPct = 100.0 * (ticks[0] - prevTicks[0]) / (ticks[1] - prevTicks[1]);
         }
         prevTicks = ticks;
-        Map<Long, Long> procCpu = new HashMap<>();
-        Map<Long, Long> threadCpu = new HashMap<>();
+        Map<Long, Double> procCpu = new HashMap<>();
+        Map<Long, Double> threadCpu = new HashMap<>();
         double procDelta = 0;
         double rss = 0;
         int alive = 0;
-        double busiest = Double.NaN;
-        String busiestName = null;
+        double[] busiest = {Double.NaN};
+        String[] busiestName = {null};
         for (long pid : pids) {
-            OSProcess p = os.getProcess((int) pid);
+            ProcFiles.Times p = proc.process(pid);
             if (p == null) {
                 continue;
             }
             alive++;
-            long cpuMs = p.getUserTime() + p.getKernelTime();
-            procCpu.put(pid, cpuMs);
-            procDelta += cpuMs - prevProcCpu.getOrDefault(pid, 0L);
-            rss += p.getResidentSetSize();
-            List<OSThread> threads = new ArrayList<>(p.getThreadDetails());
-            if (threads.stream().noneMatch(t -> t.getThreadId() == pid)) {
-                // OSHI's Linux thread list leaves out the main thread (tid = pid): often the busiest one
-                threads.add(new LinuxOSThread((int) pid, (int) pid));
-            }
-            for (OSThread t : threads) {
-                long key = ((long) t.getThreadId()) | (pid << 32);
-                long tcpu = t.getUserTime() + t.getKernelTime();
-                threadCpu.put(key, tcpu);
-                double d = tcpu - prevThreadCpu.getOrDefault(key, 0L);
-                if (Double.isNaN(busiest) || d > busiest) {
-                    busiest = d;
-                    String name = t.getName() == null || t.getName().isBlank() ? p.getName() : t.getName();
-                    busiestName = name + " (pid " + pid + ", tid " + t.getThreadId() + ")";
+            procCpu.put(pid, p.cpuMs());
+            procDelta += p.cpuMs() - prevProcCpu.getOrDefault(pid, 0.0);
+            rss += p.rssBytes();
+            proc.threads(pid, t -> {
+                long key = t.id() | (pid << 32);
+                threadCpu.put(key, t.cpuMs());
+                double d = t.cpuMs() - prevThreadCpu.getOrDefault(key, 0.0);
+                if (Double.isNaN(busiest[0]) || d > busiest[0]) {
+                    busiest[0] = d;
+                    busiestName[0] = t.name() + " (pid " + pid + ", tid " + t.id() + ")";
                 }
-            }
+            });
         }
         prevProcCpu = procCpu;
         prevThreadCpu = threadCpu;
         prevTime = timeMs;
         double procPct = alive == 0 || elapsed <= 0 ? Double.NaN : 100 * Math.max(0, procDelta) / elapsed;
-        double threadPct = Double.isNaN(busiest) || elapsed <= 0 ? Double.NaN
-                : Math.min(100, 100 * Math.max(0, busiest) / elapsed);
-        return new HostSample(timeMs, systemPct, procPct, threadPct, busiestName, alive == 0 ? Double.NaN : rss, alive,
-                memory.getTotal() - memory.getAvailable(), memory.getTotal());
+        double threadPct = Double.isNaN(busiest[0]) || elapsed <= 0 ? Double.NaN
+                : Math.min(100, 100 * Math.max(0, busiest[0]) / elapsed);
+        double[] mem = proc.memory();
+        return new HostSample(timeMs, systemPct, procPct, threadPct, busiestName[0], alive == 0 ? Double.NaN : rss, alive,
+                mem == null ? Double.NaN : mem[0] - mem[1], mem == null ? Double.NaN : mem[0]);
     }
 }

@@ -221,7 +221,11 @@ public final class Profiler {
         }
     }
 
-    /** The command's process and its descendants, refreshed at most every 100 ms. */
+    /**
+     * The command's process and its descendants, refreshed at most once a second: listing descendants
+     * walks all of /proc (0.6 ms), too dear for every round; a process started in between is seen at
+     * the next refresh.
+     */
     static final class ProcessTree {
         private final ProcessHandle root;
         private volatile Set<Long> pids = Set.of();
@@ -233,7 +237,7 @@ public final class Profiler {
 
         Set<Long> pids() {
             long now = System.nanoTime();
-            if (now - refreshed > 100_000_000L || pids.isEmpty()) {
+            if (now - refreshed > 1_000_000_000L || pids.isEmpty()) {
                 Set<Long> s = new HashSet<>();
                 if (root.isAlive()) {
                     s.add(root.pid());

@@ -1,0 +1,155 @@
+package autoglm.probes.host;
+
+import java.io.File;
+import java.io.FileInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.function.Consumer;
+import oshi.software.os.linux.LinuxOperatingSystem;
+
+/**
+ * The counters the host sampler reads every round, straight from the Linux /proc files OSHI reads them
+ * from, through one reused buffer. Measured on a cold cache every 100 ms (docs/benchmarks.md), OSHI's
+ * own calls cost about 0.6 ms for system CPU and memory, 0.6 ms for a process's attributes and 0.9 ms
+ * for 33 threads (its thread list also leaves out the main thread), together more than the 1%-of-a-core
+ * budget; these reads cost a few tens of microseconds a file. OSHI still supplies the clock tick rate,
+ * the page size and the host's description.
+ */
+final class ProcFiles {
+    /** Cumulative CPU time and resident memory of one process or thread. */
+    record Times(long id, String name, double cpuMs, double rssBytes) {
+    }
+
+    private static final double MS_PER_TICK = 1000.0 / LinuxOperatingSystem.getHz();
+    private static final double PAGE = LinuxOperatingSystem.getPageSize();
+    private final byte[] buf = new byte[4096];
+
+    private int read(String path) {
+        try (FileInputStream in = new FileInputStream(path)) {
+            int n = 0;
+            int r;
+            while (n < buf.length && (r = in.read(buf, n, buf.length - n)) > 0) {
+                n += r;
+            }
+            return n;
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    /** {busy, total} clock ticks of all CPUs from the first line of /proc/stat; null when unreadable. */
+    long[] systemTicks() {
+        int n = read("/proc/stat");
+        if (n <= 0) {
+            return null;
+        }
+        long total = 0;
+        long idle = 0;
+        int field = 0;
+        long v = 0;
+        boolean inNumber = false;
+        for (int i = 0; i <= n; i++) {
+            byte b = i < n ? buf[i] : (byte) '\n';
+            if (b >= '0' && b <= '9') {
+                v = v * 10 + (b - '0');
+                inNumber = true;
+            } else {
+                if (inNumber) {
+                    field++;
+                    // user nice system idle iowait irq softirq steal (guest time is already inside user and nice)
+                    if (field <= 8) {
+                        total += v;
+                        if (field == 4 || field == 5) {
+                            idle += v;
+                        }
+                    }
+                    v = 0;
+                    inNumber = false;
+                }
+                if (b == '\n') {
+                    break;
+                }
+            }
+        }
+        return new long[] {total - idle, total};
+    }
+
+    /** {MemTotal, MemAvailable} in bytes from /proc/meminfo; null when unreadable. */
+    double[] memory() {
+        int n = read("/proc/meminfo");
+        if (n <= 0) {
+            return null;
+        }
+        String s = new String(buf, 0, n, StandardCharsets.US_ASCII);
+        double total = kib(s, "MemTotal:");
+        double available = kib(s, "MemAvailable:");
+        return Double.isNaN(total) || Double.isNaN(available) ? null : new double[] {total, available};
+    }
+
+    private static double kib(String s, String key) {
+        int i = s.indexOf(key);
+        if (i < 0) {
+            return Double.NaN;
+        }
+        int end = s.indexOf('\n', i);
+        String num = s.substring(i + key.length(), end < 0 ? s.length() : end).replace("kB", "").trim();
+        return Double.parseDouble(num) * 1024;
+    }
+
+    /** The process's CPU time and resident memory from /proc/PID/stat; null when it is gone. */
+    Times process(long pid) {
+        int n = read("/proc/" + pid + "/stat");
+        return n <= 0 ? null : parse(pid, n);
+    }
+
+    /** Calls {@code out} for every thread of {@code pid} (the main thread too); nothing when the process is gone. */
+    void threads(long pid, Consumer<Times> out) {
+        String[] tids = new File("/proc/" + pid + "/task").list();
+        if (tids == null) {
+            return;
+        }
+        for (String tid : tids) {
+            int n = read("/proc/" + pid + "/task/" + tid + "/stat");
+            Times t = n <= 0 ? null : parse(Long.parseLong(tid), n);
+            if (t != null) {
+                out.accept(t);
+            }
+        }
+    }
+
+    /** "ID (comm) S ...": utime, stime and rss are fields 14, 15 and 24, counted after the comm's ')'. */
+    private Times parse(long id, int n) {
+        int open = -1;
+        int close = -1;
+        for (int i = 0; i < n; i++) {
+            if (buf[i] == '(' && open < 0) {
+                open = i;
+            } else if (buf[i] == ')') {
+                close = i;
+            }
+        }
+        if (open < 0 || close < 0) {
+            return null;
+        }
+        int field = 3;
+        long utime = 0;
+        long stime = 0;
+        long rss = 0;
+        for (int i = close + 2; i < n && field <= 24; i++) {
+            byte b = buf[i];
+            if (b == ' ') {
+                field++;
+            } else if (b >= '0' && b <= '9') {
+                if (field == 14) {
+                    utime = utime * 10 + (b - '0');
+                } else if (field == 15) {
+                    stime = stime * 10 + (b - '0');
+                } else if (field == 24) {
+                    rss = rss * 10 + (b - '0');
+                }
+            }
+        }
+        return new Times(id, new String(buf, open + 1, close - open - 1, StandardCharsets.UTF_8),
+                (utime + stime) * MS_PER_TICK, rss * PAGE);
+    }
+}
