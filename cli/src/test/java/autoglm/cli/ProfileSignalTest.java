@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import autoglm.probes.run.Signals;
 import autoglm.samples.RunFolder;
 import autoglm.samples.RunInfo;
 import autoglm.samples.RunInfoJson;
@@ -45,7 +46,7 @@ class ProfileSignalTest {
         }
         assertTrue(child > 0, "the command started");
         Thread.sleep(700);
-        assertEquals(0, new ProcessBuilder("kill", "-" + signal, Long.toString(p.pid())).start().waitFor());
+        assertTrue(Signals.kill(p.pid(), signal.equals("INT") ? Signals.SIGINT : Signals.SIGTERM));
         assertTrue(p.waitFor(60, TimeUnit.SECONDS), "autoglm ended");
         Path run;
         try (Stream<Path> s = Files.list(out)) {

@@ -17,7 +17,7 @@ import oshi.software.os.OperatingSystem;
  * deltas of cumulative CPU time over the wall time between readings; a process or thread that appears
  * between two readings counts with all its CPU time, one that vanishes drops out. One thread reads at a time.
  */
-public final class HostProbe {
+public final class HostProbe implements AutoCloseable {
     private final OperatingSystem os;
     private final CentralProcessor cpu;
     private final GlobalMemory memory;
@@ -60,6 +60,12 @@ public final class HostProbe {
         return os.getNetworkParams().getHostName();
     }
 
+    /** Closes the /proc files kept open between readings. */
+    @Override
+    public void close() {
+        proc.closeAll();
+    }
+
     public HostSample read(double timeMs, Set<Long> pids) {
         double elapsed = timeMs - prevTime;
         double systemPct = Double.NaN;
@@ -74,7 +80,7 @@ public final class HostProbe {
         double rss = 0;
         int alive = 0;
         double[] busiest = {Double.NaN};
-        String[] busiestName = {null};
+        long[] busiestId = {-1, -1};
         for (long pid : pids) {
             ProcFiles.Times p = proc.process(pid);
             if (p == null) {
@@ -90,10 +96,17 @@ public final class HostProbe {
                 double d = t.cpuMs() - prevThreadCpu.getOrDefault(key, 0.0);
                 if (Double.isNaN(busiest[0]) || d > busiest[0]) {
                     busiest[0] = d;
-                    busiestName[0] = t.name() + " (pid " + pid + ", tid " + t.id() + ")";
+                    busiestId[0] = pid;
+                    busiestId[1] = t.id();
                 }
             });
         }
+        String busiestName = null;
+        if (busiestId[0] >= 0) {
+            String name = proc.threadName(busiestId[0], busiestId[1]);
+            busiestName = (name == null ? "?" : name) + " (pid " + busiestId[0] + ", tid " + busiestId[1] + ")";
+        }
+        proc.sweep();
         prevProcCpu = procCpu;
         prevThreadCpu = threadCpu;
         prevTime = timeMs;
@@ -101,7 +114,7 @@ public final class HostProbe {
         double threadPct = Double.isNaN(busiest[0]) || elapsed <= 0 ? Double.NaN
                 : Math.min(100, 100 * Math.max(0, busiest[0]) / elapsed);
         double[] mem = proc.memory();
-        return new HostSample(timeMs, systemPct, procPct, threadPct, busiestName[0], alive == 0 ? Double.NaN : rss, alive,
+        return new HostSample(timeMs, systemPct, procPct, threadPct, busiestName, alive == 0 ? Double.NaN : rss, alive,
                 mem == null ? Double.NaN : mem[0] - mem[1], mem == null ? Double.NaN : mem[0]);
     }
 }

@@ -1,19 +1,27 @@
 package autoglm.probes.host;
 
 import java.io.File;
-import java.io.FileInputStream;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 import oshi.software.os.linux.LinuxOperatingSystem;
 
 /**
  * The counters the host sampler reads every round, straight from the Linux /proc files OSHI reads them
- * from, through one reused buffer. Measured on a cold cache every 100 ms (docs/benchmarks.md), OSHI's
+ * from: each file is opened once and re-read with one pread into one reused buffer. Measured on a cold cache every 100 ms (docs/benchmarks.md), OSHI's
  * own calls cost about 0.6 ms for system CPU and memory, 0.6 ms for a process's attributes and 0.9 ms
  * for 33 threads (its thread list also leaves out the main thread), together more than the 1%-of-a-core
  * budget; these reads cost a few tens of microseconds a file. OSHI still supplies the clock tick rate,
- * the page size and the host's description.
+ * the page size and the host's description. Not thread-safe: the sampler thread alone reads.
  */
 final class ProcFiles {
     /** Cumulative CPU time and resident memory of one process or thread. */
@@ -23,18 +31,66 @@ final class ProcFiles {
     private static final double MS_PER_TICK = 1000.0 / LinuxOperatingSystem.getHz();
     private static final double PAGE = LinuxOperatingSystem.getPageSize();
     private final byte[] buf = new byte[4096];
+    private final ByteBuffer bb = ByteBuffer.wrap(buf);
+    /** Files kept open between rounds: /proc files re-read from offset 0 give fresh contents. */
+    private final Map<String, FileChannel> open = new HashMap<>();
+    private final Set<String> touched = new HashSet<>();
+    private boolean schedstat = true;
 
+    /** Reads a whole (small) file into {@code buf} with one pread on a channel kept open; -1 when it is gone. */
     private int read(String path) {
-        try (FileInputStream in = new FileInputStream(path)) {
+        touched.add(path);
+        FileChannel ch = open.get(path);
+        try {
+            if (ch == null) {
+                ch = FileChannel.open(Path.of(path), StandardOpenOption.READ);
+                open.put(path, ch);
+            }
+            bb.clear();
             int n = 0;
             int r;
-            while (n < buf.length && (r = in.read(buf, n, buf.length - n)) > 0) {
+            while (bb.hasRemaining() && (r = ch.read(bb, n)) > 0) {
                 n += r;
             }
-            return n;
-        } catch (IOException e) {
+            return n == 0 ? -1 : n;
+        } catch (IOException | RuntimeException e) {
+            close(path);
             return -1;
         }
+    }
+
+    /** Closes the files of processes and threads not read since the last call (they ended). */
+    void sweep() {
+        for (Iterator<Map.Entry<String, FileChannel>> it = open.entrySet().iterator(); it.hasNext();) {
+            Map.Entry<String, FileChannel> e = it.next();
+            if (!touched.contains(e.getKey())) {
+                closeQuietly(e.getValue());
+                it.remove();
+            }
+        }
+        touched.clear();
+    }
+
+    private void close(String path) {
+        FileChannel ch = open.remove(path);
+        if (ch != null) {
+            closeQuietly(ch);
+        }
+    }
+
+    private static void closeQuietly(FileChannel ch) {
+        try {
+            ch.close();
+        } catch (IOException e) {
+            // a /proc file: nothing to flush
+        }
+    }
+
+    /** Closes every file kept open. */
+    void closeAll() {
+        open.values().forEach(ProcFiles::closeQuietly);
+        open.clear();
+        touched.clear();
     }
 
     /** {busy, total} clock ticks of all CPUs from the first line of /proc/stat; null when unreadable. */
@@ -102,19 +158,50 @@ final class ProcFiles {
         return n <= 0 ? null : parse(pid, n);
     }
 
-    /** Calls {@code out} for every thread of {@code pid} (the main thread too); nothing when the process is gone. */
+    /**
+     * Calls {@code out} for every thread of {@code pid} (the main thread too) with its CPU time from
+     * /proc/PID/task/TID/schedstat (nanoseconds on the CPU: cheaper for the kernel to produce than the
+     * stat file, and finer than its 10 ms ticks), or from the stat file where schedstat is missing. The
+     * name is left null: {@link #threadName} reads it for the one thread that needs it.
+     */
     void threads(long pid, Consumer<Times> out) {
         String[] tids = new File("/proc/" + pid + "/task").list();
         if (tids == null) {
             return;
         }
         for (String tid : tids) {
-            int n = read("/proc/" + pid + "/task/" + tid + "/stat");
-            Times t = n <= 0 ? null : parse(Long.parseLong(tid), n);
+            long id = Long.parseLong(tid);
+            String base = "/proc/" + pid + "/task/" + tid + "/";
+            Times t = null;
+            if (schedstat) {
+                int n = read(base + "schedstat");
+                if (n > 0) {
+                    long ns = 0;
+                    for (int i = 0; i < n && buf[i] >= '0' && buf[i] <= '9'; i++) {
+                        ns = ns * 10 + (buf[i] - '0');
+                    }
+                    t = new Times(id, null, ns / 1e6, Double.NaN);
+                } else if (!new File(base + "schedstat").exists() && new File(base).exists()) {
+                    schedstat = false;
+                }
+            }
+            if (t == null && !schedstat) {
+                int n = read(base + "stat");
+                t = n <= 0 ? null : parse(id, n);
+            }
             if (t != null) {
                 out.accept(t);
             }
         }
+    }
+
+    /** The name of a thread (its comm), or null when it is gone. */
+    String threadName(long pid, long tid) {
+        int n = read("/proc/" + pid + "/task/" + tid + "/comm");
+        if (n <= 0) {
+            return null;
+        }
+        return new String(buf, 0, buf[n - 1] == '\n' ? n - 1 : n, StandardCharsets.UTF_8);
     }
 
     /** "ID (comm) S ...": utime, stime and rss are fields 14, 15 and 24, counted after the comm's ')'. */

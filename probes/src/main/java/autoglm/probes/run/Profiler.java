@@ -103,6 +103,7 @@ public final class Profiler {
             int code = waitFor(req.graceMs());
             long endMs = System.currentTimeMillis();
             sampler.close();
+            host.close();
             if (gpu != null) {
                 gpu.close();
             }
