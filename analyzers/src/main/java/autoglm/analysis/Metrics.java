@@ -61,6 +61,10 @@ public final class Metrics {
             return this;
         }
 
+        public boolean has(String name) {
+            return byName.containsKey(name);
+        }
+
         public Builder absent(String name, String reason) {
             byName.put(name, Metric.absent(name, MetricCatalog.unit(name), reason));
             return this;

@@ -81,6 +81,9 @@ public final class SampleAnalyzer {
             winEnd = w[1];
             gpuMetrics(out, byGpu, used, gpuInterval, winStart, winEnd, runStart, runEnd, info);
             gpmMetrics(out, rec, used, winStart, winEnd, info);
+            if (!out.has("pcie_rx_gbps")) {
+                nvmlPcie(out, byGpu, used, gpuInterval, winStart, winEnd, info);
+            }
         }
         double hostStart = Double.isNaN(winStart) ? runStart - 1e9 : winStart;
         double hostEnd = Double.isNaN(winEnd) ? runEnd + 1e9 : winEnd;
@@ -305,8 +308,13 @@ public final class SampleAnalyzer {
             String names = info.gpus().stream().filter(g -> used.contains(g.index())).map(GpuInfo::name)
                     .distinct().reduce((a, b) -> a + ", " + b).orElse("unknown GPU");
             boolean supported = info.gpus().stream().anyMatch(g -> used.contains(g.index()) && g.gpmSupported());
-            out.absentAll(supported ? "no GPM samples in this run" : "GPM is not supported on " + names
-                    + " (it needs a Hopper or newer GPU and driver)", GPM_METRICS);
+            String why = supported ? "no GPM samples in this run" : "GPM is not supported on " + names
+                    + " (it needs a Hopper or newer GPU and driver)";
+            for (String m : GPM_METRICS) {
+                if (!m.startsWith("pcie_")) {
+                    out.absent(m, why);
+                }
+            }
             return;
         }
         gpm(out, "sm_active_pct", byGpu, from, to, GpmSample::smActivePct);
@@ -325,6 +333,33 @@ public final class SampleAnalyzer {
                 return l == null ? Double.NaN
                         : 100 * Math.max(s.pcieTxMibS(), s.pcieRxMibS()) * 1.048576 / 1000 / l;
             });
+        }
+    }
+
+    /** PCIe from nvmlDeviceGetPcieThroughput (gpu.csv) on GPUs without GPM. */
+    private static void nvmlPcie(Metrics.Builder out, Map<Integer, List<GpuSample>> byGpu, List<Integer> used,
+            double interval, double from, double to, RunInfo info) {
+        String why = "no PCIe throughput: GPM is absent and nvmlDeviceGetPcieThroughput is read only at intervals of 100 ms or more";
+        TimeWeighted.Result tx = series(byGpu, used, interval, from, to, s -> s.pcieTxMibS() * 1.048576 / 1000);
+        TimeWeighted.Result rx = series(byGpu, used, interval, from, to, s -> s.pcieRxMibS() * 1.048576 / 1000);
+        if (tx.isEmpty() || rx.isEmpty()) {
+            out.absentAll(why, "pcie_tx_gbps", "pcie_rx_gbps", "pcie_link_pct");
+            return;
+        }
+        out.put("pcie_tx_gbps", tx.mean(), tx.n(), tx.spread());
+        out.put("pcie_rx_gbps", rx.mean(), rx.n(), rx.spread());
+        Map<Integer, Double> links = new LinkedHashMap<>();
+        for (GpuInfo g : info.gpus()) {
+            links.put(g.index(), g.pcieLinkGBs());
+        }
+        TimeWeighted.Result pct = series(byGpu, used, interval, from, to, s -> {
+            Double l = links.get(s.gpu());
+            return l == null ? Double.NaN : 100 * Math.max(s.pcieTxMibS(), s.pcieRxMibS()) * 1.048576 / 1000 / l;
+        });
+        if (pct.isEmpty()) {
+            out.absent("pcie_link_pct", "the PCIe link generation and width are unknown");
+        } else {
+            out.put("pcie_link_pct", pct.mean(), pct.n(), pct.spread());
         }
     }
 

@@ -8,6 +8,7 @@ package autoglm.samples;
 public record GpmSample(
         double timeMs,
         int gpu,
+        String gpuUuid,
         double intervalMs,
         double smActivePct,
         double smOccupancyPct,

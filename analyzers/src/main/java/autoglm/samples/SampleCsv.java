@@ -31,19 +31,20 @@ public final class SampleCsv {
 
         @Override
         public List<String> columns() {
-            return List.of("time_unix_ms", "gpu", "util_pct", "mem_util_pct", "mem_used_bytes", "mem_reserved_bytes",
-                    "mem_total_bytes", "power_w", "sm_clock_mhz", "mem_clock_mhz", "clock_reasons_mask", "temp_c",
-                    "proc_mem_bytes", "proc_sm_pct", "proc_mem_util_pct");
+            return List.of("time_unix_ms", "gpu", "gpu_uuid", "util_pct", "mem_util_pct", "mem_used_bytes",
+                    "mem_reserved_bytes", "mem_total_bytes", "power_w", "sm_clock_mhz", "mem_clock_mhz",
+                    "clock_reasons_mask", "temp_c", "proc_mem_bytes", "proc_sm_pct", "proc_mem_util_pct", "pcie_tx_mib_s",
+                    "pcie_rx_mib_s");
         }
 
         @Override
         public String row(GpuSample s) {
-            return join(Csv.number(s.timeMs()), Integer.toString(s.gpu()), Csv.number(s.utilPct()),
+            return join(Csv.number(s.timeMs()), Integer.toString(s.gpu()), Csv.text(s.gpuUuid()), Csv.number(s.utilPct()),
                     Csv.number(s.memUtilPct()), Csv.number(s.memUsedBytes()), Csv.number(s.memReservedBytes()),
                     Csv.number(s.memTotalBytes()), Csv.number(s.powerW()), Csv.number(s.smClockMhz()),
                     Csv.number(s.memClockMhz()), s.clockReasons() < 0 ? "" : "0x" + Long.toHexString(s.clockReasons()),
                     Csv.number(s.tempC()), Csv.number(s.procMemBytes()), Csv.number(s.procSmPct()),
-                    Csv.number(s.procMemUtilPct()));
+                    Csv.number(s.procMemUtilPct()), Csv.number(s.pcieTxMibS()), Csv.number(s.pcieRxMibS()));
         }
 
         @Override
@@ -51,11 +52,13 @@ public final class SampleCsv {
             String mask = cell(ix, c, "clock_reasons_mask");
             long reasons = mask.isEmpty() ? -1 : mask.startsWith("0x") ? Long.parseLong(mask.substring(2), 16)
                     : Long.parseLong(mask);
-            return new GpuSample(num(ix, c, "time_unix_ms"), (int) num(ix, c, "gpu"), num(ix, c, "util_pct"),
+            return new GpuSample(num(ix, c, "time_unix_ms"), (int) num(ix, c, "gpu"), text(ix, c, "gpu_uuid"),
+                    num(ix, c, "util_pct"),
                     num(ix, c, "mem_util_pct"), num(ix, c, "mem_used_bytes"), num(ix, c, "mem_reserved_bytes"),
                     num(ix, c, "mem_total_bytes"), num(ix, c, "power_w"), num(ix, c, "sm_clock_mhz"),
                     num(ix, c, "mem_clock_mhz"), reasons, num(ix, c, "temp_c"), num(ix, c, "proc_mem_bytes"),
-                    num(ix, c, "proc_sm_pct"), num(ix, c, "proc_mem_util_pct"));
+                    num(ix, c, "proc_sm_pct"), num(ix, c, "proc_mem_util_pct"), num(ix, c, "pcie_tx_mib_s"),
+                    num(ix, c, "pcie_rx_mib_s"));
         }
     };
 
@@ -67,14 +70,14 @@ public final class SampleCsv {
 
         @Override
         public List<String> columns() {
-            return List.of("time_unix_ms", "gpu", "interval_ms", "sm_active_pct", "sm_occupancy_pct",
+            return List.of("time_unix_ms", "gpu", "gpu_uuid", "interval_ms", "sm_active_pct", "sm_occupancy_pct",
                     "tensor_active_pct", "dram_bw_pct", "fp16_active_pct", "fp32_active_pct", "pcie_tx_mib_s",
                     "pcie_rx_mib_s");
         }
 
         @Override
         public String row(GpmSample s) {
-            return join(Csv.number(s.timeMs()), Integer.toString(s.gpu()), Csv.number(s.intervalMs()),
+            return join(Csv.number(s.timeMs()), Integer.toString(s.gpu()), Csv.text(s.gpuUuid()), Csv.number(s.intervalMs()),
                     Csv.number(s.smActivePct()), Csv.number(s.smOccupancyPct()), Csv.number(s.tensorActivePct()),
                     Csv.number(s.dramBwPct()), Csv.number(s.fp16ActivePct()), Csv.number(s.fp32ActivePct()),
                     Csv.number(s.pcieTxMibS()), Csv.number(s.pcieRxMibS()));
@@ -82,7 +85,8 @@ public final class SampleCsv {
 
         @Override
         public GpmSample parse(Map<String, Integer> ix, List<String> c) {
-            return new GpmSample(num(ix, c, "time_unix_ms"), (int) num(ix, c, "gpu"), num(ix, c, "interval_ms"),
+            return new GpmSample(num(ix, c, "time_unix_ms"), (int) num(ix, c, "gpu"), text(ix, c, "gpu_uuid"),
+                    num(ix, c, "interval_ms"),
                     num(ix, c, "sm_active_pct"), num(ix, c, "sm_occupancy_pct"), num(ix, c, "tensor_active_pct"),
                     num(ix, c, "dram_bw_pct"), num(ix, c, "fp16_active_pct"), num(ix, c, "fp32_active_pct"),
                     num(ix, c, "pcie_tx_mib_s"), num(ix, c, "pcie_rx_mib_s"));
@@ -156,6 +160,11 @@ public final class SampleCsv {
             throw new IllegalArgumentException("too few cells");
         }
         return c.get(i);
+    }
+
+    private static String text(Map<String, Integer> ix, List<String> c, String name) {
+        String v = cell(ix, c, name);
+        return v.isEmpty() ? null : v;
     }
 
     private static double num(Map<String, Integer> ix, List<String> c, String name) {

@@ -20,5 +20,7 @@ public record GpuReading(
         double procMemBytes,
         double procSmPct,
         double procMemUtilPct,
+        double pcieTxMibS,
+        double pcieRxMibS,
         Map<String, String> errors) {
 }

@@ -92,15 +92,18 @@ public final class Sampler implements AutoCloseable {
             try {
                 GpuReading r = gpu.read(i, tree);
                 count(r.errors(), i);
-                gpuOut.write(new GpuSample(timeMs, gpus.get(i).index(), r.utilPct(), r.memUtilPct(), r.memUsedBytes(),
-                        r.memReservedBytes(), r.memTotalBytes(), r.powerW(), r.smClockMhz(), r.memClockMhz(),
-                        r.clockReasons(), r.tempC(), r.procMemBytes(), r.procSmPct(), r.procMemUtilPct()));
+                GpuInfo info = gpus.get(i);
+                gpuOut.write(new GpuSample(timeMs, info.index(), info.uuid(), r.utilPct(), r.memUtilPct(),
+                        r.memUsedBytes(), r.memReservedBytes(), r.memTotalBytes(), r.powerW(), r.smClockMhz(),
+                        r.memClockMhz(), r.clockReasons(), r.tempC(), r.procMemBytes(), r.procSmPct(),
+                        r.procMemUtilPct(), r.pcieTxMibS(), r.pcieRxMibS()));
                 if (gpmOut != null && gpus.get(i).gpmSupported() && ticks % gpmEvery == 0) {
                     GpmReading g = gpu.readGpm(i);
                     if (g != null) {
                         count(g.errors(), i);
                         double interval = Double.isNaN(lastGpm[i]) ? settings.gpmIntervalMs() : timeMs - lastGpm[i];
-                        gpmOut.write(new GpmSample(timeMs, gpus.get(i).index(), interval, g.smActivePct(),
+                        gpmOut.write(new GpmSample(timeMs, gpus.get(i).index(), gpus.get(i).uuid(), interval,
+                                g.smActivePct(),
                                 g.smOccupancyPct(), g.tensorActivePct(), g.dramBwPct(), g.fp16ActivePct(),
                                 g.fp32ActivePct(), g.pcieTxMibS(), g.pcieRxMibS()));
                     }

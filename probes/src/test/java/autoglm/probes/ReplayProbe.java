@@ -93,7 +93,7 @@ final class ReplayProbe implements GpuProbe {
                 mem ? n.get("mem_total").asDouble() : nan, lost ? nan : n.get("power_mw").asDouble() / 1000,
                 lost ? nan : n.get("sm_mhz").asDouble(), lost ? nan : n.get("mem_mhz").asDouble(),
                 reasons ? n.get("clock_reasons").asLong() : -1, lost ? nan : n.get("temp_c").asDouble(), nan, nan, nan,
-                errors);
+                nan, nan, errors);
     }
 
     private static boolean ok(JsonNode n, String rcField, String call, Map<String, String> errors, boolean lost) {

@@ -170,7 +170,7 @@ class ReplayTest {
         assertTrue(d.dataLoss().lost() >= lostUtil);
         assertTrue(d.metrics().get("gpu_util_pct").value() > 95, "the mean covers the readings there are");
         String csv = Files.readString(run.resolve("gpu.csv"));
-        assertTrue(csv.lines().anyMatch(l -> l.matches("[0-9]+,0,,,,,,,,,,,,,")), "the lost rows are empty");
+        assertTrue(csv.lines().anyMatch(l -> l.matches("[0-9]+,0,GPU-recorded,,,,,,,,,,,,,,,")), "the lost rows are empty");
     }
 
     @Test

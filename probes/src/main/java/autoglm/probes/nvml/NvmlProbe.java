@@ -22,6 +22,8 @@ public final class NvmlProbe implements GpuProbe {
     static final int CLOCK_SM = 1;
     static final int CLOCK_MEM = 2;
     static final int TEMPERATURE_GPU = 0;
+    static final int PCIE_TX = 0;
+    static final int PCIE_RX = 1;
     /** GPM metric ids, in the order of {@link GpmReading}'s fields (nvmlGpmMetricId_t). */
     static final int[] GPM_IDS = {2, 3, 5, 10, 13, 12, 20, 21};
     static final String[] GPM_NAMES = {"SM_UTIL", "SM_OCCUPANCY", "ANY_TENSOR_UTIL", "DRAM_BW_UTIL", "FP16_UTIL",
@@ -42,6 +44,7 @@ public final class NvmlProbe implements GpuProbe {
     private final RunInfo.Nvml driver;
     private final List<Device> devices = new ArrayList<>();
     private final String reasonsCall;
+    private final boolean pcieThroughput;
 
     /** Per-GPU handle, buffers and GPM state. */
     private final class Device {
@@ -71,9 +74,10 @@ public final class NvmlProbe implements GpuProbe {
         }
     }
 
-    private NvmlProbe(NvmlLibrary nvml, RunInfo.Nvml driver) {
+    private NvmlProbe(NvmlLibrary nvml, RunInfo.Nvml driver, boolean pcieThroughput) {
         this.nvml = nvml;
         this.driver = driver;
+        this.pcieThroughput = pcieThroughput;
         this.reasonsCall = nvml.has("nvmlDeviceGetCurrentClocksEventReasons") ? "nvmlDeviceGetCurrentClocksEventReasons"
                 : "nvmlDeviceGetCurrentClocksThrottleReasons";
     }
@@ -89,6 +93,14 @@ public final class NvmlProbe implements GpuProbe {
 
     /** Loads and initialises NVML and describes every GPU; {@link Unavailable} says why it cannot. */
     public static NvmlProbe open() throws Unavailable {
+        return open(false);
+    }
+
+    /**
+     * As {@link #open()}; with {@code pcieThroughput}, GPUs without GPM are also read for PCIe throughput
+     * (nvmlDeviceGetPcieThroughput waits 20 ms per direction, so only at sampling intervals of 100 ms or more).
+     */
+    public static NvmlProbe open(boolean pcieThroughput) throws Unavailable {
         NvmlLibrary nvml;
         try {
             nvml = NvmlLibrary.load();
@@ -101,7 +113,7 @@ public final class NvmlProbe implements GpuProbe {
         }
         RunInfo.Nvml driver = new RunInfo.Nvml(true, null, string(nvml, "nvmlSystemGetDriverVersion"),
                 string(nvml, "nvmlSystemGetNVMLVersion"), cudaVersion(nvml));
-        NvmlProbe probe = new NvmlProbe(nvml, driver);
+        NvmlProbe probe = new NvmlProbe(nvml, driver, pcieThroughput);
         Memory count = new Memory(4);
         rc = nvml.has("nvmlDeviceGetCount_v2") ? nvml.call("nvmlDeviceGetCount_v2", count)
                 : nvml.call("nvmlDeviceGetCount", count);
@@ -219,8 +231,15 @@ public final class NvmlProbe implements GpuProbe {
         double temp = u32(d, "nvmlDeviceGetTemperature", errors, TEMPERATURE_GPU);
         double procMem = processMemory(d, pids, errors);
         double[] procUtil = processUtilization(d, pids, errors);
+        double tx = Double.NaN;
+        double rx = Double.NaN;
+        if (pcieThroughput && !d.info.gpmSupported()) {
+            // KB/s over a 20 ms window the call waits for; on GPM GPUs PCIe comes from GPM instead
+            tx = u32(d, "nvmlDeviceGetPcieThroughput", errors, PCIE_TX) / 1024;
+            rx = u32(d, "nvmlDeviceGetPcieThroughput", errors, PCIE_RX) / 1024;
+        }
         return new GpuReading(util, memUtil, used, reserved, total, power, sm, memClk, reasons, temp, procMem,
-                procUtil[0], procUtil[1], errors);
+                procUtil[0], procUtil[1], tx, rx, errors);
     }
 
     private double u32(Device d, String fn, Map<String, String> errors, Object... extra) {

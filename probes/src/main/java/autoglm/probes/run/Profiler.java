@@ -39,9 +39,9 @@ public final class Profiler {
     public record Result(Path folder, RunInfo info, String interruptedBy) {
     }
 
-    /** Opens the GPU probe; NvmlProbe by default, a replay in tests. */
+    /** Opens the GPU probe for the run's settings; NvmlProbe by default. */
     public interface GpuProbeFactory {
-        GpuProbe open() throws NvmlProbe.Unavailable;
+        GpuProbe open(RunInfo.Settings settings) throws NvmlProbe.Unavailable;
     }
 
     private final GpuProbeFactory gpuFactory;
@@ -56,7 +56,7 @@ public final class Profiler {
     }
 
     public static Profiler withNvml(Consumer<String> notes) {
-        return new Profiler(NvmlProbe::open, notes);
+        return new Profiler(settings -> NvmlProbe.open(settings.intervalMs() >= 100), notes);
     }
 
     public Result run(Request req) throws IOException {
@@ -69,7 +69,7 @@ public final class Profiler {
         GpuProbe gpu = null;
         RunInfo.Nvml nvml;
         try {
-            gpu = gpuFactory.open();
+            gpu = gpuFactory.open(req.settings());
             nvml = gpu.driver();
         } catch (NvmlProbe.Unavailable e) {
             nvml = RunInfo.Nvml.absent(e.getMessage());
@@ -87,26 +87,39 @@ public final class Profiler {
 
         List<String> argv = new ArrayList<>(req.command());
         argv.set(0, req.command().get(0).contains("/") ? req.command().get(0) : program.toString());
+        ProcessTree tree = new ProcessTree();
+        Sampler sampler;
+        try {
+            sampler = new Sampler(folder, gpu, host, req.settings(), tree::pids);
+        } catch (IOException e) {
+            closeAll(null, host, gpu);
+            deleteFolder(folder);
+            throw new BadInputException("cannot write the run folder " + folder + ": " + e.getMessage());
+        }
         try (Signals signals = new Signals(this::onSignal)) {
             try {
                 process = new ProcessBuilder(argv).inheritIO().start();
             } catch (IOException e) {
+                closeAll(sampler, host, gpu);
                 deleteFolder(folder);
-                if (gpu != null) {
-                    gpu.close();
-                }
                 throw new BadInputException("cannot start " + req.command().get(0) + ": " + e.getMessage());
             }
-            ProcessTree tree = new ProcessTree(process.toHandle());
-            Sampler sampler = new Sampler(folder, gpu, host, req.settings(), tree::pids);
-            sampler.start();
-            int code = waitFor(req.graceMs());
-            long endMs = System.currentTimeMillis();
-            sampler.close();
-            host.close();
-            if (gpu != null) {
-                gpu.close();
+            tree.root = process.toHandle();
+            int code;
+            try {
+                sampler.start();
+                code = waitFor(req.graceMs());
+            } catch (RuntimeException | Error e) {
+                // autoglm itself failed: stop the command, keep what was sampled, say so in run.json
+                process.destroyForcibly();
+                closeAll(sampler, host, gpu);
+                RunInfoJson.write(info.ended(System.currentTimeMillis(), RunInfo.INTERRUPTED, false, null,
+                        "autoglm failed while the command ran (" + e + ") and stopped it", sampler.dataLoss(), null),
+                        folder.resolve(autoglm.samples.RunFolder.RUN_JSON));
+                throw e;
             }
+            long endMs = System.currentTimeMillis();
+            closeAll(sampler, host, gpu);
             String why = interruptedBy;
             String status;
             String note;
@@ -125,6 +138,21 @@ public final class Profiler {
             RunInfo done = info.ended(endMs, status, why == null, code, note, loss, sampler.overhead(endMs - startMs));
             RunInfoJson.write(done, folder.resolve(autoglm.samples.RunFolder.RUN_JSON));
             return new Result(folder, done, why);
+        }
+    }
+
+    /** Stops the sampler (it writes its last round) and closes the probes; errors are the sampler's data loss. */
+    private static void closeAll(Sampler sampler, HostProbe host, GpuProbe gpu) {
+        if (sampler != null) {
+            try {
+                sampler.close();
+            } catch (IOException e) {
+                // the rows written so far are on disk; run.json counts the loss
+            }
+        }
+        host.close();
+        if (gpu != null) {
+            gpu.close();
         }
     }
 
@@ -228,15 +256,16 @@ public final class Profiler {
      * the next refresh.
      */
     static final class ProcessTree {
-        private final ProcessHandle root;
+        /** The command's process, set once it has started. */
+        volatile ProcessHandle root;
         private volatile Set<Long> pids = Set.of();
         private volatile long refreshed;
 
-        ProcessTree(ProcessHandle root) {
-            this.root = root;
-        }
-
         Set<Long> pids() {
+            ProcessHandle root = this.root;
+            if (root == null) {
+                return Set.of();
+            }
             long now = System.nanoTime();
             if (now - refreshed > 1_000_000_000L || pids.isEmpty()) {
                 Set<Long> s = new HashSet<>();
