@@ -28,14 +28,18 @@ public final class Metrics {
         for (String n : names) {
             m.putIfAbsent(n, Metric.absent(n, MetricCatalog.unit(n), reason));
         }
+        return new Metrics(inCatalogueOrder(m));
+    }
+
+    private static Map<String, Metric> inCatalogueOrder(Map<String, Metric> byName) {
         Map<String, Metric> ordered = new LinkedHashMap<>();
         for (String name : MetricCatalog.all().keySet()) {
-            Metric x = m.get(name);
-            if (x != null) {
-                ordered.put(name, x);
+            Metric m = byName.get(name);
+            if (m != null) {
+                ordered.put(name, m);
             }
         }
-        return new Metrics(ordered);
+        return ordered;
     }
 
     public Map<String, Metric> all() {
@@ -78,14 +82,7 @@ public final class Metrics {
         }
 
         public Metrics build() {
-            Map<String, Metric> ordered = new LinkedHashMap<>();
-            for (String name : MetricCatalog.all().keySet()) {
-                Metric m = byName.get(name);
-                if (m != null) {
-                    ordered.put(name, m);
-                }
-            }
-            return new Metrics(ordered);
+            return new Metrics(inCatalogueOrder(byName));
         }
     }
 }

@@ -6,7 +6,6 @@ import autoglm.report.JsonReport;
 import autoglm.report.Report;
 import autoglm.report.TerminalReport;
 import autoglm.rules.Finding;
-import autoglm.rules.RuleCatalogue;
 import autoglm.rules.Severity;
 import autoglm.samples.RunFolder;
 import java.nio.file.Path;
@@ -50,8 +49,7 @@ public final class DiagnoseCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Severity failOn = rules.failOnSeverity();
-        RuleCatalogue catalogue = rules.catalogue();
-        Diagnoser diagnoser = new Diagnoser(catalogue, rules.thresholds(catalogue), rules.analysisSettings());
+        Diagnoser diagnoser = rules.diagnoser();
         Output.checkWritable(report.output);
         Diagnosis diagnosis;
         long runs = files.stream().filter(RunFolder::isRunFolder).count();

@@ -3,7 +3,6 @@ package autoglm.cli;
 import autoglm.diagnose.Diagnoser;
 import autoglm.diagnose.Diagnosis;
 import autoglm.probes.run.Profiler;
-import autoglm.rules.RuleCatalogue;
 import autoglm.rules.Severity;
 import autoglm.samples.RunInfo;
 import java.nio.file.Path;
@@ -69,8 +68,7 @@ public final class ProfileCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Severity failOn = rules.failOnSeverity();
-        RuleCatalogue catalogue = rules.catalogue();
-        Diagnoser diagnoser = new Diagnoser(catalogue, rules.thresholds(catalogue), rules.analysisSettings());
+        Diagnoser diagnoser = rules.diagnoser();
         Output.checkWritable(report.output);
         RunInfo.Settings settings = settings();
         Profiler profiler = Profiler.withNvml(line -> io.err().println("autoglm: " + line));

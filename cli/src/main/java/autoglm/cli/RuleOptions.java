@@ -1,6 +1,7 @@
 package autoglm.cli;
 
 import autoglm.analysis.AnalysisSettings;
+import autoglm.diagnose.Diagnoser;
 import autoglm.rules.RuleCatalogue;
 import autoglm.rules.Severity;
 import autoglm.rules.ThresholdOverrides;
@@ -38,6 +39,12 @@ public final class RuleOptions {
         } catch (IOException e) {
             throw new IllegalArgumentException("--rules " + rulesDir + ": " + e.getMessage());
         }
+    }
+
+    /** A diagnoser with these rules, threshold overrides and analysis settings (all checked here). */
+    Diagnoser diagnoser() {
+        RuleCatalogue catalogue = catalogue();
+        return new Diagnoser(catalogue, thresholds(catalogue), analysisSettings());
     }
 
     /** The severity that fails the run, or null for none. */

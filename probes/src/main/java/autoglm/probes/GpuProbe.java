@@ -1,6 +1,8 @@
 package autoglm.probes;
 
+import autoglm.samples.GpmSample;
 import autoglm.samples.GpuInfo;
+import autoglm.samples.GpuSample;
 import autoglm.samples.RunInfo;
 import java.util.List;
 import java.util.Set;
@@ -14,14 +16,17 @@ public interface GpuProbe extends AutoCloseable {
 
     List<GpuInfo> gpus();
 
-    /** Reads GPU {@code index}; {@code pids} are the profiled process tree, for the per-process figures. */
-    GpuReading read(int index, Set<Long> pids);
+    /**
+     * Reads GPU {@code index} at {@code timeMs}; {@code pids} are the profiled process tree, for the
+     * per-process figures.
+     */
+    ProbeRead<GpuSample> read(int index, Set<Long> pids, double timeMs);
 
     /**
-     * Takes a GPM sample of GPU {@code index} and returns the metrics since the previous one, or null on
-     * the first call or when the GPU has no GPM.
+     * Takes a GPM sample of GPU {@code index} at {@code timeMs} and returns the metrics over the
+     * {@code intervalMs} since the previous one, or null on the first call or when the GPU has no GPM.
      */
-    GpmReading readGpm(int index);
+    ProbeRead<GpmSample> readGpm(int index, double timeMs, double intervalMs);
 
     @Override
     void close();

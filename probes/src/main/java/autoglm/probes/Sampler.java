@@ -90,22 +90,15 @@ public final class Sampler implements AutoCloseable {
         Set<Long> tree = pids.get();
         for (int i = 0; i < gpus.size(); i++) {
             try {
-                GpuReading r = gpu.read(i, tree);
+                ProbeRead<GpuSample> r = gpu.read(i, tree, timeMs);
                 count(r.errors(), i);
-                GpuInfo info = gpus.get(i);
-                gpuOut.write(new GpuSample(timeMs, info.index(), info.uuid(), r.utilPct(), r.memUtilPct(),
-                        r.memUsedBytes(), r.memReservedBytes(), r.memTotalBytes(), r.powerW(), r.smClockMhz(),
-                        r.memClockMhz(), r.clockReasons(), r.tempC(), r.procMemBytes(), r.procSmPct(),
-                        r.procMemUtilPct(), r.pcieTxMibS(), r.pcieRxMibS()));
+                gpuOut.write(r.sample());
                 if (gpmOut != null && gpus.get(i).gpmSupported() && ticks % gpmEvery == 0) {
-                    GpmReading g = gpu.readGpm(i);
+                    double interval = Double.isNaN(lastGpm[i]) ? settings.gpmIntervalMs() : timeMs - lastGpm[i];
+                    ProbeRead<GpmSample> g = gpu.readGpm(i, timeMs, interval);
                     if (g != null) {
                         count(g.errors(), i);
-                        double interval = Double.isNaN(lastGpm[i]) ? settings.gpmIntervalMs() : timeMs - lastGpm[i];
-                        gpmOut.write(new GpmSample(timeMs, gpus.get(i).index(), gpus.get(i).uuid(), interval,
-                                g.smActivePct(),
-                                g.smOccupancyPct(), g.tensorActivePct(), g.dramBwPct(), g.fp16ActivePct(),
-                                g.fp32ActivePct(), g.pcieTxMibS(), g.pcieRxMibS()));
+                        gpmOut.write(g.sample());
                     }
                     lastGpm[i] = timeMs;
                 }

@@ -1,6 +1,8 @@
 package autoglm.probes;
 
+import autoglm.samples.GpmSample;
 import autoglm.samples.GpuInfo;
+import autoglm.samples.GpuSample;
 import autoglm.samples.RunInfo;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -77,7 +79,7 @@ final class ReplayProbe implements GpuProbe {
     }
 
     @Override
-    public GpuReading read(int index, Set<Long> pids) {
+    public ProbeRead<GpuSample> read(int index, Set<Long> pids, double timeMs) {
         JsonNode n = lines.get(next);
         Map<String, String> errors = new LinkedHashMap<>();
         boolean lost = n.get("t_ms").asDouble() >= lostFrom;
@@ -88,12 +90,12 @@ final class ReplayProbe implements GpuProbe {
             errors.put("nvmlDeviceGetPowerUsage", "GPU is lost");
         }
         double nan = Double.NaN;
-        return new GpuReading(util ? n.get("gpu_util").asDouble() : nan, util ? n.get("mem_util").asDouble() : nan,
+        return new ProbeRead<>(new GpuSample(timeMs, 0, "GPU-recorded", util ? n.get("gpu_util").asDouble() : nan, util ? n.get("mem_util").asDouble() : nan,
                 mem ? n.get("mem_used").asDouble() : nan, mem ? n.get("mem_reserved").asDouble() : nan,
                 mem ? n.get("mem_total").asDouble() : nan, lost ? nan : n.get("power_mw").asDouble() / 1000,
                 lost ? nan : n.get("sm_mhz").asDouble(), lost ? nan : n.get("mem_mhz").asDouble(),
                 reasons ? n.get("clock_reasons").asLong() : -1, lost ? nan : n.get("temp_c").asDouble(), nan, nan, nan,
-                nan, nan, errors);
+                nan, nan), errors);
     }
 
     private static boolean ok(JsonNode n, String rcField, String call, Map<String, String> errors, boolean lost) {
@@ -106,8 +108,8 @@ final class ReplayProbe implements GpuProbe {
 
     /** The newest recorded GPM line up to this round that has not been returned yet, else null. */
     @Override
-    public GpmReading readGpm(int index) {
-        double now = time();
+    public ProbeRead<GpmSample> readGpm(int index, double timeMs, double intervalMs) {
+        double now = timeMs;
         JsonNode found = null;
         for (int i = next; i >= 0; i--) {
             JsonNode n = lines.get(i);
@@ -126,12 +128,13 @@ final class ReplayProbe implements GpuProbe {
         lastGpmReturned = found.get("t_ms").asDouble();
         if (now >= lostFrom) {
             double nan = Double.NaN;
-            return new GpmReading(nan, nan, nan, nan, nan, nan, nan, nan, Map.of("nvmlGpmSampleGet", "GPU is lost"));
+            return new ProbeRead<>(new GpmSample(timeMs, 0, "GPU-recorded", intervalMs, nan, nan, nan, nan, nan, nan, nan,
+                    nan), Map.of("nvmlGpmSampleGet", "GPU is lost"));
         }
-        return new GpmReading(found.get("sm_util").asDouble(), found.get("sm_occupancy").asDouble(),
+        return new ProbeRead<>(new GpmSample(timeMs, 0, "GPU-recorded", intervalMs, found.get("sm_util").asDouble(), found.get("sm_occupancy").asDouble(),
                 found.get("any_tensor_util").asDouble(), found.get("dram_bw_util").asDouble(),
                 found.get("fp16_util").asDouble(), found.get("fp32_util").asDouble(),
-                found.get("pcie_tx_mib_s").asDouble(), found.get("pcie_rx_mib_s").asDouble(), Map.of());
+                found.get("pcie_tx_mib_s").asDouble(), found.get("pcie_rx_mib_s").asDouble()), Map.of());
     }
 
     @Override

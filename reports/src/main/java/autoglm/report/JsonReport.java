@@ -260,7 +260,8 @@ public final class JsonReport implements Report {
         g.writeEndObject();
     }
 
-    private static void number(JsonGenerator g, String field, double v) throws IOException {
+    /** A number, or null when it is NaN or infinite. */
+    static void number(JsonGenerator g, String field, double v) throws IOException {
         if (Double.isNaN(v) || Double.isInfinite(v)) {
             g.writeNullField(field);
         } else {

@@ -51,7 +51,7 @@ final class RunJson {
             g.writeNumberField("index", gi.index());
             g.writeStringField("name", gi.name());
             g.writeStringField("uuid", gi.uuid());
-            number(g, "memoryTotalBytes", gi.memoryTotalBytes());
+            JsonReport.number(g, "memoryTotalBytes", gi.memoryTotalBytes());
             g.writeStringField("computeCapability", gi.computeCapability());
             g.writeBooleanField("gpmSupported", gi.gpmSupported());
             g.writeBooleanField("used", run.gpusUsed().contains(gi.index()));
@@ -59,9 +59,9 @@ final class RunJson {
         }
         g.writeEndArray();
         g.writeObjectFieldStart("settings");
-        number(g, "intervalMs", info.settings().intervalMs());
-        number(g, "gpmIntervalMs", info.settings().gpmIntervalMs());
-        number(g, "hostIntervalMs", info.settings().hostIntervalMs());
+        JsonReport.number(g, "intervalMs", info.settings().intervalMs());
+        JsonReport.number(g, "gpmIntervalMs", info.settings().gpmIntervalMs());
+        JsonReport.number(g, "hostIntervalMs", info.settings().hostIntervalMs());
         g.writeEndObject();
         g.writeObjectFieldStart("samples");
         g.writeNumberField("gpu", run.recording().gpu().size());
@@ -69,22 +69,14 @@ final class RunJson {
         g.writeNumberField("host", run.recording().host().size());
         g.writeEndObject();
         g.writeObjectFieldStart("window");
-        number(g, "startUnixMs", run.windowStartMs());
-        number(g, "endUnixMs", run.windowEndMs());
+        JsonReport.number(g, "startUnixMs", run.windowStartMs());
+        JsonReport.number(g, "endUnixMs", run.windowEndMs());
         g.writeEndObject();
         if (info.overhead() == null) {
             g.writeNullField("samplerCpuPctOfOneCore");
         } else {
-            number(g, "samplerCpuPctOfOneCore", info.overhead().cpuPctOfOneCore());
+            JsonReport.number(g, "samplerCpuPctOfOneCore", info.overhead().cpuPctOfOneCore());
         }
         g.writeEndObject();
-    }
-
-    private static void number(JsonGenerator g, String field, double v) throws IOException {
-        if (Double.isNaN(v) || Double.isInfinite(v)) {
-            g.writeNullField(field);
-        } else {
-            g.writeNumberField(field, v);
-        }
     }
 }

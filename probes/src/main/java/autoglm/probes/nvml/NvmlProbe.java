@@ -1,9 +1,10 @@
 package autoglm.probes.nvml;
 
-import autoglm.probes.GpmReading;
 import autoglm.probes.GpuProbe;
-import autoglm.probes.GpuReading;
+import autoglm.probes.ProbeRead;
+import autoglm.samples.GpmSample;
 import autoglm.samples.GpuInfo;
+import autoglm.samples.GpuSample;
 import autoglm.samples.RunInfo;
 import com.sun.jna.Memory;
 import com.sun.jna.Pointer;
@@ -24,7 +25,7 @@ public final class NvmlProbe implements GpuProbe {
     static final int TEMPERATURE_GPU = 0;
     static final int PCIE_TX = 0;
     static final int PCIE_RX = 1;
-    /** GPM metric ids, in the order of {@link GpmReading}'s fields (nvmlGpmMetricId_t). */
+    /** GPM metric ids, in the order of {@link GpmSample}'s metric fields (nvmlGpmMetricId_t). */
     static final int[] GPM_IDS = {2, 3, 5, 10, 13, 12, 20, 21};
     static final String[] GPM_NAMES = {"SM_UTIL", "SM_OCCUPANCY", "ANY_TENSOR_UTIL", "DRAM_BW_UTIL", "FP16_UTIL",
         "FP32_UTIL", "PCIE_TX_PER_SEC", "PCIE_RX_PER_SEC"};
@@ -189,7 +190,7 @@ public final class NvmlProbe implements GpuProbe {
     }
 
     @Override
-    public GpuReading read(int index, Set<Long> pids) {
+    public ProbeRead<GpuSample> read(int index, Set<Long> pids, double timeMs) {
         Device d = devices.get(index);
         Map<String, String> errors = new LinkedHashMap<>(2);
         double util = Double.NaN;
@@ -238,8 +239,8 @@ public final class NvmlProbe implements GpuProbe {
             tx = u32(d, "nvmlDeviceGetPcieThroughput", errors, PCIE_TX) / 1024;
             rx = u32(d, "nvmlDeviceGetPcieThroughput", errors, PCIE_RX) / 1024;
         }
-        return new GpuReading(util, memUtil, used, reserved, total, power, sm, memClk, reasons, temp, procMem,
-                procUtil[0], procUtil[1], tx, rx, errors);
+        return new ProbeRead<>(new GpuSample(timeMs, d.info.index(), d.info.uuid(), util, memUtil, used, reserved, total,
+                power, sm, memClk, reasons, temp, procMem, procUtil[0], procUtil[1], tx, rx), errors);
     }
 
     private double u32(Device d, String fn, Map<String, String> errors, Object... extra) {
@@ -325,7 +326,7 @@ public final class NvmlProbe implements GpuProbe {
     }
 
     @Override
-    public GpmReading readGpm(int index) {
+    public ProbeRead<GpmSample> readGpm(int index, double timeMs, double intervalMs) {
         Device d = devices.get(index);
         if (d.gpmGet == null || d.gpmCur == null || d.gpmPrev == null) {
             return null;
@@ -334,7 +335,7 @@ public final class NvmlProbe implements GpuProbe {
         int rc = nvml.call("nvmlGpmSampleGet", d.handle, d.gpmCur);
         if (!ok(rc, "nvmlGpmSampleGet", errors)) {
             d.gpmPrevValid = false;
-            return gpmFailed(errors);
+            return gpmFailed(d, timeMs, intervalMs, errors);
         }
         if (!d.gpmPrevValid) {
             swap(d);
@@ -353,7 +354,7 @@ public final class NvmlProbe implements GpuProbe {
         rc = nvml.call("nvmlGpmMetricsGet", g);
         swap(d);
         if (!ok(rc, "nvmlGpmMetricsGet", errors)) {
-            return gpmFailed(errors);
+            return gpmFailed(d, timeMs, intervalMs, errors);
         }
         double[] v = new double[GPM_IDS.length];
         for (int i = 0; i < GPM_IDS.length; i++) {
@@ -364,12 +365,14 @@ public final class NvmlProbe implements GpuProbe {
                 errors.put("nvmlGpmMetricsGet " + GPM_NAMES[i], nvml.errorString(mrc));
             }
         }
-        return new GpmReading(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], errors);
+        return new ProbeRead<>(new GpmSample(timeMs, d.info.index(), d.info.uuid(), intervalMs, v[0], v[1], v[2], v[3],
+                v[4], v[5], v[6], v[7]), errors);
     }
 
-    private static GpmReading gpmFailed(Map<String, String> errors) {
+    private static ProbeRead<GpmSample> gpmFailed(Device d, double timeMs, double intervalMs, Map<String, String> errors) {
         double n = Double.NaN;
-        return new GpmReading(n, n, n, n, n, n, n, n, errors);
+        return new ProbeRead<>(new GpmSample(timeMs, d.info.index(), d.info.uuid(), intervalMs, n, n, n, n, n, n, n, n),
+                errors);
     }
 
     private static void swap(Device d) {
