@@ -24,35 +24,11 @@ public record GpuInfo(
         if (generation <= 0 || width <= 0) {
             return Double.NaN;
         }
-        double gtPerLane;
-        double efficiency;
-        switch (generation) {
-            case 1:
-                gtPerLane = 2.5;
-                efficiency = 8.0 / 10;
-                break;
-            case 2:
-                gtPerLane = 5;
-                efficiency = 8.0 / 10;
-                break;
-            case 3:
-                gtPerLane = 8;
-                efficiency = 128.0 / 130;
-                break;
-            case 4:
-                gtPerLane = 16;
-                efficiency = 128.0 / 130;
-                break;
-            case 5:
-                gtPerLane = 32;
-                efficiency = 128.0 / 130;
-                break;
-            default:
-                // PCIe 6 and later: 64 GT/s PAM4 with FLIT encoding (242 of 256 bytes carry data)
-                gtPerLane = 64 * Math.pow(2, generation - 6);
-                efficiency = 242.0 / 256;
-                break;
-        }
+        // GT/s per lane: 2.5 and 5 with 8b/10b line coding, 8 to 32 with 128b/130b, from 64 (PCIe 6) PAM4
+        // with FLIT coding, 242 of 256 bytes carrying data
+        double gtPerLane = generation <= 5 ? new double[] {2.5, 5, 8, 16, 32}[generation - 1]
+                : 64 * Math.pow(2, generation - 6);
+        double efficiency = generation <= 2 ? 8.0 / 10 : generation <= 5 ? 128.0 / 130 : 242.0 / 256;
         return gtPerLane * width * efficiency / 8;
     }
 }

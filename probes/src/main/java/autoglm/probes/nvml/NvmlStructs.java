@@ -22,107 +22,74 @@ public final class NvmlStructs {
         return ((Layout) s).offsetOf(field);
     }
 
-    /** Lets the layout be read from outside the structure. */
-    interface Layout {
-        int offsetOf(String field);
+    /** A structure whose field offsets can be read from outside it. */
+    public abstract static class Layout extends Structure {
+        public int offsetOf(String field) {
+            return fieldOffset(field);
+        }
     }
 
     /** nvmlUtilization_t: unsigned int gpu, memory. */
     @FieldOrder({"gpu", "memory"})
-    public static class Utilization extends Structure implements Layout {
+    public static class Utilization extends Layout {
         public int gpu;
         public int memory;
-
-        @Override
-        public int offsetOf(String field) {
-            return fieldOffset(field);
-        }
     }
 
     /** nvmlMemory_t (v1): unsigned long long total, free, used. */
     @FieldOrder({"total", "free", "used"})
-    public static class Memory extends Structure implements Layout {
+    public static class Memory extends Layout {
         public long total;
         public long free;
         public long used;
-
-        @Override
-        public int offsetOf(String field) {
-            return fieldOffset(field);
-        }
     }
 
     /** nvmlMemory_v2_t: unsigned int version; unsigned long long total, reserved, free, used. */
     @FieldOrder({"version", "total", "reserved", "free", "used"})
-    public static class MemoryV2 extends Structure implements Layout {
+    public static class MemoryV2 extends Layout {
         public int version;
         public long total;
         public long reserved;
         public long free;
         public long used;
-
-        @Override
-        public int offsetOf(String field) {
-            return fieldOffset(field);
-        }
     }
 
     /** nvmlProcessInfo_t as the _v2 and _v3 running-process calls fill it: pid, usedGpuMemory, gpuInstanceId, computeInstanceId. */
     @FieldOrder({"pid", "usedGpuMemory", "gpuInstanceId", "computeInstanceId"})
-    public static class ProcessInfo extends Structure implements Layout {
+    public static class ProcessInfo extends Layout {
         public int pid;
         public long usedGpuMemory;
         public int gpuInstanceId;
         public int computeInstanceId;
-
-        @Override
-        public int offsetOf(String field) {
-            return fieldOffset(field);
-        }
     }
 
     /** nvmlProcessUtilizationSample_t: pid, timeStamp (us), smUtil, memUtil, encUtil, decUtil. */
     @FieldOrder({"pid", "timeStamp", "smUtil", "memUtil", "encUtil", "decUtil"})
-    public static class ProcessUtilizationSample extends Structure implements Layout {
+    public static class ProcessUtilizationSample extends Layout {
         public int pid;
         public long timeStamp;
         public int smUtil;
         public int memUtil;
         public int encUtil;
         public int decUtil;
-
-        @Override
-        public int offsetOf(String field) {
-            return fieldOffset(field);
-        }
     }
 
     /** nvmlGpmSupport_t: version (NVML_GPM_SUPPORT_VERSION = 1), isSupportedDevice. */
     @FieldOrder({"version", "isSupportedDevice"})
-    public static class GpmSupport extends Structure implements Layout {
+    public static class GpmSupport extends Layout {
         public int version;
         public int isSupportedDevice;
-
-        @Override
-        public int offsetOf(String field) {
-            return fieldOffset(field);
-        }
     }
 
     /** nvmlGpmMetric_t: metricId, nvmlReturn, double value, metricInfo {char *shortName, *longName, *unit}. */
     @FieldOrder({"metricId", "nvmlReturn", "value", "shortName", "longName", "unit"})
-    public static class GpmMetric extends Structure implements Layout {
+    public static class GpmMetric extends Layout {
         public int metricId;
         public int nvmlReturn;
         public double value;
         public Pointer shortName;
         public Pointer longName;
         public Pointer unit;
-
-        @Override
-        public int offsetOf(String field) {
-            return fieldOffset(field);
-        }
     }
 
     /**
@@ -130,16 +97,11 @@ public final class NvmlStructs {
      * sample2 (each a struct holding one pointer), nvmlGpmMetric_t metrics[NVML_GPM_METRIC_MAX].
      */
     @FieldOrder({"version", "numMetrics", "sample1", "sample2", "metrics"})
-    public static class GpmMetricsGet extends Structure implements Layout {
+    public static class GpmMetricsGet extends Layout {
         public int version;
         public int numMetrics;
         public Pointer sample1;
         public Pointer sample2;
         public GpmMetric[] metrics = (GpmMetric[]) new GpmMetric().toArray(GPM_METRIC_MAX);
-
-        @Override
-        public int offsetOf(String field) {
-            return fieldOffset(field);
-        }
     }
 }
