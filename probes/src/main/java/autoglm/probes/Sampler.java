@@ -106,7 +106,9 @@ public final class Sampler implements AutoCloseable {
                 lose("GPU " + gpus.get(i).index() + " sample: " + e);
             }
         }
-        if (host != null && ticks % hostEvery == 0) {
+        // the host's first reading comes one host interval after its baseline (start): CPU shares are
+        // deltas, and a reading right after the baseline would divide by almost no time
+        if (host != null && ticks > 0 && ticks % hostEvery == 0) {
             try {
                 hostOut.write(host.read(timeMs, tree));
             } catch (IOException | RuntimeException e) {
