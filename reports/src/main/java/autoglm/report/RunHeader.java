@@ -31,8 +31,15 @@ final class RunHeader {
         if (!info.nvml().available()) {
             out.add(new String[] {"GPU", Text.safe("none sampled: " + info.nvml().reason())});
         } else {
-            out.add(new String[] {"driver", Text.safe("NVIDIA " + info.nvml().driverVersion() + ", CUDA "
-                    + info.nvml().cudaDriverVersion() + ", NVML " + info.nvml().nvmlVersion())});
+            List<String> driver = new ArrayList<>();
+            driver.add("NVIDIA " + info.nvml().driverVersion());
+            if (info.nvml().cudaDriverVersion() != null) {
+                driver.add("CUDA " + info.nvml().cudaDriverVersion());
+            }
+            if (info.nvml().nvmlVersion() != null) {
+                driver.add("NVML " + info.nvml().nvmlVersion());
+            }
+            out.add(new String[] {"driver", Text.safe(String.join(", ", driver))});
             for (GpuInfo g : info.gpus()) {
                 String used = run.gpusUsed().contains(g.index()) ? "used" : "not used";
                 out.add(new String[] {"GPU " + g.index(), Text.safe(g.name() + ", " + g.uuid() + ", "

@@ -66,7 +66,7 @@ public final class TerminalReport implements Report {
             sb.append("  combined   metrics averaged over the traces; each rule shows its worst trace\n");
         }
         dataLoss(sb, d.dataLoss());
-        findings(sb, d.findings());
+        findings(sb, d.findings(), d.run() != null ? "of run time" : "of iteration time");
         if (d.inputs().size() == 1) {
             kernels(sb, d.inputs().get(0).analysis().breakdown());
         }
@@ -159,7 +159,7 @@ public final class TerminalReport implements Report {
         }
     }
 
-    private void findings(StringBuilder sb, List<Finding> findings) {
+    private void findings(StringBuilder sb, List<Finding> findings, String gainOf) {
         List<Finding> problems = new ArrayList<>();
         List<String> ok = new ArrayList<>();
         List<String> na = new ArrayList<>();
@@ -180,7 +180,7 @@ public final class TerminalReport implements Report {
         }
         int rank = 1;
         for (Finding f : problems) {
-            finding(sb, rank++, f);
+            finding(sb, rank++, f, gainOf);
         }
         sb.append('\n');
         if (!ok.isEmpty()) {
@@ -191,7 +191,7 @@ public final class TerminalReport implements Report {
         }
     }
 
-    private void finding(StringBuilder sb, int rank, Finding f) {
+    private void finding(StringBuilder sb, int rank, Finding f, String gainOf) {
         String sev = f.severity() == Severity.WARNING ? style(RED + BOLD, "WARNING") : style(YELLOW + BOLD, "INFO   ");
         sb.append('\n').append(String.format(Locale.ROOT, "%2d. ", rank)).append(sev).append("  ")
                 .append(style(BOLD, f.rule())).append("  ").append(Text.safe(f.title()))
@@ -209,7 +209,7 @@ public final class TerminalReport implements Report {
             indent(sb, Text.safe(f.explanation()), "    why       ", "              ");
         }
         indent(sb, Text.safe(f.fix()), "    fix       ", "              ");
-        String gain = f.gain().kind() + " " + Quantities.format(f.gain().percent(), Unit.PERCENT) + " of iteration time"
+        String gain = f.gain().kind() + " " + Quantities.format(f.gain().percent(), Unit.PERCENT) + " " + gainOf
                 + (Double.isNaN(f.gain().msPerStep()) ? "" : " (" + Quantities.format(f.gain().msPerStep(), Unit.MILLISECONDS)
                         + " per iteration)")
                 + ": " + f.gain().basis();
