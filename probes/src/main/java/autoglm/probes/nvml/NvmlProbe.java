@@ -56,7 +56,8 @@ public final class NvmlProbe implements GpuProbe {
         final Memory u32 = new Memory(4);
         final Memory u64 = new Memory(8);
         final Memory procs = new Memory((long) PROC.size() * PROCESS_SLOTS);
-        final Memory procUtil = new Memory((long) PUS.size() * PROCESS_SLOTS);
+        Memory procUtil = new Memory((long) PUS.size() * PROCESS_SLOTS);
+        int procUtilSlots = PROCESS_SLOTS;
         final Memory gpmGet;
         long lastProcUtilUs;
         boolean memV2 = true;
@@ -287,15 +288,22 @@ public final class NvmlProbe implements GpuProbe {
         if (pids.isEmpty()) {
             return none;
         }
-        d.u32.setInt(0, PROCESS_SLOTS);
+        d.u32.setInt(0, d.procUtilSlots);
         int rc = nvml.call("nvmlDeviceGetProcessUtilization", d.handle, d.procUtil, d.u32, d.lastProcUtilUs);
+        if (rc == NvmlReturn.INSUFFICIENT_SIZE && d.u32.getInt(0) > d.procUtilSlots) {
+            // more samples are buffered than the array holds: grow it to the count NVML asked for, once
+            d.procUtilSlots = d.u32.getInt(0) + PROCESS_SLOTS;
+            d.procUtil = new Memory((long) PUS.size() * d.procUtilSlots);
+            d.u32.setInt(0, d.procUtilSlots);
+            rc = nvml.call("nvmlDeviceGetProcessUtilization", d.handle, d.procUtil, d.u32, d.lastProcUtilUs);
+        }
         if (rc == NvmlReturn.NOT_FOUND) {
             return none;
         }
         if (!ok(rc, "nvmlDeviceGetProcessUtilization", errors)) {
             return none;
         }
-        int n = Math.min(d.u32.getInt(0), PROCESS_SLOTS);
+        int n = Math.min(d.u32.getInt(0), d.procUtilSlots);
         int size = PUS.size();
         Map<Long, long[]> latest = new LinkedHashMap<>();
         long maxTs = d.lastProcUtilUs;
@@ -400,7 +408,7 @@ public final class NvmlProbe implements GpuProbe {
                 rc = nvml.call("nvmlDeviceGetComputeRunningProcesses_v3", d.handle, d.u32, d.procs);
                 break;
             case "process-utilization":
-                d.u32.setInt(0, PROCESS_SLOTS);
+                d.u32.setInt(0, d.procUtilSlots);
                 rc = nvml.call("nvmlDeviceGetProcessUtilization", d.handle, d.procUtil, d.u32, 0L);
                 if (rc == NvmlReturn.NOT_FOUND) {
                     rc = 0;
