@@ -17,11 +17,12 @@ import oshi.software.os.linux.LinuxOperatingSystem;
 
 /**
  * The counters the host sampler reads every round, straight from the Linux /proc files OSHI reads them
- * from: each file is opened once and re-read with one pread into one reused buffer. Measured on a cold cache every 100 ms (docs/benchmarks.md), OSHI's
- * own calls cost about 0.6 ms for system CPU and memory, 0.6 ms for a process's attributes and 0.9 ms
- * for 33 threads (its thread list also leaves out the main thread), together more than the 1%-of-a-core
- * budget; these reads cost a few tens of microseconds a file. OSHI still supplies the clock tick rate,
- * the page size and the host's description. Not thread-safe: the sampler thread alone reads.
+ * from: each file is opened once and re-read with one pread into one reused buffer. Measured
+ * (docs/benchmarks.md), OSHI's own calls cost 0.58 ms for system CPU and memory and 0.62 ms for a
+ * process's attributes on a cold cache, and 0.89 ms for 33 threads even in a warm loop (its thread list
+ * also leaves out the main thread): more than the 1%-of-a-core budget at 100 ms. OSHI still supplies
+ * the clock tick rate, the page size and the host's description. Not thread-safe: the sampler thread
+ * alone reads.
  */
 final class ProcFiles {
     /** Cumulative CPU time and resident memory of one process or thread. */

@@ -11,7 +11,7 @@ import com.sun.jna.Structure.FieldOrder;
  * declarations give ({@link #offset}).
  */
 public final class NvmlStructs {
-    /** NVML_GPM_METRIC_MAX of the newest header (CUDA 12.4 and later, driver 550+): the metrics array's length. */
+    /** NVML_GPM_METRIC_MAX of the newest header seen (driver 550 on): the metrics array's length. */
     public static final int GPM_METRIC_MAX = 333;
 
     private NvmlStructs() {

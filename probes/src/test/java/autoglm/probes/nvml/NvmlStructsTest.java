@@ -60,7 +60,7 @@ class NvmlStructsTest {
 
     @Test
     void gpmMetricsGetIsSizedForTheNewestHeader() {
-        // 24 bytes of header, then NVML_GPM_METRIC_MAX (333 since CUDA 12.4) metrics of 40 bytes
+        // 24 bytes of header, then NVML_GPM_METRIC_MAX (333 in headers for driver 550 on) metrics of 40 bytes
         layout(new NvmlStructs.GpmMetricsGet(), 24 + 333 * 40, Map.of("version", 0, "numMetrics", 4, "sample1", 8,
                 "sample2", 16, "metrics", 24));
     }
