@@ -370,7 +370,7 @@ public final class SampleAnalyzer {
         for (List<GpmSample> s : byGpu.values()) {
             // each GPM sample already states its own interval: it covers (time - interval, time]
             for (GpmSample g : s) {
-                tw.addSeries(new double[] {g.timeMs()}, new double[] {f.applyAsDouble(g)}, 1, g.intervalMs(), from, to);
+                tw.add(f.applyAsDouble(g), g.timeMs() - g.intervalMs(), g.timeMs(), from, to);
             }
         }
         TimeWeighted.Result r = tw.result();
@@ -399,8 +399,7 @@ public final class SampleAnalyzer {
         double rss = Double.NaN;
         for (int i = 0; i < h.size(); i++) {
             HostSample s = h.get(i);
-            double start = i == 0 ? t[i] - interval : t[i - 1];
-            double w = Math.min(t[i], to) - Math.max(start, from);
+            double w = TimeWeighted.overlap(i == 0 ? t[i] - interval : t[i - 1], t[i], from, to);
             if (w > 0 && s.busiestThread() != null) {
                 byName.merge(s.busiestThread(), w, Double::sum);
             }

@@ -35,15 +35,25 @@ public final class TimeWeighted {
     public TimeWeighted addSeries(double[] times, double[] vals, int count, double nominalMs, double windowStart,
             double windowEnd) {
         for (int i = 0; i < count; i++) {
-            double from = i == 0 ? times[i] - nominalMs : times[i - 1];
-            double w = Math.min(times[i], windowEnd) - Math.max(from, windowStart);
-            if (w > 0 && !Double.isNaN(vals[i])) {
-                values[n] = vals[i];
-                weights[n] = w;
-                n++;
-            }
+            add(vals[i], i == 0 ? times[i] - nominalMs : times[i - 1], times[i], windowStart, windowEnd);
         }
         return this;
+    }
+
+    /** Adds one value covering (from, to], weighted by the part of it inside [windowStart, windowEnd]. */
+    public TimeWeighted add(double value, double from, double to, double windowStart, double windowEnd) {
+        double w = overlap(from, to, windowStart, windowEnd);
+        if (w > 0 && !Double.isNaN(value)) {
+            values[n] = value;
+            weights[n] = w;
+            n++;
+        }
+        return this;
+    }
+
+    /** Length of (from, to] inside [windowStart, windowEnd]; zero or less when they do not meet. */
+    public static double overlap(double from, double to, double windowStart, double windowEnd) {
+        return Math.min(to, windowEnd) - Math.max(from, windowStart);
     }
 
     public Result result() {

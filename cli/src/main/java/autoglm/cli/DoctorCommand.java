@@ -47,8 +47,7 @@ public final class DoctorCommand implements Callable<Integer> {
     }
 
     private static void host(List<String[]> rows) {
-        try {
-            HostProbe h = new HostProbe();
+        try (HostProbe h = new HostProbe()) {
             long self = ProcessHandle.current().pid();
             h.start(System.currentTimeMillis() - 100);
             HostSample s = h.read(System.currentTimeMillis(), Set.of(self));

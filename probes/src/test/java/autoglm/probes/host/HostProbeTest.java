@@ -13,13 +13,14 @@ import org.junit.jupiter.api.Test;
 /** The host probe on real processes of this machine. */
 class HostProbeTest {
     private static HostSample over(Process p, long ms) throws Exception {
-        HostProbe h = new HostProbe();
-        Thread.sleep(200);
-        double t0 = System.currentTimeMillis();
-        h.start(t0);
-        h.read(t0, Set.of(p.pid()));
-        Thread.sleep(ms);
-        return h.read(System.currentTimeMillis(), Set.of(p.pid()));
+        try (HostProbe h = new HostProbe()) {
+            Thread.sleep(200);
+            double t0 = System.currentTimeMillis();
+            h.start(t0);
+            h.read(t0, Set.of(p.pid()));
+            Thread.sleep(ms);
+            return h.read(System.currentTimeMillis(), Set.of(p.pid()));
+        }
     }
 
     @Test
