@@ -24,6 +24,7 @@ public final class Window {
     public enum Basis {
         PROFILER_STEPS("ProfilerStep#N annotations"),
         FORWARD_PASSES("forward passes (top-level aten::embedding calls)"),
+        KERNEL_PASSES("passes found in the kernel sequence (one launch of the same kernel per pass)"),
         WHOLE_TRACE("the whole trace (no ProfilerStep#N annotations, no aten::embedding calls)");
 
         private final String text;
@@ -49,9 +50,10 @@ public final class Window {
     private final int device;
     private final long rowsOutside;
     private final long rowsWithoutLaunch;
+    private final String anchor;
 
     private Window(Basis basis, long[] s, long[] e, long[] t, String[] names, String dropped, int[] iterationOfRow,
-            int device, long rowsOutside, long rowsWithoutLaunch) {
+            int device, long rowsOutside, long rowsWithoutLaunch, String anchor) {
         this.basis = basis;
         this.iterStart = s;
         this.iterEnd = e;
@@ -62,6 +64,7 @@ public final class Window {
         this.device = device;
         this.rowsOutside = rowsOutside;
         this.rowsWithoutLaunch = rowsWithoutLaunch;
+        this.anchor = anchor;
     }
 
     public Basis basis() {
@@ -106,6 +109,11 @@ public final class Window {
     /** The device with the most GPU time in the window, or -1 without GPU activity. */
     public int device() {
         return device;
+    }
+
+    /** For {@link Basis#KERNEL_PASSES}: the kernel that runs once per pass; null otherwise. */
+    public String anchor() {
+        return anchor;
     }
 
     /** GPU rows launched outside every kept iteration. */
@@ -159,6 +167,16 @@ public final class Window {
                 passNames.add("forward pass " + (i + 1));
             }
             return build(m, Basis.FORWARD_PASSES, passes, passNames, null);
+        }
+        if (m.cpuOps().size() == 0 && m.annotations().size() == 0) {
+            KernelPasses.Passes kp = KernelPasses.find(m);
+            if (kp != null) {
+                List<String> passNames = new ArrayList<>();
+                for (int i = 0; i < kp.host().size(); i++) {
+                    passNames.add("pass " + (i + 1));
+                }
+                return build(m, Basis.KERNEL_PASSES, kp.host(), passNames, null, kp.gpu(), kp.anchor());
+            }
         }
         List<long[]> whole = List.of(new long[] {m.firstTs(), m.lastEnd(), -1});
         return build(m, Basis.WHOLE_TRACE, whole, List.of("whole trace"), null);
@@ -251,6 +269,13 @@ public final class Window {
     }
 
     private static Window build(TraceModel m, Basis basis, List<long[]> iters, List<String> names, String dropped) {
+        return build(m, basis, iters, names, dropped,
+                basis == Basis.PROFILER_STEPS ? gpuStepWindows(m, names) : null, null);
+    }
+
+    private static Window build(TraceModel m, Basis basis, List<long[]> iters, List<String> names, String dropped,
+            long[][] gpuSteps, String anchor) {
+        boolean gpuSorted = gpuSteps != null && sorted(gpuSteps);
         int n = iters.size();
         long[] s = new long[n];
         long[] e = new long[n];
@@ -265,7 +290,6 @@ public final class Window {
         int[] of = new int[gpu.size()];
         long outside = 0;
         long noLaunch = 0;
-        long[][] gpuSteps = basis == Basis.PROFILER_STEPS ? gpuStepWindows(m, names) : null;
         for (int row = 0; row < gpu.size(); row++) {
             if (basis == Basis.WHOLE_TRACE) {
                 of[row] = 0;
@@ -279,7 +303,7 @@ public final class Window {
                     outside++;
                 }
             } else {
-                it = gpuSteps == null ? -1 : locateGpu(gpuSteps, gpu.start(row));
+                it = gpuSteps == null ? -1 : locateGpu(gpuSteps, gpuSorted, gpu.start(row));
                 if (it < 0) {
                     noLaunch++;
                 }
@@ -287,7 +311,7 @@ public final class Window {
             of[row] = it;
         }
         int device = busiestDevice(gpu, of);
-        return new Window(basis, s, e, t, names.toArray(new String[0]), dropped, of, device, outside, noLaunch);
+        return new Window(basis, s, e, t, names.toArray(new String[0]), dropped, of, device, outside, noLaunch, anchor);
     }
 
     /** GPU-side ProfilerStep windows [start, end) matching the kept steps by name, or null. */
@@ -305,7 +329,31 @@ public final class Window {
         return any ? w : null;
     }
 
-    private static int locateGpu(long[][] w, long t) {
+    private static boolean sorted(long[][] w) {
+        for (int i = 0; i < w.length; i++) {
+            if (w[i] == null || i > 0 && w[i][0] < w[i - 1][0]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static int locateGpu(long[][] w, boolean sorted, long t) {
+        int lo = 0;
+        int hi = w.length - 1;
+        if (sorted) {
+            int found = -1;
+            while (lo <= hi) {
+                int mid = (lo + hi) >>> 1;
+                if (w[mid][0] <= t) {
+                    found = mid;
+                    lo = mid + 1;
+                } else {
+                    hi = mid - 1;
+                }
+            }
+            return found >= 0 && t < w[found][1] ? found : -1;
+        }
         for (int i = 0; i < w.length; i++) {
             if (w[i] != null && t >= w[i][0] && t < w[i][1]) {
                 return i;

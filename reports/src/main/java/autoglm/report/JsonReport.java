@@ -70,7 +70,7 @@ public final class JsonReport implements Report {
         TraceHeader h = a.model().header();
         g.writeStartObject();
         g.writeStringField("path", src.path());
-        g.writeStringField("format", src.gzip() ? "gzip" : "json");
+        g.writeStringField("format", src.gzip() ? "gzip" : TraceSource.KINETO.equals(src.format()) ? "json" : "cupti");
         g.writeNumberField("fileBytes", src.fileBytes());
         g.writeNumberField("jsonBytes", src.jsonBytes());
         g.writeNumberField("events", src.events());

@@ -79,11 +79,13 @@ public final class TerminalReport implements Report {
         TraceHeader h = a.model().header();
         Metrics m = a.metrics();
         sb.append('\n').append("  trace      ").append(Text.safe(src.path())).append('\n');
-        sb.append("             ").append(Quantities.format(src.jsonBytes(), Unit.BYTES)).append(" of JSON");
+        boolean json = TraceSource.KINETO.equals(src.format());
+        sb.append("             ").append(Quantities.format(src.jsonBytes(), Unit.BYTES))
+                .append(json ? " of JSON" : " of " + src.format());
         if (src.gzip()) {
             sb.append(" (gzip, ").append(Quantities.format(src.fileBytes(), Unit.BYTES)).append(')');
         }
-        sb.append(", ").append(Quantities.format(src.events(), Unit.COUNT)).append(" events");
+        sb.append(", ").append(Quantities.format(src.events(), Unit.COUNT)).append(json ? " events" : " records");
         sb.append(h.baseTimeNanoseconds() == null ? ", absolute timestamps" : "");
         if (h.rank() != null) {
             sb.append(", rank ").append(h.rank());

@@ -21,6 +21,7 @@ public final class TraceModelBuilder {
     private final SpanTable.Builder gpuAnnotations = new SpanTable.Builder();
     private final Map<String, Long> skipped = new LinkedHashMap<>();
     private final Map<Integer, Long> otherCategories = new LinkedHashMap<>();
+    private final java.util.List<Loss> extraLoss = new java.util.ArrayList<>();
     private long gpuWithoutPlace;
     private long firstTs = Long.MAX_VALUE;
     private long lastEnd = Long.MIN_VALUE;
@@ -91,6 +92,32 @@ public final class TraceModelBuilder {
                 e.blocksPerSm());
     }
 
+    /**
+     * Adds one GPU activity read by a reader other than the Kineto one (the CUPTI recording reader).
+     * {@code kind} is {@link GpuActivities#KERNEL}, {@link GpuActivities#MEMCPY} or {@link GpuActivities#MEMSET}.
+     */
+    public void gpuActivity(byte kind, long start, long dur, int device, int stream, long correlation, int name,
+            long bytes, float occupancyPct, float blocksPerSm) {
+        span(start, dur);
+        gpu.add(kind, start, dur, device, stream, correlation, name, bytes, occupancyPct, blocksPerSm);
+    }
+
+    /** Adds one runtime or driver API call read by a reader other than the Kineto one. */
+    public void apiCall(long start, long dur, int name, long thread, long correlation, boolean driver) {
+        span(start, dur);
+        api.add(start, dur, name, thread, correlation, driver);
+    }
+
+    /** Counts what a reader lost or skipped, to be shown with the model's own data loss. */
+    public void loss(DataLoss.Group group, String reason, long n) {
+        extraLoss.add(new Loss(group, reason, n));
+    }
+
+    private void span(long start, long dur) {
+        firstTs = Math.min(firstTs, start);
+        lastEnd = Math.max(lastEnd, start + dur);
+    }
+
     private void skip(String reason) {
         skipped.merge(reason, 1L, Long::sum);
     }
@@ -132,6 +159,9 @@ public final class TraceModelBuilder {
         loss = loss.with(DataLoss.Group.UNMATCHED,
                 "launch/copy calls without GPU activity (GPU work not recorded)", launchesWithoutGpu);
         loss = loss.with(DataLoss.Group.UNMATCHED, "correlation ids used by more than one API call", duplicates[0]);
+        for (Loss x : extraLoss) {
+            loss = loss.with(x.group(), x.reason(), x.n());
+        }
         for (Map.Entry<String, Long> s : skipped.entrySet()) {
             loss = loss.with(DataLoss.Group.SKIPPED, s.getKey(), s.getValue());
         }
@@ -143,5 +173,8 @@ public final class TraceModelBuilder {
         long last = lastEnd == Long.MIN_VALUE ? 0 : lastEnd;
         return new TraceModel(source, header, names, shapes, activities, calls, cpuOps.build(), annotations.build(),
                 gpuAnnotations.build(), counts, loss, first, last);
+    }
+
+    private record Loss(DataLoss.Group group, String reason, long n) {
     }
 }

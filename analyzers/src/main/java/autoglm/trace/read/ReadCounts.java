@@ -20,6 +20,18 @@ public final class ReadCounts {
         malformed.merge(reason, 1L, Long::sum);
     }
 
+    /** Counts n events of a kind read by a reader outside this package (the CUPTI recording reader). */
+    public void add(EventKind kind, long n) {
+        events += n;
+        byKind[kind.ordinal()] += n;
+    }
+
+    /** Counts n malformed events by reason, for readers outside this package. */
+    public void addMalformed(String reason, long n) {
+        events += n;
+        malformed.merge(reason, n, Long::sum);
+    }
+
     public long events() {
         return events;
     }
