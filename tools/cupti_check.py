@@ -28,6 +28,7 @@ def main():
             names[int(m.group(2))] = re.sub(r"_v\d+$", "", m.group(1))
     kernels, launches = [], {}
     api = 0
+    api_names = set()
     with gzip.open(csv, "rt") as f:
         for line in f:
             kind = line[0]
@@ -41,6 +42,7 @@ def main():
                 kernels.append((s, e, corr, p[5]))
             elif names.get(int(p[4]), "").startswith(WANTED):
                 api += 1
+                api_names.add(names[int(p[4])])
                 launches[corr] = s
     kernels.sort()
     anchors = [k for k in kernels if k[3] == anchor]
@@ -81,6 +83,7 @@ def main():
         "gpu_busy_pct_whole_span": 100.0 * busy / span,
         "kernel_us_median": statistics.median((k[1] - k[0]) / 1e3 for k in kept),
         "first_kernel_ns": kernels[0][0],
+        "strings": len({k[3] for k in kernels}) + len(api_names),
     }, sys.stdout, indent=2)
     print()
 

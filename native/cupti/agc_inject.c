@@ -418,8 +418,12 @@ static void start(void) {
         note(AGC_ERROR, rc, "%s failed: %s", "cuptiActivityRegisterCallbacks");
         return;
     }
+    rc = C.activity_enable(CUPTI_ACTIVITY_KIND_CONCURRENT_KERNEL);
+    if (rc != CUPTI_SUCCESS) {
+        note(AGC_ERROR, rc, "cuptiActivityEnable(%s) failed: %s; nothing is recorded", "CONCURRENT_KERNEL");
+        return;
+    }
     enable(CUPTI_ACTIVITY_KIND_DEVICE, "DEVICE");
-    enable(CUPTI_ACTIVITY_KIND_CONCURRENT_KERNEL, "CONCURRENT_KERNEL");
     enable(CUPTI_ACTIVITY_KIND_MEMCPY, "MEMCPY");
     enable(CUPTI_ACTIVITY_KIND_MEMSET, "MEMSET");
     enable(CUPTI_ACTIVITY_KIND_SYNCHRONIZATION, "SYNCHRONIZATION");

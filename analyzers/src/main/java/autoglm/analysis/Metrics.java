@@ -31,6 +31,18 @@ public final class Metrics {
         return new Metrics(inCatalogueOrder(m));
     }
 
+    /** A copy where the named metrics are taken from {@code other} (those it has). */
+    public Metrics with(Metrics other, Iterable<String> names) {
+        Map<String, Metric> m = new LinkedHashMap<>(byName);
+        for (String n : names) {
+            Metric o = other.byName.get(n);
+            if (o != null) {
+                m.put(n, o);
+            }
+        }
+        return new Metrics(inCatalogueOrder(m));
+    }
+
     private static Map<String, Metric> inCatalogueOrder(Map<String, Metric> byName) {
         Map<String, Metric> ordered = new LinkedHashMap<>();
         for (String name : MetricCatalog.all().keySet()) {

@@ -31,7 +31,7 @@ public final class Diagnoser {
     /** Why a trace has no system metrics. */
     public static final String NO_SAMPLES = "a trace carries no NVML or host samples (autoglm profile records them)";
     /** Why a run has no timeline metrics. */
-    public static final String NO_TRACE = "no kernel trace in this run: the timeline rules read a torch.profiler trace (autoglm diagnose TRACE)";
+    public static final String NO_TRACE = "no kernel recording in this run: profile with --kernels, or diagnose a torch.profiler trace";
 
     private final RuleEngine engine;
     private final TraceAnalyzer analyzer;
@@ -57,20 +57,54 @@ public final class Diagnoser {
         return new InputDiagnosis(analysis, engine.evaluate(analysis.metrics()));
     }
 
-    /** Diagnoses a run folder: the rules on its samples' metrics; the timeline rules have no trace to read. */
+    /** Diagnoses a run folder without a kernel recording: the rules on its samples' metrics. */
     public Diagnosis diagnoseRun(Path folder) {
         return diagnoseRun(RunFolder.read(folder));
     }
 
     public Diagnosis diagnoseRun(RunRecording recording) {
+        return diagnoseRun(recording, null, NO_TRACE);
+    }
+
+    /**
+     * Diagnoses a run: the system rules on its samples and, when {@code kernels} is given (the run's CUPTI
+     * recording read into a model), the timeline rules on its kernels, all ranked together. Without kernels
+     * the timeline metrics are absent with {@code noKernels} as the reason.
+     */
+    public Diagnosis diagnoseRun(RunRecording recording, TraceModel kernels, String noKernels) {
         RunAnalysis run = new SampleAnalyzer().analyze(recording);
         java.util.Set<String> traceMetrics = new java.util.LinkedHashSet<>(MetricCatalog.all().keySet());
         traceMetrics.removeAll(SampleAnalyzer.metricNames());
-        Metrics metrics = run.metrics().orAbsent(traceMetrics, NO_TRACE);
+        Metrics metrics;
+        DataLoss loss = run.dataLoss();
+        List<InputDiagnosis> inputs = List.of();
+        if (kernels == null) {
+            metrics = run.metrics().orAbsent(traceMetrics, noKernels == null ? NO_TRACE : noKernels);
+        } else {
+            TraceAnalysis t = analyzer.analyze(kernels);
+            metrics = run.metrics().with(t.metrics(), traceMetrics);
+            DataLoss traceLoss = t.dataLoss();
+            String early = KernelCoverage.stoppedEarly(run, kernels);
+            if (early != null) {
+                traceLoss = traceLoss.with(DataLoss.Group.PROBE, early, 1);
+            }
+            loss = merge(loss, traceLoss);
+            TraceAnalysis shown = new TraceAnalysis(t.model(), t.window(), metrics, t.breakdown(), traceLoss);
+            inputs = List.of(new InputDiagnosis(shown, List.of()));
+        }
         RunAnalysis withAll = new RunAnalysis(run.recording(), metrics, run.gpusUsed(), run.windowStartMs(),
                 run.windowEndMs(), run.dataLoss());
-        return new Diagnosis("autoglm", Version.get(), List.of(), metrics, engine.evaluate(metrics), run.dataLoss(),
-                withAll);
+        return new Diagnosis("autoglm", Version.get(), inputs, metrics, engine.evaluate(metrics), loss, withAll);
+    }
+
+    private static DataLoss merge(DataLoss a, DataLoss b) {
+        DataLoss total = a;
+        for (DataLoss.Group g : DataLoss.Group.values()) {
+            for (Map.Entry<String, Long> e : b.get(g).entrySet()) {
+                total = total.with(g, e.getKey(), e.getValue());
+            }
+        }
+        return total;
     }
 
     public static Diagnosis combine(List<InputDiagnosis> inputs) {
@@ -134,11 +168,7 @@ public final class Diagnoser {
     private static DataLoss summedLoss(List<InputDiagnosis> inputs) {
         DataLoss total = DataLoss.empty();
         for (InputDiagnosis in : inputs) {
-            for (DataLoss.Group g : DataLoss.Group.values()) {
-                for (Map.Entry<String, Long> e : in.analysis().dataLoss().get(g).entrySet()) {
-                    total = total.with(g, e.getKey(), e.getValue());
-                }
-            }
+            total = merge(total, in.analysis().dataLoss());
         }
         return total;
     }

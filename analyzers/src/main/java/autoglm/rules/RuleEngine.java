@@ -20,11 +20,23 @@ import java.util.regex.Pattern;
  */
 public final class RuleEngine {
     /** Ranking of findings: severity, then gain, then score, then id. */
+    /**
+     * Reported findings (warning, info) first, ordered by estimated gain (what fixing them is worth), then by
+     * severity and score; then ok, then not applicable. A rule far past its thresholds with little to gain
+     * (many small kernels that take a sliver of the time) does not outrank the one that costs the most.
+     */
     public static final Comparator<Finding> RANKING = Comparator
-            .comparingInt((Finding f) -> f.severity().ordinal())
-            .thenComparing(Comparator.comparingDouble((Finding f) -> f.gain().percent()).reversed())
+            .comparingInt((Finding f) -> f.severity().ordinal() <= Severity.INFO.ordinal() ? 0
+                    : f.severity().ordinal())
+            .thenComparing(Comparator.comparingDouble((Finding f) -> gainOf(f)).reversed())
+            .thenComparingInt((Finding f) -> f.severity().ordinal())
             .thenComparing(Comparator.comparingDouble(Finding::score).reversed())
             .thenComparing(Finding::rule);
+
+    private static double gainOf(Finding f) {
+        double g = f.gain() == null ? Double.NaN : f.gain().percent();
+        return Double.isNaN(g) ? -1 : g;
+    }
 
     private static final Pattern IDENT = Pattern.compile("[a-z][a-z0-9_]*");
 

@@ -49,8 +49,15 @@ public record RunInfo(
         }
     }
 
-    /** Sampling intervals in milliseconds. */
-    public record Settings(double intervalMs, double gpmIntervalMs, double hostIntervalMs) {
+    /** Sampling intervals in milliseconds, and whether kernels were recorded (--kernels). */
+    public record Settings(double intervalMs, double gpmIntervalMs, double hostIntervalMs, boolean kernels) {
+        public Settings(double intervalMs, double gpmIntervalMs, double hostIntervalMs) {
+            this(intervalMs, gpmIntervalMs, hostIntervalMs, false);
+        }
+
+        public Settings withKernels(boolean on) {
+            return new Settings(intervalMs, gpmIntervalMs, hostIntervalMs, on);
+        }
     }
 
     /** CPU time the samplers used, against the run's wall time. */

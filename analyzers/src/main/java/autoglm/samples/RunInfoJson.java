@@ -83,6 +83,7 @@ public final class RunInfoJson {
         number(s, "intervalMs", r.settings().intervalMs());
         number(s, "gpmIntervalMs", r.settings().gpmIntervalMs());
         number(s, "hostIntervalMs", r.settings().hostIntervalMs());
+        s.put("kernels", r.settings().kernels());
         ObjectNode loss = o.putObject("dataLoss");
         r.dataLoss().forEach(loss::put);
         if (r.overhead() == null) {
@@ -126,7 +127,7 @@ public final class RunInfoJson {
         }
         JsonNode s = o.path("settings");
         RunInfo.Settings settings = new RunInfo.Settings(num(s, "intervalMs"), num(s, "gpmIntervalMs"),
-                num(s, "hostIntervalMs"));
+                num(s, "hostIntervalMs"), s.path("kernels").asBoolean(false));
         Map<String, Long> loss = new LinkedHashMap<>();
         o.path("dataLoss").fields().forEachRemaining(e -> loss.put(e.getKey(), e.getValue().asLong()));
         JsonNode ov = o.path("overhead");

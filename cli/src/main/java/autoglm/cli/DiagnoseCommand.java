@@ -57,7 +57,7 @@ public final class DiagnoseCommand implements Callable<Integer> {
             if (files.size() > 1) {
                 throw new IllegalArgumentException("a run folder is diagnosed on its own: give one run folder, or trace files");
             }
-            diagnosis = diagnoser.diagnoseRun(files.get(0));
+            diagnosis = RunDiagnosis.of(diagnoser, files.get(0), line -> io.err().println("autoglm: " + line));
         } else {
             diagnosis = diagnoser.diagnose(files);
         }

@@ -2,9 +2,11 @@ package autoglm.cli;
 
 import autoglm.diagnose.Diagnoser;
 import autoglm.diagnose.Diagnosis;
+import autoglm.probes.cupti.CuptiInjection;
 import autoglm.probes.run.Profiler;
 import autoglm.rules.Severity;
 import autoglm.samples.RunInfo;
+import autoglm.trace.read.BadInputException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -58,6 +60,10 @@ public final class ProfileCommand implements Callable<Integer> {
             description = "after Ctrl-C, how long the command may take to stop before SIGTERM (default 10s)")
     String grace;
 
+    @Option(names = "--kernels", description = "record kernels, copies and CUDA API calls with the CUPTI library "
+            + "injected through CUDA_INJECTION64_PATH, and run the timeline rules on them")
+    boolean kernels;
+
     @Parameters(paramLabel = "COMMAND", arity = "1..*", description = "the command to run, after --")
     List<String> command;
 
@@ -70,12 +76,20 @@ public final class ProfileCommand implements Callable<Integer> {
         Severity failOn = rules.failOnSeverity();
         Diagnoser diagnoser = rules.diagnoser();
         Output.checkWritable(report.output);
-        RunInfo.Settings settings = settings();
+        RunInfo.Settings settings = settings().withKernels(kernels);
+        Path injection = null;
+        if (kernels) {
+            try {
+                injection = CuptiInjection.library(System.getenv());
+            } catch (CuptiInjection.Unavailable e) {
+                throw new BadInputException("--kernels: " + e.getMessage());
+            }
+        }
         Profiler profiler = Profiler.withNvml(line -> io.err().println("autoglm: " + line));
         Profiler.Result result = profiler.run(new Profiler.Request(command, name, out, settings,
-                Durations.millis("--grace", grace)));
+                Durations.millis("--grace", grace), injection));
         io.err().println("autoglm: run kept in " + result.folder());
-        Diagnosis diagnosis = diagnoser.diagnoseRun(result.folder());
+        Diagnosis diagnosis = RunDiagnosis.of(diagnoser, result.folder(), line -> io.err().println("autoglm: " + line));
         DiagnoseCommand.write(io, report, diagnosis);
         RunInfo info = result.info();
         if (result.interruptedBy() != null) {

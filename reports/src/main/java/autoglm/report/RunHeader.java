@@ -54,6 +54,9 @@ final class RunHeader {
                 run.recording().gpu().size(), Quantities.format(s.intervalMs(), Unit.MILLISECONDS),
                 run.recording().gpm().size(), Quantities.format(s.gpmIntervalMs(), Unit.MILLISECONDS),
                 run.recording().host().size(), Quantities.format(s.hostIntervalMs(), Unit.MILLISECONDS)));
+        if (s.kernels()) {
+            samples.append("; kernels recorded through CUPTI");
+        }
         if (info.overhead() != null && !Double.isNaN(info.overhead().cpuPctOfOneCore())) {
             samples.append("; sampler CPU ").append(Quantities.format(info.overhead().cpuPctOfOneCore(), Unit.PERCENT))
                     .append(" of one core");

@@ -178,7 +178,7 @@ public final class TerminalReport implements Report {
         if (problems.isEmpty()) {
             sb.append(style(GREEN, "No bottleneck found")).append(" at info level or above.\n");
         } else {
-            sb.append(style(BOLD, "Findings")).append(", ranked by severity, then estimated gain\n");
+            sb.append(style(BOLD, "Findings")).append(", ranked by estimated gain (warnings and infos), then severity\n");
         }
         int rank = 1;
         for (Finding f : problems) {

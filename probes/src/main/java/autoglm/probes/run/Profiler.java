@@ -3,6 +3,8 @@ package autoglm.probes.run;
 import autoglm.probes.GpuProbe;
 import autoglm.probes.Sampler;
 import autoglm.probes.host.HostProbe;
+import autoglm.probes.cupti.CuptiControl;
+import autoglm.probes.cupti.CuptiInjection;
 import autoglm.probes.nvml.NvmlProbe;
 import autoglm.samples.RunInfo;
 import autoglm.samples.RunInfoJson;
@@ -32,7 +34,11 @@ import java.util.stream.Stream;
  */
 public final class Profiler {
     /** What to run and how to sample it. */
-    public record Request(List<String> command, String name, Path out, RunInfo.Settings settings, double graceMs) {
+    public record Request(List<String> command, String name, Path out, RunInfo.Settings settings, double graceMs,
+            Path injection) {
+        public Request(List<String> command, String name, Path out, RunInfo.Settings settings, double graceMs) {
+            this(command, name, out, settings, graceMs, null);
+        }
     }
 
     /** The finished run: its folder and run.json, and whether autoglm was interrupted. */
@@ -48,6 +54,7 @@ public final class Profiler {
     private final Consumer<String> notes;
     private volatile String interruptedBy;
     private volatile Process process;
+    private volatile CuptiControl cupti;
 
     /** {@code notes} receives one-line messages for the user (the driver is missing, a signal arrived). */
     public Profiler(GpuProbeFactory gpuFactory, Consumer<String> notes) {
@@ -61,6 +68,11 @@ public final class Profiler {
 
     public Result run(Request req) throws IOException {
         Path program = CommandResolver.resolve(req.command().get(0));
+        String injected = System.getenv(CuptiInjection.ENV_INJECTION);
+        if (req.injection() != null && injected != null && !injected.isEmpty()) {
+            throw new BadInputException("--kernels: " + CuptiInjection.ENV_INJECTION + " is already set (" + injected
+                    + "): another tool (Nsight Systems?) injects into CUDA; unset it or profile without --kernels");
+        }
         Path out = prepareOut(req.out());
         LocalDateTime startLocal = LocalDateTime.now();
         Path folder = uniqueFolder(out, RunName.folder(startLocal, req.name() != null ? req.name()
@@ -98,7 +110,13 @@ public final class Profiler {
         }
         try (Signals signals = new Signals(this::onSignal)) {
             try {
-                process = new ProcessBuilder(argv).inheritIO().start();
+                ProcessBuilder pb = new ProcessBuilder(argv).inheritIO();
+                if (req.injection() != null) {
+                    pb.environment().put(CuptiInjection.ENV_INJECTION, req.injection().toString());
+                    pb.environment().put(CuptiInjection.ENV_DIR, folder.toAbsolutePath().toString());
+                    cupti = new CuptiControl(folder);
+                }
+                process = pb.start();
             } catch (IOException e) {
                 closeAll(sampler, host, gpu);
                 deleteFolder(folder);
@@ -120,6 +138,9 @@ public final class Profiler {
             }
             long endMs = System.currentTimeMillis();
             closeAll(sampler, host, gpu);
+            if (cupti != null) {
+                cupti.cleanUp();
+            }
             String why = interruptedBy;
             String status;
             String note;
@@ -170,6 +191,7 @@ public final class Profiler {
             return;
         }
         if (name.equals("TERM")) {
+            flushKernels();
             p.destroy();
         } else {
             Thread t = new Thread(() -> {
@@ -183,6 +205,15 @@ public final class Profiler {
             }, "autoglm-forward-sigint");
             t.setDaemon(true);
             t.start();
+        }
+    }
+
+    /** Before a signal that skips the command's exit handlers: the kernel recorders write what they hold. */
+    private void flushKernels() {
+        CuptiControl c = cupti;
+        if (c != null && !c.flush(1000)) {
+            notes.accept("a kernel recorder did not answer the flush request within 1 s: its last second of "
+                    + "records may be lost");
         }
     }
 
@@ -206,10 +237,12 @@ public final class Profiler {
                     interruptedAt = now;
                 } else if (!escalated && now - interruptedAt > graceMs) {
                     notes.accept("the command is still running " + Math.round(graceMs / 1000) + " s after the signal: sending SIGTERM");
+                    flushKernels();
                     p.destroy();
                     escalated = true;
                 } else if (escalated && now - interruptedAt > graceMs + 5000) {
                     notes.accept("the command ignored SIGTERM: sending SIGKILL");
+                    flushKernels();
                     p.destroyForcibly();
                     interruptedAt = Long.MAX_VALUE / 2;
                 }
