@@ -2,6 +2,7 @@ package autoglm.cli;
 
 import autoglm.diagnose.Diagnoser;
 import autoglm.diagnose.Diagnosis;
+import autoglm.probes.cupti.CuptiLoader;
 import autoglm.report.JsonReport;
 import autoglm.report.Report;
 import autoglm.report.TerminalReport;
@@ -39,7 +40,8 @@ public final class DiagnoseCommand implements Callable<Integer> {
     RuleOptions rules = new RuleOptions();
 
     @Parameters(paramLabel = "FILE", arity = "1..*",
-            description = "trace files (.json or .json.gz; gzip is detected by content), or one run folder of autoglm profile")
+            description = "trace files (.json or .json.gz; gzip is detected by content), CUPTI recordings "
+                    + "(cupti-PID.bin of profile --kernels), or one run folder of autoglm profile")
     List<Path> files;
 
     public DiagnoseCommand(Io io) {
@@ -58,6 +60,15 @@ public final class DiagnoseCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("a run folder is diagnosed on its own: give one run folder, or trace files");
             }
             diagnosis = RunDiagnosis.of(diagnoser, files.get(0), line -> io.err().println("autoglm: " + line));
+        } else if (files.stream().anyMatch(CuptiLoader::isRecording)) {
+            if (!files.stream().allMatch(CuptiLoader::isRecording)) {
+                throw new IllegalArgumentException("CUPTI recordings and trace files cannot be mixed: give either");
+            }
+            CuptiLoader.Result kernels = CuptiLoader.load(files);
+            for (String e : kernels.errors()) {
+                io.err().println("autoglm: kernel recording: " + e);
+            }
+            diagnosis = Diagnoser.combine(java.util.List.of(diagnoser.diagnose(kernels.model())));
         } else {
             diagnosis = diagnoser.diagnose(files);
         }

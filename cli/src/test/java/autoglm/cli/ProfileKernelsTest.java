@@ -93,6 +93,21 @@ class ProfileKernelsTest {
     }
 
     @Test
+    void aBareRecordingIsDiagnosedLikeATrace() throws Exception {
+        String rec = Fixtures.root().resolve("testdata/cupti/glm8-eager-decode-33passes.bin.gz").toString();
+        Run r = Run.of("diagnose", "--format", "json", rec);
+        assertEquals(ExitCodes.OK, r.code(), r.err());
+        JsonNode j = Fixtures.json().readTree(r.out());
+        assertEquals("launch-bound", j.get("findings").get(0).get("rule").asText());
+        JsonNode it = j.get("inputs").get(0).get("iterations");
+        assertEquals("kernel-passes", it.get("basis").asText());
+        assertTrue(it.get("anchor").asText().startsWith("void cutlass::Kernel2<"), it.toString());
+        Run mixed = Run.of("diagnose", rec, Fixtures.trace(Fixtures.DECODE_KV).toString());
+        assertEquals(ExitCodes.BAD_INPUT, mixed.code());
+        assertEquals("autoglm: CUPTI recordings and trace files cannot be mixed: give either", mixed.err().strip());
+    }
+
+    @Test
     void aCorruptRecordingInARunIsOneLineAndExitTwo() throws Exception {
         Path out = tmp.resolve("runs");
         assertEquals(ExitCodes.OK, Run.of("profile", "--out", out.toString(), "--", "true").code());

@@ -98,6 +98,9 @@ public final class JsonReport implements Report {
         g.writeNumberField("count", w.iterations());
         g.writeStringField("dropped", w.droppedStep());
         g.writeNumberField("device", w.device());
+        if (w.anchor() != null) {
+            g.writeStringField("anchor", w.anchor());
+        }
         g.writeEndObject();
         if (several) {
             g.writeFieldName("metrics");

@@ -113,6 +113,9 @@ public final class TerminalReport implements Report {
             sb.append("; no iterations: ").append(w.basis().text());
         }
         sb.append('\n');
+        if (w.anchor() != null) {
+            sb.append("             anchor kernel ").append(Text.safe(w.anchor())).append('\n');
+        }
         if (w.droppedStep() != null) {
             sb.append("             ").append(Text.safe(w.droppedStep())).append('\n');
         }

@@ -103,6 +103,19 @@ public final class CuptiLoader {
                 files.size(), activities);
     }
 
+    /** Whether the file is a CUPTI recording (gzipped or not), judged by its first bytes. */
+    public static boolean isRecording(Path p) {
+        if (!Files.isRegularFile(p)) {
+            return false;
+        }
+        try (var in = TraceInputs.open(p)) {
+            byte[] head = in.readNBytes(CuptiReader.MAGIC.length);
+            return Arrays.equals(head, CuptiReader.MAGIC);
+        } catch (java.io.IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
     private static boolean isGzip(Path p) throws java.io.IOException {
         try (var in = Files.newInputStream(p)) {
             return in.read() == 0x1f && in.read() == 0x8b;
