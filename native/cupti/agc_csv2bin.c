@@ -31,6 +31,7 @@ static int read_cbids(const char *header) {
         if (sscanf(line, " CUPTI_RUNTIME_TRACE_CBID_%511[A-Za-z0-9_] = %u", name, &id) == 2 && id < MAX_CBID) {
             char clean[512];
             agc_api_name(name, clean, sizeof clean);
+            free(cbid_names[id]);
             cbid_names[id] = strdup(clean);
         }
     }

@@ -27,6 +27,7 @@
 #define BUFFER_BYTES (8u << 20)
 #define FOREIGN_KINDS 128
 #define NAME_CACHE 4096
+#define MAX_BUFFERS 1024
 
 static struct {
     CUptiResult (*activity_enable)(CUpti_ActivityKind);
@@ -48,6 +49,9 @@ static agc_writer *w;           /* NULL once closed */
 static pid_t owner;             /* the process that opened the recording; a forked child writes nothing */
 static char dir[PATH_MAX];
 static atomic_int outstanding;  /* buffers handed to CUPTI and not yet returned */
+static pthread_mutex_t buffers_lock = PTHREAD_MUTEX_INITIALIZER;
+static void *buffers[MAX_BUFFERS]; /* ours, handed to CUPTI: only these are freed */
+static uint32_t foreign_buffers;  /* buffers of another CUPTI client that reached our callback */
 static atomic_int stopping;
 static pthread_t flusher;
 static int flusher_started;
@@ -209,9 +213,41 @@ static void write_record(CUpti_Activity *r) {
     }
 }
 
+/* Remembers a buffer we hand out; 0 when the table is full (the buffer is then not handed out). */
+static int remember(void *p) {
+    pthread_mutex_lock(&buffers_lock);
+    int ok = 0;
+    for (int i = 0; i < MAX_BUFFERS && !ok; i++) {
+        if (!buffers[i]) {
+            buffers[i] = p;
+            ok = 1;
+        }
+    }
+    pthread_mutex_unlock(&buffers_lock);
+    return ok;
+}
+
+/* Forgets a buffer of ours; 0 when it is not ours. */
+static int forget(void *p) {
+    pthread_mutex_lock(&buffers_lock);
+    int ours = 0;
+    for (int i = 0; i < MAX_BUFFERS && !ours; i++) {
+        if (buffers[i] == p) {
+            buffers[i] = NULL;
+            ours = 1;
+        }
+    }
+    pthread_mutex_unlock(&buffers_lock);
+    return ours;
+}
+
 static void CUPTIAPI buffer_requested(uint8_t **buffer, size_t *size, size_t *max_records) {
     void *p = NULL;
     if (posix_memalign(&p, 8, BUFFER_BYTES) != 0) p = NULL;
+    if (p && !remember(p)) {
+        free(p);
+        p = NULL;
+    }
     *buffer = p;
     *size = p ? BUFFER_BYTES : 0;
     *max_records = 0;
@@ -231,8 +267,16 @@ static void CUPTIAPI buffer_completed(CUcontext ctx, uint32_t stream, uint8_t *b
         }
     }
     pthread_mutex_unlock(&lock);
-    free(buffer);
-    atomic_fetch_sub(&outstanding, 1);
+    if (forget(buffer)) {
+        free(buffer);
+        atomic_fetch_sub(&outstanding, 1);
+    } else {
+        /* Another client's buffer (it registered its callbacks before us, and CUPTI now returns its buffers
+         * here): its records were read, but it was not allocated here, so it is not freed here either. */
+        pthread_mutex_lock(&lock);
+        foreign_buffers++;
+        pthread_mutex_unlock(&lock);
+    }
 }
 
 /* Writes what CUPTI has completed; forced: also the buffers not yet full. */
@@ -283,7 +327,9 @@ static void *flusher_main(void *arg) {
             acknowledge(asked);
             answered = asked;
         } else if (++tick % 10 == 0) {
-            flush(0);
+            /* forced: buffers that are not full but whose records are all complete come back too, so a process
+             * killed without exit handlers loses about a second at most */
+            flush(1);
         }
     }
     return NULL;
@@ -299,6 +345,14 @@ static void at_exit(void) {
         clock_pair();
         for (int k = 0; k < FOREIGN_KINDS; k++) {
             if (foreign[k]) agc_foreign(w, (uint32_t)k, foreign[k]);
+        }
+        if (foreign_buffers > 0) {
+            char text[256];
+            snprintf(text, sizeof text,
+                     "%u activity buffer(s) of another CUPTI client (torch.profiler, Nsight) reached autoglm's "
+                     "callback: that client lost their records, which are in this recording instead",
+                     foreign_buffers);
+            agc_note(w, AGC_WARNING, 0, text);
         }
         int left = atomic_load(&outstanding);
         if (left > 0) {
