@@ -2,12 +2,14 @@ package autoglm.cli;
 
 import autoglm.analysis.Quantities;
 import autoglm.analysis.Unit;
+import autoglm.probes.cupti.CuptiInjection;
 import autoglm.probes.host.HostProbe;
 import autoglm.probes.nvml.NvmlLibrary;
 import autoglm.probes.nvml.NvmlProbe;
 import autoglm.samples.GpuInfo;
 import autoglm.samples.HostSample;
 import autoglm.samples.RunInfo;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -34,6 +36,7 @@ public final class DoctorCommand implements Callable<Integer> {
                 + System.getProperty("os.name") + " " + System.getProperty("os.arch")));
         host(rows);
         gpu(rows);
+        kernels(rows, System.getenv());
         io.out().println("autoglm doctor: what this machine offers the probes");
         io.out().println();
         for (String[] r : rows) {
@@ -101,6 +104,27 @@ public final class DoctorCommand implements Callable<Integer> {
                     + " NVML lists host process ids"));
         } finally {
             probe.close();
+        }
+    }
+
+    /** What profile --kernels needs: the library in this build, a libcupti, no other injection. */
+    static void kernels(List<String[]> rows, java.util.Map<String, String> env) {
+        if (!CuptiInjection.bundled()) {
+            rows.add(row("kernels", "not available: this autoglm was built without the CUPTI library (no CUDA headers "
+                    + "on the build machine)"));
+            rows.add(row("", "fix: rebuild with CUDA_HOME set to a CUDA toolkit (native/cupti/build.sh); without it "
+                    + "profile --kernels is unavailable"));
+            return;
+        }
+        rows.add(row("kernels", "CUPTI library in this build (" + CuptiInjection.resource().substring(1) + ")"));
+        Path cupti = CuptiInjection.systemCupti(env);
+        rows.add(row("", cupti != null ? "libcupti: " + cupti + " (a copy the command brings, as PyTorch does, is used first)"
+                : "libcupti: none found outside the command; a PyTorch command brings its own; for others set "
+                    + "AUTOGLM_CUPTI_LIBRARY or CUDA_HOME"));
+        String injected = env.get(CuptiInjection.ENV_INJECTION);
+        if (injected != null && !injected.isEmpty()) {
+            rows.add(row("", "CUDA_INJECTION64_PATH is already set (" + injected + "): profile --kernels refuses to "
+                    + "replace another tool's injection; unset it"));
         }
     }
 

@@ -168,6 +168,23 @@ class ProfileKernelsTest {
         assertFalse(Files.exists(tmp.resolve("runs")) && Files.list(tmp.resolve("runs")).findAny().isPresent());
     }
 
+    @Test
+    void doctorSaysWhatKernelsNeed() throws Exception {
+        assumeTrue(CuptiInjection.bundled(), "built without the library");
+        Path cupti = Files.writeString(tmp.resolve("libcupti.so"), "");
+        List<String[]> rows = new ArrayList<>();
+        DoctorCommand.kernels(rows, java.util.Map.of("AUTOGLM_CUPTI_LIBRARY", cupti.toString(),
+                "CUDA_INJECTION64_PATH", "/opt/x.so"));
+        assertEquals("kernels", rows.get(0)[0]);
+        assertEquals("CUPTI library in this build (" + CuptiInjection.resource().substring(1) + ")", rows.get(0)[1]);
+        assertEquals("libcupti: " + cupti + " (a copy the command brings, as PyTorch does, is used first)", rows.get(1)[1]);
+        assertEquals("CUDA_INJECTION64_PATH is already set (/opt/x.so): profile --kernels refuses to replace another "
+                + "tool's injection; unset it", rows.get(2)[1]);
+        Run r = Run.of("doctor");
+        assertEquals(ExitCodes.OK, r.code());
+        assertTrue(r.out().contains("\n  kernels    CUPTI library in this build"), r.out());
+    }
+
     /** The recordings of a run folder, tolerating a folder that is still being written. */
     private static final class CuptiRecordings {
         static List<Path> in(Path folder) {

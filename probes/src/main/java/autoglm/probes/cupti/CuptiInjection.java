@@ -39,6 +39,37 @@ public final class CuptiInjection {
         return "/autoglm/native/linux-" + uname + "/libautoglm_cupti.so";
     }
 
+    /** Whether this build carries the library. */
+    public static boolean bundled() {
+        return CuptiInjection.class.getResource(resource()) != null;
+    }
+
+    /**
+     * The libcupti the library falls back to when the command brings none of its own (the same places, in the
+     * same order, as native/cupti/agc_inject.c looks), or null. PyTorch's own copy is found only inside the
+     * command's process.
+     */
+    public static Path systemCupti(Map<String, String> env) {
+        java.util.List<Path> candidates = new java.util.ArrayList<>();
+        String named = env.get("AUTOGLM_CUPTI_LIBRARY");
+        if (named != null && !named.isEmpty()) {
+            candidates.add(Path.of(named));
+        }
+        String home = env.get("CUDA_HOME");
+        if (home != null && !home.isEmpty()) {
+            candidates.add(Path.of(home, "extras/CUPTI/lib64/libcupti.so"));
+            candidates.add(Path.of(home, "lib64/libcupti.so"));
+        }
+        candidates.add(Path.of("/usr/local/cuda/extras/CUPTI/lib64/libcupti.so"));
+        candidates.add(Path.of("/usr/local/cuda/lib64/libcupti.so"));
+        for (Path p : candidates) {
+            if (Files.exists(p)) {
+                return p;
+            }
+        }
+        return null;
+    }
+
     /** A path to the library, ready to inject. */
     public static Path library(Map<String, String> env) throws Unavailable {
         String override = env.get(ENV_OVERRIDE);
