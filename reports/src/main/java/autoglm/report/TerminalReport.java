@@ -37,6 +37,10 @@ public final class TerminalReport implements Report {
     private static final String YELLOW = "\u001b[33m";
     private static final String GREEN = "\u001b[32m";
 
+    /** Gains of the system rules of a run are shares of its run time; those of trace rules, of iteration time. */
+    private static final String RUN_TIME = "of run time";
+    private static final String ITERATION_TIME = "of iteration time";
+
     private final boolean colour;
     private final boolean explain;
     private final int topKernels;
@@ -66,7 +70,7 @@ public final class TerminalReport implements Report {
             sb.append("  combined   metrics averaged over the traces; each rule shows its worst trace\n");
         }
         dataLoss(sb, d.dataLoss());
-        findings(sb, d.findings(), d.run() != null ? "of run time" : "of iteration time");
+        findings(sb, d.findings(), d.run() != null ? RUN_TIME : ITERATION_TIME);
         if (d.inputs().size() == 1) {
             kernels(sb, d.inputs().get(0).analysis().breakdown());
         }
@@ -214,7 +218,8 @@ public final class TerminalReport implements Report {
             indent(sb, Text.safe(f.explanation()), "    why       ", "              ");
         }
         indent(sb, Text.safe(f.fix()), "    fix       ", "              ");
-        String gain = f.gain().kind() + " " + Quantities.format(f.gain().percent(), Unit.PERCENT) + " " + gainOf
+        String of = gainOf.equals(RUN_TIME) && !"system".equals(f.topic()) ? ITERATION_TIME : gainOf;
+        String gain = f.gain().kind() + " " + Quantities.format(f.gain().percent(), Unit.PERCENT) + " " + of
                 + (Double.isNaN(f.gain().msPerStep()) ? "" : " (" + Quantities.format(f.gain().msPerStep(), Unit.MILLISECONDS)
                         + " per iteration)")
                 + ": " + f.gain().basis();
