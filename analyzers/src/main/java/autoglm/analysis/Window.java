@@ -15,7 +15,8 @@ import java.util.List;
  * <p>Iterations are the {@code ProfilerStep#N} annotations when the trace has them (the last one is
  * dropped when it is incomplete, as HTA drops the last iteration); otherwise the forward passes, each
  * starting at a top-level {@code aten::embedding} call (a language model embeds its input first);
- * otherwise the whole trace. GPU activity belongs to the iteration in which its launch call started
+ * in a recording without CPU ops or annotations (CUPTI), the passes found from the kernel sequence
+ * ({@link KernelPasses}); otherwise the whole trace. GPU activity belongs to the iteration in which its launch call started
  * (joined by correlation id), because the GPU runs behind the CPU; activity without a launch call
  * is placed by the GPU-side step annotation when there is one, and left out otherwise.
  */
