@@ -11,6 +11,7 @@ import autoglm.trace.read.BadInputException;
 import autoglm.trace.read.DeviceProperties;
 import autoglm.trace.read.EventKind;
 import autoglm.trace.read.ReadCounts;
+import autoglm.trace.read.TraceInput;
 import autoglm.trace.read.TraceHeader;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -83,15 +84,11 @@ public final class CuptiLoader {
                 st.finish(r);
                 bytes += r.bytesRead();
                 records += r.records();
+                fileBytes += r.fileBytes();
+                gzip |= r.gzip();
             }
             activities += st.activities;
             driverVersion = Math.max(driverVersion, st.driverVersion);
-            try {
-                fileBytes += Files.size(files.get(f));
-                gzip |= isGzip(files.get(f));
-            } catch (java.io.IOException e) {
-                throw new BadInputException(files.get(f) + ": cannot be read (" + e.getMessage() + ")", e);
-            }
         }
         String where = files.size() == 1 ? files.get(0).toString()
                 : files.get(0).getParent() + " (" + files.size() + " CUPTI recordings)";
@@ -108,17 +105,11 @@ public final class CuptiLoader {
         if (!Files.isRegularFile(p)) {
             return false;
         }
-        try (var in = TraceInputs.open(p)) {
-            byte[] head = in.readNBytes(CuptiReader.MAGIC.length);
+        try (TraceInput in = TraceInput.open(p)) {
+            byte[] head = in.stream().readNBytes(CuptiReader.MAGIC.length);
             return Arrays.equals(head, CuptiReader.MAGIC);
         } catch (java.io.IOException | RuntimeException e) {
             return false;
-        }
-    }
-
-    private static boolean isGzip(Path p) throws java.io.IOException {
-        try (var in = Files.newInputStream(p)) {
-            return in.read() == 0x1f && in.read() == 0x8b;
         }
     }
 

@@ -73,6 +73,16 @@ public final class CuptiReader implements AutoCloseable {
         return pid;
     }
 
+    /** Whether the file is gzipped. */
+    public boolean gzip() {
+        return input.gzip();
+    }
+
+    /** The file's size on disk. */
+    public long fileBytes() {
+        return input.fileBytes();
+    }
+
     /** Bytes of the (uncompressed) recording read so far. */
     public long bytesRead() {
         return offset;
