@@ -100,6 +100,47 @@ public final class MetricCatalog {
         def("pcie_rx_gbps", Unit.GB_PER_SECOND, "PCIe traffic to the GPU (GPM), time-weighted");
         def("pcie_link_gbps", Unit.GB_PER_SECOND, "usable bandwidth of one direction of the GPU's PCIe link (generation x width)");
         def("pcie_link_pct", Unit.PERCENT, "busier PCIe direction against the link's bandwidth, time-weighted");
+        // Workload metrics: from the events of the autoglm workload (profile --model; docs/workload.md#events)
+        def("workload_model", Unit.TEXT, "the model the workload ran: preset or checkpoint, layers, device and dtype");
+        def("workload_requests", Unit.COUNT, "requests (conversation turns) served after warm-up");
+        def("workload_wall_ms", Unit.MILLISECONDS, "wall time of the workload process, from its start event to its end");
+        def("ms_per_token", Unit.MILLISECONDS, "decode step time: milliseconds per output token of each sequence (mean over measured decode steps)");
+        def("tokens_per_s", Unit.TOKENS_PER_SECOND, "output tokens of all requests over the serving time (first measured batch to the last token)");
+        def("ttft_ms", Unit.MILLISECONDS, "time to first token per request: from its batch's start (input wait included) to the end of prefill");
+        def("tpot_ms", Unit.MILLISECONDS, "time per output token after the first, per request");
+        def("e2e_ms", Unit.MILLISECONDS, "end-to-end latency per request: its batch's start to its last token");
+        def("prefill_ms", Unit.MILLISECONDS, "prefill step time (mean over measured batches)");
+        def("prefill_time_pct", Unit.PERCENT, "share of serving time in prefill steps");
+        def("decode_time_pct", Unit.PERCENT, "share of serving time in decode steps");
+        def("peak_mem_bytes", Unit.BYTES, "allocator peak of the workload: CUDA max_memory_allocated, or peak RSS on CPU");
+        def("padded_token_pct", Unit.PERCENT, "share of prefill tokens computed that were padding (padded - real over padded)");
+        def("pad_tokens", Unit.COUNT, "padding tokens computed in measured prefills");
+        def("prompt_tokens", Unit.COUNT, "real prompt tokens in measured prefills");
+        def("mean_batch", Unit.COUNT, "requests per batch (mean over measured batches)");
+        def("mean_queue", Unit.COUNT, "requests still waiting when a batch started (mean over measured batches)");
+        def("batch_knob", Unit.COUNT, "the batch size the workload was asked for");
+        def("compiles", Unit.COUNT, "compilations and CUDA graph captures, warm-up included");
+        def("compiles_after_warmup", Unit.COUNT, "compilations or captures after warm-up (new shapes at serving time)");
+        def("compile_ms", Unit.MILLISECONDS, "time in compilations after warm-up");
+        def("load_ms", Unit.MILLISECONDS, "model build or load time");
+        def("warmup_ms", Unit.MILLISECONDS, "warm-up time (compilations and captures of the warm-up included)");
+        def("cold_start_pct", Unit.PERCENT, "load and warm-up against the workload's wall time");
+        def("num_beams", Unit.COUNT, "beam search width (1: greedy)");
+        def("max_new_tokens", Unit.COUNT, "decode budget per batch");
+        def("output_tokens", Unit.COUNT, "output tokens per request (mean)");
+        def("decode_waste_pct", Unit.PERCENT, "share of decode rows computed that produced no kept token: extra beams, and finished requests still in their batch");
+        def("turns", Unit.COUNT, "turns per conversation");
+        def("turn_ttft_growth_pct", Unit.PER_TURN, "slope of time to first token against the turn index, relative to the first turn's");
+        def("turn_prompt_tokens_last", Unit.COUNT, "prompt tokens (history included) in the last turn (mean over conversations)");
+        def("bandwidth_gbps", Unit.GB_PER_SECOND, "device memory bandwidth, measured by a device-to-device copy (read + write)");
+        def("roofline_floor_ms", Unit.MILLISECONDS, "least time a decode step can take: weights (embedding excluded) and the KV cache read once, over bandwidth_gbps");
+        def("roofline_pct", Unit.PERCENT, "roofline_floor_ms against the measured decode step: the share of the floor achieved");
+        def("fit_pct", Unit.PERCENT, "weights and the KV cache the run needs against the device memory free at start");
+        def("fit_need_bytes", Unit.BYTES, "weights plus the largest KV cache of the run");
+        def("fit_free_bytes", Unit.BYTES, "device memory free when the workload started (host memory on CPU)");
+        def("cpu_half_precision", Unit.COUNT, "1 when the model ran in fp16 or bf16 on the CPU, else 0");
+        def("input_wait_pct", Unit.PERCENT, "share of serving time the loop waited for its next input batch");
+        def("input_wait_ms_per_batch", Unit.MILLISECONDS, "input wait per batch (mean)");
     }
 
     private MetricCatalog() {

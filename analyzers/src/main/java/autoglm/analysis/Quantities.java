@@ -35,6 +35,10 @@ public final class Quantities {
                 return number(v) + "x";
             case WATTS:
                 return number(v) + " W";
+            case TOKENS_PER_SECOND:
+                return number(v) + " tokens/s";
+            case PER_TURN:
+                return (v >= 0 ? "+" : "") + number(v) + "% per turn";
             case MEGAHERTZ:
                 return String.format(Locale.ROOT, "%.0f MHz", v);
             case VERSION:

@@ -14,6 +14,8 @@ public enum Unit {
     FACTOR("x"),
     WATTS("W"),
     MEGAHERTZ("MHz"),
+    TOKENS_PER_SECOND("tok/s"),
+    PER_TURN("per turn"),
     VERSION(""),
     TEXT("");
 
@@ -54,6 +56,10 @@ public enum Unit {
                 return "W";
             case MEGAHERTZ:
                 return "MHz";
+            case TOKENS_PER_SECOND:
+                return "tokens/s";
+            case PER_TURN:
+                return "percent-per-turn";
             case VERSION:
                 return "version";
             default:

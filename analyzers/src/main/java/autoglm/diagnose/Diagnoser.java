@@ -20,6 +20,8 @@ import autoglm.rules.ThresholdOverrides;
 import autoglm.trace.model.DataLoss;
 import autoglm.trace.model.TraceLoader;
 import autoglm.trace.model.TraceModel;
+import autoglm.workload.WorkloadAnalysis;
+import autoglm.workload.WorkloadLog;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -53,7 +55,8 @@ public final class Diagnoser {
     public InputDiagnosis diagnose(TraceModel model) {
         TraceAnalysis a = analyzer.analyze(model);
         TraceAnalysis analysis = new TraceAnalysis(a.model(), a.window(), a.metrics().orAbsent(
-                SampleAnalyzer.metricNames(), NO_SAMPLES), a.breakdown(), a.dataLoss());
+                SampleAnalyzer.metricNames(), NO_SAMPLES).orAbsent(WorkloadAnalysis.metricNames(),
+                WorkloadAnalysis.NO_WORKLOAD), a.breakdown(), a.dataLoss());
         return new InputDiagnosis(analysis, engine.evaluate(analysis.metrics()));
     }
 
@@ -72,9 +75,18 @@ public final class Diagnoser {
      * the timeline metrics are absent with {@code noKernels} as the reason.
      */
     public Diagnosis diagnoseRun(RunRecording recording, TraceModel kernels, String noKernels) {
+        return diagnoseRun(recording, kernels, noKernels, null);
+    }
+
+    /**
+     * As above, with the workload's events when the run was {@code profile --model}: the workload rules on
+     * their metrics, and the input-wait share standing in for DataLoader time when no trace measured it.
+     */
+    public Diagnosis diagnoseRun(RunRecording recording, TraceModel kernels, String noKernels, WorkloadLog workload) {
         RunAnalysis run = new SampleAnalyzer().analyze(recording);
         java.util.Set<String> traceMetrics = new java.util.LinkedHashSet<>(MetricCatalog.all().keySet());
         traceMetrics.removeAll(SampleAnalyzer.metricNames());
+        traceMetrics.removeAll(WorkloadAnalysis.metricNames());
         Metrics metrics;
         DataLoss loss = run.dataLoss();
         List<InputDiagnosis> inputs = List.of();
@@ -92,9 +104,52 @@ public final class Diagnoser {
             TraceAnalysis shown = new TraceAnalysis(t.model(), t.window(), metrics, t.breakdown(), traceLoss);
             inputs = List.of(new InputDiagnosis(shown, List.of()));
         }
+        if (workload == null) {
+            metrics = metrics.orAbsent(WorkloadAnalysis.metricNames(), WorkloadAnalysis.NO_WORKLOAD);
+        } else {
+            Metrics w = WorkloadAnalysis.analyze(workload);
+            metrics = metrics.with(w, WorkloadAnalysis.metricNames()).with(inputWaitAsDataLoader(metrics, w),
+                    java.util.List.of("dataloader_pct", "dataloader_ms_per_step"));
+            loss = merge(loss, workloadLoss(workload));
+        }
         RunAnalysis withAll = new RunAnalysis(run.recording(), metrics, run.gpusUsed(), run.windowStartMs(),
                 run.windowEndMs(), run.dataLoss());
         return new Diagnosis("autoglm", Version.get(), inputs, metrics, engine.evaluate(metrics), loss, withAll);
+    }
+
+    /** The workload's input wait per batch as DataLoader time, where no trace annotation measured it. */
+    private static Metrics inputWaitAsDataLoader(Metrics current, Metrics workload) {
+        Metrics.Builder b = new Metrics.Builder();
+        Metric pct = workload.get("input_wait_pct");
+        Metric ms = workload.get("input_wait_ms_per_batch");
+        if (!current.get("dataloader_pct").present() && pct.present() && ms.present()) {
+            b.put("dataloader_pct", pct.value(), pct.n(), pct.spread());
+            b.put("dataloader_ms_per_step", ms.value(), ms.n(), ms.spread());
+        }
+        return b.build();
+    }
+
+    private static DataLoss workloadLoss(WorkloadLog w) {
+        DataLoss loss = DataLoss.empty();
+        if (w.malformed() > 0) {
+            loss = loss.with(DataLoss.Group.MALFORMED, "workload event lines that are not JSON (cut by a kill?)",
+                    w.malformed());
+        }
+        if (w.unknown() > 0) {
+            loss = loss.with(DataLoss.Group.SKIPPED, "workload events of unknown kinds", w.unknown());
+        }
+        long warm = w.steps().stream().filter(WorkloadLog.Step::warmup).count();
+        if (warm > 0) {
+            loss = loss.with(DataLoss.Group.EXCLUDED, "warm-up steps of the workload (not measured)", warm);
+        }
+        if (w.end() == null) {
+            loss = loss.with(DataLoss.Group.PROBE, w.error() != null ? "the workload failed: " + w.error().message()
+                    : "the workload wrote no end event (killed?)", 1);
+        } else if (!"ok".equals(w.end().status())) {
+            loss = loss.with(DataLoss.Group.PROBE, "the workload was " + w.end().status()
+                    + (w.end().signal() == null ? "" : " by " + w.end().signal()), 1);
+        }
+        return loss;
     }
 
     private static DataLoss merge(DataLoss a, DataLoss b) {

@@ -13,11 +13,42 @@ import java.util.List;
  * {@code run} set (its samples' analysis) and its trace inputs, if any, in {@code inputs}.
  */
 public record Diagnosis(String tool, String version, List<InputDiagnosis> inputs, Metrics metrics,
-        List<Finding> findings, DataLoss dataLoss, RunAnalysis run) {
+        List<Finding> findings, DataLoss dataLoss, RunAnalysis run, List<Verification> verifications) {
 
     public Diagnosis(String tool, String version, List<InputDiagnosis> inputs, Metrics metrics, List<Finding> findings,
             DataLoss dataLoss) {
-        this(tool, version, inputs, metrics, findings, dataLoss, null);
+        this(tool, version, inputs, metrics, findings, dataLoss, null, List.of());
+    }
+
+    public Diagnosis(String tool, String version, List<InputDiagnosis> inputs, Metrics metrics, List<Finding> findings,
+            DataLoss dataLoss, RunAnalysis run) {
+        this(tool, version, inputs, metrics, findings, dataLoss, run, List.of());
+    }
+
+    /**
+     * This diagnosis with the fixes verified by re-runs: a finding whose fix was measured gets a measured
+     * gain, the share of serving time saved (1 - tokens/s before / tokens/s after); the others keep theirs.
+     */
+    public Diagnosis withVerifications(List<Verification> verified) {
+        java.util.List<Finding> out = new java.util.ArrayList<>();
+        for (Finding f : findings) {
+            Finding g = f;
+            for (Verification v : verified) {
+                Verification.Comparison tps = v.comparison("tokens_per_s");
+                if (v.rule().equals(f.rule()) && v.status() == Verification.Status.MEASURED && tps != null
+                        && !Double.isNaN(tps.factor())) {
+                    double percent = 100 * (1 - 1 / tps.factor());
+                    g = new Finding(f.rule(), f.title(), f.topic(), f.severity(), f.score(), f.evidence(),
+                            f.thresholds(), f.summary(), f.explanation(), f.fix(),
+                            new autoglm.rules.Gain("measured", percent, Double.NaN,
+                                    "1 - tokens_per_s before / tokens_per_s after",
+                                    "measured: the workload re-run with " + v.knobs() + " (run " + v.run() + ")"),
+                            f.reason());
+                }
+            }
+            out.add(g);
+        }
+        return new Diagnosis(tool, version, inputs, metrics, List.copyOf(out), dataLoss, run, List.copyOf(verified));
     }
 
     /** The highest severity among the findings. */

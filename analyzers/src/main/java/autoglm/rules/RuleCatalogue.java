@@ -189,9 +189,28 @@ public final class RuleCatalogue {
         Template fix = template(text(r, "fix", where), known, where);
         RuleDefinition def = new RuleDefinition(id, family, text(r, "title", where), text(r, "topic", where),
                 List.copyOf(requires), List.copyOf(thresholds), applies, metric, zero, info, warning,
-                List.copyOf(evidence), summary, explanation, fix, formula, text(gain, "basis", where), file);
+                List.copyOf(evidence), summary, explanation, fix, formula, text(gain, "basis", where), file,
+                verify(r.get("verify"), where));
         checkAnchors(def, where);
         return def;
+    }
+
+    /** verify: a mapping of workload knob names to values (docs/workload.md#knobs); absent means none. */
+    private static java.util.Map<String, String> verify(JsonNode v, String where) {
+        if (v == null || v.isNull()) {
+            return java.util.Map.of();
+        }
+        if (!v.isObject() || v.size() == 0) {
+            throw new IllegalArgumentException(where + ": 'verify' must map workload knobs to values");
+        }
+        java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
+        v.fields().forEachRemaining(e -> {
+            if (!NAME.matcher(e.getKey()).matches() || !e.getValue().isValueNode()) {
+                throw new IllegalArgumentException(where + ": verify." + e.getKey() + " must be a knob and a value");
+            }
+            out.put(e.getKey(), e.getValue().asText());
+        });
+        return java.util.Collections.unmodifiableMap(out);
     }
 
     /** The info anchor must lie between the zero point and the warning anchor (with default thresholds). */

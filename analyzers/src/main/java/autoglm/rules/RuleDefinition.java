@@ -6,7 +6,9 @@ import java.util.List;
 /**
  * A rule as declared in rules/*.yaml: its id (from the catalogue), title, topic, the metrics it needs,
  * typed thresholds, an optional condition, the score curve (metric, zero point, info and warning
- * anchors), the evidence to show, the summary/explanation/fix templates and the gain formula.
+ * anchors), the evidence to show, the summary/explanation/fix templates, the gain formula, and
+ * {@code verify}: the workload knobs that apply the fix (empty when the workload cannot apply it), which
+ * {@code autoglm profile --model ... --verify} re-runs with.
  */
 public record RuleDefinition(
         String id,
@@ -26,7 +28,8 @@ public record RuleDefinition(
         Template fix,
         Expression gainFormula,
         String gainBasis,
-        String source) {
+        String source,
+        java.util.Map<String, String> verify) {
 
     public Parameter threshold(String name) {
         for (Parameter p : thresholds) {

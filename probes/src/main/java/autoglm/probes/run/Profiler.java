@@ -33,11 +33,19 @@ import java.util.stream.Stream;
  * period is sent SIGTERM, then SIGKILL. The run is kept either way and marked incomplete.
  */
 public final class Profiler {
-    /** What to run and how to sample it. */
+    /** The run folder, in the command's environment: the workload writes its events.jsonl there. */
+    public static final String ENV_RUN_DIR = "AUTOGLM_RUN_DIR";
+
+    /** What to run and how to sample it; {@code env} is added to the command's environment. */
     public record Request(List<String> command, String name, Path out, RunInfo.Settings settings, double graceMs,
-            Path injection) {
+            Path injection, Map<String, String> env) {
         public Request(List<String> command, String name, Path out, RunInfo.Settings settings, double graceMs) {
-            this(command, name, out, settings, graceMs, null);
+            this(command, name, out, settings, graceMs, null, Map.of());
+        }
+
+        public Request(List<String> command, String name, Path out, RunInfo.Settings settings, double graceMs,
+                Path injection) {
+            this(command, name, out, settings, graceMs, injection, Map.of());
         }
     }
 
@@ -111,6 +119,8 @@ public final class Profiler {
         try (Signals signals = new Signals(this::onSignal)) {
             try {
                 ProcessBuilder pb = new ProcessBuilder(argv).inheritIO();
+                pb.environment().putAll(req.env());
+                pb.environment().put(ENV_RUN_DIR, folder.toAbsolutePath().toString());
                 if (req.injection() != null) {
                     pb.environment().put(CuptiInjection.ENV_INJECTION, req.injection().toString());
                     pb.environment().put(CuptiInjection.ENV_DIR, folder.toAbsolutePath().toString());
