@@ -45,6 +45,16 @@ public final class RuleCatalogue {
         this.rules = Collections.unmodifiableList(rules);
     }
 
+    /** The rule with this id, or null. */
+    public RuleDefinition rule(String id) {
+        for (RuleDefinition r : rules()) {
+            if (r.id().equals(id)) {
+                return r;
+            }
+        }
+        return null;
+    }
+
     public List<RuleDefinition> rules() {
         return rules;
     }

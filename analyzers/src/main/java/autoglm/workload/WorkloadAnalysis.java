@@ -45,6 +45,11 @@ public final class WorkloadAnalysis {
         b.put("cpu_half_precision", "cpu".equals(s.device()) && ("fp16".equals(s.dtype()) || "bf16".equals(s.dtype()))
                 ? 1 : 0, 1);
         fit(b, log);
+        if (log.memory() != null && !Double.isNaN(log.memory().peakBytes())) {
+            b.put("peak_mem_bytes", log.memory().peakBytes(), 1);
+        } else {
+            b.absent("peak_mem_bytes", "the workload reported no memory peak (it ended early)");
+        }
         double wall = log.end() != null && !Double.isNaN(log.end().wallMs()) ? log.end().wallMs() : lastTime(log) - s.t();
         b.put("workload_wall_ms", wall, 1);
         startup(b, log, wall);

@@ -7,8 +7,14 @@ import autoglm.probes.run.Profiler;
 import autoglm.rules.Severity;
 import autoglm.samples.RunInfo;
 import autoglm.trace.read.BadInputException;
+import autoglm.probes.workload.PythonFinder;
+import autoglm.probes.workload.WorkloadPackage;
+import autoglm.workload.WorkloadLog;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -18,8 +24,9 @@ import picocli.CommandLine.Parameters;
 /** {@code autoglm profile [options] -- COMMAND...}: run a command under the probes, keep the run, diagnose it. */
 @Command(name = "profile", mixinStandardHelpOptions = true,
         description = {
-            "Run a command (argv as given, no shell) while sampling every GPU through NVML and GPM and the host",
-            "through OSHI; keep the run in a folder (run.json and CSV samples) and print the ranked findings.",
+            "Run a command (argv as given, no shell), or the autoglm GLM workload (--model), while sampling every GPU",
+            "through NVML and GPM and the host through OSHI; keep the run in a folder (run.json, CSV samples, the",
+            "workload's events) and print the ranked findings. --verify re-runs the workload with each top fix.",
             "Ctrl-C or SIGTERM stops the command; the partial run is kept, marked incomplete, and diagnosed."
         },
         exitCodeListHeading = "%nExit codes:%n",
@@ -64,11 +71,22 @@ public final class ProfileCommand implements Callable<Integer> {
             + "injected through CUDA_INJECTION64_PATH, and run the timeline rules on them")
     boolean kernels;
 
-    @Parameters(paramLabel = "COMMAND", arity = "1..*", description = "the command to run, after --")
-    List<String> command;
+    @Mixin
+    WorkloadOptions workload = new WorkloadOptions();
+
+    @Parameters(paramLabel = "COMMAND", arity = "0..*", description = "the command to run, after -- (or --model)")
+    List<String> command = new ArrayList<>();
 
     public ProfileCommand(Io io) {
         this.io = io;
+    }
+
+    /** One profiled run: its folder and run.json, its diagnosis, and the workload's events if it had them. */
+    record Outcome(Profiler.Result result, Diagnosis diagnosis, WorkloadLog workload, String workloadProblem) {
+        /** What the workload said went wrong: its error event, or why its events could not be read. */
+        String workloadError() {
+            return workload != null && workload.error() != null ? workload.error().message() : workloadProblem;
+        }
     }
 
     @Override
@@ -76,6 +94,18 @@ public final class ProfileCommand implements Callable<Integer> {
         Severity failOn = rules.failOnSeverity();
         Diagnoser diagnoser = rules.diagnoser();
         Output.checkWritable(report.output);
+        boolean model = workload.model != null;
+        if (model == !command.isEmpty()) {
+            throw new BadInputException(model ? "give --model or a COMMAND, not both"
+                    : "nothing to run: give a COMMAND after -- or --model MODEL");
+        }
+        if (!model && (workload.verify || workload.scenario != null || workload.batch != null
+                || !workload.knobs.isEmpty())) {
+            throw new BadInputException("--verify, --scenario, --batch and --knob drive the workload: they need --model");
+        }
+        if (workload.verifyTop < 1) {
+            throw new BadInputException("--verify-top " + workload.verifyTop + ": at least 1");
+        }
         RunInfo.Settings settings = settings().withKernels(kernels);
         Path injection = null;
         if (kernels) {
@@ -85,12 +115,70 @@ public final class ProfileCommand implements Callable<Integer> {
                 throw new BadInputException("--kernels: " + e.getMessage());
             }
         }
-        Profiler profiler = Profiler.withNvml(line -> io.err().println("autoglm: " + line));
-        Profiler.Result result = profiler.run(new Profiler.Request(command, name, out, settings,
-                Durations.millis("--grace", grace), injection));
-        io.err().println("autoglm: run kept in " + result.folder());
-        Diagnosis diagnosis = RunDiagnosis.of(diagnoser, result.folder(), line -> io.err().println("autoglm: " + line));
+        Map<String, String> env = new LinkedHashMap<>();
+        List<String> argv = command;
+        String runName = name;
+        Map<String, String> knobs = workload.knobMap();
+        Path python = null;
+        Path cache = WorkloadOptions.bandwidthCache(System.getenv());
+        if (model) {
+            try {
+                python = PythonFinder.find(workload.python, System.getenv());
+                Path pkg = WorkloadPackage.folder(System.getenv());
+                String pp = System.getenv("PYTHONPATH");
+                env.put("PYTHONPATH", pkg + (pp == null || pp.isEmpty() ? "" : ":" + pp));
+            } catch (WorkloadPackage.Unavailable e) {
+                throw new BadInputException("--model: " + e.getMessage());
+            }
+            argv = workload.command(python, knobs, cache);
+            runName = name != null ? name : workload.runName();
+        }
+        Outcome base = profileOnce(argv, runName, env, settings, injection, diagnoser);
+        Diagnosis diagnosis = base.diagnosis();
+        Integer early = endState(base);
+        if (early == null && workload.verify) {
+            Path py = python;
+            String baseName = runName;
+            Path inject = injection;
+            Verifier verifier = new Verifier(rules.catalogue(), workload.verifyTop,
+                    line -> io.err().println("autoglm: " + line),
+                    (rule, extra) -> {
+                        Map<String, String> k = new LinkedHashMap<>(knobs);
+                        k.putAll(extra);
+                        return profileOnce(workload.command(py, k, cache), baseName + "-verify-" + rule, env,
+                                settings, inject, diagnoser);
+                    });
+            diagnosis = diagnosis.withVerifications(verifier.verify(base));
+        }
         DiagnoseCommand.write(io, report, diagnosis);
+        if (early != null) {
+            return early;
+        }
+        if (verifierInterrupted) {
+            io.err().println("autoglm: interrupted while verifying: the runs so far are kept and reported");
+            return ExitCodes.BAD_INPUT;
+        }
+        return DiagnoseCommand.exitCode(diagnosis, failOn);
+    }
+
+    private volatile boolean verifierInterrupted;
+
+    Outcome profileOnce(List<String> argv, String runName, Map<String, String> env, RunInfo.Settings settings,
+            Path injection, Diagnoser diagnoser) throws java.io.IOException {
+        Profiler profiler = Profiler.withNvml(line -> io.err().println("autoglm: " + line));
+        Profiler.Result result = profiler.run(new Profiler.Request(argv, runName, out, settings,
+                Durations.millis("--grace", grace), injection, env));
+        io.err().println("autoglm: run kept in " + result.folder());
+        if (result.interruptedBy() != null) {
+            verifierInterrupted = true;
+        }
+        RunDiagnosis.Result d = RunDiagnosis.read(diagnoser, result.folder(), line -> io.err().println("autoglm: " + line));
+        return new Outcome(result, d.diagnosis(), d.workload(), d.workloadProblem());
+    }
+
+    /** The exit code when the run did not end cleanly (one line says what happened), else null. */
+    private Integer endState(Outcome o) {
+        Profiler.Result result = o.result();
         RunInfo info = result.info();
         if (result.interruptedBy() != null) {
             io.err().println("autoglm: interrupted by SIG" + result.interruptedBy() + ": the partial run is kept in "
@@ -98,10 +186,12 @@ public final class ProfileCommand implements Callable<Integer> {
             return ExitCodes.BAD_INPUT;
         }
         if (info.exitCode() != null && info.exitCode() != 0) {
-            io.err().println("autoglm: " + info.note() + "; the run is kept in " + result.folder());
+            String what = o.workloadError() != null ? "the workload failed (" + o.workloadError() + "); " : "";
+            io.err().println("autoglm: " + what + info.note() + "; the run is kept in " + result.folder()
+                    + ", marked incomplete");
             return ExitCodes.BAD_INPUT;
         }
-        return DiagnoseCommand.exitCode(diagnosis, failOn);
+        return null;
     }
 
     RunInfo.Settings settings() {

@@ -58,6 +58,11 @@ public final class JsonReport implements Report {
             }
             g.writeFieldName("dataLoss");
             dataLoss(g, d.dataLoss());
+            g.writeArrayFieldStart("verify");
+            for (autoglm.diagnose.Verification v : d.verifications()) {
+                verification(g, v);
+            }
+            g.writeEndArray();
             g.writeEndObject();
         }
         out.write('\n');
@@ -119,6 +124,34 @@ public final class JsonReport implements Report {
             g.writeFieldName(m.name());
             metric(g, m);
         }
+        g.writeEndObject();
+    }
+
+    /** One verified fix: its knobs, status, the re-run's folder, and each compared metric before and after. */
+    private void verification(JsonGenerator g, autoglm.diagnose.Verification v) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("rule", v.rule());
+        g.writeObjectFieldStart("knobs");
+        for (Map.Entry<String, String> e : v.knobs().entrySet()) {
+            g.writeStringField(e.getKey(), e.getValue());
+        }
+        g.writeEndObject();
+        g.writeStringField("status", v.status().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
+        g.writeStringField("reason", v.reason());
+        g.writeStringField("run", v.run());
+        g.writeObjectFieldStart("metrics");
+        for (autoglm.diagnose.Verification.Comparison c : v.comparisons()) {
+            g.writeObjectFieldStart(c.metric());
+            g.writeFieldName("before");
+            metric(g, c.before());
+            g.writeFieldName("after");
+            metric(g, c.after());
+            number(g, "factor", c.factor());
+            number(g, "speedup", c.speedup());
+            g.writeBooleanField("lowerIsBetter", c.lowerIsBetter());
+            g.writeEndObject();
+        }
+        g.writeEndObject();
         g.writeEndObject();
     }
 

@@ -83,6 +83,15 @@ final class RunHeader {
                 + MetricText.value(m.get("host_busiest_thread")) + "], process tree "
                 + MetricText.value(m.get("host_proc_cpu_pct")) + " of a core, machine "
                 + MetricText.value(m.get("host_cpu_pct")) : Text.safe(thread.reason())});
+        Metric model = m.get("workload_model");
+        if (model.present()) {
+            out.add(new String[] {"workload", Text.safe(model.text()) + "; " + MetricText.value(m.get("workload_requests"))
+                    + " requests measured, load " + MetricText.value(m.get("load_ms")) + ", warm-up "
+                    + MetricText.value(m.get("warmup_ms"))});
+            out.add(new String[] {"", "decode " + MetricText.withSamples(m.get("ms_per_token")) + " per token; "
+                    + MetricText.value(m.get("tokens_per_s")) + "; TTFT " + MetricText.withSamples(m.get("ttft_ms"))
+                    + "; peak memory " + MetricText.value(m.get("peak_mem_bytes"))});
+        }
         return out;
     }
 }

@@ -40,6 +40,7 @@ public final class TerminalReport implements Report {
     /** Gains of the system rules of a run are shares of its run time; those of trace rules, of iteration time. */
     private static final String RUN_TIME = "of run time";
     private static final String ITERATION_TIME = "of iteration time";
+    private static final String SERVING_TIME = "of serving time";
 
     private final boolean colour;
     private final boolean explain;
@@ -71,6 +72,7 @@ public final class TerminalReport implements Report {
         }
         dataLoss(sb, d.dataLoss());
         findings(sb, d.findings(), d.run() != null ? RUN_TIME : ITERATION_TIME);
+        verified(sb, d);
         if (d.inputs().size() == 1) {
             kernels(sb, d.inputs().get(0).analysis().breakdown());
         }
@@ -218,12 +220,28 @@ public final class TerminalReport implements Report {
             indent(sb, Text.safe(f.explanation()), "    why       ", "              ");
         }
         indent(sb, Text.safe(f.fix()), "    fix       ", "              ");
-        String of = gainOf.equals(RUN_TIME) && !"system".equals(f.topic()) ? ITERATION_TIME : gainOf;
+        String of = "workload".equals(f.topic()) ? SERVING_TIME
+                : gainOf.equals(RUN_TIME) && !"system".equals(f.topic()) ? ITERATION_TIME : gainOf;
         String gain = f.gain().kind() + " " + Quantities.format(f.gain().percent(), Unit.PERCENT) + " " + of
                 + (Double.isNaN(f.gain().msPerStep()) ? "" : " (" + Quantities.format(f.gain().msPerStep(), Unit.MILLISECONDS)
                         + " per iteration)")
                 + ": " + f.gain().basis();
         indent(sb, Text.safe(gain), "    gain      ", "              ");
+    }
+
+    private void verified(StringBuilder sb, Diagnosis d) {
+        if (d.verifications().isEmpty()) {
+            return;
+        }
+        sb.append('\n').append(style(BOLD, "Fixes verified")).append(": the workload re-run with each fix, in this "
+                + "invocation (measured); the others keep their estimated gain\n");
+        for (autoglm.diagnose.Verification v : d.verifications()) {
+            List<String> lines = VerifyText.lines(v);
+            indent(sb, Text.safe(lines.get(0)), "\n  ", "    ");
+            for (int i = 1; i < lines.size(); i++) {
+                indent(sb, Text.safe(lines.get(i)), "    ", "      ");
+            }
+        }
     }
 
     private void kernels(StringBuilder sb, Breakdown b) {

@@ -101,6 +101,9 @@ public final class WorkloadEvents {
         } catch (IOException e) {
             throw new BadInputException(file + ": cannot read (" + e.getMessage() + ")");
         }
+        if (start == null && error != null) {
+            throw new BadInputException("the workload stopped before it started: " + error.message());
+        }
         if (start == null) {
             throw new BadInputException(file + ": no start event: not an autoglm workload event stream"
                     + (malformed > 0 ? " (" + malformed + " lines are not JSON)" : ""));
