@@ -33,11 +33,11 @@ class Rotary(nn.Module):
     def __init__(self, cfg, max_len, device):
         super().__init__()
         dim = int(cfg.head_dim * cfg.partial_rotary)
-        inv = 1.0 / (cfg.rope_theta ** (torch.arange(0, dim, 2, device=device, dtype=torch.float32) / dim))
-        pos = torch.arange(max_len, device=device, dtype=torch.float32)
-        freqs = torch.outer(pos, inv)
-        self.register_buffer("cos", freqs.cos().repeat_interleave(2, dim=-1), persistent=False)
-        self.register_buffer("sin", freqs.sin().repeat_interleave(2, dim=-1), persistent=False)
+        inv = 1.0 / (cfg.rope_theta ** (torch.arange(0, dim, 2, dtype=torch.float32) / dim))
+        freqs = torch.outer(torch.arange(max_len, dtype=torch.float32), inv)
+        # built on the CPU (small), then moved: also works for the meta device
+        self.register_buffer("cos", freqs.cos().repeat_interleave(2, dim=-1).to(device), persistent=False)
+        self.register_buffer("sin", freqs.sin().repeat_interleave(2, dim=-1).to(device), persistent=False)
         self.dim = dim
 
     def forward(self, x, positions):

@@ -1,0 +1,64 @@
+#!/usr/bin/env python3
+"""Independent check of the workload metrics (docs/analyses.md#workload): reads a workload event stream
+with plain Python and prints the values WorkloadAnalysis must reproduce, as JSON.
+
+    python3 tools/workload_check.py testdata/workload/X.jsonl > testdata/expected/workload-X.json
+"""
+import json
+import statistics
+import sys
+
+
+def slope(xs, ys):
+    mx, my = statistics.fmean(xs), statistics.fmean(ys)
+    sxx = sum((x - mx) ** 2 for x in xs)
+    return 0.0 if sxx == 0 else sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / sxx
+
+
+def main(path):
+    ev = [json.loads(line) for line in open(path) if line.strip()]
+    start = next(e for e in ev if e["event"] == "start")
+    end = next(e for e in ev if e["event"] == "end")
+    steps = [e for e in ev if e["event"] == "step" and not e["warmup"]]
+    pre = [s for s in steps if s["phase"] == "prefill"]
+    dec = [s for s in steps if s["phase"] == "decode"]
+    reqs = [e for e in ev if e["event"] == "request"]
+    bw = next(e for e in ev if e["event"] == "bandwidth")["gbps"]
+    load = next(e for e in ev if e["event"] == "load")["ms"]
+    warm = next(e for e in ev if e["event"] == "warmup")["ms"]
+    beams = start["knobs"]["num_beams"]
+    padded = sum(s["padded_tokens"] for s in pre)
+    real = sum(s["real_tokens"] for s in pre)
+    serving_start = pre[0]["t"] - pre[0]["ms"] - pre[0]["input_wait_ms"]
+    serving_end = max([s["t"] for s in steps] + [r["t"] for r in reqs])
+    serving = serving_end - serving_start
+    step = statistics.fmean(s["ms"] for s in dec)
+    m = start["model"]
+    kv_read = statistics.fmean(s["kv_len"] * s["padded_tokens"] * beams for s in dec)
+    floor = (m["weight_bytes"] - m["embedding_bytes"] + m["kv_bytes_per_token"] * kv_read) / (bw * 1e9) * 1000
+    out = dict(
+        prompt_tokens=real, pad_tokens=padded - real, padded_token_pct=100 * (padded - real) / padded,
+        mean_batch=statistics.fmean(s["batch"] for s in pre), mean_queue=statistics.fmean(s["queue"] for s in pre),
+        ms_per_token=step, ms_per_token_n=len(dec),
+        tokens_per_s=sum(r["output_tokens"] for r in reqs) / (serving / 1000),
+        ttft_ms=statistics.fmean(r["ttft_ms"] for r in reqs),
+        e2e_ms=statistics.fmean(r["e2e_ms"] for r in reqs),
+        decode_waste_pct=100 * (1 - sum(s["real_tokens"] for s in dec) / sum(s["padded_tokens"] * beams for s in dec)),
+        roofline_floor_ms=floor, roofline_pct=100 * floor / step,
+        cold_start_pct=100 * (load + warm) / end["wall_ms"],
+        input_wait_pct=100 * sum(s["input_wait_ms"] for s in pre) / serving,
+        prefill_time_pct=100 * sum(s["ms"] for s in pre) / serving,
+        decode_time_pct=100 * sum(s["ms"] for s in dec) / serving,
+        workload_requests=len(reqs),
+    )
+    turns = [r["turn"] for r in reqs]
+    if max(turns) > 0:
+        first = statistics.fmean(r["ttft_ms"] for r in reqs if r["turn"] == 0)
+        out["turn_ttft_growth_pct"] = 100 * slope(turns, [r["ttft_ms"] for r in reqs]) / first
+        out["turn_prompt_tokens_last"] = statistics.fmean(r["prompt_tokens"] for r in reqs if r["turn"] == max(turns))
+    json.dump(out, sys.stdout, indent=1, sort_keys=True)
+    print()
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])
