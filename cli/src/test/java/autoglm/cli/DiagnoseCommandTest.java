@@ -70,7 +70,10 @@ class DiagnoseCommandTest {
         assertTrue(absent.get("value").isNull());
         assertTrue(absent.get("reason").asText().contains("DataLoader"));
         JsonNode findings = j.get("findings");
-        assertEquals(16, findings.size(), "10 timeline rules and 6 system rules");
+        assertEquals(25, findings.size(), "10 timeline rules, 6 system rules and 9 workload rules");
+        assertEquals("no workload events: autoglm profile --model runs the autoglm workload, which reports them",
+                j.get("metrics").get("padded_token_pct").get("reason").asText());
+        assertEquals(0, j.get("verify").size(), "only profile --verify re-runs");
         assertTrue(j.get("run").isNull(), "a trace is not a profiled run");
         assertTrue(j.get("metrics").get("gpu_util_pct").get("reason").asText().contains("no NVML"));
         String[] order = {"warning", "info", "ok", "not-applicable"};

@@ -75,7 +75,7 @@ class ProfileCommandTest {
         RunInfo info = RunInfoJson.read(run.resolve(RunFolder.RUN_JSON));
         assertEquals(3, info.exitCode());
         assertEquals(RunInfo.FAILED, info.status());
-        assertTrue(info.complete());
+        assertFalse(info.complete()); // a command that failed did not finish its work
         assertTrue(r.out().contains("the command exited with code 3"), r.out());
         assertTrue(r.err().contains("autoglm: the command exited with code 3; the run is kept in " + run), r.err());
     }

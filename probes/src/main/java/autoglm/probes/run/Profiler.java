@@ -166,7 +166,8 @@ public final class Profiler {
                 note = "the command exited with code " + code + exitMeaning(code);
             }
             Map<String, Long> loss = new LinkedHashMap<>(sampler.dataLoss());
-            RunInfo done = info.ended(endMs, status, why == null, code, note, loss, sampler.overhead(endMs - startMs));
+            RunInfo done = info.ended(endMs, status, why == null && code == 0, code, note, loss,
+                    sampler.overhead(endMs - startMs));
             RunInfoJson.write(done, folder.resolve(autoglm.samples.RunFolder.RUN_JSON));
             return new Result(folder, done, why);
         }

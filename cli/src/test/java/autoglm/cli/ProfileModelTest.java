@@ -1,0 +1,198 @@
+package autoglm.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import autoglm.Fixtures;
+import autoglm.probes.workload.PythonFinder;
+import autoglm.probes.workload.WorkloadEvents;
+import autoglm.probes.workload.WorkloadPackage;
+import autoglm.samples.RunFolder;
+import autoglm.samples.RunInfo;
+import autoglm.samples.RunInfoJson;
+import autoglm.workload.WorkloadLog;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * profile --model glm-tiny end to end on the CPU: the real workload in a child process, its events, the
+ * workload rules, the report, --verify re-runs, and a workload that crashes or is killed. Skips with one
+ * line where no Python has PyTorch (.ci/run installs Debian's python3-torch).
+ */
+class ProfileModelTest {
+    /** bandwidth_gbps: no measurement and no cache file outside the test folder. */
+    private static final String[] QUICK = {"--knob", "prompt_len=16", "--knob", "max_new_tokens=4", "--knob",
+        "bandwidth_gbps=20"};
+
+    @TempDir
+    Path tmp;
+
+    private static void assumeTorch() {
+        try {
+            PythonFinder.find(null, System.getenv());
+        } catch (WorkloadPackage.Unavailable e) {
+            Assumptions.abort("skipped: " + e.getMessage());
+        }
+    }
+
+    private Run profile(String... args) {
+        List<String> all = new ArrayList<>(List.of("profile", "--model", "glm-tiny", "--out", tmp.resolve("runs").toString()));
+        all.addAll(Arrays.asList(args));
+        return Run.of(all.toArray(String[]::new));
+    }
+
+    private List<Path> runs() throws Exception {
+        try (Stream<Path> s = Files.list(tmp.resolve("runs"))) {
+            return s.sorted().toList();
+        }
+    }
+
+    private static String severity(JsonNode report, String rule) {
+        for (JsonNode f : report.get("findings")) {
+            if (f.get("rule").asText().equals(rule)) {
+                return f.get("severity").asText();
+            }
+        }
+        throw new AssertionError("no finding " + rule);
+    }
+
+    @Test
+    void glmTinyRunsEndToEnd() throws Exception {
+        assumeTorch();
+        List<String> args = new ArrayList<>(List.of("--format", "json", "--knob", "requests=4"));
+        args.addAll(List.of(QUICK));
+        Run r = profile(args.toArray(String[]::new));
+        assertEquals(ExitCodes.OK, r.code(), r.err());
+        Path run = runs().get(0);
+        assertTrue(run.getFileName().toString().endsWith("-glm-tiny"), run.toString());
+        RunInfo info = RunInfoJson.read(run.resolve(RunFolder.RUN_JSON));
+        assertEquals(RunInfo.EXITED, info.status());
+        assertEquals(List.of("-m", "autoglm_workload", "--model", "glm-tiny"), info.command().subList(1, 5));
+        WorkloadLog log = WorkloadEvents.read(run.resolve(WorkloadEvents.FILE));
+        long decodes = log.measured().stream().filter(s -> !s.prefill()).count();
+        assertEquals(12, decodes); // 4 requests x 3 decode steps (the prefill gives the first of 4 tokens)
+        JsonNode j = Fixtures.json().readTree(r.out());
+        JsonNode m = j.get("metrics");
+        assertEquals(4, m.get("workload_requests").get("value").asInt());
+        assertEquals(12, m.get("ms_per_token").get("n").asInt());
+        double meanDecode = log.measured().stream().filter(s -> !s.prefill()).mapToDouble(WorkloadLog.Step::ms)
+                .average().orElseThrow();
+        assertEquals(meanDecode, m.get("ms_per_token").get("value").asDouble(), 1e-9);
+        assertEquals(1.5, m.get("mean_queue").get("value").asDouble(), 1e-12); // 3, 2, 1, 0 waiting
+        assertEquals("warning", severity(j, "small-batch"));
+        assertEquals("ok", severity(j, "padding-waste"));
+        assertEquals("ok", severity(j, "cpu-fp16"));
+        assertEquals(0, j.get("verify").size());
+    }
+
+    @Test
+    void verifyReRunsTheTopFixesAndMeasuresThem() throws Exception {
+        assumeTorch();
+        Run r = profile("--format", "json", "--verify", "--batch", "4", "--knob", "requests=8", "--knob",
+                "prompt_len=mixed:16,120,0.25", "--knob", "padding=max", "--knob", "max_length=128", "--knob",
+                "max_new_tokens=3", "--knob", "bandwidth_gbps=20");
+        assertEquals(ExitCodes.OK, r.code(), r.err());
+        JsonNode j = Fixtures.json().readTree(r.out());
+        assertEquals("warning", severity(j, "padding-waste"));
+        JsonNode padding = null;
+        for (JsonNode v : j.get("verify")) {
+            if (v.get("rule").asText().equals("padding-waste")) {
+                padding = v;
+            } else if (v.get("rule").asText().equals("memory-bound-decode")) {
+                assertEquals("not-run", v.get("status").asText());
+                assertTrue(v.get("reason").asText().endsWith("mode=graphs: CUDA graphs need device=cuda"), v.toString());
+            }
+        }
+        assertTrue(padding != null, j.get("verify").toString());
+        assertEquals("measured", padding.get("status").asText());
+        assertEquals("bucketed", padding.get("knobs").get("padding").asText());
+        assertTrue(padding.get("metrics").get("tokens_per_s").get("after").get("value").asDouble() > 0);
+        Path rerun = tmp.resolve("runs").resolve(padding.get("run").asText());
+        WorkloadLog before = WorkloadEvents.read(runs().get(0).resolve(WorkloadEvents.FILE));
+        WorkloadLog after = WorkloadEvents.read(rerun.resolve(WorkloadEvents.FILE));
+        assertEquals("bucketed", after.start().knob("padding"));
+        assertEquals(before.requests().stream().mapToLong(WorkloadLog.Request::promptTokens).sum(),
+                after.requests().stream().mapToLong(WorkloadLog.Request::promptTokens).sum());
+        assertTrue(padded(after) < padded(before), padded(after) + " vs " + padded(before));
+        // the finding's gain is now the measured one
+        for (JsonNode f : j.get("findings")) {
+            if (f.get("rule").asText().equals("padding-waste")) {
+                assertEquals("measured", f.get("gain").get("kind").asText());
+            }
+        }
+    }
+
+    private static long padded(WorkloadLog log) {
+        return log.measured().stream().filter(WorkloadLog.Step::prefill).mapToLong(WorkloadLog.Step::paddedTokens).sum();
+    }
+
+    @Test
+    void aCrashingWorkloadIsKeptMarkedAndExplained() throws Exception {
+        assumeTorch();
+        List<String> args = new ArrayList<>(List.of("--format", "json", "--knob", "requests=3", "--knob", "fail_at_step=2"));
+        args.addAll(List.of(QUICK));
+        Run r = profile(args.toArray(String[]::new));
+        assertEquals(ExitCodes.BAD_INPUT, r.code());
+        Path run = runs().get(0);
+        RunInfo info = RunInfoJson.read(run.resolve(RunFolder.RUN_JSON));
+        assertEquals(RunInfo.FAILED, info.status());
+        assertFalse(info.complete());
+        assertTrue(r.err().contains("autoglm: the workload failed (InjectedFault: fail_at_step=2: the fault the knob "
+                + "asked for); the command exited with code 1; the run is kept in " + run + ", marked incomplete"), r.err());
+        JsonNode j = Fixtures.json().readTree(r.out());
+        assertEquals(1, j.get("dataLoss").get("probe").get("the workload failed: InjectedFault: fail_at_step=2: the "
+                + "fault the knob asked for").asInt());
+    }
+
+    @Test
+    void aKilledWorkloadIsKeptAndTheReportSaysSo() throws Exception {
+        assumeTorch();
+        AtomicReference<Run> result = new AtomicReference<>();
+        Thread t = new Thread(() -> result.set(profile("--format", "json", "--knob", "requests=100000", "--knob",
+                "prompt_len=16", "--knob", "bandwidth_gbps=20")));
+        t.start();
+        ProcessHandle workload = null;
+        for (int i = 0; i < 600 && workload == null; i++) {
+            Thread.sleep(100);
+            Path events = Files.exists(tmp.resolve("runs")) && !runs().isEmpty()
+                    ? runs().get(0).resolve(WorkloadEvents.FILE) : null;
+            if (events != null && Files.exists(events) && Files.readString(events).contains("\"event\":\"request\"")) {
+                workload = ProcessHandle.current().descendants()
+                        .filter(h -> h.info().commandLine().orElse("").contains("autoglm_workload")).findFirst().orElse(null);
+            }
+        }
+        assertTrue(workload != null, "the workload never served a request");
+        workload.destroyForcibly();
+        t.join(60_000);
+        Run r = result.get();
+        assertEquals(ExitCodes.BAD_INPUT, r.code(), r.err());
+        Path run = runs().get(0);
+        assertEquals(RunInfo.FAILED, RunInfoJson.read(run.resolve(RunFolder.RUN_JSON)).status());
+        assertTrue(r.err().contains("exited with code 137 (killed by signal 9)"), r.err());
+        JsonNode j = Fixtures.json().readTree(r.out());
+        assertEquals(1, j.get("dataLoss").get("probe").get("the workload wrote no end event (killed?)").asInt());
+        assertTrue(j.get("metrics").get("workload_requests").get("value").asInt() >= 1);
+    }
+
+    @Test
+    void workloadOptionsNeedAModelAndAModelNeedsPython() {
+        Run r = Run.of("profile", "--verify", "--out", tmp.toString(), "--", "true");
+        assertEquals(ExitCodes.BAD_INPUT, r.code());
+        assertEquals("autoglm: --verify, --scenario, --batch and --knob drive the workload: they need --model\n", r.err());
+        r = Run.of("profile", "--model", "glm-tiny", "--out", tmp.toString(), "--", "true");
+        assertEquals("autoglm: give --model or a COMMAND, not both\n", r.err());
+        r = Run.of("profile", "--model", "glm-tiny", "--python", "/nonexistent/python3", "--out", tmp.toString());
+        assertEquals(ExitCodes.BAD_INPUT, r.code());
+        assertEquals("autoglm: --model: --python /nonexistent/python3: not an executable file\n", r.err());
+    }
+}
