@@ -20,9 +20,9 @@ check() {
     echo "exit $?" >> "$out/$name.txt"
     ./autoglm diagnose "$(ls -d "$out"/runs/*-"$name" | head -1)" >> "$out/$name.txt" 2>&1
 }
-check decode --model glm-4-9b --scenario decode --kernels --verify --verify-top 3
+check decode --model glm-4-9b --scenario decode --verify --verify-top 3
 check mixed --model glm-4-9b --scenario mixed-lengths --batch 8 --verify --verify-top 2
-check fp32 --model glm-4-9b --scenario fp32 --knob layers=4 --kernels --verify --verify-top 3
+check fp32 --model glm-4-9b --scenario fp32 --knob layers=4 --verify --verify-top 3
 check slow-input --model glm-4-9b --scenario slow-input --knob layers=8 --verify --verify-top 2
 python3 - "$out" <<'PY'
 import json, sys

@@ -67,9 +67,10 @@ public final class ProfileCommand implements Callable<Integer> {
             description = "after Ctrl-C, how long the command may take to stop before SIGTERM (default 10s)")
     String grace;
 
-    @Option(names = "--kernels", description = "record kernels, copies and CUDA API calls with the CUPTI library "
+    @Option(names = "--kernels", negatable = true, description = "record kernels, copies and CUDA API calls with the "
+            + "CUPTI library (on by default with --model; --no-kernels turns it off) "
             + "injected through CUDA_INJECTION64_PATH, and run the timeline rules on them")
-    boolean kernels;
+    Boolean kernels;
 
     @Mixin
     WorkloadOptions workload = new WorkloadOptions();
@@ -106,15 +107,18 @@ public final class ProfileCommand implements Callable<Integer> {
         if (workload.verifyTop < 1) {
             throw new BadInputException("--verify-top " + workload.verifyTop + ": at least 1");
         }
-        RunInfo.Settings settings = settings().withKernels(kernels);
         Path injection = null;
-        if (kernels) {
+        if (Boolean.TRUE.equals(kernels)) {
             try {
                 injection = CuptiInjection.library(System.getenv());
             } catch (CuptiInjection.Unavailable e) {
                 throw new BadInputException("--kernels: " + e.getMessage());
             }
+        } else if (kernels == null && model) {
+            // the workload runs under every probe: kernels too, unless asked not to or impossible here (a note)
+            injection = injectionIfPossible();
         }
+        RunInfo.Settings settings = settings().withKernels(injection != null);
         Map<String, String> env = new LinkedHashMap<>();
         List<String> argv = command;
         String runName = name;
@@ -162,6 +166,22 @@ public final class ProfileCommand implements Callable<Integer> {
     }
 
     private volatile boolean verifierInterrupted;
+
+    /** With --model and neither --kernels nor --no-kernels: the CUPTI library, or null and one note why not. */
+    private Path injectionIfPossible() {
+        String injected = System.getenv(CuptiInjection.ENV_INJECTION);
+        if (injected != null && !injected.isEmpty()) {
+            io.err().println("autoglm: " + CuptiInjection.ENV_INJECTION + " is set (another tool injects into CUDA): "
+                    + "kernels are not recorded");
+            return null;
+        }
+        try {
+            return CuptiInjection.library(System.getenv());
+        } catch (CuptiInjection.Unavailable e) {
+            io.err().println("autoglm: kernels are not recorded: " + e.getMessage());
+            return null;
+        }
+    }
 
     Outcome profileOnce(List<String> argv, String runName, Map<String, String> env, RunInfo.Settings settings,
             Path injection, Diagnoser diagnoser) throws java.io.IOException {

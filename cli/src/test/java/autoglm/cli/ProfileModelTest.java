@@ -185,6 +185,41 @@ class ProfileModelTest {
     }
 
     @Test
+    void aModelThatDoesNotFitIsReportedBeforeAnythingIsAllocated() throws Exception {
+        assumeTorch();
+        // 10 million rows of KV cache: about 800 GB, more than any machine has free
+        Run r = profile("--format", "json", "--batch", "10000000", "--knob", "bandwidth_gbps=20");
+        assertEquals(ExitCodes.BAD_INPUT, r.code());
+        assertTrue(r.err().contains("autoglm: the workload failed (the model needs "), r.err());
+        JsonNode j = Fixtures.json().readTree(r.out());
+        assertEquals("warning", severity(j, "model-does-not-fit"));
+        WorkloadLog log = WorkloadEvents.read(runs().get(0).resolve(WorkloadEvents.FILE));
+        assertEquals(100 * log.fit().needBytes() / log.fit().freeBytes(),
+                j.get("metrics").get("fit_pct").get("value").asDouble(), 1e-9);
+    }
+
+    @Test
+    void halfPrecisionOnTheCpuAndASlowInputPipelineAreFoundAndTheirFixesMeasured() throws Exception {
+        assumeTorch();
+        Run r = profile("--format", "json", "--verify", "--knob", "dtype=bf16", "--knob", "device=cpu", "--scenario",
+                "slow-input", "--knob", "requests=8", "--knob", "preprocess_ms=30", "--knob", "prompt_len=16",
+                "--knob", "max_new_tokens=2", "--knob", "bandwidth_gbps=20");
+        assertEquals(ExitCodes.OK, r.code(), r.err());
+        JsonNode j = Fixtures.json().readTree(r.out());
+        assertEquals("warning", severity(j, "cpu-fp16"));
+        // 4 requests x 30 ms of pre-processing per batch in the loop, against a few ms of model time
+        assertEquals("warning", severity(j, "dataloader-stall"));
+        JsonNode m = j.get("metrics");
+        assertEquals(m.get("input_wait_pct").get("value").asDouble(), m.get("dataloader_pct").get("value").asDouble());
+        java.util.Map<String, String> fixes = new java.util.HashMap<>();
+        for (JsonNode v : j.get("verify")) {
+            fixes.put(v.get("rule").asText(), v.get("status").asText() + " " + v.get("knobs"));
+        }
+        assertEquals("measured {\"dtype\":\"fp32\"}", fixes.get("cpu-fp16"));
+        assertEquals("measured {\"pipeline\":\"prefetch\"}", fixes.get("dataloader-stall"));
+    }
+
+    @Test
     void workloadOptionsNeedAModelAndAModelNeedsPython() {
         Run r = Run.of("profile", "--verify", "--out", tmp.toString(), "--", "true");
         assertEquals(ExitCodes.BAD_INPUT, r.code());
