@@ -2,7 +2,7 @@
 grouped-query attention with biased QKV, SwiGLU MLP, and a KV cache that is either dynamic (grows by
 concatenation) or static (preallocated, written in place: the shape CUDA graphs and torch.compile need).
 
-It follows transformers' GlmForCausalLM layer by layer; works on torch 1.13 (Debian) up to 2.x.
+Written after transformers' GlmForCausalLM, layer by layer (not compared numerically here); works on torch 1.13 (Debian) up to 2.x.
 """
 
 import math

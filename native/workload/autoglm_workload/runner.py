@@ -53,12 +53,12 @@ class Runner:
     def _compile_counter():
         try:
             from torch._dynamo.utils import counters
-            return sum(counters["stats"].values()) if "stats" in counters else 0
+            return counters["stats"]["unique_graphs"] if "stats" in counters else 0
         except Exception:
             return 0
 
     def _check_dynamo(self, ms):
-        """torch.compile compiles inside a call: a call that grew dynamo's graph counters was a compilation."""
+        """torch.compile compiles inside a call: a call that grew dynamo's unique_graphs counter was a compilation."""
         if self.knobs["mode"] != "compile":
             return
         now = self._compile_counter()

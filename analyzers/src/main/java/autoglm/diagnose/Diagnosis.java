@@ -42,7 +42,7 @@ public record Diagnosis(String tool, String version, List<InputDiagnosis> inputs
                             f.thresholds(), f.summary(), f.explanation(), f.fix(),
                             new autoglm.rules.Gain("measured", percent, Double.NaN,
                                     "1 - tokens_per_s before / tokens_per_s after",
-                                    "the workload re-run with " + knobText(v.knobs()) + " in this invocation (run "
+                                    "the workload re-run with " + Verification.knobText(v.knobs()) + " in this invocation (run "
                                             + v.run() + ")"),
                             f.reason());
                 }
@@ -50,12 +50,6 @@ public record Diagnosis(String tool, String version, List<InputDiagnosis> inputs
             out.add(g);
         }
         return new Diagnosis(tool, version, inputs, metrics, List.copyOf(out), dataLoss, run, List.copyOf(verified));
-    }
-
-    private static String knobText(java.util.Map<String, String> knobs) {
-        java.util.List<String> parts = new java.util.ArrayList<>();
-        knobs.forEach((k, v) -> parts.add(k + "=" + v));
-        return String.join(" ", parts);
     }
 
     /** The highest severity among the findings. */

@@ -43,6 +43,13 @@ public record Verification(String rule, Map<String, String> knobs, Status status
         }
     }
 
+    /** Knobs as the user types them: "padding=bucketed batch=8". */
+    public static String knobText(Map<String, String> knobs) {
+        StringBuilder sb = new StringBuilder();
+        knobs.forEach((k, v) -> sb.append(sb.length() == 0 ? "" : " ").append(k).append('=').append(v));
+        return sb.toString();
+    }
+
     public static Verification notRun(String rule, Map<String, String> knobs, String reason) {
         return new Verification(rule, knobs, Status.NOT_RUN, reason, null, List.of());
     }

@@ -155,8 +155,6 @@ final class Verifier {
     }
 
     static String text(Map<String, String> knobs) {
-        List<String> parts = new ArrayList<>();
-        knobs.forEach((k, v) -> parts.add(k + "=" + v));
-        return String.join(" ", parts);
+        return Verification.knobText(knobs);
     }
 }

@@ -40,9 +40,8 @@ final class VerifyText {
     /** Lines for one verification: "rule (knobs): status", then one line per compared metric with its n. */
     static List<String> lines(Verification v) {
         List<String> out = new ArrayList<>();
-        StringBuilder knobs = new StringBuilder();
-        v.knobs().forEach((k, val) -> knobs.append(knobs.length() == 0 ? "" : " ").append(k).append('=').append(val));
-        String head = v.rule() + (knobs.length() == 0 ? "" : " [" + knobs + "]") + ": " + v.status().label()
+        String knobs = Verification.knobText(v.knobs());
+        String head = v.rule() + (knobs.isEmpty() ? "" : " [" + knobs + "]") + ": " + v.status().label()
                 + (v.reason() == null ? "" : " - " + v.reason()) + (v.run() == null ? "" : " (run " + v.run() + ")");
         out.add(head);
         for (String[] col : COLUMNS) {
