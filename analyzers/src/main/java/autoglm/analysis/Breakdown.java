@@ -2,8 +2,11 @@ package autoglm.analysis;
 
 import java.util.List;
 
-/** Tables for reports: where the GPU time went. Numbers only; reports format them. */
-public record Breakdown(List<KernelStat> topKernels, List<CategoryStat> categories, List<TypeStat> types,
+/**
+ * Tables for reports: where the GPU time went. Numbers only; reports format them. {@code kernels} holds
+ * every kernel name of the window, by total time, most first.
+ */
+public record Breakdown(List<KernelStat> kernels, List<CategoryStat> categories, List<TypeStat> types,
         List<CopyStat> copies, List<StreamStat> streams, long kernelCount, double kernelTimeMs) {
 
     /** One kernel name: how often it ran and for how long (durations in microseconds). */

@@ -13,7 +13,6 @@ import java.util.Map;
  * of GEMM kernels, and duration-weighted estimated achieved occupancy.
  */
 final class KernelAnalysis {
-    static final int TOP = 15;
 
     private KernelAnalysis() {
     }
@@ -122,7 +121,7 @@ final class KernelAnalysis {
         List<Breakdown.KernelStat> top = new ArrayList<>();
         List<Map.Entry<Integer, Acc>> entries = new ArrayList<>(byName.entrySet());
         entries.sort((a, b) -> Long.compare(b.getValue().total, a.getValue().total));
-        for (int i = 0; i < Math.min(TOP, entries.size()); i++) {
+        for (int i = 0; i < entries.size(); i++) {
             Map.Entry<Integer, Acc> e = entries.get(i);
             Acc a = e.getValue();
             double mean = (double) a.total / a.count;

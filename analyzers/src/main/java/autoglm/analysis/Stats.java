@@ -51,7 +51,8 @@ public final class Stats {
         }
         double[] s = Arrays.copyOf(v, n);
         Arrays.sort(s);
-        return new Spread(s[0], quantileSorted(s, n, 0.5), quantileSorted(s, n, 0.95), s[n - 1], stdev(v, n));
+        return new Spread(s[0], quantileSorted(s, n, 0.5), quantileSorted(s, n, 0.95),
+                quantileSorted(s, n, 0.99), s[n - 1], stdev(v, n));
     }
 
     public static double median(double[] v, int n) {

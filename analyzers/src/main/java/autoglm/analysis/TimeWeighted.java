@@ -81,7 +81,8 @@ public final class TimeWeighted {
             order[i] = i;
         }
         Arrays.sort(order, (a, b) -> Double.compare(values[a], values[b]));
-        Spread s = new Spread(min, quantile(order, sw, 0.5), quantile(order, sw, 0.95), max,
+        Spread s = new Spread(min, quantile(order, sw, 0.5), quantile(order, sw, 0.95),
+                quantile(order, sw, 0.99), max,
                 n > 1 ? Math.sqrt(var / sw) : Double.NaN);
         return new Result(mean, s, n, sw);
     }

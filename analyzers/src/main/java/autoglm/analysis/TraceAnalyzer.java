@@ -34,7 +34,7 @@ public final class TraceAnalyzer {
             java.util.List<Breakdown.StreamStat> streams = IdleAnalysis.run(c, out);
             LaunchAnalysis.run(c, out);
             Breakdown kernels = KernelAnalysis.run(c, out);
-            breakdown = new Breakdown(kernels.topKernels(), kernels.categories(), kernels.types(),
+            breakdown = new Breakdown(kernels.kernels(), kernels.categories(), kernels.types(),
                     TransferAnalysis.run(c, out), streams, kernels.kernelCount(), kernels.kernelTimeMs());
         } else {
             String reason = model.gpu().size() == 0

@@ -170,6 +170,7 @@ public final class JsonReport implements Report {
                 number(g, "min", s.min());
                 number(g, "p50", s.p50());
                 number(g, "p95", s.p95());
+                number(g, "p99", s.p99());
                 number(g, "max", s.max());
                 number(g, "stdev", s.stdev());
             }
@@ -220,8 +221,8 @@ public final class JsonReport implements Report {
         g.writeStartObject();
         g.writeNumberField("kernelCount", b.kernelCount());
         number(g, "kernelTimeMs", b.kernelTimeMs());
-        g.writeArrayFieldStart("topKernels");
-        for (Breakdown.KernelStat k : b.topKernels()) {
+        g.writeArrayFieldStart("kernels");
+        for (Breakdown.KernelStat k : b.kernels()) {
             g.writeStartObject();
             g.writeStringField("name", k.name());
             g.writeStringField("family", k.category());

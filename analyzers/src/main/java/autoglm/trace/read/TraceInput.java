@@ -20,7 +20,11 @@ public final class TraceInput implements AutoCloseable {
     private final CountingInputStream counted;
     private final InputStream stream;
 
-    private TraceInput(Path path, boolean gzip, long fileBytes, CountingInputStream counted, InputStream stream) {
+    private final CountingInputStream fileCounted;
+
+    private TraceInput(Path path, boolean gzip, long fileBytes, CountingInputStream counted, InputStream stream,
+            CountingInputStream fileCounted) {
+        this.fileCounted = fileCounted;
         this.path = path;
         this.gzip = gzip;
         this.fileBytes = fileBytes;
@@ -43,7 +47,8 @@ public final class TraceInput implements AutoCloseable {
             if (size == 0) {
                 throw new BadInputException(path + ": the file is empty");
             }
-            InputStream raw = new BufferedInputStream(Files.newInputStream(path), BUFFER);
+            CountingInputStream file = new CountingInputStream(Files.newInputStream(path));
+            InputStream raw = new BufferedInputStream(file, BUFFER);
             raw.mark(2);
             int b0 = raw.read();
             int b1 = raw.read();
@@ -59,7 +64,7 @@ public final class TraceInput implements AutoCloseable {
                 }
             }
             CountingInputStream counting = new CountingInputStream(body);
-            return new TraceInput(path, gz, size, counting, counting);
+            return new TraceInput(path, gz, size, counting, counting, file);
         } catch (IOException e) {
             throw new BadInputException(path + ": cannot be read (" + e.getMessage() + ")", e);
         }
@@ -71,6 +76,11 @@ public final class TraceInput implements AutoCloseable {
 
     public boolean gzip() {
         return gzip;
+    }
+
+    /** Bytes of the file read so far (compressed bytes for gzip), for progress. */
+    public long fileBytesRead() {
+        return fileCounted.count();
     }
 
     /** Size of the file on disk. */
