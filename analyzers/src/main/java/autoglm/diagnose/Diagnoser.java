@@ -44,9 +44,14 @@ public final class Diagnoser {
     }
 
     public Diagnosis diagnose(List<Path> files) {
+        return diagnose(files, autoglm.trace.model.LoadProgress.NONE);
+    }
+
+    /** As {@link #diagnose(List)}, telling {@code progress} how the reading goes. */
+    public Diagnosis diagnose(List<Path> files, autoglm.trace.model.LoadProgress progress) {
         List<InputDiagnosis> inputs = new ArrayList<>();
         for (Path f : files) {
-            TraceModel model = TraceLoader.load(f);
+            TraceModel model = TraceLoader.load(f, progress);
             inputs.add(diagnose(model));
         }
         return combine(inputs);

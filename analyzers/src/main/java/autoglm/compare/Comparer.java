@@ -1,0 +1,79 @@
+package autoglm.compare;
+
+import autoglm.analysis.Breakdown;
+import autoglm.analysis.Metric;
+import autoglm.gate.NoiseTest;
+import autoglm.result.ResultSummary;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Diffs two results: HTA's trace diff (counts and total durations per kernel name: added, removed, grown,
+ * shrunk) and the metrics both have. A kernel grew or shrank when its time per iteration (or total)
+ * moved by more than the tolerance, percent of A's.
+ */
+public final class Comparer {
+    private Comparer() {
+    }
+
+    public static Comparison compare(ResultSummary a, ResultSummary b, double tolerancePct) {
+        List<MetricChange> metrics = new ArrayList<>();
+        for (Map.Entry<String, Metric> e : a.metrics().entrySet()) {
+            Metric ma = e.getValue();
+            Metric mb = b.metric(e.getKey());
+            if (mb != null && ma.present() && mb.present() && !ma.isText() && !mb.isText()) {
+                metrics.add(new MetricChange(e.getKey(), ma, mb, NoiseTest.of(ma, mb)));
+            }
+        }
+        String note = a.kernels().isEmpty() ? noteOf(a) : b.kernels().isEmpty() ? noteOf(b) : null;
+        boolean per = a.iterations() > 0 && b.iterations() > 0;
+        List<KernelChange> kernels = note == null ? kernels(a, b, per, tolerancePct) : List.of();
+        return new Comparison(a, b, List.copyOf(metrics), kernels, per, tolerancePct, note);
+    }
+
+    private static String noteOf(ResultSummary r) {
+        return r.source() + ": " + (r.kernelsNote() != null ? r.kernelsNote() : "no kernels");
+    }
+
+    private static List<KernelChange> kernels(ResultSummary a, ResultSummary b, boolean per, double tol) {
+        Map<String, Breakdown.KernelStat[]> byName = new LinkedHashMap<>();
+        for (Breakdown.KernelStat k : a.kernels()) {
+            byName.computeIfAbsent(k.name(), n -> new Breakdown.KernelStat[2])[0] = k;
+        }
+        for (Breakdown.KernelStat k : b.kernels()) {
+            byName.computeIfAbsent(k.name(), n -> new Breakdown.KernelStat[2])[1] = k;
+        }
+        double ia = per ? a.iterations() : 1;
+        double ib = per ? b.iterations() : 1;
+        List<KernelChange> out = new ArrayList<>();
+        for (Map.Entry<String, Breakdown.KernelStat[]> e : byName.entrySet()) {
+            Breakdown.KernelStat ka = e.getValue()[0];
+            Breakdown.KernelStat kb = e.getValue()[1];
+            long ca = ka == null ? 0 : ka.count();
+            long cb = kb == null ? 0 : kb.count();
+            double ta = ka == null ? 0 : ka.totalMs();
+            double tb = kb == null ? 0 : kb.totalMs();
+            double pa = ta / ia;
+            double pb = tb / ib;
+            KernelChange.Status s;
+            if (ka == null) {
+                s = KernelChange.Status.ADDED;
+            } else if (kb == null) {
+                s = KernelChange.Status.REMOVED;
+            } else if (pb > pa * (1 + tol / 100)) {
+                s = KernelChange.Status.GREW;
+            } else if (pb < pa * (1 - tol / 100)) {
+                s = KernelChange.Status.SHRANK;
+            } else {
+                s = KernelChange.Status.SAME;
+            }
+            String family = ka != null ? ka.category() : kb.category();
+            out.add(new KernelChange(e.getKey(), family, s, ca, cb, ta, tb, pa, pb, ca / ia, cb / ib));
+        }
+        out.sort(Comparator.comparingDouble((KernelChange k) -> -Math.abs(k.deltaMs())).thenComparing(KernelChange::name));
+        return List.copyOf(out);
+    }
+}

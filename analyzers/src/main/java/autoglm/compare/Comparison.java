@@ -1,0 +1,17 @@
+package autoglm.compare;
+
+import autoglm.result.ResultSummary;
+import java.util.List;
+
+/**
+ * Two results side by side, as HTA's trace diff puts them: every numeric metric both have, and every
+ * kernel name either has. {@code perIteration}: kernel times and counts are per iteration (both had
+ * iterations), else totals. {@code kernelsNote} says why there is no kernel diff, or null.
+ */
+public record Comparison(ResultSummary a, ResultSummary b, List<MetricChange> metrics, List<KernelChange> kernels,
+        boolean perIteration, double tolerancePct, String kernelsNote) {
+
+    public long count(KernelChange.Status s) {
+        return kernels.stream().filter(k -> k.status() == s).count();
+    }
+}

@@ -1,0 +1,178 @@
+package autoglm.gate;
+
+import autoglm.analysis.MetricCatalog;
+import autoglm.analysis.Unit;
+import autoglm.rules.Severity;
+import autoglm.trace.read.BadInputException;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The gate's thresholds file (docs/gate.md): one line per metric, "METRIC: +10%" (a rise of more than
+ * 10% fails), "METRIC: -3" (a fall of more than 3 units fails), "METRIC.p99: ..." for a statistic of its
+ * spread; "findings: {max_severity: info, new_only: true}"; "noise: {alpha: 0.05, within_noise: pass}".
+ */
+public record GateThresholds(String source, List<Threshold> metrics, Severity maxSeverity, boolean newOnly,
+        double alpha, boolean failWithinNoise) {
+
+    /** Shipped names for common statistics, as vLLM's benchmarks call them. */
+    public static final Map<String, String> ALIASES = Map.of(
+            "p99_latency_ms", "e2e_ms.p99",
+            "p99_ttft_ms", "ttft_ms.p99",
+            "p99_tpot_ms", "tpot_ms.p99",
+            "p99_step_time_ms", "step_time_ms.p99");
+
+    static final String DEFAULTS = "autoglm/gate-defaults.yaml";
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+    /** The thresholds that ship with autoglm (docs/gate.md lists them). */
+    public static GateThresholds defaults() {
+        try (InputStream in = GateThresholds.class.getClassLoader().getResourceAsStream(DEFAULTS)) {
+            if (in == null) {
+                throw new IllegalStateException(DEFAULTS + " is missing from the jar");
+            }
+            return parse("the default thresholds", YAML.readTree(in));
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read " + DEFAULTS + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The text of the default thresholds file. */
+    public static String defaultsText() {
+        try (InputStream in = GateThresholds.class.getClassLoader().getResourceAsStream(DEFAULTS)) {
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static GateThresholds read(Path file) {
+        JsonNode root;
+        try (InputStream in = Files.newInputStream(file)) {
+            root = YAML.readTree(in);
+        } catch (NoSuchFileException e) {
+            throw new BadInputException("--thresholds " + file + ": no such file");
+        } catch (JsonProcessingException e) {
+            throw new BadInputException("--thresholds " + file + ": not valid YAML (" + e.getOriginalMessage() + ")");
+        } catch (IOException e) {
+            throw new BadInputException("--thresholds " + file + ": cannot read (" + e.getMessage() + ")");
+        }
+        try {
+            return parse(file.toString(), root);
+        } catch (IllegalArgumentException e) {
+            throw new BadInputException("--thresholds " + file + ": " + e.getMessage());
+        }
+    }
+
+    static GateThresholds parse(String source, JsonNode root) {
+        if (root == null || !root.isObject()) {
+            throw new IllegalArgumentException("expected a mapping of METRIC: LIMIT lines");
+        }
+        List<Threshold> list = new ArrayList<>();
+        Severity max = null;
+        boolean newOnly = true;
+        double alpha = 0.05;
+        boolean failWithin = false;
+        Iterator<Map.Entry<String, JsonNode>> it = root.fields();
+        Map<String, String> seen = new LinkedHashMap<>();
+        while (it.hasNext()) {
+            Map.Entry<String, JsonNode> e = it.next();
+            String key = e.getKey();
+            JsonNode v = e.getValue();
+            if (key.equals("findings")) {
+                requireKeys(key, v, "max_severity", "new_only");
+                max = v.has("max_severity") ? severity(v.get("max_severity").asText()) : Severity.INFO;
+                newOnly = !v.has("new_only") || bool(key + ".new_only", v.get("new_only"));
+                continue;
+            }
+            if (key.equals("noise")) {
+                requireKeys(key, v, "alpha", "within_noise");
+                if (v.has("alpha")) {
+                    alpha = v.get("alpha").asDouble(Double.NaN);
+                    if (!(alpha > 0 && alpha < 1)) {
+                        throw new IllegalArgumentException("noise.alpha: " + v.get("alpha").asText() + " must be between 0 and 1");
+                    }
+                }
+                if (v.has("within_noise")) {
+                    String w = v.get("within_noise").asText();
+                    if (!w.equals("pass") && !w.equals("fail")) {
+                        throw new IllegalArgumentException("noise.within_noise: '" + w + "' (use pass or fail)");
+                    }
+                    failWithin = w.equals("fail");
+                }
+                continue;
+            }
+            if (!v.isValueNode() || v.isNull()) {
+                throw new IllegalArgumentException(key + ": expected a limit such as +10% or -3");
+            }
+            String target = ALIASES.getOrDefault(key, key);
+            int dot = target.indexOf('.');
+            String metric = dot < 0 ? target : target.substring(0, dot);
+            String stat = dot < 0 ? null : target.substring(dot + 1);
+            MetricCatalog.Definition def = MetricCatalog.get(metric);
+            if (def == null) {
+                throw new IllegalArgumentException("unknown metric '" + metric + "' (docs/rules.md#metrics lists them)");
+            }
+            if (def.unit() == Unit.TEXT || def.unit() == Unit.VERSION) {
+                throw new IllegalArgumentException(key + ": " + metric + " is not a number a gate can compare");
+            }
+            if (stat != null && autoglm.analysis.Spread.NONE.get(stat) == null) {
+                throw new IllegalArgumentException(key + ": unknown statistic '" + stat + "' (min, p50, p95, p99, max, stdev)");
+            }
+            String was = seen.put(target, key);
+            if (was != null) {
+                throw new IllegalArgumentException(key + ": the same as " + was);
+            }
+            String text = v.asText();
+            if (v.isNumber()) {
+                // YAML reads "+1" as the number 1: its sign is the number's
+                if (v.asDouble() == 0) {
+                    throw new IllegalArgumentException(key + ": 0 has no direction: write '+0' or '-0' (quoted)");
+                }
+                text = v.asDouble() > 0 ? "+" + text : text;
+            }
+            list.add(Threshold.parse(key, metric, stat, text));
+        }
+        return new GateThresholds(source, List.copyOf(list), max, newOnly, alpha, failWithin);
+    }
+
+    private static void requireKeys(String key, JsonNode v, String... allowed) {
+        if (!v.isObject()) {
+            throw new IllegalArgumentException(key + ": expected a mapping, e.g. " + key + ": {" + allowed[0] + ": ...}");
+        }
+        Iterator<String> names = v.fieldNames();
+        while (names.hasNext()) {
+            String n = names.next();
+            if (!List.of(allowed).contains(n)) {
+                throw new IllegalArgumentException(key + "." + n + ": unknown setting (" + String.join(", ", allowed) + ")");
+            }
+        }
+    }
+
+    private static boolean bool(String key, JsonNode v) {
+        if (!v.isBoolean()) {
+            throw new IllegalArgumentException(key + ": '" + v.asText() + "' (use true or false)");
+        }
+        return v.asBoolean();
+    }
+
+    private static Severity severity(String s) {
+        Severity sev = Severity.ofKey(s);
+        if (sev != Severity.INFO && sev != Severity.WARNING && sev != Severity.OK) {
+            throw new IllegalArgumentException("findings.max_severity: '" + s + "' (use ok, info or warning)");
+        }
+        return sev;
+    }
+}
