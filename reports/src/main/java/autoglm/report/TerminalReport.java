@@ -40,7 +40,6 @@ public final class TerminalReport implements Report {
     /** Gains of the system rules of a run are shares of its run time; those of trace rules, of iteration time. */
     private static final String RUN_TIME = "of run time";
     private static final String ITERATION_TIME = "of iteration time";
-    private static final String SERVING_TIME = "of serving time";
 
     private final boolean colour;
     private final boolean explain;
@@ -220,12 +219,7 @@ public final class TerminalReport implements Report {
             indent(sb, Text.safe(f.explanation()), "    why       ", "              ");
         }
         indent(sb, Text.safe(f.fix()), "    fix       ", "              ");
-        String of = "workload".equals(f.topic()) ? SERVING_TIME
-                : gainOf.equals(RUN_TIME) && !"system".equals(f.topic()) ? ITERATION_TIME : gainOf;
-        String gain = f.gain().kind() + " " + Quantities.format(f.gain().percent(), Unit.PERCENT) + " " + of
-                + (Double.isNaN(f.gain().msPerStep()) ? "" : " (" + Quantities.format(f.gain().msPerStep(), Unit.MILLISECONDS)
-                        + " per iteration)")
-                + ": " + f.gain().basis();
+        String gain = GainText.text(f, gainOf.equals(RUN_TIME));
         indent(sb, Text.safe(gain), "    gain      ", "              ");
     }
 
@@ -245,7 +239,7 @@ public final class TerminalReport implements Report {
     }
 
     private void kernels(StringBuilder sb, Breakdown b) {
-        if (b.topKernels().isEmpty() || topKernels <= 0) {
+        if (b.kernels().isEmpty() || topKernels <= 0) {
             return;
         }
         sb.append('\n').append(style(BOLD, "Top kernels")).append(" by total time (")
@@ -253,8 +247,8 @@ public final class TerminalReport implements Report {
                 .append(Quantities.format(b.kernelTimeMs(), Unit.MILLISECONDS)).append(" in all)\n");
         sb.append(String.format(Locale.ROOT, "  %6s %10s %8s %10s %10s  %-12s %s%n", "share", "total", "count",
                 "mean", "stdev", "family", "kernel"));
-        for (int i = 0; i < Math.min(topKernels, b.topKernels().size()); i++) {
-            Breakdown.KernelStat k = b.topKernels().get(i);
+        for (int i = 0; i < Math.min(topKernels, b.kernels().size()); i++) {
+            Breakdown.KernelStat k = b.kernels().get(i);
             sb.append(String.format(Locale.ROOT, "  %6s %10s %8s %10s %10s  %-12s %s%n",
                     Quantities.format(k.sharePct(), Unit.PERCENT), Quantities.format(k.totalMs(), Unit.MILLISECONDS),
                     Quantities.format(k.count(), Unit.COUNT), Quantities.format(k.meanUs(), Unit.MICROSECONDS),

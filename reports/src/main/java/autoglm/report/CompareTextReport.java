@@ -1,0 +1,77 @@
+package autoglm.report;
+
+import autoglm.analysis.Quantities;
+import autoglm.analysis.Unit;
+import autoglm.compare.Comparison;
+import autoglm.compare.KernelChange;
+import autoglm.compare.MetricChange;
+import java.io.IOException;
+import java.io.Writer;
+import java.util.Locale;
+
+/** {@code autoglm compare} on the terminal: the metrics that moved, then the kernel diff. */
+public final class CompareTextReport implements ComparisonReport {
+    private final int top;
+    private final boolean all;
+
+    /** {@code top}: kernel rows shown; {@code all}: show unchanged metrics too. */
+    public CompareTextReport(int top, boolean all) {
+        this.top = top;
+        this.all = all;
+    }
+
+    @Override
+    public void write(Comparison c, Writer out) throws IOException {
+        StringBuilder sb = new StringBuilder();
+        sb.append("autoglm compare\n  A  ").append(Text.safe(c.a().source())).append("\n  B  ")
+                .append(Text.safe(c.b().source())).append("\n\nMetrics (B against A; Welch's t-test where both carry a spread)\n");
+        sb.append(String.format(Locale.ROOT, "  %-26s %-24s %-24s %-20s %s%n", "metric", "A", "B", "change", "noise"));
+        int shown = 0;
+        for (MetricChange m : c.metrics()) {
+            boolean moved = m.delta() != 0;
+            if (!all && !moved) {
+                continue;
+            }
+            shown++;
+            String noise = m.noise().applicable() ? String.format(Locale.ROOT, "%s (p = %.3g)",
+                    m.noise().beyond(0.05) ? "beyond noise" : "within noise", m.noise().p()) : "";
+            sb.append(String.format(Locale.ROOT, "  %-26s %-24s %-24s %-20s %s%n", m.name(), withN(m.a()), withN(m.b()),
+                    Double.isNaN(m.deltaPct()) ? "" : String.format(Locale.ROOT, "%+.1f%%", m.deltaPct()), noise));
+        }
+        if (shown == 0) {
+            sb.append("  no metric differs\n");
+        }
+        sb.append('\n');
+        if (c.kernelsNote() != null) {
+            sb.append("Kernels: no diff: ").append(Text.safe(c.kernelsNote())).append('\n');
+        } else {
+            sb.append(String.format(Locale.ROOT, "Kernels (HTA trace diff, %s; grew or shrank: more than %s%%): "
+                    + "%d added, %d removed, %d grew, %d shrank, %d within the tolerance%n",
+                    c.perIteration() ? "time and count per iteration, A " + c.a().iterations() + " and B "
+                            + c.b().iterations() + " iterations" : "totals over the analysed window",
+                    Quantities.number(c.tolerancePct()), c.count(KernelChange.Status.ADDED),
+                    c.count(KernelChange.Status.REMOVED), c.count(KernelChange.Status.GREW),
+                    c.count(KernelChange.Status.SHRANK), c.count(KernelChange.Status.SAME)));
+            sb.append(String.format(Locale.ROOT, "  %-8s %10s %10s %11s %11s %11s  %s%n", "status", "count A", "count B",
+                    "time A", "time B", "change", "kernel"));
+            int n = 0;
+            for (KernelChange k : c.kernels()) {
+                if (n++ >= top) {
+                    sb.append("  ... ").append(c.kernels().size() - top).append(" more (--top N)\n");
+                    break;
+                }
+                sb.append(String.format(Locale.ROOT, "  %-8s %10s %10s %11s %11s %11s  %s%n", k.status().key(),
+                        Quantities.number(k.countPerA()), Quantities.number(k.countPerB()),
+                        Quantities.format(k.perA(), Unit.MILLISECONDS), Quantities.format(k.perB(), Unit.MILLISECONDS),
+                        (k.deltaMs() >= 0 ? "+" : "") + Quantities.format(k.deltaMs(), Unit.MILLISECONDS),
+                        Text.clip(Text.safe(k.name()), 90)));
+            }
+        }
+        out.write(sb.toString());
+        out.flush();
+    }
+
+    private static String withN(autoglm.analysis.Metric m) {
+        return Quantities.format(m) + " (n=" + m.n() + ")";
+    }
+}

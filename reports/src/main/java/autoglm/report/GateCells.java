@@ -1,0 +1,61 @@
+package autoglm.report;
+
+import autoglm.analysis.Quantities;
+import autoglm.gate.FindingCheck;
+import autoglm.gate.GateCheck;
+import java.util.Locale;
+
+/** The cells every gate format shares: values with n, the change, the noise verdict, a finding's line. */
+final class GateCells {
+    private GateCells() {
+    }
+
+    static String value(GateCheck c, double v, long n) {
+        return Double.isNaN(v) ? "n/a" : Quantities.format(v, c.unit()) + " (n=" + n + ")";
+    }
+
+    static String baseline(GateCheck c) {
+        return value(c, c.baseline(), c.baselineN());
+    }
+
+    static String current(GateCheck c) {
+        return value(c, c.current(), c.currentN());
+    }
+
+    /** "+12.3% (+1.20 ms)". */
+    static String change(GateCheck c) {
+        if (c.status() == GateCheck.Status.SKIPPED) {
+            return "";
+        }
+        String abs = (c.delta() >= 0 ? "+" : "") + Quantities.format(c.delta(), c.unit());
+        return Double.isNaN(c.deltaPct()) ? abs : String.format(Locale.ROOT, "%+.1f%% (%s)", c.deltaPct(), abs);
+    }
+
+    /** "beyond noise (p = 0.0012, Welch, df 13.8)", "within noise (p = 0.41)", or why no test was made. */
+    static String noise(GateCheck c, double alpha) {
+        if (c.status() == GateCheck.Status.SKIPPED) {
+            return "";
+        }
+        if (!c.noise().applicable()) {
+            return "no test: " + c.noise().reason();
+        }
+        return String.format(Locale.ROOT, "%s (Welch p = %.3g)", c.noise().beyond(alpha) ? "beyond noise" : "within noise",
+                c.noise().p());
+    }
+
+    /** The whole check in one line, for JUnit failure messages and the terminal. */
+    static String line(GateCheck c, double alpha) {
+        if (c.status() == GateCheck.Status.SKIPPED) {
+            return c.threshold().key() + ": skipped, " + c.reason();
+        }
+        String name = c.threshold().key().equals(c.selector()) ? c.selector() : c.threshold().key() + " (" + c.selector() + ")";
+        return name + ": " + baseline(c) + " -> " + current(c) + ", " + change(c)
+                + "; limit " + c.threshold().text() + " (fails on " + c.threshold().describe() + "); " + noise(c, alpha)
+                + (c.reason() == null || c.status() == GateCheck.Status.FAIL && !c.noise().applicable() ? "" : "; " + c.reason());
+    }
+
+    static String finding(FindingCheck f) {
+        return f.rule() + ": " + f.current().key() + (f.baseline() == null ? " (new: not in the baseline)"
+                : " (baseline: " + f.baseline().key() + ")") + " - " + f.summary();
+    }
+}

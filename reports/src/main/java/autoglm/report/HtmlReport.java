@@ -1,0 +1,157 @@
+package autoglm.report;
+
+import autoglm.analysis.Metric;
+import autoglm.charts.ChartSet;
+import autoglm.charts.Histogram;
+import autoglm.charts.TimeChart;
+import autoglm.diagnose.Diagnosis;
+import autoglm.diagnose.Verification;
+import autoglm.rules.Finding;
+import autoglm.rules.Severity;
+import java.io.IOException;
+import java.io.Writer;
+import java.util.Map;
+
+/**
+ * One self-contained HTML file: the ranked findings with evidence, fixes and before/after, the charts
+ * (inline SVG drawn by JFreeChart), the top kernels, the metrics and the data loss. No script, no
+ * network: a Content-Security-Policy forbids both. Every string from a trace or a command is escaped.
+ */
+public final class HtmlReport implements Report {
+    private final ChartSet charts;
+
+    public HtmlReport(ChartSet charts) {
+        this.charts = charts;
+    }
+
+    @Override
+    public void write(Diagnosis d, Writer out) throws IOException {
+        StringBuilder sb = new StringBuilder(64 * 1024);
+        boolean run = d.run() != null;
+        String what = run ? "a profiled run" : d.inputs().size() == 1 ? "1 trace" : d.inputs().size() + " traces";
+        sb.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n")
+                .append("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
+                        + "style-src 'unsafe-inline'; img-src data:\">\n")
+                .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
+                .append("<title>autoglm: diagnosis of ").append(Html.escape(what)).append("</title>\n<style>")
+                .append(HtmlStyle.CSS).append("</style></head>\n<body>\n");
+        sb.append("<h1>autoglm ").append(Html.escape(d.version())).append(" &middot; diagnosis of ")
+                .append(Html.escape(what)).append("</h1>\n");
+        HtmlTables.header(sb, d);
+        findings(sb, d, run);
+        verified(sb, d);
+        chartSection(sb);
+        if (d.inputs().size() == 1) {
+            HtmlTables.kernels(sb, d.inputs().get(0).analysis().breakdown());
+        }
+        HtmlTables.metrics(sb, d.metrics());
+        HtmlTables.dataLoss(sb, d.dataLoss());
+        sb.append("<footer>Written by autoglm ").append(Html.escape(d.version()))
+                .append(". Every number shows its sample count (n) and spread where it has one.</footer>\n")
+                .append("</body></html>\n");
+        out.write(sb.toString());
+        out.flush();
+    }
+
+    private void findings(StringBuilder sb, Diagnosis d, boolean run) {
+        sb.append("<section id=\"findings\"><h2>Findings</h2>\n");
+        int rank = 0;
+        for (Finding f : d.findings()) {
+            if (!f.isProblem()) {
+                continue;
+            }
+            rank++;
+            String sev = f.severity() == Severity.WARNING ? "warning" : "info";
+            sb.append("<article class=\"finding ").append(sev).append("\"><h3><span class=\"rank\">").append(rank)
+                    .append(".</span> <span class=\"badge ").append(sev).append("\">").append(sev.toUpperCase(java.util.Locale.ROOT))
+                    .append("</span> <code>").append(Html.escape(f.rule())).append("</code> ")
+                    .append(Html.escape(f.title())).append(" <span class=\"score\">score ")
+                    .append(Math.round(f.score())).append("</span></h3>\n");
+            sb.append("<p>").append(Html.escape(f.summary())).append("</p>\n<dl>");
+            sb.append("<dt>evidence</dt><dd><ul>");
+            for (Map.Entry<String, Metric> e : f.evidence().entrySet()) {
+                if (e.getValue().present()) {
+                    sb.append("<li><code>").append(Html.escape(e.getKey())).append("</code> ")
+                            .append(Html.escape(MetricText.withSamples(e.getValue()))).append("</li>");
+                }
+            }
+            sb.append("</ul></dd>\n<dt>why</dt><dd>").append(Html.escape(f.explanation())).append("</dd>\n");
+            sb.append("<dt>fix</dt><dd>").append(Html.escape(f.fix())).append("</dd>\n");
+            sb.append("<dt>gain</dt><dd class=\"gain ").append(Html.escape(f.gain().kind())).append("\">")
+                    .append(Html.escape(GainText.text(f, run))).append("</dd></dl></article>\n");
+        }
+        if (rank == 0) {
+            sb.append("<p class=\"ok\">No bottleneck found at info level or above.</p>\n");
+        }
+        StringBuilder ok = new StringBuilder();
+        StringBuilder na = new StringBuilder();
+        for (Finding f : d.findings()) {
+            if (f.severity() == Severity.OK) {
+                ok.append(ok.length() == 0 ? "" : ", ").append(Html.escape(f.rule()));
+            } else if (f.severity() == Severity.NOT_APPLICABLE) {
+                na.append("<li><code>").append(Html.escape(f.rule())).append("</code>: ").append(Html.escape(f.reason()))
+                        .append("</li>");
+            }
+        }
+        if (ok.length() > 0) {
+            sb.append("<p><b>OK:</b> ").append(ok).append("</p>\n");
+        }
+        if (na.length() > 0) {
+            sb.append("<details><summary>Not applicable</summary><ul>").append(na).append("</ul></details>\n");
+        }
+        sb.append("</section>\n");
+    }
+
+    private void verified(StringBuilder sb, Diagnosis d) {
+        if (d.verifications().isEmpty()) {
+            return;
+        }
+        sb.append("<section id=\"verified\"><h2>Fixes verified: before and after</h2>\n<p>The workload re-run with "
+                + "each fix in the same invocation (measured); findings not re-run keep their estimated gain.</p>\n")
+                .append("<table><thead><tr><th>rule</th><th>knobs</th><th>status</th>");
+        for (String[] col : VerifyText.COLUMNS) {
+            sb.append("<th>").append(Html.escape(col[0])).append("</th>");
+        }
+        sb.append("</tr></thead><tbody>\n");
+        for (Verification v : d.verifications()) {
+            sb.append("<tr><td><code>").append(Html.escape(v.rule())).append("</code></td><td>")
+                    .append(Html.escape(Verification.knobText(v.knobs()))).append("</td><td>")
+                    .append(Html.escape(v.status().label() + (v.reason() == null ? "" : ": " + v.reason())))
+                    .append("</td>");
+            for (String[] col : VerifyText.COLUMNS) {
+                Verification.Comparison c = v.comparison(col[1]);
+                sb.append("<td>").append(Html.escape(VerifyText.cell(c)));
+                if (c != null) {
+                    sb.append("<br><small>n ").append(c.before().n()).append(" &rarr; ").append(c.after().n())
+                            .append("</small>");
+                }
+                sb.append("</td>");
+            }
+            sb.append("</tr>\n");
+        }
+        sb.append("</tbody></table></section>\n");
+    }
+
+    private void chartSection(StringBuilder sb) {
+        if (charts.size() == 0) {
+            return;
+        }
+        sb.append("<section id=\"charts\"><h2>Charts</h2>\n<div class=\"charts\">\n");
+        for (TimeChart c : charts.timelines()) {
+            figure(sb, SvgCharts.time(c), c.source() + " (n = " + c.n() + ")");
+        }
+        for (Histogram h : charts.histograms()) {
+            figure(sb, SvgCharts.histogram(h), h.source() + "; " + HtmlTables.spreadText(h));
+        }
+        if (charts.topKernels() != null) {
+            figure(sb, SvgCharts.bars(charts.topKernels()), charts.topKernels().source()
+                    + "; #N is the kernel ranked N in the table below");
+        }
+        sb.append("</div></section>\n");
+    }
+
+    private static void figure(StringBuilder sb, String svg, String caption) {
+        sb.append("<figure>").append(svg).append("<figcaption>").append(Html.escape(caption))
+                .append("</figcaption></figure>\n");
+    }
+}

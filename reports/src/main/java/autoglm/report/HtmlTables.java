@@ -1,0 +1,114 @@
+package autoglm.report;
+
+import autoglm.analysis.Breakdown;
+import autoglm.analysis.Metric;
+import autoglm.analysis.Metrics;
+import autoglm.analysis.Quantities;
+import autoglm.analysis.TraceAnalysis;
+import autoglm.analysis.Unit;
+import autoglm.charts.Histogram;
+import autoglm.diagnose.Diagnosis;
+import autoglm.diagnose.InputDiagnosis;
+import autoglm.trace.model.DataLoss;
+import java.util.Map;
+
+/** The tables of the HTML report: what was read, the top kernels, every metric, the data loss. */
+final class HtmlTables {
+    private HtmlTables() {
+    }
+
+    static void header(StringBuilder sb, Diagnosis d) {
+        sb.append("<dl class=\"header\">\n");
+        if (d.run() != null) {
+            for (String[] line : RunHeader.lines(d.run())) {
+                row(sb, line[0], line[1]);
+            }
+        }
+        for (InputDiagnosis in : d.inputs()) {
+            TraceAnalysis a = in.analysis();
+            row(sb, d.run() != null ? "kernels" : "trace", a.model().source().path() + " ("
+                    + Quantities.format(a.model().source().events(), Unit.COUNT) + " events or records)");
+            Metrics m = a.metrics();
+            String span = MetricText.value(m.get("trace_span_ms"));
+            row(sb, "window", a.window().iterations() > 0 ? span + "; " + a.window().iterations() + " iterations from "
+                    + a.window().basis().text() + ", " + MetricText.withSamples(m.get("step_time_ms")) + " each"
+                    : span + "; no iterations: " + a.window().basis().text());
+            row(sb, "GPU busy", MetricText.withSamples(m.get("gpu_busy_pct")));
+        }
+        sb.append("</dl>\n");
+    }
+
+    private static void row(StringBuilder sb, String label, String value) {
+        sb.append("<dt>").append(Html.escape(label)).append("</dt><dd>").append(Html.escape(value)).append("</dd>\n");
+    }
+
+    static void kernels(StringBuilder sb, Breakdown b) {
+        if (b.kernels().isEmpty()) {
+            return;
+        }
+        int n = Math.min(25, b.kernels().size());
+        sb.append("<section id=\"kernels\"><h2>Top kernels</h2>\n<p>").append(n).append(" of ")
+                .append(b.kernels().size()).append(" kernel names by total time; ")
+                .append(Html.escape(Quantities.format(b.kernelCount(), Unit.COUNT))).append(" kernels, ")
+                .append(Html.escape(Quantities.format(b.kernelTimeMs(), Unit.MILLISECONDS))).append(" in all.</p>\n")
+                .append("<table><thead><tr><th class=\"num\">#</th><th class=\"num\">share</th><th class=\"num\">total</th>"
+                        + "<th class=\"num\">count</th><th class=\"num\">mean</th><th class=\"num\">stdev</th>"
+                        + "<th>family</th><th>kernel</th></tr></thead><tbody>\n");
+        for (int i = 0; i < n; i++) {
+            Breakdown.KernelStat k = b.kernels().get(i);
+            sb.append("<tr><td class=\"num\">").append(i + 1).append("</td>");
+            num(sb, Quantities.format(k.sharePct(), Unit.PERCENT));
+            num(sb, Quantities.format(k.totalMs(), Unit.MILLISECONDS));
+            num(sb, Quantities.format(k.count(), Unit.COUNT));
+            num(sb, Quantities.format(k.meanUs(), Unit.MICROSECONDS));
+            num(sb, Quantities.format(k.stdevUs(), Unit.MICROSECONDS));
+            sb.append("<td>").append(Html.escape(k.category())).append("</td><td><code>").append(Html.escape(k.name()))
+                    .append("</code></td></tr>\n");
+        }
+        sb.append("</tbody></table></section>\n");
+    }
+
+    private static void num(StringBuilder sb, String s) {
+        sb.append("<td class=\"num\">").append(Html.escape(s)).append("</td>");
+    }
+
+    static void metrics(StringBuilder sb, Metrics metrics) {
+        sb.append("<section id=\"metrics\"><details><summary><b>All metrics</b> (value, n, spread)</summary>\n")
+                .append("<table><thead><tr><th>metric</th><th>value</th></tr></thead><tbody>\n");
+        for (Metric m : metrics.all().values()) {
+            sb.append("<tr><td><code>").append(Html.escape(m.name())).append("</code></td><td>")
+                    .append(Html.escape(MetricText.withSamples(m))).append("</td></tr>\n");
+        }
+        sb.append("</tbody></table></details></section>\n");
+    }
+
+    static void dataLoss(StringBuilder sb, DataLoss loss) {
+        sb.append("<section id=\"data-loss\"><h2>Data loss</h2>\n");
+        StringBuilder rows = new StringBuilder();
+        for (DataLoss.Group g : DataLoss.Group.values()) {
+            for (Map.Entry<String, Long> e : loss.get(g).entrySet()) {
+                rows.append("<tr><td>").append(Html.escape(g.key())).append("</td><td class=\"num\">")
+                        .append(e.getValue()).append("</td><td>").append(Html.escape(e.getKey())).append("</td></tr>\n");
+            }
+        }
+        if (rows.length() == 0) {
+            sb.append("<p>Nothing lost, malformed, unmatched, excluded or skipped.</p>\n");
+        } else {
+            sb.append("<p>").append(loss.lost()).append(" lost (malformed and unmatched); excluded and skipped "
+                    + "records are left out by design.</p>\n<table><thead><tr><th>group</th><th class=\"num\">count</th>"
+                    + "<th>what</th></tr></thead><tbody>\n").append(rows).append("</tbody></table>\n");
+        }
+        sb.append("</section>\n");
+    }
+
+    /** "n = 8; p50 13.8 ms, p99 17.4 ms, 11.0 to 17.6 ms". */
+    static String spreadText(Histogram h) {
+        StringBuilder s = new StringBuilder("n = ").append(h.n());
+        if (!Double.isNaN(h.spread().p50())) {
+            s.append("; p50 ").append(Quantities.number(h.spread().p50())).append(", p99 ")
+                    .append(Quantities.number(h.spread().p99())).append(", ").append(Quantities.number(h.spread().min()))
+                    .append(" to ").append(Quantities.number(h.spread().max()));
+        }
+        return s.toString();
+    }
+}
