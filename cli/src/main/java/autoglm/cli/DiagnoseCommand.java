@@ -3,9 +3,6 @@ package autoglm.cli;
 import autoglm.diagnose.Diagnoser;
 import autoglm.diagnose.Diagnosis;
 import autoglm.probes.cupti.CuptiLoader;
-import autoglm.report.JsonReport;
-import autoglm.report.Report;
-import autoglm.report.TerminalReport;
 import autoglm.rules.Finding;
 import autoglm.rules.Severity;
 import autoglm.samples.RunFolder;
@@ -52,14 +49,17 @@ public final class DiagnoseCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Severity failOn = rules.failOnSeverity();
         Diagnoser diagnoser = rules.diagnoser();
-        Output.checkWritable(report.output);
+        Reports.checkWritable(report);
         Diagnosis diagnosis;
+        autoglm.workload.WorkloadLog workload = null;
         long runs = files.stream().filter(RunFolder::isRunFolder).count();
         if (runs > 0) {
             if (files.size() > 1) {
                 throw new IllegalArgumentException("a run folder is diagnosed on its own: give one run folder, or trace files");
             }
-            diagnosis = RunDiagnosis.of(diagnoser, files.get(0), line -> io.err().println("autoglm: " + line));
+            RunDiagnosis.Result r = RunDiagnosis.read(diagnoser, files.get(0), line -> io.err().println("autoglm: " + line));
+            diagnosis = r.diagnosis();
+            workload = r.workload();
         } else if (files.stream().anyMatch(CuptiLoader::isRecording)) {
             if (!files.stream().allMatch(CuptiLoader::isRecording)) {
                 throw new IllegalArgumentException("CUPTI recordings and trace files cannot be mixed: give either");
@@ -70,16 +70,13 @@ public final class DiagnoseCommand implements Callable<Integer> {
             }
             diagnosis = Diagnoser.combine(java.util.List.of(diagnoser.diagnose(kernels.model())));
         } else {
-            diagnosis = diagnoser.diagnose(files);
+            try (Progress progress = Progress.open(io)) {
+                diagnosis = diagnoser.diagnose(files, (f, read, total, events) -> progress.show(
+                        Progress.reading(f, read, total, events)));
+            }
         }
-        write(io, report, diagnosis);
+        Reports.write(io, report, diagnosis, workload);
         return exitCode(diagnosis, failOn);
-    }
-
-    static void write(Io io, ReportOptions report, Diagnosis diagnosis) throws java.io.IOException {
-        Report r = report.format == ReportOptions.Format.json ? new JsonReport()
-                : new TerminalReport(report.useColour(io), report.explain, report.topKernels);
-        Output.write(io, report.output, w -> r.write(diagnosis, w));
     }
 
     static int exitCode(Diagnosis diagnosis, Severity failOn) {

@@ -31,6 +31,9 @@ public final class Main {
         cl.addSubcommand("diagnose", new DiagnoseCommand(io));
         cl.addSubcommand("profile", new ProfileCommand(io));
         cl.addSubcommand("doctor", new DoctorCommand(io));
+        cl.addSubcommand("gate", new GateCommand(io));
+        cl.addSubcommand("compare", new CompareCommand(io));
+        cl.addSubcommand("export", new ExportCommand(io));
         cl.addSubcommand("rules", new RulesCommand(io));
         cl.addSubcommand("bench-read", new BenchReadCommand(io));
         cl.setOut(new java.io.PrintWriter(io.out(), true));

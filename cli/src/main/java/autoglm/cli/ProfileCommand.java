@@ -94,7 +94,7 @@ public final class ProfileCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Severity failOn = rules.failOnSeverity();
         Diagnoser diagnoser = rules.diagnoser();
-        Output.checkWritable(report.output);
+        Reports.checkWritable(report);
         boolean model = workload.model != null;
         if (model == !command.isEmpty()) {
             throw new BadInputException(model ? "give --model or a COMMAND, not both"
@@ -153,8 +153,9 @@ public final class ProfileCommand implements Callable<Integer> {
                                 settings, inject, diagnoser);
                     });
             diagnosis = diagnosis.withVerifications(verifier.verify(base));
+            Reports.runHtml(base.result().folder(), diagnosis, base.workload());
         }
-        DiagnoseCommand.write(io, report, diagnosis);
+        Reports.write(io, report, diagnosis, base.workload());
         if (early != null) {
             return early;
         }
@@ -186,13 +187,37 @@ public final class ProfileCommand implements Callable<Integer> {
     Outcome profileOnce(List<String> argv, String runName, Map<String, String> env, RunInfo.Settings settings,
             Path injection, Diagnoser diagnoser) throws java.io.IOException {
         Profiler profiler = Profiler.withNvml(line -> io.err().println("autoglm: " + line));
-        Profiler.Result result = profiler.run(new Profiler.Request(argv, runName, out, settings,
-                Durations.millis("--grace", grace), injection, env));
+        Profiler.Result result;
+        try (Progress progress = Progress.open(io)) {
+            long t0 = System.nanoTime();
+            java.util.concurrent.ScheduledExecutorService ticker = java.util.concurrent.Executors
+                    .newSingleThreadScheduledExecutor(r -> {
+                        Thread t = new Thread(r, "autoglm-progress");
+                        t.setDaemon(true);
+                        return t;
+                    });
+            if (progress != Progress.NONE) {
+                ticker.scheduleAtFixedRate(() -> progress.show(String.format(java.util.Locale.ROOT,
+                        "autoglm: profiling %s: %.0f s (Ctrl-C stops it; the run is kept)", runName == null ? argv.get(0) : runName,
+                        (System.nanoTime() - t0) / 1e9)), 0, 500, java.util.concurrent.TimeUnit.MILLISECONDS);
+            }
+            try {
+                result = profiler.run(new Profiler.Request(argv, runName, out, settings,
+                        Durations.millis("--grace", grace), injection, env));
+            } finally {
+                ticker.shutdownNow();
+            }
+        }
         io.err().println("autoglm: run kept in " + result.folder());
         if (result.interruptedBy() != null) {
             verifierInterrupted = true;
         }
         RunDiagnosis.Result d = RunDiagnosis.read(diagnoser, result.folder(), line -> io.err().println("autoglm: " + line));
+        try {
+            Reports.runHtml(result.folder(), d.diagnosis(), d.workload());
+        } catch (java.io.IOException e) {
+            io.err().println("autoglm: cannot write " + result.folder().resolve(Reports.RUN_HTML) + ": " + e.getMessage());
+        }
         return new Outcome(result, d.diagnosis(), d.workload(), d.workloadProblem());
     }
 

@@ -7,7 +7,7 @@ import picocli.CommandLine.Option;
 public final class ReportOptions {
     /** Output formats. */
     public enum Format {
-        terminal, json
+        terminal, json, markdown
     }
 
     /** When to colour terminal output. */
@@ -16,8 +16,16 @@ public final class ReportOptions {
     }
 
     @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "terminal",
-            description = "terminal (default) or json (schema in docs/formats.md)")
+            description = "terminal (default), json (schema in docs/formats.md) or markdown (a summary for a pull request)")
     Format format;
+
+    @Option(names = "--html", paramLabel = "FILE",
+            description = "also write the report as one self-contained HTML file with charts")
+    Path html;
+
+    @Option(names = "--markdown", paramLabel = "FILE",
+            description = "also write a short Markdown summary (for a pull-request comment)")
+    Path markdown;
 
     @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "write the report to FILE instead of stdout")
     Path output;

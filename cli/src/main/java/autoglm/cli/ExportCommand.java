@@ -1,0 +1,85 @@
+package autoglm.cli;
+
+import autoglm.analysis.Window;
+import autoglm.probes.cupti.CuptiLoader;
+import autoglm.report.PerfettoExport;
+import autoglm.samples.RunFolder;
+import autoglm.samples.RunRecording;
+import autoglm.trace.model.TraceLoader;
+import autoglm.trace.model.TraceModel;
+import autoglm.trace.read.BadInputException;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.zip.GZIPOutputStream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code autoglm export RUN_OR_TRACE --perfetto out.json}: the timeline as Chrome-trace JSON. */
+@Command(name = "export", mixinStandardHelpOptions = true,
+        description = {
+            "Write a run folder, CUPTI recording or trace as Chrome-trace JSON that ui.perfetto.dev and",
+            "chrome://tracing open: kernels, copies and memsets on their GPU streams, CUDA API calls and CPU ops on",
+            "their threads, launch arrows, the analysed iterations, and a run's NVML, GPM and host samples as counter",
+            "tracks. A name ending in .gz is gzipped."
+        },
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:written", "2:bad input (one line says what)", "3:internal error"})
+public final class ExportCommand implements Callable<Integer> {
+    private final Io io;
+
+    @Parameters(index = "0", paramLabel = "RUN_OR_TRACE", description = "a run folder, a CUPTI recording or a trace")
+    Path input;
+
+    @Option(names = "--perfetto", paramLabel = "FILE", required = true, description = "the Chrome-trace JSON to write")
+    Path perfetto;
+
+    public ExportCommand(Io io) {
+        this.io = io;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        Output.checkWritable(perfetto);
+        if (!Files.exists(input)) {
+            throw new BadInputException(input + ": no such file or folder");
+        }
+        TraceModel model = null;
+        RunRecording run = null;
+        if (RunFolder.isRunFolder(input)) {
+            run = RunFolder.read(input);
+            List<Path> rec = CuptiLoader.recordings(input);
+            if (!rec.isEmpty()) {
+                CuptiLoader.Result r = CuptiLoader.load(rec);
+                r.errors().forEach(e -> io.err().println("autoglm: kernel recording: " + e));
+                model = r.model();
+            }
+        } else if (CuptiLoader.isRecording(input)) {
+            model = CuptiLoader.load(List.of(input)).model();
+        } else {
+            model = TraceLoader.load(input);
+        }
+        Window window = model == null || model.gpu().size() == 0 ? null : Window.of(model);
+        Path tmp = perfetto.resolveSibling(perfetto.getFileName() + ".tmp");
+        PerfettoExport.Counts counts;
+        try (OutputStream raw = Files.newOutputStream(tmp);
+                OutputStream os = perfetto.toString().endsWith(".gz") ? new GZIPOutputStream(raw, 1 << 16) : raw;
+                Writer w = new java.io.BufferedWriter(new OutputStreamWriter(os, StandardCharsets.UTF_8), 1 << 16)) {
+            counts = new PerfettoExport().write(model, window, run, w);
+        }
+        Files.move(tmp, perfetto, StandardCopyOption.REPLACE_EXISTING);
+        io.err().println(String.format(Locale.ROOT, "autoglm: wrote %s: %,d kernels, %,d copies, %,d memsets, %,d CUDA API "
+                + "calls, %,d CPU ops, %,d annotations, %,d launch arrows, %,d iterations, %,d counter samples",
+                perfetto, counts.kernels(), counts.copies(), counts.memsets(), counts.apiCalls(), counts.cpuOps(),
+                counts.annotations(), counts.flows(), counts.iterations(), counts.counterSamples()));
+        return ExitCodes.OK;
+    }
+}

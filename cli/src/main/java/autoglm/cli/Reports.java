@@ -1,0 +1,57 @@
+package autoglm.cli;
+
+import autoglm.charts.ChartBuilder;
+import autoglm.diagnose.Diagnosis;
+import autoglm.report.HtmlReport;
+import autoglm.report.JsonReport;
+import autoglm.report.MarkdownReport;
+import autoglm.report.Report;
+import autoglm.report.TerminalReport;
+import autoglm.workload.WorkloadLog;
+import java.io.IOException;
+import java.nio.file.Path;
+
+/** Writes a diagnosis in the formats asked for: the main one (stdout or -o), and --html and --markdown files. */
+final class Reports {
+    /** The HTML report written into every run folder. */
+    static final String RUN_HTML = "report.html";
+
+    private Reports() {
+    }
+
+    static void checkWritable(ReportOptions report) {
+        Output.checkWritable(report.output);
+        Output.checkWritable(report.html);
+        Output.checkWritable(report.markdown);
+    }
+
+    static void write(Io io, ReportOptions report, Diagnosis d, WorkloadLog workload) throws IOException {
+        Report main = switch (report.format) {
+            case json -> new JsonReport();
+            case markdown -> new MarkdownReport();
+            default -> new TerminalReport(report.useColour(io), report.explain, report.topKernels);
+        };
+        Output.write(io, report.output, w -> main.write(d, w));
+        if (report.html != null) {
+            html(io, report.html, d, workload);
+        }
+        if (report.markdown != null) {
+            Output.write(io, report.markdown, w -> new MarkdownReport().write(d, w));
+        }
+    }
+
+    static void html(Io io, Path file, Diagnosis d, WorkloadLog workload) throws IOException {
+        HtmlReport html = new HtmlReport(ChartBuilder.of(d, workload));
+        Output.write(io, file, w -> html.write(d, w));
+    }
+
+    /** The HTML report in a run folder, quietly (the run's "kept in" line already names the folder). */
+    static void runHtml(Path folder, Diagnosis d, WorkloadLog workload) throws IOException {
+        Path file = folder.resolve(RUN_HTML);
+        Path tmp = folder.resolve(RUN_HTML + ".tmp");
+        try (java.io.Writer w = java.nio.file.Files.newBufferedWriter(tmp, java.nio.charset.StandardCharsets.UTF_8)) {
+            new HtmlReport(ChartBuilder.of(d, workload)).write(d, w);
+        }
+        java.nio.file.Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
+}
