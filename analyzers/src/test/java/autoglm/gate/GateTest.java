@@ -1,0 +1,193 @@
+package autoglm.gate;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import autoglm.Fixtures;
+import autoglm.Results;
+import autoglm.analysis.Metric;
+import autoglm.analysis.Spread;
+import autoglm.analysis.Unit;
+import autoglm.result.ResultSummary;
+import autoglm.rules.Severity;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+class GateTest {
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+    private static GateCheck check(GateResult r, String key) {
+        return r.checks().stream().filter(c -> c.threshold().key().equals(key)).findFirst().orElseThrow();
+    }
+
+    @Test
+    void identicalInputsPass() {
+        ResultSummary a = Results.of(Fixtures.DECODE_KV);
+        GateResult r = Gate.evaluate(a, a, GateThresholds.defaults());
+        assertTrue(r.passed());
+        assertEquals(0, r.count(GateCheck.Status.FAIL));
+        assertEquals(0, r.count(GateCheck.Status.NOISE));
+        for (GateCheck c : r.checks()) {
+            if (c.status() != GateCheck.Status.SKIPPED) {
+                assertEquals(GateCheck.Status.PASS, c.status(), c.threshold().key());
+                assertEquals(0, c.worsening(), 1e-12, c.threshold().key());
+            }
+        }
+        // the warnings of the trace are in the baseline too: none fails
+        assertFalse(r.findings().isEmpty());
+        assertTrue(r.findings().stream().noneMatch(FindingCheck::failed));
+    }
+
+    @Test
+    void aRegressedPairFromTheFixturesFails() throws Exception {
+        // the same decode without its KV cache: the p99 iteration time grows 24.6%, and no-kv-cache appears
+        GateResult r = Gate.evaluate(Results.of(Fixtures.DECODE_KV), Results.of(Fixtures.DECODE_NO_KV),
+                GateThresholds.defaults());
+        assertFalse(r.passed());
+        GateCheck p99 = check(r, "p99_step_time_ms");
+        assertEquals("step_time_ms.p99", p99.selector());
+        assertEquals(Results.independent(Fixtures.DECODE_KV).get("step_ms_p99").asDouble(), p99.baseline(), 1e-6);
+        assertEquals(Results.independent(Fixtures.DECODE_NO_KV).get("step_ms_p99").asDouble(), p99.current(), 1e-6);
+        assertEquals(GateCheck.Status.FAIL, p99.status());
+        assertEquals(100 * (p99.current() - p99.baseline()) / p99.baseline(), p99.worsening(), 1e-9);
+        assertFalse(p99.noise().applicable(), "a p99 is one order statistic: no t-test");
+        FindingCheck kv = r.findings().stream().filter(f -> f.rule().equals("no-kv-cache")).findFirst().orElseThrow();
+        assertTrue(kv.failed());
+        assertEquals(Severity.WARNING, kv.current());
+        assertEquals(Severity.OK, kv.baseline());
+        // launch-bound was a warning in both: known, not failed
+        assertFalse(r.findings().stream().filter(f -> f.rule().equals("launch-bound")).findFirst().orElseThrow().failed());
+    }
+
+    @Test
+    void theMeanStepTimeRegressionIsWithinNoise() throws Exception {
+        GateResult r = Gate.evaluate(Results.of(Fixtures.DECODE_KV), Results.of(Fixtures.DECODE_NO_KV),
+                GateThresholds.defaults());
+        GateCheck mean = check(r, "step_time_ms");
+        // recomputed here from the independent iteration times, with Welch's formulas
+        double[] a = values(Results.independent(Fixtures.DECODE_KV).get("step_ms"));
+        double[] b = values(Results.independent(Fixtures.DECODE_NO_KV).get("step_ms"));
+        assertEquals(mean(a), mean.baseline(), 1e-6);
+        assertEquals(mean(b), mean.current(), 1e-6);
+        double va = var(a) / a.length;
+        double vb = var(b) / b.length;
+        double t = (mean(b) - mean(a)) / Math.sqrt(va + vb);
+        double df = (va + vb) * (va + vb) / (va * va / (a.length - 1) + vb * vb / (b.length - 1));
+        assertEquals(t, mean.noise().t(), 1e-6);
+        assertEquals(df, mean.noise().df(), 1e-6);
+        assertTrue(mean.noise().p() > 0.05, "p " + mean.noise().p());
+        assertEquals(GateCheck.Status.NOISE, mean.status(), "20.8% over a 5% limit, but within noise: reported, not failed");
+        GateThresholds strict = GateThresholds.parse("strict", YAML.readTree("step_time_ms: +5%\nnoise: {within_noise: fail}\n"));
+        assertEquals(GateCheck.Status.FAIL, check(Gate.evaluate(Results.of(Fixtures.DECODE_KV),
+                Results.of(Fixtures.DECODE_NO_KV), strict), "step_time_ms").status());
+    }
+
+    @Test
+    void welchMatchesAnIndependentComputation() {
+        // p by tools/welch_check.py 20.82 2.5 15 23.0 2.4 12 (Simpson integration of Student's t density)
+        NoiseTest w = NoiseTest.welch(20.82, 2.5, 15, 23.0, 2.4, 12);
+        assertEquals(2.30218903, w.t(), 1e-7);
+        assertEquals(24.1109916, w.df(), 1e-6);
+        assertEquals(0.0302633089, w.p(), 1e-8);
+        assertTrue(w.beyond(0.05));
+        assertFalse(w.beyond(0.01));
+    }
+
+    @Test
+    void thresholdsAreRelativeOrAbsoluteAndSigned() throws Exception {
+        GateThresholds t = GateThresholds.parse("test", YAML.readTree(
+                "p99_latency_ms: +10%\ntokens_per_s: -5%\ngpu_busy_pct: -3\nhost_syncs_per_step: +1\n"
+                        + "findings: {max_severity: warning, new_only: false}\n"));
+        Threshold lat = t.metrics().get(0);
+        assertEquals("e2e_ms", lat.metric());
+        assertEquals("p99", lat.stat());
+        assertTrue(lat.relative());
+        assertEquals(1, lat.worse());
+        assertTrue(lat.exceeded(100, 110.5));
+        assertFalse(lat.exceeded(100, 110));
+        Threshold tps = t.metrics().get(1);
+        assertEquals(-1, tps.worse());
+        assertTrue(tps.exceeded(1000, 940));
+        assertFalse(tps.exceeded(1000, 2000), "a rise of throughput is no regression");
+        Threshold busy = t.metrics().get(2);
+        assertFalse(busy.relative());
+        assertEquals(3, busy.amount());
+        assertTrue(busy.exceeded(50, 46.9));
+        assertFalse(busy.exceeded(50, 47.5));
+        assertEquals(1, t.metrics().get(3).worse(), "YAML's +1 is the number 1: a rise is worse");
+        assertEquals(Severity.WARNING, t.maxSeverity());
+        assertFalse(t.newOnly());
+        assertEquals(Severity.INFO, GateThresholds.defaults().maxSeverity());
+    }
+
+    @Test
+    void badThresholdsSayWhatIsWrong() {
+        assertThrows(IllegalArgumentException.class, () -> GateThresholds.parse("t", YAML.readTree("no_such_metric: +5%")),
+                "unknown metric");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> GateThresholds.parse("t", YAML.readTree("step_time_ms: '5%'")));
+        assertTrue(e.getMessage().contains("needs a sign"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> GateThresholds.parse("t", YAML.readTree("step_time_ms.p42: +5%")));
+        assertThrows(IllegalArgumentException.class, () -> GateThresholds.parse("t", YAML.readTree("sync_calls: +5%")));
+        assertThrows(IllegalArgumentException.class, () -> GateThresholds.parse("t", YAML.readTree("step_time_ms: 0")));
+        assertThrows(IllegalArgumentException.class, () -> GateThresholds.parse("t", YAML.readTree("noise: {alpha: 2}")));
+    }
+
+    @Test
+    void aMetricMissingOnOneSideIsSkippedWithItsReason() {
+        GateThresholds t = GateThresholds.defaults();
+        GateResult r = Gate.evaluate(Results.of(Fixtures.DECODE_KV), Results.of(Fixtures.DECODE_KV), t);
+        GateCheck tps = check(r, "tokens_per_s");
+        assertEquals(GateCheck.Status.SKIPPED, tps.status());
+        assertTrue(tps.reason().contains("no workload events"), tps.reason());
+    }
+
+    @Test
+    void withoutSpreadsTheLimitAloneDecides() {
+        Metric a = Metric.of("kernels_per_step", Unit.COUNT, 100, 10, Spread.NONE);
+        Metric b = Metric.of("kernels_per_step", Unit.COUNT, 111, 10, Spread.NONE);
+        Threshold th = Threshold.parse("kernels_per_step", "kernels_per_step", null, "+10%");
+        GateCheck c = Gate.check(th, a, b, GateThresholds.defaults());
+        assertEquals(GateCheck.Status.FAIL, c.status());
+        assertNull(c.noise().applicable() ? "" : null);
+    }
+
+    @Test
+    void theDefaultsNameOnlyKnownMetrics() {
+        GateThresholds d = GateThresholds.defaults();
+        assertTrue(d.metrics().size() >= 10, d.metrics().stream().map(Threshold::key).collect(Collectors.joining(",")));
+        assertEquals(0.05, d.alpha());
+        assertFalse(d.failWithinNoise());
+    }
+
+    private static double[] values(JsonNode a) {
+        double[] v = new double[a.size()];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = a.get(i).asDouble();
+        }
+        return v;
+    }
+
+    private static double mean(double[] v) {
+        double s = 0;
+        for (double x : v) {
+            s += x;
+        }
+        return s / v.length;
+    }
+
+    private static double var(double[] v) {
+        double m = mean(v);
+        double s = 0;
+        for (double x : v) {
+            s += (x - m) * (x - m);
+        }
+        return s / (v.length - 1);
+    }
+}
