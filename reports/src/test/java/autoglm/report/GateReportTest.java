@@ -1,0 +1,91 @@
+package autoglm.report;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import autoglm.Fixtures;
+import autoglm.Results;
+import autoglm.gate.Gate;
+import autoglm.gate.GateCheck;
+import autoglm.gate.GateResult;
+import autoglm.gate.GateThresholds;
+import java.io.StringReader;
+import java.io.StringWriter;
+import java.util.ArrayList;
+import java.util.List;
+import javax.xml.XMLConstants;
+import javax.xml.parsers.DocumentBuilderFactory;
+import javax.xml.transform.stream.StreamSource;
+import javax.xml.validation.SchemaFactory;
+import org.junit.jupiter.api.Test;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import org.w3c.dom.NodeList;
+import org.xml.sax.InputSource;
+
+class GateReportTest {
+    private static GateResult regressed() {
+        return Gate.evaluate(Results.of(Fixtures.DECODE_KV), Results.of(Fixtures.DECODE_NO_KV), GateThresholds.defaults());
+    }
+
+    private static String junit(GateResult r) throws Exception {
+        StringWriter w = new StringWriter();
+        new GateJunitReport().write(r, w);
+        return w.toString();
+    }
+
+    @Test
+    void theJunitXmlIsValidAndNamesEachFailedMetric() throws Exception {
+        GateResult r = regressed();
+        String xml = junit(r);
+        SchemaFactory.newInstance(XMLConstants.W3C_XML_SCHEMA_NS_URI)
+                .newSchema(GateReportTest.class.getResource("/junit.xsd"))
+                .newValidator().validate(new StreamSource(new StringReader(xml)));
+        Document doc = DocumentBuilderFactory.newInstance().newDocumentBuilder()
+                .parse(new InputSource(new StringReader(xml)));
+        List<String> failed = new ArrayList<>();
+        NodeList cases = doc.getElementsByTagName("testcase");
+        for (int i = 0; i < cases.getLength(); i++) {
+            Element c = (Element) cases.item(i);
+            if (c.getElementsByTagName("failure").getLength() == 1) {
+                failed.add(c.getAttribute("classname") + ":" + c.getAttribute("name"));
+                String message = ((Element) c.getElementsByTagName("failure").item(0)).getAttribute("message");
+                assertTrue(message.contains(c.getAttribute("name")), message);
+            }
+        }
+        List<String> expected = new ArrayList<>();
+        for (GateCheck c : r.checks()) {
+            if (c.status() == GateCheck.Status.FAIL) {
+                expected.add("autoglm.gate.metrics:" + c.threshold().key());
+            }
+        }
+        r.findings().stream().filter(f -> f.failed()).forEach(f -> expected.add("autoglm.gate.findings:" + f.rule()));
+        assertEquals(List.of("autoglm.gate.metrics:p99_step_time_ms", "autoglm.gate.findings:no-kv-cache"), expected);
+        assertEquals(expected, failed);
+        Element suite = (Element) doc.getElementsByTagName("testsuite").item(0);
+        assertEquals(Integer.toString(cases.getLength()), suite.getAttribute("tests"));
+        assertEquals("2", suite.getAttribute("failures"));
+        assertEquals(Long.toString(r.count(GateCheck.Status.SKIPPED)), suite.getAttribute("skipped"));
+    }
+
+    @Test
+    void aPassingGateHasNoFailureElement() throws Exception {
+        String xml = junit(Gate.evaluate(Results.of(Fixtures.DECODE_KV), Results.of(Fixtures.DECODE_KV),
+                GateThresholds.defaults()));
+        assertFalse(xml.contains("<failure"), xml);
+        assertTrue(xml.contains("failures=\"0\""));
+    }
+
+    @Test
+    void markdownAndTextSayFailAndName() throws Exception {
+        GateResult r = regressed();
+        StringWriter md = new StringWriter();
+        new GateMarkdownReport().write(r, md);
+        assertTrue(md.toString().startsWith("### autoglm gate: FAIL\n"), md.toString());
+        assertTrue(md.toString().contains("| **fail** | p99\\_step\\_time\\_ms |"), md.toString());
+        StringWriter text = new StringWriter();
+        new GateTextReport().write(r, text);
+        assertTrue(text.toString().contains("\nFAIL: 3 metrics passed, 1 failed, 1 past the limit within noise"), text.toString());
+    }
+}
