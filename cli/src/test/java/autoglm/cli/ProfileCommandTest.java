@@ -113,6 +113,9 @@ class ProfileCommandTest {
                 : java.time.Instant.parse(j.get("run").get("started").asText()).toEpochMilli();
         double first = Double.parseDouble(rows.get(1).split(",")[0]);
         assertTrue(first - started >= 150, "first host reading " + (first - started) + " ms after the start");
+        // the HTML report is written next to every run, with its host CPU chart
+        String html = Files.readString(run.resolve(Reports.RUN_HTML));
+        assertTrue(html.contains("id='chart-host-cpu'"), "host CPU chart");
         for (String f : new String[] {"run.json", "host.csv"}) {
             assertTrue(Files.exists(run.resolve(f)), f);
         }

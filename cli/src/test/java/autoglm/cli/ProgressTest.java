@@ -1,0 +1,41 @@
+package autoglm.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import org.jline.terminal.Size;
+import org.jline.terminal.Terminal;
+import org.jline.terminal.TerminalBuilder;
+import org.junit.jupiter.api.Test;
+
+/** Progress goes to a terminal as a jline status line, and nowhere when output is piped. */
+class ProgressTest {
+    @Test
+    void pipedOutputGetsNoProgress() {
+        Io piped = new Io(new PrintStream(new ByteArrayOutputStream()), new PrintStream(new ByteArrayOutputStream()), false);
+        assertSame(Progress.NONE, Progress.open(piped));
+    }
+
+    @Test
+    void aTerminalGetsAStatusLineBelowAScrollRegion() throws Exception {
+        ByteArrayOutputStream screen = new ByteArrayOutputStream();
+        Terminal t = TerminalBuilder.builder().system(false).streams(new ByteArrayInputStream(new byte[0]), screen)
+                .type("xterm-256color").size(new Size(80, 24)).build();
+        try (Progress p = Progress.on(t, true)) {
+            p.show(Progress.reading("/data/trace.json.gz", 512, 2048, 65536));
+        }
+        String s = screen.toString(StandardCharsets.UTF_8);
+        assertTrue(s.contains("autoglm: reading trace.json.gz: 25% of 2.00 KiB, 65,536 events"), s);
+        assertTrue(s.contains("\u001b[1;23r"), "a scroll region above the status line: " + s.replace("\u001b", "ESC"));
+    }
+
+    @Test
+    void readingText() {
+        assertEquals("autoglm: reading t.json: 100% of 10 B, 3 events", Progress.reading("t.json", 10, 10, 3));
+    }
+}
