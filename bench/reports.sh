@@ -18,7 +18,8 @@ time_it() {
   local label="$1"; shift
   local t=()
   for _ in $(seq "$runs"); do
-    t+=("$( { /usr/bin/time -f '%e %M' "$@" >/dev/null 2>/dev/null; } 2>&1 | tail -1)")
+    /usr/bin/time -f '%e %M' -o "$out/time.txt" "$@" >/dev/null 2>&1 || true
+    t+=("$(tail -1 "$out/time.txt")")
   done
   local wall mem
   wall="$(printf '%s\n' "${t[@]}" | awk '{print $1}' | median)"

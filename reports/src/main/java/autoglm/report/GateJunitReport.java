@@ -27,18 +27,10 @@ public final class GateJunitReport implements GateReport {
             long skipped = r.count(GateCheck.Status.SKIPPED);
             int tests = r.checks().size() + r.findings().size();
             x.writeStartElement("testsuites");
-            x.writeAttribute("name", "autoglm gate");
-            x.writeAttribute("tests", Integer.toString(tests));
-            x.writeAttribute("failures", Long.toString(failures));
-            x.writeAttribute("errors", "0");
-            x.writeAttribute("skipped", Long.toString(skipped));
+            counts(x, tests, failures, skipped);
             x.writeCharacters("\n  ");
             x.writeStartElement("testsuite");
-            x.writeAttribute("name", "autoglm gate");
-            x.writeAttribute("tests", Integer.toString(tests));
-            x.writeAttribute("failures", Long.toString(failures));
-            x.writeAttribute("errors", "0");
-            x.writeAttribute("skipped", Long.toString(skipped));
+            counts(x, tests, failures, skipped);
             x.writeAttribute("time", "0");
             x.writeCharacters("\n    ");
             x.writeStartElement("properties");
@@ -100,6 +92,14 @@ public final class GateJunitReport implements GateReport {
             throw new IOException("cannot write JUnit XML: " + e.getMessage(), e);
         }
         out.flush();
+    }
+
+    private static void counts(XMLStreamWriter x, int tests, long failures, long skipped) throws XMLStreamException {
+        x.writeAttribute("name", "autoglm gate");
+        x.writeAttribute("tests", Integer.toString(tests));
+        x.writeAttribute("failures", Long.toString(failures));
+        x.writeAttribute("errors", "0");
+        x.writeAttribute("skipped", Long.toString(skipped));
     }
 
     private static void property(XMLStreamWriter x, String name, String value) throws XMLStreamException {
