@@ -28,6 +28,16 @@ class GateCommandTest {
     }
 
     @Test
+    void runFoldersAreResultsToo() throws Exception {
+        String run = Fixtures.root().resolve("testdata/runs/h100-replay").toString();
+        Run r = Run.of("gate", "--baseline", run, "--current", run);
+        assertEquals(ExitCodes.OK, r.code(), r.out() + r.err());
+        // the replayed H100 samples: NVML utilization and GPM tensor activity are judged, not skipped
+        assertTrue(r.out().contains("  pass    gpu_util_pct "), r.out());
+        assertTrue(r.out().contains("  pass    tensor_active_pct "), r.out());
+    }
+
+    @Test
     void aRegressionExitsOneAndWritesJunitAndMarkdown() throws Exception {
         Path junit = tmp.resolve("gate.xml");
         Path md = tmp.resolve("gate.md");
