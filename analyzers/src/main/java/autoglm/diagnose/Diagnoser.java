@@ -43,6 +43,11 @@ public final class Diagnoser {
         this.analyzer = new TraceAnalyzer(settings);
     }
 
+    /** The bundled rules with their default thresholds and analysis settings. */
+    public static Diagnoser withDefaults() {
+        return new Diagnoser(RuleCatalogue.bundled(), ThresholdOverrides.none(), autoglm.analysis.AnalysisSettings.defaults());
+    }
+
     public Diagnosis diagnose(List<Path> files) {
         return diagnose(files, autoglm.trace.model.LoadProgress.NONE);
     }

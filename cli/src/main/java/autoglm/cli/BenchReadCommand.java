@@ -1,13 +1,10 @@
 package autoglm.cli;
 
-import autoglm.analysis.AnalysisSettings;
 import autoglm.analysis.Quantities;
 import autoglm.analysis.Spread;
 import autoglm.analysis.Stats;
 import autoglm.analysis.Unit;
 import autoglm.diagnose.Diagnoser;
-import autoglm.rules.RuleCatalogue;
-import autoglm.rules.ThresholdOverrides;
 import autoglm.trace.model.TraceLoader;
 import autoglm.trace.model.TraceModel;
 import java.lang.management.ManagementFactory;
@@ -50,7 +47,7 @@ public final class BenchReadCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Diagnoser diagnoser = new Diagnoser(RuleCatalogue.bundled(), ThresholdOverrides.none(), AnalysisSettings.defaults());
+        Diagnoser diagnoser = Diagnoser.withDefaults();
         double[] mbps = new double[runs];
         double[] readMbps = new double[runs];
         double[] seconds = new double[runs];

@@ -1,6 +1,5 @@
 package autoglm.cli;
 
-import autoglm.analysis.AnalysisSettings;
 import autoglm.compare.Comparer;
 import autoglm.compare.Comparison;
 import autoglm.diagnose.Diagnoser;
@@ -8,8 +7,6 @@ import autoglm.report.CompareJsonReport;
 import autoglm.report.CompareTextReport;
 import autoglm.report.ComparisonReport;
 import autoglm.result.ResultSummary;
-import autoglm.rules.RuleCatalogue;
-import autoglm.rules.ThresholdOverrides;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -63,7 +60,7 @@ public final class CompareCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--format markdown: compare writes terminal or json");
         }
         Output.checkWritable(output);
-        Diagnoser diagnoser = new Diagnoser(RuleCatalogue.bundled(), ThresholdOverrides.none(), AnalysisSettings.defaults());
+        Diagnoser diagnoser = Diagnoser.withDefaults();
         ResultSummary ra = Inputs.summary("A", a, diagnoser, line -> io.err().println("autoglm: " + line));
         ResultSummary rb = Inputs.summary("B", b, diagnoser, line -> io.err().println("autoglm: " + line));
         Comparison c = Comparer.compare(ra, rb, tolerance);

@@ -1,6 +1,5 @@
 package autoglm.cli;
 
-import autoglm.analysis.AnalysisSettings;
 import autoglm.diagnose.Diagnoser;
 import autoglm.gate.Gate;
 import autoglm.gate.GateResult;
@@ -9,8 +8,6 @@ import autoglm.report.GateJunitReport;
 import autoglm.report.GateMarkdownReport;
 import autoglm.report.GateTextReport;
 import autoglm.result.ResultSummary;
-import autoglm.rules.RuleCatalogue;
-import autoglm.rules.ThresholdOverrides;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -66,7 +63,7 @@ public final class GateCommand implements Callable<Integer> {
         Output.checkWritable(junit);
         Output.checkWritable(markdown);
         GateThresholds t = thresholds == null ? GateThresholds.defaults() : GateThresholds.read(thresholds);
-        Diagnoser diagnoser = new Diagnoser(RuleCatalogue.bundled(), ThresholdOverrides.none(), AnalysisSettings.defaults());
+        Diagnoser diagnoser = Diagnoser.withDefaults();
         ResultSummary base = Inputs.summary("--baseline", baseline, diagnoser, this::note);
         ResultSummary cur = Inputs.summary("--current", current, diagnoser, this::note);
         GateResult result = Gate.evaluate(base, cur, t);

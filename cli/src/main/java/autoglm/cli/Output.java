@@ -42,12 +42,17 @@ final class Output {
             w.flush();
             return;
         }
+        writeFile(file, body);
+        io.err().println("autoglm: wrote " + file);
+    }
+
+    /** Writes a file through a temporary one beside it, moved into place when complete; says nothing. */
+    static void writeFile(Path file, Body body) throws IOException {
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
             body.write(w);
         }
         Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        io.err().println("autoglm: wrote " + file);
     }
 
 }

@@ -190,22 +190,25 @@ public final class ProfileCommand implements Callable<Integer> {
         Profiler.Result result;
         try (Progress progress = Progress.open(io)) {
             long t0 = System.nanoTime();
-            java.util.concurrent.ScheduledExecutorService ticker = java.util.concurrent.Executors
-                    .newSingleThreadScheduledExecutor(r -> {
+            String shown = runName == null ? argv.get(0) : runName;
+            java.util.concurrent.ScheduledExecutorService ticker = progress == Progress.NONE ? null
+                    : java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
                         Thread t = new Thread(r, "autoglm-progress");
                         t.setDaemon(true);
                         return t;
                     });
-            if (progress != Progress.NONE) {
+            if (ticker != null) {
                 ticker.scheduleAtFixedRate(() -> progress.show(String.format(java.util.Locale.ROOT,
-                        "autoglm: profiling %s: %.0f s (Ctrl-C stops it; the run is kept)", runName == null ? argv.get(0) : runName,
+                        "autoglm: profiling %s: %.0f s (Ctrl-C stops it; the run is kept)", shown,
                         (System.nanoTime() - t0) / 1e9)), 0, 500, java.util.concurrent.TimeUnit.MILLISECONDS);
             }
             try {
                 result = profiler.run(new Profiler.Request(argv, runName, out, settings,
                         Durations.millis("--grace", grace), injection, env));
             } finally {
-                ticker.shutdownNow();
+                if (ticker != null) {
+                    ticker.shutdownNow();
+                }
             }
         }
         io.err().println("autoglm: run kept in " + result.folder());

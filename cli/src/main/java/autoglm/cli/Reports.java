@@ -47,11 +47,7 @@ final class Reports {
 
     /** The HTML report in a run folder, quietly (the run's "kept in" line already names the folder). */
     static void runHtml(Path folder, Diagnosis d, WorkloadLog workload) throws IOException {
-        Path file = folder.resolve(RUN_HTML);
-        Path tmp = folder.resolve(RUN_HTML + ".tmp");
-        try (java.io.Writer w = java.nio.file.Files.newBufferedWriter(tmp, java.nio.charset.StandardCharsets.UTF_8)) {
-            new HtmlReport(ChartBuilder.of(d, workload)).write(d, w);
-        }
-        java.nio.file.Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        HtmlReport html = new HtmlReport(ChartBuilder.of(d, workload));
+        Output.writeFile(folder.resolve(RUN_HTML), w -> html.write(d, w));
     }
 }

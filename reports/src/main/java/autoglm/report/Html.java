@@ -5,6 +5,24 @@ final class Html {
     private Html() {
     }
 
+    /** The entity for an HTML-significant character (&lt; &gt; &amp; quotes), or null. */
+    static String entity(char c) {
+        switch (c) {
+            case '<':
+                return "&lt;";
+            case '>':
+                return "&gt;";
+            case '&':
+                return "&amp;";
+            case '"':
+                return "&quot;";
+            case '\'':
+                return "&#39;";
+            default:
+                return null;
+        }
+    }
+
     /** Escapes &amp;, &lt;, &gt;, quotes and control characters; never returns markup. */
     static String escape(String s) {
         if (s == null) {
@@ -13,25 +31,12 @@ final class Html {
         StringBuilder sb = new StringBuilder(s.length() + 16);
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
-            switch (c) {
-                case '<':
-                    sb.append("&lt;");
-                    break;
-                case '>':
-                    sb.append("&gt;");
-                    break;
-                case '&':
-                    sb.append("&amp;");
-                    break;
-                case '"':
-                    sb.append("&quot;");
-                    break;
-                case '\'':
-                    sb.append("&#39;");
-                    break;
-                default:
-                    boolean control = (c < 0x20 && c != '\n' && c != '\t') || c == 0x7f || (c >= 0x80 && c < 0xa0);
-                    sb.append(control ? '\ufffd' : c);
+            String entity = entity(c);
+            if (entity != null) {
+                sb.append(entity);
+            } else {
+                boolean control = (c < 0x20 && c != '\n' && c != '\t') || c == 0x7f || (c >= 0x80 && c < 0xa0);
+                sb.append(control ? '\ufffd' : c);
             }
         }
         return sb.toString();

@@ -13,19 +13,11 @@ final class Markdown {
         StringBuilder sb = new StringBuilder(s.length() + 16);
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
+            if (c != '\'' && Html.entity(c) != null) {
+                sb.append(Html.entity(c));
+                continue;
+            }
             switch (c) {
-                case '<':
-                    sb.append("&lt;");
-                    break;
-                case '>':
-                    sb.append("&gt;");
-                    break;
-                case '&':
-                    sb.append("&amp;");
-                    break;
-                case '"':
-                    sb.append("&quot;");
-                    break;
                 case '\n':
                 case '\r':
                     sb.append(' ');
