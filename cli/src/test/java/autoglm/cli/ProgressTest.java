@@ -9,8 +9,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import org.jline.terminal.Size;
-import org.jline.terminal.Terminal;
-import org.jline.terminal.TerminalBuilder;
+import org.jline.terminal.impl.ExternalTerminal;
 import org.junit.jupiter.api.Test;
 
 /** Progress goes to a terminal as a jline status line, and nowhere when output is piped. */
@@ -24,14 +23,19 @@ class ProgressTest {
     @Test
     void aTerminalGetsAStatusLineBelowAScrollRegion() throws Exception {
         ByteArrayOutputStream screen = new ByteArrayOutputStream();
-        Terminal t = TerminalBuilder.builder().system(false).streams(new ByteArrayInputStream(new byte[0]), screen)
-                .type("xterm-256color").size(new Size(80, 24)).build();
+        // an external terminal writes synchronously to the stream (a pty-backed one would copy it on a thread)
+        ExternalTerminal t = new ExternalTerminal("test", "xterm-256color", new ByteArrayInputStream(new byte[0]), screen,
+                StandardCharsets.UTF_8);
+        t.setSize(new Size(80, 24));
         try (Progress p = Progress.on(t, true)) {
             p.show(Progress.reading("/data/trace.json.gz", 512, 2048, 65536));
         }
         String s = screen.toString(StandardCharsets.UTF_8);
         assertTrue(s.contains("autoglm: reading trace.json.gz: 25% of 2.00 KiB, 65,536 events"), s);
-        assertTrue(s.contains("\u001b[1;23r"), "a scroll region above the status line: " + s.replace("\u001b", "ESC"));
+        int region = s.indexOf("\u001b[1;23r");
+        assertTrue(region >= 0, "a scroll region above the status line: " + s.replace("\u001b", "ESC"));
+        assertTrue(s.indexOf("\u001b[1;24r", region) > region, "the whole screen scrolls again at the end: "
+                + s.replace("\u001b", "ESC"));
     }
 
     @Test
