@@ -2,23 +2,33 @@ package autoglm.gate;
 
 import autoglm.analysis.Metric;
 import autoglm.analysis.MetricCatalog;
+import autoglm.analysis.Quantities;
 import autoglm.analysis.Unit;
 import autoglm.result.ResultSummary;
 import autoglm.rules.Severity;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
- * Judges a current result against a baseline: each threshold's metric, then the findings. A change past
- * its limit fails when Welch's t-test puts it beyond noise, or when the metrics carry no spread to test
- * (then the limit alone decides); past the limit but within noise it is NOISE, which fails only with
- * {@code within_noise: fail}. Statistics of a spread (p99...) are single order statistics: no t-test.
+ * Judges a current result against a baseline: each threshold's metric, then the findings, then how the
+ * current run ended. A change past its limit fails when Welch's t-test puts it beyond noise, or when the
+ * metrics carry no spread to test (then the limit alone decides), or when the median (p50) moved past the
+ * limit too, so one outlier that widens the spread cannot hide a shift of the whole distribution; past the
+ * limit but within noise otherwise it is NOISE, which fails only with {@code within_noise: fail}.
+ * Statistics of a spread (p99...) are single order statistics: no t-test. A metric the baseline has and
+ * the current result lacks is MISSING (a failure) unless its threshold is optional; one the baseline lacks
+ * is SKIPPED; a value that is not a finite number on either side is BAD (a failure). docs/gate.md.
  */
 public final class Gate {
     private Gate() {
     }
 
     public static GateResult evaluate(ResultSummary base, ResultSummary cur, GateThresholds t) {
+        return evaluate(base, cur, t, false);
+    }
+
+    public static GateResult evaluate(ResultSummary base, ResultSummary cur, GateThresholds t, boolean allowIncomplete) {
         List<GateCheck> checks = new ArrayList<>();
         for (Threshold th : t.metrics()) {
             checks.add(check(th, base.metric(th.metric()), cur.metric(th.metric()), t));
@@ -37,30 +47,46 @@ public final class Gate {
                         !t.newOnly() || worse));
             }
         }
-        return new GateResult(base.source(), cur.source(), t, List.copyOf(checks), List.copyOf(findings));
+        return new GateResult(base.source(), cur.source(), t, List.copyOf(checks), List.copyOf(findings), base.run(),
+                cur.run(), allowIncomplete);
     }
 
     static GateCheck check(Threshold th, Metric base, Metric cur, GateThresholds t) {
         Unit unit = MetricCatalog.get(th.metric()).unit();
-        if (base == null || cur == null || !base.present() || !cur.present()) {
-            Metric missing = base == null || !base.present() ? base : cur;
-            String side = base == null || !base.present() ? "the baseline" : "the current result";
-            String why = missing == null ? "not in " + side : "not in " + side + " (" + missing.reason() + ")";
-            return GateCheck.skipped(th, unit, base, cur, why);
+        if (base == null || !base.present()) {
+            return GateCheck.skipped(th, unit, base, cur, "not in the baseline" + why(base));
         }
-        double b;
-        double c;
+        if (cur == null || !cur.present()) {
+            return th.optional()
+                    ? GateCheck.skipped(th, unit, base, cur, "not in the current result" + why(cur) + "; optional")
+                    : GateCheck.unjudged(GateCheck.Status.MISSING, th, unit, base, cur,
+                            "in the baseline but not in the current result" + why(cur));
+        }
+        double b = th.stat() == null ? base.value() : base.spread().get(th.stat());
+        double c = th.stat() == null ? cur.value() : cur.spread().get(th.stat());
+        if (!Double.isFinite(base.value()) || !Double.isFinite(cur.value())) {
+            String side = !Double.isFinite(base.value()) ? "the baseline's" : "the current";
+            double bad = !Double.isFinite(base.value()) ? base.value() : cur.value();
+            return new GateCheck(th, unit, GateCheck.Status.BAD, b, c, base.n(), cur.n(), Double.NaN,
+                    NoiseTest.notApplicable("a bad value"), side + " value is " + bad + ", not a finite number");
+        }
         NoiseTest noise;
         if (th.stat() == null) {
-            b = base.value();
-            c = cur.value();
             noise = NoiseTest.of(base, cur);
         } else {
-            b = base.spread().get(th.stat());
-            c = cur.spread().get(th.stat());
-            if (Double.isNaN(b) || Double.isNaN(c)) {
-                return GateCheck.skipped(th, unit, base, cur, "no " + th.stat() + " in "
-                        + (Double.isNaN(b) ? "the baseline" : "the current result") + " (one sample, or no spread)");
+            String what = "no " + th.stat() + " in ";
+            if (Double.isNaN(b)) {
+                return GateCheck.skipped(th, unit, base, cur, what + "the baseline (one sample, or no spread)");
+            }
+            if (Double.isNaN(c)) {
+                return th.optional()
+                        ? GateCheck.skipped(th, unit, base, cur, what + "the current result (one sample, or no spread); optional")
+                        : GateCheck.unjudged(GateCheck.Status.MISSING, th, unit, base, cur,
+                                what + "the current result (one sample, or no spread), while the baseline has one");
+            }
+            if (!Double.isFinite(b) || !Double.isFinite(c)) {
+                return new GateCheck(th, unit, GateCheck.Status.BAD, b, c, base.n(), cur.n(), Double.NaN,
+                        NoiseTest.notApplicable("a bad value"), "the " + th.stat() + " is not a finite number");
             }
             noise = NoiseTest.notApplicable(th.stat() + " is one order statistic: no t-test");
         }
@@ -71,15 +97,29 @@ public final class Gate {
             status = GateCheck.Status.PASS;
             reason = null;
         } else if (noise.applicable() && !noise.beyond(t.alpha())) {
-            status = t.failWithinNoise() ? GateCheck.Status.FAIL : GateCheck.Status.NOISE;
-            reason = "past the limit, but within noise (Welch's t-test p = " + String.format(java.util.Locale.ROOT,
-                    "%.3g", noise.p()) + " >= " + t.alpha() + ")";
+            double mb = base.spread().p50();
+            double mc = cur.spread().p50();
+            String p = "Welch's t-test p = " + String.format(Locale.ROOT, "%.3g", noise.p()) + " >= " + t.alpha();
+            if (Double.isFinite(mb) && Double.isFinite(mc) && th.exceeded(mb, mc)) {
+                status = GateCheck.Status.FAIL;
+                reason = "past the limit; the mean is within noise (" + p + "), but the median moved past the limit too ("
+                        + Quantities.format(mb, unit) + " -> " + Quantities.format(mc, unit)
+                        + "): an outlier widened the spread, the distribution moved";
+            } else {
+                status = t.failWithinNoise() ? GateCheck.Status.FAIL : GateCheck.Status.NOISE;
+                reason = "past the limit, but within noise (" + p + ")"
+                        + (Double.isFinite(mb) && Double.isFinite(mc) ? " and the median is within the limit" : "");
+            }
         } else {
             status = GateCheck.Status.FAIL;
             reason = noise.applicable() ? "past the limit and beyond noise (Welch's t-test p = "
-                    + String.format(java.util.Locale.ROOT, "%.3g", noise.p()) + " < " + t.alpha() + ")"
+                    + String.format(Locale.ROOT, "%.3g", noise.p()) + " < " + t.alpha() + ")"
                     : "past the limit (" + noise.reason() + ": the limit alone decides)";
         }
         return new GateCheck(th, unit, status, b, c, base.n(), cur.n(), w, noise, reason);
+    }
+
+    private static String why(Metric m) {
+        return m == null || m.reason() == null ? "" : " (" + m.reason() + ")";
     }
 }

@@ -11,13 +11,27 @@ import autoglm.analysis.Unit;
 public record GateCheck(Threshold threshold, Unit unit, Status status, double baseline, double current,
         long baselineN, long currentN, double worsening, NoiseTest noise, String reason) {
 
-    /** PASS within the limit; FAIL past it; NOISE past it but not beyond noise; SKIPPED not in both results. */
+    /**
+     * PASS within the limit; FAIL past it; NOISE past it but not beyond noise; SKIPPED not in the baseline
+     * (or optional and not in the current result); MISSING in the baseline but not in the current result;
+     * BAD a value that is not a finite number (NaN, an overflow). MISSING and BAD fail like FAIL.
+     */
     public enum Status {
-        PASS, FAIL, NOISE, SKIPPED;
+        PASS, FAIL, NOISE, SKIPPED, MISSING, BAD;
 
         public String key() {
             return name().toLowerCase(java.util.Locale.ROOT);
         }
+    }
+
+    /** Whether this check fails the gate: FAIL, MISSING or BAD. */
+    public boolean failed() {
+        return status == Status.FAIL || status == Status.MISSING || status == Status.BAD;
+    }
+
+    /** Whether both results had the metric, so that it was judged (BAD included: both sides had a value). */
+    public boolean compared() {
+        return status == Status.PASS || status == Status.FAIL || status == Status.NOISE || status == Status.BAD;
     }
 
     /** The metric name with its statistic: "e2e_ms.p99". */
@@ -35,7 +49,11 @@ public record GateCheck(Threshold threshold, Unit unit, Status status, double ba
     }
 
     static GateCheck skipped(Threshold t, Unit unit, Metric base, Metric cur, String reason) {
-        return new GateCheck(t, unit, Status.SKIPPED, Double.NaN, Double.NaN, base == null ? 0 : base.n(),
+        return unjudged(Status.SKIPPED, t, unit, base, cur, reason);
+    }
+
+    static GateCheck unjudged(Status status, Threshold t, Unit unit, Metric base, Metric cur, String reason) {
+        return new GateCheck(t, unit, status, Double.NaN, Double.NaN, base == null ? 0 : base.n(),
                 cur == null ? 0 : cur.n(), Double.NaN, NoiseTest.notApplicable(reason), reason);
     }
 }

@@ -22,7 +22,8 @@ import java.util.Map;
 /**
  * The gate's thresholds file (docs/gate.md): one line per metric, "METRIC: +10%" (a rise of more than
  * 10% fails), "METRIC: -3" (a fall of more than 3 units fails), "METRIC.p99: ..." for a statistic of its
- * spread; "findings: {max_severity: info, new_only: true}"; "noise: {alpha: 0.05, within_noise: pass}".
+ * spread; "METRIC: {limit: +10%, optional: true}" for a metric that may be absent from the current result;
+ * "findings: {max_severity: info, new_only: true}"; "noise: {alpha: 0.05, within_noise: pass}".
  */
 public record GateThresholds(String source, List<Threshold> metrics, Severity maxSeverity, boolean newOnly,
         double alpha, boolean failWithinNoise) {
@@ -114,6 +115,16 @@ public record GateThresholds(String source, List<Threshold> metrics, Severity ma
                 }
                 continue;
             }
+            boolean optional = false;
+            if (v.isObject()) {
+                // METRIC: {limit: +10%, optional: true}
+                requireKeys(key, v, "limit", "optional");
+                optional = v.has("optional") && bool(key + ".optional", v.get("optional"));
+                if (!v.has("limit")) {
+                    throw new IllegalArgumentException(key + ": needs a limit, e.g. " + key + ": {limit: +10%, optional: true}");
+                }
+                v = v.get("limit");
+            }
             if (!v.isValueNode() || v.isNull()) {
                 throw new IllegalArgumentException(key + ": expected a limit such as +10% or -3");
             }
@@ -143,7 +154,7 @@ public record GateThresholds(String source, List<Threshold> metrics, Severity ma
                 }
                 text = v.asDouble() > 0 ? "+" + text : text;
             }
-            list.add(Threshold.parse(key, metric, stat, text));
+            list.add(Threshold.parse(key, metric, stat, text).withOptional(optional));
         }
         return new GateThresholds(source, List.copyOf(list), max, newOnly, alpha, failWithin);
     }

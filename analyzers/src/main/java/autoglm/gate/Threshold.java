@@ -6,10 +6,11 @@ import java.util.Locale;
  * How far one metric may move before the gate fails. {@code worse} is +1 when a rise is a regression
  * ("+10%": may grow by at most 10%), -1 when a fall is ("-5%", "-3"). {@code relative}: the limit is a
  * percentage of the baseline, else an amount in the metric's unit. {@code stat} selects a statistic of
- * the metric's spread (p50, p95, p99, max...), or null for its value.
+ * the metric's spread (p50, p95, p99, max...), or null for its value. {@code optional}: a metric the
+ * baseline has and the current result lacks is skipped instead of failing.
  */
 public record Threshold(String key, String metric, String stat, int worse, double amount, boolean relative,
-        String text) {
+        String text, boolean optional) {
 
     /** Parses "+10%", "-5%", "-3", "+0.5" for the metric key given. */
     public static Threshold parse(String key, String metric, String stat, String text) {
@@ -30,7 +31,12 @@ public record Threshold(String key, String metric, String stat, int worse, doubl
         if (!(amount >= 0) || Double.isInfinite(amount)) {
             throw new IllegalArgumentException(key + ": '" + text + "' must be a finite amount, 0 or more");
         }
-        return new Threshold(key, metric, stat, worse, amount, relative, s);
+        return new Threshold(key, metric, stat, worse, amount, relative, s, false);
+    }
+
+    /** This threshold, optional or not. */
+    public Threshold withOptional(boolean o) {
+        return new Threshold(key, metric, stat, worse, amount, relative, text, o);
     }
 
     /** How much worse {@code current} is than {@code baseline}, in the threshold's terms (percent or units); negative when better. */

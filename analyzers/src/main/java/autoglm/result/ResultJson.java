@@ -96,7 +96,14 @@ public final class ResultJson {
         if (inputs.size() == 1) {
             iterations = inputs.get(0).path("iterations").path("count").asInt(0);
         }
-        return new ResultSummary(source, metrics, List.copyOf(findings), List.copyOf(kernels), note, iterations);
+        ResultSummary.RunState run = null;
+        JsonNode r = root.path("run");
+        if (r.isObject()) {
+            // a run without "complete" (or with a non-boolean one) is not known to be complete
+            run = new ResultSummary.RunState(r.path("status").asText("unknown"),
+                    r.path("complete").isBoolean() && r.path("complete").asBoolean(), r.path("note").asText(null));
+        }
+        return new ResultSummary(source, metrics, List.copyOf(findings), List.copyOf(kernels), note, iterations, run);
     }
 
     private static Metric metric(String name, JsonNode m) {
@@ -107,8 +114,16 @@ public final class ResultJson {
                     : Metric.text(name, t.asText(), m.path("n").asLong());
         }
         JsonNode v = m.get("value");
+        if (m.path("bad").asBoolean(false)) {
+            // written by JsonReport for a value that was not a finite number
+            return Metric.of(name, unit, Double.NaN, m.path("n").asLong(), Spread.NONE);
+        }
         if (v == null || v.isNull()) {
             return Metric.absent(name, unit, m.path("reason").asText(null));
+        }
+        if (!v.isNumber()) {
+            // "NaN", "Infinity", or any other text where a number belongs: a bad value, judged as one
+            return Metric.of(name, unit, Double.NaN, m.path("n").asLong(), Spread.NONE);
         }
         Spread spread = new Spread(num(m, "min"), num(m, "p50"), num(m, "p95"), num(m, "p99"), num(m, "max"),
                 num(m, "stdev"));

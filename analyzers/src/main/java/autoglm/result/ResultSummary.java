@@ -17,7 +17,24 @@ import java.util.Map;
  * {@code iterations} the iterations that window held (0 when unknown).
  */
 public record ResultSummary(String source, Map<String, Metric> metrics, List<FindingRef> findings,
-        List<Breakdown.KernelStat> kernels, String kernelsNote, int iterations) {
+        List<Breakdown.KernelStat> kernels, String kernelsNote, int iterations, RunState run) {
+
+    /**
+     * How the profiled run behind a result ended: run.json's status ("exited", "failed", "interrupted",
+     * "running"), whether it is complete, and its note. Null for a trace or recording, which has no run.
+     */
+    public record RunState(String status, boolean complete, String note) {
+    }
+
+    public ResultSummary(String source, Map<String, Metric> metrics, List<FindingRef> findings,
+            List<Breakdown.KernelStat> kernels, String kernelsNote, int iterations) {
+        this(source, metrics, findings, kernels, kernelsNote, iterations, null);
+    }
+
+    /** Whether a run behind this result did not end cleanly (false for a trace). */
+    public boolean incomplete() {
+        return run != null && !run.complete();
+    }
 
     /** A finding reduced to what the gate judges: its rule, severity, title and summary. */
     public record FindingRef(String rule, Severity severity, String title, String summary) {
@@ -40,7 +57,9 @@ public record ResultSummary(String source, Map<String, Metric> metrics, List<Fin
         } else {
             note = "several ranks: compare one rank's trace at a time";
         }
-        return new ResultSummary(source, metrics, List.copyOf(findings), kernels, note, iterations);
+        RunState run = d.run() == null ? null : new RunState(d.run().recording().info().status(),
+                d.run().recording().info().complete(), d.run().recording().info().note());
+        return new ResultSummary(source, metrics, List.copyOf(findings), kernels, note, iterations, run);
     }
 
     public Metric metric(String name) {

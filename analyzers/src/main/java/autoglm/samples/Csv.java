@@ -69,11 +69,30 @@ public final class Csv {
         return out;
     }
 
-    /** A cell as a number: NaN when empty. */
+    /**
+     * A cell as a number: NaN when empty (the writer's "no value"). A cell that holds a number but not a
+     * finite one ("NaN", "Infinity", "1e400") is a bad value, which the writer never writes: it reads as
+     * +Infinity, so that every figure computed from it is not finite either and is reported as bad (a gate
+     * fails on it) instead of passing as "no value".
+     */
     public static double parse(String cell) {
         if (cell.isEmpty()) {
             return Double.NaN;
         }
-        return Double.parseDouble(cell);
+        double v = Double.parseDouble(cell);
+        return Double.isFinite(v) ? v : Double.POSITIVE_INFINITY;
+    }
+
+    /** Whether a cell holds a number that is not finite (see {@link #parse}). */
+    public static boolean isBad(String cell) {
+        if (cell.isEmpty() || !(Character.isDigit(cell.charAt(cell.length() - 1)) || cell.endsWith("NaN")
+                || cell.endsWith("Infinity"))) {
+            return false;
+        }
+        try {
+            return !Double.isFinite(Double.parseDouble(cell));
+        } catch (NumberFormatException e) {
+            return false;
+        }
     }
 }

@@ -70,7 +70,12 @@ public final class RunFolder {
                     continue;
                 }
                 try {
-                    out.add(f.parse(ix, Csv.split(line)));
+                    List<String> cells = Csv.split(line);
+                    out.add(f.parse(ix, cells));
+                    if (cells.stream().anyMatch(Csv::isBad)) {
+                        loss.merge(f.file() + ": rows with a value that is not a finite number (NaN, Infinity)", 1L,
+                                Long::sum);
+                    }
                 } catch (IllegalArgumentException e) {
                     loss.merge(f.file() + ": unreadable rows", 1L, Long::sum);
                 }

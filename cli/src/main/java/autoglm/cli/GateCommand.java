@@ -8,6 +8,7 @@ import autoglm.report.GateJunitReport;
 import autoglm.report.GateMarkdownReport;
 import autoglm.report.GateTextReport;
 import autoglm.result.ResultSummary;
+import autoglm.trace.read.BadInputException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -24,8 +25,9 @@ import picocli.CommandLine.Option;
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:pass: nothing regressed past its threshold",
-            "1:regression: a metric past its threshold and beyond noise, or a new finding above the allowed severity",
-            "2:bad input (one line says what)",
+            "1:regression: a metric past its threshold (beyond noise, or its median too), missing from the current"
+                    + " result or not a finite number; a new finding above the allowed severity; an incomplete current run",
+            "2:bad input, or no metric in both results to compare (one line says what)",
             "3:internal error"
         })
 public final class GateCommand implements Callable<Integer> {
@@ -45,6 +47,10 @@ public final class GateCommand implements Callable<Integer> {
 
     @Option(names = "--markdown", paramLabel = "FILE", description = "also write the verdict as a Markdown table")
     Path markdown;
+
+    @Option(names = "--allow-incomplete", description = "pass a current run that failed, was interrupted or is still "
+            + "running (by default it fails the gate)")
+    boolean allowIncomplete;
 
     @Option(names = "--print-defaults", description = "print the default thresholds file and exit")
     boolean printDefaults;
@@ -66,7 +72,10 @@ public final class GateCommand implements Callable<Integer> {
         Diagnoser diagnoser = Diagnoser.withDefaults();
         ResultSummary base = Inputs.summary("--baseline", baseline, diagnoser, this::note);
         ResultSummary cur = Inputs.summary("--current", current, diagnoser, this::note);
-        GateResult result = Gate.evaluate(base, cur, t);
+        GateResult result = Gate.evaluate(base, cur, t, allowIncomplete);
+        if (result.compared() == 0 && !result.checks().isEmpty()) {
+            throw new BadInputException(nothingJudged(result));
+        }
         Output.write(io, null, w -> new GateTextReport().write(result, w));
         if (junit != null) {
             Output.write(io, junit, w -> new GateJunitReport().write(result, w));
@@ -75,6 +84,16 @@ public final class GateCommand implements Callable<Integer> {
             Output.write(io, markdown, w -> new GateMarkdownReport().write(result, w));
         }
         return result.passed() ? ExitCodes.OK : ExitCodes.FINDINGS;
+    }
+
+    /** One line: the gate compared no metric, and why. */
+    static String nothingJudged(GateResult r) {
+        long missing = r.count(autoglm.gate.GateCheck.Status.MISSING);
+        String first = r.checks().stream().filter(c -> !c.compared()).map(c -> c.threshold().key() + " " + c.reason())
+                .findFirst().orElse("");
+        return "gate: nothing to compare: none of the " + r.checks().size() + " thresholds' metrics is in both results ("
+                + (missing > 0 ? missing + " in the baseline only; " : "") + "e.g. " + first + ")"
+                + (r.currentIncomplete() ? "; " + r.incompleteLine() : "");
     }
 
     private void note(String line) {

@@ -11,7 +11,26 @@ final class GateCells {
     }
 
     static String value(GateCheck c, double v, long n) {
+        if (c.status() == GateCheck.Status.BAD && !Double.isFinite(v)) {
+            return v + " (bad)";
+        }
         return Double.isNaN(v) ? "n/a" : Quantities.format(v, c.unit()) + " (n=" + n + ")";
+    }
+
+    /** Checks with no change to show: skipped or missing (one side lacks the metric), or a bad value. */
+    static boolean unjudged(GateCheck c) {
+        return c.status() == GateCheck.Status.SKIPPED || c.status() == GateCheck.Status.MISSING
+                || c.status() == GateCheck.Status.BAD;
+    }
+
+    /** The verdict's summary: "3 metrics passed, 1 failed, ..., 2 skipped; 0 findings failed". */
+    static String counts(autoglm.gate.GateResult r) {
+        return String.format(Locale.ROOT, "%d %s passed, %d failed, %d missing from the current result, %d bad values, "
+                + "%d past the limit within noise, %d skipped; %d %s failed",
+                r.count(GateCheck.Status.PASS), r.checks().size() == 1 ? "metric" : "metrics",
+                r.count(GateCheck.Status.FAIL), r.count(GateCheck.Status.MISSING), r.count(GateCheck.Status.BAD),
+                r.count(GateCheck.Status.NOISE), r.count(GateCheck.Status.SKIPPED), r.failedFindings(),
+                r.failedFindings() == 1 ? "finding" : "findings");
     }
 
     static String baseline(GateCheck c) {
@@ -24,7 +43,7 @@ final class GateCells {
 
     /** "+12.3% (+1.20 ms)". */
     static String change(GateCheck c) {
-        if (c.status() == GateCheck.Status.SKIPPED) {
+        if (unjudged(c)) {
             return "";
         }
         String abs = (c.delta() >= 0 ? "+" : "") + Quantities.format(c.delta(), c.unit());
@@ -33,7 +52,7 @@ final class GateCells {
 
     /** "beyond noise (p = 0.0012, Welch, df 13.8)", "within noise (p = 0.41)", or why no test was made. */
     static String noise(GateCheck c, double alpha) {
-        if (c.status() == GateCheck.Status.SKIPPED) {
+        if (unjudged(c)) {
             return "";
         }
         if (!c.noise().applicable()) {
@@ -47,6 +66,12 @@ final class GateCells {
     static String line(GateCheck c, double alpha) {
         if (c.status() == GateCheck.Status.SKIPPED) {
             return c.threshold().key() + ": skipped, " + c.reason();
+        }
+        if (c.status() == GateCheck.Status.MISSING) {
+            return c.threshold().key() + ": missing, " + c.reason();
+        }
+        if (c.status() == GateCheck.Status.BAD) {
+            return c.threshold().key() + ": bad value, " + c.reason();
         }
         String name = c.threshold().key().equals(c.selector()) ? c.selector() : c.threshold().key() + " (" + c.selector() + ")";
         return name + ": " + baseline(c) + " -> " + current(c) + ", " + change(c)

@@ -23,9 +23,9 @@ public final class GateJunitReport implements GateReport {
             XMLStreamWriter x = XMLOutputFactory.newInstance().createXMLStreamWriter(out);
             x.writeStartDocument("UTF-8", "1.0");
             x.writeCharacters("\n");
-            long failures = r.count(GateCheck.Status.FAIL) + r.failedFindings();
+            long failures = r.failedChecks() + r.failedFindings() + (r.incompleteFails() ? 1 : 0);
             long skipped = r.count(GateCheck.Status.SKIPPED);
-            int tests = r.checks().size() + r.findings().size();
+            int tests = r.checks().size() + r.findings().size() + (r.currentRun() == null ? 0 : 1);
             x.writeStartElement("testsuites");
             counts(x, tests, failures, skipped);
             x.writeCharacters("\n  ");
@@ -37,7 +37,28 @@ public final class GateJunitReport implements GateReport {
             property(x, "baseline", r.baseline());
             property(x, "current", r.current());
             property(x, "thresholds", r.thresholds().source());
+            if (r.currentRun() != null) {
+                property(x, "current.run.status", r.currentRun().status());
+            }
             x.writeEndElement();
+            if (r.currentRun() != null) {
+                // how the current run ended: a test case of its own, failed when it is incomplete
+                x.writeCharacters("\n    ");
+                x.writeStartElement("testcase");
+                x.writeAttribute("classname", "autoglm.gate.run");
+                x.writeAttribute("name", "run status");
+                x.writeAttribute("time", "0");
+                String line = r.currentIncomplete() ? r.incompleteLine() : "the current run is complete ("
+                        + r.currentRun().status() + ")";
+                x.writeStartElement(r.incompleteFails() ? "failure" : "system-out");
+                if (r.incompleteFails()) {
+                    x.writeAttribute("message", clean(line));
+                    x.writeAttribute("type", "incomplete");
+                }
+                x.writeCharacters(clean(line));
+                x.writeEndElement();
+                x.writeEndElement();
+            }
             double alpha = r.thresholds().alpha();
             for (GateCheck c : r.checks()) {
                 x.writeCharacters("\n    ");
@@ -46,11 +67,14 @@ public final class GateJunitReport implements GateReport {
                 x.writeAttribute("name", c.threshold().key());
                 x.writeAttribute("time", "0");
                 String line = clean(GateCells.line(c, alpha));
-                if (c.status() == GateCheck.Status.FAIL) {
+                if (c.failed()) {
                     x.writeStartElement("failure");
-                    x.writeAttribute("message", clean(c.threshold().key() + " regressed: " + GateCells.change(c)
-                            + " against a limit of " + c.threshold().text()));
-                    x.writeAttribute("type", "regression");
+                    x.writeAttribute("message", clean(c.status() == GateCheck.Status.FAIL ? c.threshold().key()
+                            + " regressed: " + GateCells.change(c) + " against a limit of " + c.threshold().text()
+                            : c.threshold().key() + (c.status() == GateCheck.Status.MISSING ? " is missing: " : " is bad: ")
+                                    + c.reason()));
+                    x.writeAttribute("type", c.status() == GateCheck.Status.FAIL ? "regression"
+                            : c.status() == GateCheck.Status.MISSING ? "missing" : "bad-value");
                     x.writeCharacters(line);
                     x.writeEndElement();
                 } else if (c.status() == GateCheck.Status.SKIPPED) {

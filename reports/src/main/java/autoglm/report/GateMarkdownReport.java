@@ -13,16 +13,16 @@ public final class GateMarkdownReport implements GateReport {
         StringBuilder sb = new StringBuilder();
         double alpha = r.thresholds().alpha();
         sb.append("### autoglm gate: ").append(r.passed() ? "PASS" : "FAIL").append("\n\n")
-                .append(r.count(GateCheck.Status.FAIL)).append(" metrics failed, ").append(r.count(GateCheck.Status.NOISE))
-                .append(" past the limit within noise, ").append(r.count(GateCheck.Status.PASS)).append(" passed, ")
-                .append(r.count(GateCheck.Status.SKIPPED)).append(" skipped; ").append(r.failedFindings())
-                .append(" findings failed. Baseline ").append(Markdown.escape(r.baseline())).append(", current ")
+                .append(GateCells.counts(r)).append(". Baseline ").append(Markdown.escape(r.baseline())).append(", current ")
                 .append(Markdown.escape(r.current())).append(".\n\n");
+        if (r.currentIncomplete()) {
+            sb.append(r.incompleteFails() ? "**fail**: " : "").append(Markdown.escape(r.incompleteLine())).append(".\n\n");
+        }
         sb.append("| status | metric | baseline | current | change | limit | noise |\n|---|---|---:|---:|---:|---|---|\n");
         for (GateCheck c : r.checks()) {
-            String status = c.status() == GateCheck.Status.FAIL ? "**fail**" : c.status().key();
+            String status = c.failed() ? "**" + c.status().key() + "**" : c.status().key();
             sb.append("| ").append(status).append(" | ").append(Markdown.escape(c.threshold().key())).append(" | ");
-            if (c.status() == GateCheck.Status.SKIPPED) {
+            if (c.status() == GateCheck.Status.SKIPPED || c.status() == GateCheck.Status.MISSING) {
                 sb.append(" |  |  | ").append(Markdown.escape(c.threshold().text())).append(" | ")
                         .append(Markdown.escape(c.reason())).append(" |\n");
                 continue;

@@ -14,13 +14,24 @@ public final class GateTextReport implements GateReport {
         StringBuilder sb = new StringBuilder();
         sb.append("autoglm gate\n  baseline   ").append(Text.safe(r.baseline())).append("\n  current    ")
                 .append(Text.safe(r.current())).append("\n  thresholds ").append(Text.safe(r.thresholds().source()))
-                .append("\n\n");
+                .append('\n');
+        if (r.currentRun() != null) {
+            sb.append("  run        ").append(Text.safe(r.currentRun().status()))
+                    .append(r.currentRun().complete() ? " (complete)" : " (INCOMPLETE)").append('\n');
+        }
+        sb.append('\n');
         sb.append(String.format(Locale.ROOT, "  %-7s %-22s %-22s %-22s %-22s %s%n", "status", "metric", "baseline",
                 "current", "change", "limit / noise"));
         double alpha = r.thresholds().alpha();
         for (GateCheck c : r.checks()) {
-            if (c.status() == GateCheck.Status.SKIPPED) {
-                sb.append(String.format(Locale.ROOT, "  %-7s %-22s %s%n", "skip", c.threshold().key(), Text.safe(c.reason())));
+            if (c.status() == GateCheck.Status.SKIPPED || c.status() == GateCheck.Status.MISSING) {
+                sb.append(String.format(Locale.ROOT, "  %-7s %-22s %s%n", c.status() == GateCheck.Status.SKIPPED ? "skip"
+                        : "missing", c.threshold().key(), Text.safe(c.reason())));
+                continue;
+            }
+            if (c.status() == GateCheck.Status.BAD) {
+                sb.append(String.format(Locale.ROOT, "  %-7s %-22s %-22s %-22s %s%n", "bad", c.threshold().key(),
+                        GateCells.baseline(c), GateCells.current(c), Text.safe(c.reason())));
                 continue;
             }
             sb.append(String.format(Locale.ROOT, "  %-7s %-22s %-22s %-22s %-22s %s%s%n", c.status().key(),
@@ -40,10 +51,12 @@ public final class GateTextReport implements GateReport {
                 }
             }
         }
-        sb.append('\n').append(r.passed() ? "PASS" : "FAIL").append(String.format(Locale.ROOT,
-                ": %d metrics passed, %d failed, %d past the limit within noise, %d skipped; %d findings failed%n",
-                r.count(GateCheck.Status.PASS), r.count(GateCheck.Status.FAIL), r.count(GateCheck.Status.NOISE),
-                r.count(GateCheck.Status.SKIPPED), r.failedFindings()));
+        if (r.currentIncomplete()) {
+            sb.append('\n').append(r.incompleteFails() ? "  fail   " : "  known  ")
+                    .append(Text.safe(r.incompleteLine())).append('\n');
+        }
+        sb.append('\n').append(r.passed() ? "PASS" : "FAIL").append(": ").append(GateCells.counts(r))
+                .append(r.incompleteFails() ? "; the current run is incomplete" : "").append('\n');
         out.write(sb.toString());
         out.flush();
     }

@@ -161,6 +161,11 @@ public final class JsonReport implements Report {
             g.writeStringField("text", m.present() ? m.text() : null);
         } else {
             number(g, "value", m.present() ? m.value() : Double.NaN);
+            if (m.present() && !Double.isFinite(m.value())) {
+                // a bad value (NaN or an overflow in the input): null, flagged, so no reader takes it for absent
+                g.writeBooleanField("bad", true);
+                g.writeStringField("reason", "not a finite number (" + m.value() + "): a bad value in the input");
+            }
         }
         g.writeStringField("unit", m.unit().key());
         if (m.present()) {
