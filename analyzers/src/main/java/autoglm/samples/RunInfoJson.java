@@ -22,10 +22,22 @@ public final class RunInfoJson {
     private RunInfoJson() {
     }
 
+    /**
+     * Replaces run.json atomically (autoglm.util.SafeFiles). When that fails on a full disk, an existing
+     * run.json is rewritten in place instead: its old blocks are freed first, so the final state of a run
+     * still reaches the disk where a temporary copy no longer fits.
+     */
     public static void write(RunInfo r, Path file) throws IOException {
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        JSON.writeValue(tmp.toFile(), toJson(r));
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        byte[] bytes = JSON.writeValueAsBytes(toJson(r));
+        try {
+            autoglm.util.SafeFiles.write(file, out -> out.write(bytes));
+        } catch (IOException e) {
+            if (!Files.isRegularFile(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                throw e;
+            }
+            Files.write(file, bytes, java.nio.file.StandardOpenOption.TRUNCATE_EXISTING,
+                    java.nio.file.StandardOpenOption.WRITE, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+        }
     }
 
     static ObjectNode toJson(RunInfo r) {

@@ -59,13 +59,13 @@ public final class CompareCommand implements Callable<Integer> {
         if (format == ReportOptions.Format.markdown) {
             throw new IllegalArgumentException("--format markdown: compare writes terminal or json");
         }
-        Output.checkWritable(output);
+        Output.checkWritable("-o", output);
         Diagnoser diagnoser = Diagnoser.withDefaults();
         ResultSummary ra = Inputs.summary("A", a, diagnoser, line -> io.err().println("autoglm: " + line));
         ResultSummary rb = Inputs.summary("B", b, diagnoser, line -> io.err().println("autoglm: " + line));
         Comparison c = Comparer.compare(ra, rb, tolerance);
         ComparisonReport r = format == ReportOptions.Format.json ? new CompareJsonReport() : new CompareTextReport(top, all);
-        Output.write(io, output, w -> r.write(c, w));
+        Output.write(io, "-o", output, w -> r.write(c, w));
         return ExitCodes.OK;
     }
 }

@@ -48,7 +48,7 @@ public final class ExportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Output.checkWritable(perfetto);
+        Output.checkWritable("--perfetto", perfetto);
         if (!Files.exists(input)) {
             throw new BadInputException(input + ": no such file or folder");
         }
@@ -68,18 +68,21 @@ public final class ExportCommand implements Callable<Integer> {
             model = TraceLoader.load(input);
         }
         Window window = model == null || model.gpu().size() == 0 ? null : Window.of(model);
-        Path tmp = perfetto.resolveSibling(perfetto.getFileName() + ".tmp");
-        PerfettoExport.Counts counts;
-        try (OutputStream raw = Files.newOutputStream(tmp);
-                OutputStream os = perfetto.toString().endsWith(".gz") ? new GZIPOutputStream(raw, 1 << 16) : raw;
-                Writer w = new java.io.BufferedWriter(new OutputStreamWriter(os, StandardCharsets.UTF_8), 1 << 16)) {
-            counts = new PerfettoExport().write(model, window, run, w);
-        }
-        Files.move(tmp, perfetto, StandardCopyOption.REPLACE_EXISTING);
+        PerfettoExport.Counts[] counts = new PerfettoExport.Counts[1];
+        TraceModel m = model;
+        RunRecording rr = run;
+        Output.writeBytes("--perfetto", perfetto, raw -> {
+            OutputStream os = perfetto.toString().endsWith(".gz") ? new GZIPOutputStream(Output.unclosable(raw), 1 << 16)
+                    : Output.unclosable(raw);
+            try (Writer w = new java.io.BufferedWriter(new OutputStreamWriter(os, StandardCharsets.UTF_8), 1 << 16)) {
+                counts[0] = new PerfettoExport().write(m, window, rr, w);
+            }
+        });
         io.err().println(String.format(Locale.ROOT, "autoglm: wrote %s: %,d kernels, %,d copies, %,d memsets, %,d CUDA API "
                 + "calls, %,d CPU ops, %,d annotations, %,d launch arrows, %,d iterations, %,d counter samples",
-                perfetto, counts.kernels(), counts.copies(), counts.memsets(), counts.apiCalls(), counts.cpuOps(),
-                counts.annotations(), counts.flows(), counts.iterations(), counts.counterSamples()));
+                autoglm.util.SafeText.safe(perfetto.toString()), counts[0].kernels(), counts[0].copies(), counts[0].memsets(),
+                counts[0].apiCalls(), counts[0].cpuOps(), counts[0].annotations(), counts[0].flows(), counts[0].iterations(),
+                counts[0].counterSamples()));
         return ExitCodes.OK;
     }
 }

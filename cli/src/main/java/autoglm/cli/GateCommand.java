@@ -66,8 +66,8 @@ public final class GateCommand implements Callable<Integer> {
             io.out().flush();
             return ExitCodes.OK;
         }
-        Output.checkWritable(junit);
-        Output.checkWritable(markdown);
+        Output.checkWritable("--junit", junit);
+        Output.checkWritable("--markdown", markdown);
         GateThresholds t = thresholds == null ? GateThresholds.defaults() : GateThresholds.read(thresholds);
         Diagnoser diagnoser = Diagnoser.withDefaults();
         ResultSummary base = Inputs.summary("--baseline", baseline, diagnoser, this::note);
@@ -76,12 +76,12 @@ public final class GateCommand implements Callable<Integer> {
         if (result.compared() == 0 && !result.checks().isEmpty()) {
             throw new BadInputException(nothingJudged(result));
         }
-        Output.write(io, null, w -> new GateTextReport().write(result, w));
+        Output.stdout(io, w -> new GateTextReport().write(result, w));
         if (junit != null) {
-            Output.write(io, junit, w -> new GateJunitReport().write(result, w));
+            Output.write(io, "--junit", junit, w -> new GateJunitReport().write(result, w));
         }
         if (markdown != null) {
-            Output.write(io, markdown, w -> new GateMarkdownReport().write(result, w));
+            Output.write(io, "--markdown", markdown, w -> new GateMarkdownReport().write(result, w));
         }
         return result.passed() ? ExitCodes.OK : ExitCodes.FINDINGS;
     }

@@ -1,13 +1,22 @@
 package autoglm.cli;
 
+import autoglm.trace.read.BadInputException;
+import autoglm.util.SafeFiles;
+import autoglm.util.SafeText;
+import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Writes a report to stdout or to a file. */
+/**
+ * Writes a report to stdout or to a file given by an option. Files go through {@link SafeFiles}: a regular
+ * file is replaced atomically, a device or FIFO is written in place, and a failed write (a full disk,
+ * /dev/full, standard output closed) is bad input or environment: one line naming the option, exit 2.
+ */
 final class Output {
     /** Something that writes text. */
     interface Body {
@@ -17,42 +26,93 @@ final class Output {
     private Output() {
     }
 
-    /** Refuses an output path that cannot be written, before any work is done. */
-    static void checkWritable(Path file) {
+    /** Refuses an output path that cannot be written, before any work is done; names the user's option. */
+    static void checkWritable(String option, Path file) {
         if (file == null) {
             return;
         }
-        Path dir = file.toAbsolutePath().getParent();
-        if (Files.isDirectory(file)) {
-            throw new IllegalArgumentException("--output " + file + ": is a directory");
+        String what = option + " " + SafeText.safe(file.toString());
+        Path real;
+        try {
+            real = SafeFiles.resolve(file);
+        } catch (IOException e) {
+            throw new BadInputException(what + ": " + SafeFiles.reason(e));
         }
+        if (Files.isDirectory(real)) {
+            throw new BadInputException(what + ": is a directory");
+        }
+        if (Files.exists(real) && !Files.isRegularFile(real)) {
+            // a device or FIFO: written in place
+            if (!Files.isWritable(real)) {
+                throw new BadInputException(what + ": not writable");
+            }
+            return;
+        }
+        Path dir = real.toAbsolutePath().getParent();
         if (dir == null || !Files.isDirectory(dir)) {
-            throw new IllegalArgumentException("--output " + file + ": the folder does not exist");
+            throw new BadInputException(what + ": the folder does not exist");
         }
         // the report is written to a temporary file beside it, then moved into place
-        if (!Files.isWritable(dir) || (Files.exists(file) && !Files.isWritable(file))) {
-            throw new IllegalArgumentException("--output " + file + ": not writable");
+        if (!Files.isWritable(dir) || (Files.exists(real) && !Files.isWritable(real))) {
+            throw new BadInputException(what + ": not writable");
         }
     }
 
-    static void write(Io io, Path file, Body body) throws IOException {
+    /** Writes to stdout ({@code file} null) or to the file, then says "wrote FILE" on stderr. */
+    static void write(Io io, String option, Path file, Body body) {
         if (file == null) {
-            Writer w = new OutputStreamWriter(io.out(), StandardCharsets.UTF_8);
-            body.write(w);
-            w.flush();
+            stdout(io, body);
             return;
         }
-        writeFile(file, body);
-        io.err().println("autoglm: wrote " + file);
+        writeFile(option, file, body);
+        io.err().println("autoglm: wrote " + SafeText.safe(file.toString()));
     }
 
-    /** Writes a file through a temporary one beside it, moved into place when complete; says nothing. */
-    static void writeFile(Path file, Body body) throws IOException {
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+    /** Text to standard output; an output that cannot take it (a full disk, /dev/full) is an error. */
+    static void stdout(Io io, Body body) {
+        Writer w = new OutputStreamWriter(io.out(), StandardCharsets.UTF_8);
+        try {
             body.write(w);
+            w.flush();
+        } catch (IOException e) {
+            throw new BadInputException("cannot write to standard output: " + SafeFiles.reason(e));
         }
-        Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        if (io.out().checkError()) {
+            throw new BadInputException("cannot write to standard output (a full disk or a closed pipe?)");
+        }
     }
 
+    /** Writes a text file safely; says nothing. */
+    static void writeFile(String option, Path file, Body body) {
+        writeBytes(option, file, out -> {
+            Writer w = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 1 << 16);
+            body.write(w);
+            w.flush();
+        });
+    }
+
+    /** Writes a file safely from a byte stream; says nothing. */
+    static void writeBytes(String option, Path file, SafeFiles.Body body) {
+        try {
+            SafeFiles.write(file, body);
+        } catch (IOException e) {
+            throw new BadInputException(option + " " + SafeText.safe(file.toString()) + ": cannot write ("
+                    + SafeFiles.reason(e) + ")");
+        }
+    }
+
+    /** A stream that must not be closed by the body (the caller owns it). */
+    static OutputStream unclosable(OutputStream out) {
+        return new java.io.FilterOutputStream(out) {
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                out.write(b, off, len);
+            }
+
+            @Override
+            public void close() throws IOException {
+                flush();
+            }
+        };
+    }
 }

@@ -159,6 +159,10 @@ public final class ProfileCommand implements Callable<Integer> {
         if (early != null) {
             return early;
         }
+        if (writeProblem) {
+            io.err().println("autoglm: a file of the run could not be written (above): the run is incomplete");
+            return ExitCodes.BAD_INPUT;
+        }
         if (verifierInterrupted) {
             io.err().println("autoglm: interrupted while verifying: the runs so far are kept and reported");
             return ExitCodes.BAD_INPUT;
@@ -167,6 +171,8 @@ public final class ProfileCommand implements Callable<Integer> {
     }
 
     private volatile boolean verifierInterrupted;
+    /** A file of a run could not be written (a full disk): the exit code says so. */
+    private volatile boolean writeProblem;
 
     /** With --model and neither --kernels nor --no-kernels: the CUPTI library, or null and one note why not. */
     private Path injectionIfPossible() {
@@ -218,8 +224,9 @@ public final class ProfileCommand implements Callable<Integer> {
         RunDiagnosis.Result d = RunDiagnosis.read(diagnoser, result.folder(), line -> io.err().println("autoglm: " + line));
         try {
             Reports.runHtml(result.folder(), d.diagnosis(), d.workload());
-        } catch (java.io.IOException e) {
-            io.err().println("autoglm: cannot write " + result.folder().resolve(Reports.RUN_HTML) + ": " + e.getMessage());
+        } catch (BadInputException e) {
+            io.err().println("autoglm: " + e.getMessage());
+            writeProblem = true;
         }
         return new Outcome(result, d.diagnosis(), d.workload(), d.workloadProblem());
     }
@@ -231,6 +238,11 @@ public final class ProfileCommand implements Callable<Integer> {
         if (result.interruptedBy() != null) {
             io.err().println("autoglm: interrupted by SIG" + result.interruptedBy() + ": the partial run is kept in "
                     + result.folder() + ", marked incomplete");
+            return ExitCodes.BAD_INPUT;
+        }
+        if (result.writeFailure() != null && (info.exitCode() == null || info.exitCode() == 0)) {
+            io.err().println("autoglm: the run could not be written in full: " + result.writeFailure()
+                    + "; what was written is kept in " + result.folder() + ", marked incomplete");
             return ExitCodes.BAD_INPUT;
         }
         if (info.exitCode() != null && info.exitCode() != 0) {

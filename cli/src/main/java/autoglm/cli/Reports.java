@@ -8,7 +8,6 @@ import autoglm.report.MarkdownReport;
 import autoglm.report.Report;
 import autoglm.report.TerminalReport;
 import autoglm.workload.WorkloadLog;
-import java.io.IOException;
 import java.nio.file.Path;
 
 /** Writes a diagnosis in the formats asked for: the main one (stdout or -o), and --html and --markdown files. */
@@ -20,34 +19,34 @@ final class Reports {
     }
 
     static void checkWritable(ReportOptions report) {
-        Output.checkWritable(report.output);
-        Output.checkWritable(report.html);
-        Output.checkWritable(report.markdown);
+        Output.checkWritable("-o", report.output);
+        Output.checkWritable("--html", report.html);
+        Output.checkWritable("--markdown", report.markdown);
     }
 
-    static void write(Io io, ReportOptions report, Diagnosis d, WorkloadLog workload) throws IOException {
+    static void write(Io io, ReportOptions report, Diagnosis d, WorkloadLog workload) {
         Report main = switch (report.format) {
             case json -> new JsonReport();
             case markdown -> new MarkdownReport();
             default -> new TerminalReport(report.useColour(io), report.explain, report.topKernels);
         };
-        Output.write(io, report.output, w -> main.write(d, w));
+        Output.write(io, "-o", report.output, w -> main.write(d, w));
         if (report.html != null) {
             html(io, report.html, d, workload);
         }
         if (report.markdown != null) {
-            Output.write(io, report.markdown, w -> new MarkdownReport().write(d, w));
+            Output.write(io, "--markdown", report.markdown, w -> new MarkdownReport().write(d, w));
         }
     }
 
-    static void html(Io io, Path file, Diagnosis d, WorkloadLog workload) throws IOException {
+    static void html(Io io, Path file, Diagnosis d, WorkloadLog workload) {
         HtmlReport html = new HtmlReport(ChartBuilder.of(d, workload));
-        Output.write(io, file, w -> html.write(d, w));
+        Output.write(io, "--html", file, w -> html.write(d, w));
     }
 
     /** The HTML report in a run folder, quietly (the run's "kept in" line already names the folder). */
-    static void runHtml(Path folder, Diagnosis d, WorkloadLog workload) throws IOException {
+    static void runHtml(Path folder, Diagnosis d, WorkloadLog workload) {
         HtmlReport html = new HtmlReport(ChartBuilder.of(d, workload));
-        Output.writeFile(folder.resolve(RUN_HTML), w -> html.write(d, w));
+        Output.writeFile("the run's", folder.resolve(RUN_HTML), w -> html.write(d, w));
     }
 }

@@ -34,7 +34,7 @@ public final class RulesCommand implements Callable<Integer> {
         RuleCatalogue catalogue = rules.catalogue();
         RulesReport r = format == Format.markdown ? RulesReport.markdown()
                 : format == Format.json ? RulesReport.json() : RulesReport.text();
-        Output.write(io, null, w -> r.write(catalogue, w));
+        Output.stdout(io, w -> r.write(catalogue, w));
         return ExitCodes.OK;
     }
 }

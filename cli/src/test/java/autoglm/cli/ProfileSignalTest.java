@@ -27,7 +27,28 @@ class ProfileSignalTest {
     @TempDir
     Path tmp;
 
-    private record Outcome(int code, String out, String err, RunInfo info, long childPid) {
+    private record Outcome(int code, String out, String err, RunInfo info, long childPid, List<Long> groupBefore) {
+    }
+
+    /** The processes whose process group is {@code pgid}, from /proc/PID/stat (field 5). */
+    static List<Long> group(long pgid) throws Exception {
+        List<Long> out = new ArrayList<>();
+        try (Stream<Path> s = Files.list(Path.of("/proc"))) {
+            for (Path p : s.filter(d -> d.getFileName().toString().matches("\\d+")).toList()) {
+                String stat;
+                try {
+                    stat = Files.readString(p.resolve("stat"));
+                } catch (java.io.IOException e) {
+                    continue; // gone meanwhile
+                }
+                String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                // f[0] is the state, f[2] the process group; a zombie is already dead
+                if (Long.parseLong(f[2]) == pgid && !f[0].equals("Z")) {
+                    out.add(Long.parseLong(p.getFileName().toString()));
+                }
+            }
+        }
+        return out;
     }
 
     private Outcome interrupt(String signal, String grace, String... command) throws Exception {
@@ -42,10 +63,16 @@ class ProfileSignalTest {
         long child = -1;
         for (int i = 0; i < 300 && child < 0; i++) {
             Thread.sleep(50);
-            child = p.toHandle().children().mapToLong(ProcessHandle::pid).findFirst().orElse(-1);
+            // the command's process (it leads a process group of its own), not a helper OSHI may start
+            for (ProcessHandle h : p.toHandle().children().toList()) {
+                if (group(h.pid()).contains(h.pid())) {
+                    child = h.pid();
+                }
+            }
         }
         assertTrue(child > 0, "the command started");
         Thread.sleep(700);
+        List<Long> before = group(child);
         assertTrue(Signals.kill(p.pid(), signal.equals("INT") ? Signals.SIGINT : Signals.SIGTERM));
         assertTrue(p.waitFor(60, TimeUnit.SECONDS), "autoglm ended");
         Path run;
@@ -53,7 +80,8 @@ class ProfileSignalTest {
             run = s.findFirst().orElseThrow();
         }
         return new Outcome(p.exitValue(), Files.readString(stdout, StandardCharsets.UTF_8),
-                Files.readString(stderr, StandardCharsets.UTF_8), RunInfoJson.read(run.resolve(RunFolder.RUN_JSON)), child);
+                Files.readString(stderr, StandardCharsets.UTF_8), RunInfoJson.read(run.resolve(RunFolder.RUN_JSON)), child,
+                before);
     }
 
     @Test
@@ -85,5 +113,24 @@ class ProfileSignalTest {
         assertEquals(137, o.info().exitCode(), "SIGKILL (128 + 9)");
         assertTrue(o.err().contains("sending SIGTERM") && o.err().contains("sending SIGKILL"), o.err());
         assertFalse(o.info().complete());
+    }
+
+    @Test
+    void noProcessOfTheCommandsGroupSurvivesAnInterrupt() throws Exception {
+        Outcome o = interrupt("INT", "10s", "sh", "-c", "sleep 30 & sleep 30 & wait");
+        assertEquals(ExitCodes.BAD_INPUT, o.code(), o.err());
+        assertEquals(3, o.groupBefore().size(), "sh and its two sleeps lead and fill a group of their own: " + o.groupBefore());
+        assertTrue(o.groupBefore().contains(o.childPid()));
+        assertEquals(List.of(), group(o.childPid()), "no process of the group survives");
+    }
+
+    @Test
+    void aGrandchildThatIgnoresSignalsIsKilledToo() throws Exception {
+        Outcome o = interrupt("TERM", "10s", "sh", "-c", "(trap '' INT TERM; sleep 30) & sleep 30 & wait");
+        assertEquals(ExitCodes.BAD_INPUT, o.code(), o.err());
+        assertTrue(o.groupBefore().size() >= 3, o.groupBefore().toString());
+        assertEquals(List.of(), group(o.childPid()), "no process of the group survives");
+        assertTrue(o.err().contains("processes it started are still running: sending them SIGTERM"), o.err());
+        assertTrue(o.err().contains("sending SIGKILL"), o.err());
     }
 }

@@ -27,8 +27,9 @@ import java.util.function.Supplier;
  * Samples every GPU (NVML every interval, GPM every gpm interval) and the host (every host interval) on
  * one background thread, appending each sample to the run folder's CSV files as it is taken and flushing
  * them about once a second. A failed NVML call leaves its value empty and is counted as data loss; an
- * error of one probe never stops the others. {@link #tick} is the whole of one round, so tests can drive
- * it with recorded time and readings.
+ * error of one probe never stops the others. A sample that cannot be written (a full disk) stops
+ * sampling at once: {@link #writeFailure} says why, and the run is incomplete. {@link #tick} is the whole
+ * of one round, so tests can drive it with recorded time and readings.
  */
 public final class Sampler implements AutoCloseable {
     private final GpuProbe gpu;
@@ -46,8 +47,9 @@ public final class Sampler implements AutoCloseable {
     private final int flushEvery;
     private long ticks;
     private ScheduledExecutorService executor;
-    private ScheduledFuture<?> task;
+    private volatile ScheduledFuture<?> task;
     private double cpuMs;
+    private volatile String writeFailure;
 
     public Sampler(Path dir, GpuProbe gpu, HostProbe host, RunInfo.Settings settings, Supplier<Set<Long>> pids)
             throws IOException {
@@ -87,38 +89,78 @@ public final class Sampler implements AutoCloseable {
 
     /** One round: every GPU, GPM and the host when their turn comes. Never throws. */
     public void tick(double timeMs) {
+        if (writeFailure != null) {
+            return;
+        }
         Set<Long> tree = pids.get();
         for (int i = 0; i < gpus.size(); i++) {
             try {
                 ProbeRead<GpuSample> r = gpu.read(i, tree, timeMs);
                 count(r.errors(), i);
-                gpuOut.write(r.sample());
+                if (!written(gpuOut, r.sample())) {
+                    return;
+                }
                 if (gpmOut != null && gpus.get(i).gpmSupported() && ticks % gpmEvery == 0) {
                     double interval = Double.isNaN(lastGpm[i]) ? settings.gpmIntervalMs() : timeMs - lastGpm[i];
                     ProbeRead<GpmSample> g = gpu.readGpm(i, timeMs, interval);
                     if (g != null) {
                         count(g.errors(), i);
-                        gpmOut.write(g.sample());
+                        if (!written(gpmOut, g.sample())) {
+                            return;
+                        }
                     }
                     lastGpm[i] = timeMs;
                 }
-            } catch (IOException | RuntimeException e) {
+            } catch (RuntimeException e) {
                 lose("GPU " + gpus.get(i).index() + " sample: " + e);
             }
         }
         // the host's first reading comes one host interval after its baseline (start): CPU shares are
         // deltas, and a reading right after the baseline would divide by almost no time
         if (host != null && ticks > 0 && ticks % hostEvery == 0) {
+            HostSample h = null;
             try {
-                hostOut.write(host.read(timeMs, tree));
-            } catch (IOException | RuntimeException e) {
+                h = host.read(timeMs, tree);
+            } catch (RuntimeException e) {
                 lose("host sample: " + e);
+            }
+            if (h != null && !written(hostOut, h)) {
+                return;
             }
         }
         ticks++;
         if (ticks % flushEvery == 0) {
             flush();
         }
+    }
+
+    /** Writes one sample; false (and sampling stopped) when it cannot be written. */
+    private <T> boolean written(SampleWriter<T> out, T sample) {
+        try {
+            out.write(sample);
+            return true;
+        } catch (IOException e) {
+            writeFailed(e);
+            return false;
+        }
+    }
+
+    /** The first write that failed stops sampling: nothing more can be kept, and the run is incomplete. */
+    private void writeFailed(IOException e) {
+        if (writeFailure == null) {
+            String why = autoglm.util.SafeFiles.reason(e);
+            writeFailure = (why.contains("No space left") ? "disk full (" + why + ")" : why);
+            lose("writing samples: " + writeFailure);
+            ScheduledFuture<?> t = task;
+            if (t != null) {
+                t.cancel(false);
+            }
+        }
+    }
+
+    /** Why samples stopped being written (a full disk), or null while every sample was written. */
+    public String writeFailure() {
+        return writeFailure;
     }
 
     private void count(Map<String, String> errors, int gpuIndex) {
@@ -143,7 +185,7 @@ public final class Sampler implements AutoCloseable {
                 hostOut.flush();
             }
         } catch (IOException e) {
-            lose("writing samples: " + e.getMessage());
+            writeFailed(e);
         }
     }
 
@@ -182,7 +224,11 @@ public final class Sampler implements AutoCloseable {
         stop();
         for (SampleWriter<?> w : new SampleWriter<?>[] {gpuOut, gpmOut, hostOut}) {
             if (w != null) {
-                w.close();
+                try {
+                    w.close();
+                } catch (IOException e) {
+                    writeFailed(e);
+                }
             }
         }
     }

@@ -113,6 +113,11 @@ public final class GateJunitReport implements GateReport {
             x.flush();
             x.close();
         } catch (XMLStreamException e) {
+            // StAX wraps the writer's own failure (a full disk): pass that on as it is
+            Throwable cause = e.getNestedException() != null ? e.getNestedException() : e.getCause();
+            if (cause instanceof IOException io) {
+                throw io;
+            }
             throw new IOException("cannot write JUnit XML: " + e.getMessage(), e);
         }
         out.flush();

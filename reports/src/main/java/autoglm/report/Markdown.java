@@ -33,7 +33,8 @@ final class Markdown {
                     sb.append('\\').append(c);
                     break;
                 default:
-                    sb.append(c < 0x20 ? ' ' : c);
+                    // C0/C1 controls (U+009B is a CSI of its own) and bidi controls never reach the page
+                    sb.append(autoglm.util.SafeText.unsafe(c) ? (c < 0x20 ? ' ' : '?') : c);
             }
         }
         return sb.toString();

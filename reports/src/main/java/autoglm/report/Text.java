@@ -8,25 +8,9 @@ final class Text {
     private Text() {
     }
 
-    /** Replaces control characters (escape sequences included) so trace strings cannot drive the terminal. */
+    /** Replaces control characters (escape sequences included) and bidi controls so strings cannot drive the terminal. */
     static String safe(String s) {
-        if (s == null) {
-            return "";
-        }
-        StringBuilder sb = null;
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            boolean control = c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0);
-            if (control) {
-                if (sb == null) {
-                    sb = new StringBuilder(s.substring(0, i));
-                }
-                sb.append(c == '\n' || c == '\r' || c == '\t' ? ' ' : '?');
-            } else if (sb != null) {
-                sb.append(c);
-            }
-        }
-        return sb == null ? s : sb.toString();
+        return autoglm.util.SafeText.safe(s);
     }
 
     /** Shortens to at most max characters, keeping the start and marking the cut. */

@@ -27,10 +27,14 @@ import java.util.stream.Stream;
 /**
  * Runs a command under the probes: checks the command and the output folder before anything starts,
  * writes run.json (status running) at once, starts the command (argv as given, no shell, the terminal
- * inherited), samples until it exits, and finishes run.json with how it ended. SIGINT and SIGTERM stop
- * the command: SIGTERM is passed on at once; SIGINT, which a terminal also sends to the command itself,
- * is passed on if the command is still running 300 ms later; a command still running after the grace
- * period is sent SIGTERM, then SIGKILL. The run is kept either way and marked incomplete.
+ * inherited) in a process group of its own (util-linux's {@code setsid}, which execs the command in
+ * place, so its pid is the command's and leads the group), samples until it exits, and finishes run.json
+ * with how it ended. SIGINT and SIGTERM stop the command: they are passed on at once to the whole group
+ * (the terminal's Ctrl-C reaches only autoglm's own group); a command still running after the grace period
+ * gets SIGTERM, then SIGKILL, again group-wide; once the command has exited, any process of its group still
+ * there (a background job of a shell script) gets SIGTERM and, 2 s later, SIGKILL, so nothing it started
+ * outlives an interrupted autoglm. The run is kept either way and marked incomplete. Without setsid the
+ * command runs in autoglm's group and only it is signalled (a note says so).
  */
 public final class Profiler {
     /** The run folder, in the command's environment: the workload writes its events.jsonl there. */
@@ -49,8 +53,11 @@ public final class Profiler {
         }
     }
 
-    /** The finished run: its folder and run.json, and whether autoglm was interrupted. */
-    public record Result(Path folder, RunInfo info, String interruptedBy) {
+    /**
+     * The finished run: its folder and run.json, whether autoglm was interrupted, and why samples or
+     * run.json could not be written (a full disk), or null.
+     */
+    public record Result(Path folder, RunInfo info, String interruptedBy, String writeFailure) {
     }
 
     /** Opens the GPU probe for the run's settings; NvmlProbe by default. */
@@ -62,6 +69,8 @@ public final class Profiler {
     private final Consumer<String> notes;
     private volatile String interruptedBy;
     private volatile Process process;
+    /** The command's process group (its pid), or 0 when it shares autoglm's group (no setsid). */
+    private volatile long group;
     private volatile CuptiControl cupti;
 
     /** {@code notes} receives one-line messages for the user (the driver is missing, a signal arrived). */
@@ -83,8 +92,7 @@ public final class Profiler {
         }
         Path out = prepareOut(req.out());
         LocalDateTime startLocal = LocalDateTime.now();
-        Path folder = uniqueFolder(out, RunName.folder(startLocal, req.name() != null ? req.name()
-                : RunName.of(req.command())));
+        String folderName = RunName.folder(startLocal, req.name() != null ? req.name() : RunName.of(req.command()));
 
         GpuProbe gpu = null;
         RunInfo.Nvml nvml;
@@ -96,17 +104,44 @@ public final class Profiler {
             notes.accept(e.getMessage() + ": GPU sampling is off, host sampling goes on, GPU rules will be not applicable");
         }
         HostProbe host = new HostProbe();
+        Path folder;
+        try {
+            folder = createUnique(out, folderName);
+        } catch (IOException e) {
+            host.close();
+            if (gpu != null) {
+                gpu.close();
+            }
+            throw new BadInputException("--out " + out + ": cannot create a run folder in it ("
+                    + autoglm.util.SafeFiles.reason(e) + ")");
+        }
         long startMs = System.currentTimeMillis();
         RunInfo info = new RunInfo(RunInfo.SCHEMA, folder.getFileName().toString(), List.copyOf(req.command()),
                 Path.of("").toAbsolutePath().toString(), startMs, 0, RunInfo.RUNNING, false, null,
                 "autoglm stopped before the run ended", new RunInfo.Host(host.hostname(), host.osName(), host.cpuName(),
                         host.logicalCores(), host.memoryBytes()), nvml, gpu == null ? List.of() : gpu.gpus(),
                 req.settings(), Map.of(), null);
-        Files.createDirectory(folder);
-        RunInfoJson.write(info, folder.resolve(autoglm.samples.RunFolder.RUN_JSON));
+        try {
+            RunInfoJson.write(info, folder.resolve(autoglm.samples.RunFolder.RUN_JSON));
+        } catch (IOException e) {
+            host.close();
+            if (gpu != null) {
+                gpu.close();
+            }
+            deleteFolder(folder);
+            throw new BadInputException("cannot write the run folder " + folder + ": " + autoglm.util.SafeFiles.reason(e));
+        }
 
         List<String> argv = new ArrayList<>(req.command());
         argv.set(0, req.command().get(0).contains("/") ? req.command().get(0) : program.toString());
+        Path setsid = setsid();
+        if (setsid != null) {
+            // --wait: should setsid have to fork (it does when already a group leader), it still waits
+            argv.addAll(0, List.of(setsid.toString(), "--wait"));
+        } else {
+            notes.accept("setsid (util-linux) not found: the command runs in autoglm's process group, and what it "
+                    + "starts in the background is not stopped with it");
+        }
         ProcessTree tree = new ProcessTree();
         Sampler sampler;
         try {
@@ -133,12 +168,14 @@ public final class Profiler {
                 throw new BadInputException("cannot start " + req.command().get(0) + ": " + e.getMessage());
             }
             tree.root = process.toHandle();
+            group = setsid != null ? process.pid() : 0;
             int code;
             try {
                 sampler.start();
                 code = waitFor(req.graceMs());
             } catch (RuntimeException | Error e) {
                 // autoglm itself failed: stop the command, keep what was sampled, say so in run.json
+                signal(Signals.SIGKILL);
                 process.destroyForcibly();
                 closeAll(sampler, host, gpu);
                 RunInfoJson.write(info.ended(System.currentTimeMillis(), RunInfo.INTERRUPTED, false, null,
@@ -147,6 +184,9 @@ public final class Profiler {
                 throw e;
             }
             long endMs = System.currentTimeMillis();
+            if (interruptedBy != null) {
+                stopGroup();
+            }
             closeAll(sampler, host, gpu);
             if (cupti != null) {
                 cupti.cleanUp();
@@ -165,11 +205,22 @@ public final class Profiler {
                 status = RunInfo.FAILED;
                 note = "the command exited with code " + code + exitMeaning(code);
             }
+            String writeFailure = sampler.writeFailure();
+            if (writeFailure != null) {
+                note = note + "; samples could not be written: " + writeFailure + ", so sampling stopped early";
+            }
             Map<String, Long> loss = new LinkedHashMap<>(sampler.dataLoss());
-            RunInfo done = info.ended(endMs, status, why == null && code == 0, code, note, loss,
+            RunInfo done = info.ended(endMs, status, why == null && code == 0 && writeFailure == null, code, note, loss,
                     sampler.overhead(endMs - startMs));
-            RunInfoJson.write(done, folder.resolve(autoglm.samples.RunFolder.RUN_JSON));
-            return new Result(folder, done, why);
+            try {
+                RunInfoJson.write(done, folder.resolve(autoglm.samples.RunFolder.RUN_JSON));
+            } catch (IOException e) {
+                // run.json keeps "running" (incomplete) from the start of the run
+                String why2 = autoglm.util.SafeFiles.reason(e);
+                writeFailure = writeFailure != null ? writeFailure : why2;
+                notes.accept("cannot update run.json (" + why2 + "): it still says the run is running (incomplete)");
+            }
+            return new Result(folder, done, why, writeFailure);
         }
     }
 
@@ -203,20 +254,73 @@ public final class Profiler {
         }
         if (name.equals("TERM")) {
             flushKernels();
+            signal(Signals.SIGTERM);
+        } else {
+            signal(Signals.SIGINT);
+        }
+    }
+
+    /** Sends a signal to the command's group, or to the command alone when it has none of its own. */
+    private void signal(int sig) {
+        Process p = process;
+        if (p == null) {
+            return;
+        }
+        long g = group;
+        if (g > 0 && Signals.killGroup(g, sig)) {
+            return;
+        }
+        if (sig == Signals.SIGKILL) {
+            p.destroyForcibly();
+        } else if (sig == Signals.SIGTERM) {
             p.destroy();
         } else {
-            Thread t = new Thread(() -> {
-                try {
-                    if (!p.waitFor(300, TimeUnit.MILLISECONDS)) {
-                        Signals.kill(p.pid(), Signals.SIGINT);
-                    }
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }, "autoglm-forward-sigint");
-            t.setDaemon(true);
-            t.start();
+            Signals.kill(p.pid(), sig);
         }
+    }
+
+    /**
+     * After an interrupted command has exited: what is left of its process group gets SIGTERM, and SIGKILL
+     * if still there 2 s later. Returns when the group is empty (or after the SIGKILL).
+     */
+    private void stopGroup() {
+        long g = group;
+        if (g <= 0 || !Signals.groupAlive(g)) {
+            return;
+        }
+        notes.accept("the command has exited, but processes it started are still running: sending them SIGTERM");
+        Signals.killGroup(g, Signals.SIGTERM);
+        long deadline = System.nanoTime() + 2_000_000_000L;
+        while (Signals.groupAlive(g) && System.nanoTime() < deadline) {
+            sleep(20);
+        }
+        if (Signals.groupAlive(g)) {
+            notes.accept("processes of the command ignored SIGTERM: sending SIGKILL");
+            Signals.killGroup(g, Signals.SIGKILL);
+            deadline = System.nanoTime() + 2_000_000_000L;
+            while (Signals.groupAlive(g) && System.nanoTime() < deadline) {
+                sleep(20);
+            }
+        }
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** util-linux's setsid, or null when this system has none. */
+    private static Path setsid() {
+        for (String dir : new String[] {"/usr/bin", "/bin", "/usr/sbin", "/sbin"}) {
+            Path p = Path.of(dir, "setsid");
+            if (Files.isRegularFile(p) && Files.isExecutable(p)) {
+                return p;
+            }
+        }
+        return null;
     }
 
     /** Before a signal that skips the command's exit handlers: the kernel recorders write what they hold. */
@@ -249,12 +353,12 @@ public final class Profiler {
                 } else if (!escalated && now - interruptedAt > graceMs) {
                     notes.accept("the command is still running " + Math.round(graceMs / 1000) + " s after the signal: sending SIGTERM");
                     flushKernels();
-                    p.destroy();
+                    signal(Signals.SIGTERM);
                     escalated = true;
                 } else if (escalated && now - interruptedAt > graceMs + 5000) {
                     notes.accept("the command ignored SIGTERM: sending SIGKILL");
                     flushKernels();
-                    p.destroyForcibly();
+                    signal(Signals.SIGKILL);
                     interruptedAt = Long.MAX_VALUE / 2;
                 }
             }
@@ -278,12 +382,20 @@ public final class Profiler {
         return out;
     }
 
-    private static Path uniqueFolder(Path out, String name) {
-        Path p = out.resolve(name);
-        for (int i = 2; Files.exists(p); i++) {
-            p = out.resolve(name + "-" + i);
+    /**
+     * Creates the run folder NAME, or NAME-2, NAME-3... when taken: each try is one atomic mkdir, so runs
+     * started in the same second (in this process or others) each get a folder of their own.
+     */
+    static Path createUnique(Path out, String name) throws IOException {
+        for (int i = 1; i < 10_000; i++) {
+            Path p = out.resolve(i == 1 ? name : name + "-" + i);
+            try {
+                return Files.createDirectory(p);
+            } catch (java.nio.file.FileAlreadyExistsException e) {
+                // taken: the next suffix
+            }
         }
-        return p;
+        throw new IOException("10,000 run folders named " + name + " already exist");
     }
 
     private static void deleteFolder(Path folder) {

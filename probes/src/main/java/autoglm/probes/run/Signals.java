@@ -15,6 +15,7 @@ import sun.misc.SignalHandler;
  */
 public final class Signals implements AutoCloseable {
     public static final int SIGINT = 2;
+    public static final int SIGKILL = 9;
     public static final int SIGTERM = 15;
 
     /** libc's kill(2). */
@@ -38,6 +39,16 @@ public final class Signals implements AutoCloseable {
                 // the JVM keeps this signal for itself (-Xrs, or a platform without it): leave it
             }
         }
+    }
+
+    /** Sends {@code sig} to every process of the process group {@code pgid}; false when none got it. */
+    public static boolean killGroup(long pgid, int sig) {
+        return pgid > 1 && kill(-pgid, sig);
+    }
+
+    /** Whether any process of the group {@code pgid} is still there (signal 0 checks without sending). */
+    public static boolean groupAlive(long pgid) {
+        return killGroup(pgid, 0);
     }
 
     /** Sends {@code sig} to {@code pid}; false when it could not. */
