@@ -194,28 +194,9 @@ public final class ProfileCommand implements Callable<Integer> {
             Path injection, Diagnoser diagnoser) throws java.io.IOException {
         Profiler profiler = Profiler.withNvml(line -> io.err().println("autoglm: " + line));
         Profiler.Result result;
-        try (Progress progress = Progress.open(io)) {
-            long t0 = System.nanoTime();
-            String shown = runName == null ? argv.get(0) : runName;
-            java.util.concurrent.ScheduledExecutorService ticker = progress == Progress.NONE ? null
-                    : java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
-                        Thread t = new Thread(r, "autoglm-progress");
-                        t.setDaemon(true);
-                        return t;
-                    });
-            if (ticker != null) {
-                ticker.scheduleAtFixedRate(() -> progress.show(String.format(java.util.Locale.ROOT,
-                        "autoglm: profiling %s: %.0f s (Ctrl-C stops it; the run is kept)", shown,
-                        (System.nanoTime() - t0) / 1e9)), 0, 500, java.util.concurrent.TimeUnit.MILLISECONDS);
-            }
-            try {
-                result = profiler.run(new Profiler.Request(argv, runName, out, settings,
-                        Durations.millis("--grace", grace), injection, env));
-            } finally {
-                if (ticker != null) {
-                    ticker.shutdownNow();
-                }
-            }
+        try (TitleProgress progress = TitleProgress.open(io, runName == null ? argv.get(0) : runName)) {
+            result = profiler.run(new Profiler.Request(argv, runName, out, settings,
+                    Durations.millis("--grace", grace), injection, env));
         }
         io.err().println("autoglm: run kept in " + result.folder());
         if (result.interruptedBy() != null) {
