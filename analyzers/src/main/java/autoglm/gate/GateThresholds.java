@@ -61,12 +61,11 @@ public record GateThresholds(String source, List<Threshold> metrics, Severity ma
 
     public static GateThresholds read(Path file) {
         JsonNode root;
-        try (InputStream in = Files.newInputStream(file)) {
-            root = YAML.readTree(in);
-        } catch (NoSuchFileException e) {
-            throw new BadInputException("--thresholds " + file + ": no such file");
+        byte[] bytes = autoglm.util.InputFiles.readConfig("--thresholds " + file, file);
+        try {
+            root = YAML.readTree(bytes);
         } catch (JsonProcessingException e) {
-            throw new BadInputException("--thresholds " + file + ": not valid YAML (" + e.getOriginalMessage() + ")");
+            throw new BadInputException("--thresholds " + file + ": not valid YAML (" + autoglm.util.YamlErrors.line(e) + ")");
         } catch (IOException e) {
             throw new BadInputException("--thresholds " + file + ": cannot read (" + e.getMessage() + ")");
         }

@@ -43,6 +43,7 @@ public final class ResultJson {
 
     public static ResultSummary read(Path file) {
         JsonNode root;
+        autoglm.util.InputFiles.requireRegular(file.toString(), file);
         try (InputStream in = Files.newInputStream(file)) {
             root = JSON.readTree(in);
         } catch (NoSuchFileException e) {
@@ -61,7 +62,8 @@ public final class ResultJson {
         }
         try {
             return parse(file.toString(), root);
-        } catch (RuntimeException e) {
+        } catch (IllegalArgumentException e) {
+            // an unknown unit or severity: the file's fault; anything else here would be a bug (exit 3)
             throw new BadInputException(file + ": malformed result (" + e.getMessage() + ")");
         }
     }

@@ -104,8 +104,15 @@ public final class RuleCatalogue {
         List<RuleDefinition> all = new ArrayList<>();
         Set<String> ids = new HashSet<>();
         for (Path f : files) {
-            try (InputStream in = Files.newInputStream(f)) {
-                for (RuleDefinition r : parse(YAML.readTree(in), f.getFileName().toString())) {
+            byte[] bytes = autoglm.util.InputFiles.readConfig(f.toString(), f);
+            JsonNode root;
+            try {
+                root = YAML.readTree(bytes);
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new IllegalArgumentException(f.getFileName() + ": not valid YAML (" + autoglm.util.YamlErrors.line(e) + ")");
+            }
+            {
+                for (RuleDefinition r : parse(root, f.getFileName().toString())) {
                     if (!ids.add(r.id())) {
                         throw new IllegalArgumentException(f.getFileName() + ": rule id '" + r.id() + "' is defined twice");
                     }

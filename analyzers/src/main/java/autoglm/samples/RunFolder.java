@@ -30,6 +30,9 @@ public final class RunFolder {
 
     public static RunRecording read(Path dir) {
         RunInfo info;
+        if (Files.exists(dir.resolve(RUN_JSON))) {
+            autoglm.util.InputFiles.requireRegular(dir.resolve(RUN_JSON).toString(), dir.resolve(RUN_JSON));
+        }
         try {
             info = RunInfoJson.read(dir.resolve(RUN_JSON));
         } catch (NoSuchFileException e) {
@@ -53,6 +56,7 @@ public final class RunFolder {
         if (!Files.exists(file)) {
             return out;
         }
+        autoglm.util.InputFiles.requireRegular(file.toString(), file);
         try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             String header = r.readLine();
             if (header == null) {

@@ -1,5 +1,6 @@
 package autoglm.cli;
 
+import autoglm.trace.read.BadInputException;
 import autoglm.compare.Comparer;
 import autoglm.compare.Comparison;
 import autoglm.diagnose.Diagnoser;
@@ -54,10 +55,10 @@ public final class CompareCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (!(tolerance >= 0) || Double.isInfinite(tolerance)) {
-            throw new IllegalArgumentException("--tolerance " + tolerance + ": a percentage, 0 or more");
+            throw new BadInputException("--tolerance " + tolerance + ": a percentage, 0 or more");
         }
         if (format == ReportOptions.Format.markdown) {
-            throw new IllegalArgumentException("--format markdown: compare writes terminal or json");
+            throw new BadInputException("--format markdown: compare writes terminal or json");
         }
         Output.checkWritable("-o", output);
         Diagnoser diagnoser = Diagnoser.withDefaults();

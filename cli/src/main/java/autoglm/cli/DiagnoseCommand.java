@@ -1,5 +1,6 @@
 package autoglm.cli;
 
+import autoglm.trace.read.BadInputException;
 import autoglm.diagnose.Diagnoser;
 import autoglm.diagnose.Diagnosis;
 import autoglm.probes.cupti.CuptiLoader;
@@ -55,14 +56,14 @@ public final class DiagnoseCommand implements Callable<Integer> {
         long runs = files.stream().filter(RunFolder::isRunFolder).count();
         if (runs > 0) {
             if (files.size() > 1) {
-                throw new IllegalArgumentException("a run folder is diagnosed on its own: give one run folder, or trace files");
+                throw new BadInputException("a run folder is diagnosed on its own: give one run folder, or trace files");
             }
             RunDiagnosis.Result r = RunDiagnosis.read(diagnoser, files.get(0), line -> io.err().println("autoglm: " + line));
             diagnosis = r.diagnosis();
             workload = r.workload();
         } else if (files.stream().anyMatch(CuptiLoader::isRecording)) {
             if (!files.stream().allMatch(CuptiLoader::isRecording)) {
-                throw new IllegalArgumentException("CUPTI recordings and trace files cannot be mixed: give either");
+                throw new BadInputException("CUPTI recordings and trace files cannot be mixed: give either");
             }
             CuptiLoader.Result kernels = CuptiLoader.load(files);
             for (String e : kernels.errors()) {

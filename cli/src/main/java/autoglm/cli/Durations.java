@@ -1,5 +1,6 @@
 package autoglm.cli;
 
+import autoglm.trace.read.BadInputException;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -14,7 +15,7 @@ final class Durations {
     static double millis(String option, String text) {
         Matcher m = P.matcher(text.trim().toLowerCase(Locale.ROOT));
         if (!m.matches()) {
-            throw new IllegalArgumentException(option + " " + text + ": expected a duration such as 100ms, 0.5s or 2m");
+            throw new BadInputException(option + " " + text + ": expected a duration such as 100ms, 0.5s or 2m");
         }
         double v = Double.parseDouble(m.group(1));
         String unit = m.group(2) == null ? "ms" : m.group(2);

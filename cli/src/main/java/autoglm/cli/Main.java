@@ -1,6 +1,7 @@
 package autoglm.cli;
 
 import autoglm.trace.read.BadInputException;
+import autoglm.util.SafeText;
 import picocli.CommandLine;
 
 /** Entry point: builds the command line over injected streams and maps every failure to an exit code. */
@@ -12,11 +13,16 @@ public final class Main {
         System.exit(run(Io.system(), args));
     }
 
-    /** Runs a command line; returns its exit code. Never throws. */
+    /**
+     * Runs a command line; returns its exit code. Never throws. Bad input or environment (a
+     * {@link BadInputException}, an I/O error, a bad option) is exit 2 with one line; anything else is a bug:
+     * exit 3, "internal error" and one line to report. Standard output that could not be written is exit 2.
+     */
     public static int run(Io io, String... args) {
         CommandLine cl = commandLine(io);
+        int code;
         try {
-            return cl.execute(args);
+            code = cl.execute(args);
         } catch (OutOfMemoryError e) {
             io.err().println("autoglm: out of memory; give Java more with AUTOGLM_JAVA_OPTS=-Xmx4g");
             return ExitCodes.BAD_INPUT;
@@ -24,6 +30,17 @@ public final class Main {
             io.err().println("autoglm: the input is nested too deeply to read");
             return ExitCodes.BAD_INPUT;
         }
+        if (code <= ExitCodes.FINDINGS && io.out().checkError()) {
+            io.err().println("autoglm: cannot write to standard output (a full disk or a closed pipe?)");
+            return ExitCodes.BAD_INPUT;
+        }
+        return code;
+    }
+
+    /** An exception's message as one safe line (a YAML error spans several; a file name may hold escapes). */
+    static String line(Throwable e) {
+        String m = e.getMessage();
+        return SafeText.oneLine(m == null || m.isBlank() ? e.getClass().getSimpleName() : m);
     }
 
     static CommandLine commandLine(Io io) {
@@ -41,22 +58,31 @@ public final class Main {
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.setParameterExceptionHandler((ex, argv) -> {
             String sub = ex.getCommandLine().getCommandName();
-            io.err().println("autoglm: " + ex.getMessage() + " (see: autoglm "
+            io.err().println("autoglm: " + lowerFirst(line(ex)) + " (see: autoglm "
                     + (sub.equals("autoglm") ? "" : sub + " ") + "--help)");
             return ExitCodes.BAD_INPUT;
         });
         cl.setExecutionExceptionHandler((ex, command, parseResult) -> {
-            if (ex instanceof BadInputException || ex instanceof IllegalArgumentException) {
-                io.err().println("autoglm: " + ex.getMessage());
+            if (ex instanceof BadInputException) {
+                io.err().println("autoglm: " + line(ex));
                 return ExitCodes.BAD_INPUT;
             }
             if (ex instanceof java.io.IOException) {
-                io.err().println("autoglm: " + ex.getMessage());
+                // the environment: a file that vanished, a permission, a full disk
+                io.err().println("autoglm: " + line(ex));
                 return ExitCodes.BAD_INPUT;
             }
-            io.err().println("autoglm: internal error: " + ex + " (please report this with the command line)");
+            StackTraceElement at = ex.getStackTrace().length > 0 ? ex.getStackTrace()[0] : null;
+            io.err().println("autoglm: internal error: " + ex.getClass().getName() + ": " + line(ex)
+                    + (at == null ? "" : " at " + at) + " (a bug: please report it with the command line)");
             return ExitCodes.INTERNAL_ERROR;
         });
         return cl;
+    }
+
+    /** picocli capitalises its messages ("Unknown option"); autoglm's start in lower case. */
+    static String lowerFirst(String s) {
+        return s.length() > 1 && Character.isUpperCase(s.charAt(0)) && Character.isLowerCase(s.charAt(1))
+                ? Character.toLowerCase(s.charAt(0)) + s.substring(1) : s;
     }
 }

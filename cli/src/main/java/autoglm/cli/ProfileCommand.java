@@ -238,15 +238,15 @@ public final class ProfileCommand implements Callable<Integer> {
     RunInfo.Settings settings() {
         double i = Durations.millis("--interval", interval);
         if (i < 10) {
-            throw new IllegalArgumentException("--interval " + interval + ": 10ms is the finest NVML sampling interval");
+            throw new BadInputException("--interval " + interval + ": 10ms is the finest NVML sampling interval");
         }
         double gpm = gpmInterval == null ? Math.max(100, i) : Durations.millis("--gpm-interval", gpmInterval);
         if (gpm < 100) {
-            throw new IllegalArgumentException("--gpm-interval " + gpmInterval + ": GPM needs at least 100ms between samples");
+            throw new BadInputException("--gpm-interval " + gpmInterval + ": GPM needs at least 100ms between samples");
         }
         double host = hostInterval == null ? Math.max(200, i) : Durations.millis("--host-interval", hostInterval);
         if (host < i) {
-            throw new IllegalArgumentException("--host-interval " + hostInterval + ": must not be shorter than --interval");
+            throw new BadInputException("--host-interval " + hostInterval + ": must not be shorter than --interval");
         }
         return new RunInfo.Settings(i, gpm, host);
     }

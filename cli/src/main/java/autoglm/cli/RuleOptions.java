@@ -1,5 +1,6 @@
 package autoglm.cli;
 
+import autoglm.trace.read.BadInputException;
 import autoglm.analysis.AnalysisSettings;
 import autoglm.diagnose.Diagnoser;
 import autoglm.rules.RuleCatalogue;
@@ -32,12 +33,15 @@ public final class RuleOptions {
             return RuleCatalogue.bundled();
         }
         if (!Files.isDirectory(rulesDir)) {
-            throw new IllegalArgumentException("--rules " + rulesDir + ": not a directory");
+            throw new BadInputException("--rules " + rulesDir + ": not a directory");
         }
         try {
             return RuleCatalogue.load(rulesDir);
         } catch (IOException e) {
-            throw new IllegalArgumentException("--rules " + rulesDir + ": " + e.getMessage());
+            throw new BadInputException("--rules " + rulesDir + ": " + autoglm.util.SafeFiles.reason(e));
+        } catch (IllegalArgumentException e) {
+            // a rule file that does not load: its message names the file and key
+            throw new BadInputException("--rules " + rulesDir + ": " + e.getMessage());
         }
     }
 
@@ -52,9 +56,14 @@ public final class RuleOptions {
         if (failOn == null || failOn.equalsIgnoreCase("none")) {
             return null;
         }
-        Severity s = Severity.ofKey(failOn);
+        Severity s;
+        try {
+            s = Severity.ofKey(failOn);
+        } catch (IllegalArgumentException e) {
+            s = null;
+        }
         if (s != Severity.INFO && s != Severity.WARNING) {
-            throw new IllegalArgumentException("--fail-on takes none, info or warning, not '" + failOn + "'");
+            throw new BadInputException("--fail-on takes none, info or warning, not '" + failOn + "'");
         }
         return s;
     }
@@ -66,7 +75,11 @@ public final class RuleOptions {
                 byRule.computeIfAbsent(kv[0], k -> new LinkedHashMap<>()).put(kv[1], Double.parseDouble(kv[2]));
             }
         }
-        return ThresholdOverrides.of(catalogue, byRule);
+        try {
+            return ThresholdOverrides.of(catalogue, byRule);
+        } catch (IllegalArgumentException e) {
+            throw new BadInputException("--set: " + e.getMessage());
+        }
     }
 
     AnalysisSettings analysisSettings() {
@@ -76,7 +89,11 @@ public final class RuleOptions {
                 values.put(kv[1], Double.parseDouble(kv[2]));
             }
         }
-        return AnalysisSettings.of(values);
+        try {
+            return AnalysisSettings.of(values);
+        } catch (IllegalArgumentException e) {
+            throw new BadInputException("--set: " + e.getMessage());
+        }
     }
 
     /** Each --set as {rule or "analysis", name, value}, checked for shape and a numeric value. */
@@ -86,7 +103,7 @@ public final class RuleOptions {
             int eq = s.indexOf('=');
             int dot = eq < 0 ? -1 : s.lastIndexOf('.', eq);
             if (eq < 0 || dot <= 0 || dot + 1 >= eq) {
-                throw new IllegalArgumentException("--set " + s + ": expected RULE.THRESHOLD=VALUE or analysis.NAME=VALUE");
+                throw new BadInputException("--set " + s + ": expected RULE.THRESHOLD=VALUE or analysis.NAME=VALUE");
             }
             String value = s.substring(eq + 1).trim();
             try {
@@ -95,7 +112,7 @@ public final class RuleOptions {
                     throw new NumberFormatException();
                 }
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("--set " + s + ": '" + value + "' is not a number");
+                throw new BadInputException("--set " + s + ": '" + value + "' is not a number");
             }
             out.add(new String[] {s.substring(0, dot), s.substring(dot + 1, eq), value});
         }

@@ -1,5 +1,6 @@
 package autoglm.cli;
 
+import autoglm.trace.read.BadInputException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -47,7 +48,7 @@ final class WorkloadOptions {
         for (String k : knobs) {
             int eq = k.indexOf('=');
             if (eq <= 0) {
-                throw new IllegalArgumentException("--knob " + k + ": expected NAME=VALUE");
+                throw new BadInputException("--knob " + k + ": expected NAME=VALUE");
             }
             out.put(k.substring(0, eq).trim(), k.substring(eq + 1).trim());
         }

@@ -144,9 +144,9 @@ class DiagnoseCommandTest {
         assertOneLine(Run.of("diagnose", "--set", "launch-bound.nope=1", trace(Fixtures.PAGEABLE)), "has no threshold 'nope'");
         assertOneLine(Run.of("diagnose", "--set", "launch-bound.busy_info_pct=high", trace(Fixtures.PAGEABLE)), "not a number");
         assertOneLine(Run.of("diagnose", "--set", "analysis.bogus=1", trace(Fixtures.PAGEABLE)), "unknown analysis setting");
-        assertOneLine(Run.of("diagnose", "--fail-on", "sometimes", trace(Fixtures.PAGEABLE)), "unknown severity");
+        assertOneLine(Run.of("diagnose", "--fail-on", "sometimes", trace(Fixtures.PAGEABLE)), "--fail-on takes none, info or warning");
         assertOneLine(Run.of("diagnose", "--format", "xml", trace(Fixtures.PAGEABLE)), "--format");
-        assertOneLine(Run.of("diagnose"), "Missing required parameter");
+        assertOneLine(Run.of("diagnose"), "missing required parameter");
     }
 
     private static void assertOneLine(Run r, String expected) {

@@ -196,6 +196,7 @@ public final class KinetoTraceReader implements AutoCloseable {
         TraceEvent e = event;
         e.reset();
         boolean numberError = false;
+        String wrongType = null;
         int position = 0;
         FieldPredictor fields = eventFields;
         String f;
@@ -207,19 +208,27 @@ public final class KinetoTraceReader implements AutoCloseable {
                         e.ph = parser.getTextCharacters()[parser.getTextOffset()];
                         // each phase (X, s, f, M...) has its own field order
                         fields = phaseFields[e.ph & 0x7f];
+                    } else if (v != JsonToken.VALUE_NULL) {
+                        // "ph": [] or {}: skipped whole, and the event counted as malformed
+                        parser.skipChildren();
+                        wrongType = "ph";
                     }
                     break;
                 case "cat":
+                    wrongType = structured(v, "cat", wrongType);
                     e.cat = unnamed(e.ph) ? Names.NONE : internText(v);
                     break;
                 case "name":
+                    wrongType = structured(v, "name", wrongType);
                     // flow and instant events' names are never used: not interned (Kineto writes ph first)
                     e.name = unnamed(e.ph) ? Names.NONE : internText(v);
                     break;
                 case "pid":
+                    wrongType = structured(v, "pid", wrongType);
                     e.pid = idValue(v);
                     break;
                 case "tid":
+                    wrongType = structured(v, "tid", wrongType);
                     e.tid = idValue(v);
                     break;
                 case "ts":
@@ -255,6 +264,10 @@ public final class KinetoTraceReader implements AutoCloseable {
         }
         if (numberError) {
             counts.malformed("ts or dur is not a number");
+            return false;
+        }
+        if (wrongType != null) {
+            counts.malformed(wrongType + " of the wrong type (an array, an object or a boolean)");
             return false;
         }
         EventKind kind = EventKind.ofPhase(e.ph);
@@ -356,6 +369,13 @@ public final class KinetoTraceReader implements AutoCloseable {
             return Names.NONE;
         }
         return names.intern(parser.getTextCharacters(), parser.getTextOffset(), parser.getTextLength());
+    }
+
+    /** The field's name when its value is an array, object or boolean (never valid for it), else {@code was}. */
+    private static String structured(JsonToken v, String field, String was) {
+        boolean wrong = v == JsonToken.START_ARRAY || v == JsonToken.START_OBJECT || v == JsonToken.VALUE_TRUE
+                || v == JsonToken.VALUE_FALSE;
+        return wrong && was == null ? field : was;
     }
 
     private long idValue(JsonToken v) throws IOException {

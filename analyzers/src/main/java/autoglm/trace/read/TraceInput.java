@@ -39,6 +39,7 @@ public final class TraceInput implements AutoCloseable {
         if (Files.isDirectory(path)) {
             throw new BadInputException(path + ": is a directory, not a trace file");
         }
+        autoglm.util.InputFiles.requireRegular(path.toString(), path);
         if (!Files.isReadable(path)) {
             throw new BadInputException(path + ": not readable (permission denied)");
         }

@@ -76,6 +76,7 @@ public final class CuptiLoader {
         boolean gzip = false;
         for (int f = 0; f < files.size(); f++) {
             FileState st = new FileState(f, names, builder, counts, devices, errors, warnings);
+            st.span = Span.of(files.get(f));
             try (CuptiReader r = CuptiReader.open(files.get(f))) {
                 CuptiRecord rec;
                 while ((rec = r.next()) != null) {
@@ -146,6 +147,8 @@ public final class CuptiLoader {
         private long activities;
         private long driverVersion = -1;
         private long badTimes;
+        private long implausible;
+        private Span span = Span.NONE;
         private long syncs;
         private long unknown;
         private final int[] sms = new int[64];
@@ -239,6 +242,10 @@ public final class CuptiLoader {
                 badTimes++;
                 return false;
             }
+            if (!span.contains(start, end)) {
+                implausible++;
+                return false;
+            }
             return true;
         }
 
@@ -293,6 +300,11 @@ public final class CuptiLoader {
             if (badTimes > 0) {
                 counts.addMalformed("CUPTI records with an end before their start", badTimes);
             }
+            if (implausible > 0) {
+                counts.addMalformed("CUPTI records outside the recording (before its first clock record, or ending "
+                        + "more than " + Span.SLACK_NS / 1_000_000_000 + " s after its last clock record and latest start)",
+                        implausible);
+            }
             if (!clocked && activities > 0) {
                 warnings.add(file + ": no clock record; CUPTI timestamps are taken as CLOCK_REALTIME");
             }
@@ -303,6 +315,56 @@ public final class CuptiLoader {
             out.loss(DataLoss.Group.SKIPPED, "CUPTI synchronization records (the blocking API calls are analysed instead)",
                     syncs);
             out.loss(DataLoss.Group.SKIPPED, "CUPTI records of unknown types (written by a newer autoglm)", unknown);
+        }
+    }
+
+    /**
+     * The time a recording can hold, in CUPTI timestamps: from its first clock record (written when the
+     * library starts, before any activity) to the later of its last clock record (written after each
+     * forced flush, once a second, and at exit) and the latest start of any activity, with {@value #SLACK_NS}
+     * ns of slack either side. Found by a first pass over the file's records; a file without a clock record
+     * has no span (every time is taken).
+     */
+    record Span(long from, long to) {
+        static final long SLACK_NS = 2_000_000_000L;
+        static final Span NONE = new Span(Long.MIN_VALUE, Long.MAX_VALUE);
+
+        boolean contains(long start, long end) {
+            return start >= from && end <= to;
+        }
+
+        static Span of(Path file) {
+            long first = Long.MIN_VALUE;
+            long last = Long.MIN_VALUE;
+            long latestStart = Long.MIN_VALUE;
+            try (CuptiReader r = CuptiReader.open(file)) {
+                CuptiRecord rec;
+                while ((rec = r.next()) != null) {
+                    long start = Long.MIN_VALUE;
+                    if (rec instanceof CuptiRecord.Clock c) {
+                        first = first == Long.MIN_VALUE ? c.cuptiTs() : first;
+                        last = Math.max(last, c.cuptiTs());
+                    } else if (rec instanceof CuptiRecord.Kernel k) {
+                        start = k.start();
+                    } else if (rec instanceof CuptiRecord.Api a) {
+                        start = a.start();
+                    } else if (rec instanceof CuptiRecord.Memcpy m) {
+                        start = m.start();
+                    } else if (rec instanceof CuptiRecord.Memset m) {
+                        start = m.start();
+                    }
+                    if (start > 0 && start < Long.MAX_VALUE - SLACK_NS) {
+                        latestStart = Math.max(latestStart, start);
+                    }
+                }
+            } catch (RuntimeException e) {
+                // the second pass meets the same problem and reports it
+                return NONE;
+            }
+            if (first == Long.MIN_VALUE) {
+                return NONE;
+            }
+            return new Span(first - SLACK_NS, Math.max(last, latestStart) + SLACK_NS);
         }
     }
 

@@ -47,6 +47,7 @@ public final class WorkloadEvents {
         WorkloadLog.Error error = null;
         long malformed = 0;
         long unknown = 0;
+        autoglm.util.InputFiles.requireRegular(file.toString(), file);
         try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             String line;
             while ((line = in.readLine()) != null) {
