@@ -176,7 +176,8 @@ public final class Expression {
                     Node r = unary();
                     left = env -> {
                         double d = r.eval(env);
-                        return d == 0 ? 0 : l.eval(env) / d;
+                        // a zero denominator has no value: NaN, so a gain or score made of it is not applicable
+                        return d == 0 ? Double.NaN : l.eval(env) / d;
                     };
                 } else {
                     return left;

@@ -10,4 +10,13 @@ public record Gain(String kind, double percent, double msPerStep, String formula
     public static Gain none() {
         return new Gain("estimated", 0, Double.NaN, "", "");
     }
+
+    /** No estimate: the formula has no value here (a zero denominator); {@code percent} is NaN. */
+    public static Gain notApplicable(String formula, String why) {
+        return new Gain("not applicable", Double.NaN, Double.NaN, formula, why);
+    }
+
+    public boolean applicable() {
+        return !Double.isNaN(percent);
+    }
 }

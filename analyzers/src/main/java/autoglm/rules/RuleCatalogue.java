@@ -127,6 +127,7 @@ public final class RuleCatalogue {
         if (root == null || !root.isObject()) {
             throw new IllegalArgumentException(file + ": expected a mapping with 'family' and 'rules'");
         }
+        onlyKeys(root, file, "family", "rules");
         String family = text(root, "family", file);
         JsonNode list = root.get("rules");
         if (list == null || !list.isArray()) {
@@ -142,6 +143,8 @@ public final class RuleCatalogue {
     private static RuleDefinition parseRule(JsonNode r, String family, String file) {
         String id = text(r, "id", file);
         String where = file + ", rule " + id;
+        onlyKeys(r, where, "id", "title", "topic", "requires", "evidence", "thresholds", "applies", "score", "gain",
+                "summary", "explanation", "fix", "verify");
         if (!ID.matcher(id).matches()) {
             throw new IllegalArgumentException(where + ": id must be lower-case words joined by '-'");
         }
@@ -155,6 +158,7 @@ public final class RuleCatalogue {
         if (th != null) {
             for (JsonNode t : th) {
                 String name = text(t, "name", where);
+                onlyKeys(t, where + ", threshold " + name, "name", "default", "unit", "description");
                 if (!NAME.matcher(name).matches() || MetricCatalog.contains(name)) {
                     throw new IllegalArgumentException(where + ": threshold name '" + name
                             + "' must be snake_case and differ from every metric name");
@@ -163,8 +167,8 @@ public final class RuleCatalogue {
                     throw new IllegalArgumentException(where + ": threshold '" + name + "' is declared twice");
                 }
                 JsonNode def = t.get("default");
-                if (def == null || !def.isNumber()) {
-                    throw new IllegalArgumentException(where + ": threshold '" + name + "' needs a numeric default");
+                if (def == null || !def.isNumber() || !Double.isFinite(def.asDouble())) {
+                    throw new IllegalArgumentException(where + ": threshold '" + name + "' needs a finite numeric default");
                 }
                 Unit unit;
                 try {
@@ -192,6 +196,7 @@ public final class RuleCatalogue {
         if (score == null || !score.isObject()) {
             throw new IllegalArgumentException(where + ": 'score' needs metric, info and warning");
         }
+        onlyKeys(score, where + ", score", "metric", "zero", "info", "warning");
         Expression metric = expression(text(score, "metric", where), known, where);
         Expression zero = expression(score.hasNonNull("zero") ? score.get("zero").asText() : "0", known, where);
         Expression info = expression(text(score, "info", where), known, where);
@@ -200,6 +205,7 @@ public final class RuleCatalogue {
         if (gain == null || !gain.isObject()) {
             throw new IllegalArgumentException(where + ": 'gain' needs formula and basis");
         }
+        onlyKeys(gain, where + ", gain", "formula", "basis");
         Expression formula = expression(text(gain, "formula", where), known, where);
         Template summary = template(text(r, "summary", where), known, where);
         Template explanation = template(text(r, "explanation", where), known, where);
@@ -247,6 +253,10 @@ public final class RuleCatalogue {
             throw new IllegalArgumentException(where + ": score anchors may only use numbers and thresholds ("
                     + e.name() + ")");
         }
+        if (!Double.isFinite(z) || !Double.isFinite(i) || !Double.isFinite(w)) {
+            throw new IllegalArgumentException(where + ": score anchors must be finite numbers (got " + z + ", " + i
+                    + ", " + w + ")");
+        }
         boolean ordered = (z <= i && i <= w && z < w) || (z >= i && i >= w && z > w);
         if (!ordered) {
             throw new IllegalArgumentException(where + ": score anchors must be ordered zero, info, warning (got "
@@ -272,6 +282,11 @@ public final class RuleCatalogue {
                 throw new IllegalArgumentException(where + ": '" + n + "' in \"" + source
                         + "\" is neither a metric nor a threshold of this rule");
             }
+            MetricCatalog.Definition d = MetricCatalog.get(n);
+            if (d != null && d.unit() == Unit.TEXT) {
+                throw new IllegalArgumentException(where + ": '" + n + "' in \"" + source
+                        + "\" is a text metric: a formula computes with numbers only");
+            }
         }
         return e;
     }
@@ -285,6 +300,21 @@ public final class RuleCatalogue {
             }
         }
         return t;
+    }
+
+    /** Refuses a key the schema does not have (a typo such as "aplies:" would otherwise be ignored). */
+    private static void onlyKeys(JsonNode node, String where, String... allowed) {
+        if (node == null || !node.isObject()) {
+            return;
+        }
+        java.util.Iterator<String> names = node.fieldNames();
+        while (names.hasNext()) {
+            String n = names.next();
+            if (!java.util.Arrays.asList(allowed).contains(n)) {
+                throw new IllegalArgumentException(where + ": unknown key '" + autoglm.util.SafeText.safe(n) + "' (the keys are "
+                        + String.join(", ", allowed) + ")");
+            }
+        }
     }
 
     /** A scalar field, its whitespace runs (YAML folding leaves newlines) collapsed to single spaces. */

@@ -88,12 +88,22 @@ public final class RuleEngine {
                         render(r.fix(), r, metrics, thresholds), Gain.none(), why);
             }
             double value = r.scoreMetric().evaluate(env);
+            if (Double.isNaN(value)) {
+                return notApplicable(r, evidence, thresholds, "its score, " + r.scoreMetric().source()
+                        + ", has no value here (a zero denominator)");
+            }
             double score = ScoreCurve.score(value, r.scoreZero().evaluate(env), r.scoreInfo().evaluate(env),
                     r.scoreWarning().evaluate(env));
             Severity severity = Severity.ofScore(score);
-            double percent = Math.max(0, Math.min(100, r.gainFormula().evaluate(env)));
-            Gain gain = new Gain("estimated", percent, msPerStep(percent, metrics), r.gainFormula().source(),
-                    r.gainBasis());
+            double raw = r.gainFormula().evaluate(env);
+            Gain gain;
+            if (Double.isNaN(raw)) {
+                gain = Gain.notApplicable(r.gainFormula().source(), "the formula has no value here (a zero denominator)");
+            } else {
+                double percent = Math.max(0, Math.min(100, raw));
+                gain = new Gain("estimated", percent, msPerStep(percent, metrics), r.gainFormula().source(),
+                        r.gainBasis());
+            }
             String reason = severity == Severity.OK
                     ? "below the info threshold: " + describe(r.scoreMetric(), r, env, metrics)
                     : null;

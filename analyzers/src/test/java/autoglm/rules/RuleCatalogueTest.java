@@ -65,10 +65,38 @@ class RuleCatalogueTest {
         assertError("'nothing' in", VALID.replace("100 - gpu_busy_pct", "100 - nothing"));
         assertError("placeholder {typo}", VALID.replace("because", "because {typo}"));
         assertError("score anchors must be ordered", VALID.replace("default: 20", "default: 70"));
-        assertError("needs a numeric default", VALID.replace("default: 20", "default: high"));
+        assertError("needs a finite numeric default", VALID.replace("default: 20", "default: high"));
         assertError("unknown unit", VALID.replace("unit: percent, default: 20", "unit: furlongs, default: 20"));
         assertError("missing 'fix'", VALID.replace("    fix: do this\n", ""));
         assertError("differ from every metric name", VALID.replace("name: info_pct", "name: gpu_busy_pct"));
+    }
+
+    @Test
+    void refusesUnknownKeysNonFiniteAnchorsAndFormulasOverText() throws Exception {
+        assertError("test.yaml, rule busy-rule: unknown key 'aplies'", VALID.replace("    explanation: because",
+                "    aplies: gpu_busy_pct < 90\n    explanation: because"));
+        assertError("test.yaml: unknown key 'rule'", VALID.replace("rules:", "rule: x\nrules:"));
+        assertError("score: unknown key 'warn'", VALID.replace("warning: warning_pct}", "warning: warning_pct, warn: 1}"));
+        assertError("gain: unknown key 'formla'", VALID.replace("{formula: 100 - gpu_busy_pct,", "{formla: 1, formula: 100 - gpu_busy_pct,"));
+        assertError("threshold info_pct: unknown key 'defualt'", VALID.replace("unit: percent, default: 50,",
+                "unit: percent, defualt: 1, default: 50,"));
+        assertError("not valid YAML", VALID.replace("default: 20", "default: .nan"));
+        assertError("needs a finite numeric default", VALID.replace("default: 20", "default: 1e999"));
+        assertError("score anchors must be finite", VALID.replace("zero: 100", "zero: 0 / 0"));
+        assertError("'Infinity' in", VALID.replace("zero: 100", "zero: 1e309"));
+        assertError("'sync_calls' in \"100 - sync_calls\" is a text metric", VALID.replace("formula: 100 - gpu_busy_pct",
+                "formula: 100 - sync_calls"));
+    }
+
+    @Test
+    void aGainOverAZeroDenominatorIsNotApplicableNeverZero() throws Exception {
+        RuleCatalogue c = load(VALID.replace("formula: 100 - gpu_busy_pct", "formula: gpu_busy_pct / (gpu_busy_pct - gpu_busy_pct)"));
+        autoglm.analysis.Metrics m = new autoglm.diagnose.Diagnoser(RuleCatalogue.bundled(), ThresholdOverrides.none(),
+                autoglm.analysis.AnalysisSettings.defaults()).diagnose(List.of(Fixtures.trace(Fixtures.DECODE_KV))).metrics();
+        Finding f = new RuleEngine(c, ThresholdOverrides.none()).evaluate(m).get(0);
+        assertFalse(f.gain().applicable(), f.gain().toString());
+        assertTrue(Double.isNaN(f.gain().percent()));
+        assertEquals("not applicable", f.gain().kind());
     }
 
     @Test

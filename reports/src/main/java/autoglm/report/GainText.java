@@ -18,6 +18,9 @@ final class GainText {
     }
 
     static String text(Finding f, boolean run) {
+        if (!f.gain().applicable()) {
+            return "not applicable: " + f.gain().basis();
+        }
         return f.gain().kind() + " " + Quantities.format(f.gain().percent(), Unit.PERCENT) + " " + of(f, run)
                 + (Double.isNaN(f.gain().msPerStep()) ? "" : " (" + Quantities.format(f.gain().msPerStep(), Unit.MILLISECONDS)
                         + " per iteration)")
@@ -26,6 +29,9 @@ final class GainText {
 
     /** "estimated 47.1%", for tables. */
     static String shortText(Finding f) {
+        if (!f.gain().applicable()) {
+            return "not applicable";
+        }
         return f.gain().kind() + " " + Quantities.format(f.gain().percent(), Unit.PERCENT);
     }
 }
