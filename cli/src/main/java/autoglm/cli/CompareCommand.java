@@ -62,8 +62,8 @@ public final class CompareCommand implements Callable<Integer> {
         }
         Output.checkWritable("-o", output);
         Diagnoser diagnoser = Diagnoser.withDefaults();
-        ResultSummary ra = Inputs.summary("A", a, diagnoser, line -> io.err().println("autoglm: " + line));
-        ResultSummary rb = Inputs.summary("B", b, diagnoser, line -> io.err().println("autoglm: " + line));
+        ResultSummary ra = Inputs.summary("A", a, diagnoser, line -> io.say(line));
+        ResultSummary rb = Inputs.summary("B", b, diagnoser, line -> io.say(line));
         Comparison c = Comparer.compare(ra, rb, tolerance);
         ComparisonReport r = format == ReportOptions.Format.json ? new CompareJsonReport() : new CompareTextReport(top, all);
         Output.write(io, "-o", output, w -> r.write(c, w));

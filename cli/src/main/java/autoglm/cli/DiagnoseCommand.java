@@ -58,7 +58,7 @@ public final class DiagnoseCommand implements Callable<Integer> {
             if (files.size() > 1) {
                 throw new BadInputException("a run folder is diagnosed on its own: give one run folder, or trace files");
             }
-            RunDiagnosis.Result r = RunDiagnosis.read(diagnoser, files.get(0), line -> io.err().println("autoglm: " + line));
+            RunDiagnosis.Result r = RunDiagnosis.read(diagnoser, files.get(0), line -> io.say(line));
             diagnosis = r.diagnosis();
             workload = r.workload();
         } else if (files.stream().anyMatch(CuptiLoader::isRecording)) {
@@ -67,7 +67,7 @@ public final class DiagnoseCommand implements Callable<Integer> {
             }
             CuptiLoader.Result kernels = CuptiLoader.load(files);
             for (String e : kernels.errors()) {
-                io.err().println("autoglm: kernel recording: " + e);
+                io.say("kernel recording: " + e);
             }
             diagnosis = Diagnoser.combine(java.util.List.of(diagnoser.diagnose(kernels.model())));
         } else {

@@ -59,7 +59,7 @@ public final class ExportCommand implements Callable<Integer> {
             List<Path> rec = CuptiLoader.recordings(input);
             if (!rec.isEmpty()) {
                 CuptiLoader.Result r = CuptiLoader.load(rec);
-                r.errors().forEach(e -> io.err().println("autoglm: kernel recording: " + e));
+                r.errors().forEach(e -> io.say("kernel recording: " + e));
                 model = r.model();
             }
         } else if (CuptiLoader.isRecording(input)) {

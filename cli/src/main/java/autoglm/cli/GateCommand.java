@@ -97,6 +97,6 @@ public final class GateCommand implements Callable<Integer> {
     }
 
     private void note(String line) {
-        io.err().println("autoglm: " + line);
+        io.say(line);
     }
 }

@@ -65,7 +65,7 @@ final class Output {
             return;
         }
         writeFile(option, file, body);
-        io.err().println("autoglm: wrote " + SafeText.safe(file.toString()));
+        io.say("wrote " + SafeText.safe(file.toString()));
     }
 
     /** Text to standard output; an output that cannot take it (a full disk, /dev/full) is an error. */

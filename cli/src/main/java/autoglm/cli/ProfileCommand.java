@@ -145,7 +145,7 @@ public final class ProfileCommand implements Callable<Integer> {
             String baseName = runName;
             Path inject = injection;
             Verifier verifier = new Verifier(rules.catalogue(), workload.verifyTop,
-                    line -> io.err().println("autoglm: " + line),
+                    line -> io.say(line),
                     (rule, extra) -> {
                         Map<String, String> k = new LinkedHashMap<>(knobs);
                         k.putAll(extra);
@@ -160,11 +160,11 @@ public final class ProfileCommand implements Callable<Integer> {
             return early;
         }
         if (writeProblem) {
-            io.err().println("autoglm: a file of the run could not be written (above): the run is incomplete");
+            io.say("a file of the run could not be written (above): the run is incomplete");
             return ExitCodes.BAD_INPUT;
         }
         if (verifierInterrupted) {
-            io.err().println("autoglm: interrupted while verifying: the runs so far are kept and reported");
+            io.say("interrupted while verifying: the runs so far are kept and reported");
             return ExitCodes.BAD_INPUT;
         }
         return DiagnoseCommand.exitCode(diagnosis, failOn);
@@ -178,35 +178,35 @@ public final class ProfileCommand implements Callable<Integer> {
     private Path injectionIfPossible() {
         String injected = System.getenv(CuptiInjection.ENV_INJECTION);
         if (injected != null && !injected.isEmpty()) {
-            io.err().println("autoglm: " + CuptiInjection.ENV_INJECTION + " is set (another tool injects into CUDA): "
+            io.say(CuptiInjection.ENV_INJECTION + " is set (another tool injects into CUDA): "
                     + "kernels are not recorded");
             return null;
         }
         try {
             return CuptiInjection.library(System.getenv());
         } catch (CuptiInjection.Unavailable e) {
-            io.err().println("autoglm: kernels are not recorded: " + e.getMessage());
+            io.say("kernels are not recorded: " + e.getMessage());
             return null;
         }
     }
 
     Outcome profileOnce(List<String> argv, String runName, Map<String, String> env, RunInfo.Settings settings,
             Path injection, Diagnoser diagnoser) throws java.io.IOException {
-        Profiler profiler = Profiler.withNvml(line -> io.err().println("autoglm: " + line));
+        Profiler profiler = Profiler.withNvml(line -> io.say(line));
         Profiler.Result result;
         try (TitleProgress progress = TitleProgress.open(io, runName == null ? argv.get(0) : runName)) {
             result = profiler.run(new Profiler.Request(argv, runName, out, settings,
                     Durations.millis("--grace", grace), injection, env));
         }
-        io.err().println("autoglm: run kept in " + result.folder());
+        io.say("run kept in " + result.folder());
         if (result.interruptedBy() != null) {
             verifierInterrupted = true;
         }
-        RunDiagnosis.Result d = RunDiagnosis.read(diagnoser, result.folder(), line -> io.err().println("autoglm: " + line));
+        RunDiagnosis.Result d = RunDiagnosis.read(diagnoser, result.folder(), line -> io.say(line));
         try {
             Reports.runHtml(result.folder(), d.diagnosis(), d.workload());
         } catch (BadInputException e) {
-            io.err().println("autoglm: " + e.getMessage());
+            io.say(e.getMessage());
             writeProblem = true;
         }
         return new Outcome(result, d.diagnosis(), d.workload(), d.workloadProblem());
@@ -217,18 +217,18 @@ public final class ProfileCommand implements Callable<Integer> {
         Profiler.Result result = o.result();
         RunInfo info = result.info();
         if (result.interruptedBy() != null) {
-            io.err().println("autoglm: interrupted by SIG" + result.interruptedBy() + ": the partial run is kept in "
+            io.say("interrupted by SIG" + result.interruptedBy() + ": the partial run is kept in "
                     + result.folder() + ", marked incomplete");
             return ExitCodes.BAD_INPUT;
         }
         if (result.writeFailure() != null && (info.exitCode() == null || info.exitCode() == 0)) {
-            io.err().println("autoglm: the run could not be written in full: " + result.writeFailure()
+            io.say("the run could not be written in full: " + result.writeFailure()
                     + "; what was written is kept in " + result.folder() + ", marked incomplete");
             return ExitCodes.BAD_INPUT;
         }
         if (info.exitCode() != null && info.exitCode() != 0) {
             String what = o.workloadError() != null ? "the workload failed (" + o.workloadError() + "); " : "";
-            io.err().println("autoglm: " + what + info.note() + "; the run is kept in " + result.folder()
+            io.say(what + info.note() + "; the run is kept in " + result.folder()
                     + ", marked incomplete");
             return ExitCodes.BAD_INPUT;
         }

@@ -59,7 +59,8 @@ final class RulesMarkdownReport implements RulesReport {
             sb.append("| `").append(d.name()).append("` | ").append(d.unit().key()).append(" | ")
                     .append(Markdown.escape(d.description())).append(" |\n");
         }
-        out.write(sb.toString());
+        // rule files come from --rules DIR: titles, formulas and file names may hold control characters
+        out.write(Text.safeLines(sb.toString()));
         out.flush();
     }
 

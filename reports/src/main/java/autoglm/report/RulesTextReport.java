@@ -35,7 +35,8 @@ final class RulesTextReport implements RulesReport {
             sb.append("    analysis.").append(p.name()).append(" = ").append(Quantities.format(p.defaultValue(), p.unit()))
                     .append("  ").append(p.description()).append('\n');
         }
-        out.write(sb.toString());
+        // rule files come from --rules DIR: titles, formulas and file names may hold control characters
+        out.write(Text.safeLines(sb.toString()));
         out.flush();
     }
 }

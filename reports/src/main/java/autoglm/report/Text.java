@@ -13,6 +13,22 @@ final class Text {
         return autoglm.util.SafeText.safe(s);
     }
 
+    /** Each line made safe ({@link #safe}), the line breaks kept. */
+    static String safeLines(String s) {
+        StringBuilder sb = new StringBuilder(s.length());
+        int from = 0;
+        while (from < s.length()) {
+            int nl = s.indexOf('\n', from);
+            int end = nl < 0 ? s.length() : nl;
+            sb.append(safe(s.substring(from, end)));
+            if (nl >= 0) {
+                sb.append('\n');
+            }
+            from = end + 1;
+        }
+        return sb.toString();
+    }
+
     /** Shortens to at most max characters, keeping the start and marking the cut. */
     static String clip(String s, int max) {
         return s.length() <= max ? s : s.substring(0, Math.max(0, max - 3)) + "...";
