@@ -378,9 +378,20 @@ public final class KinetoTraceReader implements AutoCloseable {
         return wrong && was == null ? field : was;
     }
 
+    /** An int, or {@code dflt} for an integer beyond 32 bits (Jackson would throw on it). */
+    static int intOf(JsonParser p, int dflt) throws IOException {
+        return p.getNumberType() == JsonParser.NumberType.INT ? p.getIntValue() : dflt;
+    }
+
+    /** A long, or {@code dflt} for an integer beyond 64 bits. */
+    static long longOf(JsonParser p, long dflt) throws IOException {
+        JsonParser.NumberType t = p.getNumberType();
+        return t == JsonParser.NumberType.INT || t == JsonParser.NumberType.LONG ? p.getLongValue() : dflt;
+    }
+
     private long idValue(JsonToken v) throws IOException {
         if (v == JsonToken.VALUE_NUMBER_INT) {
-            return parser.getLongValue();
+            return longOf(parser, -1);
         }
         if (v == JsonToken.VALUE_STRING) {
             return TraceEvent.STRING_ID_BASE + internText(v);
@@ -399,7 +410,7 @@ public final class KinetoTraceReader implements AutoCloseable {
 
     private long longValue(JsonToken v) throws IOException {
         if (v == JsonToken.VALUE_NUMBER_INT) {
-            return parser.getLongValue();
+            return longOf(parser, -1);
         }
         if (v == JsonToken.VALUE_NUMBER_FLOAT) {
             return (long) parser.getDoubleValue();
@@ -444,7 +455,7 @@ public final class KinetoTraceReader implements AutoCloseable {
                 }
                 if (d == JsonToken.VALUE_NUMBER_INT && !nested) {
                     len = ensureShape(len + 1);
-                    shapeScratch[len - 1] = (int) Math.min(Integer.MAX_VALUE, parser.getLongValue());
+                    shapeScratch[len - 1] = (int) Math.min(Integer.MAX_VALUE, longOf(parser, Long.MAX_VALUE));
                     rank++;
                 } else {
                     nested = true;
@@ -560,27 +571,29 @@ public final class KinetoTraceReader implements AutoCloseable {
         void field(String field, JsonToken value, JsonParser p) throws IOException {
             switch (field) {
                 case "baseTimeNanoseconds":
-                    baseTime = value == JsonToken.VALUE_NUMBER_INT ? p.getLongValue() : null;
+                    baseTime = longOrNull(value, p);
                     break;
                 case "displayTimeUnit":
-                    displayTimeUnit = value == JsonToken.VALUE_STRING ? p.getText() : null;
+                    displayTimeUnit = value == JsonToken.VALUE_STRING ? p.getText() : skip(p);
                     break;
                 case "schemaVersion":
-                    schemaVersion = value == JsonToken.VALUE_NUMBER_INT ? p.getIntValue() : null;
+                    schemaVersion = intOrNull(value, p);
                     break;
                 case "traceName":
-                    traceName = value == JsonToken.VALUE_STRING ? p.getText() : null;
+                    traceName = value == JsonToken.VALUE_STRING ? p.getText() : skip(p);
                     break;
-                case "record_shapes":
-                    recordShapes = value == JsonToken.VALUE_NUMBER_INT ? p.getIntValue() != 0
+                case "record_shapes": {
+                    Integer i = value == JsonToken.VALUE_NUMBER_INT ? intOrNull(value, p) : null;
+                    recordShapes = i != null ? Boolean.valueOf(i != 0)
                             : value == JsonToken.VALUE_TRUE ? Boolean.TRUE
-                            : value == JsonToken.VALUE_FALSE ? Boolean.FALSE : null;
+                            : value == JsonToken.VALUE_FALSE ? Boolean.FALSE : skip(p);
                     break;
+                }
                 case "cuda_runtime_version":
-                    cudaRuntime = value == JsonToken.VALUE_NUMBER_INT ? p.getIntValue() : null;
+                    cudaRuntime = intOrNull(value, p);
                     break;
                 case "cuda_driver_version":
-                    cudaDriver = value == JsonToken.VALUE_NUMBER_INT ? p.getIntValue() : null;
+                    cudaDriver = intOrNull(value, p);
                     break;
                 case "distributedInfo":
                     readDistributed(value, p);
@@ -593,6 +606,28 @@ public final class KinetoTraceReader implements AutoCloseable {
             }
         }
 
+        /** Skips a value of the wrong type (an array or object whole); null. */
+        private static <T> T skip(JsonParser p) throws IOException {
+            p.skipChildren();
+            return null;
+        }
+
+        /** An integer that fits an int, else null (a wrong type or a number out of range is no value). */
+        private static Integer intOrNull(JsonToken value, JsonParser p) throws IOException {
+            if (value == JsonToken.VALUE_NUMBER_INT && p.getNumberType() == JsonParser.NumberType.INT) {
+                return p.getIntValue();
+            }
+            return skip(p);
+        }
+
+        private static Long longOrNull(JsonToken value, JsonParser p) throws IOException {
+            if (value == JsonToken.VALUE_NUMBER_INT && (p.getNumberType() == JsonParser.NumberType.INT
+                    || p.getNumberType() == JsonParser.NumberType.LONG)) {
+                return p.getLongValue();
+            }
+            return skip(p);
+        }
+
         private void readDistributed(JsonToken value, JsonParser p) throws IOException {
             if (value != JsonToken.START_OBJECT) {
                 p.skipChildren();
@@ -602,9 +637,9 @@ public final class KinetoTraceReader implements AutoCloseable {
                 String f = p.currentName();
                 JsonToken v = p.nextToken();
                 if (v == JsonToken.VALUE_NUMBER_INT && "rank".equals(f)) {
-                    rank = p.getIntValue();
+                    rank = intOrNull(v, p);
                 } else if (v == JsonToken.VALUE_NUMBER_INT && "world_size".equals(f)) {
-                    worldSize = p.getIntValue();
+                    worldSize = intOrNull(v, p);
                 } else {
                     p.skipChildren();
                 }
@@ -640,31 +675,31 @@ public final class KinetoTraceReader implements AutoCloseable {
                     boolean num = v == JsonToken.VALUE_NUMBER_INT;
                     switch (f) {
                         case "id":
-                            id = num ? p.getIntValue() : id;
+                            id = num ? intOf(p, id) : id;
                             break;
                         case "name":
                             name = v == JsonToken.VALUE_STRING ? p.getText() : name;
                             break;
                         case "computeMajor":
-                            major = num ? p.getIntValue() : major;
+                            major = num ? intOf(p, major) : major;
                             break;
                         case "computeMinor":
-                            minor = num ? p.getIntValue() : minor;
+                            minor = num ? intOf(p, minor) : minor;
                             break;
                         case "numSms":
-                            sms = num ? p.getIntValue() : sms;
+                            sms = num ? intOf(p, sms) : sms;
                             break;
                         case "totalGlobalMem":
-                            mem = num ? p.getLongValue() : mem;
+                            mem = num ? longOf(p, mem) : mem;
                             break;
                         case "maxThreadsPerMultiprocessor":
-                            threadsPerSm = num ? p.getIntValue() : threadsPerSm;
+                            threadsPerSm = num ? intOf(p, threadsPerSm) : threadsPerSm;
                             break;
                         case "regsPerMultiprocessor":
-                            regsPerSm = num ? p.getIntValue() : regsPerSm;
+                            regsPerSm = num ? intOf(p, regsPerSm) : regsPerSm;
                             break;
                         case "sharedMemPerMultiprocessor":
-                            smemPerSm = num ? p.getLongValue() : smemPerSm;
+                            smemPerSm = num ? longOf(p, smemPerSm) : smemPerSm;
                             break;
                         default:
                             p.skipChildren();
