@@ -97,8 +97,22 @@ public final class SafeFiles {
     /** One line for a failed write: "No space left on device", without the path the caller names already. */
     public static String reason(IOException e) {
         if (e instanceof FileSystemException f && f.getReason() != null) {
-            return f.getReason();
+            return SafeText.oneLine(f.getReason());
         }
+        // these carry only the path as their message: say what happened, not the exception's class
+        if (e instanceof java.nio.file.AccessDeniedException) {
+            return "permission denied";
+        }
+        if (e instanceof java.nio.file.FileAlreadyExistsException) {
+            return "a file of that name exists";
+        }
+        if (e instanceof NoSuchFileException) {
+            return "no such file or folder";
+        }
+        if (e instanceof java.nio.file.NotDirectoryException) {
+            return "not a folder";
+        }
+
         String m = e.getMessage();
         if (m == null || m.isBlank()) {
             return e.getClass().getSimpleName();

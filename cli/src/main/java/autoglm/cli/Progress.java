@@ -8,8 +8,9 @@ import org.jline.utils.AttributedString;
 import org.jline.utils.Status;
 
 /**
- * A status line at the bottom of the terminal, drawn by jline's {@link Status} in a scroll region, so the
- * profiled command's own output scrolls above it untouched. Only on a terminal: when output is piped
+ * A status line at the bottom of the terminal, drawn by jline's {@link Status} in a scroll region, while
+ * autoglm alone writes to the terminal (reading a large trace). Not while another process writes to it:
+ * {@code profile} shows its progress in the title instead ({@link TitleProgress}). Only on a terminal: when output is piped
  * (or the terminal cannot keep a status line) every call does nothing. Updates are drawn at most
  * {@value #PER_SECOND} times a second.
  */

@@ -370,8 +370,8 @@ public final class Profiler {
         try {
             Files.createDirectories(out);
         } catch (IOException e) {
-            throw new BadInputException("--out " + out + ": cannot create the folder (" + e.getClass().getSimpleName()
-                    + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")");
+            throw new BadInputException("--out " + out + ": cannot create the folder (" + autoglm.util.SafeFiles.reason(e)
+                    + ")");
         }
         if (!Files.isDirectory(out)) {
             throw new BadInputException("--out " + out + ": not a folder");
