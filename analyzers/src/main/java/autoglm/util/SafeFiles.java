@@ -23,7 +23,9 @@ import java.util.Set;
  *     planted there is never followed), forced to disk, then renamed over the target; on any failure the
  *     temporary file is removed and the target is left as it was;</li>
  * <li>a symbolic link to a regular file replaces the file it points to, and the link stays;</li>
- * <li>anything else that exists (a device such as /dev/null, a FIFO) is written in place, never replaced.</li>
+ * <li>anything else that exists (a device such as /dev/null, a FIFO, a pipe) is written in place, never
+ *     replaced; so is every path under /dev and /proc ({@code -o /dev/stdout} writes to whatever standard
+ *     output is, a pipe, a terminal or a file the shell opened, and appends where the shell appends).</li>
  * </ul>
  * Write errors (a full disk, /dev/full) come out as {@link IOException}s whose message says why.
  */
@@ -40,16 +42,19 @@ public final class SafeFiles {
 
     /** Writes {@code target} as described above. */
     public static void write(Path target, Body body) throws IOException {
-        Path real = resolve(target);
-        if (Files.exists(real) && !Files.isRegularFile(real)) {
-            // a device or a FIFO: written where it is, never replaced by a regular file
-            try (OutputStream out = Files.newOutputStream(real, StandardOpenOption.WRITE)) {
+        if (inPlace(target)) {
+            // a device, a FIFO, /dev/stdout: written where it is (through its links), never replaced
+            try (OutputStream out = Files.newOutputStream(target, StandardOpenOption.WRITE)) {
                 body.write(out);
             }
             return;
         }
+        Path real = resolve(target);
         Path dir = real.toAbsolutePath().getParent();
-        Path tmp = Files.createTempFile(dir, "." + real.getFileName() + ".", ".tmp");
+        String name = real.getFileName().toString();
+        // the temporary name must fit NAME_MAX (255 bytes) with createTempFile's random part
+        String prefix = "." + (name.length() > 60 ? name.substring(0, 60) : name) + ".";
+        Path tmp = Files.createTempFile(dir, prefix, ".tmp");
         boolean done = false;
         try {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
@@ -66,6 +71,18 @@ public final class SafeFiles {
                 Files.deleteIfExists(tmp);
             }
         }
+    }
+
+    /**
+     * Whether {@code target} is written in place: it exists (links followed) and is not a regular file, or
+     * it lies under /dev or /proc (/dev/stdout, /proc/self/fd/1), whatever it leads to.
+     */
+    public static boolean inPlace(Path target) {
+        Path abs = target.toAbsolutePath().normalize();
+        if (abs.startsWith("/dev/") || abs.startsWith("/proc/")) {
+            return Files.exists(target);
+        }
+        return Files.exists(target) && !Files.isRegularFile(target);
     }
 
     /**

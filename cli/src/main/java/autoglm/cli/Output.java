@@ -32,6 +32,13 @@ final class Output {
             return;
         }
         String what = option + " " + SafeText.safe(file.toString());
+        if (SafeFiles.inPlace(file)) {
+            // a device, FIFO or /dev/stdout: written in place
+            if (!Files.isWritable(file)) {
+                throw new BadInputException(what + ": not writable");
+            }
+            return;
+        }
         Path real;
         try {
             real = SafeFiles.resolve(file);
@@ -40,13 +47,6 @@ final class Output {
         }
         if (Files.isDirectory(real)) {
             throw new BadInputException(what + ": is a directory");
-        }
-        if (Files.exists(real) && !Files.isRegularFile(real)) {
-            // a device or FIFO: written in place
-            if (!Files.isWritable(real)) {
-                throw new BadInputException(what + ": not writable");
-            }
-            return;
         }
         Path dir = real.toAbsolutePath().getParent();
         if (dir == null || !Files.isDirectory(dir)) {

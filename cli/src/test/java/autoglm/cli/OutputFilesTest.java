@@ -113,6 +113,27 @@ class OutputFilesTest {
     }
 
     @Test
+    void devStdoutWritesToWhateverStandardOutputIsAPipeHere() throws Exception {
+        // a child JVM, its stdout a pipe: /dev/stdout -> /proc/self/fd/1 -> pipe:[N], which realpath cannot resolve
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                System.getProperty("java.class.path"), "autoglm.cli.Main", "diagnose", "--format", "json", "-o",
+                "/dev/stdout", trace()).redirectError(tmp.resolve("err").toFile()).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue(), Files.readString(tmp.resolve("err")));
+        assertTrue(out.startsWith("{") && out.contains("\"tool\" : \"autoglm\""), out.substring(0, Math.min(200, out.length())));
+    }
+
+    @Test
+    void aLongTargetNameStillFitsItsTemporaryFile() throws Exception {
+        Path out = tmp.resolve("n".repeat(250) + ".json");
+        Run r = Run.of("diagnose", "--format", "json", "-o", out.toString(), trace());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(Files.size(out) > 100);
+        assertEquals(List.of(), leftovers());
+    }
+
+    @Test
     void aNewFileIsReadableLikeAnyOtherAndAReplacedOneKeepsItsMode() throws Exception {
         Path out = tmp.resolve("new.json");
         assertEquals(0, Run.of("diagnose", "--format", "json", "-o", out.toString(), trace()).code());
