@@ -84,7 +84,9 @@ class HangingInputsTest {
         Files.writeString(t, "{\"traceEvents\": [{\"ph\": [], \"name\": \"a\", \"ts\": 1, \"dur\": 2, \"pid\": 1, \"tid\": 1},"
                 + "{\"ph\": \"X\", \"cat\": \"kernel\", \"name\": \"k\", \"ts\": 10, \"dur\": 5, \"pid\": 0, \"tid\": 7,"
                 + " \"args\": {\"device\": 0, \"stream\": 7}},"
-                + "{\"ph\": \"X\", \"name\": {\"a\": 1}, \"ts\": 1, \"dur\": 2, \"pid\": [1], \"tid\": true}]}");
+                + "{\"ph\": \"X\", \"name\": {\"a\": 1}, \"ts\": 1, \"dur\": 2, \"pid\": [1], \"tid\": true},"
+                + "{\"ph\": \"X\", \"cat\": \"kernel\", \"name\": \"k2\", \"ts\": 20, \"dur\": 5, \"pid\": 0, \"tid\": 7,"
+                + " \"args\": {\"device\": [0], \"stream\": 7}}]}");
         Path json = tmp.resolve("out.json");
         Run r = Run.of("diagnose", "--format", "json", "-o", json.toString(), t.toString());
         assertTrue(r.code() == 0 || r.code() == 1, r.err());
@@ -92,6 +94,7 @@ class HangingInputsTest {
         var malformed = Fixtures.json().readTree(json.toFile()).get("dataLoss").get("malformed");
         assertEquals(1, malformed.get("ph of the wrong type (an array, an object or a boolean)").asLong(), malformed.toString());
         assertEquals(1, malformed.get("name of the wrong type (an array, an object or a boolean)").asLong(), malformed.toString());
+        assertEquals(1, malformed.get("args.device not a number").asLong(), malformed.toString());
     }
 
     @CommandLine.Command(name = "boom")

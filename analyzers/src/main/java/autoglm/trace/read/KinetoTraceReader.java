@@ -250,7 +250,8 @@ public final class KinetoTraceReader implements AutoCloseable {
                 case "args":
                     if (v == JsonToken.START_OBJECT) {
                         e.hasArgs = true;
-                        readArgs(e);
+                        String wrongArg = readArgs(e);
+                        wrongType = wrongType == null ? wrongArg : wrongType;
                     } else {
                         parser.skipChildren();
                     }
@@ -267,7 +268,8 @@ public final class KinetoTraceReader implements AutoCloseable {
             return false;
         }
         if (wrongType != null) {
-            counts.malformed(wrongType + " of the wrong type (an array, an object or a boolean)");
+            counts.malformed(wrongType + (wrongType.startsWith("args.") ? " not a number"
+                    : " of the wrong type (an array, an object or a boolean)"));
             return false;
         }
         EventKind kind = EventKind.ofPhase(e.ph);
@@ -326,23 +328,29 @@ public final class KinetoTraceReader implements AutoCloseable {
         return ph == 's' || ph == 'f' || ph == 't' || ph == 'i' || ph == 'I';
     }
 
-    private void readArgs(TraceEvent e) throws IOException {
+    /** Reads an event's args; returns the name of a numeric arg given a value of another type, or null. */
+    private String readArgs(TraceEvent e) throws IOException {
         FieldPredictor fields = argsPredictor(e.cat);
         int position = 0;
         String f;
+        String wrong = null;
         while ((f = nextField(fields, position++)) != null) {
             JsonToken v = parser.nextToken();
             switch (f) {
                 case "correlation":
+                    wrong = numeric(v, "args.correlation", wrong);
                     e.correlation = longValue(v);
                     break;
                 case "device":
+                    wrong = numeric(v, "args.device", wrong);
                     e.device = (int) longValue(v);
                     break;
                 case "stream":
+                    wrong = numeric(v, "args.stream", wrong);
                     e.stream = (int) longValue(v);
                     break;
                 case "bytes":
+                    wrong = numeric(v, "args.bytes", wrong);
                     e.bytes = longValue(v);
                     break;
                 case "est. achieved occupancy %":
@@ -361,6 +369,13 @@ public final class KinetoTraceReader implements AutoCloseable {
         if (parser.currentToken() != JsonToken.END_OBJECT) {
             throw new JsonEOFException(parser, null, "end of input inside args");
         }
+        return wrong;
+    }
+
+    /** The arg's name when its value is not a number (null is no value, not a wrong one), else {@code was}. */
+    private static String numeric(JsonToken v, String field, String was) {
+        boolean ok = v == JsonToken.VALUE_NUMBER_INT || v == JsonToken.VALUE_NUMBER_FLOAT || v == JsonToken.VALUE_NULL;
+        return ok || was != null ? was : field;
     }
 
     private int internText(JsonToken v) throws IOException {
