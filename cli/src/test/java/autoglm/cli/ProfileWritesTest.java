@@ -35,6 +35,8 @@ class ProfileWritesTest {
                     "--", "sleep", "4");
             assertEquals(ExitCodes.BAD_INPUT, r.code(), r.err());
             assertTrue(r.err().contains("disk full (No space left on device)"), r.err());
+            assertTrue(r.err().contains("samples cannot be written: disk full (No space left on device): sampling stopped"),
+                    "said at once, while the command runs: " + r.err());
             assertFalse(r.err().contains("Exception"), r.err());
             Path run;
             try (Stream<Path> s = Files.list(disk.dir)) {

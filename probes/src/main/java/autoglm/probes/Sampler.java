@@ -50,6 +50,7 @@ public final class Sampler implements AutoCloseable {
     private volatile ScheduledFuture<?> task;
     private double cpuMs;
     private volatile String writeFailure;
+    private volatile java.util.function.Consumer<String> onWriteFailure = why -> { };
 
     public Sampler(Path dir, GpuProbe gpu, HostProbe host, RunInfo.Settings settings, Supplier<Set<Long>> pids)
             throws IOException {
@@ -155,7 +156,13 @@ public final class Sampler implements AutoCloseable {
             if (t != null) {
                 t.cancel(false);
             }
+            onWriteFailure.accept(writeFailure);
         }
+    }
+
+    /** Called once, on the sampler's thread, when the first write fails (the profiler marks run.json then). */
+    public void onWriteFailure(java.util.function.Consumer<String> action) {
+        this.onWriteFailure = action;
     }
 
     /** Why samples stopped being written (a full disk), or null while every sample was written. */

@@ -146,6 +146,18 @@ public final class Profiler {
         Sampler sampler;
         try {
             sampler = new Sampler(folder, gpu, host, req.settings(), tree::pids);
+            Path runJson = folder.resolve(autoglm.samples.RunFolder.RUN_JSON);
+            sampler.onWriteFailure(why -> {
+                // at once, not only at the end: should autoglm be killed now, run.json already says why
+                notes.accept("samples cannot be written: " + why + ": sampling stopped; the command runs on, the run "
+                        + "will be incomplete");
+                try {
+                    RunInfoJson.write(info.ended(0, RunInfo.RUNNING, false, null, "samples could not be written: " + why
+                            + ", so sampling stopped early", Map.of("writing samples: " + why, 1L), null), runJson);
+                } catch (IOException e) {
+                    // run.json keeps "running" and "complete": false from the start
+                }
+            });
         } catch (IOException e) {
             closeAll(null, host, gpu);
             deleteFolder(folder);
