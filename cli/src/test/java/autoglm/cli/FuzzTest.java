@@ -76,9 +76,10 @@ class FuzzTest {
         long deadline = System.nanoTime() + seconds * 1_000_000_000L;
         while (System.nanoTime() < deadline) {
             caseNo++;
-            Case c = switch (caseNo % 3) {
+            Case c = switch (caseNo % 4) {
                 case 0 -> traceCase(traces.get(rnd.nextInt(traces.size())));
                 case 1 -> cuptiCase(cupti);
+                case 2 -> resultCase(traces.get(0));
                 default -> runCase(run);
             };
             Run r = assertTimeoutPreemptively(Duration.ofSeconds(60), () -> Run.of(c.args().toArray(String[]::new)),
@@ -170,6 +171,14 @@ class FuzzTest {
     }
 
     private List<String> diagnoseArgs(Path input) {
+        switch (rnd.nextInt(8)) {
+            case 0:
+                return List.of("export", input.toString(), "--perfetto", tmp.resolve("out.json").toString());
+            case 1:
+                return List.of("compare", Fixtures.trace(Fixtures.PAGEABLE).toString(), input.toString());
+            default:
+                break;
+        }
         List<String> args = new ArrayList<>(List.of("diagnose", "--color", "never"));
         switch (rnd.nextInt(3)) {
             case 0 -> args.addAll(List.of("--format", "json", "-o", tmp.resolve("out.json").toString()));
@@ -243,6 +252,73 @@ class FuzzTest {
         return "top-level " + f + " replaced";
     }
 
+    // ---- result JSON (diagnose --format json), judged by gate and compare
+
+    private byte[] resultOf(byte[] trace) throws IOException {
+        if (resultJson == null) {
+            Path t = Files.write(tmp.resolve("base-trace.json"), trace);
+            Path out = tmp.resolve("base-result.json");
+            Run r = Run.of("diagnose", "--format", "json", "-o", out.toString(), t.toString());
+            if (r.code() > 1) {
+                throw new AssertionError("the base result: " + r.err());
+            }
+            resultJson = Files.readAllBytes(out);
+        }
+        return resultJson;
+    }
+
+    private byte[] resultJson;
+
+    private Case resultCase(byte[] trace) throws IOException {
+        byte[] original = resultOf(trace);
+        ObjectNode root = (ObjectNode) JSON.readTree(original);
+        String what;
+        switch (rnd.nextInt(4)) {
+            case 0 -> {
+                JsonNode metrics = root.get("metrics");
+                List<String> names = new ArrayList<>();
+                metrics.fieldNames().forEachRemaining(names::add);
+                String m = names.get(rnd.nextInt(names.size()));
+                String[] fields = {"value", "unit", "n", "p50", "p99", "stdev", "reason", "bad", "text"};
+                String f = fields[rnd.nextInt(fields.length)];
+                ((ObjectNode) metrics.get(m)).set(f, special());
+                what = "metrics." + m + "." + f + " replaced";
+            }
+            case 1 -> {
+                List<String> names = new ArrayList<>();
+                root.fieldNames().forEachRemaining(names::add);
+                String f = names.get(rnd.nextInt(names.size()));
+                root.set(f, special());
+                what = "top-level " + f + " replaced";
+            }
+            case 2 -> {
+                JsonNode findings = root.get("findings");
+                if (findings.isArray() && findings.size() > 0) {
+                    ObjectNode one = (ObjectNode) findings.get(rnd.nextInt(findings.size()));
+                    String[] fields = {"rule", "severity", "title", "summary", "gain", "evidence"};
+                    String f = fields[rnd.nextInt(fields.length)];
+                    one.set(f, special());
+                    what = "a finding's " + f + " replaced";
+                } else {
+                    what = "no finding to mutate";
+                }
+            }
+            default -> {
+                byte[] b = JSON.writeValueAsBytes(root);
+                int at = rnd.nextInt(b.length);
+                Path p = Files.write(tmp.resolve("result-" + caseNo + ".json"), java.util.Arrays.copyOf(b, at));
+                return new Case(List.of("gate", "--baseline", p.toString(), "--current", p.toString()),
+                        "result truncated at byte " + at, p);
+            }
+        }
+        Path base = Files.write(tmp.resolve("result-base.json"), original);
+        Path p = Files.write(tmp.resolve("result-" + caseNo + ".json"), JSON.writeValueAsBytes(root));
+        List<String> args = rnd.nextBoolean() ? List.of("gate", "--baseline", base.toString(), "--current", p.toString())
+                : rnd.nextBoolean() ? List.of("gate", "--baseline", p.toString(), "--current", base.toString())
+                : List.of("compare", base.toString(), p.toString());
+        return new Case(args, what, p);
+    }
+
     // ---- CUPTI
 
     private Case cuptiCase(byte[] original) throws IOException {
@@ -303,12 +379,42 @@ class FuzzTest {
                 Files.copy(p, dir.resolve(p.getFileName()));
             }
         }
-        String[] files = {"run.json", "gpu.csv", "gpm.csv"};
+        if (rnd.nextInt(3) == 0) {
+            // a workload run: its events, recorded by the GLM workload, then mutated line by line
+            String[] logs = {"glm-tiny-multi-turn.jsonl", "glm-tiny-mixed-lengths.jsonl"};
+            Files.copy(Fixtures.root().resolve("testdata/workload").resolve(logs[rnd.nextInt(logs.length)]),
+                    dir.resolve("events.jsonl"));
+        }
+        String[] files = Files.exists(dir.resolve("events.jsonl")) ? new String[] {"events.jsonl", "events.jsonl",
+            "run.json", "gpu.csv", "gpm.csv"} : new String[] {"run.json", "gpu.csv", "gpm.csv"};
         String file = files[rnd.nextInt(files.length)];
         Path f = dir.resolve(file);
         byte[] bytes = Files.readAllBytes(f);
         String what;
-        if (file.equals("run.json") && rnd.nextBoolean()) {
+        if (file.equals("events.jsonl") && rnd.nextInt(3) > 0) {
+            String[] lines = new String(bytes, StandardCharsets.UTF_8).split("\n");
+            int edits = 1 + rnd.nextInt(4);
+            StringBuilder w = new StringBuilder(edits + " event fields replaced:");
+            for (int i = 0; i < edits; i++) {
+                int l = rnd.nextInt(lines.length);
+                JsonNode e;
+                try {
+                    e = JSON.readTree(lines[l]);
+                } catch (IOException ex) {
+                    continue;
+                }
+                if (e instanceof ObjectNode o && o.size() > 0) {
+                    List<String> names = new ArrayList<>();
+                    o.fieldNames().forEachRemaining(names::add);
+                    String n = names.get(rnd.nextInt(names.size()));
+                    o.set(n, special());
+                    lines[l] = JSON.writeValueAsString(o);
+                    w.append(" line ").append(l).append(' ').append(n);
+                }
+            }
+            bytes = (String.join("\n", lines) + "\n").getBytes(StandardCharsets.UTF_8);
+            what = w.toString();
+        } else if (file.equals("run.json") && rnd.nextBoolean()) {
             ObjectNode o = (ObjectNode) JSON.readTree(bytes);
             List<String> names = new ArrayList<>();
             Iterator<String> it = o.fieldNames();
