@@ -32,9 +32,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Mutates the real H100 inputs (Kineto traces, the CUPTI recording, the replayed run folder) with
- * truncations, byte flips, wrong-typed fields and special values (NaN, Infinity, 1e308, 2^63, huge
- * integers, empty strings), and runs diagnose and gate on each: the exit code must be 0, 1 or 2, every
+ * Mutates the real H100 inputs (Kineto traces, the CUPTI recording, the replayed run folder with the
+ * workload's recorded events, a diagnose result JSON) with truncations, byte flips, wrong-typed fields and
+ * special values (NaN, Infinity, 1e308, 2^63, huge integers, empty strings), and runs diagnose, gate,
+ * compare and export on each: the exit code must be 0, 1 or 2, every
  * stderr line one "autoglm: " line, never a stack trace or an internal error, and no case may hang.
  *
  * Bounded for CI: 30 s by default. Longer, or another seed (docs/user-guide.md "Fuzzing"):
