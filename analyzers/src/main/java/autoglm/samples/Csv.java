@@ -83,10 +83,15 @@ public final class Csv {
         return Double.isFinite(v) ? v : Double.POSITIVE_INFINITY;
     }
 
-    /** Whether a cell holds a number that is not finite (see {@link #parse}). */
+    /**
+     * Whether a cell holds a number that is not finite (see {@link #parse}). Only "NaN", "Infinity" and
+     * numbers with an exponent or over 300 characters can be; every other cell is judged without parsing it
+     * again.
+     */
     public static boolean isBad(String cell) {
-        if (cell.isEmpty() || !(Character.isDigit(cell.charAt(cell.length() - 1)) || cell.endsWith("NaN")
-                || cell.endsWith("Infinity"))) {
+        boolean candidate = cell.endsWith("NaN") || cell.endsWith("Infinity") || cell.length() > 300
+                || cell.indexOf('e') >= 0 || cell.indexOf('E') >= 0;
+        if (!candidate) {
             return false;
         }
         try {

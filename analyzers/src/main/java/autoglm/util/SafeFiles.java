@@ -16,7 +16,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
 
 /**
- * Writes a file so that nothing is lost or clobbered (docs/formats.md "Output files"):
+ * Writes a file so that nothing is lost or clobbered (docs/user-guide.md "Output files"):
  * <ul>
  * <li>a regular file (or a new one) is replaced atomically: the body goes to a temporary file made by
  *     {@link Files#createTempFile} in the same folder (a unique name, created exclusively, so a link

@@ -40,6 +40,12 @@ class GateNeverPassesOnNothingTest {
         Files.writeString(file, s.replaceFirst(java.util.regex.Pattern.quote(from), java.util.regex.Matcher.quoteReplacement(to)));
     }
 
+    /** run.json as a run that ended with {@code status} (failed, interrupted) or is still running. */
+    private static void markIncomplete(Path run, String status) throws IOException {
+        edit(run.resolve("run.json"), "\"status\" : \"exited\"", "\"status\" : \"" + status + "\"");
+        edit(run.resolve("run.json"), "\"complete\" : true", "\"complete\" : false");
+    }
+
     private static void oneLine(Run r) {
         assertEquals(1, r.err().strip().lines().count(), r.err());
         assertTrue(r.err().startsWith("autoglm: "), r.err());
@@ -95,8 +101,7 @@ class GateNeverPassesOnNothingTest {
             List<String> lines = Files.readAllLines(cur.resolve(f));
             Files.writeString(cur.resolve(f), lines.get(0) + "\n");
         }
-        edit(cur.resolve("run.json"), "\"status\" : \"exited\"", "\"status\" : \"running\"");
-        edit(cur.resolve("run.json"), "\"complete\" : true", "\"complete\" : false");
+        markIncomplete(cur, "running");
         Run r = Run.of("gate", "--baseline", REPLAY.toString(), "--current", cur.toString());
         assertEquals(ExitCodes.BAD_INPUT, r.code(), r.out() + r.err());
         oneLine(r);
@@ -107,8 +112,7 @@ class GateNeverPassesOnNothingTest {
     void aFailedOrInterruptedRunFailsTheGateInEveryFormatUnlessAllowed() throws Exception {
         for (String status : List.of("failed", "interrupted", "running")) {
             Path cur = copyRun(status);
-            edit(cur.resolve("run.json"), "\"status\" : \"exited\"", "\"status\" : \"" + status + "\"");
-            edit(cur.resolve("run.json"), "\"complete\" : true", "\"complete\" : false");
+            markIncomplete(cur, status);
             Path junit = tmp.resolve(status + ".xml");
             Path md = tmp.resolve(status + ".md");
             Run r = Run.of("gate", "--baseline", REPLAY.toString(), "--current", cur.toString(), "--junit", junit.toString(),

@@ -108,10 +108,7 @@ public final class Profiler {
         try {
             folder = createUnique(out, folderName);
         } catch (IOException e) {
-            host.close();
-            if (gpu != null) {
-                gpu.close();
-            }
+            closeAll(null, host, gpu);
             throw new BadInputException("--out " + out + ": cannot create a run folder in it ("
                     + autoglm.util.SafeFiles.reason(e) + ")");
         }
@@ -124,10 +121,7 @@ public final class Profiler {
         try {
             RunInfoJson.write(info, folder.resolve(autoglm.samples.RunFolder.RUN_JSON));
         } catch (IOException e) {
-            host.close();
-            if (gpu != null) {
-                gpu.close();
-            }
+            closeAll(null, host, gpu);
             deleteFolder(folder);
             throw new BadInputException("cannot write the run folder " + folder + ": " + autoglm.util.SafeFiles.reason(e));
         }
