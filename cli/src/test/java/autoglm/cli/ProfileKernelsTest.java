@@ -143,6 +143,14 @@ class ProfileKernelsTest {
             }
         }
         assertTrue(run != null, "the command loaded the library");
+        // the file appears when the library opens it; its flusher starts only after libcupti is loaded and
+        // CUDA initialisation was tried, which can take over a second on a cold machine. Its first forced
+        // flush (a second after it starts) writes a chunk past the 16-byte file header: from then on it answers.
+        Path bin = CuptiRecordings.in(run).get(0);
+        for (int i = 0; i < 300 && Files.size(bin) <= 16; i++) {
+            Thread.sleep(50);
+        }
+        assertTrue(Files.size(bin) > 16, "the library's flusher is running");
         assertTrue(Signals.kill(p.pid(), Signals.SIGTERM));
         assertTrue(p.waitFor(60, TimeUnit.SECONDS));
         String err = Files.readString(stderr, StandardCharsets.UTF_8);
