@@ -30,6 +30,11 @@ public final class Fixtures {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /** An event stream the workload wrote (glm-tiny on CPU): testdata/workload/glm-tiny-NAME.jsonl. */
+    public static Path workloadEvents(String name) {
+        return root().resolve("testdata/workload/glm-tiny-" + name + ".jsonl");
+    }
+
     private Fixtures() {
     }
 

@@ -1,6 +1,6 @@
 package autoglm;
 
-import autoglm.analysis.AnalysisSettings;
+import autoglm.analyse.AnalysisSettings;
 import autoglm.diagnose.Diagnoser;
 import autoglm.result.ResultSummary;
 import autoglm.rules.RuleCatalogue;

@@ -1,7 +1,7 @@
 package autoglm.compare;
 
-import autoglm.analysis.Breakdown;
-import autoglm.analysis.Metric;
+import autoglm.analyse.Breakdown;
+import autoglm.analyse.Metric;
 import autoglm.gate.NoiseTest;
 import autoglm.result.ResultSummary;
 import java.util.ArrayList;

@@ -1,6 +1,6 @@
 package autoglm.compare;
 
-import autoglm.analysis.Metric;
+import autoglm.analyse.Metric;
 import autoglm.gate.NoiseTest;
 
 /** One metric in two results, with Welch's noise test where both carry a spread. */

@@ -1,27 +1,27 @@
 package autoglm.diagnose;
 
 import autoglm.Version;
-import autoglm.analysis.AnalysisSettings;
-import autoglm.analysis.Metric;
-import autoglm.analysis.MetricCatalog;
-import autoglm.analysis.Metrics;
-import autoglm.analysis.RunAnalysis;
-import autoglm.analysis.SampleAnalyzer;
-import autoglm.samples.RunFolder;
-import autoglm.samples.RunRecording;
-import autoglm.analysis.Spread;
-import autoglm.analysis.Stats;
-import autoglm.analysis.TraceAnalysis;
-import autoglm.analysis.TraceAnalyzer;
+import autoglm.analyse.AnalysisSettings;
+import autoglm.analyse.Metric;
+import autoglm.analyse.MetricCatalog;
+import autoglm.analyse.Metrics;
+import autoglm.analyse.RunAnalysis;
+import autoglm.analyse.SampleAnalyzer;
+import autoglm.read.run.RunFolder;
+import autoglm.model.run.RunRecording;
+import autoglm.analyse.Spread;
+import autoglm.analyse.Stats;
+import autoglm.analyse.TraceAnalysis;
+import autoglm.analyse.TraceAnalyzer;
 import autoglm.rules.Finding;
 import autoglm.rules.RuleCatalogue;
 import autoglm.rules.RuleEngine;
 import autoglm.rules.ThresholdOverrides;
-import autoglm.trace.model.DataLoss;
-import autoglm.trace.model.TraceLoader;
-import autoglm.trace.model.TraceModel;
-import autoglm.workload.WorkloadAnalysis;
-import autoglm.workload.WorkloadLog;
+import autoglm.model.trace.DataLoss;
+import autoglm.read.TraceLoader;
+import autoglm.model.trace.TraceModel;
+import autoglm.analyse.WorkloadAnalysis;
+import autoglm.model.workload.WorkloadLog;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -45,15 +45,15 @@ public final class Diagnoser {
 
     /** The bundled rules with their default thresholds and analysis settings. */
     public static Diagnoser withDefaults() {
-        return new Diagnoser(RuleCatalogue.bundled(), ThresholdOverrides.none(), autoglm.analysis.AnalysisSettings.defaults());
+        return new Diagnoser(RuleCatalogue.bundled(), ThresholdOverrides.none(), autoglm.analyse.AnalysisSettings.defaults());
     }
 
     public Diagnosis diagnose(List<Path> files) {
-        return diagnose(files, autoglm.trace.model.LoadProgress.NONE);
+        return diagnose(files, autoglm.model.trace.LoadProgress.NONE);
     }
 
     /** As {@link #diagnose(List)}, telling {@code progress} how the reading goes. */
-    public Diagnosis diagnose(List<Path> files, autoglm.trace.model.LoadProgress progress) {
+    public Diagnosis diagnose(List<Path> files, autoglm.model.trace.LoadProgress progress) {
         List<InputDiagnosis> inputs = new ArrayList<>();
         for (Path f : files) {
             TraceModel model = TraceLoader.load(f, progress);

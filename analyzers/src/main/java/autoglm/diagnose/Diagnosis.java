@@ -1,9 +1,9 @@
 package autoglm.diagnose;
 
-import autoglm.analysis.Metrics;
-import autoglm.analysis.RunAnalysis;
+import autoglm.analyse.Metrics;
+import autoglm.analyse.RunAnalysis;
 import autoglm.rules.Finding;
-import autoglm.trace.model.DataLoss;
+import autoglm.model.trace.DataLoss;
 import java.util.List;
 
 /**

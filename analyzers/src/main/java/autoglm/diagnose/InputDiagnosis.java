@@ -1,6 +1,6 @@
 package autoglm.diagnose;
 
-import autoglm.analysis.TraceAnalysis;
+import autoglm.analyse.TraceAnalysis;
 import autoglm.rules.Finding;
 import java.util.List;
 

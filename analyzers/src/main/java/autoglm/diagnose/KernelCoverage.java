@@ -1,7 +1,7 @@
 package autoglm.diagnose;
 
-import autoglm.analysis.RunAnalysis;
-import autoglm.trace.model.TraceModel;
+import autoglm.analyse.RunAnalysis;
+import autoglm.model.trace.TraceModel;
 import java.util.Locale;
 
 /**

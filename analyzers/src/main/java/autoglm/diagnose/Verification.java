@@ -1,6 +1,6 @@
 package autoglm.diagnose;
 
-import autoglm.analysis.Metric;
+import autoglm.analyse.Metric;
 import java.util.List;
 import java.util.Map;
 

@@ -1,9 +1,9 @@
 package autoglm.gate;
 
-import autoglm.analysis.Metric;
-import autoglm.analysis.MetricCatalog;
-import autoglm.analysis.Quantities;
-import autoglm.analysis.Unit;
+import autoglm.analyse.Metric;
+import autoglm.analyse.MetricCatalog;
+import autoglm.analyse.Quantities;
+import autoglm.analyse.Unit;
 import autoglm.result.ResultSummary;
 import autoglm.rules.Severity;
 import java.util.ArrayList;

@@ -1,7 +1,7 @@
 package autoglm.gate;
 
-import autoglm.analysis.Metric;
-import autoglm.analysis.Unit;
+import autoglm.analyse.Metric;
+import autoglm.analyse.Unit;
 
 /**
  * One metric judged by the gate. {@code baseline} and {@code current} are the compared numbers (the

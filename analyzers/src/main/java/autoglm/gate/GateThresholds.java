@@ -1,9 +1,9 @@
 package autoglm.gate;
 
-import autoglm.analysis.MetricCatalog;
-import autoglm.analysis.Unit;
+import autoglm.analyse.MetricCatalog;
+import autoglm.analyse.Unit;
 import autoglm.rules.Severity;
-import autoglm.trace.read.BadInputException;
+import autoglm.read.BadInputException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -138,7 +138,7 @@ public record GateThresholds(String source, List<Threshold> metrics, Severity ma
             if (def.unit() == Unit.TEXT || def.unit() == Unit.VERSION) {
                 throw new IllegalArgumentException(key + ": " + metric + " is not a number a gate can compare");
             }
-            if (stat != null && autoglm.analysis.Spread.NONE.get(stat) == null) {
+            if (stat != null && autoglm.analyse.Spread.NONE.get(stat) == null) {
                 throw new IllegalArgumentException(key + ": unknown statistic '" + stat + "' (min, p50, p95, p99, max, stdev)");
             }
             String was = seen.put(target, key);

@@ -1,6 +1,6 @@
 package autoglm.gate;
 
-import autoglm.analysis.Metric;
+import autoglm.analyse.Metric;
 import org.apache.commons.math3.distribution.TDistribution;
 
 /**

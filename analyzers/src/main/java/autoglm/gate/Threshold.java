@@ -58,6 +58,6 @@ public record Threshold(String key, String metric, String stat, int worse, doubl
     /** "a rise of more than 10%", for messages. */
     public String describe() {
         return String.format(Locale.ROOT, "a %s of more than %s%s", worse > 0 ? "rise" : "fall",
-                autoglm.analysis.Quantities.number(amount), relative ? "%" : "");
+                autoglm.analyse.Quantities.number(amount), relative ? "%" : "");
     }
 }

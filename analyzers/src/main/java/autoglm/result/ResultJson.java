@@ -1,11 +1,11 @@
 package autoglm.result;
 
-import autoglm.analysis.Breakdown;
-import autoglm.analysis.Metric;
-import autoglm.analysis.Spread;
-import autoglm.analysis.Unit;
+import autoglm.analyse.Breakdown;
+import autoglm.analyse.Metric;
+import autoglm.analyse.Spread;
+import autoglm.analyse.Unit;
 import autoglm.rules.Severity;
-import autoglm.trace.read.BadInputException;
+import autoglm.read.BadInputException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

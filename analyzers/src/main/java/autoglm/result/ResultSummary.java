@@ -1,7 +1,7 @@
 package autoglm.result;
 
-import autoglm.analysis.Breakdown;
-import autoglm.analysis.Metric;
+import autoglm.analyse.Breakdown;
+import autoglm.analyse.Metric;
 import autoglm.diagnose.Diagnosis;
 import autoglm.rules.Finding;
 import autoglm.rules.Severity;

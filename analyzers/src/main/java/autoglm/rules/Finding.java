@@ -1,6 +1,6 @@
 package autoglm.rules;
 
-import autoglm.analysis.Metric;
+import autoglm.analyse.Metric;
 import java.util.Map;
 
 /**

@@ -1,8 +1,8 @@
 package autoglm.rules;
 
-import autoglm.analysis.MetricCatalog;
-import autoglm.analysis.Parameter;
-import autoglm.analysis.Unit;
+import autoglm.analyse.MetricCatalog;
+import autoglm.analyse.Parameter;
+import autoglm.analyse.Unit;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;

@@ -1,9 +1,9 @@
 package autoglm.rules;
 
-import autoglm.analysis.Metric;
-import autoglm.analysis.Metrics;
-import autoglm.analysis.Parameter;
-import autoglm.analysis.Quantities;
+import autoglm.analyse.Metric;
+import autoglm.analyse.Metrics;
+import autoglm.analyse.Parameter;
+import autoglm.analyse.Quantities;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -142,7 +142,7 @@ public final class RuleEngine {
             }
             Metric m = metrics.get(name);
             if (count) {
-                return m.present() ? Quantities.format(m.n(), autoglm.analysis.Unit.COUNT) : "n/a";
+                return m.present() ? Quantities.format(m.n(), autoglm.analyse.Unit.COUNT) : "n/a";
             }
             return Quantities.format(m);
         });

@@ -1,6 +1,6 @@
 package autoglm.rules;
 
-import autoglm.analysis.Parameter;
+import autoglm.analyse.Parameter;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;

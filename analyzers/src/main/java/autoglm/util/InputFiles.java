@@ -1,6 +1,6 @@
 package autoglm.util;
 
-import autoglm.trace.read.BadInputException;
+import autoglm.read.BadInputException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;

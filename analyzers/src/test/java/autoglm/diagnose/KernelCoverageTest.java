@@ -3,16 +3,16 @@ package autoglm.diagnose;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-import autoglm.analysis.RunAnalysis;
-import autoglm.trace.NamePool;
-import autoglm.trace.ShapePool;
-import autoglm.trace.model.DataLoss;
-import autoglm.trace.model.GpuActivities;
-import autoglm.trace.model.TraceModel;
-import autoglm.trace.model.TraceModelBuilder;
-import autoglm.trace.model.TraceSource;
-import autoglm.trace.read.ReadCounts;
-import autoglm.trace.read.TraceHeader;
+import autoglm.analyse.RunAnalysis;
+import autoglm.model.trace.NamePool;
+import autoglm.model.trace.ShapePool;
+import autoglm.model.trace.DataLoss;
+import autoglm.model.trace.GpuActivities;
+import autoglm.model.trace.TraceModel;
+import autoglm.model.trace.TraceModelBuilder;
+import autoglm.model.trace.TraceSource;
+import autoglm.read.trace.ReadCounts;
+import autoglm.read.trace.TraceHeader;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -8,9 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import autoglm.Fixtures;
 import autoglm.Results;
-import autoglm.analysis.Metric;
-import autoglm.analysis.Spread;
-import autoglm.analysis.Unit;
+import autoglm.analyse.Metric;
+import autoglm.analyse.Spread;
+import autoglm.analyse.Unit;
 import autoglm.result.ResultSummary;
 import autoglm.rules.Severity;
 import com.fasterxml.jackson.databind.JsonNode;

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import autoglm.Fixtures;
-import autoglm.analysis.Parameter;
+import autoglm.analyse.Parameter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -91,8 +91,8 @@ class RuleCatalogueTest {
     @Test
     void aGainOverAZeroDenominatorIsNotApplicableNeverZero() throws Exception {
         RuleCatalogue c = load(VALID.replace("formula: 100 - gpu_busy_pct", "formula: gpu_busy_pct / (gpu_busy_pct - gpu_busy_pct)"));
-        autoglm.analysis.Metrics m = new autoglm.diagnose.Diagnoser(RuleCatalogue.bundled(), ThresholdOverrides.none(),
-                autoglm.analysis.AnalysisSettings.defaults()).diagnose(List.of(Fixtures.trace(Fixtures.DECODE_KV))).metrics();
+        autoglm.analyse.Metrics m = new autoglm.diagnose.Diagnoser(RuleCatalogue.bundled(), ThresholdOverrides.none(),
+                autoglm.analyse.AnalysisSettings.defaults()).diagnose(List.of(Fixtures.trace(Fixtures.DECODE_KV))).metrics();
         Finding f = new RuleEngine(c, ThresholdOverrides.none()).evaluate(m).get(0);
         assertFalse(f.gain().applicable(), f.gain().toString());
         assertTrue(Double.isNaN(f.gain().percent()));
@@ -127,7 +127,7 @@ class RuleCatalogueTest {
         RuleCatalogue c = RuleCatalogue.bundled();
         autoglm.diagnose.Diagnoser strict = new autoglm.diagnose.Diagnoser(c,
                 ThresholdOverrides.of(c, Map.of("dataloader-stall", Map.of("info_pct", 97.0, "warning_pct", 99.0))),
-                autoglm.analysis.AnalysisSettings.defaults());
+                autoglm.analyse.AnalysisSettings.defaults());
         Finding f = RuleFindingsTest.find(strict.diagnose(List.of(Fixtures.trace(Fixtures.DATALOADER))), "dataloader-stall");
         // 96.2% is now below the info threshold of 97%
         assertEquals(Severity.OK, f.severity());

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import autoglm.Fixtures;
-import autoglm.analysis.AnalysisSettings;
+import autoglm.analyse.AnalysisSettings;
 import autoglm.diagnose.Diagnoser;
 import autoglm.diagnose.Diagnosis;
 import com.fasterxml.jackson.databind.JsonNode;

@@ -1,12 +1,12 @@
 package autoglm.cli;
 
-import autoglm.analysis.Quantities;
-import autoglm.analysis.Spread;
-import autoglm.analysis.Stats;
-import autoglm.analysis.Unit;
+import autoglm.analyse.Quantities;
+import autoglm.analyse.Spread;
+import autoglm.analyse.Stats;
+import autoglm.analyse.Unit;
 import autoglm.diagnose.Diagnoser;
-import autoglm.trace.model.TraceLoader;
-import autoglm.trace.model.TraceModel;
+import autoglm.read.TraceLoader;
+import autoglm.model.trace.TraceModel;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;

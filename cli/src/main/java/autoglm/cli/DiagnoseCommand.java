@@ -1,12 +1,12 @@
 package autoglm.cli;
 
-import autoglm.trace.read.BadInputException;
+import autoglm.read.BadInputException;
 import autoglm.diagnose.Diagnoser;
 import autoglm.diagnose.Diagnosis;
-import autoglm.probes.cupti.CuptiLoader;
+import autoglm.read.cupti.CuptiLoader;
 import autoglm.rules.Finding;
 import autoglm.rules.Severity;
-import autoglm.samples.RunFolder;
+import autoglm.read.run.RunFolder;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -52,7 +52,7 @@ public final class DiagnoseCommand implements Callable<Integer> {
         Diagnoser diagnoser = rules.diagnoser();
         Reports.checkWritable(report);
         Diagnosis diagnosis;
-        autoglm.workload.WorkloadLog workload = null;
+        autoglm.model.workload.WorkloadLog workload = null;
         long runs = files.stream().filter(RunFolder::isRunFolder).count();
         if (runs > 0) {
             if (files.size() > 1) {

@@ -1,14 +1,14 @@
 package autoglm.cli;
 
-import autoglm.analysis.Quantities;
-import autoglm.analysis.Unit;
-import autoglm.probes.cupti.CuptiInjection;
-import autoglm.probes.host.HostProbe;
-import autoglm.probes.nvml.NvmlLibrary;
-import autoglm.probes.nvml.NvmlProbe;
-import autoglm.samples.GpuInfo;
-import autoglm.samples.HostSample;
-import autoglm.samples.RunInfo;
+import autoglm.analyse.Quantities;
+import autoglm.analyse.Unit;
+import autoglm.record.cupti.CuptiInjection;
+import autoglm.record.host.HostProbe;
+import autoglm.record.nvml.NvmlLibrary;
+import autoglm.record.nvml.NvmlProbe;
+import autoglm.model.run.GpuInfo;
+import autoglm.model.run.HostSample;
+import autoglm.model.run.RunInfo;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

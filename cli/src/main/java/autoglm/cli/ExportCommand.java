@@ -1,13 +1,13 @@
 package autoglm.cli;
 
-import autoglm.analysis.Window;
-import autoglm.probes.cupti.CuptiLoader;
+import autoglm.analyse.Window;
+import autoglm.read.cupti.CuptiLoader;
 import autoglm.report.PerfettoExport;
-import autoglm.samples.RunFolder;
-import autoglm.samples.RunRecording;
-import autoglm.trace.model.TraceLoader;
-import autoglm.trace.model.TraceModel;
-import autoglm.trace.read.BadInputException;
+import autoglm.read.run.RunFolder;
+import autoglm.model.run.RunRecording;
+import autoglm.read.TraceLoader;
+import autoglm.model.trace.TraceModel;
+import autoglm.read.BadInputException;
 import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.io.Writer;

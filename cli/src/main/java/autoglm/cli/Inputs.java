@@ -2,11 +2,11 @@ package autoglm.cli;
 
 import autoglm.diagnose.Diagnoser;
 import autoglm.diagnose.Diagnosis;
-import autoglm.probes.cupti.CuptiLoader;
+import autoglm.read.cupti.CuptiLoader;
 import autoglm.result.ResultJson;
 import autoglm.result.ResultSummary;
-import autoglm.samples.RunFolder;
-import autoglm.trace.read.BadInputException;
+import autoglm.read.run.RunFolder;
+import autoglm.read.BadInputException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

@@ -1,6 +1,6 @@
 package autoglm.cli;
 
-import autoglm.trace.read.BadInputException;
+import autoglm.read.BadInputException;
 import autoglm.util.SafeText;
 import picocli.CommandLine;
 

@@ -92,6 +92,6 @@ class Progress implements AutoCloseable {
         String name = slash < 0 ? file : file.substring(slash + 1);
         return String.format(java.util.Locale.ROOT, "autoglm: reading %s: %d%% of %s, %,d events", name,
                 total <= 0 ? 0 : Math.min(100, 100 * read / total),
-                autoglm.analysis.Quantities.format(total, autoglm.analysis.Unit.BYTES), events);
+                autoglm.analyse.Quantities.format(total, autoglm.analyse.Unit.BYTES), events);
     }
 }

@@ -1,13 +1,13 @@
 package autoglm.cli;
 
-import autoglm.charts.ChartBuilder;
+import autoglm.analyse.charts.ChartBuilder;
 import autoglm.diagnose.Diagnosis;
 import autoglm.report.HtmlReport;
 import autoglm.report.JsonReport;
 import autoglm.report.MarkdownReport;
 import autoglm.report.Report;
 import autoglm.report.TerminalReport;
-import autoglm.workload.WorkloadLog;
+import autoglm.model.workload.WorkloadLog;
 import java.nio.file.Path;
 
 /** Writes a diagnosis in the formats asked for: the main one (stdout or -o), and --html and --markdown files. */

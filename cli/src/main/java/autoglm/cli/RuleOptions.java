@@ -1,7 +1,7 @@
 package autoglm.cli;
 
-import autoglm.trace.read.BadInputException;
-import autoglm.analysis.AnalysisSettings;
+import autoglm.read.BadInputException;
+import autoglm.analyse.AnalysisSettings;
 import autoglm.diagnose.Diagnoser;
 import autoglm.rules.RuleCatalogue;
 import autoglm.rules.Severity;

@@ -1,12 +1,12 @@
 package autoglm.cli;
 
-import autoglm.analysis.Metric;
+import autoglm.analyse.Metric;
 import autoglm.diagnose.Diagnosis;
 import autoglm.diagnose.Verification;
 import autoglm.rules.Finding;
 import autoglm.rules.RuleCatalogue;
 import autoglm.rules.RuleDefinition;
-import autoglm.workload.WorkloadLog;
+import autoglm.model.workload.WorkloadLog;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,6 +1,6 @@
 package autoglm.cli;
 
-import autoglm.trace.read.BadInputException;
+import autoglm.read.BadInputException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import autoglm.Fixtures;
-import autoglm.samples.RunFolder;
-import autoglm.samples.RunInfo;
-import autoglm.samples.RunInfoJson;
+import autoglm.read.run.RunFolder;
+import autoglm.model.run.RunInfo;
+import autoglm.read.run.RunInfoJson;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -7,10 +7,10 @@ import static org.junit.jupiter.api.Assumptions.assumeFalse;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import autoglm.Fixtures;
-import autoglm.probes.cupti.CuptiInjection;
-import autoglm.probes.run.Signals;
-import autoglm.samples.RunFolder;
-import autoglm.samples.RunInfoJson;
+import autoglm.record.cupti.CuptiInjection;
+import autoglm.record.run.Signals;
+import autoglm.read.run.RunFolder;
+import autoglm.read.run.RunInfoJson;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -197,7 +197,7 @@ class ProfileKernelsTest {
     private static final class CuptiRecordings {
         static List<Path> in(Path folder) {
             try {
-                return autoglm.probes.cupti.CuptiLoader.recordings(folder);
+                return autoglm.read.cupti.CuptiLoader.recordings(folder);
             } catch (RuntimeException e) {
                 return List.of();
             }

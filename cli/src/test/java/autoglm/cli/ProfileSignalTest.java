@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import autoglm.probes.run.Signals;
-import autoglm.samples.RunFolder;
-import autoglm.samples.RunInfo;
-import autoglm.samples.RunInfoJson;
+import autoglm.record.run.Signals;
+import autoglm.read.run.RunFolder;
+import autoglm.model.run.RunInfo;
+import autoglm.read.run.RunInfoJson;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import autoglm.samples.RunFolder;
-import autoglm.samples.RunInfo;
-import autoglm.samples.RunInfoJson;
+import autoglm.read.run.RunFolder;
+import autoglm.model.run.RunInfo;
+import autoglm.read.run.RunInfoJson;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import autoglm.Fixtures;
-import autoglm.analysis.Parameter;
+import autoglm.analyse.Parameter;
 import autoglm.rules.RuleCatalogue;
 import autoglm.rules.RuleDefinition;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -35,7 +35,7 @@ class RulesCommandTest {
         assertTrue(ids.contains("launch-bound") && ids.contains("comm-bound"), ids.toString());
         for (JsonNode rule : j.get("rules")) {
             for (JsonNode t : rule.get("thresholds")) {
-                autoglm.analysis.Unit.ofKey(t.get("unit").asText());
+                autoglm.analyse.Unit.ofKey(t.get("unit").asText());
                 assertTrue(t.get("default").isNumber(), rule.get("id") + "." + t.get("name"));
             }
         }

@@ -1,7 +1,7 @@
 package autoglm.report;
 
-import autoglm.analysis.Quantities;
-import autoglm.analysis.Unit;
+import autoglm.analyse.Quantities;
+import autoglm.analyse.Unit;
 import autoglm.compare.Comparison;
 import autoglm.compare.KernelChange;
 import autoglm.compare.MetricChange;
@@ -71,7 +71,7 @@ public final class CompareTextReport implements ComparisonReport {
         out.flush();
     }
 
-    private static String withN(autoglm.analysis.Metric m) {
+    private static String withN(autoglm.analyse.Metric m) {
         return Quantities.format(m) + " (n=" + m.n() + ")";
     }
 }

@@ -1,7 +1,7 @@
 package autoglm.report;
 
-import autoglm.analysis.Quantities;
-import autoglm.analysis.Unit;
+import autoglm.analyse.Quantities;
+import autoglm.analyse.Unit;
 import autoglm.rules.Finding;
 
 /** A finding's gain as text: "estimated 47.1% of iteration time (64.0 ms per iteration): basis". */

@@ -1,6 +1,6 @@
 package autoglm.report;
 
-import autoglm.analysis.Quantities;
+import autoglm.analyse.Quantities;
 import autoglm.gate.FindingCheck;
 import autoglm.gate.GateCheck;
 import java.util.Locale;

@@ -1,9 +1,9 @@
 package autoglm.report;
 
-import autoglm.analysis.Metric;
-import autoglm.charts.ChartSet;
-import autoglm.charts.Histogram;
-import autoglm.charts.TimeChart;
+import autoglm.analyse.Metric;
+import autoglm.analyse.charts.ChartSet;
+import autoglm.analyse.charts.Histogram;
+import autoglm.analyse.charts.TimeChart;
 import autoglm.diagnose.Diagnosis;
 import autoglm.diagnose.Verification;
 import autoglm.rules.Finding;

@@ -1,15 +1,15 @@
 package autoglm.report;
 
-import autoglm.analysis.Breakdown;
-import autoglm.analysis.Metric;
-import autoglm.analysis.Metrics;
-import autoglm.analysis.Quantities;
-import autoglm.analysis.TraceAnalysis;
-import autoglm.analysis.Unit;
-import autoglm.charts.Histogram;
+import autoglm.analyse.Breakdown;
+import autoglm.analyse.Metric;
+import autoglm.analyse.Metrics;
+import autoglm.analyse.Quantities;
+import autoglm.analyse.TraceAnalysis;
+import autoglm.analyse.Unit;
+import autoglm.analyse.charts.Histogram;
 import autoglm.diagnose.Diagnosis;
 import autoglm.diagnose.InputDiagnosis;
-import autoglm.trace.model.DataLoss;
+import autoglm.model.trace.DataLoss;
 import java.util.Map;
 
 /** The tables of the HTML report: what was read, the top kernels, every metric, the data loss. */

@@ -1,7 +1,7 @@
 package autoglm.report;
 
-import autoglm.analysis.Metric;
-import autoglm.analysis.Metrics;
+import autoglm.analyse.Metric;
+import autoglm.analyse.Metrics;
 import autoglm.diagnose.Diagnosis;
 import autoglm.diagnose.Verification;
 import autoglm.rules.Finding;
@@ -50,7 +50,7 @@ public final class MarkdownReport implements Report {
         metrics(sb, d.metrics());
         verified(sb, d);
         sb.append("\nData loss: ").append(d.dataLoss().lost()).append(" lost (malformed or unmatched)");
-        long excluded = d.dataLoss().get(autoglm.trace.model.DataLoss.Group.EXCLUDED).values().stream()
+        long excluded = d.dataLoss().get(autoglm.model.trace.DataLoss.Group.EXCLUDED).values().stream()
                 .mapToLong(Long::longValue).sum();
         sb.append(", ").append(excluded).append(" excluded from the analysed window. autoglm ")
                 .append(Markdown.escape(d.version())).append(".\n");

@@ -1,9 +1,9 @@
 package autoglm.report;
 
-import autoglm.analysis.Metric;
-import autoglm.analysis.Quantities;
-import autoglm.analysis.Spread;
-import autoglm.analysis.Unit;
+import autoglm.analyse.Metric;
+import autoglm.analyse.Quantities;
+import autoglm.analyse.Spread;
+import autoglm.analyse.Unit;
 
 /** A metric as text with its sample count and spread, as JMH shows every number. */
 final class MetricText {

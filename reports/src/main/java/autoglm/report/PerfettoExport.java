@@ -1,15 +1,15 @@
 package autoglm.report;
 
-import autoglm.analysis.Window;
-import autoglm.samples.GpmSample;
-import autoglm.samples.GpuSample;
-import autoglm.samples.HostSample;
-import autoglm.samples.RunRecording;
-import autoglm.trace.Names;
-import autoglm.trace.model.ApiCalls;
-import autoglm.trace.model.GpuActivities;
-import autoglm.trace.model.SpanTable;
-import autoglm.trace.model.TraceModel;
+import autoglm.analyse.Window;
+import autoglm.model.run.GpmSample;
+import autoglm.model.run.GpuSample;
+import autoglm.model.run.HostSample;
+import autoglm.model.run.RunRecording;
+import autoglm.model.trace.Names;
+import autoglm.model.trace.ApiCalls;
+import autoglm.model.trace.GpuActivities;
+import autoglm.model.trace.SpanTable;
+import autoglm.model.trace.TraceModel;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.StreamWriteFeature;

@@ -1,7 +1,7 @@
 package autoglm.report;
 
-import autoglm.analysis.AnalysisSettings;
-import autoglm.analysis.Parameter;
+import autoglm.analyse.AnalysisSettings;
+import autoglm.analyse.Parameter;
 import autoglm.rules.RuleCatalogue;
 import autoglm.rules.RuleDefinition;
 import com.fasterxml.jackson.core.JsonFactory;

@@ -1,9 +1,9 @@
 package autoglm.report;
 
-import autoglm.analysis.AnalysisSettings;
-import autoglm.analysis.MetricCatalog;
-import autoglm.analysis.Parameter;
-import autoglm.analysis.Quantities;
+import autoglm.analyse.AnalysisSettings;
+import autoglm.analyse.MetricCatalog;
+import autoglm.analyse.Parameter;
+import autoglm.analyse.Quantities;
 import autoglm.rules.RuleCatalogue;
 import autoglm.rules.RuleDefinition;
 import java.io.IOException;

@@ -1,12 +1,12 @@
 package autoglm.report;
 
-import autoglm.analysis.Metric;
-import autoglm.analysis.Metrics;
-import autoglm.analysis.Quantities;
-import autoglm.analysis.RunAnalysis;
-import autoglm.analysis.Unit;
-import autoglm.samples.GpuInfo;
-import autoglm.samples.RunInfo;
+import autoglm.analyse.Metric;
+import autoglm.analyse.Metrics;
+import autoglm.analyse.Quantities;
+import autoglm.analyse.RunAnalysis;
+import autoglm.analyse.Unit;
+import autoglm.model.run.GpuInfo;
+import autoglm.model.run.RunInfo;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

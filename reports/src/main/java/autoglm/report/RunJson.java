@@ -1,8 +1,8 @@
 package autoglm.report;
 
-import autoglm.analysis.RunAnalysis;
-import autoglm.samples.GpuInfo;
-import autoglm.samples.RunInfo;
+import autoglm.analyse.RunAnalysis;
+import autoglm.model.run.GpuInfo;
+import autoglm.model.run.RunInfo;
 import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.IOException;
 import java.time.Instant;

@@ -1,9 +1,9 @@
 package autoglm.report;
 
-import autoglm.charts.Bars;
-import autoglm.charts.Histogram;
-import autoglm.charts.Series;
-import autoglm.charts.TimeChart;
+import autoglm.analyse.charts.Bars;
+import autoglm.analyse.charts.Histogram;
+import autoglm.analyse.charts.Series;
+import autoglm.analyse.charts.TimeChart;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;

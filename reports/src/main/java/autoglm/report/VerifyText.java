@@ -1,8 +1,8 @@
 package autoglm.report;
 
-import autoglm.analysis.Metric;
-import autoglm.analysis.Quantities;
-import autoglm.analysis.Unit;
+import autoglm.analyse.Metric;
+import autoglm.analyse.Quantities;
+import autoglm.analyse.Unit;
 import autoglm.diagnose.Verification;
 import java.util.ArrayList;
 import java.util.List;

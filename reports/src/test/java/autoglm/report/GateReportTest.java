@@ -95,9 +95,9 @@ class GateReportTest {
     @Test
     void anIncompleteRunAMissingMetricAndABadValueAreNamedInEveryFormat() throws Exception {
         autoglm.result.ResultSummary a = Results.of(Fixtures.DECODE_KV);
-        java.util.Map<String, autoglm.analysis.Metric> m = new java.util.LinkedHashMap<>(a.metrics());
-        m.put("step_time_ms", autoglm.analysis.Metric.of("step_time_ms", autoglm.analysis.Unit.MILLISECONDS, Double.NaN,
-                7, autoglm.analysis.Spread.NONE));
+        java.util.Map<String, autoglm.analyse.Metric> m = new java.util.LinkedHashMap<>(a.metrics());
+        m.put("step_time_ms", autoglm.analyse.Metric.of("step_time_ms", autoglm.analyse.Unit.MILLISECONDS, Double.NaN,
+                7, autoglm.analyse.Spread.NONE));
         m.remove("gpu_busy_pct");
         autoglm.result.ResultSummary cur = new autoglm.result.ResultSummary("cur", m, a.findings(), a.kernels(),
                 a.kernelsNote(), a.iterations(), new autoglm.result.ResultSummary.RunState("interrupted", false,

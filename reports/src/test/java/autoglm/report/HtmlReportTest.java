@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import autoglm.Fixtures;
-import autoglm.analysis.AnalysisSettings;
-import autoglm.charts.ChartBuilder;
-import autoglm.charts.ChartSet;
+import autoglm.analyse.AnalysisSettings;
+import autoglm.analyse.charts.ChartBuilder;
+import autoglm.analyse.charts.ChartSet;
 import autoglm.diagnose.Diagnoser;
 import autoglm.diagnose.Diagnosis;
 import autoglm.rules.RuleCatalogue;

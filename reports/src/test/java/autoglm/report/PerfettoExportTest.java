@@ -5,11 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import autoglm.Fixtures;
 import autoglm.Results;
-import autoglm.analysis.Window;
-import autoglm.samples.RunFolder;
-import autoglm.samples.RunRecording;
-import autoglm.trace.model.TraceLoader;
-import autoglm.trace.model.TraceModel;
+import autoglm.analyse.Window;
+import autoglm.read.run.RunFolder;
+import autoglm.model.run.RunRecording;
+import autoglm.read.TraceLoader;
+import autoglm.model.trace.TraceModel;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.StringWriter;
 import java.util.HashMap;

@@ -1,0 +1,60 @@
+package autoglm.analyse;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Settings of the analyses themselves (not of any rule): overridable with
+ * {@code --set analysis.NAME=VALUE}. Defaults follow HTA where HTA has one.
+ */
+public final class AnalysisSettings {
+    public static final Parameter CONSECUTIVE_KERNEL_DELAY_NS = new Parameter("consecutive_kernel_delay_ns",
+            Unit.NANOSECONDS, 30,
+            "gaps between kernels on a stream shorter than this are kernel wait (HTA's consecutive_kernel_delay)");
+    public static final Parameter SMALL_KERNEL_US = new Parameter("small_kernel_us", Unit.MICROSECONDS, 5,
+            "kernels shorter than this count as small");
+    public static final Parameter LONG_GAP_MS = new Parameter("long_gap_ms", Unit.MILLISECONDS, 1,
+            "GPU idle gaps longer than this are examined for host-side blocking");
+    public static final Parameter LAUNCH_RUNTIME_CUTOFF_US = new Parameter("launch_runtime_cutoff_us",
+            Unit.MICROSECONDS, 50, "launch calls up to this long are examined for short kernels (HTA's runtime_cutoff)");
+    public static final Parameter MIN_GROWTH_R2 = new Parameter("min_growth_r2", Unit.COUNT, 0.9,
+            "without recorded shapes, a linear growth of GPU time per iteration with at least this R^2 "
+                    + "stands in for input growth");
+
+    public static final List<Parameter> ALL = List.of(CONSECUTIVE_KERNEL_DELAY_NS, SMALL_KERNEL_US, LONG_GAP_MS,
+            LAUNCH_RUNTIME_CUTOFF_US, MIN_GROWTH_R2);
+
+    private final Map<String, Double> values;
+
+    private AnalysisSettings(Map<String, Double> values) {
+        this.values = values;
+    }
+
+    public static AnalysisSettings defaults() {
+        return new AnalysisSettings(Map.of());
+    }
+
+    /** Settings with overrides by name; unknown names are refused. */
+    public static AnalysisSettings of(Map<String, Double> overrides) {
+        for (String name : overrides.keySet()) {
+            if (find(name) == null) {
+                throw new IllegalArgumentException("unknown analysis setting '" + name + "'");
+            }
+        }
+        return new AnalysisSettings(new LinkedHashMap<>(overrides));
+    }
+
+    public static Parameter find(String name) {
+        for (Parameter p : ALL) {
+            if (p.name().equals(name)) {
+                return p;
+            }
+        }
+        return null;
+    }
+
+    public double get(Parameter p) {
+        return values.getOrDefault(p.name(), p.defaultValue());
+    }
+}

@@ -1,0 +1,172 @@
+package autoglm.analyse;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Every metric the analyses can produce: its name, unit and meaning. Rules may only refer to these
+ * names (checked when the catalogue loads); docs/metrics.md is generated from this list.
+ */
+public final class MetricCatalog {
+    /** A metric's declared unit and one-line meaning. */
+    public record Definition(String name, Unit unit, String description) {
+    }
+
+    private static final Map<String, Definition> DEFINITIONS = new LinkedHashMap<>();
+
+    static {
+        def("trace_span_ms", Unit.MILLISECONDS, "wall time from the first to the last timed event of the trace");
+        def("steps", Unit.COUNT, "iterations analysed: complete ProfilerStep#N annotations, else forward passes");
+        def("step_time_ms", Unit.MILLISECONDS, "CPU-side duration of an iteration (mean; spread over iterations)");
+        def("step_trend_pct", Unit.PERCENT_PER_STEP, "linear trend of iteration time against its index, relative to the mean");
+        def("step_trend_r2", Unit.COUNT, "coefficient of determination of that linear fit (0..1)");
+        def("gpu_span_ms", Unit.MILLISECONDS, "HTA kernel time: first GPU activity start to last end, in the window, busiest device");
+        def("gpu_busy_pct", Unit.PERCENT, "share of the GPU span with any kernel, memcpy or memset running (HTA temporal breakdown)");
+        def("gpu_idle_pct", Unit.PERCENT, "share of the GPU span with nothing running (HTA idle time)");
+        def("gpu_compute_pct", Unit.PERCENT, "share of the GPU span with a computation kernel running (HTA compute time)");
+        def("gpu_non_compute_pct", Unit.PERCENT, "share of the GPU span busy only with memory or communication work (HTA non-compute time)");
+        def("idle_host_wait_pct", Unit.PERCENT, "share of per-stream idle time where the next launch came after the GPU ran dry (HTA host wait)");
+        def("idle_kernel_wait_pct", Unit.PERCENT, "share of per-stream idle time in gaps shorter than the consecutive-kernel delay (HTA kernel wait)");
+        def("idle_other_pct", Unit.PERCENT, "share of per-stream idle time of neither kind (HTA other)");
+        def("kernels", Unit.COUNT, "kernels in the window");
+        def("kernels_per_step", Unit.COUNT, "kernels per iteration");
+        def("kernel_us", Unit.MICROSECONDS, "kernel duration (median; spread over kernels)");
+        def("launch_cpu_us", Unit.MICROSECONDS, "CPU time of the launching runtime/driver call (median; HTA launch stats)");
+        def("launch_delay_us", Unit.MICROSECONDS, "time from a launch call's start to its GPU activity's start (median; HTA launch delay)");
+        def("short_kernel_pct", Unit.PERCENT, "kernels that ran shorter than their launch call took (HTA short kernels)");
+        def("small_kernel_pct", Unit.PERCENT, "kernels shorter than analysis.small_kernel_us");
+        def("small_kernel_time_pct", Unit.PERCENT, "share of kernel time spent in kernels shorter than analysis.small_kernel_us");
+        def("occupancy_pct", Unit.PERCENT, "duration-weighted mean of Kineto's estimated achieved occupancy");
+        def("low_blocks_time_pct", Unit.PERCENT, "share of kernel time in kernels with fewer than one block per SM");
+        def("gemm_time_pct", Unit.PERCENT, "share of kernel time in GEMM (matrix multiply) kernels");
+        def("simt_gemm_pct", Unit.PERCENT, "share of kernel time in GEMM kernels that run on CUDA cores (no tensor cores)");
+        def("gemm_tensor_core_pct", Unit.PERCENT, "share of GEMM time in kernels that use tensor cores");
+        def("compute_capability", Unit.VERSION, "compute capability of the busiest device (deviceProperties)");
+        def("memcpy_count", Unit.COUNT, "memory copies in the window");
+        def("memcpy_ms", Unit.MILLISECONDS, "GPU time of memory copies in the window");
+        def("memcpy_bytes", Unit.BYTES, "bytes moved by memory copies in the window");
+        def("pageable_memcpy_count", Unit.COUNT, "copies to or from pageable host memory");
+        def("pageable_memcpy_bytes", Unit.BYTES, "bytes moved by pageable copies");
+        def("pageable_memcpy_ms", Unit.MILLISECONDS, "GPU time of pageable copies");
+        def("pageable_memcpy_gbps", Unit.GB_PER_SECOND, "bandwidth achieved by pageable copies (bytes / copy time)");
+        def("pageable_memcpy_pct", Unit.PERCENT, "share of the GPU span spent in pageable copies");
+        def("pageable_memcpy_per_step", Unit.PER_STEP, "pageable copies per iteration");
+        def("pinned_memcpy_gbps", Unit.GB_PER_SECOND, "bandwidth achieved by host copies of 1 MiB or more from or to pinned memory");
+        def("memset_count", Unit.COUNT, "memsets in the window");
+        def("host_syncs_per_step", Unit.PER_STEP, "calls per iteration that block the host on the GPU (device/stream/event syncs, synchronous copies)");
+        def("host_sync_ms_per_step", Unit.MILLISECONDS, "host time per iteration spent blocked in those calls");
+        def("host_sync_bubble_pct", Unit.PERCENT, "share of the GPU span idle right after blocking calls until the next GPU work (at most analysis.long_gap_ms per call)");
+        def("sync_calls", Unit.TEXT, "which blocking calls were seen, most frequent first");
+        def("dataloader_pct", Unit.PERCENT, "share of iteration time inside enumerate(DataLoader)... annotations");
+        def("dataloader_ms_per_step", Unit.MILLISECONDS, "time per iteration inside enumerate(DataLoader)... annotations");
+        def("host_blocked_pct", Unit.PERCENT, "share of the GPU span idle in gaps longer than analysis.long_gap_ms while the host ran ops that launch nothing (or no op), DataLoader time excluded");
+        def("host_blocked_ms", Unit.MILLISECONDS, "total of that idle time");
+        def("host_blocked_ops", Unit.TEXT, "top-level CPU ops that ran during those gaps, by time");
+        def("input_growth_steps", Unit.COUNT, "longest run of consecutive iterations whose input grows by exactly one token each");
+        def("input_len_first", Unit.COUNT, "input length at the start of that run");
+        def("input_len_last", Unit.COUNT, "input length at the end of that run");
+        def("input_growth_basis", Unit.TEXT, "where the input length was read");
+        def("comm_time_pct", Unit.PERCENT, "share of GPU busy time with a communication (NCCL) kernel running");
+        def("comm_overlap_pct", Unit.PERCENT, "share of communication time overlapped by computation kernels");
+        // System metrics: from the NVML, GPM and host samples of a profiled run (docs/analyses.md#samples)
+        def("run_wall_ms", Unit.MILLISECONDS, "wall time of the profiled command, from its start to its exit (or to the interruption)");
+        def("active_window_ms", Unit.MILLISECONDS, "time analysed: from the start of the first sample with the GPU in use to the last such sample");
+        def("startup_excluded_ms", Unit.MILLISECONDS, "time from the command's start to the active window, left out of the sample statistics");
+        def("tail_excluded_ms", Unit.MILLISECONDS, "time from the end of the active window to the command's exit, left out");
+        def("gpus_used", Unit.COUNT, "GPUs the command used (its processes on them, else utilisation or memory growth)");
+        def("gpu_util_pct", Unit.PERCENT, "NVML utilization: share of time a kernel was running, time-weighted over the active window");
+        def("gpu_mem_util_pct", Unit.PERCENT, "NVML memory utilization: share of time device memory was read or written");
+        def("sm_active_pct", Unit.PERCENT, "GPM SM activity: share of SMs busy, time-weighted (Hopper and newer)");
+        def("sm_occupancy_pct", Unit.PERCENT, "GPM SM occupancy: resident warps against the maximum");
+        def("tensor_active_pct", Unit.PERCENT, "GPM tensor activity: share of time SMs ran any tensor-core instruction");
+        def("dram_bw_pct", Unit.PERCENT, "GPM DRAM bandwidth used against the theoretical maximum");
+        def("fp16_active_pct", Unit.PERCENT, "GPM share of time SMs ran non-tensor FP16 math");
+        def("fp32_active_pct", Unit.PERCENT, "GPM share of time SMs ran non-tensor FP32 math");
+        def("gpu_mem_peak_pct", Unit.PERCENT, "peak device memory used (NVML, includes reserved) against the total, over the whole run");
+        def("gpu_mem_peak_bytes", Unit.BYTES, "peak device memory used over the whole run");
+        def("gpu_mem_total_bytes", Unit.BYTES, "device memory of the GPU that peaked");
+        def("proc_gpu_mem_peak_bytes", Unit.BYTES, "peak device memory held by the profiled process tree (per-process NVML)");
+        def("power_w", Unit.WATTS, "board power draw, time-weighted over the active window");
+        def("sm_clock_mhz", Unit.MEGAHERTZ, "SM clock, time-weighted over the active window");
+        def("clock_throttled_pct", Unit.PERCENT, "share of busy time (utilization > 0) with clocks held down by power or thermal limits (NVML clock event reasons)");
+        def("clock_reasons", Unit.TEXT, "which clock event reasons were set while busy, with their share of busy time");
+        def("host_cpu_pct", Unit.PERCENT, "CPU use of the whole machine, all cores, over the active window");
+        def("host_proc_cpu_pct", Unit.PERCENT, "CPU use of the profiled process tree, in percent of one core");
+        def("host_busiest_thread_pct", Unit.PERCENT, "CPU use of the tree's busiest thread, in percent of one core, time-weighted");
+        def("host_busiest_thread", Unit.TEXT, "the thread that was busiest most of the time (name and process id)");
+        def("host_rss_peak_bytes", Unit.BYTES, "peak resident memory of the profiled process tree");
+        def("pcie_tx_gbps", Unit.GB_PER_SECOND, "PCIe traffic from the GPU (GPM), time-weighted");
+        def("pcie_rx_gbps", Unit.GB_PER_SECOND, "PCIe traffic to the GPU (GPM), time-weighted");
+        def("pcie_link_gbps", Unit.GB_PER_SECOND, "usable bandwidth of one direction of the GPU's PCIe link (generation x width)");
+        def("pcie_link_pct", Unit.PERCENT, "busier PCIe direction against the link's bandwidth, time-weighted");
+        // Workload metrics: from the events of the autoglm workload (profile --model; docs/workload.md#events)
+        def("workload_model", Unit.TEXT, "the model the workload ran: preset or checkpoint, layers, device and dtype");
+        def("workload_requests", Unit.COUNT, "requests (conversation turns) served after warm-up");
+        def("workload_wall_ms", Unit.MILLISECONDS, "wall time of the workload process, from its start event to its end");
+        def("ms_per_token", Unit.MILLISECONDS, "decode step time: milliseconds per output token of each sequence (mean over measured decode steps)");
+        def("tokens_per_s", Unit.TOKENS_PER_SECOND, "output tokens of all requests over the serving time (first measured batch to the last token)");
+        def("ttft_ms", Unit.MILLISECONDS, "time to first token per request: from its batch's start (input wait included) to the end of prefill");
+        def("tpot_ms", Unit.MILLISECONDS, "time per output token after the first, per request");
+        def("e2e_ms", Unit.MILLISECONDS, "end-to-end latency per request: its batch's start to its last token");
+        def("prefill_ms", Unit.MILLISECONDS, "prefill step time (mean over measured batches)");
+        def("prefill_time_pct", Unit.PERCENT, "share of serving time in prefill steps");
+        def("decode_time_pct", Unit.PERCENT, "share of serving time in decode steps");
+        def("peak_mem_bytes", Unit.BYTES, "allocator peak of the workload: CUDA max_memory_allocated, or peak RSS on CPU");
+        def("padded_token_pct", Unit.PERCENT, "share of prefill tokens computed that were padding (padded - real over padded)");
+        def("pad_tokens", Unit.COUNT, "padding tokens computed in measured prefills");
+        def("prompt_tokens", Unit.COUNT, "real prompt tokens in measured prefills");
+        def("mean_batch", Unit.COUNT, "requests per batch (mean over measured batches)");
+        def("mean_queue", Unit.COUNT, "requests still waiting when a batch started (mean over measured batches)");
+        def("batch_knob", Unit.COUNT, "the batch size the workload was asked for");
+        def("compiles", Unit.COUNT, "compilations and CUDA graph captures, warm-up included");
+        def("compiles_after_warmup", Unit.COUNT, "compilations or captures after warm-up (new shapes at serving time)");
+        def("compile_ms", Unit.MILLISECONDS, "time in compilations after warm-up");
+        def("load_ms", Unit.MILLISECONDS, "model build or load time");
+        def("warmup_ms", Unit.MILLISECONDS, "warm-up time (compilations and captures of the warm-up included)");
+        def("cold_start_pct", Unit.PERCENT, "load and warm-up against the workload's wall time");
+        def("num_beams", Unit.COUNT, "beam search width (1: greedy)");
+        def("max_new_tokens", Unit.COUNT, "decode budget per batch");
+        def("output_tokens", Unit.COUNT, "output tokens per request (mean)");
+        def("decode_waste_pct", Unit.PERCENT, "share of decode rows computed that produced no kept token: extra beams, and finished requests still in their batch");
+        def("turns", Unit.COUNT, "turns per conversation");
+        def("turn_ttft_growth_pct", Unit.PER_TURN, "slope of time to first token against the turn index, relative to the first turn's");
+        def("turn_prompt_tokens_last", Unit.COUNT, "prompt tokens (history included) in the last turn (mean over conversations)");
+        def("bandwidth_gbps", Unit.GB_PER_SECOND, "device memory bandwidth, measured by a device-to-device copy (read + write)");
+        def("roofline_floor_ms", Unit.MILLISECONDS, "least time a decode step can take: weights (embedding excluded) and the KV cache read once, over bandwidth_gbps");
+        def("roofline_pct", Unit.PERCENT, "roofline_floor_ms against the measured decode step: the share of the floor achieved");
+        def("fit_pct", Unit.PERCENT, "weights and the KV cache the run needs against the device memory free at start");
+        def("fit_need_bytes", Unit.BYTES, "weights plus the largest KV cache of the run");
+        def("fit_free_bytes", Unit.BYTES, "device memory free when the workload started (host memory on CPU)");
+        def("cpu_half_precision", Unit.COUNT, "1 when the model ran in fp16 or bf16 on the CPU, else 0");
+        def("input_wait_pct", Unit.PERCENT, "share of serving time the loop waited for its next input batch");
+        def("input_wait_ms_per_batch", Unit.MILLISECONDS, "input wait per batch (mean)");
+    }
+
+    private MetricCatalog() {
+    }
+
+    private static void def(String name, Unit unit, String description) {
+        DEFINITIONS.put(name, new Definition(name, unit, description));
+    }
+
+    public static Definition get(String name) {
+        return DEFINITIONS.get(name);
+    }
+
+    public static boolean contains(String name) {
+        return DEFINITIONS.containsKey(name);
+    }
+
+    public static Map<String, Definition> all() {
+        return Collections.unmodifiableMap(DEFINITIONS);
+    }
+
+    public static Unit unit(String name) {
+        Definition d = DEFINITIONS.get(name);
+        if (d == null) {
+            throw new IllegalArgumentException("metric '" + name + "' is not in the catalogue");
+        }
+        return d.unit();
+    }
+}

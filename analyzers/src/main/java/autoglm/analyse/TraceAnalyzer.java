@@ -1,0 +1,68 @@
+package autoglm.analyse;
+
+import autoglm.model.trace.DataLoss;
+import autoglm.model.trace.TraceModel;
+
+/** Runs every analysis on a trace model. Separate stages, as in HTA: reader, model, analyses. */
+public final class TraceAnalyzer {
+    private static final String[] GPU_METRICS = {
+        "gpu_span_ms", "gpu_busy_pct", "gpu_idle_pct", "gpu_compute_pct", "gpu_non_compute_pct",
+        "idle_host_wait_pct", "idle_kernel_wait_pct", "idle_other_pct", "kernels", "kernels_per_step", "kernel_us",
+        "launch_cpu_us", "launch_delay_us", "short_kernel_pct", "small_kernel_pct", "small_kernel_time_pct",
+        "occupancy_pct", "low_blocks_time_pct", "gemm_time_pct", "simt_gemm_pct", "gemm_tensor_core_pct",
+        "compute_capability", "memcpy_count", "memcpy_ms", "memcpy_bytes", "pageable_memcpy_count",
+        "pageable_memcpy_bytes", "pageable_memcpy_ms", "pageable_memcpy_gbps", "pageable_memcpy_pct",
+        "pageable_memcpy_per_step", "pinned_memcpy_gbps", "memset_count", "host_syncs_per_step",
+        "host_sync_ms_per_step", "host_sync_bubble_pct", "sync_calls", "host_blocked_pct", "host_blocked_ms", "host_blocked_ops",
+        "comm_time_pct", "comm_overlap_pct"
+    };
+
+    private final AnalysisSettings settings;
+
+    public TraceAnalyzer(AnalysisSettings settings) {
+        this.settings = settings;
+    }
+
+    public TraceAnalysis analyze(TraceModel model) {
+        Window window = Window.of(model);
+        Context c = new Context(model, window, settings);
+        Metrics.Builder out = new Metrics.Builder();
+        StepAnalysis.run(c, out);
+        Breakdown breakdown = Breakdown.empty();
+        if (c.hasGpu()) {
+            TemporalAnalysis.run(c, out);
+            java.util.List<Breakdown.StreamStat> streams = IdleAnalysis.run(c, out);
+            LaunchAnalysis.run(c, out);
+            Breakdown kernels = KernelAnalysis.run(c, out);
+            breakdown = new Breakdown(kernels.kernels(), kernels.categories(), kernels.types(),
+                    TransferAnalysis.run(c, out), streams, kernels.kernelCount(), kernels.kernelTimeMs());
+        } else {
+            String reason = model.gpu().size() == 0
+                    ? "the trace has no GPU activity (no kernel, memcpy or memset events)"
+                    : "no GPU activity belongs to the analysed iterations";
+            out.absentAll(reason, GPU_METRICS);
+        }
+        HostAnalysis.run(c, out);
+        InputGrowthAnalysis.run(c, out);
+
+        DataLoss loss = model.dataLoss()
+                .with(DataLoss.Group.EXCLUDED, "incomplete last step", window.droppedStep() == null ? 0 : 1)
+                .with(DataLoss.Group.EXCLUDED, "GPU activities launched outside the analysed iterations",
+                        window.rowsOutside())
+                .with(DataLoss.Group.EXCLUDED, "GPU activities without launch call left out of the iterations",
+                        window.rowsWithoutLaunch())
+                .with(DataLoss.Group.EXCLUDED, "GPU activities on other devices than the busiest",
+                        otherDeviceRows(model, window));
+        return new TraceAnalysis(model, window, out.build(), breakdown, loss);
+    }
+
+    private static long otherDeviceRows(TraceModel model, Window window) {
+        long n = 0;
+        for (int r = 0; r < model.gpu().size(); r++) {
+            if (window.contains(r) && model.gpu().device(r) != window.device()) {
+                n++;
+            }
+        }
+        return n;
+    }
+}

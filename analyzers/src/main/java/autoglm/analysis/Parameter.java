@@ -1,5 +1,0 @@
-package autoglm.analysis;
-
-/** A typed, documented, overridable number: an analysis setting or a rule threshold. */
-public record Parameter(String name, Unit unit, double defaultValue, String description) {
-}

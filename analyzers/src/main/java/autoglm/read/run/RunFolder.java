@@ -1,0 +1,106 @@
+package autoglm.read.run;
+
+import autoglm.model.run.GpmSample;
+import autoglm.model.run.GpuSample;
+import autoglm.model.run.HostSample;
+import autoglm.model.run.RunInfo;
+import autoglm.model.run.RunRecording;
+
+import autoglm.read.BadInputException;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A run folder: run.json, gpu.csv, gpm.csv, host.csv. Reads it back for {@code autoglm diagnose RUN}.
+ * A missing sample file means that probe did not run; a row that cannot be read is counted, not fatal;
+ * a missing or unreadable run.json is bad input.
+ */
+public final class RunFolder {
+    public static final String RUN_JSON = "run.json";
+
+    private RunFolder() {
+    }
+
+    public static boolean isRunFolder(Path p) {
+        return Files.isDirectory(p) && Files.isRegularFile(p.resolve(RUN_JSON));
+    }
+
+    public static RunRecording read(Path dir) {
+        RunInfo info;
+        if (Files.exists(dir.resolve(RUN_JSON))) {
+            autoglm.util.InputFiles.requireRegular(dir.resolve(RUN_JSON).toString(), dir.resolve(RUN_JSON));
+        }
+        try {
+            info = RunInfoJson.read(dir.resolve(RUN_JSON));
+        } catch (NoSuchFileException e) {
+            throw new BadInputException(dir + ": not a run folder (no run.json)");
+        } catch (IOException | IllegalArgumentException e) {
+            throw new BadInputException(dir.resolve(RUN_JSON) + ": cannot be read: " + oneLine(e.getMessage()));
+        }
+        Map<String, Long> loss = new LinkedHashMap<>();
+        List<GpuSample> gpu = rows(dir, SampleCsv.GPU, loss);
+        gpu.sort(Comparator.comparingDouble(GpuSample::timeMs));
+        List<GpmSample> gpm = rows(dir, SampleCsv.GPM, loss);
+        gpm.sort(Comparator.comparingDouble(GpmSample::timeMs));
+        List<HostSample> host = rows(dir, SampleCsv.HOST, loss);
+        host.sort(Comparator.comparingDouble(HostSample::timeMs));
+        return new RunRecording(dir.toString(), info, gpu, gpm, host, loss);
+    }
+
+    private static <T> List<T> rows(Path dir, SampleCsv.Format<T> f, Map<String, Long> loss) {
+        Path file = dir.resolve(f.file());
+        List<T> out = new ArrayList<>();
+        if (!Files.exists(file)) {
+            return out;
+        }
+        autoglm.util.InputFiles.requireRegular(file.toString(), file);
+        try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            String header = r.readLine();
+            if (header == null) {
+                return out;
+            }
+            Map<String, Integer> ix;
+            try {
+                ix = SampleCsv.index(f, header);
+            } catch (IllegalArgumentException e) {
+                throw new BadInputException(file + ": " + e.getMessage());
+            }
+            String line;
+            while ((line = r.readLine()) != null) {
+                if (line.isBlank()) {
+                    continue;
+                }
+                try {
+                    List<String> cells = Csv.split(line);
+                    out.add(f.parse(ix, cells));
+                    if (cells.stream().anyMatch(Csv::isBad)) {
+                        loss.merge(f.file() + ": rows with a value that is not a finite number (NaN, Infinity)", 1L,
+                                Long::sum);
+                    }
+                } catch (IllegalArgumentException e) {
+                    loss.merge(f.file() + ": unreadable rows", 1L, Long::sum);
+                }
+            }
+        } catch (IOException e) {
+            throw new BadInputException(file + ": cannot be read: " + oneLine(e.getMessage()));
+        }
+        return out;
+    }
+
+    private static String oneLine(String s) {
+        if (s == null) {
+            return "unknown error";
+        }
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+}

@@ -1,0 +1,734 @@
+package autoglm.read.trace;
+
+import autoglm.read.BadInputException;
+
+import autoglm.model.trace.NamePool;
+import autoglm.model.trace.Names;
+import autoglm.model.trace.ShapePool;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.io.JsonEOFException;
+import com.fasterxml.jackson.core.io.SerializedString;
+import java.io.EOFException;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.zip.ZipException;
+
+/**
+ * A pull-style streaming reader of PyTorch profiler (Kineto) Chrome-trace JSON: {@link #next()}
+ * moves to the next event of {@code traceEvents} and {@link #event()} shows it. Nothing but the
+ * current event is held, so memory does not grow with the trace. Both the object format
+ * ({@code {"traceEvents": [...]}}) and the bare array format of the Trace Event Format are read.
+ *
+ * <p>Timestamps ({@code ts}, {@code dur}) are microseconds in the format, whatever {@code
+ * displayTimeUnit} says (it only tells viewers how to display them); they are converted exactly
+ * to nanoseconds. The trace-level fields are available from {@link #header()} once {@link #next()}
+ * has returned false, since they may follow the events.
+ */
+public final class KinetoTraceReader implements AutoCloseable {
+    private static final JsonFactory FACTORY = JsonFactory.builder()
+            .streamReadConstraints(StreamReadConstraints.builder()
+                    .maxStringLength(Integer.MAX_VALUE)
+                    .maxNestingDepth(10_000)
+                    .maxNumberLength(1000)
+                    .build())
+            .build();
+
+    private final TraceInput input;
+    private final JsonParser parser;
+    private final NamePool names;
+    private final ShapePool shapes;
+    private final TraceEvent event = new TraceEvent();
+    private final ReadCounts counts = new ReadCounts();
+    private final HeaderBuilder header = new HeaderBuilder();
+    private EventKind[] kindByCategory = new EventKind[64];
+    private int[] shapeScratch = new int[64];
+    private final FieldPredictor eventFields = new FieldPredictor();
+    private final FieldPredictor[] phaseFields = new FieldPredictor[128];
+    private FieldPredictor[] argsFields = new FieldPredictor[16];
+
+    private boolean inEvents;
+    private boolean sawEvents;
+    private boolean finished;
+
+    public KinetoTraceReader(TraceInput input, NamePool names, ShapePool shapes) {
+        for (int i = 0; i < phaseFields.length; i++) {
+            phaseFields[i] = new FieldPredictor();
+        }
+        this.input = input;
+        this.names = names;
+        this.shapes = shapes;
+        try {
+            this.parser = FACTORY.createParser(input.stream());
+        } catch (IOException e) {
+            throw failure(e);
+        }
+    }
+
+    public TraceEvent event() {
+        return event;
+    }
+
+    public ReadCounts counts() {
+        return counts;
+    }
+
+    /** The trace-level fields; complete once {@link #next()} has returned false. */
+    public TraceHeader header() {
+        return header.build();
+    }
+
+    /** Moves to the next event; false when the trace is fully read. */
+    public boolean next() {
+        try {
+            return advance();
+        } catch (IOException e) {
+            throw failure(e);
+        }
+    }
+
+    private boolean advance() throws IOException {
+        if (finished) {
+            return false;
+        }
+        if (!inEvents) {
+            if (!seekEvents()) {
+                finished = true;
+                return false;
+            }
+        }
+        while (true) {
+            JsonToken t = parser.nextToken();
+            if (t == null) {
+                throw new JsonEOFException(parser, null, "end of input inside traceEvents");
+            }
+            if (t == JsonToken.END_ARRAY) {
+                inEvents = false;
+                readRestOfHeader();
+                finished = true;
+                return false;
+            }
+            if (t == JsonToken.START_OBJECT) {
+                if (readEvent()) {
+                    return true;
+                }
+            } else {
+                parser.skipChildren();
+                counts.malformed("not an object");
+            }
+        }
+    }
+
+    /** Reads header fields up to the start of traceEvents; false if there is none. */
+    private boolean seekEvents() throws IOException {
+        if (parser.currentToken() == null) {
+            JsonToken first = parser.nextToken();
+            if (first == null) {
+                throw new BadInputException(input.path() + ": the file holds no JSON value");
+            }
+            if (first == JsonToken.START_ARRAY) {
+                header.arrayFormat = true;
+                inEvents = true;
+                sawEvents = true;
+                return true;
+            }
+            if (first != JsonToken.START_OBJECT) {
+                throw new BadInputException(input.path() + ": not a Chrome/Kineto trace (the JSON is a "
+                        + describe(first) + ", not an object with traceEvents)");
+            }
+        }
+        return readHeaderFieldsUntilEvents();
+    }
+
+    private boolean readHeaderFieldsUntilEvents() throws IOException {
+        JsonToken t;
+        while ((t = parser.nextToken()) == JsonToken.FIELD_NAME) {
+            String field = parser.currentName();
+            JsonToken value = parser.nextToken();
+            if ("traceEvents".equals(field) && sawEvents) {
+                parser.skipChildren();
+                counts.malformed("second traceEvents array (ignored)");
+                continue;
+            }
+            if ("traceEvents".equals(field)) {
+                if (value != JsonToken.START_ARRAY) {
+                    throw new BadInputException(input.path() + ": traceEvents is a " + describe(value)
+                            + ", not an array");
+                }
+                inEvents = true;
+                sawEvents = true;
+                return true;
+            }
+            header.field(field, value, parser);
+        }
+        if (t == null) {
+            throw new JsonEOFException(parser, null, "end of input in the trace object");
+        }
+        if (!sawEvents) {
+            throw new BadInputException(input.path() + ": not a Chrome/Kineto trace: no traceEvents array");
+        }
+        expectEnd();
+        return false;
+    }
+
+    private void readRestOfHeader() throws IOException {
+        if (header.arrayFormat) {
+            expectEnd();
+            return;
+        }
+        readHeaderFieldsUntilEvents();
+    }
+
+    private void expectEnd() throws IOException {
+        JsonToken trailing = parser.nextToken();
+        if (trailing != null) {
+            throw new BadInputException(input.path() + ": unexpected content after the trace at "
+                    + where(parser.currentLocation()));
+        }
+    }
+
+    /** Parses one event object; false when it was malformed (counted) and skipped. */
+    private boolean readEvent() throws IOException {
+        TraceEvent e = event;
+        e.reset();
+        boolean numberError = false;
+        String wrongType = null;
+        int position = 0;
+        FieldPredictor fields = eventFields;
+        String f;
+        while ((f = nextField(fields, position++)) != null) {
+            JsonToken v = parser.nextToken();
+            switch (f) {
+                case "ph":
+                    if (v == JsonToken.VALUE_STRING && parser.getTextLength() > 0) {
+                        e.ph = parser.getTextCharacters()[parser.getTextOffset()];
+                        // each phase (X, s, f, M...) has its own field order
+                        fields = phaseFields[e.ph & 0x7f];
+                    } else if (v != JsonToken.VALUE_NULL) {
+                        // "ph": [] or {}: skipped whole, and the event counted as malformed
+                        parser.skipChildren();
+                        wrongType = "ph";
+                    }
+                    break;
+                case "cat":
+                    wrongType = structured(v, "cat", wrongType);
+                    e.cat = unnamed(e.ph) ? Names.NONE : internText(v);
+                    break;
+                case "name":
+                    wrongType = structured(v, "name", wrongType);
+                    // flow and instant events' names are never used: not interned (Kineto writes ph first)
+                    e.name = unnamed(e.ph) ? Names.NONE : internText(v);
+                    break;
+                case "pid":
+                    wrongType = structured(v, "pid", wrongType);
+                    e.pid = idValue(v);
+                    break;
+                case "tid":
+                    wrongType = structured(v, "tid", wrongType);
+                    e.tid = idValue(v);
+                    break;
+                case "ts":
+                    try {
+                        e.tsNs = micros(v);
+                        e.hasTs = true;
+                    } catch (NumberFormatException ex) {
+                        numberError = true;
+                    }
+                    break;
+                case "dur":
+                    try {
+                        e.durNs = micros(v);
+                        e.hasDur = true;
+                    } catch (NumberFormatException ex) {
+                        numberError = true;
+                    }
+                    break;
+                case "args":
+                    if (v == JsonToken.START_OBJECT) {
+                        e.hasArgs = true;
+                        String wrongArg = readArgs(e);
+                        wrongType = wrongType == null ? wrongArg : wrongType;
+                    } else {
+                        parser.skipChildren();
+                    }
+                    break;
+                default:
+                    parser.skipChildren();
+            }
+        }
+        if (parser.currentToken() != JsonToken.END_OBJECT) {
+            throw new JsonEOFException(parser, null, "end of input inside an event");
+        }
+        if (numberError) {
+            counts.malformed("ts or dur is not a number");
+            return false;
+        }
+        if (wrongType != null) {
+            counts.malformed(wrongType + (wrongType.startsWith("args.") ? " not a number"
+                    : " of the wrong type (an array, an object or a boolean)"));
+            return false;
+        }
+        EventKind kind = EventKind.ofPhase(e.ph);
+        if (e.ph == 'X') {
+            kind = categoryKind(e.cat);
+            if (!e.hasTs || !e.hasDur) {
+                counts.malformed("complete event without ts or dur");
+                return false;
+            }
+            if (e.durNs < 0) {
+                counts.malformed("negative duration");
+                return false;
+            }
+        } else if (e.ph == 0) {
+            counts.malformed("event without ph");
+            return false;
+        } else if (kind != EventKind.METADATA && !e.hasTs) {
+            counts.malformed("event without ts");
+            return false;
+        }
+        e.kind = kind;
+        counts.count(kind);
+        return true;
+    }
+
+    /**
+     * Moves to the next field of the current object, guessing its name from {@code fields} so Jackson
+     * can match raw bytes; returns the name, or null at the end of the object (or of the input).
+     */
+    private String nextField(FieldPredictor fields, int position) throws IOException {
+        SerializedString guess = fields.at(position);
+        parser.nextFieldName(guess);
+        if (parser.currentToken() != JsonToken.FIELD_NAME) {
+            return null;
+        }
+        String name = parser.currentName();
+        fields.saw(position, name, guess);
+        return name;
+    }
+
+    /** Arguments differ by category (kernel, cpu_op, cuda_runtime...), so each has its own predictor. */
+    private FieldPredictor argsPredictor(int cat) {
+        int slot = cat + 1;
+        if (slot >= argsFields.length) {
+            argsFields = Arrays.copyOf(argsFields, Math.max(slot + 1, argsFields.length * 2));
+        }
+        FieldPredictor p = argsFields[slot];
+        if (p == null) {
+            p = new FieldPredictor();
+            argsFields[slot] = p;
+        }
+        return p;
+    }
+
+    private static boolean unnamed(char ph) {
+        return ph == 's' || ph == 'f' || ph == 't' || ph == 'i' || ph == 'I';
+    }
+
+    /** Reads an event's args; returns the name of a numeric arg given a value of another type, or null. */
+    private String readArgs(TraceEvent e) throws IOException {
+        FieldPredictor fields = argsPredictor(e.cat);
+        int position = 0;
+        String f;
+        String wrong = null;
+        while ((f = nextField(fields, position++)) != null) {
+            JsonToken v = parser.nextToken();
+            switch (f) {
+                case "correlation":
+                    wrong = numeric(v, "args.correlation", wrong);
+                    e.correlation = longValue(v);
+                    break;
+                case "device":
+                    wrong = numeric(v, "args.device", wrong);
+                    e.device = (int) longValue(v);
+                    break;
+                case "stream":
+                    wrong = numeric(v, "args.stream", wrong);
+                    e.stream = (int) longValue(v);
+                    break;
+                case "bytes":
+                    wrong = numeric(v, "args.bytes", wrong);
+                    e.bytes = longValue(v);
+                    break;
+                case "est. achieved occupancy %":
+                    e.occupancyPct = floatValue(v);
+                    break;
+                case "blocks per SM":
+                    e.blocksPerSm = floatValue(v);
+                    break;
+                case "Input Dims":
+                    e.shape = readShape(v);
+                    break;
+                default:
+                    parser.skipChildren();
+            }
+        }
+        if (parser.currentToken() != JsonToken.END_OBJECT) {
+            throw new JsonEOFException(parser, null, "end of input inside args");
+        }
+        return wrong;
+    }
+
+    /** The arg's name when its value is not a number (null is no value, not a wrong one), else {@code was}. */
+    private static String numeric(JsonToken v, String field, String was) {
+        boolean ok = v == JsonToken.VALUE_NUMBER_INT || v == JsonToken.VALUE_NUMBER_FLOAT || v == JsonToken.VALUE_NULL;
+        return ok || was != null ? was : field;
+    }
+
+    private int internText(JsonToken v) throws IOException {
+        if (v != JsonToken.VALUE_STRING) {
+            parser.skipChildren();
+            return Names.NONE;
+        }
+        return names.intern(parser.getTextCharacters(), parser.getTextOffset(), parser.getTextLength());
+    }
+
+    /** The field's name when its value is an array, object or boolean (never valid for it), else {@code was}. */
+    private static String structured(JsonToken v, String field, String was) {
+        boolean wrong = v == JsonToken.START_ARRAY || v == JsonToken.START_OBJECT || v == JsonToken.VALUE_TRUE
+                || v == JsonToken.VALUE_FALSE;
+        return wrong && was == null ? field : was;
+    }
+
+    /** An int, or {@code dflt} for an integer beyond 32 bits (Jackson would throw on it). */
+    static int intOf(JsonParser p, int dflt) throws IOException {
+        return p.getNumberType() == JsonParser.NumberType.INT ? p.getIntValue() : dflt;
+    }
+
+    /** A long, or {@code dflt} for an integer beyond 64 bits. */
+    static long longOf(JsonParser p, long dflt) throws IOException {
+        JsonParser.NumberType t = p.getNumberType();
+        return t == JsonParser.NumberType.INT || t == JsonParser.NumberType.LONG ? p.getLongValue() : dflt;
+    }
+
+    private long idValue(JsonToken v) throws IOException {
+        if (v == JsonToken.VALUE_NUMBER_INT) {
+            return longOf(parser, -1);
+        }
+        if (v == JsonToken.VALUE_STRING) {
+            return TraceEvent.STRING_ID_BASE + internText(v);
+        }
+        parser.skipChildren();
+        return -1;
+    }
+
+    private long micros(JsonToken v) throws IOException {
+        if (v == JsonToken.VALUE_NUMBER_FLOAT || v == JsonToken.VALUE_NUMBER_INT || v == JsonToken.VALUE_STRING) {
+            return DecimalMicros.toNanos(parser.getTextCharacters(), parser.getTextOffset(), parser.getTextLength());
+        }
+        parser.skipChildren();
+        throw new NumberFormatException("not a number");
+    }
+
+    private long longValue(JsonToken v) throws IOException {
+        if (v == JsonToken.VALUE_NUMBER_INT) {
+            return longOf(parser, -1);
+        }
+        if (v == JsonToken.VALUE_NUMBER_FLOAT) {
+            return (long) parser.getDoubleValue();
+        }
+        parser.skipChildren();
+        return -1;
+    }
+
+    private float floatValue(JsonToken v) throws IOException {
+        if (v == JsonToken.VALUE_NUMBER_INT || v == JsonToken.VALUE_NUMBER_FLOAT) {
+            return (float) FastDecimal.parse(parser.getTextCharacters(), parser.getTextOffset(), parser.getTextLength());
+        }
+        parser.skipChildren();
+        return Float.NaN;
+    }
+
+    /** Interns Input Dims: a list (one per input) of lists of sizes; nested tensor lists count as no dims. */
+    private int readShape(JsonToken v) throws IOException {
+        if (v != JsonToken.START_ARRAY) {
+            parser.skipChildren();
+            return ShapePool.NONE;
+        }
+        int len = 0;
+        JsonToken t;
+        while ((t = parser.nextToken()) != JsonToken.END_ARRAY) {
+            if (t == null) {
+                throw new JsonEOFException(parser, null, "end of input inside Input Dims");
+            }
+            int rankAt = len;
+            len = ensureShape(len + 1);
+            shapeScratch[rankAt] = 0;
+            if (t != JsonToken.START_ARRAY) {
+                parser.skipChildren();
+                continue;
+            }
+            int rank = 0;
+            boolean nested = false;
+            JsonToken d;
+            while ((d = parser.nextToken()) != JsonToken.END_ARRAY) {
+                if (d == null) {
+                    throw new JsonEOFException(parser, null, "end of input inside Input Dims");
+                }
+                if (d == JsonToken.VALUE_NUMBER_INT && !nested) {
+                    len = ensureShape(len + 1);
+                    shapeScratch[len - 1] = (int) Math.min(Integer.MAX_VALUE, longOf(parser, Long.MAX_VALUE));
+                    rank++;
+                } else {
+                    nested = true;
+                    parser.skipChildren();
+                }
+            }
+            if (nested) {
+                len = rankAt + 1;
+                rank = 0;
+            }
+            shapeScratch[rankAt] = rank;
+        }
+        return shapes.intern(shapeScratch, len);
+    }
+
+    private int ensureShape(int len) {
+        if (len > shapeScratch.length) {
+            shapeScratch = Arrays.copyOf(shapeScratch, Math.max(len, shapeScratch.length * 2));
+        }
+        return len;
+    }
+
+    private EventKind categoryKind(int cat) {
+        if (cat < 0) {
+            return EventKind.OTHER_COMPLETE;
+        }
+        if (cat >= kindByCategory.length) {
+            kindByCategory = Arrays.copyOf(kindByCategory, Math.max(cat + 1, kindByCategory.length * 2));
+        }
+        EventKind k = kindByCategory[cat];
+        if (k == null) {
+            k = EventKind.ofCompleteCategory(names.get(cat));
+            kindByCategory[cat] = k;
+        }
+        return k;
+    }
+
+    private BadInputException failure(IOException e) {
+        String file = input.path().toString();
+        if (e instanceof JsonEOFException
+                || (e instanceof JsonParseException && String.valueOf(e.getMessage()).startsWith("Unexpected end-of-input"))) {
+            return new BadInputException(file + ": the JSON ends early after " + input.jsonBytesRead()
+                    + " bytes (truncated file?)", e);
+        }
+        if (e instanceof JsonParseException) {
+            String msg = e.getMessage();
+            int cut = msg == null ? -1 : msg.indexOf('\n');
+            String first = msg == null ? "invalid" : (cut > 0 ? msg.substring(0, cut) : msg);
+            return new BadInputException(file + ": not valid JSON at " + where(((JsonParseException) e).getLocation())
+                    + ": " + first, e);
+        }
+        if (e instanceof EOFException) {
+            return new BadInputException(file + ": the gzip data ends early (truncated file?)", e);
+        }
+        if (e instanceof ZipException) {
+            return new BadInputException(file + ": the gzip data is corrupt (" + e.getMessage() + ")", e);
+        }
+        return new BadInputException(file + ": cannot be read (" + e.getMessage() + ")", e);
+    }
+
+    private static String where(JsonLocation loc) {
+        return loc == null ? "unknown position" : "line " + loc.getLineNr() + ", column " + loc.getColumnNr();
+    }
+
+    private static String describe(JsonToken t) {
+        if (t == null) {
+            return "nothing";
+        }
+        switch (t) {
+            case START_ARRAY:
+                return "array";
+            case START_OBJECT:
+                return "object";
+            case VALUE_STRING:
+                return "string";
+            case VALUE_NUMBER_INT:
+            case VALUE_NUMBER_FLOAT:
+                return "number";
+            case VALUE_TRUE:
+            case VALUE_FALSE:
+                return "boolean";
+            case VALUE_NULL:
+                return "null";
+            default:
+                return t.name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            parser.close();
+        } catch (IOException ignored) {
+            // read-only
+        }
+        input.close();
+    }
+
+    /** Collects the trace-level fields as they stream past. */
+    private static final class HeaderBuilder {
+        Long baseTime;
+        String displayTimeUnit;
+        Integer schemaVersion;
+        String traceName;
+        Integer rank;
+        Integer worldSize;
+        Boolean recordShapes;
+        Integer cudaRuntime;
+        Integer cudaDriver;
+        final List<DeviceProperties> devices = new ArrayList<>();
+        boolean arrayFormat;
+
+        void field(String field, JsonToken value, JsonParser p) throws IOException {
+            switch (field) {
+                case "baseTimeNanoseconds":
+                    baseTime = longOrNull(value, p);
+                    break;
+                case "displayTimeUnit":
+                    displayTimeUnit = value == JsonToken.VALUE_STRING ? p.getText() : skip(p);
+                    break;
+                case "schemaVersion":
+                    schemaVersion = intOrNull(value, p);
+                    break;
+                case "traceName":
+                    traceName = value == JsonToken.VALUE_STRING ? p.getText() : skip(p);
+                    break;
+                case "record_shapes": {
+                    Integer i = value == JsonToken.VALUE_NUMBER_INT ? intOrNull(value, p) : null;
+                    recordShapes = i != null ? Boolean.valueOf(i != 0)
+                            : value == JsonToken.VALUE_TRUE ? Boolean.TRUE
+                            : value == JsonToken.VALUE_FALSE ? Boolean.FALSE : skip(p);
+                    break;
+                }
+                case "cuda_runtime_version":
+                    cudaRuntime = intOrNull(value, p);
+                    break;
+                case "cuda_driver_version":
+                    cudaDriver = intOrNull(value, p);
+                    break;
+                case "distributedInfo":
+                    readDistributed(value, p);
+                    break;
+                case "deviceProperties":
+                    readDevices(value, p);
+                    break;
+                default:
+                    p.skipChildren();
+            }
+        }
+
+        /** Skips a value of the wrong type (an array or object whole); null. */
+        private static <T> T skip(JsonParser p) throws IOException {
+            p.skipChildren();
+            return null;
+        }
+
+        /** An integer that fits an int, else null (a wrong type or a number out of range is no value). */
+        private static Integer intOrNull(JsonToken value, JsonParser p) throws IOException {
+            if (value == JsonToken.VALUE_NUMBER_INT && p.getNumberType() == JsonParser.NumberType.INT) {
+                return p.getIntValue();
+            }
+            return skip(p);
+        }
+
+        private static Long longOrNull(JsonToken value, JsonParser p) throws IOException {
+            if (value == JsonToken.VALUE_NUMBER_INT && (p.getNumberType() == JsonParser.NumberType.INT
+                    || p.getNumberType() == JsonParser.NumberType.LONG)) {
+                return p.getLongValue();
+            }
+            return skip(p);
+        }
+
+        private void readDistributed(JsonToken value, JsonParser p) throws IOException {
+            if (value != JsonToken.START_OBJECT) {
+                p.skipChildren();
+                return;
+            }
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String f = p.currentName();
+                JsonToken v = p.nextToken();
+                if (v == JsonToken.VALUE_NUMBER_INT && "rank".equals(f)) {
+                    rank = intOrNull(v, p);
+                } else if (v == JsonToken.VALUE_NUMBER_INT && "world_size".equals(f)) {
+                    worldSize = intOrNull(v, p);
+                } else {
+                    p.skipChildren();
+                }
+            }
+        }
+
+        private void readDevices(JsonToken value, JsonParser p) throws IOException {
+            if (value != JsonToken.START_ARRAY) {
+                p.skipChildren();
+                return;
+            }
+            JsonToken t;
+            while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
+                if (t == null) {
+                    throw new JsonEOFException(p, null, "end of input inside deviceProperties");
+                }
+                if (t != JsonToken.START_OBJECT) {
+                    p.skipChildren();
+                    continue;
+                }
+                int id = -1;
+                int major = -1;
+                int minor = -1;
+                int sms = -1;
+                int threadsPerSm = -1;
+                int regsPerSm = -1;
+                long mem = -1;
+                long smemPerSm = -1;
+                String name = null;
+                while (p.nextToken() == JsonToken.FIELD_NAME) {
+                    String f = p.currentName();
+                    JsonToken v = p.nextToken();
+                    boolean num = v == JsonToken.VALUE_NUMBER_INT;
+                    switch (f) {
+                        case "id":
+                            id = num ? intOf(p, id) : id;
+                            break;
+                        case "name":
+                            name = v == JsonToken.VALUE_STRING ? p.getText() : name;
+                            break;
+                        case "computeMajor":
+                            major = num ? intOf(p, major) : major;
+                            break;
+                        case "computeMinor":
+                            minor = num ? intOf(p, minor) : minor;
+                            break;
+                        case "numSms":
+                            sms = num ? intOf(p, sms) : sms;
+                            break;
+                        case "totalGlobalMem":
+                            mem = num ? longOf(p, mem) : mem;
+                            break;
+                        case "maxThreadsPerMultiprocessor":
+                            threadsPerSm = num ? intOf(p, threadsPerSm) : threadsPerSm;
+                            break;
+                        case "regsPerMultiprocessor":
+                            regsPerSm = num ? intOf(p, regsPerSm) : regsPerSm;
+                            break;
+                        case "sharedMemPerMultiprocessor":
+                            smemPerSm = num ? longOf(p, smemPerSm) : smemPerSm;
+                            break;
+                        default:
+                            p.skipChildren();
+                    }
+                }
+                devices.add(new DeviceProperties(id, name, major, minor, sms, mem, threadsPerSm, regsPerSm, smemPerSm));
+            }
+        }
+
+        TraceHeader build() {
+            return new TraceHeader(baseTime, displayTimeUnit, schemaVersion, traceName, rank, worldSize,
+                    recordShapes, cudaRuntime, cudaDriver, List.copyOf(devices), arrayFormat);
+        }
+    }
+}

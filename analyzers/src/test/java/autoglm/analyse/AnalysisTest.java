@@ -1,0 +1,130 @@
+package autoglm.analyse;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import autoglm.Fixtures;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Analyses on the real traces; every expected value was computed separately with Python's json
+ * module over the same files (kernel counts, medians and shares in the window, copy bytes, syncs).
+ */
+class AnalysisTest {
+    @Test
+    void stepsAreTheProfilerStepsAndAnIncompleteLastOneIsDropped() {
+        assertEquals(12, Analyses.value(Fixtures.DECODE_KV, "steps"));
+        TraceAnalysis noKv = Analyses.of(Fixtures.DECODE_NO_KV);
+        assertEquals(Window.Basis.PROFILER_STEPS, noKv.window().basis());
+        assertEquals(7, noKv.window().iterations());
+        assertTrue(noKv.window().droppedStep().startsWith("ProfilerStep#25 dropped"));
+        assertEquals(1L, noKv.dataLoss().get(autoglm.model.trace.DataLoss.Group.EXCLUDED).get("incomplete last step"));
+    }
+
+    @Test
+    void withoutStepsTheForwardPassesAreTheIterations() {
+        TraceAnalysis t = Analyses.of(Fixtures.DECODE8);
+        assertEquals(Window.Basis.FORWARD_PASSES, t.window().basis());
+        // generate(): one prefill and seven decode forward passes for 8 new tokens
+        assertEquals(8, t.window().iterations());
+    }
+
+    @Test
+    void kernelStatisticsInTheWindow() {
+        assertEquals(5064, Analyses.value(Fixtures.DECODE_KV, "kernels"));
+        assertEquals(1.697, Analyses.value(Fixtures.DECODE_KV, "kernel_us"), 1e-9);
+        assertEquals(90.02764612954186, Analyses.value(Fixtures.DECODE_KV, "small_kernel_pct"), 1e-9);
+        assertEquals(1.8265809922215004, Analyses.value(Fixtures.DECODE_KV, "occupancy_pct"), 1e-6);
+        assertEquals(2988, Analyses.value(Fixtures.PREFILL_FP32, "kernels"));
+        assertEquals(20.4165, Analyses.value(Fixtures.PREFILL_FP32, "kernel_us"), 1e-9);
+        assertEquals(422, Analyses.value(Fixtures.DECODE_KV, "kernels_per_step"), 1e-9);
+    }
+
+    @Test
+    void tensorCoreUseOfGemms() {
+        // fp32 without TF32: sm80_xmma_gemm_..._ffma and cutlass simt sgemm kernels
+        assertEquals(95.91848194600763, Analyses.value(Fixtures.PREFILL_FP32, "simt_gemm_pct"), 1e-6);
+        assertEquals(0, Analyses.value(Fixtures.PREFILL_FP32, "gemm_tensor_core_pct"), 1e-9);
+        assertTrue(Analyses.value(Fixtures.PREFILL_BF16, "gemm_tensor_core_pct") > 99.9);
+        assertEquals(9.0, Analyses.value(Fixtures.PREFILL_BF16, "compute_capability"), 1e-9);
+        assertFalse(Analyses.of(Fixtures.PAGEABLE).metrics().get("simt_gemm_pct").present());
+    }
+
+    @Test
+    void pageableCopiesAndBlockingCalls() {
+        assertEquals(12, Analyses.value(Fixtures.PAGEABLE, "pageable_memcpy_count"));
+        assertEquals(12L * 134217728L, Analyses.value(Fixtures.PAGEABLE, "pageable_memcpy_bytes"));
+        assertEquals(1, Analyses.value(Fixtures.PAGEABLE, "pageable_memcpy_per_step"), 1e-9);
+        // per step: the pageable cudaMemcpyAsync, .item()'s cudaStreamSynchronize, a cudaDeviceSynchronize
+        assertEquals(3, Analyses.value(Fixtures.PAGEABLE, "host_syncs_per_step"), 1e-9);
+        assertEquals("cudaMemcpyAsync (pageable) x12, cudaStreamSynchronize x12, cudaDeviceSynchronize x12",
+                Analyses.of(Fixtures.PAGEABLE).metrics().get("sync_calls").text());
+        assertEquals(0, Analyses.value(Fixtures.DECODE_KV, "host_syncs_per_step"), 1e-9);
+        assertEquals(1, Analyses.value(Fixtures.DECODE_NO_KV, "host_syncs_per_step"), 1e-9);
+        assertEquals(0, Analyses.value(Fixtures.PREFILL_BF16, "pageable_memcpy_pct"), 1e-9);
+    }
+
+    @Test
+    void hostBlockedGapsNameTheWorkThatRanInThem() {
+        assertTrue(Analyses.value(Fixtures.PAGEABLE, "host_blocked_pct") > 90);
+        assertTrue(Analyses.of(Fixtures.PAGEABLE).metrics().get("host_blocked_ops").text().startsWith("aten::randn"));
+        // cuDNN attention spends ~45 ms per decode step on the host before launching its kernel: launch
+        // overhead of an op that launches, not host-blocked work
+        assertTrue(Analyses.value(Fixtures.DECODE_KV, "host_blocked_pct") < 1);
+        assertEquals(0, Analyses.value(Fixtures.PREFILL_BF16, "host_blocked_pct"), 1e-9);
+    }
+
+    @Test
+    void inputGrowthIsReadFromInputDims() {
+        assertEquals(7, Analyses.value(Fixtures.DECODE_NO_KV, "input_growth_steps"));
+        assertEquals(146, Analyses.value(Fixtures.DECODE_NO_KV, "input_len_first"));
+        assertEquals(152, Analyses.value(Fixtures.DECODE_NO_KV, "input_len_last"));
+        assertEquals(0, Analyses.value(Fixtures.DECODE_KV, "input_growth_steps"));
+        assertEquals(0, Analyses.value(Fixtures.DECODE8, "input_growth_steps"));
+    }
+
+    @Test
+    void kernelBreakdownAddsUp() {
+        Breakdown b = Analyses.of(Fixtures.DECODE_KV).breakdown();
+        double share = 0;
+        for (Breakdown.CategoryStat c : b.categories()) {
+            share += c.sharePct();
+        }
+        assertEquals(100, share, 1e-6);
+        assertEquals(5064, b.kernelCount());
+        assertEquals("gemm", b.kernels().get(0).category());
+        assertTrue(b.kernels().get(0).totalMs() >= b.kernels().get(1).totalMs());
+    }
+
+    @Test
+    void perStreamIdleSplitAddsUpToTheIdleShares() {
+        TraceAnalysis t = Analyses.of(Fixtures.DECODE_KV);
+        assertEquals(1, t.breakdown().streams().size());
+        Breakdown.StreamStat st = t.breakdown().streams().get(0);
+        assertEquals(7, st.stream());
+        assertEquals(5088, st.activities());
+        assertEquals(Analyses.value(Fixtures.DECODE_KV, "idle_host_wait_pct"), 100 * st.hostWaitMs() / st.idleMs(), 1e-9);
+        double types = 0;
+        for (Breakdown.TypeStat ty : t.breakdown().types()) {
+            types += ty.sharePct();
+        }
+        assertEquals(100, types, 1e-9);
+        assertEquals("computation", t.breakdown().types().get(0).type());
+    }
+
+    @Test
+    void everyNumberCarriesItsSampleCount() {
+        for (Metric m : Analyses.of(Fixtures.DECODE_KV).metrics().all().values()) {
+            if (m.present() && !m.isText() && !m.name().equals("compute_capability")) {
+                assertTrue(m.n() >= 0, m.name());
+            }
+            if (!m.present()) {
+                assertFalse(m.reason() == null || m.reason().isBlank(), m.name() + " says why it is absent");
+            }
+        }
+        Metric busy = Analyses.of(Fixtures.DECODE_KV).metrics().get("gpu_busy_pct");
+        assertEquals(12, busy.n());
+        assertTrue(busy.spread().min() <= busy.value() && busy.value() <= busy.spread().max());
+    }
+}
