@@ -89,6 +89,7 @@ public final class MetricCatalog {
         def("proc_gpu_mem_peak_bytes", Unit.BYTES, "peak device memory held by the profiled process tree (per-process NVML)");
         def("power_w", Unit.WATTS, "board power draw, time-weighted over the active window");
         def("sm_clock_mhz", Unit.MEGAHERTZ, "SM clock, time-weighted over the active window");
+        def("sm_clock_max_mhz", Unit.MEGAHERTZ, "highest SM clock the GPU can run at (NVML max clock; the lowest of several GPUs)");
         def("clock_throttled_pct", Unit.PERCENT, "share of busy time (utilization > 0) with clocks held down by power or thermal limits (NVML clock event reasons)");
         def("clock_reasons", Unit.TEXT, "which clock event reasons were set while busy, with their share of busy time");
         def("host_cpu_pct", Unit.PERCENT, "CPU use of the whole machine, all cores, over the active window");

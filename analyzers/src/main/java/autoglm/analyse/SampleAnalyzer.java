@@ -29,7 +29,7 @@ public final class SampleAnalyzer {
     private static final String[] GPU_METRICS = {
         "active_window_ms", "startup_excluded_ms", "tail_excluded_ms", "gpus_used", "gpu_util_pct", "gpu_mem_util_pct",
         "gpu_mem_peak_pct", "gpu_mem_peak_bytes", "gpu_mem_total_bytes", "proc_gpu_mem_peak_bytes", "power_w",
-        "sm_clock_mhz", "clock_throttled_pct", "clock_reasons"
+        "sm_clock_mhz", "sm_clock_max_mhz", "clock_throttled_pct", "clock_reasons"
     };
     private static final String[] GPM_METRICS = {
         "sm_active_pct", "sm_occupancy_pct", "tensor_active_pct", "dram_bw_pct", "fp16_active_pct", "fp32_active_pct",
@@ -181,8 +181,26 @@ public final class SampleAnalyzer {
         weighted(out, "gpu_mem_util_pct", byGpu, used, interval, winStart, winEnd, GpuSample::memUtilPct);
         weighted(out, "power_w", byGpu, used, interval, winStart, winEnd, GpuSample::powerW);
         weighted(out, "sm_clock_mhz", byGpu, used, interval, winStart, winEnd, GpuSample::smClockMhz);
+        maxClock(out, used, info);
         memoryPeak(out, byGpu, used, interval);
         throttling(out, byGpu, used, interval, winStart, winEnd);
+    }
+
+    /** The highest SM clock the GPUs used can run at (NVML's max clock), the lowest among them if they differ. */
+    private static void maxClock(Metrics.Builder out, List<Integer> used, RunInfo info) {
+        double max = Double.NaN;
+        int n = 0;
+        for (GpuInfo g : info.gpus()) {
+            if (used.contains(g.index()) && g.maxSmClockMhz() > 0) {
+                max = n == 0 ? g.maxSmClockMhz() : Math.min(max, g.maxSmClockMhz());
+                n++;
+            }
+        }
+        if (n == 0) {
+            out.absent("sm_clock_max_mhz", "NVML gave no maximum SM clock");
+        } else {
+            out.put("sm_clock_max_mhz", max, n);
+        }
     }
 
     private static void weighted(Metrics.Builder out, String name, Map<Integer, List<GpuSample>> byGpu,

@@ -7,33 +7,38 @@ import autoglm.analyse.MetricCatalog;
 import autoglm.analyse.Metrics;
 import autoglm.analyse.RunAnalysis;
 import autoglm.analyse.SampleAnalyzer;
-import autoglm.read.run.RunFolder;
-import autoglm.model.run.RunRecording;
-import autoglm.analyse.Spread;
-import autoglm.analyse.Stats;
 import autoglm.analyse.TraceAnalysis;
 import autoglm.analyse.TraceAnalyzer;
-import autoglm.rules.Finding;
+import autoglm.analyse.WorkloadAnalysis;
+import autoglm.model.run.RunContents;
+import autoglm.model.trace.DataLoss;
+import autoglm.model.trace.LoadProgress;
+import autoglm.model.trace.TraceModel;
+import autoglm.read.BadInputException;
+import autoglm.read.TraceLoader;
+import autoglm.read.cupti.CuptiLoader;
+import autoglm.read.run.RunFolder;
+import autoglm.read.run.RunReader;
 import autoglm.rules.RuleCatalogue;
 import autoglm.rules.RuleEngine;
 import autoglm.rules.ThresholdOverrides;
-import autoglm.model.trace.DataLoss;
-import autoglm.read.TraceLoader;
-import autoglm.model.trace.TraceModel;
-import autoglm.analyse.WorkloadAnalysis;
-import autoglm.model.workload.WorkloadLog;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
 
-/** Reads, analyses and judges trace files: the whole of {@code autoglm diagnose} but the printing. */
+/**
+ * The diagnosis engine, for the CLI and for library users alike: reads torch.profiler (Kineto) traces, CUPTI
+ * recordings or a run folder, analyses them and judges them with the rules. Nothing here prints; what could not
+ * be read is told to a {@code notes} consumer and counted as data loss.
+ */
 public final class Diagnoser {
     /** Why a trace has no system metrics. */
     public static final String NO_SAMPLES = "a trace carries no NVML or host samples (autoglm profile records them)";
     /** Why a run has no timeline metrics. */
-    public static final String NO_TRACE = "no kernel recording in this run: profile with --kernels, or diagnose a torch.profiler trace";
+    public static final String NO_TRACE = RunContents.NO_KERNELS;
 
     private final RuleEngine engine;
     private final TraceAnalyzer analyzer;
@@ -45,23 +50,56 @@ public final class Diagnoser {
 
     /** The bundled rules with their default thresholds and analysis settings. */
     public static Diagnoser withDefaults() {
-        return new Diagnoser(RuleCatalogue.bundled(), ThresholdOverrides.none(), autoglm.analyse.AnalysisSettings.defaults());
+        return new Diagnoser(RuleCatalogue.bundled(), ThresholdOverrides.none(), AnalysisSettings.defaults());
     }
 
+    /** Whatever the files are (see {@link #diagnoseFiles}), their diagnosis; notes are dropped. */
     public Diagnosis diagnose(List<Path> files) {
-        return diagnose(files, autoglm.model.trace.LoadProgress.NONE);
+        return diagnoseFiles(files, LoadProgress.NONE, note -> { }).diagnosis();
     }
 
-    /** As {@link #diagnose(List)}, telling {@code progress} how the reading goes. */
-    public Diagnosis diagnose(List<Path> files, autoglm.model.trace.LoadProgress progress) {
+    /**
+     * One run folder of autoglm profile; or CUPTI recordings (cupti-PID.bin); or torch.profiler traces (.json,
+     * .json.gz), several of them being the ranks of one job. Mixing kinds is bad input.
+     */
+    public Diagnosed diagnoseFiles(List<Path> files, LoadProgress progress, Consumer<String> notes) {
+        if (files.isEmpty()) {
+            throw new BadInputException("nothing to diagnose: give a trace, a CUPTI recording or a run folder");
+        }
+        if (files.stream().anyMatch(RunFolder::isRunFolder)) {
+            if (files.size() > 1) {
+                throw new BadInputException("a run folder is diagnosed on its own: give one run folder, or trace files");
+            }
+            return diagnoseRun(files.get(0), notes);
+        }
+        if (files.stream().anyMatch(CuptiLoader::isRecording)) {
+            if (!files.stream().allMatch(CuptiLoader::isRecording)) {
+                throw new BadInputException("CUPTI recordings and trace files cannot be mixed: give either");
+            }
+            return new Diagnosed(diagnoseRecordings(files, notes), null);
+        }
+        return new Diagnosed(diagnoseTraces(files, progress), null);
+    }
+
+    /** torch.profiler traces, telling {@code progress} how the reading goes; several are the ranks of one job. */
+    public Diagnosis diagnoseTraces(List<Path> files, LoadProgress progress) {
         List<InputDiagnosis> inputs = new ArrayList<>();
         for (Path f : files) {
-            TraceModel model = TraceLoader.load(f, progress);
-            inputs.add(diagnose(model));
+            inputs.add(diagnose(TraceLoader.load(f, progress)));
         }
         return combine(inputs);
     }
 
+    /** CUPTI recordings of one command (profile --kernels), read into one model. */
+    public Diagnosis diagnoseRecordings(List<Path> files, Consumer<String> notes) {
+        CuptiLoader.Result kernels = CuptiLoader.load(files);
+        for (String e : kernels.errors()) {
+            notes.accept("kernel recording: " + e);
+        }
+        return combine(List.of(diagnose(kernels.model())));
+    }
+
+    /** One trace or recording read into a model: the timeline rules; the system and workload rules not applicable. */
     public InputDiagnosis diagnose(TraceModel model) {
         TraceAnalysis a = analyzer.analyze(model);
         TraceAnalysis analysis = new TraceAnalysis(a.model(), a.window(), a.metrics().orAbsent(
@@ -70,38 +108,28 @@ public final class Diagnoser {
         return new InputDiagnosis(analysis, engine.evaluate(analysis.metrics()));
     }
 
-    /** Diagnoses a run folder without a kernel recording: the rules on its samples' metrics. */
-    public Diagnosis diagnoseRun(Path folder) {
-        return diagnoseRun(RunFolder.read(folder));
-    }
-
-    public Diagnosis diagnoseRun(RunRecording recording) {
-        return diagnoseRun(recording, null, NO_TRACE);
+    /** A run folder read whole ({@link RunReader}) and diagnosed. */
+    public Diagnosed diagnoseRun(Path folder, Consumer<String> notes) {
+        RunContents run = RunReader.read(folder, notes);
+        return new Diagnosed(diagnoseRun(run), run);
     }
 
     /**
-     * Diagnoses a run: the system rules on its samples and, when {@code kernels} is given (the run's CUPTI
-     * recording read into a model), the timeline rules on its kernels, all ranked together. Without kernels
-     * the timeline metrics are absent with {@code noKernels} as the reason.
+     * A run: the system rules on its samples; the timeline rules on its kernels when it has them (else their
+     * metrics are absent with the run's reason); the workload rules on the workload's events when it ran the
+     * workload, whose input wait stands in for DataLoader time when no trace measured it. All ranked together.
      */
-    public Diagnosis diagnoseRun(RunRecording recording, TraceModel kernels, String noKernels) {
-        return diagnoseRun(recording, kernels, noKernels, null);
-    }
-
-    /**
-     * As above, with the workload's events when the run was {@code profile --model}: the workload rules on
-     * their metrics, and the input-wait share standing in for DataLoader time when no trace measured it.
-     */
-    public Diagnosis diagnoseRun(RunRecording recording, TraceModel kernels, String noKernels, WorkloadLog workload) {
-        RunAnalysis run = new SampleAnalyzer().analyze(recording);
-        java.util.Set<String> traceMetrics = new java.util.LinkedHashSet<>(MetricCatalog.all().keySet());
+    public Diagnosis diagnoseRun(RunContents contents) {
+        RunAnalysis run = new SampleAnalyzer().analyze(contents.recording());
+        Set<String> traceMetrics = new LinkedHashSet<>(MetricCatalog.all().keySet());
         traceMetrics.removeAll(SampleAnalyzer.metricNames());
         traceMetrics.removeAll(WorkloadAnalysis.metricNames());
         Metrics metrics;
         DataLoss loss = run.dataLoss();
         List<InputDiagnosis> inputs = List.of();
+        TraceModel kernels = contents.kernels();
         if (kernels == null) {
-            metrics = run.metrics().orAbsent(traceMetrics, noKernels == null ? NO_TRACE : noKernels);
+            metrics = run.metrics().orAbsent(traceMetrics, contents.noKernels());
         } else {
             TraceAnalysis t = analyzer.analyze(kernels);
             metrics = run.metrics().with(t.metrics(), traceMetrics);
@@ -110,17 +138,19 @@ public final class Diagnoser {
             if (early != null) {
                 traceLoss = traceLoss.with(DataLoss.Group.PROBE, early, 1);
             }
-            loss = merge(loss, traceLoss);
+            loss = DataLosses.merge(loss, traceLoss);
             TraceAnalysis shown = new TraceAnalysis(t.model(), t.window(), metrics, t.breakdown(), traceLoss);
             inputs = List.of(new InputDiagnosis(shown, List.of()));
         }
-        if (workload == null) {
-            metrics = metrics.orAbsent(WorkloadAnalysis.metricNames(), WorkloadAnalysis.NO_WORKLOAD);
+        if (contents.workload() == null) {
+            metrics = metrics.orAbsent(WorkloadAnalysis.metricNames(), contents.workloadProblem() != null
+                    ? "the workload's events could not be read: " + contents.workloadProblem()
+                    : WorkloadAnalysis.NO_WORKLOAD);
         } else {
-            Metrics w = WorkloadAnalysis.analyze(workload);
+            Metrics w = WorkloadAnalysis.analyze(contents.workload());
             metrics = metrics.with(w, WorkloadAnalysis.metricNames()).with(inputWaitAsDataLoader(metrics, w),
-                    java.util.List.of("dataloader_pct", "dataloader_ms_per_step"));
-            loss = merge(loss, workloadLoss(workload));
+                    List.of("dataloader_pct", "dataloader_ms_per_step"));
+            loss = DataLosses.merge(loss, DataLosses.of(contents.workload()));
         }
         RunAnalysis withAll = new RunAnalysis(run.recording(), metrics, run.gpusUsed(), run.windowStartMs(),
                 run.windowEndMs(), run.dataLoss());
@@ -139,102 +169,8 @@ public final class Diagnoser {
         return b.build();
     }
 
-    private static DataLoss workloadLoss(WorkloadLog w) {
-        DataLoss loss = DataLoss.empty();
-        if (w.malformed() > 0) {
-            loss = loss.with(DataLoss.Group.MALFORMED, "workload event lines that are not JSON (cut by a kill?)",
-                    w.malformed());
-        }
-        if (w.unknown() > 0) {
-            loss = loss.with(DataLoss.Group.SKIPPED, "workload events of unknown kinds", w.unknown());
-        }
-        long warm = w.steps().stream().filter(WorkloadLog.Step::warmup).count();
-        if (warm > 0) {
-            loss = loss.with(DataLoss.Group.EXCLUDED, "warm-up steps of the workload (not measured)", warm);
-        }
-        if (w.end() == null) {
-            loss = loss.with(DataLoss.Group.PROBE, w.error() != null ? "the workload failed: " + w.error().message()
-                    : "the workload wrote no end event (killed?)", 1);
-        } else if (!"ok".equals(w.end().status())) {
-            loss = loss.with(DataLoss.Group.PROBE, "the workload was " + w.end().status()
-                    + (w.end().signal() == null ? "" : " by " + w.end().signal()), 1);
-        }
-        return loss;
-    }
-
-    private static DataLoss merge(DataLoss a, DataLoss b) {
-        DataLoss total = a;
-        for (DataLoss.Group g : DataLoss.Group.values()) {
-            for (Map.Entry<String, Long> e : b.get(g).entrySet()) {
-                total = total.with(g, e.getKey(), e.getValue());
-            }
-        }
-        return total;
-    }
-
+    /** Several inputs as one diagnosis (see {@link Diagnosis}); one input is itself. */
     public static Diagnosis combine(List<InputDiagnosis> inputs) {
-        if (inputs.size() == 1) {
-            InputDiagnosis only = inputs.get(0);
-            return new Diagnosis("autoglm", Version.get(), List.copyOf(inputs), only.analysis().metrics(),
-                    only.findings(), only.analysis().dataLoss());
-        }
-        return new Diagnosis("autoglm", Version.get(), List.copyOf(inputs), averaged(inputs), worstPerRule(inputs),
-                summedLoss(inputs));
-    }
-
-    private static Metrics averaged(List<InputDiagnosis> inputs) {
-        Metrics.Builder b = new Metrics.Builder();
-        for (String name : MetricCatalog.all().keySet()) {
-            double[] v = new double[inputs.size()];
-            int n = 0;
-            String reason = null;
-            for (InputDiagnosis in : inputs) {
-                Metric m = in.analysis().metrics().get(name);
-                if (m.present() && !m.isText()) {
-                    v[n++] = m.value();
-                } else if (reason == null && !m.present()) {
-                    reason = m.reason();
-                }
-            }
-            if (n > 0) {
-                Spread s = Stats.spread(v, n);
-                b.put(name, Stats.mean(v, n), n, s);
-            } else if (reason != null) {
-                b.absent(name, reason);
-            }
-        }
-        return b.build();
-    }
-
-    private static List<Finding> worstPerRule(List<InputDiagnosis> inputs) {
-        Map<String, Finding> worst = new LinkedHashMap<>();
-        for (int i = 0; i < inputs.size(); i++) {
-            String label = label(inputs.get(i), i);
-            for (Finding f : inputs.get(i).findings()) {
-                Finding tagged = new Finding(f.rule(), f.title(), f.topic(), f.severity(), f.score(), f.evidence(),
-                        f.thresholds(), f.summary().isEmpty() ? f.summary() : "[" + label + "] " + f.summary(),
-                        f.explanation(), f.fix(), f.gain(), f.reason() == null ? null : "[" + label + "] " + f.reason());
-                Finding prev = worst.get(f.rule());
-                if (prev == null || RuleEngine.RANKING.compare(tagged, prev) < 0) {
-                    worst.put(f.rule(), tagged);
-                }
-            }
-        }
-        List<Finding> out = new ArrayList<>(worst.values());
-        out.sort(RuleEngine.RANKING);
-        return out;
-    }
-
-    private static String label(InputDiagnosis in, int index) {
-        Integer rank = in.analysis().model().rank();
-        return rank != null ? "rank " + rank : "input " + (index + 1);
-    }
-
-    private static DataLoss summedLoss(List<InputDiagnosis> inputs) {
-        DataLoss total = DataLoss.empty();
-        for (InputDiagnosis in : inputs) {
-            total = merge(total, in.analysis().dataLoss());
-        }
-        return total;
+        return Combined.of(inputs);
     }
 }

@@ -28,6 +28,7 @@ public record Diagnosis(String tool, String version, List<InputDiagnosis> inputs
     /**
      * This diagnosis with the fixes verified by re-runs: a finding whose fix was measured gets a measured
      * gain, the share of serving time saved (1 - tokens/s before / tokens/s after); the others keep theirs.
+     * The findings are ranked again ({@link autoglm.rules.Ranking}): a measured gain takes its estimate's place.
      */
     public Diagnosis withVerifications(List<Verification> verified) {
         java.util.List<Finding> out = new java.util.ArrayList<>();
@@ -40,7 +41,7 @@ public record Diagnosis(String tool, String version, List<InputDiagnosis> inputs
                     double percent = 100 * (1 - 1 / tps.factor());
                     g = new Finding(f.rule(), f.title(), f.topic(), f.severity(), f.score(), f.evidence(),
                             f.thresholds(), f.summary(), f.explanation(), f.fix(),
-                            new autoglm.rules.Gain("measured", percent, Double.NaN,
+                            new autoglm.rules.Gain(autoglm.rules.Gain.MEASURED, percent, Double.NaN,
                                     "1 - tokens_per_s before / tokens_per_s after",
                                     "the workload re-run with " + Verification.knobText(v.knobs()) + " in this invocation (run "
                                             + v.run() + ")"),
@@ -49,7 +50,8 @@ public record Diagnosis(String tool, String version, List<InputDiagnosis> inputs
             }
             out.add(g);
         }
-        return new Diagnosis(tool, version, inputs, metrics, List.copyOf(out), dataLoss, run, List.copyOf(verified));
+        return new Diagnosis(tool, version, inputs, metrics, autoglm.rules.Ranking.sorted(out), dataLoss, run,
+                List.copyOf(verified));
     }
 
     /** The highest severity among the findings. */

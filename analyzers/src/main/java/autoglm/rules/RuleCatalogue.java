@@ -19,11 +19,12 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import autoglm.util.SafeText;
+import autoglm.util.StrictBinding;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -127,57 +128,99 @@ public final class RuleCatalogue {
         if (root == null || !root.isObject()) {
             throw new IllegalArgumentException(file + ": expected a mapping with 'family' and 'rules'");
         }
-        onlyKeys(root, file, "family", "rules");
-        String family = text(root, "family", file);
-        JsonNode list = root.get("rules");
-        if (list == null || !list.isArray()) {
+        RuleFileSpec spec;
+        try {
+            spec = StrictBinding.bind(root, RuleFileSpec.class);
+        } catch (StrictBinding.Problem p) {
+            throw new IllegalArgumentException(where(file, root, p.path()) + ": " + problem(p));
+        }
+        String family = required(spec.family(), "family", file);
+        if (spec.rules() == null) {
             throw new IllegalArgumentException(file + ": 'rules' must be a list");
         }
         List<RuleDefinition> out = new ArrayList<>();
-        for (JsonNode r : list) {
+        for (RuleFileSpec.Rule r : spec.rules()) {
+            if (r == null) {
+                throw new IllegalArgumentException(file + ": an empty entry in 'rules'");
+            }
             out.add(parseRule(r, family, file));
         }
         return out;
     }
 
-    private static RuleDefinition parseRule(JsonNode r, String family, String file) {
-        String id = text(r, "id", file);
-        String where = file + ", rule " + id;
-        onlyKeys(r, where, "id", "title", "topic", "requires", "evidence", "thresholds", "applies", "score", "gain",
-                "summary", "explanation", "fix", "verify");
+    /** "test.yaml, rule busy-rule, threshold info_pct": the place of a binding problem, in the file's words. */
+    private static String where(String file, JsonNode root, List<Object> path) {
+        StringBuilder sb = new StringBuilder(file);
+        JsonNode node = root;
+        for (int i = 0; i < path.size(); i++) {
+            Object step = path.get(i);
+            node = node == null ? null : step instanceof Integer n ? node.get(n) : node.get((String) step);
+            if ("rules".equals(step) || "thresholds".equals(step)) {
+                continue;
+            }
+            String parent = i > 0 ? String.valueOf(path.get(i - 1)) : "";
+            if (step instanceof Integer n && parent.equals("rules")) {
+                sb.append(", rule ").append(label(node, "id", n));
+            } else if (step instanceof Integer n && parent.equals("thresholds")) {
+                sb.append(", threshold ").append(label(node, "name", n));
+            } else {
+                sb.append(", ").append(step);
+            }
+        }
+        return sb.toString();
+    }
+
+    private static String label(JsonNode node, String key, int index) {
+        JsonNode v = node == null ? null : node.get(key);
+        return v != null && v.isValueNode() ? SafeText.safe(v.asText()) : "#" + (index + 1);
+    }
+
+    private static String problem(StrictBinding.Problem p) {
+        if (!p.unknown() && p.key().equals("default")) {
+            return "a threshold needs a finite numeric default";
+        }
+        return p.describe();
+    }
+
+    private static String required(String value, String field, String where) {
+        if (value == null) {
+            throw new IllegalArgumentException(where + ": missing '" + field + "'");
+        }
+        return value.replaceAll("\\s+", " ").strip();
+    }
+
+    private static RuleDefinition parseRule(RuleFileSpec.Rule r, String family, String file) {
+        String id = required(r.id(), "id", file);
+        String where = file + ", rule " + SafeText.safe(id);
         if (!ID.matcher(id).matches()) {
             throw new IllegalArgumentException(where + ": id must be lower-case words joined by '-'");
         }
-        List<String> requires = strings(r.get("requires"), where + ": requires");
+        List<String> requires = r.requires() == null ? List.of() : r.requires();
         if (requires.isEmpty()) {
             throw new IllegalArgumentException(where + ": 'requires' must name the metrics the rule needs");
         }
         List<Parameter> thresholds = new ArrayList<>();
-        JsonNode th = r.get("thresholds");
         Set<String> thresholdNames = new LinkedHashSet<>();
-        if (th != null) {
-            for (JsonNode t : th) {
-                String name = text(t, "name", where);
-                onlyKeys(t, where + ", threshold " + name, "name", "default", "unit", "description");
-                if (!NAME.matcher(name).matches() || MetricCatalog.contains(name)) {
-                    throw new IllegalArgumentException(where + ": threshold name '" + name
-                            + "' must be snake_case and differ from every metric name");
-                }
-                if (!thresholdNames.add(name)) {
-                    throw new IllegalArgumentException(where + ": threshold '" + name + "' is declared twice");
-                }
-                JsonNode def = t.get("default");
-                if (def == null || !def.isNumber() || !Double.isFinite(def.asDouble())) {
-                    throw new IllegalArgumentException(where + ": threshold '" + name + "' needs a finite numeric default");
-                }
-                Unit unit;
-                try {
-                    unit = Unit.ofKey(text(t, "unit", where));
-                } catch (IllegalArgumentException e) {
-                    throw new IllegalArgumentException(where + ": threshold '" + name + "': " + e.getMessage());
-                }
-                thresholds.add(new Parameter(name, unit, def.asDouble(), text(t, "description", where)));
+        for (RuleFileSpec.Threshold t : r.thresholds() == null ? List.<RuleFileSpec.Threshold>of() : r.thresholds()) {
+            String name = required(t.name(), "name", where + ", a threshold");
+            if (!NAME.matcher(name).matches() || MetricCatalog.contains(name)) {
+                throw new IllegalArgumentException(where + ": threshold name '" + SafeText.safe(name)
+                        + "' must be snake_case and differ from every metric name");
             }
+            if (!thresholdNames.add(name)) {
+                throw new IllegalArgumentException(where + ": threshold '" + name + "' is declared twice");
+            }
+            if (t.defaultValue() == null || !Double.isFinite(t.defaultValue())) {
+                throw new IllegalArgumentException(where + ": threshold '" + name + "' needs a finite numeric default");
+            }
+            Unit unit;
+            try {
+                unit = Unit.ofKey(required(t.unit(), "unit", where + ", threshold " + name));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(where + ": threshold '" + name + "': " + e.getMessage());
+            }
+            thresholds.add(new Parameter(name, unit, t.defaultValue(),
+                    required(t.description(), "description", where + ", threshold " + name)));
         }
         Set<String> known = new HashSet<>(MetricCatalog.all().keySet());
         known.addAll(thresholdNames);
@@ -185,53 +228,58 @@ public final class RuleCatalogue {
             metricName(m, where);
         }
         List<String> evidence = new ArrayList<>(requires);
-        for (String m : strings(r.get("evidence"), where + ": evidence")) {
+        for (String m : r.evidence() == null ? List.<String>of() : r.evidence()) {
             metricName(m, where);
             if (!evidence.contains(m)) {
                 evidence.add(m);
             }
         }
-        Expression applies = r.hasNonNull("applies") ? expression(r.get("applies").asText(), known, where) : null;
-        JsonNode score = r.get("score");
-        if (score == null || !score.isObject()) {
+        Expression applies = r.applies() != null ? expression(r.applies(), known, where) : null;
+        RuleFileSpec.Score score = r.score();
+        if (score == null) {
             throw new IllegalArgumentException(where + ": 'score' needs metric, info and warning");
         }
-        onlyKeys(score, where + ", score", "metric", "zero", "info", "warning");
-        Expression metric = expression(text(score, "metric", where), known, where);
-        Expression zero = expression(score.hasNonNull("zero") ? score.get("zero").asText() : "0", known, where);
-        Expression info = expression(text(score, "info", where), known, where);
-        Expression warning = expression(text(score, "warning", where), known, where);
-        JsonNode gain = r.get("gain");
-        if (gain == null || !gain.isObject()) {
-            throw new IllegalArgumentException(where + ": 'gain' needs formula and basis");
+        Expression metric = expression(required(score.metric(), "metric", where + ", score"), known, where);
+        Expression zero = expression(score.zero() != null ? score.zero() : "0", known, where);
+        Expression info = expression(required(score.info(), "info", where + ", score"), known, where);
+        Expression warning = expression(required(score.warning(), "warning", where + ", score"), known, where);
+        RuleFileSpec.Gain gain = r.gain();
+        if (gain == null || (gain.formula() == null) == (gain.none() == null)) {
+            throw new IllegalArgumentException(where + ": 'gain' needs either formula and basis, or none (why the rule "
+                    + "has no gain model)");
         }
-        onlyKeys(gain, where + ", gain", "formula", "basis");
-        Expression formula = expression(text(gain, "formula", where), known, where);
-        Template summary = template(text(r, "summary", where), known, where);
-        Template explanation = template(text(r, "explanation", where), known, where);
-        Template fix = template(text(r, "fix", where), known, where);
-        RuleDefinition def = new RuleDefinition(id, family, text(r, "title", where), text(r, "topic", where),
-                List.copyOf(requires), List.copyOf(thresholds), applies, metric, zero, info, warning,
-                List.copyOf(evidence), summary, explanation, fix, formula, text(gain, "basis", where), file,
-                verify(r.get("verify"), where));
+        Expression formula = gain.formula() == null ? null : expression(gain.formula(), known, where);
+        String basis = gain.formula() == null ? required(gain.none(), "none", where + ", gain")
+                : required(gain.basis(), "basis", where + ", gain");
+        if (gain.formula() == null && gain.basis() != null) {
+            throw new IllegalArgumentException(where + ", gain: 'none' says why there is no estimate; 'basis' belongs "
+                    + "to a formula");
+        }
+        Template summary = template(required(r.summary(), "summary", where), known, where);
+        Template explanation = template(required(r.explanation(), "explanation", where), known, where);
+        Template fix = template(required(r.fix(), "fix", where), known, where);
+        RuleDefinition def = new RuleDefinition(id, family, required(r.title(), "title", where),
+                required(r.topic(), "topic", where), List.copyOf(requires), List.copyOf(thresholds), applies, metric,
+                zero, info, warning, List.copyOf(evidence), summary, explanation, fix, formula, basis, file,
+                verify(r.verify(), where));
         checkAnchors(def, where);
         return def;
     }
 
     /** verify: a mapping of workload knob names to values (docs/workload.md#knobs); absent means none. */
-    private static java.util.Map<String, String> verify(JsonNode v, String where) {
-        if (v == null || v.isNull()) {
-            return java.util.Map.of();
+    private static Map<String, String> verify(Map<String, String> v, String where) {
+        if (v == null) {
+            return Map.of();
         }
-        if (!v.isObject() || v.size() == 0) {
+        if (v.isEmpty()) {
             throw new IllegalArgumentException(where + ": 'verify' must map workload knobs to values");
         }
-        java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
-        v.fields().forEachRemaining(e -> {
-            if (!NAME.matcher(e.getKey()).matches() || !e.getValue().isValueNode()) {
-                throw new IllegalArgumentException(where + ": verify." + e.getKey() + " must be a knob and a value");
+        Map<String, String> out = new java.util.LinkedHashMap<>();
+        v.forEach((k, value) -> {
+            if (!NAME.matcher(k).matches() || value == null) {
+                throw new IllegalArgumentException(where + ": verify." + SafeText.safe(k) + " must be a knob and a value");
             }
-            out.put(e.getKey(), e.getValue().asText());
+            out.put(k, value);
         });
         return java.util.Collections.unmodifiableMap(out);
     }
@@ -300,43 +348,5 @@ public final class RuleCatalogue {
             }
         }
         return t;
-    }
-
-    /** Refuses a key the schema does not have (a typo such as "aplies:" would otherwise be ignored). */
-    private static void onlyKeys(JsonNode node, String where, String... allowed) {
-        if (node == null || !node.isObject()) {
-            return;
-        }
-        java.util.Iterator<String> names = node.fieldNames();
-        while (names.hasNext()) {
-            String n = names.next();
-            if (!java.util.Arrays.asList(allowed).contains(n)) {
-                throw new IllegalArgumentException(where + ": unknown key '" + autoglm.util.SafeText.safe(n) + "' (the keys are "
-                        + String.join(", ", allowed) + ")");
-            }
-        }
-    }
-
-    /** A scalar field, its whitespace runs (YAML folding leaves newlines) collapsed to single spaces. */
-    private static String text(JsonNode node, String field, String where) {
-        JsonNode v = node.get(field);
-        if (v == null || v.isNull() || v.isContainerNode()) {
-            throw new IllegalArgumentException(where + ": missing '" + field + "'");
-        }
-        return v.asText().replaceAll("\\s+", " ").strip();
-    }
-
-    private static List<String> strings(JsonNode node, String where) {
-        List<String> out = new ArrayList<>();
-        if (node == null) {
-            return out;
-        }
-        if (!node.isArray()) {
-            throw new IllegalArgumentException(where + " must be a list");
-        }
-        for (Iterator<JsonNode> it = node.elements(); it.hasNext();) {
-            out.add(it.next().asText());
-        }
-        return out;
     }
 }

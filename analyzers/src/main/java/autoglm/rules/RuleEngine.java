@@ -5,7 +5,6 @@ import autoglm.analyse.Metrics;
 import autoglm.analyse.Parameter;
 import autoglm.analyse.Quantities;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,31 +12,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Evaluates every rule of a catalogue on the metrics of one input and ranks the results: by severity
- * (warning, info, ok, not applicable), then by estimated gain, then by score. A rule whose required
- * metric is absent is not applicable, with the metric's own reason; a rule whose condition is not met
- * is ok. Findings are data; nothing here prints.
+ * Evaluates every rule of a catalogue on the metrics of one input and ranks the results in the one order of
+ * {@link Ranking}. A rule whose required metric is absent is not applicable, with the metric's own reason; a rule
+ * whose condition is not met is ok. Findings are data; nothing here prints.
  */
 public final class RuleEngine {
-    /** Ranking of findings: severity, then gain, then score, then id. */
-    /**
-     * Reported findings (warning, info) first, ordered by estimated gain (what fixing them is worth), then by
-     * severity and score; then ok, then not applicable. A rule far past its thresholds with little to gain
-     * (many small kernels that take a sliver of the time) does not outrank the one that costs the most.
-     */
-    public static final Comparator<Finding> RANKING = Comparator
-            .comparingInt((Finding f) -> f.severity().ordinal() <= Severity.INFO.ordinal() ? 0
-                    : f.severity().ordinal())
-            .thenComparing(Comparator.comparingDouble((Finding f) -> gainOf(f)).reversed())
-            .thenComparingInt((Finding f) -> f.severity().ordinal())
-            .thenComparing(Comparator.comparingDouble(Finding::score).reversed())
-            .thenComparing(Finding::rule);
-
-    private static double gainOf(Finding f) {
-        double g = f.gain() == null ? Double.NaN : f.gain().percent();
-        return Double.isNaN(g) ? -1 : g;
-    }
-
     private static final Pattern IDENT = Pattern.compile("[a-z][a-z0-9_]*");
 
     private final RuleCatalogue catalogue;
@@ -53,8 +32,7 @@ public final class RuleEngine {
         for (RuleDefinition r : catalogue.rules()) {
             out.add(evaluate(r, metrics));
         }
-        out.sort(RANKING);
-        return out;
+        return Ranking.sorted(out);
     }
 
     Finding evaluate(RuleDefinition r, Metrics metrics) {
@@ -95,13 +73,15 @@ public final class RuleEngine {
             double score = ScoreCurve.score(value, r.scoreZero().evaluate(env), r.scoreInfo().evaluate(env),
                     r.scoreWarning().evaluate(env));
             Severity severity = Severity.ofScore(score);
-            double raw = r.gainFormula().evaluate(env);
+            double raw = r.gainFormula() == null ? Double.NaN : r.gainFormula().evaluate(env);
             Gain gain;
-            if (Double.isNaN(raw)) {
+            if (r.gainFormula() == null) {
+                gain = Gain.notEstimated(r.gainBasis());
+            } else if (Double.isNaN(raw)) {
                 gain = Gain.notApplicable(r.gainFormula().source(), "the formula has no value here (a zero denominator)");
             } else {
                 double percent = Math.max(0, Math.min(100, raw));
-                gain = new Gain("estimated", percent, msPerStep(percent, metrics), r.gainFormula().source(),
+                gain = new Gain(Gain.ESTIMATED, percent, msPerStep(percent, metrics), r.gainFormula().source(),
                         r.gainBasis());
             }
             String reason = severity == Severity.OK

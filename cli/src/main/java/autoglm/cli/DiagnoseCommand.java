@@ -2,6 +2,7 @@ package autoglm.cli;
 
 import autoglm.read.BadInputException;
 import autoglm.diagnose.Diagnoser;
+import autoglm.diagnose.Diagnosed;
 import autoglm.diagnose.Diagnosis;
 import autoglm.read.cupti.CuptiLoader;
 import autoglm.rules.Finding;
@@ -51,31 +52,13 @@ public final class DiagnoseCommand implements Callable<Integer> {
         Severity failOn = rules.failOnSeverity();
         Diagnoser diagnoser = rules.diagnoser();
         Reports.checkWritable(report);
-        Diagnosis diagnosis;
-        autoglm.model.workload.WorkloadLog workload = null;
-        long runs = files.stream().filter(RunFolder::isRunFolder).count();
-        if (runs > 0) {
-            if (files.size() > 1) {
-                throw new BadInputException("a run folder is diagnosed on its own: give one run folder, or trace files");
-            }
-            RunDiagnosis.Result r = RunDiagnosis.read(diagnoser, files.get(0), line -> io.say(line));
-            diagnosis = r.diagnosis();
-            workload = r.workload();
-        } else if (files.stream().anyMatch(CuptiLoader::isRecording)) {
-            if (!files.stream().allMatch(CuptiLoader::isRecording)) {
-                throw new BadInputException("CUPTI recordings and trace files cannot be mixed: give either");
-            }
-            CuptiLoader.Result kernels = CuptiLoader.load(files);
-            for (String e : kernels.errors()) {
-                io.say("kernel recording: " + e);
-            }
-            diagnosis = Diagnoser.combine(java.util.List.of(diagnoser.diagnose(kernels.model())));
-        } else {
-            try (Progress progress = Progress.open(io)) {
-                diagnosis = diagnoser.diagnose(files, (f, read, total, events) -> progress.show(
-                        Progress.reading(f, read, total, events)));
-            }
+        Diagnosed d;
+        try (Progress progress = Progress.open(io)) {
+            d = diagnoser.diagnoseFiles(files, (f, read, total, events) -> progress.show(
+                    Progress.reading(f, read, total, events)), line -> io.say(line));
         }
+        Diagnosis diagnosis = d.diagnosis();
+        autoglm.model.workload.WorkloadLog workload = d.workload();
         Reports.write(io, report, diagnosis, workload);
         return exitCode(diagnosis, failOn);
     }

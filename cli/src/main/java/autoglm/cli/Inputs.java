@@ -2,7 +2,7 @@ package autoglm.cli;
 
 import autoglm.diagnose.Diagnoser;
 import autoglm.diagnose.Diagnosis;
-import autoglm.read.cupti.CuptiLoader;
+import autoglm.model.trace.LoadProgress;
 import autoglm.result.ResultJson;
 import autoglm.result.ResultSummary;
 import autoglm.read.run.RunFolder;
@@ -28,7 +28,7 @@ final class Inputs {
             throw new BadInputException(option + " " + p + ": no such file or folder");
         }
         if (RunFolder.isRunFolder(p)) {
-            return ResultSummary.of(p.toString(), RunDiagnosis.of(diagnoser, p, notes));
+            return ResultSummary.of(p.toString(), diagnoser.diagnoseRun(p, notes).diagnosis());
         }
         if (Files.isDirectory(p)) {
             throw new BadInputException(option + " " + p + ": a folder, but not a run folder of autoglm profile (no run.json)");
@@ -36,12 +36,6 @@ final class Inputs {
         if (ResultJson.looksLikeResult(p)) {
             return ResultJson.read(p);
         }
-        Diagnosis d;
-        if (CuptiLoader.isRecording(p)) {
-            d = Diagnoser.combine(List.of(diagnoser.diagnose(CuptiLoader.load(List.of(p)).model())));
-        } else {
-            d = diagnoser.diagnose(List.of(p));
-        }
-        return ResultSummary.of(p.toString(), d);
+        return ResultSummary.of(p.toString(), diagnoser.diagnoseFiles(List.of(p), LoadProgress.NONE, notes).diagnosis());
     }
 }

@@ -1,7 +1,12 @@
 package autoglm.cli;
 
 import autoglm.diagnose.Diagnoser;
+import autoglm.diagnose.Diagnosed;
 import autoglm.diagnose.Diagnosis;
+import autoglm.record.run.ProfiledRun;
+import autoglm.record.workload.WorkloadCommand;
+import autoglm.verify.RunOutcome;
+import autoglm.verify.Verifier;
 import autoglm.record.cupti.CuptiInjection;
 import autoglm.record.run.Profiler;
 import autoglm.rules.Severity;
@@ -82,12 +87,24 @@ public final class ProfileCommand implements Callable<Integer> {
         this.io = io;
     }
 
-    /** One profiled run: its folder and run.json, its diagnosis, and the workload's events if it had them. */
-    record Outcome(Profiler.Result result, Diagnosis diagnosis, WorkloadLog workload, String workloadProblem) {
-        /** What the workload said went wrong: its error event, or why its events could not be read. */
-        String workloadError() {
-            return workload != null && workload.error() != null ? workload.error().message() : workloadProblem;
+    /** One profiled run: its folder and run.json, and its diagnosis with what the folder held. */
+    record Outcome(Profiler.Result result, Diagnosed diagnosed) {
+        Diagnosis diagnosis() {
+            return diagnosed.diagnosis();
         }
+
+        WorkloadLog workload() {
+            return diagnosed.workload();
+        }
+
+        RunOutcome forVerification() {
+            return ProfiledRun.outcome(result, diagnosed);
+        }
+    }
+
+    /** What to run: the argv, the run's name, extra environment, and the workload's knobs and Python. */
+    private record Launch(List<String> argv, String runName, Map<String, String> env, Map<String, String> knobs,
+            Path python, Path cache) {
     }
 
     @Override
@@ -95,64 +112,15 @@ public final class ProfileCommand implements Callable<Integer> {
         Severity failOn = rules.failOnSeverity();
         Diagnoser diagnoser = rules.diagnoser();
         Reports.checkWritable(report);
-        boolean model = workload.model != null;
-        if (model == !command.isEmpty()) {
-            throw new BadInputException(model ? "give --model or a COMMAND, not both"
-                    : "nothing to run: give a COMMAND after -- or --model MODEL");
-        }
-        if (!model && (workload.verify || workload.scenario != null || workload.batch != null
-                || !workload.knobs.isEmpty())) {
-            throw new BadInputException("--verify, --scenario, --batch and --knob drive the workload: they need --model");
-        }
-        if (workload.verifyTop < 1) {
-            throw new BadInputException("--verify-top " + workload.verifyTop + ": at least 1");
-        }
-        Path injection = null;
-        if (Boolean.TRUE.equals(kernels)) {
-            try {
-                injection = CuptiInjection.library(System.getenv());
-            } catch (CuptiInjection.Unavailable e) {
-                throw new BadInputException("--kernels: " + e.getMessage());
-            }
-        } else if (kernels == null && model) {
-            // the workload runs under every probe: kernels too, unless asked not to or impossible here (a note)
-            injection = injectionIfPossible();
-        }
+        boolean model = checkWhatToRun();
+        Path injection = injection(model);
         RunInfo.Settings settings = settings().withKernels(injection != null);
-        Map<String, String> env = new LinkedHashMap<>();
-        List<String> argv = command;
-        String runName = name;
-        Map<String, String> knobs = workload.knobMap();
-        Path python = null;
-        Path cache = WorkloadOptions.bandwidthCache(System.getenv());
-        if (model) {
-            try {
-                python = PythonFinder.find(workload.python, System.getenv());
-                Path pkg = WorkloadPackage.folder(System.getenv());
-                String pp = System.getenv("PYTHONPATH");
-                env.put("PYTHONPATH", pkg + (pp == null || pp.isEmpty() ? "" : ":" + pp));
-            } catch (WorkloadPackage.Unavailable e) {
-                throw new BadInputException("--model: " + e.getMessage());
-            }
-            argv = workload.command(python, knobs, cache);
-            runName = name != null ? name : workload.runName();
-        }
-        Outcome base = profileOnce(argv, runName, env, settings, injection, diagnoser);
+        Launch launch = model ? workloadLaunch() : new Launch(command, name, Map.of(), Map.of(), null, null);
+        Outcome base = profileOnce(launch.argv(), launch.runName(), launch.env(), settings, injection, diagnoser);
         Diagnosis diagnosis = base.diagnosis();
         Integer early = endState(base);
         if (early == null && workload.verify) {
-            Path py = python;
-            String baseName = runName;
-            Path inject = injection;
-            Verifier verifier = new Verifier(rules.catalogue(), workload.verifyTop,
-                    line -> io.say(line),
-                    (rule, extra) -> {
-                        Map<String, String> k = new LinkedHashMap<>(knobs);
-                        k.putAll(extra);
-                        return profileOnce(workload.command(py, k, cache), baseName + "-verify-" + rule, env,
-                                settings, inject, diagnoser);
-                    });
-            diagnosis = diagnosis.withVerifications(verifier.verify(base));
+            diagnosis = verify(base, launch, settings, injection, diagnoser);
             Reports.runHtml(base.result().folder(), diagnosis, base.workload());
         }
         Reports.write(io, report, diagnosis, base.workload());
@@ -168,6 +136,68 @@ public final class ProfileCommand implements Callable<Integer> {
             return ExitCodes.BAD_INPUT;
         }
         return DiagnoseCommand.exitCode(diagnosis, failOn);
+    }
+
+    /** Whether the workload runs (--model) rather than a command; refuses options that do not fit. */
+    private boolean checkWhatToRun() {
+        boolean model = workload.model != null;
+        if (model == !command.isEmpty()) {
+            throw new BadInputException(model ? "give --model or a COMMAND, not both"
+                    : "nothing to run: give a COMMAND after -- or --model MODEL");
+        }
+        if (!model && (workload.verify || workload.scenario != null || workload.batch != null
+                || !workload.knobs.isEmpty())) {
+            throw new BadInputException("--verify, --scenario, --batch and --knob drive the workload: they need --model");
+        }
+        if (workload.verifyTop < 1) {
+            throw new BadInputException("--verify-top " + workload.verifyTop + ": at least 1");
+        }
+        return model;
+    }
+
+    /** The CUPTI library to inject, or null: on with --kernels, by default with --model where possible. */
+    private Path injection(boolean model) {
+        if (Boolean.TRUE.equals(kernels)) {
+            try {
+                return CuptiInjection.library(System.getenv());
+            } catch (CuptiInjection.Unavailable e) {
+                throw new BadInputException("--kernels: " + e.getMessage());
+            }
+        }
+        // the workload runs under every probe: kernels too, unless asked not to or impossible here (a note)
+        return kernels == null && model ? injectionIfPossible() : null;
+    }
+
+    private Launch workloadLaunch() {
+        Map<String, String> env = new LinkedHashMap<>();
+        Path python;
+        try {
+            python = PythonFinder.find(workload.python, System.getenv());
+            Path pkg = WorkloadPackage.folder(System.getenv());
+            String pp = System.getenv("PYTHONPATH");
+            env.put("PYTHONPATH", pkg + (pp == null || pp.isEmpty() ? "" : ":" + pp));
+        } catch (WorkloadPackage.Unavailable e) {
+            throw new BadInputException("--model: " + e.getMessage());
+        }
+        Map<String, String> knobs = workload.knobMap();
+        Path cache = WorkloadCommand.bandwidthCache(System.getenv());
+        WorkloadCommand wc = workload.workload();
+        return new Launch(wc.argv(python, knobs, cache), name != null ? name : wc.runName(), env, knobs, python, cache);
+    }
+
+    /** --verify: the top fixes re-run through the library's {@link Verifier}, the diagnosis re-ranked. */
+    private Diagnosis verify(Outcome base, Launch launch, RunInfo.Settings settings, Path injection,
+            Diagnoser diagnoser) throws Exception {
+        WorkloadCommand wc = workload.workload();
+        Verifier verifier = new Verifier(rules.catalogue(), workload.verifyTop, line -> io.say(line),
+                (rule, extra) -> {
+                    Map<String, String> k = new LinkedHashMap<>(launch.knobs());
+                    k.putAll(extra);
+                    return profileOnce(wc.argv(launch.python(), k, launch.cache()),
+                            launch.runName() + "-verify-" + rule, launch.env(), settings, injection, diagnoser)
+                            .forVerification();
+                });
+        return base.diagnosis().withVerifications(verifier.verify(base.forVerification()));
     }
 
     private volatile boolean verifierInterrupted;
@@ -202,14 +232,14 @@ public final class ProfileCommand implements Callable<Integer> {
         if (result.interruptedBy() != null) {
             verifierInterrupted = true;
         }
-        RunDiagnosis.Result d = RunDiagnosis.read(diagnoser, result.folder(), line -> io.say(line));
+        Diagnosed d = diagnoser.diagnoseRun(result.folder(), line -> io.say(line));
         try {
             Reports.runHtml(result.folder(), d.diagnosis(), d.workload());
         } catch (BadInputException e) {
             io.say(e.getMessage());
             writeProblem = true;
         }
-        return new Outcome(result, d.diagnosis(), d.workload(), d.workloadProblem());
+        return new Outcome(result, d);
     }
 
     /** The exit code when the run did not end cleanly (one line says what happened), else null. */
@@ -227,7 +257,8 @@ public final class ProfileCommand implements Callable<Integer> {
             return ExitCodes.BAD_INPUT;
         }
         if (info.exitCode() != null && info.exitCode() != 0) {
-            String what = o.workloadError() != null ? "the workload failed (" + o.workloadError() + "); " : "";
+            String error = o.forVerification().workloadError();
+            String what = error != null ? "the workload failed (" + error + "); " : "";
             io.say(what + info.note() + "; the run is kept in " + result.folder()
                     + ", marked incomplete");
             return ExitCodes.BAD_INPUT;

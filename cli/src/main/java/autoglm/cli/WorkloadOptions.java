@@ -1,7 +1,7 @@
 package autoglm.cli;
 
 import autoglm.read.BadInputException;
-import java.nio.file.Path;
+import autoglm.record.workload.WorkloadCommand;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -55,35 +55,8 @@ final class WorkloadOptions {
         return out;
     }
 
-    /** The workload's command line; its events go to $AUTOGLM_RUN_DIR/events.jsonl (set by the profiler). */
-    List<String> command(Path python, Map<String, String> knobs, Path bandwidthCache) {
-        List<String> argv = new ArrayList<>(List.of(python.toString(), "-m", "autoglm_workload", "--model", model));
-        if (scenario != null) {
-            argv.add("--scenario");
-            argv.add(scenario);
-        }
-        for (Map.Entry<String, String> e : knobs.entrySet()) {
-            argv.add("--knob");
-            argv.add(e.getKey() + "=" + e.getValue());
-        }
-        argv.add("--bandwidth-cache");
-        argv.add(bandwidthCache.toString());
-        return argv;
-    }
-
-    /** The default run name: the model's (a preset, or the checkpoint folder's name), and the scenario. */
-    String runName() {
-        String m = Path.of(model).getFileName() == null ? "model" : Path.of(model).getFileName().toString();
-        return scenario == null ? m : m + "-" + scenario;
-    }
-
-    /** Where measured bandwidths are cached: AUTOGLM_CACHE_DIR, else $XDG_CACHE_HOME/autoglm, else ~/.cache/autoglm. */
-    static Path bandwidthCache(Map<String, String> env) {
-        String dir = env.get("AUTOGLM_CACHE_DIR");
-        if (dir == null || dir.isEmpty()) {
-            String xdg = env.get("XDG_CACHE_HOME");
-            dir = (xdg != null && !xdg.isEmpty() ? xdg : System.getProperty("user.home") + "/.cache") + "/autoglm";
-        }
-        return Path.of(dir, "bandwidth.json");
+    /** How the workload starts, for the model and scenario given. */
+    WorkloadCommand workload() {
+        return new WorkloadCommand(model, scenario);
     }
 }

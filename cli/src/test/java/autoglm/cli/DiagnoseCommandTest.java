@@ -76,18 +76,25 @@ class DiagnoseCommandTest {
         assertEquals(0, j.get("verify").size(), "only profile --verify re-runs");
         assertTrue(j.get("run").isNull(), "a trace is not a profiled run");
         assertTrue(j.get("metrics").get("gpu_util_pct").get("reason").asText().contains("no NVML"));
-        String[] order = {"warning", "info", "ok", "not-applicable"};
+        // the order of docs/analyses.md#ranking: reported, then ok, then not applicable; reported ones by gain
+        String[] bands = {"reported", "ok", "not-applicable"};
         int last = 0;
+        double lastGain = Double.POSITIVE_INFINITY;
         for (JsonNode f : findings) {
             for (String field : new String[] {"rule", "title", "severity", "score", "evidence", "explanation", "fix", "gain"}) {
                 assertTrue(f.has(field), field);
             }
-            int pos = Arrays.asList(order).indexOf(f.get("severity").asText());
-            assertTrue(pos >= last, "sorted by severity");
+            String sev = f.get("severity").asText();
+            int pos = Arrays.asList(bands).indexOf(sev.equals("warning") || sev.equals("info") ? "reported" : sev);
+            assertTrue(pos >= last, "reported, then ok, then not applicable");
             last = pos;
-            String kind = f.get("gain").get("kind").asText();
-            assertEquals("estimated", kind);
+            if (pos == 0) {
+                double gain = f.get("gain").get("percent").asDouble();
+                assertTrue(gain <= lastGain, f.get("rule").asText() + ": ranked by gain");
+                lastGain = gain;
+            }
         }
+        assertTrue(j.get("findingsOrder").asText().startsWith("ranked by gain"));
         assertEquals("host-blocked", findings.get(0).get("rule").asText());
         assertTrue(findings.get(0).get("score").asDouble() >= 75);
         assertEquals(0, j.get("dataLoss").get("lost").asInt());

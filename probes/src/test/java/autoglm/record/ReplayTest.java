@@ -41,7 +41,7 @@ class ReplayTest {
         double[] p = Replay.phase(phase);
         Path run = Replay.record(tmp.resolve(phase), "nvml-100ms.jsonl", p[0], p[1], Replay.ReplayProbeSetup.NONE, null);
         RuleCatalogue rules = RuleCatalogue.bundled();
-        return new Diagnoser(rules, ThresholdOverrides.of(rules, overrides), AnalysisSettings.defaults()).diagnoseRun(run);
+        return new Diagnoser(rules, ThresholdOverrides.of(rules, overrides), AnalysisSettings.defaults()).diagnoseRun(run, note -> { }).diagnosis();
     }
 
     private static Finding finding(Diagnosis d, String rule) {
@@ -167,7 +167,7 @@ class ReplayTest {
         long lostUtil = rec.info().dataLoss().get("nvmlDeviceGetUtilizationRates: GPU is lost (GPU 0)");
         assertEquals(after.size(), lostUtil);
         Diagnoser dx = new Diagnoser(RuleCatalogue.bundled(), ThresholdOverrides.none(), AnalysisSettings.defaults());
-        Diagnosis d = dx.diagnoseRun(rec);
+        Diagnosis d = dx.diagnoseRun(autoglm.model.run.RunContents.samplesOnly(rec));
         assertTrue(d.dataLoss().lost() >= lostUtil);
         assertTrue(d.metrics().get("gpu_util_pct").value() > 95, "the mean covers the readings there are");
         String csv = Files.readString(run.resolve("gpu.csv"));

@@ -54,7 +54,8 @@ public final class HtmlReport implements Report {
     }
 
     private void findings(StringBuilder sb, Diagnosis d, boolean run) {
-        sb.append("<section id=\"findings\"><h2>Findings</h2>\n");
+        sb.append("<section id=\"findings\"><h2>Findings</h2>\n<p class=\"order\">")
+                .append(Html.escape(autoglm.rules.Ranking.DESCRIPTION)).append(".</p>\n");
         int rank = 0;
         for (Finding f : d.findings()) {
             if (!f.isProblem()) {

@@ -50,6 +50,7 @@ public final class JsonReport implements Report {
             }
             g.writeFieldName("metrics");
             metrics(g, d.metrics());
+            g.writeStringField("findingsOrder", autoglm.rules.Ranking.DESCRIPTION);
             g.writeFieldName("findings");
             findings(g, d.findings());
             if (d.inputs().size() == 1) {

@@ -31,6 +31,7 @@ public final class MarkdownReport implements Report {
                 : d.inputs().size() + " traces";
         sb.append("### autoglm: ").append(what).append(" - ").append(warnings).append(warnings == 1 ? " warning, " : " warnings, ")
                 .append(infos).append(infos == 1 ? " info" : " infos").append("\n\n");
+        sb.append("Findings ").append(autoglm.rules.Ranking.DESCRIPTION).append(".\n\n");
         int rank = 0;
         for (Finding f : d.findings()) {
             if (!f.isProblem()) {

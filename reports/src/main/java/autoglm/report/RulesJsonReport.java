@@ -41,7 +41,8 @@ final class RulesJsonReport implements RulesReport {
                     parameter(g, p);
                 }
                 g.writeEndArray();
-                g.writeStringField("gain", r.gainFormula().source());
+                g.writeStringField("gain", r.gainFormula() == null ? null : r.gainFormula().source());
+                g.writeStringField("gainBasis", r.gainBasis());
                 g.writeEndObject();
             }
             g.writeEndArray();

@@ -33,8 +33,12 @@ final class RulesMarkdownReport implements RulesReport {
                     .append("`, 25 (info) at `").append(r.scoreInfo().source()).append("`, 75 (warning) at `")
                     .append(r.scoreWarning().source()).append("`\n");
             sb.append("- evidence shown: ").append(codes(String.join(", ", r.evidence()))).append('\n');
-            sb.append("- estimated gain: `").append(r.gainFormula().source()).append("`: ")
-                    .append(Markdown.escape(r.gainBasis().strip())).append("\n\n");
+            if (r.gainFormula() == null) {
+                sb.append("- gain: not estimated: ").append(Markdown.escape(r.gainBasis().strip())).append("\n\n");
+            } else {
+                sb.append("- estimated gain: `").append(r.gainFormula().source()).append("`: ")
+                        .append(Markdown.escape(r.gainBasis().strip())).append("\n\n");
+            }
             if (!r.thresholds().isEmpty()) {
                 sb.append("| threshold | unit | default | meaning |\n|---|---|---|---|\n");
                 for (Parameter p : r.thresholds()) {

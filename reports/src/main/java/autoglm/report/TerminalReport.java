@@ -186,7 +186,7 @@ public final class TerminalReport implements Report {
         if (problems.isEmpty()) {
             sb.append(style(GREEN, "No bottleneck found")).append(" at info level or above.\n");
         } else {
-            sb.append(style(BOLD, "Findings")).append(", ranked by estimated gain (warnings and infos), then severity\n");
+            sb.append(style(BOLD, "Findings")).append(", ").append(autoglm.rules.Ranking.DESCRIPTION).append('\n');
         }
         int rank = 1;
         for (Finding f : problems) {

@@ -1,35 +1,26 @@
-package autoglm.cli;
+package autoglm.read.run;
 
-import autoglm.diagnose.Diagnoser;
-import autoglm.diagnose.Diagnosis;
-import autoglm.read.cupti.CuptiLoader;
-import autoglm.read.workload.WorkloadEvents;
-import autoglm.read.run.RunFolder;
+import autoglm.model.run.RunContents;
 import autoglm.model.run.RunRecording;
 import autoglm.model.trace.TraceModel;
-import autoglm.read.BadInputException;
 import autoglm.model.workload.WorkloadLog;
+import autoglm.read.BadInputException;
+import autoglm.read.cupti.CuptiLoader;
+import autoglm.read.workload.WorkloadEvents;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * Diagnoses a run folder: its samples, its CUPTI kernel recordings when it has them (profile --kernels),
- * and the workload's events when it ran the autoglm workload (profile --model).
+ * Reads a whole run folder: its samples ({@link RunFolder}), its CUPTI kernel recordings when it has them
+ * (profile --kernels), and the workload's events when it ran the autoglm workload (profile --model). What could
+ * not be read is told to {@code notes}, one line each, and kept as the reason beside the missing part.
  */
-final class RunDiagnosis {
-    /** {@code workloadProblem}: why the events could not be read, or null. */
-    record Result(Diagnosis diagnosis, WorkloadLog workload, String workloadProblem) {
+public final class RunReader {
+    private RunReader() {
     }
 
-    private RunDiagnosis() {
-    }
-
-    static Diagnosis of(Diagnoser diagnoser, Path folder, Consumer<String> notes) {
-        return read(diagnoser, folder, notes).diagnosis();
-    }
-
-    static Result read(Diagnoser diagnoser, Path folder, Consumer<String> notes) {
+    public static RunContents read(Path folder, Consumer<String> notes) {
         RunRecording recording = RunFolder.read(folder);
         WorkloadLog workload = null;
         String problem = null;
@@ -48,7 +39,7 @@ final class RunDiagnosis {
             reason = recording.info().settings().kernels()
                     ? "the run was profiled with --kernels, but no process of the command initialised CUDA "
                         + "(no CUPTI recording in the run folder)"
-                    : Diagnoser.NO_TRACE;
+                    : RunContents.NO_KERNELS;
         } else {
             CuptiLoader.Result loaded = CuptiLoader.load(files);
             for (String e : loaded.errors()) {
@@ -64,6 +55,6 @@ final class RunDiagnosis {
                 kernels = loaded.model();
             }
         }
-        return new Result(diagnoser.diagnoseRun(recording, kernels, reason, workload), workload, problem);
+        return new RunContents(recording, kernels, reason, workload, problem);
     }
 }

@@ -1,4 +1,4 @@
-package autoglm.cli;
+package autoglm.verify;
 
 import autoglm.analyse.Metric;
 import autoglm.diagnose.Diagnosis;
@@ -6,34 +6,38 @@ import autoglm.diagnose.Verification;
 import autoglm.rules.Finding;
 import autoglm.rules.RuleCatalogue;
 import autoglm.rules.RuleDefinition;
-import autoglm.model.workload.WorkloadLog;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * profile --verify: for each of the top findings (in rank order), re-runs the workload with the knobs that
- * apply its fix (the rule's {@code verify}) and compares the headline metrics with the baseline. A fix
- * without knobs, or whose knobs are already in effect, is not re-run; two findings with the same fix share
- * one re-run.
+ * Verifies fixes by re-running the workload: for each of the top reported findings, in rank order, re-runs it
+ * with the knobs that apply the finding's fix (the rule's {@code verify}) and compares the headline metrics with
+ * the baseline. A fix without knobs, or whose knobs are already in effect, is not re-run; two findings with the
+ * same fix share one re-run. How a re-run happens is the caller's ({@link Rerun}): the CLI profiles the workload
+ * under every probe, a library user may do the same with {@code autoglm.record.run.Profiler}.
  */
-final class Verifier {
-    /** Runs the workload with extra knobs; the name is the rule's, for the run folder. */
-    interface Rerun {
-        ProfileCommand.Outcome run(String rule, Map<String, String> knobs) throws Exception;
+public final class Verifier {
+    /** Runs the workload with the extra knobs; {@code rule} names the run. */
+    public interface Rerun {
+        RunOutcome run(String rule, Map<String, String> knobs) throws Exception;
     }
 
     /** The metrics compared, and whether lower is better. */
-    static final Map<String, Boolean> HEADLINE = headline();
+    public static final Map<String, Boolean> HEADLINE = headline();
 
     private final RuleCatalogue catalogue;
     private final int top;
     private final Consumer<String> notes;
     private final Rerun rerun;
 
-    Verifier(RuleCatalogue catalogue, int top, Consumer<String> notes, Rerun rerun) {
+    public Verifier(RuleCatalogue catalogue, int top, Consumer<String> notes, Rerun rerun) {
+        if (top < 1) {
+            throw new IllegalArgumentException("verify at least one finding (top " + top + ")");
+        }
         this.catalogue = catalogue;
         this.top = top;
         this.notes = notes;
@@ -49,13 +53,13 @@ final class Verifier {
         m.put("gpu_busy_pct", false);
         m.put("peak_mem_bytes", true);
         m.put("roofline_pct", false);
-        return m;
+        return Collections.unmodifiableMap(m);
     }
 
-    List<Verification> verify(ProfileCommand.Outcome base) throws Exception {
+    /** The verifications of the top findings of {@code base}; stops after a re-run that was interrupted. */
+    public List<Verification> verify(RunOutcome base) throws Exception {
         List<Verification> out = new ArrayList<>();
         Map<Map<String, String>, Verification> done = new LinkedHashMap<>();
-        WorkloadLog log = base.workload();
         int taken = 0;
         for (Finding f : base.diagnosis().findings()) {
             if (!f.isProblem() || taken >= top) {
@@ -68,9 +72,9 @@ final class Verifier {
                 out.add(Verification.notRun(f.rule(), knobs, "no workload knob applies this fix: the gain stays estimated"));
                 continue;
             }
-            if (log != null && inEffect(log, knobs)) {
+            if (base.workload() != null && Knobs.inEffect(base.workload(), knobs)) {
                 out.add(Verification.notRun(f.rule(), knobs, "the fix is already in effect in this run ("
-                        + text(knobs) + ")"));
+                        + Verification.knobText(knobs) + ")"));
                 continue;
             }
             Verification same = done.get(knobs);
@@ -79,32 +83,31 @@ final class Verifier {
                         ? "the same re-run as " + same.rule() : same.reason(), same.run(), same.comparisons()));
                 continue;
             }
-            notes.accept("verifying " + f.rule() + ": re-running the workload with " + text(knobs));
-            ProfileCommand.Outcome after = rerun.run(f.rule(), knobs);
+            notes.accept("verifying " + f.rule() + ": re-running the workload with " + Verification.knobText(knobs));
+            RunOutcome after = rerun.run(f.rule(), knobs);
             Verification v = compare(f.rule(), knobs, base, after);
             done.put(knobs, v);
             out.add(v);
-            if (after.result().interruptedBy() != null) {
+            if (after.interruptedBy() != null) {
                 break;
             }
         }
         return out;
     }
 
-    static Verification compare(String rule, Map<String, String> knobs, ProfileCommand.Outcome base,
-            ProfileCommand.Outcome after) {
-        String run = after.result().folder().getFileName().toString();
-        if (after.result().interruptedBy() != null) {
+    /** The verification of one re-run: measured (headline metrics before and after), not run, or failed. */
+    public static Verification compare(String rule, Map<String, String> knobs, RunOutcome base, RunOutcome after) {
+        if (after.interruptedBy() != null) {
             return new Verification(rule, knobs, Verification.Status.FAILED, "interrupted by SIG"
-                    + after.result().interruptedBy(), run, List.of());
+                    + after.interruptedBy(), after.run(), List.of());
         }
-        Integer code = after.result().info().exitCode();
+        Integer code = after.exitCode();
         if (code == null || code != 0) {
-            String why = after.workloadError() != null ? after.workloadError() : after.result().info().note();
+            String why = after.workloadError() != null ? after.workloadError() : after.note();
             // exit 2: the workload refused the knobs here (no CUDA for graphs, torch too old to compile)
             Verification.Status s = code != null && code == 2 ? Verification.Status.NOT_RUN : Verification.Status.FAILED;
             return new Verification(rule, knobs, s, (s == Verification.Status.NOT_RUN
-                    ? "the workload cannot apply it here: " : "the re-run failed: ") + why, run, List.of());
+                    ? "the workload cannot apply it here: " : "the re-run failed: ") + why, after.run(), List.of());
         }
         Diagnosis b = base.diagnosis();
         Diagnosis a = after.diagnosis();
@@ -116,45 +119,6 @@ final class Verifier {
                 cs.add(new Verification.Comparison(e.getKey(), before, now, e.getValue()));
             }
         }
-        return new Verification(rule, knobs, Verification.Status.MEASURED, null, run, List.copyOf(cs));
-    }
-
-    /** Whether every knob already has the fix's value in the run (booleans and numbers compared by value). */
-    static boolean inEffect(WorkloadLog log, Map<String, String> knobs) {
-        for (Map.Entry<String, String> e : knobs.entrySet()) {
-            String current = log.start().knob(e.getKey());
-            if (current == null || !same(current, e.getValue())) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    static boolean same(String a, String b) {
-        String x = bool(a);
-        String y = bool(b);
-        if (x != null && y != null) {
-            return x.equals(y);
-        }
-        try {
-            return Double.parseDouble(a) == Double.parseDouble(b);
-        } catch (NumberFormatException e) {
-            return a.equals(b);
-        }
-    }
-
-    private static String bool(String s) {
-        switch (s.toLowerCase(java.util.Locale.ROOT)) {
-            case "on": case "true": case "yes":
-                return "true";
-            case "off": case "false": case "no":
-                return "false";
-            default:
-                return null;
-        }
-    }
-
-    static String text(Map<String, String> knobs) {
-        return Verification.knobText(knobs);
+        return new Verification(rule, knobs, Verification.Status.MEASURED, null, after.run(), List.copyOf(cs));
     }
 }

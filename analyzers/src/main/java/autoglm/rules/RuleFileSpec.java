@@ -1,0 +1,31 @@
+package autoglm.rules;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The schema of one rule file (rules/*.yaml), bound with {@link autoglm.util.StrictBinding}: every key is named
+ * here and any other is refused. Checking what the values mean (metric names, expressions, anchors) is
+ * {@link RuleCatalogue}'s job.
+ */
+record RuleFileSpec(String family, List<Rule> rules) {
+
+    record Rule(String id, String title, String topic, List<String> requires, List<String> evidence,
+            List<Threshold> thresholds, String applies, Score score, Gain gain, String summary, String explanation,
+            String fix, Map<String, String> verify) {
+    }
+
+    record Threshold(String name, String unit, @JsonProperty("default") Double defaultValue, String description) {
+    }
+
+    record Score(String metric, String zero, String info, String warning) {
+    }
+
+    /**
+     * {@code formula} and {@code basis}: an estimate; or {@code none}: why the rule has no gain model (the finding's
+     * place in the ranking is then fixed, see {@link Ranking}).
+     */
+    record Gain(String formula, String basis, String none) {
+    }
+}
