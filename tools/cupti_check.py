@@ -1,12 +1,14 @@
 #!/usr/bin/env python3
 """Independent check of the CUPTI reader and the kernel-pass analysis, in plain Python from the raw CSV.
 
-Reads the H100 CSV fixture (../shared/fixtures/cupti), keeps the records that start in the window that
-tools/make-cupti-testdata.sh converted, selects runtime calls by the same name prefixes as the library,
-and computes what CuptiRecordingTest checks: record counts, the passes cut at the anchor kernel, kernels
-per pass, host step time, GPU busy share over the kept kernels and the median kernel duration.
+Reads the CSV that the H100 recording was converted from (testdata/cupti/glm8-eager-decode-31passes.csv.gz,
+the window of ../shared/fixtures/cupti that tools/make-cupti-testdata.sh cut), keeps the records that start in
+[FROM_NS, TO_NS), selects runtime calls by the name prefixes docs/cupti-format.md lists, finds the anchor kernel
+by the definition in docs/analyses.md (kernel passes: a heuristic of ours, not a standard), and computes what
+CuptiAnalysisTest checks: record counts, the passes cut at the anchor kernel, kernels per pass, host step time,
+GPU busy share over the kept kernels and the median kernel duration.
 
-    python3 tools/cupti_check.py CSV.gz RUNTIME_CBID_HEADER FROM_NS TO_NS ANCHOR_MANGLED > expected.json
+    python3 tools/cupti_check.py CSV.gz RUNTIME_CBID_HEADER FROM_NS TO_NS > expected.json
 """
 import bisect
 import gzip
@@ -19,8 +21,28 @@ WANTED = ("cudaLaunch", "cudaGraphLaunch", "cudaMemcpy", "cudaMemset", "cudaDevi
           "cudaStreamSynchronize", "cudaEventSynchronize", "cudaStreamWaitEvent", "cudaMalloc", "cudaFree")
 
 
+def find_anchor(names):
+    """docs/analyses.md, kernel passes: the name whose occurrences cut the sequence (GPU start order) into
+    segments of equal kernel count, within 2% of the median segment (at least one kernel), for at least 80% of
+    the segments, the equal ones covering at least half of all kernels; at least 4 occurrences; among those the
+    one with the fewest occurrences, ties going to the one that comes first."""
+    where = {}
+    for i, n in enumerate(names):
+        where.setdefault(n, []).append(i)
+    fits = []
+    for n, pos in where.items():
+        if len(pos) < 4:
+            continue
+        seg = [b - a for a, b in zip(pos, pos[1:])]
+        median = sorted(seg)[len(seg) // 2]
+        equal = [x for x in seg if abs(x - median) <= max(1, 0.02 * median)]
+        if median > 1 and len(equal) >= 0.8 * len(seg) and sum(equal) >= 0.5 * len(names):
+            fits.append((len(pos), pos[0], n))
+    return min(fits)[2] if fits else None
+
+
 def main():
-    csv, header, lo, hi, anchor = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
+    csv, header, lo, hi = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
     names = {}
     for line in open(header):
         m = re.match(r"\s*CUPTI_RUNTIME_TRACE_CBID_(\w+)\s*=\s*(\d+)", line)
@@ -45,6 +67,7 @@ def main():
                 api_names.add(names[int(p[4])])
                 launches[corr] = s
     kernels.sort()
+    anchor = find_anchor([k[3] for k in kernels])
     anchors = [k for k in kernels if k[3] == anchor]
     gpu = [a[0] for a in anchors]
     # A pass starts at its anchor's launch call; the fixture holds no driver API calls, so an anchor launched
@@ -74,6 +97,7 @@ def main():
     json.dump({
         "kernels": len(kernels),
         "api_calls": api,
+        "anchor": anchor,
         "anchors": len(anchors),
         "passes": passes,
         "kernels_kept": len(kept),

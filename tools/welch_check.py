@@ -4,8 +4,9 @@
 t = (mean_b - mean_a) / sqrt(sa^2/na + sb^2/nb), Welch-Satterthwaite degrees of freedom, and the
 two-sided p value by Simpson integration of Student's t density from |t| to 200.
 
-Usage: welch_check.py MEAN_A SD_A N_A MEAN_B SD_B N_B
+Usage: welch_check.py MEAN_A SD_A N_A MEAN_B SD_B N_B   prints {"t", "df", "p"} as JSON
 """
+import json
 import math
 import sys
 
@@ -29,4 +30,5 @@ if __name__ == "__main__":
     if len(sys.argv) != 7:
         sys.exit(__doc__)
     v = [float(x) for x in sys.argv[1:]]
-    print("t %.9g df %.9g p %.9g" % welch(v[0], v[1], int(v[2]), v[3], v[4], int(v[5])))
+    t, df, p = welch(v[0], v[1], int(v[2]), v[3], v[4], int(v[5]))
+    print(json.dumps({"t": float("%.9g" % t), "df": float("%.9g" % df), "p": float("%.9g" % p)}))

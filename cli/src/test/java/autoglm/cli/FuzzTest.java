@@ -71,7 +71,7 @@ class FuzzTest {
         for (String t : List.of(Fixtures.PAGEABLE, Fixtures.DATALOADER)) {
             traces.add(gunzip(Files.readAllBytes(Fixtures.trace(t))));
         }
-        byte[] cupti = gunzip(Files.readAllBytes(Fixtures.root().resolve("testdata/cupti/glm8-eager-decode-33passes.bin.gz")));
+        byte[] cupti = gunzip(Files.readAllBytes(Fixtures.root().resolve("testdata/cupti/glm8-eager-decode-31passes.bin.gz")));
         Path run = Fixtures.root().resolve("testdata/runs/h100-replay");
         Map<Integer, Integer> codes = new TreeMap<>();
         long deadline = System.nanoTime() + seconds * 1_000_000_000L;

@@ -75,13 +75,13 @@ class ProfileKernelsTest {
         Path out = tmp.resolve("runs");
         assertEquals(ExitCodes.OK, Run.of("profile", "--out", out.toString(), "--", "true").code());
         Path run = only(out);
-        Files.copy(Fixtures.root().resolve("testdata/cupti/glm8-eager-decode-33passes.bin.gz"),
+        Files.copy(Fixtures.root().resolve("testdata/cupti/glm8-eager-decode-31passes.bin.gz"),
                 run.resolve("cupti-4242.bin.gz"));
         Run r = Run.of("diagnose", "--format", "json", run.toString());
         assertEquals(ExitCodes.OK, r.code(), r.err());
         JsonNode j = Fixtures.json().readTree(r.out());
         JsonNode expected = Fixtures.json().readTree(
-                Fixtures.root().resolve("testdata/expected/cupti-33passes.json").toFile());
+                Fixtures.root().resolve("testdata/expected/cupti-31passes.json").toFile());
         assertEquals("launch-bound", j.get("findings").get(0).get("rule").asText());
         assertEquals(expected.get("gpu_busy_pct_whole_span").asDouble(),
                 j.get("metrics").get("gpu_busy_pct").get("value").asDouble(), 1e-6);
@@ -94,7 +94,7 @@ class ProfileKernelsTest {
 
     @Test
     void aBareRecordingIsDiagnosedLikeATrace() throws Exception {
-        String rec = Fixtures.root().resolve("testdata/cupti/glm8-eager-decode-33passes.bin.gz").toString();
+        String rec = Fixtures.root().resolve("testdata/cupti/glm8-eager-decode-31passes.bin.gz").toString();
         Run r = Run.of("diagnose", "--format", "json", rec);
         assertEquals(ExitCodes.OK, r.code(), r.err());
         JsonNode j = Fixtures.json().readTree(r.out());
@@ -112,7 +112,7 @@ class ProfileKernelsTest {
         Path out = tmp.resolve("runs");
         assertEquals(ExitCodes.OK, Run.of("profile", "--out", out.toString(), "--", "true").code());
         Path run = only(out);
-        byte[] gz = Files.readAllBytes(Fixtures.root().resolve("testdata/cupti/glm8-eager-decode-33passes.bin.gz"));
+        byte[] gz = Files.readAllBytes(Fixtures.root().resolve("testdata/cupti/glm8-eager-decode-31passes.bin.gz"));
         Path bad = Files.write(run.resolve("cupti-7.bin.gz"), java.util.Arrays.copyOf(gz, 1000));
         Run r = Run.of("diagnose", run.toString());
         assertEquals(ExitCodes.BAD_INPUT, r.code());

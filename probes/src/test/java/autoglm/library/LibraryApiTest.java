@@ -50,7 +50,7 @@ class LibraryApiTest {
         assertEquals("dataloader-stall", trace.diagnosis().findings().get(0).rule());
         assertEquals(null, trace.run(), "a trace is not a run folder");
 
-        Path recording = Fixtures.root().resolve("testdata/cupti/glm8-eager-decode-33passes.bin.gz");
+        Path recording = Fixtures.root().resolve("testdata/cupti/glm8-eager-decode-31passes.bin.gz");
         Diagnosis kernels = diagnoser.diagnose(List.of(recording));
         assertEquals("launch-bound", kernels.findings().get(0).rule());
 

@@ -11,7 +11,7 @@ import java.util.zip.GZIPInputStream;
 
 /** The committed H100 recording (tools/make-cupti-testdata.sh) and its independent expectations. */
 final class Recordings {
-    static final String DECODE = "testdata/cupti/glm8-eager-decode-33passes.bin.gz";
+    static final String DECODE = "testdata/cupti/glm8-eager-decode-31passes.bin.gz";
 
     private Recordings() {
     }
@@ -22,7 +22,7 @@ final class Recordings {
 
     /** What tools/cupti_check.py computed from the raw CSV. */
     static JsonNode expected() throws IOException {
-        return new ObjectMapper().readTree(Fixtures.root().resolve("testdata/expected/cupti-33passes.json").toFile());
+        return new ObjectMapper().readTree(Fixtures.root().resolve("testdata/expected/cupti-31passes.json").toFile());
     }
 
     /** The uncompressed bytes of the decode recording. */

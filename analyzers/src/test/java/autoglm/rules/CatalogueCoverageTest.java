@@ -1,0 +1,38 @@
+package autoglm.rules;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import autoglm.Fixtures;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Which rules of the bottleneck catalogue (../shared/catalogue.md; its ids in testdata/expected/catalogue-ids.json,
+ * made by tools/catalogue_ids.py) the bundled rules implement, and which are still missing. Adding a rule moves
+ * its id from MISSING to the bundle; a bundled rule the catalogue does not name fails.
+ */
+class CatalogueCoverageTest {
+    /** Catalogue rules not implemented yet, in catalogue order: the issues that add them remove them here. */
+    static final List<String> MISSING = List.of("straggler-rank", "long-context", "queueing", "latency-slo");
+
+    @Test
+    void theBundleImplementsTheCatalogueButTheRulesNamedMissing() throws Exception {
+        JsonNode sections = Fixtures.json().readTree(Fixtures.root().resolve("testdata/expected/catalogue-ids.json")
+                .toFile());
+        Set<String> catalogue = new LinkedHashSet<>();
+        sections.forEach(list -> list.forEach(id -> catalogue.add(id.asText())));
+        Set<String> bundled = new LinkedHashSet<>();
+        RuleCatalogue.bundled().rules().forEach(r -> bundled.add(r.id()));
+        Set<String> extra = new LinkedHashSet<>(bundled);
+        extra.removeAll(catalogue);
+        assertEquals(Set.of(), extra, "bundled rules the catalogue does not name");
+        Set<String> missing = new LinkedHashSet<>(catalogue);
+        missing.removeAll(bundled);
+        assertEquals(MISSING, List.copyOf(missing), "catalogue rules not implemented");
+        System.out.println("catalogue coverage: " + bundled.size() + " of " + catalogue.size() + " rules; missing: "
+                + String.join(", ", missing));
+    }
+}
