@@ -30,8 +30,25 @@ class HostProbeTest {
                 + "for i in range(8): threading.Thread(target=time.sleep, args=(3,), daemon=True).start()\n"
                 + "threading.Thread(target=spin).start()\ntime.sleep(3)").start();
         try {
+            // the nine threads are started (on a busy machine the interpreter's start-up takes a while)
+            long deadline = System.nanoTime() + 20_000_000_000L;
+            while (Ticks.of(p.pid()).byTid().size() < 10 && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            Thread.sleep(100);
+            Ticks before = Ticks.of(p.pid());
+            long w0 = System.nanoTime();
             HostSample s = over(p, 1000);
-            assertTrue(s.busiestThreadPct() > 60, "the spinning thread: " + s);
+            double wallS = (System.nanoTime() - w0) / 1e9;
+            Ticks after = Ticks.of(p.pid());
+            // measured apart from the probe: each thread's own CPU time (/proc/PID/task/TID/stat) over the same
+            // wall time, so that a busy machine, which gives the spinner less than a core, cannot fail the test
+            long spinner = after.busiest(before);
+            double share = after.pct(before, spinner, wallS);
+            assertTrue(share > 0, "the spinner ran at all: " + share + "%");
+            assertTrue(s.busiestThread().endsWith("tid " + spinner + ")"), "the spinning thread (tid " + spinner
+                    + "), found by its own CPU time: " + s);
+            assertEquals(share, s.busiestThreadPct(), Math.max(10, 0.25 * share), "its share of a core: " + s);
             assertNotEquals("tid " + p.pid() + ")", s.busiestThread().substring(s.busiestThread().lastIndexOf("tid ")),
                     "the busy thread is a worker, not the main thread");
             assertTrue(s.procCpuPct() >= s.busiestThreadPct() - 15, "the process includes its thread: " + s);
@@ -46,8 +63,14 @@ class HostProbeTest {
     void findsABusyMainThread() throws Exception {
         Process p = new ProcessBuilder("python3", "-c", "import time\nt = time.time()\nwhile time.time() - t < 3: pass").start();
         try {
+            Thread.sleep(200);
+            Ticks before = Ticks.of(p.pid());
+            long w0 = System.nanoTime();
             HostSample s = over(p, 1000);
-            assertTrue(s.busiestThreadPct() > 60, s.toString());
+            double wallS = (System.nanoTime() - w0) / 1e9;
+            double share = Ticks.of(p.pid()).pct(before, p.pid(), wallS);
+            assertTrue(share > 0, "the main thread ran at all: " + share + "%");
+            assertEquals(share, s.busiestThreadPct(), Math.max(10, 0.25 * share), "its share of a core: " + s);
             assertTrue(s.busiestThread().endsWith("(pid " + p.pid() + ", tid " + p.pid() + ")"), s.busiestThread());
         } finally {
             p.destroyForcibly();
@@ -61,5 +84,34 @@ class HostProbeTest {
         long totalKib = Long.parseLong(meminfo.replaceAll("(?s).*MemTotal:\\s+(\\d+) kB.*", "$1"));
         assertEquals(totalKib * 1024.0, s.hostMemTotalBytes());
         assertTrue(s.cpuPct() >= 0 && s.cpuPct() <= 100, s.toString());
+    }
+
+    /** CPU ticks (user + system) of each thread of a process, read from /proc without the probe's code. */
+    private record Ticks(java.util.Map<Long, Long> byTid) {
+        static Ticks of(long pid) throws java.io.IOException {
+            java.util.Map<Long, Long> m = new java.util.HashMap<>();
+            try (java.util.stream.Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+                for (Path t : (Iterable<Path>) tasks::iterator) {
+                    try {
+                        String stat = Files.readString(t.resolve("stat"));
+                        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                        m.put(Long.parseLong(t.getFileName().toString()), Long.parseLong(f[11]) + Long.parseLong(f[12]));
+                    } catch (java.io.IOException gone) {
+                        // the thread ended
+                    }
+                }
+            }
+            return new Ticks(m);
+        }
+
+        long busiest(Ticks before) {
+            return byTid.keySet().stream().max(java.util.Comparator.comparingLong(
+                    (Long t) -> byTid.get(t) - before.byTid.getOrDefault(t, 0L))).orElseThrow();
+        }
+
+        /** Percent of one core over {@code wallS} seconds, at the usual 100 ticks per second (USER_HZ). */
+        double pct(Ticks before, long tid, double wallS) {
+            return 100.0 * (byTid.getOrDefault(tid, 0L) - before.byTid.getOrDefault(tid, 0L)) / 100.0 / wallS;
+        }
     }
 }
