@@ -1,6 +1,6 @@
 package autoglm.analyse;
 
-import autoglm.read.trace.DeviceProperties;
+import autoglm.model.trace.DeviceProperties;
 import autoglm.model.trace.GpuActivities;
 import java.util.ArrayList;
 import java.util.EnumMap;

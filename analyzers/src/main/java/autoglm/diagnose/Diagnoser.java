@@ -14,7 +14,7 @@ import autoglm.model.run.RunContents;
 import autoglm.model.trace.DataLoss;
 import autoglm.model.trace.LoadProgress;
 import autoglm.model.trace.TraceModel;
-import autoglm.read.BadInputException;
+import autoglm.util.BadInputException;
 import autoglm.read.TraceLoader;
 import autoglm.read.cupti.CuptiLoader;
 import autoglm.read.run.RunFolder;

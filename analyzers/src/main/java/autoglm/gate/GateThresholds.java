@@ -3,7 +3,7 @@ package autoglm.gate;
 import autoglm.analyse.MetricCatalog;
 import autoglm.analyse.Unit;
 import autoglm.rules.Severity;
-import autoglm.read.BadInputException;
+import autoglm.util.BadInputException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,13 +1,15 @@
 package autoglm.read;
 
+import autoglm.util.BadInputException;
+
 import autoglm.model.trace.LoadProgress;
 import autoglm.model.trace.TraceModel;
-import autoglm.model.trace.TraceModelBuilder;
+import autoglm.read.TraceModelBuilder;
 import autoglm.model.trace.TraceSource;
 
 import autoglm.model.trace.NamePool;
 import autoglm.model.trace.ShapePool;
-import autoglm.read.BadInputException;
+import autoglm.util.BadInputException;
 import autoglm.read.trace.KinetoTraceReader;
 import autoglm.read.trace.TraceInput;
 import java.nio.file.Path;

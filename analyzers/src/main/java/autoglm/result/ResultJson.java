@@ -5,7 +5,7 @@ import autoglm.analyse.Metric;
 import autoglm.analyse.Spread;
 import autoglm.analyse.Unit;
 import autoglm.rules.Severity;
-import autoglm.read.BadInputException;
+import autoglm.util.BadInputException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

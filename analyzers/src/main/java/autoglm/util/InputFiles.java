@@ -1,6 +1,6 @@
 package autoglm.util;
 
-import autoglm.read.BadInputException;
+import autoglm.util.BadInputException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;

@@ -18,7 +18,7 @@ import java.util.function.Consumer;
  * with the knobs that apply the finding's fix (the rule's {@code verify}) and compares the headline metrics with
  * the baseline. A fix without knobs, or whose knobs are already in effect, is not re-run; two findings with the
  * same fix share one re-run. How a re-run happens is the caller's ({@link Rerun}): the CLI profiles the workload
- * under every probe, a library user may do the same with {@code autoglm.record.run.Profiler}.
+ * under every probe, and a library user may do the same with the probes module's Profiler.
  */
 public final class Verifier {
     /** Runs the workload with the extra knobs; {@code rule} names the run. */

@@ -9,10 +9,10 @@ import autoglm.model.trace.ShapePool;
 import autoglm.model.trace.DataLoss;
 import autoglm.model.trace.GpuActivities;
 import autoglm.model.trace.TraceModel;
-import autoglm.model.trace.TraceModelBuilder;
+import autoglm.read.TraceModelBuilder;
 import autoglm.model.trace.TraceSource;
-import autoglm.read.trace.ReadCounts;
-import autoglm.read.trace.TraceHeader;
+import autoglm.model.trace.ReadCounts;
+import autoglm.model.trace.TraceHeader;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -1,6 +1,6 @@
 package autoglm.cli;
 
-import autoglm.read.BadInputException;
+import autoglm.util.BadInputException;
 import autoglm.compare.Comparer;
 import autoglm.compare.Comparison;
 import autoglm.diagnose.Diagnoser;

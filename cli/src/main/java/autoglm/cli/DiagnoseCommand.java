@@ -1,6 +1,6 @@
 package autoglm.cli;
 
-import autoglm.read.BadInputException;
+import autoglm.util.BadInputException;
 import autoglm.diagnose.Diagnoser;
 import autoglm.diagnose.Diagnosed;
 import autoglm.diagnose.Diagnosis;

@@ -1,6 +1,6 @@
 package autoglm.cli;
 
-import autoglm.read.BadInputException;
+import autoglm.util.BadInputException;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;

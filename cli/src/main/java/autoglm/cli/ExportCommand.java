@@ -7,7 +7,7 @@ import autoglm.read.run.RunFolder;
 import autoglm.model.run.RunRecording;
 import autoglm.read.TraceLoader;
 import autoglm.model.trace.TraceModel;
-import autoglm.read.BadInputException;
+import autoglm.util.BadInputException;
 import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.io.Writer;

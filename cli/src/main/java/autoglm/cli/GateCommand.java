@@ -8,7 +8,7 @@ import autoglm.report.GateJunitReport;
 import autoglm.report.GateMarkdownReport;
 import autoglm.report.GateTextReport;
 import autoglm.result.ResultSummary;
-import autoglm.read.BadInputException;
+import autoglm.util.BadInputException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

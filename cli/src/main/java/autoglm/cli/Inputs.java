@@ -6,7 +6,7 @@ import autoglm.model.trace.LoadProgress;
 import autoglm.result.ResultJson;
 import autoglm.result.ResultSummary;
 import autoglm.read.run.RunFolder;
-import autoglm.read.BadInputException;
+import autoglm.util.BadInputException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

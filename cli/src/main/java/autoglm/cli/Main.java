@@ -1,6 +1,6 @@
 package autoglm.cli;
 
-import autoglm.read.BadInputException;
+import autoglm.util.BadInputException;
 import autoglm.util.SafeText;
 import picocli.CommandLine;
 

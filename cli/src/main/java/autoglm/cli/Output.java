@@ -1,6 +1,6 @@
 package autoglm.cli;
 
-import autoglm.read.BadInputException;
+import autoglm.util.BadInputException;
 import autoglm.util.SafeFiles;
 import autoglm.util.SafeText;
 import java.io.BufferedWriter;

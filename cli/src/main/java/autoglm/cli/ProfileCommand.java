@@ -11,7 +11,7 @@ import autoglm.record.cupti.CuptiInjection;
 import autoglm.record.run.Profiler;
 import autoglm.rules.Severity;
 import autoglm.model.run.RunInfo;
-import autoglm.read.BadInputException;
+import autoglm.util.BadInputException;
 import autoglm.record.workload.PythonFinder;
 import autoglm.record.workload.WorkloadPackage;
 import autoglm.model.workload.WorkloadLog;

@@ -1,6 +1,6 @@
 package autoglm.cli;
 
-import autoglm.analyse.charts.ChartBuilder;
+import autoglm.diagnose.charts.ChartBuilder;
 import autoglm.diagnose.Diagnosis;
 import autoglm.report.HtmlReport;
 import autoglm.report.JsonReport;

@@ -1,6 +1,6 @@
 package autoglm.cli;
 
-import autoglm.read.BadInputException;
+import autoglm.util.BadInputException;
 import autoglm.record.workload.WorkloadCommand;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -1,9 +1,9 @@
 package autoglm.report;
 
 import autoglm.analyse.Metric;
-import autoglm.analyse.charts.ChartSet;
-import autoglm.analyse.charts.Histogram;
-import autoglm.analyse.charts.TimeChart;
+import autoglm.diagnose.charts.ChartSet;
+import autoglm.diagnose.charts.Histogram;
+import autoglm.diagnose.charts.TimeChart;
 import autoglm.diagnose.Diagnosis;
 import autoglm.diagnose.Verification;
 import autoglm.rules.Finding;

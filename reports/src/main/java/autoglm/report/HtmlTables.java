@@ -6,7 +6,7 @@ import autoglm.analyse.Metrics;
 import autoglm.analyse.Quantities;
 import autoglm.analyse.TraceAnalysis;
 import autoglm.analyse.Unit;
-import autoglm.analyse.charts.Histogram;
+import autoglm.diagnose.charts.Histogram;
 import autoglm.diagnose.Diagnosis;
 import autoglm.diagnose.InputDiagnosis;
 import autoglm.model.trace.DataLoss;

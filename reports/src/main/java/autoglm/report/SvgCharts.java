@@ -1,9 +1,9 @@
 package autoglm.report;
 
-import autoglm.analyse.charts.Bars;
-import autoglm.analyse.charts.Histogram;
-import autoglm.analyse.charts.Series;
-import autoglm.analyse.charts.TimeChart;
+import autoglm.diagnose.charts.Bars;
+import autoglm.diagnose.charts.Histogram;
+import autoglm.diagnose.charts.Series;
+import autoglm.diagnose.charts.TimeChart;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;

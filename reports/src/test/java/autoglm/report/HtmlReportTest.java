@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import autoglm.Fixtures;
 import autoglm.analyse.AnalysisSettings;
-import autoglm.analyse.charts.ChartBuilder;
-import autoglm.analyse.charts.ChartSet;
+import autoglm.diagnose.charts.ChartBuilder;
+import autoglm.diagnose.charts.ChartSet;
 import autoglm.diagnose.Diagnoser;
 import autoglm.diagnose.Diagnosis;
 import autoglm.rules.RuleCatalogue;

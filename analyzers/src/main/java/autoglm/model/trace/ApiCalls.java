@@ -101,7 +101,7 @@ public final class ApiCalls {
         return rowByCorrelation.get(correlationId);
     }
 
-    void linkGpu(int apiRow, int gpuRow) {
+    public void linkGpu(int apiRow, int gpuRow) {
         if (gpuCount[apiRow]++ == 0 || gpuRow < firstGpu[apiRow]) {
             firstGpu[apiRow] = gpuRow;
         }
@@ -137,7 +137,7 @@ public final class ApiCalls {
         }
 
         /** Freezes the calls in start order; counts correlation ids seen twice into {@code duplicates[0]}. */
-        ApiCalls build(Names names, long[] duplicates) {
+        public ApiCalls build(Names names, long[] duplicates) {
             int[] order = IndexSort.order(size, (a, b) -> Long.compare(start[a], start[b]));
             ApiCalls calls = new ApiCalls(size, IndexSort.permute(Arrays.copyOf(start, size), order),
                     IndexSort.permute(Arrays.copyOf(dur, size), order),

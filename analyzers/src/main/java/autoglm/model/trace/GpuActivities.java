@@ -170,12 +170,12 @@ public final class GpuActivities {
             return size;
         }
 
-        long correlation(int row) {
+        public long correlation(int row) {
             return correlation[row];
         }
 
         /** Freezes the rows, ordered by device, stream, start; {@code launchOfRow} is in insertion order. */
-        GpuActivities build(int[] launchOfRow) {
+        public GpuActivities build(int[] launchOfRow) {
             int[] order = IndexSort.order(size, (a, b) -> {
                 int c = Integer.compare(device[a], device[b]);
                 if (c != 0) {

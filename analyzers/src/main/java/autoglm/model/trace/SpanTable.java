@@ -112,7 +112,7 @@ public final class SpanTable {
             return size;
         }
 
-        SpanTable build() {
+        public SpanTable build() {
             int[] order = IndexSort.order(size, (a, b) -> {
                 int c = Long.compare(thread[a], thread[b]);
                 if (c != 0) {

@@ -2,8 +2,8 @@ package autoglm.model.trace;
 
 import autoglm.model.trace.Names;
 import autoglm.model.trace.ShapePool;
-import autoglm.read.trace.ReadCounts;
-import autoglm.read.trace.TraceHeader;
+import autoglm.model.trace.ReadCounts;
+import autoglm.model.trace.TraceHeader;
 
 /**
  * One trace, read and indexed: GPU activity per device and stream, the runtime/driver calls joined to
@@ -25,7 +25,7 @@ public final class TraceModel {
     private final long firstTs;
     private final long lastEnd;
 
-    TraceModel(TraceSource source, TraceHeader header, Names names, ShapePool shapes, GpuActivities gpu, ApiCalls api,
+    public TraceModel(TraceSource source, TraceHeader header, Names names, ShapePool shapes, GpuActivities gpu, ApiCalls api,
             SpanTable cpuOps, SpanTable annotations, SpanTable gpuAnnotations, ReadCounts readCounts,
             DataLoss dataLoss, long firstTs, long lastEnd) {
         this.source = source;

@@ -1,6 +1,6 @@
 package autoglm.read.cupti;
 
-import autoglm.read.BadInputException;
+import autoglm.util.BadInputException;
 import autoglm.read.trace.TraceInput;
 import java.io.EOFException;
 import java.io.IOException;

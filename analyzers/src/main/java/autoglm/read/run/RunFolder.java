@@ -6,7 +6,7 @@ import autoglm.model.run.HostSample;
 import autoglm.model.run.RunInfo;
 import autoglm.model.run.RunRecording;
 
-import autoglm.read.BadInputException;
+import autoglm.util.BadInputException;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -4,7 +4,7 @@ import autoglm.model.run.RunContents;
 import autoglm.model.run.RunRecording;
 import autoglm.model.trace.TraceModel;
 import autoglm.model.workload.WorkloadLog;
-import autoglm.read.BadInputException;
+import autoglm.util.BadInputException;
 import autoglm.read.cupti.CuptiLoader;
 import autoglm.read.workload.WorkloadEvents;
 import java.nio.file.Path;

@@ -1,6 +1,11 @@
 package autoglm.read.trace;
 
-import autoglm.read.BadInputException;
+import autoglm.model.trace.DeviceProperties;
+import autoglm.model.trace.EventKind;
+import autoglm.model.trace.ReadCounts;
+import autoglm.model.trace.TraceHeader;
+
+import autoglm.util.BadInputException;
 
 import autoglm.model.trace.NamePool;
 import autoglm.model.trace.Names;

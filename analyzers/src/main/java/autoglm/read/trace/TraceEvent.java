@@ -1,5 +1,7 @@
 package autoglm.read.trace;
 
+import autoglm.model.trace.EventKind;
+
 import autoglm.model.trace.Names;
 import autoglm.model.trace.ShapePool;
 

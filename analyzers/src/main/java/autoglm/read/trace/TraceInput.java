@@ -1,6 +1,6 @@
 package autoglm.read.trace;
 
-import autoglm.read.BadInputException;
+import autoglm.util.BadInputException;
 
 import java.io.BufferedInputStream;
 import java.io.IOException;

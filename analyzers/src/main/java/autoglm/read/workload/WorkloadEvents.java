@@ -1,6 +1,6 @@
 package autoglm.read.workload;
 
-import autoglm.read.BadInputException;
+import autoglm.util.BadInputException;
 import autoglm.model.workload.WorkloadLog;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import autoglm.model.trace.DataLoss;
 import autoglm.model.trace.GpuActivities;
 import autoglm.model.trace.TraceModel;
-import autoglm.read.BadInputException;
+import autoglm.util.BadInputException;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;

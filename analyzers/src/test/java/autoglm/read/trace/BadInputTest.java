@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import autoglm.Fixtures;
 import autoglm.read.TraceLoader;
-import autoglm.read.BadInputException;
+import autoglm.util.BadInputException;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

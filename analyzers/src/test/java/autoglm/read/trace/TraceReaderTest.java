@@ -1,5 +1,7 @@
 package autoglm.read.trace;
 
+import autoglm.model.trace.EventKind;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -14,7 +16,7 @@ import autoglm.model.trace.DataLoss;
 import autoglm.model.trace.GpuActivities;
 import autoglm.read.TraceLoader;
 import autoglm.model.trace.TraceModel;
-import autoglm.read.trace.EventKind;
+import autoglm.model.trace.EventKind;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import autoglm.read.BadInputException;
+import autoglm.util.BadInputException;
 import autoglm.model.workload.WorkloadLog;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

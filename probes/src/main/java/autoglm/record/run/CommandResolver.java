@@ -1,6 +1,6 @@
 package autoglm.record.run;
 
-import autoglm.read.BadInputException;
+import autoglm.util.BadInputException;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;

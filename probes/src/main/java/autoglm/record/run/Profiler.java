@@ -8,7 +8,7 @@ import autoglm.record.cupti.CuptiInjection;
 import autoglm.record.nvml.NvmlProbe;
 import autoglm.model.run.RunInfo;
 import autoglm.read.run.RunInfoJson;
-import autoglm.read.BadInputException;
+import autoglm.util.BadInputException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package autoglm.read.trace;
+package autoglm.model.trace;
 
 import java.util.List;
 

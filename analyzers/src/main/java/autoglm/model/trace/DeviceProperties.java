@@ -1,4 +1,4 @@
-package autoglm.read.trace;
+package autoglm.model.trace;
 
 /** One entry of a Kineto trace's {@code deviceProperties}; absent numbers are -1. */
 public record DeviceProperties(

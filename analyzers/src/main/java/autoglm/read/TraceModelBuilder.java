@@ -1,12 +1,22 @@
-package autoglm.model.trace;
+package autoglm.read;
+
+import autoglm.model.trace.ApiCalls;
+import autoglm.model.trace.DataLoss;
+import autoglm.model.trace.GpuActivities;
+import autoglm.model.trace.NamePool;
+import autoglm.model.trace.Names;
+import autoglm.model.trace.ShapePool;
+import autoglm.model.trace.SpanTable;
+import autoglm.model.trace.TraceModel;
+import autoglm.model.trace.TraceSource;
 
 import autoglm.model.trace.NamePool;
 import autoglm.model.trace.Names;
 import autoglm.model.trace.ShapePool;
-import autoglm.read.trace.EventKind;
-import autoglm.read.trace.ReadCounts;
+import autoglm.model.trace.EventKind;
+import autoglm.model.trace.ReadCounts;
 import autoglm.read.trace.TraceEvent;
-import autoglm.read.trace.TraceHeader;
+import autoglm.model.trace.TraceHeader;
 import java.util.LinkedHashMap;
 import java.util.Map;
 

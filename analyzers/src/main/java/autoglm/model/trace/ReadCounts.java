@@ -1,4 +1,4 @@
-package autoglm.read.trace;
+package autoglm.model.trace;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -10,12 +10,12 @@ public final class ReadCounts {
     private final Map<String, Long> malformed = new LinkedHashMap<>();
     private long events;
 
-    void count(EventKind kind) {
+    public void count(EventKind kind) {
         events++;
         byKind[kind.ordinal()]++;
     }
 
-    void malformed(String reason) {
+    public void malformed(String reason) {
         events++;
         malformed.merge(reason, 1L, Long::sum);
     }

@@ -1,4 +1,4 @@
-package autoglm.read.trace;
+package autoglm.model.trace;
 
 /** What a trace event is, from its phase ({@code ph}) and category ({@code cat}). */
 public enum EventKind {
@@ -25,7 +25,7 @@ public enum EventKind {
     }
 
     /** Kind of a complete event from its category; Kineto's older capitalised names are accepted too. */
-    static EventKind ofCompleteCategory(String cat) {
+    public static EventKind ofCompleteCategory(String cat) {
         if (cat == null) {
             return OTHER_COMPLETE;
         }
@@ -58,7 +58,7 @@ public enum EventKind {
         }
     }
 
-    static EventKind ofPhase(char ph) {
+    public static EventKind ofPhase(char ph) {
         switch (ph) {
             case 'X':
                 return OTHER_COMPLETE; // refined by category

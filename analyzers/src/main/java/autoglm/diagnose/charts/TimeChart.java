@@ -1,4 +1,4 @@
-package autoglm.analyse.charts;
+package autoglm.diagnose.charts;
 
 import java.util.List;
 

@@ -1,4 +1,4 @@
-package autoglm.read;
+package autoglm.util;
 
 /**
  * Input the user gave cannot be used. The message is one line meant for the user, naming the input
