@@ -29,6 +29,15 @@ public final class Main {
         } catch (StackOverflowError e) {
             io.err().println("autoglm: the input is nested too deeply to read");
             return ExitCodes.BAD_INPUT;
+        } catch (LinkageError e) {
+            // a Java runtime without a module autoglm needs (a jlink runtime without java.desktop for the charts)
+            io.err().println("autoglm: this Java runtime lacks a class autoglm needs (" + line(e) + "): run autoglm "
+                    + "with a full JDK, or a runtime that has the modules docs/architecture.md lists");
+            return ExitCodes.BAD_INPUT;
+        } catch (Error e) {
+            io.err().println("autoglm: internal error: " + e.getClass().getName() + ": " + line(e)
+                    + " (a bug: please report it with the command line)");
+            return ExitCodes.INTERNAL_ERROR;
         }
         if (code <= ExitCodes.FINDINGS && io.out().checkError()) {
             io.err().println("autoglm: cannot write to standard output (a full disk or a closed pipe?)");
