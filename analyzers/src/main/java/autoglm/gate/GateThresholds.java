@@ -15,6 +15,8 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
+import autoglm.util.SafeText;
+import autoglm.util.StrictBinding;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -92,23 +94,23 @@ public record GateThresholds(String source, List<Threshold> metrics, Severity ma
             String key = e.getKey();
             JsonNode v = e.getValue();
             if (key.equals("findings")) {
-                requireKeys(key, v, "max_severity", "new_only");
-                max = v.has("max_severity") ? severity(v.get("max_severity").asText()) : Severity.INFO;
-                newOnly = !v.has("new_only") || bool(key + ".new_only", v.get("new_only"));
+                GateFileSpec.Findings f = bind(key, v, GateFileSpec.Findings.class, "{max_severity: info}");
+                max = f.maxSeverity() != null ? severity(f.maxSeverity()) : Severity.INFO;
+                newOnly = f.newOnly() == null || f.newOnly();
                 continue;
             }
             if (key.equals("noise")) {
-                requireKeys(key, v, "alpha", "within_noise");
-                if (v.has("alpha")) {
-                    alpha = v.get("alpha").asDouble(Double.NaN);
+                GateFileSpec.Noise n = bind(key, v, GateFileSpec.Noise.class, "{alpha: 0.05}");
+                if (n.alpha() != null) {
+                    alpha = n.alpha();
                     if (!(alpha > 0 && alpha < 1)) {
-                        throw new IllegalArgumentException("noise.alpha: " + v.get("alpha").asText() + " must be between 0 and 1");
+                        throw new IllegalArgumentException("noise.alpha: " + alpha + " must be between 0 and 1");
                     }
                 }
-                if (v.has("within_noise")) {
-                    String w = v.get("within_noise").asText();
+                if (n.withinNoise() != null) {
+                    String w = n.withinNoise();
                     if (!w.equals("pass") && !w.equals("fail")) {
-                        throw new IllegalArgumentException("noise.within_noise: '" + w + "' (use pass or fail)");
+                        throw new IllegalArgumentException("noise.within_noise: '" + SafeText.safe(w) + "' (use pass or fail)");
                     }
                     failWithin = w.equals("fail");
                 }
@@ -117,12 +119,12 @@ public record GateThresholds(String source, List<Threshold> metrics, Severity ma
             boolean optional = false;
             if (v.isObject()) {
                 // METRIC: {limit: +10%, optional: true}
-                requireKeys(key, v, "limit", "optional");
-                optional = v.has("optional") && bool(key + ".optional", v.get("optional"));
-                if (!v.has("limit")) {
+                GateFileSpec.Limit l = bind(key, v, GateFileSpec.Limit.class, "{limit: +10%, optional: true}");
+                optional = l.optional() != null && l.optional();
+                if (l.limit() == null) {
                     throw new IllegalArgumentException(key + ": needs a limit, e.g. " + key + ": {limit: +10%, optional: true}");
                 }
-                v = v.get("limit");
+                v = l.limit();
             }
             if (!v.isValueNode() || v.isNull()) {
                 throw new IllegalArgumentException(key + ": expected a limit such as +10% or -3");
@@ -158,24 +160,20 @@ public record GateThresholds(String source, List<Threshold> metrics, Severity ma
         return new GateThresholds(source, List.copyOf(list), max, newOnly, alpha, failWithin);
     }
 
-    private static void requireKeys(String key, JsonNode v, String... allowed) {
+    /** A mapping of the file bound to its record; an unknown key or a mistyped value is one line. */
+    private static <T> T bind(String key, JsonNode v, Class<T> type, String example) {
         if (!v.isObject()) {
-            throw new IllegalArgumentException(key + ": expected a mapping, e.g. " + key + ": {" + allowed[0] + ": ...}");
+            throw new IllegalArgumentException(key + ": expected a mapping, e.g. " + key + ": " + example);
         }
-        Iterator<String> names = v.fieldNames();
-        while (names.hasNext()) {
-            String n = names.next();
-            if (!List.of(allowed).contains(n)) {
-                throw new IllegalArgumentException(key + "." + n + ": unknown setting (" + String.join(", ", allowed) + ")");
+        try {
+            return StrictBinding.bind(v, type);
+        } catch (StrictBinding.Problem p) {
+            if (p.unknown()) {
+                throw new IllegalArgumentException(key + "." + SafeText.safe(p.key()) + ": unknown setting ("
+                        + String.join(", ", p.known()) + ")");
             }
+            throw new IllegalArgumentException(key + "." + p.describe());
         }
-    }
-
-    private static boolean bool(String key, JsonNode v) {
-        if (!v.isBoolean()) {
-            throw new IllegalArgumentException(key + ": '" + v.asText() + "' (use true or false)");
-        }
-        return v.asBoolean();
     }
 
     private static Severity severity(String s) {

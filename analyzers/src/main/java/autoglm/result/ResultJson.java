@@ -15,9 +15,9 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import autoglm.util.StrictBinding;
 import java.util.Map;
 
 /** Reads the JSON of {@code diagnose --format json} or {@code profile --format json} (schema 1, docs/formats.md). */
@@ -69,71 +69,82 @@ public final class ResultJson {
     }
 
     private static ResultSummary parse(String source, JsonNode root) {
+        ResultJsonSpec r;
+        try {
+            r = StrictBinding.bind(root, ResultJsonSpec.class);
+        } catch (StrictBinding.Problem p) {
+            StringBuilder where = new StringBuilder();
+            for (Object step : p.path()) {
+                where.append(step instanceof Integer i ? "[" + i + "]" : (where.length() == 0 ? "" : ".") + step);
+            }
+            throw new IllegalArgumentException((where.length() == 0 ? "" : where + ": ") + p.describe());
+        }
         Map<String, Metric> metrics = new LinkedHashMap<>();
-        Iterator<Map.Entry<String, JsonNode>> it = root.path("metrics").fields();
-        while (it.hasNext()) {
-            Map.Entry<String, JsonNode> e = it.next();
-            metrics.put(e.getKey(), metric(e.getKey(), e.getValue()));
+        if (r.metrics() != null) {
+            r.metrics().forEach((name, m) -> metrics.put(name, metric(name, m)));
         }
         List<ResultSummary.FindingRef> findings = new ArrayList<>();
-        for (JsonNode f : root.path("findings")) {
-            findings.add(new ResultSummary.FindingRef(f.path("rule").asText(), Severity.ofKey(f.path("severity").asText()),
-                    f.path("title").asText(), f.path("summary").asText()));
+        for (ResultJsonSpec.FindingSpec f : r.findings() == null ? List.<ResultJsonSpec.FindingSpec>of() : r.findings()) {
+            findings.add(new ResultSummary.FindingRef(text(f.rule()), Severity.ofKey(text(f.severity())),
+                    text(f.title()), text(f.summary())));
         }
         List<Breakdown.KernelStat> kernels = new ArrayList<>();
-        JsonNode b = root.path("breakdown");
         String note = null;
-        if (b.has("kernels")) {
-            for (JsonNode k : b.get("kernels")) {
-                kernels.add(new Breakdown.KernelStat(k.path("name").asText(), k.path("family").asText(),
-                        k.path("count").asLong(), num(k, "totalMs"), num(k, "meanUs"), num(k, "minUs"), num(k, "maxUs"),
-                        num(k, "stdevUs"), num(k, "sharePct")));
+        if (r.breakdown() != null && r.breakdown().kernels() != null) {
+            for (ResultJsonSpec.KernelSpec k : r.breakdown().kernels()) {
+                kernels.add(new Breakdown.KernelStat(text(k.name()), text(k.family()), k.count() == null ? 0 : k.count(),
+                        nan(k.totalMs()), nan(k.meanUs()), nan(k.minUs()), nan(k.maxUs()), nan(k.stdevUs()),
+                        nan(k.sharePct())));
             }
         } else {
-            note = root.path("inputs").size() > 1 ? "several ranks: compare one rank's trace at a time"
+            note = r.inputs() != null && r.inputs().size() > 1 ? "several ranks: compare one rank's trace at a time"
                     : "the result has no kernel table (no trace or kernel recording behind it)";
         }
         int iterations = 0;
-        JsonNode inputs = root.path("inputs");
+        JsonNode inputs = r.inputs() == null ? root.path("inputs") : r.inputs();
         if (inputs.size() == 1) {
             iterations = inputs.get(0).path("iterations").path("count").asInt(0);
         }
         ResultSummary.RunState run = null;
-        JsonNode r = root.path("run");
-        if (r.isObject()) {
+        JsonNode rn = r.run() == null ? root.path("run") : r.run();
+        if (rn.isObject()) {
             // a run without "complete" (or with a non-boolean one) is not known to be complete
-            run = new ResultSummary.RunState(r.path("status").asText("unknown"),
-                    r.path("complete").isBoolean() && r.path("complete").asBoolean(), r.path("note").asText(null));
+            run = new ResultSummary.RunState(rn.path("status").asText("unknown"),
+                    rn.path("complete").isBoolean() && rn.path("complete").asBoolean(), rn.path("note").asText(null));
         }
         return new ResultSummary(source, metrics, List.copyOf(findings), List.copyOf(kernels), note, iterations, run);
     }
 
-    private static Metric metric(String name, JsonNode m) {
-        Unit unit = Unit.ofKey(m.path("unit").asText());
-        if (unit == Unit.TEXT) {
-            JsonNode t = m.get("text");
-            return t == null || t.isNull() ? Metric.absent(name, unit, m.path("reason").asText(null))
-                    : Metric.text(name, t.asText(), m.path("n").asLong());
+    private static Metric metric(String name, ResultJsonSpec.MetricSpec m) {
+        if (m == null) {
+            throw new IllegalArgumentException("metrics." + name + ": null where a metric belongs");
         }
-        JsonNode v = m.get("value");
-        if (m.path("bad").asBoolean(false)) {
+        Unit unit = Unit.ofKey(text(m.unit()));
+        long n = m.n() == null ? 0 : m.n();
+        if (unit == Unit.TEXT) {
+            return m.text() == null ? Metric.absent(name, unit, m.reason()) : Metric.text(name, m.text(), n);
+        }
+        JsonNode v = m.value();
+        if (Boolean.TRUE.equals(m.bad())) {
             // written by JsonReport for a value that was not a finite number
-            return Metric.of(name, unit, Double.NaN, m.path("n").asLong(), Spread.NONE);
+            return Metric.of(name, unit, Double.NaN, n, Spread.NONE);
         }
         if (v == null || v.isNull()) {
-            return Metric.absent(name, unit, m.path("reason").asText(null));
+            return Metric.absent(name, unit, m.reason());
         }
         if (!v.isNumber()) {
             // "NaN", "Infinity", or any other text where a number belongs: a bad value, judged as one
-            return Metric.of(name, unit, Double.NaN, m.path("n").asLong(), Spread.NONE);
+            return Metric.of(name, unit, Double.NaN, n, Spread.NONE);
         }
-        Spread spread = new Spread(num(m, "min"), num(m, "p50"), num(m, "p95"), num(m, "p99"), num(m, "max"),
-                num(m, "stdev"));
-        return Metric.of(name, unit, v.asDouble(), m.path("n").asLong(), spread);
+        Spread spread = new Spread(nan(m.min()), nan(m.p50()), nan(m.p95()), nan(m.p99()), nan(m.max()), nan(m.stdev()));
+        return Metric.of(name, unit, v.asDouble(), n, spread);
     }
 
-    private static double num(JsonNode n, String field) {
-        JsonNode v = n.get(field);
-        return v == null || v.isNull() || !v.isNumber() ? Double.NaN : v.asDouble();
+    private static String text(String s) {
+        return s == null ? "" : s;
+    }
+
+    private static double nan(Double v) {
+        return v == null ? Double.NaN : v;
     }
 }

@@ -16,6 +16,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import autoglm.util.StrictBinding;
 import java.util.Map;
 
 /** Writes and reads run.json (documented in docs/formats.md). Writes go to a temporary file, then move into place. */
@@ -120,49 +121,56 @@ public final class RunInfoJson {
         if (o == null || !o.isObject() || !o.has("schema") || !o.has("command")) {
             throw new IllegalArgumentException("not an autoglm run.json (no schema or command)");
         }
-        int schema = o.get("schema").asInt();
-        if (schema > RunInfo.SCHEMA) {
-            throw new IllegalArgumentException("run.json schema " + schema + " is newer than this autoglm reads ("
-                    + RunInfo.SCHEMA + ")");
+        if (o.get("schema").isInt() && o.get("schema").asInt() > RunInfo.SCHEMA) {
+            throw new IllegalArgumentException("run.json schema " + o.get("schema").asInt()
+                    + " is newer than this autoglm reads (" + RunInfo.SCHEMA + ")");
         }
-        List<String> command = new ArrayList<>();
-        o.get("command").forEach(c -> command.add(c.asText()));
-        JsonNode h = o.path("host");
-        RunInfo.Host host = new RunInfo.Host(text(h, "hostname"), text(h, "os"), text(h, "cpu"),
-                h.path("logicalCores").asInt(0), h.path("memoryBytes").asLong(0));
-        JsonNode n = o.path("nvml");
-        RunInfo.Nvml nvml = new RunInfo.Nvml(n.path("available").asBoolean(false), text(n, "reason"),
-                text(n, "driverVersion"), text(n, "nvmlVersion"), text(n, "cudaDriverVersion"));
+        RunJsonSpec r;
+        try {
+            r = StrictBinding.bind(o, RunJsonSpec.class);
+        } catch (StrictBinding.Problem p) {
+            StringBuilder where = new StringBuilder();
+            for (Object step : p.path()) {
+                where.append(step instanceof Integer i ? "[" + i + "]" : (where.length() == 0 ? "" : ".") + step);
+            }
+            throw new IllegalArgumentException((where.length() == 0 ? "" : where + ": ") + p.describe());
+        }
+        if (r.command() == null || r.schema() == null) {
+            throw new IllegalArgumentException("not an autoglm run.json (no schema or command)");
+        }
+        RunJsonSpec.Host h = r.host() != null ? r.host() : new RunJsonSpec.Host(null, null, null, null, null);
+        RunInfo.Host host = new RunInfo.Host(h.hostname(), h.os(), h.cpu(), or(h.logicalCores(), 0),
+                or(h.memoryBytes(), 0L));
+        RunJsonSpec.Nvml n = r.nvml() != null ? r.nvml() : new RunJsonSpec.Nvml(null, null, null, null, null);
+        RunInfo.Nvml nvml = new RunInfo.Nvml(or(n.available(), false), n.reason(), n.driverVersion(), n.nvmlVersion(),
+                n.cudaDriverVersion());
         List<GpuInfo> gpus = new ArrayList<>();
-        for (JsonNode g : o.path("gpus")) {
-            gpus.add(new GpuInfo(g.path("index").asInt(), text(g, "name"), text(g, "uuid"), num(g, "memoryTotalBytes"),
-                    text(g, "computeCapability"), g.path("pcieGeneration").asInt(0), g.path("pcieWidth").asInt(0),
-                    num(g, "pcieLinkGBs"), num(g, "powerLimitW"), num(g, "maxSmClockMhz"),
-                    g.path("gpmSupported").asBoolean(false)));
+        for (RunJsonSpec.Gpu g : r.gpus() == null ? List.<RunJsonSpec.Gpu>of() : r.gpus()) {
+            gpus.add(new GpuInfo(or(g.index(), 0), g.name(), g.uuid(), nan(g.memoryTotalBytes()), g.computeCapability(),
+                    or(g.pcieGeneration(), 0), or(g.pcieWidth(), 0), nan(g.pcieLinkGBs()), nan(g.powerLimitW()),
+                    nan(g.maxSmClockMhz()), or(g.gpmSupported(), false)));
         }
-        JsonNode s = o.path("settings");
-        RunInfo.Settings settings = new RunInfo.Settings(num(s, "intervalMs"), num(s, "gpmIntervalMs"),
-                num(s, "hostIntervalMs"), s.path("kernels").asBoolean(false));
+        RunJsonSpec.Settings s = r.settings() != null ? r.settings() : new RunJsonSpec.Settings(null, null, null, null);
+        RunInfo.Settings settings = new RunInfo.Settings(nan(s.intervalMs()), nan(s.gpmIntervalMs()),
+                nan(s.hostIntervalMs()), or(s.kernels(), false));
         Map<String, Long> loss = new LinkedHashMap<>();
-        o.path("dataLoss").fields().forEachRemaining(e -> loss.put(e.getKey(), e.getValue().asLong()));
-        JsonNode ov = o.path("overhead");
-        RunInfo.Overhead overhead = ov.isObject() ? new RunInfo.Overhead(num(ov, "samplerCpuMs"), num(ov, "wallMs"),
-                ov.path("gpuSamples").asLong(), ov.path("gpmSamples").asLong(), ov.path("hostSamples").asLong()) : null;
-        JsonNode exit = o.get("exitCode");
-        return new RunInfo(schema, text(o, "name"), command, text(o, "workingDir"), o.path("startedUnixMs").asLong(0),
-                o.path("endedUnixMs").asLong(0), text(o, "status"), o.path("complete").asBoolean(false),
-                exit == null || exit.isNull() ? null : exit.asInt(), text(o, "note"), host, nvml, gpus, settings, loss,
-                overhead);
+        if (r.dataLoss() != null) {
+            r.dataLoss().forEach((k, v) -> loss.put(k, or(v, 0L)));
+        }
+        RunJsonSpec.Overhead ov = r.overhead();
+        RunInfo.Overhead overhead = ov == null ? null : new RunInfo.Overhead(nan(ov.samplerCpuMs()), nan(ov.wallMs()),
+                or(ov.gpuSamples(), 0L), or(ov.gpmSamples(), 0L), or(ov.hostSamples(), 0L));
+        return new RunInfo(r.schema(), r.name(), List.copyOf(r.command()), r.workingDir(), or(r.startedUnixMs(), 0L),
+                or(r.endedUnixMs(), 0L), r.status(), or(r.complete(), false), r.exitCode(), r.note(), host, nvml, gpus,
+                settings, loss, overhead);
     }
 
-    private static String text(JsonNode n, String field) {
-        JsonNode v = n.get(field);
-        return v == null || v.isNull() ? null : v.asText();
+    private static <T> T or(T v, T otherwise) {
+        return v == null ? otherwise : v;
     }
 
-    private static double num(JsonNode n, String field) {
-        JsonNode v = n.get(field);
-        return v == null || !v.isNumber() ? Double.NaN : v.asDouble();
+    private static double nan(Double v) {
+        return v == null ? Double.NaN : v;
     }
 
     private static void number(ObjectNode o, String field, double v) {
