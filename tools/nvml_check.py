@@ -9,6 +9,7 @@ Prints JSON; tests read the committed copy in testdata/expected/nvml-phases.json
 python3 is present.
 """
 import json
+from fractions import Fraction
 import sys
 from pathlib import Path
 
@@ -31,15 +32,19 @@ def weighted(samples, start, end):
     total = sum(w for _, w in pts)
     mean = sum(v * w for v, w in pts) / total
 
-    def q(p):
-        cum = 0
-        for v, w in sorted(pts):
+    def q(percent):
+        # docs/analyses.md, time-weighted statistics: the smallest value whose cumulative weight reaches percent
+        # of the total, decided in exact rational arithmetic (each float weight taken at its exact value)
+        exact = [(v, Fraction(w)) for v, w in pts]
+        target = Fraction(percent, 100) * sum(w for _, w in exact)
+        cum = Fraction(0)
+        for v, w in sorted(exact):
             cum += w
-            if cum >= p * total - 1e-9 * total:
+            if cum >= target:
                 return v
-        return sorted(pts)[-1][0]
+        return max(v for v, _ in pts)
 
-    return {"mean": mean, "p50": q(0.5), "p95": q(0.95), "max": max(v for v, _ in pts), "n": len(pts)}
+    return {"mean": mean, "p50": q(50), "p95": q(95), "max": max(v for v, _ in pts), "n": len(pts)}
 
 
 def phase(lines, start_ms, end_ms):
@@ -48,6 +53,8 @@ def phase(lines, start_ms, end_ms):
     mem = [r.get("mem_used") if r.get("mem_rc", 0) == 0 else None for r in rows]
     used = any(u is not None and u > 0 for u in util)
     if not used:
+        # docs/analyses.md#samples: a heuristic of ours, not NVML's: no utilization at all, but used memory grew
+        # by at least 256 MiB over the run (a process that loaded a model and did nothing yet)
         vals = [m for m in mem if m is not None]
         used = bool(vals) and max(vals) - vals[0] >= 256 * 1024 * 1024
     out = {"samples": len(rows), "used": used}

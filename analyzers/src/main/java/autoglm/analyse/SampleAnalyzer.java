@@ -25,6 +25,7 @@ import java.util.function.ToDoubleFunction;
  * ({@link TimeWeighted}); memory peaks are taken over the whole run.
  */
 public final class SampleAnalyzer {
+    /** Used memory growth that marks a GPU in use without utilization: a heuristic of ours (docs/analyses.md). */
     static final double GROWTH_BYTES = 256.0 * 1024 * 1024;
     private static final String[] GPU_METRICS = {
         "active_window_ms", "startup_excluded_ms", "tail_excluded_ms", "gpus_used", "gpu_util_pct", "gpu_mem_util_pct",
