@@ -6,8 +6,8 @@ them: GPU busy share of the GPU span (HTA temporal breakdown), the idle split in
 wait and other (HTA idle-time breakdown, consecutive_kernel_delay 30 ns), and the share of iteration
 time inside enumerate(DataLoader) annotations.
 
-Iterations: ProfilerStep#N annotations (a last step of zero duration, or with fewer than half the
-median launches of the others, is dropped); without them, forward passes starting at top-level
+Iterations: ProfilerStep#N annotations (a last step of zero duration, with a launch whose GPU activity is
+missing, or with fewer than half the median launches of the others, is dropped: docs/analyses.md#iterations); without them, forward passes starting at top-level
 aten::embedding ops. GPU activity belongs to the iteration in which its launch call started (joined
 by args.correlation); only the busiest device is analysed.
 
@@ -68,7 +68,17 @@ def iterations(events):
                     if a <= t < b:
                         launches[i] += 1
                         break
-        if last[1] - last[0] <= 0 or (
+        # docs/analyses.md#iterations: the last step is incomplete (autoglm's heuristic; HTA drops the last step
+        # always) when its duration is zero, when a launch inside it has no GPU activity in the trace, or when it
+        # launched fewer than half the median of the other steps
+        with_gpu = {e["args"].get("correlation") for e in events
+                    if e.get("ph") == "X" and e.get("cat") in GPU_CATS and isinstance(e.get("args"), dict)}
+        missing = sum(1 for e in events
+                      if e.get("ph") == "X" and e.get("cat") in API_CATS
+                      and any(w in e.get("name", "") for w in ("Launch", "Memcpy", "Memset"))
+                      and last[0] <= ns(e["ts"]) < last[1]
+                      and e.get("args", {}).get("correlation") not in with_gpu)
+        if last[1] - last[0] <= 0 or missing > 0 or (
                 len(spans) >= 3 and launches[-1] < 0.5 * statistics.median(launches[:-1])):
             spans = spans[:-1]
         if spans:
@@ -139,6 +149,7 @@ def analyse(path):
     idle = host + kernel + other
 
     result = {
+        "iterations": len(iters),
         "gpu_busy_pct": 100.0 * busy / span,
         "idle_host_wait_pct": 100.0 * host / idle if idle else None,
         "idle_kernel_wait_pct": 100.0 * kernel / idle if idle else None,

@@ -40,6 +40,9 @@ class IndependentCheckTest {
         for (Iterator<Map.Entry<String, JsonNode>> it = expected.fields(); it.hasNext();) {
             Map.Entry<String, JsonNode> e = it.next();
             TraceAnalysis a = Analyses.of(e.getKey());
+            // the iteration rules of docs/analyses.md#iterations, the incomplete last step among them
+            // (A-decode-eager-kvcache-gpu-cut: its last step's last launches have no GPU activity)
+            assertEquals(e.getValue().get("iterations").asInt(), a.window().iterations(), e.getKey() + " iterations");
             for (String metric : METRICS) {
                 JsonNode want = e.getValue().get(metric);
                 Metric got = a.metrics().get(metric);
@@ -52,7 +55,9 @@ class IndependentCheckTest {
                 compared++;
             }
         }
-        assertEquals(8 * 4 + 1, compared, "every fixture's busy share and idle split, and the DataLoader share");
+        assertEquals(9 * 4 + 1, compared, "every fixture's busy share and idle split, and the DataLoader share");
+        assertEquals(11, expected.get("A-decode-eager-kvcache-gpu-cut.trace.json.gz").get("iterations").asInt());
+        assertEquals(12, expected.get(autoglm.Fixtures.DECODE_KV).get("iterations").asInt());
     }
 
     @Test
@@ -73,6 +78,7 @@ class IndependentCheckTest {
         assertEquals(committed.size(), fresh.size());
         for (Iterator<Map.Entry<String, JsonNode>> it = committed.fields(); it.hasNext();) {
             Map.Entry<String, JsonNode> e = it.next();
+            assertEquals(e.getValue().get("iterations"), fresh.get(e.getKey()).get("iterations"), e.getKey());
             for (String metric : METRICS) {
                 JsonNode a = e.getValue().get(metric);
                 JsonNode b = fresh.get(e.getKey()).get(metric);
@@ -83,6 +89,20 @@ class IndependentCheckTest {
                 }
             }
         }
+    }
+
+    @Test
+    void theDerivedTraceIsWhatItsScriptMakes(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
+        Assumptions.assumeTrue(python3() != null, "python3 not found: the committed trace is used as it is");
+        Path root = Fixtures.root();
+        Process p = new ProcessBuilder(python3(), root.resolve("tools/make_trace_variants.py").toString(),
+                tmp.toString()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertTrue(p.waitFor(5, TimeUnit.MINUTES));
+        assertEquals(0, p.exitValue(), out);
+        String name = "A-decode-eager-kvcache-gpu-cut.trace.json.gz";
+        assertTrue(java.util.Arrays.equals(Files.readAllBytes(root.resolve("testdata/traces").resolve(name)),
+                Files.readAllBytes(tmp.resolve(name))), name + " differs from what tools/make_trace_variants.py makes");
     }
 
     private static String python3() {
