@@ -64,11 +64,12 @@ class RuleFindingsTest {
     }
 
     @Test
-    void dataloaderStallTopsTheDataLoaderTrace() {
+    void dataloaderStallTopsTheDataLoaderTrace() throws Exception {
         Finding top = diagnose(Fixtures.DATALOADER).findings().get(0);
         assertEquals("dataloader-stall", top.rule());
         assertEquals(Severity.WARNING, top.severity());
-        assertEquals(96.19, top.evidence().get("dataloader_pct").value(), 0.01);
+        assertEquals(Fixtures.json().readTree(Fixtures.root().resolve("testdata/expected/independent.json").toFile())
+                .get(Fixtures.DATALOADER).get("dataloader_pct").asDouble(), top.evidence().get("dataloader_pct").value(), 0.5);
     }
 
     @Test
@@ -125,8 +126,8 @@ class RuleFindingsTest {
 
     @Test
     void commBoundFiresWhenNcclKernelsDoNotOverlapCompute() throws Exception {
-        // the GEMMs of the DataLoader trace renamed to NCCL all-reduce kernels: communication that
-        // runs alone on the GPU stream (97.59% of GPU busy time, by a separate Python union)
+        // the GEMMs of the DataLoader trace renamed to NCCL all-reduce kernels: communication that runs alone on the
+        // GPU stream; tools/analysis_check.py makes the same trace ("nccl-renamed") and computes its share
         ObjectNode t = Fixtures.read(Fixtures.DATALOADER);
         int renamed = 0;
         for (JsonNode e : t.get("traceEvents")) {
@@ -135,11 +136,13 @@ class RuleFindingsTest {
                 renamed++;
             }
         }
-        assertEquals(96, renamed);
+        JsonNode x = Fixtures.json().readTree(Fixtures.root().resolve("testdata/expected/analysis.json").toFile())
+                .get("nccl-renamed");
+        assertEquals(x.get("renamed").asInt(), renamed);
         Diagnosis d = diagnoser().diagnose(List.of(Fixtures.write(t, tmp.resolve("nccl.json.gz"))));
         Finding comm = find(d, "comm-bound");
         assertEquals(Severity.WARNING, comm.severity(), comm.summary());
-        assertEquals(97.59251653397364, comm.evidence().get("comm_time_pct").value(), 1e-6);
+        assertEquals(x.get("comm_time_pct").asDouble(), comm.evidence().get("comm_time_pct").value(), 1e-6);
         assertEquals(0, comm.evidence().get("comm_overlap_pct").value(), 1e-9);
         assertEquals(Severity.NOT_APPLICABLE, find(d, "no-tensor-cores").severity());
     }
@@ -159,15 +162,26 @@ class RuleFindingsTest {
     }
 
     @Test
-    void rankingFollowsSeverityThenEstimatedGain() {
-        for (String trace : new String[] {Fixtures.DECODE_KV, Fixtures.PAGEABLE, Fixtures.DECODE_NO_KV}) {
+    void rankingFollowsTheDocumentedOrder() {
+        // docs/analyses.md#ranking: reported, then ok, then not applicable; reported findings by gain, warnings
+        // without an estimate before them and infos without one after (written here apart from Ranking's code)
+        for (String trace : new String[] {Fixtures.DECODE_KV, Fixtures.PAGEABLE, Fixtures.DECODE_NO_KV,
+            Fixtures.PREFILL_FP32, Fixtures.DATALOADER}) {
             List<Finding> fs = diagnose(trace).findings();
-            for (int i = 1; i < fs.size(); i++) {
-                Finding a = fs.get(i - 1);
-                Finding b = fs.get(i);
-                assertTrue(a.severity().ordinal() <= b.severity().ordinal(), trace);
-                if (a.severity() == b.severity()) {
-                    assertTrue(a.gain().percent() >= b.gain().percent(), trace + ": " + a.rule() + " before " + b.rule());
+            int lastBand = 0;
+            double lastKey = Double.POSITIVE_INFINITY;
+            for (Finding f : fs) {
+                int band = f.isProblem() ? 0 : f.severity() == Severity.OK ? 1 : 2;
+                assertTrue(band >= lastBand, trace + ": " + f.rule() + " out of its band");
+                if (band > lastBand) {
+                    lastKey = Double.POSITIVE_INFINITY;
+                }
+                lastBand = band;
+                if (band == 0) {
+                    boolean priced = !Double.isNaN(f.gain().percent());
+                    double key = priced ? f.gain().percent() : f.severity() == Severity.WARNING ? 1000 : -1;
+                    assertTrue(key <= lastKey, trace + ": " + f.rule() + " ranked after a smaller gain");
+                    lastKey = key;
                 }
             }
         }
