@@ -53,7 +53,7 @@ public final class KinetoTraceReader implements AutoCloseable {
     private final ReadCounts counts = new ReadCounts();
     private final HeaderBuilder header = new HeaderBuilder();
     private EventKind[] kindByCategory = new EventKind[64];
-    private int[] shapeScratch = new int[64];
+    private final InputDimsReader inputDims;
     private final FieldPredictor eventFields = new FieldPredictor();
     private final FieldPredictor[] phaseFields = new FieldPredictor[128];
     private FieldPredictor[] argsFields = new FieldPredictor[16];
@@ -69,10 +69,11 @@ public final class KinetoTraceReader implements AutoCloseable {
         this.input = input;
         this.names = names;
         this.shapes = shapes;
+        this.inputDims = new InputDimsReader(shapes);
         try {
             this.parser = FACTORY.createParser(input.stream());
         } catch (IOException e) {
-            throw failure(e);
+            throw ReadErrors.failure(input, e);
         }
     }
 
@@ -94,7 +95,7 @@ public final class KinetoTraceReader implements AutoCloseable {
         try {
             return advance();
         } catch (IOException e) {
-            throw failure(e);
+            throw ReadErrors.failure(input, e);
         }
     }
 
@@ -145,7 +146,7 @@ public final class KinetoTraceReader implements AutoCloseable {
             }
             if (first != JsonToken.START_OBJECT) {
                 throw new BadInputException(input.path() + ": not a Chrome/Kineto trace (the JSON is a "
-                        + describe(first) + ", not an object with traceEvents)");
+                        + ReadErrors.describe(first) + ", not an object with traceEvents)");
             }
         }
         return readHeaderFieldsUntilEvents();
@@ -163,7 +164,7 @@ public final class KinetoTraceReader implements AutoCloseable {
             }
             if ("traceEvents".equals(field)) {
                 if (value != JsonToken.START_ARRAY) {
-                    throw new BadInputException(input.path() + ": traceEvents is a " + describe(value)
+                    throw new BadInputException(input.path() + ": traceEvents is a " + ReadErrors.describe(value)
                             + ", not an array");
                 }
                 inEvents = true;
@@ -194,7 +195,7 @@ public final class KinetoTraceReader implements AutoCloseable {
         JsonToken trailing = parser.nextToken();
         if (trailing != null) {
             throw new BadInputException(input.path() + ": unexpected content after the trace at "
-                    + where(parser.currentLocation()));
+                    + ReadErrors.where(parser.currentLocation()));
         }
     }
 
@@ -367,7 +368,7 @@ public final class KinetoTraceReader implements AutoCloseable {
                     e.blocksPerSm = floatValue(v);
                     break;
                 case "Input Dims":
-                    e.shape = readShape(v);
+                    e.shape = inputDims.read(parser, v);
                     break;
                 default:
                     parser.skipChildren();
@@ -449,57 +450,6 @@ public final class KinetoTraceReader implements AutoCloseable {
         return Float.NaN;
     }
 
-    /** Interns Input Dims: a list (one per input) of lists of sizes; nested tensor lists count as no dims. */
-    private int readShape(JsonToken v) throws IOException {
-        if (v != JsonToken.START_ARRAY) {
-            parser.skipChildren();
-            return ShapePool.NONE;
-        }
-        int len = 0;
-        JsonToken t;
-        while ((t = parser.nextToken()) != JsonToken.END_ARRAY) {
-            if (t == null) {
-                throw new JsonEOFException(parser, null, "end of input inside Input Dims");
-            }
-            int rankAt = len;
-            len = ensureShape(len + 1);
-            shapeScratch[rankAt] = 0;
-            if (t != JsonToken.START_ARRAY) {
-                parser.skipChildren();
-                continue;
-            }
-            int rank = 0;
-            boolean nested = false;
-            JsonToken d;
-            while ((d = parser.nextToken()) != JsonToken.END_ARRAY) {
-                if (d == null) {
-                    throw new JsonEOFException(parser, null, "end of input inside Input Dims");
-                }
-                if (d == JsonToken.VALUE_NUMBER_INT && !nested) {
-                    len = ensureShape(len + 1);
-                    shapeScratch[len - 1] = (int) Math.min(Integer.MAX_VALUE, longOf(parser, Long.MAX_VALUE));
-                    rank++;
-                } else {
-                    nested = true;
-                    parser.skipChildren();
-                }
-            }
-            if (nested) {
-                len = rankAt + 1;
-                rank = 0;
-            }
-            shapeScratch[rankAt] = rank;
-        }
-        return shapes.intern(shapeScratch, len);
-    }
-
-    private int ensureShape(int len) {
-        if (len > shapeScratch.length) {
-            shapeScratch = Arrays.copyOf(shapeScratch, Math.max(len, shapeScratch.length * 2));
-        }
-        return len;
-    }
-
     private EventKind categoryKind(int cat) {
         if (cat < 0) {
             return EventKind.OTHER_COMPLETE;
@@ -515,57 +465,6 @@ public final class KinetoTraceReader implements AutoCloseable {
         return k;
     }
 
-    private BadInputException failure(IOException e) {
-        String file = input.path().toString();
-        if (e instanceof JsonEOFException
-                || (e instanceof JsonParseException && String.valueOf(e.getMessage()).startsWith("Unexpected end-of-input"))) {
-            return new BadInputException(file + ": the JSON ends early after " + input.jsonBytesRead()
-                    + " bytes (truncated file?)", e);
-        }
-        if (e instanceof JsonParseException) {
-            String msg = e.getMessage();
-            int cut = msg == null ? -1 : msg.indexOf('\n');
-            String first = msg == null ? "invalid" : (cut > 0 ? msg.substring(0, cut) : msg);
-            return new BadInputException(file + ": not valid JSON at " + where(((JsonParseException) e).getLocation())
-                    + ": " + first, e);
-        }
-        if (e instanceof EOFException) {
-            return new BadInputException(file + ": the gzip data ends early (truncated file?)", e);
-        }
-        if (e instanceof ZipException) {
-            return new BadInputException(file + ": the gzip data is corrupt (" + e.getMessage() + ")", e);
-        }
-        return new BadInputException(file + ": cannot be read (" + e.getMessage() + ")", e);
-    }
-
-    private static String where(JsonLocation loc) {
-        return loc == null ? "unknown position" : "line " + loc.getLineNr() + ", column " + loc.getColumnNr();
-    }
-
-    private static String describe(JsonToken t) {
-        if (t == null) {
-            return "nothing";
-        }
-        switch (t) {
-            case START_ARRAY:
-                return "array";
-            case START_OBJECT:
-                return "object";
-            case VALUE_STRING:
-                return "string";
-            case VALUE_NUMBER_INT:
-            case VALUE_NUMBER_FLOAT:
-                return "number";
-            case VALUE_TRUE:
-            case VALUE_FALSE:
-                return "boolean";
-            case VALUE_NULL:
-                return "null";
-            default:
-                return t.name().toLowerCase(java.util.Locale.ROOT);
-        }
-    }
-
     @Override
     public void close() {
         try {
@@ -574,166 +473,5 @@ public final class KinetoTraceReader implements AutoCloseable {
             // read-only
         }
         input.close();
-    }
-
-    /** Collects the trace-level fields as they stream past. */
-    private static final class HeaderBuilder {
-        Long baseTime;
-        String displayTimeUnit;
-        Integer schemaVersion;
-        String traceName;
-        Integer rank;
-        Integer worldSize;
-        Boolean recordShapes;
-        Integer cudaRuntime;
-        Integer cudaDriver;
-        final List<DeviceProperties> devices = new ArrayList<>();
-        boolean arrayFormat;
-
-        void field(String field, JsonToken value, JsonParser p) throws IOException {
-            switch (field) {
-                case "baseTimeNanoseconds":
-                    baseTime = longOrNull(value, p);
-                    break;
-                case "displayTimeUnit":
-                    displayTimeUnit = value == JsonToken.VALUE_STRING ? p.getText() : skip(p);
-                    break;
-                case "schemaVersion":
-                    schemaVersion = intOrNull(value, p);
-                    break;
-                case "traceName":
-                    traceName = value == JsonToken.VALUE_STRING ? p.getText() : skip(p);
-                    break;
-                case "record_shapes": {
-                    Integer i = value == JsonToken.VALUE_NUMBER_INT ? intOrNull(value, p) : null;
-                    recordShapes = i != null ? Boolean.valueOf(i != 0)
-                            : value == JsonToken.VALUE_TRUE ? Boolean.TRUE
-                            : value == JsonToken.VALUE_FALSE ? Boolean.FALSE : skip(p);
-                    break;
-                }
-                case "cuda_runtime_version":
-                    cudaRuntime = intOrNull(value, p);
-                    break;
-                case "cuda_driver_version":
-                    cudaDriver = intOrNull(value, p);
-                    break;
-                case "distributedInfo":
-                    readDistributed(value, p);
-                    break;
-                case "deviceProperties":
-                    readDevices(value, p);
-                    break;
-                default:
-                    p.skipChildren();
-            }
-        }
-
-        /** Skips a value of the wrong type (an array or object whole); null. */
-        private static <T> T skip(JsonParser p) throws IOException {
-            p.skipChildren();
-            return null;
-        }
-
-        /** An integer that fits an int, else null (a wrong type or a number out of range is no value). */
-        private static Integer intOrNull(JsonToken value, JsonParser p) throws IOException {
-            if (value == JsonToken.VALUE_NUMBER_INT && p.getNumberType() == JsonParser.NumberType.INT) {
-                return p.getIntValue();
-            }
-            return skip(p);
-        }
-
-        private static Long longOrNull(JsonToken value, JsonParser p) throws IOException {
-            if (value == JsonToken.VALUE_NUMBER_INT && (p.getNumberType() == JsonParser.NumberType.INT
-                    || p.getNumberType() == JsonParser.NumberType.LONG)) {
-                return p.getLongValue();
-            }
-            return skip(p);
-        }
-
-        private void readDistributed(JsonToken value, JsonParser p) throws IOException {
-            if (value != JsonToken.START_OBJECT) {
-                p.skipChildren();
-                return;
-            }
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String f = p.currentName();
-                JsonToken v = p.nextToken();
-                if (v == JsonToken.VALUE_NUMBER_INT && "rank".equals(f)) {
-                    rank = intOrNull(v, p);
-                } else if (v == JsonToken.VALUE_NUMBER_INT && "world_size".equals(f)) {
-                    worldSize = intOrNull(v, p);
-                } else {
-                    p.skipChildren();
-                }
-            }
-        }
-
-        private void readDevices(JsonToken value, JsonParser p) throws IOException {
-            if (value != JsonToken.START_ARRAY) {
-                p.skipChildren();
-                return;
-            }
-            JsonToken t;
-            while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
-                if (t == null) {
-                    throw new JsonEOFException(p, null, "end of input inside deviceProperties");
-                }
-                if (t != JsonToken.START_OBJECT) {
-                    p.skipChildren();
-                    continue;
-                }
-                int id = -1;
-                int major = -1;
-                int minor = -1;
-                int sms = -1;
-                int threadsPerSm = -1;
-                int regsPerSm = -1;
-                long mem = -1;
-                long smemPerSm = -1;
-                String name = null;
-                while (p.nextToken() == JsonToken.FIELD_NAME) {
-                    String f = p.currentName();
-                    JsonToken v = p.nextToken();
-                    boolean num = v == JsonToken.VALUE_NUMBER_INT;
-                    switch (f) {
-                        case "id":
-                            id = num ? intOf(p, id) : id;
-                            break;
-                        case "name":
-                            name = v == JsonToken.VALUE_STRING ? p.getText() : name;
-                            break;
-                        case "computeMajor":
-                            major = num ? intOf(p, major) : major;
-                            break;
-                        case "computeMinor":
-                            minor = num ? intOf(p, minor) : minor;
-                            break;
-                        case "numSms":
-                            sms = num ? intOf(p, sms) : sms;
-                            break;
-                        case "totalGlobalMem":
-                            mem = num ? longOf(p, mem) : mem;
-                            break;
-                        case "maxThreadsPerMultiprocessor":
-                            threadsPerSm = num ? intOf(p, threadsPerSm) : threadsPerSm;
-                            break;
-                        case "regsPerMultiprocessor":
-                            regsPerSm = num ? intOf(p, regsPerSm) : regsPerSm;
-                            break;
-                        case "sharedMemPerMultiprocessor":
-                            smemPerSm = num ? longOf(p, smemPerSm) : smemPerSm;
-                            break;
-                        default:
-                            p.skipChildren();
-                    }
-                }
-                devices.add(new DeviceProperties(id, name, major, minor, sms, mem, threadsPerSm, regsPerSm, smemPerSm));
-            }
-        }
-
-        TraceHeader build() {
-            return new TraceHeader(baseTime, displayTimeUnit, schemaVersion, traceName, rank, worldSize,
-                    recordShapes, cudaRuntime, cudaDriver, List.copyOf(devices), arrayFormat);
-        }
     }
 }
