@@ -138,7 +138,7 @@ final class GpuSampleMetrics {
             return;
         }
         out.put("clock_throttled_pct", any.mean(), any.n());
-        List<String> parts = new ArrayList<>();
+        List<Metric.Item> parts = new ArrayList<>();
         List<double[]> shares = new ArrayList<>();
         for (ClockReasons.Reason reason : ClockReasons.ALL) {
             if (reason.bit() == 0x1L) {
@@ -153,10 +153,9 @@ final class GpuSampleMetrics {
         }
         shares.sort(Comparator.comparingDouble((double[] a) -> -a[0]));
         for (double[] sh : shares) {
-            parts.add(ClockReasons.ALL.get((int) sh[1]).text() + " "
-                    + String.format(Locale.ROOT, "%.0f%%", sh[0]) + " of busy time");
+            parts.add(new Metric.Item(ClockReasons.ALL.get((int) sh[1]).text(), sh[0], Unit.PERCENT));
         }
-        out.text("clock_reasons", parts.isEmpty() ? "none" : String.join(", ", parts), any.n());
+        out.items("clock_reasons", parts, any.n());
     }
 
     /** PCIe from nvmlDeviceGetPcieThroughput (gpu.csv) on GPUs without GPM. */

@@ -120,7 +120,7 @@ final class HostAnalysis {
         }
         out.put("host_blocked_pct", TemporalAnalysis.pct(blocked, c.spanNs()), gaps);
         out.put("host_blocked_ms", blocked / 1e6, gaps);
-        out.text("host_blocked_ops", describeOps(c, opTime), gaps);
+        out.items("host_blocked_ops", describeOps(c, opTime), gaps);
     }
 
     /** Rows of depth-0 ops of one thread, in start order. */
@@ -189,9 +189,10 @@ final class HostAnalysis {
         return false;
     }
 
-    private static String describeOps(Context c, Map<Integer, Long> opTime) {
+    private static List<Metric.Item> describeOps(Context c, Map<Integer, Long> opTime) {
+        List<Metric.Item> out = new ArrayList<>();
         if (opTime.isEmpty()) {
-            return "none";
+            return out;
         }
         long total = 0;
         for (long v : opTime.values()) {
@@ -199,18 +200,15 @@ final class HostAnalysis {
         }
         List<Map.Entry<Integer, Long>> list = new ArrayList<>(opTime.entrySet());
         list.sort((a, b) -> Long.compare(b.getValue(), a.getValue()));
-        StringBuilder sb = new StringBuilder();
         for (int i = 0; i < Math.min(3, list.size()); i++) {
-            if (i > 0 && 100.0 * list.get(i).getValue() / total < 0.5) {
+            double pct = 100.0 * list.get(i).getValue() / total;
+            if (i > 0 && pct < 0.5) {
                 break;
             }
-            if (i > 0) {
-                sb.append(", ");
-            }
             int id = list.get(i).getKey();
-            sb.append(id == NO_OP ? "no profiled op (Python or other host work)" : c.name(id)).append(' ')
-                    .append(String.format(Locale.ROOT, "%.0f%%", 100.0 * list.get(i).getValue() / total));
+            out.add(new Metric.Item(id == NO_OP ? "no profiled op (Python or other host work)" : c.name(id), pct,
+                    Unit.PERCENT));
         }
-        return sb.toString();
+        return out;
     }
 }

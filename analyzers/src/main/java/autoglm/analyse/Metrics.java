@@ -77,6 +77,13 @@ public final class Metrics {
             return this;
         }
 
+        /** A breakdown metric: typed items in order (see {@link Metric#items}). */
+        public Builder items(String name, java.util.List<Metric.Item> items, long n) {
+            MetricCatalog.unit(name);
+            byName.put(name, Metric.items(name, items, n));
+            return this;
+        }
+
         public boolean has(String name) {
             return byName.containsKey(name);
         }

@@ -53,7 +53,25 @@ public final class Quantities {
         if (!m.present()) {
             return "n/a";
         }
+        if (m.isBreakdown()) {
+            return items(m.items());
+        }
         return m.isText() ? m.text() : format(m.value(), m.unit());
+    }
+
+    /** "cudaStreamSynchronize x12, cudaDeviceSynchronize x12"; "aten::randn 97%"; "none" for no items. */
+    public static String items(java.util.List<Metric.Item> items) {
+        if (items.isEmpty()) {
+            return "none";
+        }
+        StringBuilder sb = new StringBuilder();
+        for (Metric.Item i : items) {
+            sb.append(sb.length() == 0 ? "" : ", ").append(i.label()).append(' ');
+            sb.append(i.unit() == Unit.COUNT ? "x" + format(i.value(), Unit.COUNT)
+                    : i.unit() == Unit.PERCENT ? String.format(Locale.ROOT, "%.0f%%", i.value())
+                    : format(i.value(), i.unit()));
+        }
+        return sb.toString();
     }
 
     /** Three significant digits, no exponent: 0.0123, 1.23, 12.3, 123, 1234. */

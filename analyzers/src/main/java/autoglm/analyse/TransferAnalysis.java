@@ -163,18 +163,15 @@ final class TransferAnalysis {
         out.put("host_sync_bubble_pct", TemporalAnalysis.pct(bubbles, c.spanNs()), steps);
         List<Map.Entry<String, Long>> list = new ArrayList<>(seen.entrySet());
         list.sort((a, b) -> Long.compare(b.getValue(), a.getValue()));
-        StringBuilder sb = new StringBuilder();
+        List<Metric.Item> items = new ArrayList<>();
         for (Map.Entry<String, Long> e : list) {
-            if (sb.length() > 0) {
-                sb.append(", ");
-            }
-            sb.append(e.getKey()).append(" x").append(e.getValue());
+            items.add(new Metric.Item(e.getKey(), e.getValue(), Unit.COUNT));
         }
         long total = 0;
         for (long v : seen.values()) {
             total += v;
         }
-        out.text("sync_calls", total == 0 ? "none" : sb.toString(), total);
+        out.items("sync_calls", items, total);
     }
 
     /**

@@ -15,8 +15,9 @@ record ResultJsonSpec(String tool, String version, Integer schema, JsonNode inpu
         JsonNode dataLoss, JsonNode verify) {
 
     /** {@code value} is a tree: a number, null, or text such as "NaN" that gate judges as a bad value. */
-    record MetricSpec(String unit, JsonNode value, Boolean bad, String reason, String text, Long n, Double min,
-            Double p50, Double p95, Double p99, Double max, Double stdev) {
+    /** {@code items}: the typed parts of a breakdown metric (its {@code text} is the same on one line). */
+    record MetricSpec(String unit, JsonNode value, Boolean bad, String reason, String text, JsonNode items, Long n,
+            Double min, Double p50, Double p95, Double p99, Double max, Double stdev) {
     }
 
     record FindingSpec(String rule, String title, String topic, String severity, Double score, JsonNode evidence,

@@ -80,8 +80,14 @@ class AnalysisTest {
                 Analyses.value(Fixtures.PAGEABLE, "pageable_memcpy_per_step"), 1e-9);
         // per step: the pageable cudaMemcpyAsync, .item()'s cudaStreamSynchronize, a cudaDeviceSynchronize
         assertEquals(x(Fixtures.PAGEABLE, "host_syncs_per_step"), Analyses.value(Fixtures.PAGEABLE, "host_syncs_per_step"), 1e-9);
+        // a breakdown of typed items (the call and its count), not a sentence
+        Metric sync = Analyses.of(Fixtures.PAGEABLE).metrics().get("sync_calls");
+        double perCall = x(Fixtures.PAGEABLE, "pageable_memcpy_count");
+        assertEquals(java.util.List.of(new Metric.Item("cudaMemcpyAsync (pageable)", perCall, Unit.COUNT),
+                new Metric.Item("cudaStreamSynchronize", perCall, Unit.COUNT),
+                new Metric.Item("cudaDeviceSynchronize", perCall, Unit.COUNT)), sync.items());
         assertEquals("cudaMemcpyAsync (pageable) x12, cudaStreamSynchronize x12, cudaDeviceSynchronize x12",
-                Analyses.of(Fixtures.PAGEABLE).metrics().get("sync_calls").text());
+                Quantities.format(sync), "as the formatter writes it");
         assertEquals(x(Fixtures.DECODE_KV, "host_syncs_per_step"), Analyses.value(Fixtures.DECODE_KV, "host_syncs_per_step"), 1e-9);
         assertEquals(x(Fixtures.DECODE_NO_KV, "host_syncs_per_step"), Analyses.value(Fixtures.DECODE_NO_KV, "host_syncs_per_step"), 1e-9);
         assertEquals(0, Analyses.value(Fixtures.PREFILL_BF16, "pageable_memcpy_pct"), 1e-9);
@@ -90,7 +96,9 @@ class AnalysisTest {
     @Test
     void hostBlockedGapsNameTheWorkThatRanInThem() {
         assertTrue(Analyses.value(Fixtures.PAGEABLE, "host_blocked_pct") > 90);
-        assertTrue(Analyses.of(Fixtures.PAGEABLE).metrics().get("host_blocked_ops").text().startsWith("aten::randn"));
+        Metric.Item top = Analyses.of(Fixtures.PAGEABLE).metrics().get("host_blocked_ops").items().get(0);
+        assertEquals("aten::randn", top.label());
+        assertEquals(Unit.PERCENT, top.unit());
         // cuDNN attention spends ~45 ms per decode step on the host before launching its kernel: launch
         // overhead of an op that launches, not host-blocked work
         assertTrue(Analyses.value(Fixtures.DECODE_KV, "host_blocked_pct") < 1);

@@ -158,7 +158,19 @@ public final class JsonReport implements Report {
 
     private void metric(JsonGenerator g, Metric m) throws IOException {
         g.writeStartObject();
-        if (m.isText()) {
+        if (m.isBreakdown()) {
+            // the typed parts, and the same as one line (what the terminal report prints)
+            g.writeStringField("text", autoglm.analyse.Quantities.format(m));
+            g.writeArrayFieldStart("items");
+            for (Metric.Item i : m.items()) {
+                g.writeStartObject();
+                g.writeStringField("label", i.label());
+                number(g, "value", i.value());
+                g.writeStringField("unit", i.unit().key());
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+        } else if (m.isText()) {
             g.writeStringField("text", m.present() ? m.text() : null);
         } else {
             number(g, "value", m.present() ? m.value() : Double.NaN);

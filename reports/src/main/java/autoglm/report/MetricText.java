@@ -20,7 +20,7 @@ final class MetricText {
             return "n/a (" + m.reason() + ")";
         }
         if (m.isText()) {
-            return Text.safe(m.text());
+            return Text.safe(Quantities.format(m));
         }
         StringBuilder sb = new StringBuilder(Quantities.format(m));
         sb.append(" (n=").append(Quantities.format(m.n(), Unit.COUNT));
