@@ -56,6 +56,12 @@ def main(path):
         first = statistics.fmean(r["ttft_ms"] for r in reqs if r["turn"] == 0)
         out["turn_ttft_growth_pct"] = 100 * slope(turns, [r["ttft_ms"] for r in reqs]) / first
         out["turn_prompt_tokens_last"] = statistics.fmean(r["prompt_tokens"] for r in reqs if r["turn"] == max(turns))
+    # per turn (docs/formats.md, the per-turn table): requests, mean prompt tokens, mean and max TTFT, mean e2e
+    out["turns"] = [dict(turn=t, requests=len(rt), prompt_tokens_mean=statistics.fmean(r["prompt_tokens"] for r in rt),
+                         ttft_ms_mean=statistics.fmean(r["ttft_ms"] for r in rt),
+                         ttft_ms_max=max(r["ttft_ms"] for r in rt),
+                         e2e_ms_mean=statistics.fmean(r["e2e_ms"] for r in rt))
+                    for t in sorted(set(turns)) for rt in [[r for r in reqs if r["turn"] == t]]]
     json.dump(out, sys.stdout, indent=1, sort_keys=True)
     print()
 

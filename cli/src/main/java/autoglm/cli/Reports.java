@@ -18,6 +18,9 @@ final class Reports {
     private Reports() {
     }
 
+    static final String REQUESTS_CSV = "requests.csv";
+    static final String TURNS_CSV = "turns.csv";
+
     static void checkWritable(ReportOptions report) {
         Output.checkWritable("-o", report.output);
         Output.checkWritable("--html", report.html);
@@ -44,9 +47,16 @@ final class Reports {
         Output.write(io, "--html", file, w -> html.write(d, w));
     }
 
-    /** The HTML report in a run folder, quietly (the run's "kept in" line already names the folder). */
+    /**
+     * The HTML report in a run folder, quietly (the run's "kept in" line already names the folder); with the
+     * workload's events, also its per-request and per-turn tables (requests.csv, turns.csv).
+     */
     static void runHtml(Path folder, Diagnosis d, WorkloadLog workload) {
         HtmlReport html = new HtmlReport(ChartBuilder.of(d, workload));
         Output.writeFile("the run's", folder.resolve(RUN_HTML), w -> html.write(d, w));
+        if (workload != null && !workload.requests().isEmpty()) {
+            Output.writeFile("the run's", folder.resolve(REQUESTS_CSV), w -> autoglm.report.RequestsCsv.requests(workload, w));
+            Output.writeFile("the run's", folder.resolve(TURNS_CSV), w -> autoglm.report.RequestsCsv.turns(workload, w));
+        }
     }
 }

@@ -93,6 +93,15 @@ class ProfileModelTest {
         assertEquals("ok", severity(j, "padding-waste"));
         assertEquals("ok", severity(j, "cpu-fp16"));
         assertEquals(0, j.get("verify").size());
+        // the per-request and per-turn tables, written by Tablesaw, read back by Tablesaw with their types
+        tech.tablesaw.api.Table requests = tech.tablesaw.api.Table.read().csv(run.resolve("requests.csv").toFile());
+        assertEquals(autoglm.analyse.RequestTable.COLUMNS, requests.columnNames());
+        assertEquals(4, requests.rowCount());
+        assertEquals(log.requests().stream().mapToLong(WorkloadLog.Request::outputTokens).sum(),
+                (long) requests.numberColumn("output_tokens").sum());
+        tech.tablesaw.api.Table turns = tech.tablesaw.api.Table.read().csv(run.resolve("turns.csv").toFile());
+        assertEquals(1, turns.rowCount(), "one turn: single-turn requests");
+        assertEquals(4, turns.numberColumn("requests").getDouble(0));
     }
 
     @Test
