@@ -73,11 +73,7 @@ public final class ResultJson {
         try {
             r = StrictBinding.bind(root, ResultJsonSpec.class);
         } catch (StrictBinding.Problem p) {
-            StringBuilder where = new StringBuilder();
-            for (Object step : p.path()) {
-                where.append(step instanceof Integer i ? "[" + i + "]" : (where.length() == 0 ? "" : ".") + step);
-            }
-            throw new IllegalArgumentException((where.length() == 0 ? "" : where + ": ") + p.describe());
+            throw new IllegalArgumentException(p.located());
         }
         Map<String, Metric> metrics = new LinkedHashMap<>();
         if (r.metrics() != null) {

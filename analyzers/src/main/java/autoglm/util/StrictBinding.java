@@ -49,6 +49,21 @@ public final class StrictBinding {
             return key;
         }
 
+        /** The path as JSON readers write it: "gpus[0]", "settings"; empty at the top. */
+        public String location() {
+            StringBuilder where = new StringBuilder();
+            for (Object step : path) {
+                where.append(step instanceof Integer i ? "[" + i + "]" : (where.length() == 0 ? "" : ".") + step);
+            }
+            return where.toString();
+        }
+
+        /** "gpus[0]: unknown key 'x' (...)", or the description alone at the top. */
+        public String located() {
+            String where = location();
+            return (where.isEmpty() ? "" : where + ": ") + describe();
+        }
+
         /** True for an unknown key, false for a known key with a value of the wrong type. */
         public boolean unknown() {
             return unknown;

@@ -129,11 +129,7 @@ public final class RunInfoJson {
         try {
             r = StrictBinding.bind(o, RunJsonSpec.class);
         } catch (StrictBinding.Problem p) {
-            StringBuilder where = new StringBuilder();
-            for (Object step : p.path()) {
-                where.append(step instanceof Integer i ? "[" + i + "]" : (where.length() == 0 ? "" : ".") + step);
-            }
-            throw new IllegalArgumentException((where.length() == 0 ? "" : where + ": ") + p.describe());
+            throw new IllegalArgumentException(p.located());
         }
         if (r.command() == null || r.schema() == null) {
             throw new IllegalArgumentException("not an autoglm run.json (no schema or command)");
