@@ -97,16 +97,15 @@ public final class ResultJson {
                     : "the result has no kernel table (no trace or kernel recording behind it)";
         }
         int iterations = 0;
-        JsonNode inputs = r.inputs() == null ? root.path("inputs") : r.inputs();
-        if (inputs.size() == 1) {
-            iterations = inputs.get(0).path("iterations").path("count").asInt(0);
+        if (r.inputs() != null && r.inputs().size() == 1 && r.inputs().get(0) != null
+                && r.inputs().get(0).iterations() != null && r.inputs().get(0).iterations().count() != null) {
+            iterations = r.inputs().get(0).iterations().count();
         }
         ResultSummary.RunState run = null;
-        JsonNode rn = r.run() == null ? root.path("run") : r.run();
-        if (rn.isObject()) {
-            // a run without "complete" (or with a non-boolean one) is not known to be complete
-            run = new ResultSummary.RunState(rn.path("status").asText("unknown"),
-                    rn.path("complete").isBoolean() && rn.path("complete").asBoolean(), rn.path("note").asText(null));
+        if (r.run() != null) {
+            // a run without "complete" is not known to be complete
+            run = new ResultSummary.RunState(r.run().status() == null ? "unknown" : r.run().status(),
+                    Boolean.TRUE.equals(r.run().complete()), r.run().note());
         }
         return new ResultSummary(source, metrics, List.copyOf(findings), List.copyOf(kernels), note, iterations, run);
     }
