@@ -102,7 +102,11 @@ public final class MetricCatalog {
         def("pcie_link_gbps", Unit.GB_PER_SECOND, "usable bandwidth of one direction of the GPU's PCIe link (generation x width)");
         def("pcie_link_pct", Unit.PERCENT, "busier PCIe direction against the link's bandwidth, time-weighted");
         // Workload metrics: from the events of the autoglm workload (profile --model; docs/workload.md#events)
-        def("workload_model", Unit.TEXT, "the model the workload ran: preset or checkpoint, layers, device and dtype");
+        def("workload_model", Unit.TEXT, "the model the workload ran: the preset's name or the checkpoint's");
+        def("workload_source", Unit.TEXT, "where the model came from: preset (random weights) or checkpoint");
+        def("workload_layers", Unit.COUNT, "transformer layers the workload ran");
+        def("workload_device", Unit.TEXT, "the device the workload ran on (its name when known)");
+        def("workload_dtype", Unit.TEXT, "the workload's weight and compute dtype (fp32, bf16, fp16)");
         def("workload_requests", Unit.COUNT, "requests (conversation turns) served after warm-up");
         def("workload_wall_ms", Unit.MILLISECONDS, "wall time of the workload process, from its start event to its end");
         def("ms_per_token", Unit.MILLISECONDS, "decode step time: milliseconds per output token of each sequence (mean over measured decode steps)");

@@ -26,7 +26,8 @@ public final class WorkloadAnalysis {
     }
 
     public static Set<String> metricNames() {
-        return new LinkedHashSet<>(List.of("workload_model", "workload_requests", "workload_wall_ms", "ms_per_token",
+        return new LinkedHashSet<>(List.of("workload_model", "workload_source", "workload_layers", "workload_device",
+                "workload_dtype", "workload_requests", "workload_wall_ms", "ms_per_token",
                 "tokens_per_s", "ttft_ms", "tpot_ms", "e2e_ms", "prefill_ms", "prefill_time_pct", "decode_time_pct", "peak_mem_bytes", "padded_token_pct",
                 "pad_tokens", "prompt_tokens", "mean_batch", "mean_queue", "batch_knob", "compiles",
                 "compiles_after_warmup", "compile_ms", "load_ms", "warmup_ms", "cold_start_pct", "num_beams",
@@ -38,8 +39,11 @@ public final class WorkloadAnalysis {
     public static Metrics analyze(WorkloadLog log) {
         Metrics.Builder b = new Metrics.Builder();
         WorkloadLog.Start s = log.start();
-        b.text("workload_model", String.format(Locale.ROOT, "%s (%s, %d layers) on %s, %s", s.model(), s.source(),
-                s.layers(), s.deviceName().isEmpty() ? s.device() : s.deviceName(), s.dtype()), 1);
+        b.text("workload_model", s.model(), 1);
+        b.text("workload_source", s.source(), 1);
+        b.put("workload_layers", s.layers(), 1);
+        b.text("workload_device", s.deviceName().isEmpty() ? s.device() : s.deviceName(), 1);
+        b.text("workload_dtype", s.dtype(), 1);
         knob(b, "batch_knob", s, "batch");
         knob(b, "num_beams", s, "num_beams");
         knob(b, "max_new_tokens", s, "max_new_tokens");

@@ -59,7 +59,12 @@ class WorkloadAnalysisTest {
         assertAgrees("mixed-lengths");
         Metrics m = WorkloadAnalysis.analyze(WorkloadEvents.read(events("mixed-lengths")));
         assertEquals(expected("mixed-lengths").get("ms_per_token_n").asLong(), m.get("ms_per_token").n());
-        assertEquals("glm-tiny (preset, 2 layers) on cpu (vm), fp32", m.get("workload_model").text());
+        // what ran, as typed parts (the reports write "glm-tiny (preset, 2 layers) on cpu (vm), fp32")
+        assertEquals("glm-tiny", m.get("workload_model").text());
+        assertEquals("preset", m.get("workload_source").text());
+        assertEquals(2, m.get("workload_layers").value());
+        assertEquals("cpu (vm)", m.get("workload_device").text());
+        assertEquals("fp32", m.get("workload_dtype").text());
         assertFalse(m.get("turn_ttft_growth_pct").present());
         assertEquals("single-turn requests (turns=1)", m.get("turn_ttft_growth_pct").reason());
     }

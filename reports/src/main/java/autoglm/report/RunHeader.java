@@ -85,7 +85,10 @@ final class RunHeader {
                 + MetricText.value(m.get("host_cpu_pct")) : Text.safe(thread.reason())});
         Metric model = m.get("workload_model");
         if (model.present()) {
-            out.add(new String[] {"workload", Text.safe(model.text()) + "; " + MetricText.value(m.get("workload_requests"))
+            out.add(new String[] {"workload", Text.safe(model.text() + " (" + MetricText.value(m.get("workload_source"))
+                    + ", " + MetricText.value(m.get("workload_layers")) + " layers) on "
+                    + MetricText.value(m.get("workload_device")) + ", " + MetricText.value(m.get("workload_dtype")))
+                    + "; " + MetricText.value(m.get("workload_requests"))
                     + " requests measured, load " + MetricText.value(m.get("load_ms")) + ", warm-up "
                     + MetricText.value(m.get("warmup_ms"))});
             out.add(new String[] {"", "decode " + MetricText.withSamples(m.get("ms_per_token")) + " per token; "
