@@ -17,7 +17,8 @@ final class InputGrowthAnalysis {
     static void run(Context c, Metrics.Builder out) {
         Window w = c.window;
         int n = w.iterations();
-        String[] names = {"input_growth_steps", "input_len_first", "input_len_last", "input_growth_basis"};
+        String[] names = {"input_growth_steps", "input_len_first", "input_len_last", "input_growth_basis",
+            "input_growth_slope_us", "input_growth_r2"};
         if (n < 2) {
             out.absentAll("needs at least two iterations to see the input grow", names);
             return;
@@ -79,15 +80,20 @@ final class InputGrowthAnalysis {
                     "input_len_last");
             out.text("input_growth_basis", "Input Dims of the first op of each iteration (" + c.name(firstOp)
                     + ")", n);
+            out.absentAll(SHAPES_READ, "input_growth_slope_us", "input_growth_r2");
             return;
         }
         int startIter = bestEnd - best;
         out.put("input_growth_steps", best + 1, n);
         out.put("input_len_first", dims[startIter][bestInput][bestDim], 1);
         out.put("input_len_last", dims[bestEnd][bestInput][bestDim], 1);
+        out.absentAll(SHAPES_READ, "input_growth_slope_us", "input_growth_r2");
         out.text("input_growth_basis", "Input Dims of " + c.name(opName[bestEnd]) + ", input " + (bestInput + 1)
                 + ", dimension " + (bestDim + 1) + ", iterations " + (startIter + 1) + " to " + (bestEnd + 1), best + 1);
     }
+
+    /** Why the GPU-time fit is not applicable: the input lengths were read from the shapes instead. */
+    private static final String SHAPES_READ = "the input length was read from Input Dims (record_shapes=True)";
 
     private static void fromGpuTime(Context c, Metrics.Builder out, String[] names) {
         int n = c.window.iterations();
@@ -106,8 +112,9 @@ final class InputGrowthAnalysis {
         boolean grows = fit[1] > 0 && fit[2] >= c.settings.get(AnalysisSettings.MIN_GROWTH_R2);
         out.put("input_growth_steps", grows ? n : 0, n);
         out.absentAll("shapes were not recorded (record_shapes=False)", "input_len_first", "input_len_last");
-        out.text("input_growth_basis", String.format(java.util.Locale.ROOT,
-                "GPU time per iteration (shapes not recorded): slope %.1f us per iteration, R^2 %.2f", fit[1], fit[2]), n);
+        out.text("input_growth_basis", "GPU time per iteration (shapes not recorded)", n);
+        out.put("input_growth_slope_us", fit[1], n);
+        out.put("input_growth_r2", fit[2], n);
     }
 
     private static boolean sameStructure(int[][] a, int[][] b) {

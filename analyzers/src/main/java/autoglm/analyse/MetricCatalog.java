@@ -66,7 +66,9 @@ public final class MetricCatalog {
         def("input_growth_steps", Unit.COUNT, "longest run of consecutive iterations whose input grows by exactly one token each");
         def("input_len_first", Unit.COUNT, "input length at the start of that run");
         def("input_len_last", Unit.COUNT, "input length at the end of that run");
-        def("input_growth_basis", Unit.TEXT, "where the input length was read");
+        def("input_growth_basis", Unit.TEXT, "where the input length was read: the op, input and dimension of Input Dims, or GPU time per iteration");
+        def("input_growth_slope_us", Unit.MICROSECONDS, "without shapes: least-squares slope of GPU time per iteration against the iteration index");
+        def("input_growth_r2", Unit.COUNT, "without shapes: R² of that line (0 to 1)");
         def("comm_time_pct", Unit.PERCENT, "share of GPU busy time with a communication (NCCL) kernel running");
         def("comm_overlap_pct", Unit.PERCENT, "share of communication time overlapped by computation kernels");
         // System metrics: from the NVML, GPM and host samples of a profiled run (docs/analyses.md#samples)
