@@ -69,7 +69,7 @@ class RuleFindingsTest {
         assertEquals("dataloader-stall", top.rule());
         assertEquals(Severity.WARNING, top.severity());
         assertEquals(Fixtures.json().readTree(Fixtures.root().resolve("testdata/expected/independent.json").toFile())
-                .get(Fixtures.DATALOADER).get("dataloader_pct").asDouble(), top.evidence().get("dataloader_pct").value(), 0.5);
+                .get(Fixtures.DATALOADER).get("dataloader_pct").asDouble(), top.evidence().get("dataloader_pct").value(), 0.01);
     }
 
     @Test
