@@ -1,0 +1,84 @@
+#!/usr/bin/env python3
+"""Independent figures for PrometheusTest: the text exposition format and two PromQL functions, from their
+definitions in Prometheus's documentation (exposition_formats; querying/functions: histogram_quantile, increase).
+
+    python3 tools/prometheus_check.py testdata/prometheus/exposition-example.txt > testdata/expected/prometheus.json
+
+histogram_quantile: linear interpolation inside the bucket where the rank q x count falls, the lowest bucket's
+lower bound taken as 0; a rank in the +Inf bucket returns the upper bound of the second-highest bucket.
+increase: the sum of rises between consecutive samples; a fall is a counter reset, so the new value is all rise.
+"""
+import json
+import re
+import sys
+
+SAMPLE = re.compile(r'^([A-Za-z_:][A-Za-z0-9_:]*)(\{(.*)\})?\s+(\S+)(\s+(-?\d+))?\s*$')
+
+
+def labels(text):
+    out, i = {}, 0
+    while i < len(text):
+        m = re.match(r'\s*([A-Za-z_][A-Za-z0-9_]*)\s*=\s*"', text[i:])
+        if not m:
+            break
+        i += m.end()
+        v = ""
+        while text[i] != '"':
+            if text[i] == "\\":
+                i += 1
+                v += "\n" if text[i] == "n" else text[i]
+            else:
+                v += text[i]
+            i += 1
+        out[m.group(1)] = v
+        i += 1
+        m = re.match(r'\s*,?', text[i:])
+        i += m.end()
+    return out
+
+
+def number(s):
+    return {"nan": float("nan"), "+inf": float("inf"), "inf": float("inf"), "-inf": float("-inf")}.get(
+        s.lower(), None) if s.lower() in ("nan", "+inf", "inf", "-inf") else float(s)
+
+
+def quantile(q, buckets):
+    buckets = sorted(buckets)
+    total = buckets[-1][1]
+    rank = q * total
+    for i, (le, c) in enumerate(buckets):
+        if c >= rank:
+            if i == len(buckets) - 1:
+                return buckets[-2][0]
+            lo, below = (0.0, 0.0) if i == 0 else buckets[i - 1]
+            return lo + (le - lo) * (rank - below) / (c - below)
+
+
+def increase(values):
+    return sum(b - a if b >= a else b for a, b in zip(values, values[1:]))
+
+
+def main(path):
+    samples = []
+    for line in open(path, encoding="utf-8"):
+        line = line.rstrip("\n")
+        if not line.strip() or line.startswith("#"):
+            continue
+        m = SAMPLE.match(line)
+        samples.append({"name": m.group(1), "labels": labels(m.group(3) or ""), "value": str(number(m.group(4))),
+                        "timestamp": int(m.group(6)) if m.group(6) else None})
+    buckets = [(number(s["labels"]["le"]), number(s["value"])) for s in samples
+               if s["name"] == "http_request_duration_seconds_bucket"]
+    out = {
+        "samples": samples,
+        "quantiles": {str(q): quantile(q, buckets) for q in (0.1, 0.5, 0.9, 0.95, 0.99)},
+        "increase": {"series": [5, 9, 12, 2, 7, 7, 30], "value": increase([5, 9, 12, 2, 7, 7, 30])},
+    }
+    json.dump(out, sys.stdout, indent=1)
+    print()
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 2:
+        sys.exit(__doc__)
+    main(sys.argv[1])
