@@ -1,0 +1,89 @@
+package autoglm.read.openai;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * An incremental reader of server-sent events (the WHATWG event-stream format) as OpenAI-compatible servers stream
+ * completions: text is fed as it arrives, in pieces cut anywhere (even inside a line or a CRLF), and whole events come
+ * out. Lines end in LF, CRLF or CR; a line starting with ':' is a comment (a keep-alive); {@code data:} lines of one
+ * event are joined with LF; a blank line ends the event; {@code event:} names it. Other fields are ignored, as the
+ * format says.
+ */
+public final class SseReader {
+    /** One event: its name ("message" unless given) and its data. */
+    public record Event(String name, String data) {
+    }
+
+    private final StringBuilder line = new StringBuilder();
+    private final StringBuilder data = new StringBuilder();
+    private boolean hasData;
+    private String name = "message";
+    private boolean lastWasCr;
+    private long comments;
+
+    /** Feeds the next piece of the stream; returns the events it completed, in order. */
+    public List<Event> feed(CharSequence piece) {
+        List<Event> out = new ArrayList<>();
+        for (int i = 0; i < piece.length(); i++) {
+            char c = piece.charAt(i);
+            if (c == '\n' && lastWasCr) {
+                lastWasCr = false; // the LF of a CRLF whose CR already ended the line
+                continue;
+            }
+            lastWasCr = c == '\r';
+            if (c == '\n' || c == '\r') {
+                endLine(out);
+            } else {
+                line.append(c);
+            }
+        }
+        return out;
+    }
+
+    /** The end of the stream: an event not closed by a blank line is dropped, as the format says; returns none. */
+    public List<Event> finish() {
+        line.setLength(0);
+        data.setLength(0);
+        hasData = false;
+        return List.of();
+    }
+
+    /** Comment lines seen (keep-alives). */
+    public long comments() {
+        return comments;
+    }
+
+    private void endLine(List<Event> out) {
+        String l = line.toString();
+        line.setLength(0);
+        if (l.isEmpty()) {
+            if (hasData) {
+                out.add(new Event(name, data.toString()));
+            }
+            data.setLength(0);
+            hasData = false;
+            name = "message";
+            return;
+        }
+        if (l.charAt(0) == ':') {
+            comments++;
+            return;
+        }
+        int colon = l.indexOf(':');
+        String field = colon < 0 ? l : l.substring(0, colon);
+        String value = colon < 0 ? "" : l.substring(colon + 1);
+        if (value.startsWith(" ")) {
+            value = value.substring(1);
+        }
+        if (field.equals("data")) {
+            if (hasData) {
+                data.append('\n');
+            }
+            data.append(value);
+            hasData = true;
+        } else if (field.equals("event")) {
+            name = value;
+        }
+    }
+}

@@ -1,0 +1,122 @@
+package autoglm.read.openai;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import autoglm.analyse.RequestLatency;
+import autoglm.model.load.StreamedResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The server-sent-event reader and the chunk classification on a stream shaped as vLLM streams a reasoning model
+ * with {@code stream_options.include_usage}: the empty opening frame, both reasoning fields, content, the usage chunk
+ * and [DONE], with CRLF line ends and a keep-alive comment; fed whole, one character at a time, and cut at random.
+ */
+class StreamTest {
+    private static final String STREAM = String.join("",
+            ": keep-alive\r\n\r\n",
+            "data: {\"id\":\"c1\",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\"}}]}\r\n\r\n",
+            "data: {\"id\":\"c1\",\"choices\":[{\"index\":0,\"delta\":{\"reasoning_content\":\"Let me\"}}]}\r\n\r\n",
+            "data: {\"id\":\"c1\",\"choices\":[{\"index\":0,\"delta\":{\"reasoning\":\" look\"}}]}\r\n\r\n",
+            "data: {\"id\":\"c1\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"do(action=\\\"Tap\\\")\"}}]}\r\n\r\n",
+            "data: {\"id\":\"c1\",\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\r\n\r\n",
+            "data: {\"id\":\"c1\",\"choices\":[],\"usage\":{\"prompt_tokens\":3307,\"completion_tokens\":3,",
+            "\"total_tokens\":3310}}\r\n\r\n",
+            "data: [DONE]\r\n\r\n");
+
+    private static final List<ChatChunk.Kind> KINDS = List.of(ChatChunk.Kind.EMPTY, ChatChunk.Kind.TOKENS,
+            ChatChunk.Kind.TOKENS, ChatChunk.Kind.TOKENS, ChatChunk.Kind.EMPTY, ChatChunk.Kind.USAGE, ChatChunk.Kind.DONE);
+
+    private static List<SseReader.Event> feed(List<String> pieces) {
+        SseReader r = new SseReader();
+        List<SseReader.Event> out = new ArrayList<>();
+        for (String p : pieces) {
+            out.addAll(r.feed(p));
+        }
+        out.addAll(r.finish());
+        return out;
+    }
+
+    @Test
+    void chunksAreClassifiedAsTheLoadClientCountsThem() {
+        List<SseReader.Event> events = feed(List.of(STREAM));
+        assertEquals(KINDS.size(), events.size());
+        List<ChatChunk> chunks = events.stream().map(e -> ChatChunk.of(e.data())).toList();
+        assertEquals(KINDS, chunks.stream().map(ChatChunk::kind).toList());
+        assertTrue(chunks.get(1).reasoning(), "reasoning_content");
+        assertTrue(chunks.get(2).reasoning(), "reasoning");
+        assertFalse(chunks.get(3).reasoning(), "the answer");
+        assertEquals(3, chunks.get(5).completionTokens());
+        assertEquals(3307, chunks.get(5).promptTokens());
+    }
+
+    @Test
+    void piecesCutAnywhereGiveTheSameEvents() {
+        List<SseReader.Event> whole = feed(List.of(STREAM));
+        List<String> single = new ArrayList<>();
+        for (char c : STREAM.toCharArray()) {
+            single.add(String.valueOf(c));
+        }
+        assertEquals(whole, feed(single), "one character at a time, CRLF split between pieces");
+        Random r = new Random(15);
+        for (int k = 0; k < 500; k++) {
+            List<String> pieces = new ArrayList<>();
+            int at = 0;
+            while (at < STREAM.length()) {
+                int len = 1 + r.nextInt(40);
+                pieces.add(STREAM.substring(at, Math.min(STREAM.length(), at + len)));
+                at += len;
+            }
+            assertEquals(whole, feed(pieces));
+        }
+    }
+
+    @Test
+    void lineEndsCommentsMultiLineDataAndUnfinishedEvents() {
+        SseReader r = new SseReader();
+        List<SseReader.Event> ev = r.feed("event: update\rdata: a\ndata:b\r\n\n: ping\n\ndata: cut");
+        assertEquals(List.of(new SseReader.Event("update", "a\nb")), ev);
+        assertEquals(1, r.comments());
+        assertEquals(List.of(), r.finish(), "an event without its blank line is dropped");
+    }
+
+    @Test
+    void errorsAndGarbageAreKindsNotExceptions() {
+        ChatChunk e = ChatChunk.of("{\"error\":{\"message\":\"max_tokens is too large\",\"code\":400}}");
+        assertEquals(ChatChunk.Kind.ERROR, e.kind());
+        assertEquals("max_tokens is too large", e.error());
+        assertEquals(ChatChunk.Kind.MALFORMED, ChatChunk.of("{\"choices\": [").kind());
+        assertEquals(ChatChunk.Kind.MALFORMED, ChatChunk.of("[1, 2]").kind());
+        assertEquals(ChatChunk.Kind.TOKENS, ChatChunk.of(
+                "{\"choices\":[{\"delta\":{\"tool_calls\":[{\"index\":0,\"function\":{\"name\":\"tap\"}}]}}]}").kind());
+        assertEquals(ChatChunk.Kind.TOKENS, ChatChunk.of("{\"choices\":[{\"text\":\"hi\",\"index\":0}]}").kind(),
+                "the completions API");
+    }
+
+    @Test
+    void latencyAsVllmBenchServeDefinesIt() {
+        long sent = 1_000_000_000L;
+        // token chunks at +200 ms (reasoning), +250 ms (reasoning), +400 ms, +460 ms; usage says 5 tokens
+        List<Long> at = List.of(sent + 200_000_000L, sent + 250_000_000L, sent + 400_000_000L, sent + 460_000_000L);
+        RequestLatency l = RequestLatency.of(new StreamedResponse(sent, at, List.of(true, true, false, false), 100, 5,
+                null));
+        assertEquals(200, l.ttftMs(), 1e-9);
+        assertEquals(460, l.e2elMs(), 1e-9);
+        assertEquals((460.0 - 200.0) / (5 - 1), l.tpotMs(), 1e-9);
+        assertEquals(List.of(50.0, 150.0, 60.0), java.util.Arrays.stream(l.itlMs()).boxed().toList());
+        assertEquals(400, l.thinkingMs(), 1e-9, "until the answer starts");
+        assertEquals(5, l.outputTokens());
+        assertFalse(l.estimatedTokens());
+        RequestLatency noUsage = RequestLatency.of(new StreamedResponse(sent, at, List.of(false, false, false, false),
+                -1, -1, null));
+        assertEquals(4, noUsage.outputTokens(), "chunks counted when the server gave no usage");
+        assertTrue(noUsage.estimatedTokens());
+        assertEquals((460.0 - 200.0) / 3, noUsage.tpotMs(), 1e-9);
+        RequestLatency none = RequestLatency.of(new StreamedResponse(sent, List.of(), List.of(), -1, -1, "reset"));
+        assertTrue(Double.isNaN(none.ttftMs()));
+    }
+}
