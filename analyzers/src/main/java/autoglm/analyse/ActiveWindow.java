@@ -1,20 +1,9 @@
 package autoglm.analyse;
 
-import autoglm.model.run.GpmSample;
-import autoglm.model.run.GpuInfo;
 import autoglm.model.run.GpuSample;
-import autoglm.model.run.HostSample;
-import autoglm.model.run.RunInfo;
-import autoglm.model.run.RunRecording;
-import autoglm.model.trace.DataLoss;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.TreeMap;
-import java.util.function.ToDoubleFunction;
 
 /** Which GPUs a run used and its active window (docs/analyses.md#samples): the rules of SampleAnalyzer. */
 final class ActiveWindow {

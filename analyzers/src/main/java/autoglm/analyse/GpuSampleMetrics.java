@@ -1,19 +1,13 @@
 package autoglm.analyse;
 
-import autoglm.model.run.GpmSample;
 import autoglm.model.run.GpuInfo;
 import autoglm.model.run.GpuSample;
-import autoglm.model.run.HostSample;
 import autoglm.model.run.RunInfo;
-import autoglm.model.run.RunRecording;
-import autoglm.model.trace.DataLoss;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.function.ToDoubleFunction;
 
 /** Metrics of the NVML samples (gpu.csv) over the active window, time-weighted; memory peaks over the run. */

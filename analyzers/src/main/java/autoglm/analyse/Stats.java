@@ -44,8 +44,10 @@ public final class Stats {
         }
         double[] s = Arrays.copyOf(v, n);
         Arrays.sort(s);
-        return new Spread(s[0], quantileSorted(s, n, 0.5), quantileSorted(s, n, 0.95),
-                quantileSorted(s, n, 0.99), s[n - 1], stdev(v, n));
+        // one Percentile for the three quantiles: it copies the data once and keeps its pivots between them
+        Percentile p = new Percentile().withEstimationType(Percentile.EstimationType.R_7);
+        p.setData(s);
+        return new Spread(s[0], p.evaluate(50), p.evaluate(95), p.evaluate(99), s[n - 1], stdev(v, n));
     }
 
     public static double median(double[] v, int n) {

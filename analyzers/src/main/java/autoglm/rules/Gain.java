@@ -27,12 +27,8 @@ public record Gain(String kind, double percent, double msPerStep, String formula
         return new Gain(NOT_ESTIMATED, Double.NaN, Double.NaN, "", why);
     }
 
-    public boolean applicable() {
-        return !Double.isNaN(percent);
-    }
-
     /** Whether there is a number: estimated or measured. */
-    public boolean estimated() {
+    public boolean applicable() {
         return !Double.isNaN(percent);
     }
 }

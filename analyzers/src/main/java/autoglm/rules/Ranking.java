@@ -58,7 +58,7 @@ public final class Ranking {
     }
 
     private static boolean hasGain(Finding f) {
-        return f.gain() != null && f.gain().estimated();
+        return f.gain() != null && f.gain().applicable();
     }
 
     private static double gain(Finding f) {

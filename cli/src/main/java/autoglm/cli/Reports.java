@@ -55,8 +55,9 @@ final class Reports {
         HtmlReport html = new HtmlReport(ChartBuilder.of(d, workload));
         Output.writeFile("the run's", folder.resolve(RUN_HTML), w -> html.write(d, w));
         if (workload != null && !workload.requests().isEmpty()) {
-            Output.writeFile("the run's", folder.resolve(REQUESTS_CSV), w -> autoglm.report.RequestsCsv.requests(workload, w));
-            Output.writeFile("the run's", folder.resolve(TURNS_CSV), w -> autoglm.report.RequestsCsv.turns(workload, w));
+            tech.tablesaw.api.Table requests = autoglm.analyse.RequestTable.of(workload);
+            Output.writeFile("the run's", folder.resolve(REQUESTS_CSV), w -> autoglm.report.RequestsCsv.requests(requests, w));
+            Output.writeFile("the run's", folder.resolve(TURNS_CSV), w -> autoglm.report.RequestsCsv.turns(requests, w));
         }
     }
 }

@@ -1,7 +1,6 @@
 package autoglm.report;
 
 import autoglm.analyse.RequestTable;
-import autoglm.model.workload.WorkloadLog;
 import java.io.Writer;
 import tech.tablesaw.api.Table;
 
@@ -13,13 +12,14 @@ public final class RequestsCsv {
     private RequestsCsv() {
     }
 
-    public static void requests(WorkloadLog log, Writer out) {
-        RequestTable.of(log).write().csv(unclosed(out));
+    /** The per-request table of {@link RequestTable#of}. */
+    public static void requests(Table requests, Writer out) {
+        requests.write().csv(unclosed(out));
     }
 
-    public static void turns(WorkloadLog log, Writer out) {
-        Table t = RequestTable.of(log);
-        RequestTable.byTurn(t).write().csv(unclosed(out));
+    /** Its per-turn summary. */
+    public static void turns(Table requests, Writer out) {
+        RequestTable.byTurn(requests).write().csv(unclosed(out));
     }
 
     /** Tablesaw closes the writer it is given; the caller owns {@code out} (an atomic file write). */

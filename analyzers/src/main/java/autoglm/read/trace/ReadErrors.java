@@ -1,26 +1,12 @@
 package autoglm.read.trace;
 
-import autoglm.model.trace.DeviceProperties;
-import autoglm.model.trace.EventKind;
-import autoglm.model.trace.ReadCounts;
-import autoglm.model.trace.TraceHeader;
 import autoglm.util.BadInputException;
-import autoglm.model.trace.NamePool;
-import autoglm.model.trace.Names;
-import autoglm.model.trace.ShapePool;
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParseException;
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.io.JsonEOFException;
-import com.fasterxml.jackson.core.io.SerializedString;
 import java.io.EOFException;
 import java.io.IOException;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
 import java.util.zip.ZipException;
 
 /** What went wrong while reading a trace, in one line. */
