@@ -1,0 +1,286 @@
+"""The reference server's engine (docs/serve.md#engine): continuous batching over a slot KV cache.
+
+Every engine step, as vLLM's V1 scheduler does: requests join from the waiting queue while fewer than
+max_num_seqs run and the KV budget holds their prompt; prompts are prefilled in chunks within a token budget
+per step (max_num_batched_tokens, decodes counted first); then every running sequence past its prefill decodes one
+token in one batched forward pass. When a decode step would overflow the KV budget, the request admitted last
+is preempted: its slot is freed, it goes back to the head of the queue and is recomputed later (its prompt and the
+tokens it already produced), as vLLM's recompute preemption does.
+
+With the prefix cache on, the KV of every full block (16 tokens) of a prefilled prompt is kept under a hash of
+all tokens up to and including that block; a new prompt copies the longest run of cached blocks into its slot and
+prefills only the rest. The block store is separate from the slots and bounded (least recently used blocks go
+first); vLLM keeps both in one paged pool."""
+
+import collections
+import math
+import queue
+import threading
+import time
+import traceback
+
+import torch
+
+from .glm import GlmModel, additive_mask
+
+BLOCK = 16
+
+
+class SlotCache:
+    """[rows, KV heads, max_len, head dim] per layer; update writes each row's tokens at its own positions."""
+
+    static = True
+
+    def __init__(self, cfg, rows, max_len, device, dtype):
+        shape = (rows, cfg.kv_heads, max_len, cfg.head_dim)
+        self.k = [torch.zeros(shape, device=device, dtype=dtype) for _ in range(cfg.layers)]
+        self.v = [torch.zeros(shape, device=device, dtype=dtype) for _ in range(cfg.layers)]
+
+    def update(self, layer, k, v, where):
+        rows, positions, length = where
+        self.k[layer][rows[:, None], :, positions] = k.permute(0, 2, 1, 3)
+        self.v[layer][rows[:, None], :, positions] = v.permute(0, 2, 1, 3)
+        return self.k[layer][rows, :, :length], self.v[layer][rows, :, :length]
+
+
+class Request:
+    def __init__(self, rid, prompt, max_tokens, reasoning, stream_out):
+        self.id, self.prompt, self.max_tokens, self.reasoning = rid, prompt, max_tokens, reasoning
+        self.out = stream_out            # queue of ("token", id, is_reasoning) / ("done", reason) / ("error", msg)
+        self.generated = []
+        self.arrival = time.perf_counter()
+        self.scheduled = self.first = self.end = None
+        self.last_token = None
+        self.slot = None
+        self.done_tokens = 0             # tokens of `sequence` already in the slot
+        self.cached_tokens = 0
+        self.cancelled = False
+        self.preemptions = 0
+
+    def sequence(self):
+        """What must be in the KV cache before the next decode: the prompt and every token produced but the last."""
+        return self.prompt.ids + self.generated[:-1] if self.generated else self.prompt.ids
+
+    def decoding(self):
+        return self.slot is not None and self.generated and self.done_tokens == len(self.sequence())
+
+
+class PrefixStore:
+    def __init__(self, capacity_blocks):
+        self.blocks = collections.OrderedDict()
+        self.capacity = capacity_blocks
+
+    @staticmethod
+    def hashes(ids):
+        out, h = [], 0
+        for i in range(len(ids) // BLOCK):
+            h = hash((h, tuple(ids[i * BLOCK:(i + 1) * BLOCK])))
+            out.append(h)
+        return out
+
+    def lookup(self, ids):
+        found = []
+        for h in self.hashes(ids):
+            kv = self.blocks.get(h)
+            if kv is None:
+                break
+            self.blocks.move_to_end(h)
+            found.append(kv)
+        return found
+
+    def store(self, ids, cache, slot):
+        for i, h in enumerate(self.hashes(ids)):
+            if h in self.blocks:
+                self.blocks.move_to_end(h)
+                continue
+            span = slice(i * BLOCK, (i + 1) * BLOCK)
+            self.blocks[h] = ([k[slot, :, span].clone() for k in cache.k], [v[slot, :, span].clone() for v in cache.v])
+            while len(self.blocks) > self.capacity:
+                self.blocks.popitem(last=False)
+
+
+class Engine:
+    def __init__(self, cfg, device, dtype, settings, metrics):
+        self.cfg, self.device, self.dtype, self.s, self.metrics = cfg, device, dtype, settings, metrics
+        self.max_len = settings.max_model_len
+        self.model = GlmModel(cfg, device, dtype, self.max_len).eval()
+        self.cache = SlotCache(cfg, settings.max_num_seqs, self.max_len, device, dtype)
+        self.prefix = PrefixStore(settings.prefix_cache_blocks) if settings.prefix_cache else None
+        self.free_slots = list(range(settings.max_num_seqs))
+        self.waiting = collections.deque()
+        self.running = []
+        self.lock = threading.Condition()
+        self.stopping = False
+        self.failure = None
+        self.steps = 0
+        self.thread = threading.Thread(target=self._loop, name="engine", daemon=True)
+
+    def start(self):
+        self.thread.start()
+
+    def stop(self):
+        with self.lock:
+            self.stopping = True
+            self.lock.notify_all()
+        self.thread.join(timeout=10)
+
+    def submit(self, req):
+        with self.lock:
+            if self.failure:
+                raise RuntimeError(self.failure)
+            self.waiting.append(req)
+            self.metrics.gauges(len(self.running), len(self.waiting), self.kv_usage())
+            self.lock.notify_all()
+
+    def kv_usage(self):
+        used = sum(r.done_tokens for r in self.running)
+        return used / self.s.kv_cache_tokens
+
+    # ---- the loop ----
+    def _loop(self):
+        try:
+            with torch.no_grad():
+                while True:
+                    with self.lock:
+                        while not self.stopping and not self.waiting and not self.running:
+                            self.lock.wait()
+                        if self.stopping:
+                            break
+                        self._drop_cancelled()
+                        self._admit()
+                        self.metrics.gauges(len(self.running), len(self.waiting), self.kv_usage())
+                    self._step()
+        except Exception as e:   # the engine is dead: every request gets the error, /health says so
+            self.failure = f"{type(e).__name__}: {e}".splitlines()[0]
+            traceback.print_exc()
+            with self.lock:
+                for r in list(self.running) + list(self.waiting):
+                    r.out.put(("error", "engine failed: " + self.failure))
+                self.running.clear()
+                self.waiting.clear()
+
+    def _drop_cancelled(self):
+        for r in [r for r in self.waiting if r.cancelled]:
+            self.waiting.remove(r)
+        for r in [r for r in self.running if r.cancelled]:
+            self._release(r)
+
+    def _admit(self):
+        while self.waiting and self.free_slots:
+            r = self.waiting[0]
+            need = len(r.sequence()) + 1
+            used = sum(x.done_tokens for x in self.running) + sum(len(x.sequence()) - x.done_tokens
+                                                                  for x in self.running)
+            if self.running and used + need > self.s.kv_cache_tokens:
+                break
+            self.waiting.popleft()
+            r.slot = self.free_slots.pop()
+            if r.scheduled is None:
+                r.scheduled = time.perf_counter()
+            r.done_tokens = 0
+            self._reuse_prefix(r)
+            self.running.append(r)
+
+    def _reuse_prefix(self, r):
+        if self.prefix is None:
+            return
+        ids = r.sequence()
+        blocks = self.prefix.lookup(ids)
+        hit = min(len(blocks) * BLOCK, len(ids) - 1)     # one token is always prefilled, for its logits
+        hit -= hit % BLOCK
+        for i in range(hit // BLOCK):
+            ks, vs = blocks[i]
+            span = slice(i * BLOCK, (i + 1) * BLOCK)
+            for layer in range(self.cfg.layers):
+                self.cache.k[layer][r.slot, :, span] = ks[layer]
+                self.cache.v[layer][r.slot, :, span] = vs[layer]
+        r.done_tokens = hit
+        if r.preemptions == 0:
+            r.cached_tokens = hit
+            self.metrics.prefix(len(ids), hit)
+
+    def _forward(self, rows, ids, positions):
+        length = int(positions.max().item()) + 1
+        keys = torch.arange(length, device=self.device)
+        allowed = (keys[None, None, :] <= positions[:, :, None]).unsqueeze(1)
+        mask = additive_mask(allowed, self.dtype)
+        return self.model(ids, positions, self.cache, mask, (rows, positions, length))
+
+    def _step(self):
+        budget = self.s.max_num_batched_tokens - sum(1 for r in self.running if r.decoding())
+        newly = []
+        for r in list(self.running):
+            if r.decoding() or budget <= 0:
+                continue
+            seq = r.sequence()
+            chunk = min(budget, len(seq) - r.done_tokens)
+            start = r.done_tokens
+            ids = torch.tensor([seq[start:start + chunk]], device=self.device)
+            pos = torch.arange(start, start + chunk, device=self.device)[None, :]
+            logits = self._forward(torch.tensor([r.slot], device=self.device), ids, pos)
+            r.done_tokens += chunk
+            budget -= chunk
+            if r.done_tokens == len(seq):
+                if self.prefix is not None:
+                    self.prefix.store(seq, self.cache, r.slot)
+                if not r.generated:              # a recomputed (preempted) request already has its tokens
+                    self._emit(r, int(logits[0].argmax().item()))
+                    newly.append(r)
+        self._preempt_if_full()
+        decoders = [r for r in self.running if r.decoding() and r not in newly]
+        if decoders:
+            rows = torch.tensor([r.slot for r in decoders], device=self.device)
+            ids = torch.tensor([[r.generated[-1]] for r in decoders], device=self.device)
+            pos = torch.tensor([[len(r.sequence())] for r in decoders], device=self.device)
+            logits = self._forward(rows, ids, pos)
+            nxt = logits.argmax(dim=-1).tolist()
+            for r, t in zip(decoders, nxt):
+                r.done_tokens += 1
+                self._emit(r, t)
+        self.steps += 1
+        with self.lock:
+            for r in [r for r in self.running if len(r.generated) >= r.max_tokens]:
+                self._finish(r, "length")
+            self.metrics.gauges(len(self.running), len(self.waiting), self.kv_usage())
+
+    def _preempt_if_full(self):
+        with self.lock:
+            while len(self.running) > 1:
+                used = sum(r.done_tokens for r in self.running)
+                grow = sum(1 for r in self.running if r.decoding())
+                if used + grow <= self.s.kv_cache_tokens:
+                    return
+                victim = self.running[-1]
+                self._release(victim)
+                victim.done_tokens = 0
+                victim.preemptions += 1
+                self.waiting.appendleft(victim)
+                self.metrics.preempted()
+
+    def _emit(self, r, token):
+        now = time.perf_counter()
+        if r.first is None:
+            r.first = now
+        else:
+            self.metrics.itl(now - r.last_token)
+        r.last_token = now
+        r.generated.append(token)
+        reasoning = r.reasoning and len(r.generated) <= math.ceil(r.max_tokens * self.s.reasoning_share)
+        r.out.put(("token", token, reasoning))
+
+    def _release(self, r):
+        if r in self.running:
+            self.running.remove(r)
+        if r.slot is not None:
+            self.free_slots.append(r.slot)
+            r.slot = None
+
+    def _finish(self, r, reason):
+        r.end = time.perf_counter()
+        self._release(r)
+        self.metrics.finished(r, reason)
+        r.out.put(("done", reason))
+
+
+def new_stream():
+    return queue.Queue()

@@ -1,0 +1,203 @@
+"""The HTTP side of the reference server: OpenAI-compatible routes, server-sent events in chunked HTTP/1.1
+framing shaped as vLLM sends them (an opening frame with the role and empty content, one frame per token, a
+final frame with finish_reason, the usage frame with empty choices when stream_options.include_usage, then
+[DONE]); errors as {"error": {"message", "type", "code"}}."""
+
+import json
+import queue
+import time
+import uuid
+from http.server import BaseHTTPRequestHandler
+
+from .serve_engine import Request, new_stream
+from .serve_prompt import PromptError, chat_prompt, completion_prompt, words
+
+REQUEST_TIMEOUT_S = 600.0
+MAX_BODY = 256 * 1024 * 1024
+
+
+def make_handler(engine, metrics, settings, model_name, cfg):
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+        server_version = "autoglm-serve"
+
+        def log_message(self, fmt, *args):
+            pass
+
+        # ---- plumbing ----
+        def _send(self, code, body, ctype="application/json"):
+            data = body.encode("utf-8") if isinstance(body, str) else body
+            self.send_response(code)
+            self.send_header("Content-Type", ctype)
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def _error(self, code, message, kind="BadRequestError"):
+            self._send(code, json.dumps({"error": {"message": message, "type": kind, "param": None, "code": code}}))
+
+        def _chunk(self, text):
+            data = text.encode("utf-8")
+            self.wfile.write(b"%x\r\n%s\r\n" % (len(data), data))
+            self.wfile.flush()
+
+        # ---- routes ----
+        def do_GET(self):
+            path = self.path.split("?")[0]
+            if path == "/health":
+                if engine.failure:
+                    self._error(503, "engine failed: " + engine.failure, "ServiceUnavailable")
+                else:
+                    self._send(200, b"", "text/plain")
+            elif path == "/v1/models":
+                self._send(200, json.dumps({"object": "list", "data": [
+                    {"id": model_name, "object": "model", "owned_by": "autoglm", "root": cfg.name,
+                     "max_model_len": settings.max_model_len}]}))
+            elif path == "/metrics":
+                self._send(200, metrics.page(), "text/plain; version=0.0.4; charset=utf-8")
+            else:
+                self._error(404, f"no route {path}", "NotFoundError")
+
+        def do_POST(self):
+            path = self.path.split("?")[0]
+            if path not in ("/v1/chat/completions", "/v1/completions"):
+                self._error(404, f"no route {path}", "NotFoundError")
+                return
+            try:
+                length = int(self.headers.get("Content-Length", "-1"))
+            except ValueError:
+                length = -1
+            if length < 0 or length > MAX_BODY:
+                self._error(400 if length < 0 else 413, "a JSON body with a Content-Length is required")
+                return
+            try:
+                body = json.loads(self.rfile.read(length))
+                if not isinstance(body, dict):
+                    raise ValueError("not an object")
+            except ValueError as e:
+                self._error(400, f"the body is not a JSON object: {e}")
+                return
+            chat = path == "/v1/chat/completions"
+            try:
+                self._complete(body, chat)
+            except (BrokenPipeError, ConnectionResetError):
+                pass
+
+        def _complete(self, body, chat):
+            if body.get("model", model_name) != model_name:
+                self._error(404, f"The model `{body.get('model')}` does not exist.", "NotFoundError")
+                return
+            try:
+                prompt = chat_prompt(body.get("messages"), cfg.vocab, settings.max_pixels) if chat \
+                    else completion_prompt(body.get("prompt"), cfg.vocab)
+            except PromptError as e:
+                self._error(400, str(e))
+                return
+            room = settings.max_model_len - len(prompt.ids)
+            if room < 1:
+                self._error(400, f"This model's maximum context length is {settings.max_model_len} tokens. "
+                                 f"However, your request has {len(prompt.ids)} input tokens.")
+                return
+            asked = body.get("max_completion_tokens", body.get("max_tokens"))
+            if asked is not None and (not isinstance(asked, int) or asked < 1):
+                self._error(400, "max_tokens must be a positive integer")
+                return
+            n = min(settings.output_tokens, room, asked or settings.output_tokens)
+            kwargs = body.get("chat_template_kwargs") or {}
+            thinking = chat and kwargs.get("enable_thinking", True) is not False
+            rid = ("chatcmpl-" if chat else "cmpl-") + uuid.uuid4().hex
+            req = Request(rid, prompt, n, thinking, new_stream())
+            try:
+                engine.submit(req)
+            except RuntimeError as e:
+                self._error(503, str(e), "ServiceUnavailable")
+                return
+            if body.get("stream"):
+                usage = bool((body.get("stream_options") or {}).get("include_usage"))
+                self._stream(req, chat, usage)
+            else:
+                self._whole(req, chat)
+
+        def _events(self, req):
+            deadline = time.monotonic() + REQUEST_TIMEOUT_S
+            while True:
+                try:
+                    ev = req.out.get(timeout=max(0.01, deadline - time.monotonic()))
+                except queue.Empty:
+                    req.cancelled = True
+                    yield ("error", f"no answer within {REQUEST_TIMEOUT_S:.0f} s")
+                    return
+                yield ev
+                if ev[0] != "token":
+                    return
+
+        def _usage(self, req):
+            p = len(req.prompt.ids)
+            return {"prompt_tokens": p, "completion_tokens": len(req.generated),
+                    "total_tokens": p + len(req.generated),
+                    "prompt_tokens_details": {"cached_tokens": req.cached_tokens}}
+
+        def _frame(self, req, chat, delta=None, text=None, finish=None):
+            base = {"id": req.id, "created": int(time.time()), "model": model_name}
+            if chat:
+                choice = {"index": 0, "delta": delta or {}, "logprobs": None, "finish_reason": finish}
+                base.update(object="chat.completion.chunk", choices=[choice])
+            else:
+                choice = {"index": 0, "text": text or "", "logprobs": None, "finish_reason": finish}
+                base.update(object="text_completion", choices=[choice])
+            return "data: " + json.dumps(base, separators=(",", ":")) + "\n\n"
+
+        def _stream(self, req, chat, usage):
+            self.send_response(200)
+            self.send_header("Content-Type", "text/event-stream; charset=utf-8")
+            self.send_header("Cache-Control", "no-cache")
+            self.send_header("Transfer-Encoding", "chunked")
+            self.end_headers()
+            try:
+                if chat:
+                    self._chunk(self._frame(req, chat, delta={"role": "assistant", "content": ""}))
+                for ev in self._events(req):
+                    if ev[0] == "token":
+                        text = words([ev[1]])
+                        field = settings.reasoning_field if ev[2] else "content"
+                        self._chunk(self._frame(req, chat, delta={field: text}, text=text))
+                    elif ev[0] == "done":
+                        self._chunk(self._frame(req, chat, delta={}, finish=ev[1]))
+                        if usage:
+                            self._chunk("data: " + json.dumps({"id": req.id, "object": "chat.completion.chunk"
+                                                               if chat else "text_completion",
+                                                               "created": int(time.time()), "model": model_name,
+                                                               "choices": [], "usage": self._usage(req)},
+                                                              separators=(",", ":")) + "\n\n")
+                    else:
+                        self._chunk("data: " + json.dumps({"error": {"message": ev[1], "type": "InternalServerError",
+                                                                     "code": 500}}) + "\n\n")
+                self._chunk("data: [DONE]\n\n")
+                self.wfile.write(b"0\r\n\r\n")
+                self.wfile.flush()
+            except (BrokenPipeError, ConnectionResetError):
+                req.cancelled = True
+
+        def _whole(self, req, chat):
+            reasoning, content, finish = [], [], None
+            for ev in self._events(req):
+                if ev[0] == "token":
+                    (reasoning if ev[2] else content).append(ev[1])
+                elif ev[0] == "done":
+                    finish = ev[1]
+                else:
+                    self._error(500, ev[1], "InternalServerError")
+                    return
+            base = {"id": req.id, "created": int(time.time()), "model": model_name, "usage": self._usage(req)}
+            if chat:
+                msg = {"role": "assistant", "content": words(content)}
+                if reasoning:
+                    msg[settings.reasoning_field] = words(reasoning)
+                base.update(object="chat.completion",
+                            choices=[{"index": 0, "message": msg, "logprobs": None, "finish_reason": finish}])
+            else:
+                base.update(object="text_completion", choices=[{"index": 0, "text": words(reasoning + content),
+                                                                "logprobs": None, "finish_reason": finish}])
+            self._send(200, json.dumps(base))
+
+    return Handler
