@@ -148,6 +148,63 @@ public final class MetricCatalog {
         def("cpu_half_precision", Unit.COUNT, "1 when the model ran in fp16 or bf16 on the CPU, else 0");
         def("input_wait_pct", Unit.PERCENT, "share of serving time the loop waited for its next input batch");
         def("input_wait_ms_per_batch", Unit.MILLISECONDS, "input wait per batch (mean)");
+        // Load metrics: from autoglm load's requests (client side, warm-up left out; docs/analyses.md#load-runs)
+        def("load_requests", Unit.COUNT, "requests measured (warm-up left out), whatever their end");
+        def("load_completed", Unit.COUNT, "requests that ended well (status ok)");
+        def("load_errors", Unit.COUNT, "requests that failed, all kinds");
+        def("load_error_pct", Unit.PERCENT, "failed requests against all measured");
+        def("load_error_kinds", Unit.TEXT, "failed requests by kind (refused, timeout, reset, http-CODE, malformed, server-error, incomplete)");
+        def("load_duration_ms", Unit.MILLISECONDS, "from the first scheduled send to the last answer's end (vLLM's benchmark duration)");
+        def("load_request_rate", Unit.REQUESTS_PER_SECOND, "completed requests per second of the duration (vLLM's request throughput)");
+        def("load_target_rate", Unit.REQUESTS_PER_SECOND, "the open-loop profile's rate");
+        def("load_achieved_rate_pct", Unit.PERCENT, "rate of the actual sends against the rate their schedule asked for");
+        def("load_client_wait_ms", Unit.MILLISECONDS, "time from a request's scheduled send to its actual send: the client's own lag");
+        def("load_concurrency", Unit.COUNT, "requests in flight on average: summed E2EL over the duration (Little's law)");
+        def("load_input_tokens", Unit.COUNT, "prompt tokens of the completed requests (the server's usage, else the client's estimate)");
+        def("load_output_tokens", Unit.COUNT, "output tokens of the completed requests (usage, else token chunks)");
+        def("load_output_throughput", Unit.TOKENS_PER_SECOND, "output tokens per second of the duration");
+        def("load_total_throughput", Unit.TOKENS_PER_SECOND, "prompt and output tokens per second of the duration");
+        def("load_ttft_ms", Unit.MILLISECONDS, "time to first token: scheduled send to the first chunk carrying content, reasoning or a tool call (mean; spread)");
+        def("load_tpot_ms", Unit.MILLISECONDS, "time per output token after the first: (E2EL - TTFT) / (output tokens - 1) (mean; spread)");
+        def("load_itl_ms", Unit.MILLISECONDS, "inter-token latency: gaps between consecutive token chunks, all requests (mean; spread)");
+        def("load_e2el_ms", Unit.MILLISECONDS, "end-to-end latency: scheduled send to the last token chunk (mean; spread)");
+        def("load_thinking_ms", Unit.MILLISECONDS, "scheduled send to the first chunk that is not reasoning: the model's thinking time (mean; spread)");
+        def("load_goodput", Unit.REQUESTS_PER_SECOND, "completed requests meeting every SLO, per second of the duration");
+        def("load_goodput_pct", Unit.PERCENT, "completed requests meeting every SLO");
+        def("load_slo_miss_ttft_pct", Unit.PERCENT, "completed requests above the TTFT SLO");
+        def("load_slo_miss_tpot_pct", Unit.PERCENT, "completed requests above the TPOT SLO");
+        def("load_slo_miss_e2el_pct", Unit.PERCENT, "completed requests above the E2EL SLO");
+        def("load_prompt_tokens", Unit.COUNT, "prompt tokens per request (the server's usage, else the estimate; mean; spread)");
+        def("load_image_tokens", Unit.COUNT, "image tokens per request, as the GLM-4.1V processor counts them (client estimate, mean)");
+        def("load_image_token_pct", Unit.PERCENT, "image tokens against all prompt tokens");
+        def("load_repeated_prefix_pct", Unit.PERCENT, "prompt tokens the client knows to repeat the start of an earlier prompt (estimate): what a prefix cache can keep");
+        def("load_itl_p99_p50", Unit.FACTOR, "p99 of the inter-token gaps over their median");
+        def("load_itl_stalls_in_prefill_pct", Unit.PERCENT, "gaps above 3x the median ITL during which another request got its first token (its prefill ran then)");
+        def("load_prefill_quadratic_pct", Unit.PERCENT, "share of the quadratic term at the longest prompt in a fit TTFT = a + b n + c n^2");
+        def("load_step_ttft_slope_ms", Unit.MS_PER_STEP, "least-squares slope of TTFT against the step number of agent sessions");
+        def("load_ttft_by_step", Unit.TEXT, "mean TTFT at each step number of the sessions");
+        def("load_prefix_missed_pct", Unit.PERCENT, "load_repeated_prefix_pct the server's prefix cache did not hit (all of it when caching is off), in points of the prompt");
+        // Server metrics: the server's own /metrics over the load (docs/analyses.md#server-metrics)
+        def("server_kind", Unit.TEXT, "whose metric names the server's /metrics page carries: vllm, sglang, tgi, llama.cpp");
+        def("server_scrapes", Unit.COUNT, "successful scrapes of the server's /metrics");
+        def("server_running_mean", Unit.COUNT, "requests running in the server's batch (mean over scrapes; spread)");
+        def("server_running_max", Unit.COUNT, "most requests running at a scrape");
+        def("server_waiting_mean", Unit.COUNT, "requests waiting in the server's queue (mean over scrapes; spread)");
+        def("server_waiting_time_pct", Unit.PERCENT, "scrapes at which at least one request was waiting");
+        def("server_kv_usage_mean_pct", Unit.PERCENT, "KV-cache use (mean over scrapes; spread)");
+        def("server_kv_usage_max_pct", Unit.PERCENT, "highest KV-cache use at a scrape");
+        def("server_preemptions", Unit.COUNT, "requests the server preempted during the load (counter increase)");
+        def("server_prefix_caching", Unit.TEXT, "whether the server's prefix caching is on (vLLM cache_config_info)");
+        def("server_prefix_hit_pct", Unit.PERCENT, "prefix-cache hits against queries, in tokens, during the load");
+        def("server_ttft_ms", Unit.MILLISECONDS, "the server's TTFT histogram over the load: mean (histogram quantiles as spread)");
+        def("server_e2el_ms", Unit.MILLISECONDS, "the server's end-to-end latency histogram: mean (quantiles as spread)");
+        def("server_queue_ms", Unit.MILLISECONDS, "the server's queue-time histogram: mean (quantiles as spread)");
+        def("server_prefill_ms", Unit.MILLISECONDS, "the server's prefill-time histogram: mean (quantiles as spread)");
+        def("server_decode_ms", Unit.MILLISECONDS, "the server's decode-time histogram: mean (quantiles as spread)");
+        def("server_itl_ms", Unit.MILLISECONDS, "the server's inter-token latency histogram: mean (quantiles as spread)");
+        def("server_queue_share_pct", Unit.PERCENT, "mean queue time against the server's mean end-to-end latency");
+        def("server_prefill_share_pct", Unit.PERCENT, "mean prefill time against the server's mean end-to-end latency");
+        def("server_decode_share_pct", Unit.PERCENT, "mean decode time against the server's mean end-to-end latency");
     }
 
     private MetricCatalog() {

@@ -39,6 +39,10 @@ public final class Quantities {
                 return number(v) + " tokens/s";
             case PER_TURN:
                 return (v >= 0 ? "+" : "") + number(v) + "% per turn";
+            case REQUESTS_PER_SECOND:
+                return number(v) + " req/s";
+            case MS_PER_STEP:
+                return (v >= 0 ? "+" : "") + number(v) + " ms per step";
             case MEGAHERTZ:
                 return String.format(Locale.ROOT, "%.0f MHz", v);
             case VERSION:

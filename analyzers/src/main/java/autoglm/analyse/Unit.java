@@ -16,6 +16,8 @@ public enum Unit {
     MEGAHERTZ("MHz"),
     TOKENS_PER_SECOND("tok/s"),
     PER_TURN("per turn"),
+    REQUESTS_PER_SECOND("req/s"),
+    MS_PER_STEP("ms per step"),
     VERSION(""),
     TEXT("");
 
@@ -60,6 +62,10 @@ public enum Unit {
                 return "tokens/s";
             case PER_TURN:
                 return "percent-per-turn";
+            case REQUESTS_PER_SECOND:
+                return "requests/s";
+            case MS_PER_STEP:
+                return "ms-per-step";
             case VERSION:
                 return "version";
             default:

@@ -10,6 +10,7 @@ import autoglm.analyse.SampleAnalyzer;
 import autoglm.analyse.TraceAnalysis;
 import autoglm.analyse.TraceAnalyzer;
 import autoglm.analyse.WorkloadAnalysis;
+import autoglm.analyse.LoadAnalysis;
 import autoglm.model.run.RunContents;
 import autoglm.model.trace.DataLoss;
 import autoglm.model.trace.LoadProgress;
@@ -104,7 +105,8 @@ public final class Diagnoser {
         TraceAnalysis a = analyzer.analyze(model);
         TraceAnalysis analysis = new TraceAnalysis(a.model(), a.window(), a.metrics().orAbsent(
                 SampleAnalyzer.metricNames(), NO_SAMPLES).orAbsent(WorkloadAnalysis.metricNames(),
-                WorkloadAnalysis.NO_WORKLOAD), a.breakdown(), a.dataLoss());
+                WorkloadAnalysis.NO_WORKLOAD).orAbsent(LoadAnalysis.metricNames(), LoadAnalysis.NO_LOAD),
+                a.breakdown(), a.dataLoss());
         return new InputDiagnosis(analysis, engine.evaluate(analysis.metrics()));
     }
 
@@ -124,6 +126,7 @@ public final class Diagnoser {
         Set<String> traceMetrics = new LinkedHashSet<>(MetricCatalog.all().keySet());
         traceMetrics.removeAll(SampleAnalyzer.metricNames());
         traceMetrics.removeAll(WorkloadAnalysis.metricNames());
+        traceMetrics.removeAll(LoadAnalysis.metricNames());
         Metrics metrics;
         DataLoss loss = run.dataLoss();
         List<InputDiagnosis> inputs = List.of();
@@ -151,6 +154,14 @@ public final class Diagnoser {
             metrics = metrics.with(w, WorkloadAnalysis.metricNames()).with(inputWaitAsDataLoader(metrics, w),
                     List.of("dataloader_pct", "dataloader_ms_per_step"));
             loss = DataLosses.merge(loss, DataLosses.of(contents.workload()));
+        }
+        if (contents.load() != null) {
+            metrics = metrics.with(LoadAnalysis.analyze(contents.load()), LoadAnalysis.metricNames());
+        } else {
+            Set<String> loadOnly = new LinkedHashSet<>(LoadAnalysis.metricNames());
+            loadOnly.removeAll(WorkloadAnalysis.metricNames());
+            metrics = metrics.orAbsent(loadOnly, contents.loadProblem() != null
+                    ? "the load run could not be read: " + contents.loadProblem() : LoadAnalysis.NO_LOAD);
         }
         RunAnalysis withAll = new RunAnalysis(run.recording(), metrics, run.gpusUsed(), run.windowStartMs(),
                 run.windowEndMs(), run.dataLoss());

@@ -27,7 +27,8 @@ public record Diagnosis(String tool, String version, List<InputDiagnosis> inputs
 
     /**
      * This diagnosis with the fixes verified by re-runs: a finding whose fix was measured gets a measured
-     * gain, the share of serving time saved (1 - tokens/s before / tokens/s after); the others keep theirs.
+     * gain, the share of serving time saved (1 - tokens/s before / tokens/s after; for a load run, of end-to-end
+     * latency: 1 - E2EL after / E2EL before); the others keep theirs.
      * The findings are ranked again ({@link autoglm.rules.Ranking}): a measured gain takes its estimate's place.
      */
     public Diagnosis withVerifications(List<Verification> verified) {
@@ -36,14 +37,19 @@ public record Diagnosis(String tool, String version, List<InputDiagnosis> inputs
             Finding g = f;
             for (Verification v : verified) {
                 Verification.Comparison tps = v.comparison("tokens_per_s");
+                String basis = "1 - tokens_per_s before / tokens_per_s after";
+                if (tps == null || Double.isNaN(tps.factor())) {
+                    tps = v.comparison("load_e2el_ms");
+                    basis = "1 - load_e2el_ms after / load_e2el_ms before";
+                }
                 if (v.rule().equals(f.rule()) && v.status() == Verification.Status.MEASURED && tps != null
-                        && !Double.isNaN(tps.factor())) {
-                    double percent = 100 * (1 - 1 / tps.factor());
+                        && !Double.isNaN(tps.speedup())) {
+                    double percent = 100 * (1 - 1 / tps.speedup());
                     g = new Finding(f.rule(), f.title(), f.topic(), f.severity(), f.score(), f.evidence(),
                             f.thresholds(), f.summary(), f.explanation(), f.fix(),
                             new autoglm.rules.Gain(autoglm.rules.Gain.MEASURED, percent, Double.NaN,
-                                    "1 - tokens_per_s before / tokens_per_s after",
-                                    "the workload re-run with " + Verification.knobText(v.knobs()) + " in this invocation (run "
+                                    basis,
+                                    "re-run with " + Verification.knobText(v.knobs()) + " in this invocation (run "
                                             + v.run() + ")"),
                             f.reason());
                 }

@@ -261,7 +261,7 @@ public final class RuleCatalogue {
         RuleDefinition def = new RuleDefinition(id, family, required(r.title(), "title", where),
                 required(r.topic(), "topic", where), List.copyOf(requires), List.copyOf(thresholds), applies, metric,
                 zero, info, warning, List.copyOf(evidence), summary, explanation, fix, formula, basis, file,
-                verify(r.verify(), where));
+                verify(r.verify(), where), verifyEndpoint(r.verifyEndpoint(), where));
         checkAnchors(def, where);
         return def;
     }
@@ -281,6 +281,25 @@ public final class RuleCatalogue {
             }
             out.put(k, value);
         });
+        return java.util.Collections.unmodifiableMap(out);
+    }
+
+    /** verify_endpoint: server and traffic knobs ({@link EndpointKnobs}) to values; absent means none. */
+    private static Map<String, String> verifyEndpoint(Map<String, String> v, String where) {
+        if (v == null) {
+            return Map.of();
+        }
+        Map<String, String> out = new java.util.LinkedHashMap<>();
+        v.forEach((k, value) -> {
+            String problem = EndpointKnobs.check(k, value);
+            if (problem != null) {
+                throw new IllegalArgumentException(where + ": verify_endpoint." + SafeText.safe(k) + ": " + problem);
+            }
+            out.put(k, value);
+        });
+        if (out.isEmpty()) {
+            throw new IllegalArgumentException(where + ": 'verify_endpoint' must map endpoint knobs to values");
+        }
         return java.util.Collections.unmodifiableMap(out);
     }
 

@@ -8,7 +8,8 @@ import java.util.List;
  * typed thresholds, an optional condition, the score curve (metric, zero point, info and warning
  * anchors), the evidence to show, the summary/explanation/fix templates, the gain formula, and
  * {@code verify}: the workload knobs that apply the fix (empty when the workload cannot apply it), which
- * {@code autoglm profile --model ... --verify} re-runs with.
+ * {@code autoglm profile --model ... --verify} re-runs with; {@code verifyEndpoint}: the server and traffic knobs
+ * ({@link EndpointKnobs}) that apply it, which {@code autoglm load --serve ... --verify} re-launches with.
  */
 public record RuleDefinition(
         String id,
@@ -29,7 +30,8 @@ public record RuleDefinition(
         Expression gainFormula,
         String gainBasis,
         String source,
-        java.util.Map<String, String> verify) {
+        java.util.Map<String, String> verify,
+        java.util.Map<String, String> verifyEndpoint) {
 
     public Parameter threshold(String name) {
         for (Parameter p : thresholds) {

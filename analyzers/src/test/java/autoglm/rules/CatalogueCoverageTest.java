@@ -12,11 +12,15 @@ import org.junit.jupiter.api.Test;
 /**
  * Which rules of the bottleneck catalogue (../shared/catalogue.md; its ids in testdata/expected/catalogue-ids.json,
  * made by tools/catalogue_ids.py) the bundled rules implement, and which are still missing. Adding a rule moves
- * its id from MISSING to the bundle; a bundled rule the catalogue does not name fails.
+ * its id from MISSING to the bundle; a bundled rule the catalogue does not name fails unless an issue asked for it
+ * (BEYOND_CATALOGUE).
  */
 class CatalogueCoverageTest {
     /** Catalogue rules not implemented yet, in catalogue order: the issues that add them remove them here. */
-    static final List<String> MISSING = List.of("straggler-rank", "long-context", "queueing", "latency-slo");
+    static final List<String> MISSING = List.of("straggler-rank");
+    /** Rules the catalogue does not name that an issue asked for, by the issue: the endpoint rules of issue 15. */
+    static final Set<String> BEYOND_CATALOGUE = Set.of("kv-cache-pressure", "preemption", "prefix-cache-miss",
+            "prefill-interference", "image-heavy", "client-limited");
 
     @Test
     void theBundleImplementsTheCatalogueButTheRulesNamedMissing() throws Exception {
@@ -28,7 +32,7 @@ class CatalogueCoverageTest {
         RuleCatalogue.bundled().rules().forEach(r -> bundled.add(r.id()));
         Set<String> extra = new LinkedHashSet<>(bundled);
         extra.removeAll(catalogue);
-        assertEquals(Set.of(), extra, "bundled rules the catalogue does not name");
+        assertEquals(BEYOND_CATALOGUE, extra, "bundled rules the catalogue does not name (beyond those issues asked for)");
         Set<String> missing = new LinkedHashSet<>(catalogue);
         missing.removeAll(bundled);
         assertEquals(MISSING, List.copyOf(missing), "catalogue rules not implemented");

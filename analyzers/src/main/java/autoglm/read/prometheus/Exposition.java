@@ -224,7 +224,7 @@ public final class Exposition {
     }
 
     /** Go's ParseFloat as the format uses it: decimal or exponent notation, NaN, +Inf, -Inf (any case). */
-    static double value(String s) {
+    public static double value(String s) {
         switch (s.toLowerCase(java.util.Locale.ROOT)) {
             case "nan":
                 return Double.NaN;

@@ -55,6 +55,18 @@ public final class RunReader {
                 kernels = loaded.model();
             }
         }
-        return new RunContents(recording, kernels, reason, workload, problem);
+        autoglm.model.load.LoadRecording load = null;
+        String loadProblem = null;
+        if (autoglm.read.load.LoadFiles.present(folder)) {
+            try {
+                java.util.Map<String, Long> loss = new java.util.LinkedHashMap<>();
+                load = autoglm.read.load.LoadFiles.read(folder, loss);
+                loss.forEach((k, v) -> notes.accept(k + ": " + v));
+            } catch (BadInputException e) {
+                loadProblem = e.getMessage();
+                notes.accept("load run: " + loadProblem + "; the endpoint rules are not applicable");
+            }
+        }
+        return new RunContents(recording, kernels, reason, workload, problem, load, loadProblem);
     }
 }

@@ -1,0 +1,193 @@
+package autoglm.analyse;
+
+import autoglm.model.load.LoadRecording;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Metrics from the server's own /metrics over a load run (docs/analyses.md, "Server metrics"): its queue, running
+ * batch, KV-cache use, preemptions, prefix-cache hits and its latency histograms, under vLLM's names (old and new),
+ * SGLang's, TGI's and llama.cpp's. Gauges are averaged over the scrapes; counters and histograms are the increase
+ * from the first scrape to the last, so earlier traffic does not count.
+ */
+public final class ServerMetricsAnalysis {
+    static final String[] RUNNING = {"vllm:num_requests_running", "sglang:num_running_reqs", "tgi_batch_current_size",
+        "llamacpp:requests_processing"};
+    static final String[] WAITING = {"vllm:num_requests_waiting", "sglang:num_queue_reqs", "tgi_queue_size",
+        "llamacpp:requests_deferred"};
+    static final String[] KV = {"vllm:kv_cache_usage_perc", "vllm:gpu_cache_usage_perc", "sglang:token_usage",
+        "llamacpp:kv_cache_usage_ratio"};
+    static final String[] PREEMPTIONS = {"vllm:num_preemptions_total", "vllm:num_preemptions"};
+    static final String[] PREFIX_QUERIES = {"vllm:prefix_cache_queries_total", "vllm:prefix_cache_queries"};
+    static final String[] PREFIX_HITS = {"vllm:prefix_cache_hits_total", "vllm:prefix_cache_hits"};
+    static final String[] PROMPT_TOKENS = {"vllm:prompt_tokens_total", "sglang:prompt_tokens_total",
+        "llamacpp:prompt_tokens_total"};
+    static final String[] CACHED_TOKENS = {"sglang:cached_tokens_total"};
+    static final String[] TTFT = {"vllm:time_to_first_token_seconds", "sglang:time_to_first_token_seconds"};
+    static final String[] E2E = {"vllm:e2e_request_latency_seconds", "sglang:e2e_request_latency_seconds",
+        "tgi_request_duration"};
+    static final String[] QUEUE = {"vllm:request_queue_time_seconds", "sglang:queue_time_seconds",
+        "tgi_request_queue_duration"};
+    static final String[] PREFILL = {"vllm:request_prefill_time_seconds"};
+    static final String[] DECODE = {"vllm:request_decode_time_seconds"};
+    static final String[] ITL = {"vllm:inter_token_latency_seconds", "vllm:time_per_output_token_seconds",
+        "sglang:inter_token_latency_seconds", "sglang:time_per_output_token_seconds",
+        "tgi_request_mean_time_per_token_duration"};
+
+    private ServerMetricsAnalysis() {
+    }
+
+    public static Set<String> metricNames() {
+        return new LinkedHashSet<>(List.of("server_kind", "server_scrapes", "server_running_mean", "server_running_max",
+                "server_waiting_mean", "server_waiting_time_pct", "server_kv_usage_mean_pct", "server_kv_usage_max_pct",
+                "server_preemptions", "server_prefix_caching", "server_prefix_hit_pct", "server_ttft_ms",
+                "server_e2el_ms", "server_queue_ms", "server_prefill_ms", "server_decode_ms", "server_itl_ms",
+                "server_queue_share_pct", "server_prefill_share_pct", "server_decode_share_pct"));
+    }
+
+    public static Metrics analyze(LoadRecording rec) {
+        Metrics.Builder b = new Metrics.Builder();
+        if (rec.scrapes().isEmpty()) {
+            String why = rec.settings().metricsUrl().isEmpty() ? "server metrics were not scraped (--no-server-metrics)"
+                    : "no scrape of " + rec.settings().metricsUrl() + " succeeded" + (rec.scrapeErrors().isEmpty() ? ""
+                    : " (" + String.join(", ", rec.scrapeErrors().keySet()) + ")");
+            return b.absentAll(why, metricNames().toArray(new String[0])).build();
+        }
+        ServerSeries s = new ServerSeries(rec.scrapes());
+        int n = s.size();
+        b.put("server_scrapes", n, n);
+        String kind = kind(s);
+        if (kind == null) {
+            return b.absentAll("the /metrics page carries none of vLLM's, SGLang's, TGI's or llama.cpp's metrics",
+                    metricNames().stream().filter(m -> !m.equals("server_scrapes")).toArray(String[]::new)).build();
+        }
+        b.text("server_kind", kind, n);
+        gauge(b, s, RUNNING, "server_running_mean", "server_running_max", 1);
+        String waiting = s.find(WAITING);
+        if (waiting == null) {
+            b.absentAll("the server does not publish its waiting queue", "server_waiting_mean", "server_waiting_time_pct");
+        } else {
+            double[] w = s.values(waiting);
+            b.put("server_waiting_mean", Stats.mean(w, w.length), w.length, Stats.spread(w, w.length));
+            long busy = java.util.Arrays.stream(w).filter(v -> v >= 1).count();
+            b.put("server_waiting_time_pct", 100.0 * busy / w.length, w.length);
+        }
+        String kv = s.find(KV);
+        if (kv == null) {
+            b.absentAll("the server does not publish its KV-cache use", "server_kv_usage_mean_pct",
+                    "server_kv_usage_max_pct");
+        } else {
+            double[] v = java.util.Arrays.stream(s.values(kv)).map(x -> 100 * x).toArray();
+            b.put("server_kv_usage_mean_pct", Stats.mean(v, v.length), v.length, Stats.spread(v, v.length));
+            b.put("server_kv_usage_max_pct", java.util.Arrays.stream(v).max().orElse(Double.NaN), v.length);
+        }
+        counter(b, s, PREEMPTIONS, "server_preemptions", "the server does not count preemptions (vLLM does)");
+        prefix(b, s);
+        Double e2e = hist(b, s, E2E, "server_e2el_ms");
+        hist(b, s, TTFT, "server_ttft_ms");
+        Double queue = hist(b, s, QUEUE, "server_queue_ms");
+        Double prefill = hist(b, s, PREFILL, "server_prefill_ms");
+        Double decode = hist(b, s, DECODE, "server_decode_ms");
+        hist(b, s, ITL, "server_itl_ms");
+        share(b, "server_queue_share_pct", queue, e2e);
+        share(b, "server_prefill_share_pct", prefill, e2e);
+        share(b, "server_decode_share_pct", decode, e2e);
+        return b.build();
+    }
+
+    static String kind(ServerSeries s) {
+        if (s.find(RUNNING[0], WAITING[0], KV[0], KV[1], TTFT[0], E2E[0]) != null) {
+            return "vllm";
+        }
+        if (s.find(RUNNING[1], WAITING[1], KV[2], TTFT[1]) != null) {
+            return "sglang";
+        }
+        if (s.find(RUNNING[2], WAITING[2], E2E[2]) != null) {
+            return "tgi";
+        }
+        if (s.find(RUNNING[3], WAITING[3]) != null) {
+            return "llama.cpp";
+        }
+        return null;
+    }
+
+    private static void gauge(Metrics.Builder b, ServerSeries s, String[] names, String mean, String max, double scale) {
+        String name = s.find(names);
+        if (name == null) {
+            b.absentAll("the server does not publish it", mean, max);
+            return;
+        }
+        double[] v = java.util.Arrays.stream(s.values(name)).map(x -> x * scale).toArray();
+        b.put(mean, Stats.mean(v, v.length), v.length, Stats.spread(v, v.length));
+        b.put(max, java.util.Arrays.stream(v).max().orElse(Double.NaN), v.length);
+    }
+
+    private static void counter(Metrics.Builder b, ServerSeries s, String[] names, String metric, String absent) {
+        String name = s.find(names);
+        double inc = name == null ? Double.NaN : s.increase(name);
+        if (Double.isNaN(inc)) {
+            b.absent(metric, name == null ? absent : "fewer than two scrapes");
+        } else {
+            b.put(metric, inc, s.size());
+        }
+    }
+
+    private static void prefix(Metrics.Builder b, ServerSeries s) {
+        String info = s.find("vllm:cache_config_info");
+        String enabled = info == null ? null : s.label(info, "enable_prefix_caching");
+        if (enabled != null) {
+            b.text("server_prefix_caching", Boolean.parseBoolean(enabled.toLowerCase(java.util.Locale.ROOT)) ? "on"
+                    : "off", 1);
+        } else {
+            b.absent("server_prefix_caching", "the server does not say whether prefix caching is on "
+                    + "(vLLM's cache_config_info does)");
+        }
+        String q = s.find(PREFIX_QUERIES);
+        String h = s.find(PREFIX_HITS);
+        double queries = q == null ? Double.NaN : s.increase(q);
+        double hits = h == null ? Double.NaN : s.increase(h);
+        if (q == null) {
+            q = s.find(PROMPT_TOKENS[1]);
+            h = s.find(CACHED_TOKENS);
+            queries = q == null || h == null ? Double.NaN : s.increase(q);
+            hits = q == null || h == null ? Double.NaN : s.increase(h);
+        }
+        if (Double.isNaN(queries) || Double.isNaN(hits)) {
+            b.absent("server_prefix_hit_pct", "the server does not count prefix-cache queries and hits");
+        } else if (queries <= 0) {
+            b.absent("server_prefix_hit_pct", "no prefix-cache query during the load");
+        } else {
+            b.put("server_prefix_hit_pct", 100 * hits / queries, (long) queries);
+        }
+    }
+
+    /** Mean in ms, spread from the histogram's p50/p95/p99; returns the mean (null when absent). */
+    private static Double hist(Metrics.Builder b, ServerSeries s, String[] names, String metric) {
+        for (String base : names) {
+            ServerSeries.Histogram h = s.histogram(base);
+            if (h == null) {
+                continue;
+            }
+            if (!(h.count() > 0)) {
+                b.absent(metric, "no observation in " + base + " during the load");
+                return null;
+            }
+            double mean = 1000 * h.mean();
+            Spread sp = new Spread(Double.NaN, 1000 * h.quantile(0.5), 1000 * h.quantile(0.95),
+                    1000 * h.quantile(0.99), Double.NaN, Double.NaN);
+            b.put(metric, mean, Math.round(h.count()), sp);
+            return mean;
+        }
+        b.absent(metric, "the server does not publish this histogram");
+        return null;
+    }
+
+    private static void share(Metrics.Builder b, String metric, Double part, Double whole) {
+        if (part == null || whole == null || !(whole > 0)) {
+            b.absent(metric, "needs the server's phase and end-to-end histograms (vLLM publishes both)");
+        } else {
+            b.put(metric, 100 * part / whole, 1);
+        }
+    }
+}

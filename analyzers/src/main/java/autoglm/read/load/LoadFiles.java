@@ -1,0 +1,356 @@
+package autoglm.read.load;
+
+import autoglm.model.load.LoadRecording;
+import autoglm.model.load.LoadRequest;
+import autoglm.model.load.LoadSettings;
+import autoglm.model.load.Scrape;
+import autoglm.util.BadInputException;
+import autoglm.util.SafeFiles;
+import autoglm.util.SafeText;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.BufferedReader;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import tech.tablesaw.api.BooleanColumn;
+import tech.tablesaw.api.DoubleColumn;
+import tech.tablesaw.api.IntColumn;
+import tech.tablesaw.api.LongColumn;
+import tech.tablesaw.api.StringColumn;
+import tech.tablesaw.api.Table;
+
+/**
+ * The files a load run adds to its run folder (docs/formats.md#load-runs): load.json (settings, duration, whether it
+ * ran to the end, failed scrapes), requests.csv (one row per request, written by Tablesaw) and server-metrics.csv
+ * (one row per series per scrape: {@code t_ms,series,value}). Both directions live here so they cannot drift.
+ */
+public final class LoadFiles {
+    public static final String LOAD_JSON = "load.json";
+    public static final String REQUESTS = "requests.csv";
+    public static final String SERVER_METRICS = "server-metrics.csv";
+    public static final int SCHEMA = 1;
+    public static final List<String> COLUMNS = List.of("index", "session", "step", "warmup", "scheduled_ms", "sent_ms",
+            "first_token_ms", "thinking_end_ms", "end_ms", "prompt_tokens", "completion_tokens", "tokens_estimated",
+            "cached_tokens", "image_tokens_est", "repeated_prefix_tokens_est", "prompt_tokens_est", "status",
+            "http_status", "error", "ttft_ms", "tpot_ms", "e2el_ms", "client_wait_ms", "chunk_ms");
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+            .configure(com.fasterxml.jackson.core.JsonGenerator.Feature.AUTO_CLOSE_TARGET, false);
+
+    private LoadFiles() {
+    }
+
+    public static boolean present(Path folder) {
+        return Files.isRegularFile(folder.resolve(LOAD_JSON));
+    }
+
+    // ---- writing ----
+
+    public static void write(Path folder, LoadRecording r) throws IOException {
+        SafeFiles.write(folder.resolve(LOAD_JSON), out -> JSON.writeValue(out, loadJson(r)));
+        SafeFiles.write(folder.resolve(REQUESTS), out -> {
+            Writer w = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8));
+            table(r.requests()).write().csv(new java.io.FilterWriter(w) {
+                @Override
+                public void close() throws IOException {
+                    flush();
+                }
+            });
+            w.flush();
+        });
+        SafeFiles.write(folder.resolve(SERVER_METRICS), out -> {
+            Writer w = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8));
+            w.write("t_ms,series,value\n");
+            for (Scrape s : r.scrapes()) {
+                String t = String.format(Locale.ROOT, "%.3f", s.tMs());
+                for (Map.Entry<String, Double> e : new TreeMap<>(s.series()).entrySet()) {
+                    w.write(t + "," + csv(e.getKey()) + "," + number(e.getValue()) + "\n");
+                }
+            }
+            w.flush();
+        });
+    }
+
+    private static ObjectNode loadJson(LoadRecording r) {
+        LoadSettings s = r.settings();
+        ObjectNode o = JSON.createObjectNode();
+        o.put("schema", SCHEMA);
+        ObjectNode st = o.putObject("settings");
+        st.put("url", s.url());
+        st.put("model", s.model());
+        st.put("api", s.api());
+        st.put("workload", s.workload());
+        st.put("profile", s.profile());
+        putNumber(st, "target_rate", s.targetRate());
+        st.put("concurrency", s.concurrency());
+        st.put("burstiness", s.burstiness());
+        st.put("sessions", s.sessions());
+        st.put("steps", s.steps());
+        st.put("seed", s.seed());
+        st.put("warmup", s.warmup());
+        st.put("image_width", s.imageWidth());
+        st.put("image_height", s.imageHeight());
+        ObjectNode slo = st.putObject("slo_ms");
+        putNumber(slo, "ttft", s.sloTtftMs());
+        putNumber(slo, "tpot", s.sloTpotMs());
+        putNumber(slo, "e2el", s.sloE2elMs());
+        st.put("metrics_url", s.metricsUrl());
+        ArrayNode cmd = st.putArray("serve_command");
+        s.serveCommand().forEach(cmd::add);
+        st.put("started_epoch_ms", s.startedEpochMs());
+        o.put("duration_ms", r.durationMs());
+        o.put("complete", r.complete());
+        ObjectNode errors = o.putObject("scrape_errors");
+        r.scrapeErrors().forEach(errors::put);
+        return o;
+    }
+
+    private static void putNumber(ObjectNode o, String k, double v) {
+        if (Double.isNaN(v)) {
+            o.putNull(k);
+        } else {
+            o.put(k, v);
+        }
+    }
+
+    /** The per-request table: typed columns, missing where a value does not exist (NaN, unknown counts). */
+    public static Table table(List<LoadRequest> rs) {
+        IntColumn index = IntColumn.create("index");
+        IntColumn session = IntColumn.create("session");
+        IntColumn step = IntColumn.create("step");
+        BooleanColumn warmup = BooleanColumn.create("warmup");
+        DoubleColumn scheduled = DoubleColumn.create("scheduled_ms");
+        DoubleColumn sent = DoubleColumn.create("sent_ms");
+        DoubleColumn first = DoubleColumn.create("first_token_ms");
+        DoubleColumn thinking = DoubleColumn.create("thinking_end_ms");
+        DoubleColumn end = DoubleColumn.create("end_ms");
+        LongColumn prompt = LongColumn.create("prompt_tokens");
+        LongColumn completion = LongColumn.create("completion_tokens");
+        BooleanColumn estimated = BooleanColumn.create("tokens_estimated");
+        LongColumn cached = LongColumn.create("cached_tokens");
+        LongColumn image = LongColumn.create("image_tokens_est");
+        LongColumn repeated = LongColumn.create("repeated_prefix_tokens_est");
+        LongColumn promptEst = LongColumn.create("prompt_tokens_est");
+        StringColumn status = StringColumn.create("status");
+        IntColumn http = IntColumn.create("http_status");
+        StringColumn error = StringColumn.create("error");
+        DoubleColumn ttft = DoubleColumn.create("ttft_ms");
+        DoubleColumn tpot = DoubleColumn.create("tpot_ms");
+        DoubleColumn e2el = DoubleColumn.create("e2el_ms");
+        DoubleColumn wait = DoubleColumn.create("client_wait_ms");
+        StringColumn chunks = StringColumn.create("chunk_ms");
+        for (LoadRequest r : rs) {
+            index.append(r.index());
+            session.append(r.session());
+            step.append(r.step());
+            warmup.append(r.warmup());
+            put(scheduled, r.scheduledMs());
+            put(sent, r.sentMs());
+            put(first, r.firstMs());
+            put(thinking, r.thinkingEndMs());
+            put(end, r.endMs());
+            put(prompt, r.promptTokens());
+            put(completion, r.completionTokens());
+            estimated.append(r.estimatedTokens());
+            put(cached, r.cachedTokens());
+            put(image, r.imageTokens());
+            put(repeated, r.repeatedPrefixTokens());
+            put(promptEst, r.promptTokensEst());
+            status.append(cell(r.status()));
+            http.append(r.httpStatus());
+            error.append(r.error() == null ? "" : cell(r.error()));
+            put(ttft, r.ttftMs());
+            put(tpot, r.tpotMs());
+            put(e2el, r.e2elMs());
+            put(wait, r.clientWaitMs());
+            StringBuilder b = new StringBuilder();
+            for (double c : r.chunkMs()) {
+                if (b.length() > 0) {
+                    b.append(' ');
+                }
+                b.append(String.format(Locale.ROOT, "%.3f", c));
+            }
+            chunks.append(b.toString());
+        }
+        return Table.create("requests", index, session, step, warmup, scheduled, sent, first, thinking, end, prompt,
+                completion, estimated, cached, image, repeated, promptEst, status, http, error, ttft, tpot, e2el, wait,
+                chunks);
+    }
+
+    private static void put(DoubleColumn c, double v) {
+        if (Double.isNaN(v)) {
+            c.appendMissing();
+        } else {
+            c.append(v);
+        }
+    }
+
+    private static void put(LongColumn c, long v) {
+        if (v < 0) {
+            c.appendMissing();
+        } else {
+            c.append(v);
+        }
+    }
+
+    /** Server text in a cell: one line, and never read as a formula by a spreadsheet. */
+    static String cell(String s) {
+        String one = SafeText.oneLine(s);
+        return !one.isEmpty() && "=+-@".indexOf(one.charAt(0)) >= 0 ? "'" + one : one;
+    }
+
+    private static String csv(String s) {
+        return s.contains(",") || s.contains("\"") ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
+    }
+
+    private static String number(double v) {
+        return Double.isNaN(v) ? "NaN" : Double.isInfinite(v) ? (v > 0 ? "+Inf" : "-Inf") : Double.toString(v);
+    }
+
+    // ---- reading ----
+
+    /** Reads a load run back; rows that cannot be read are counted in {@code loss}, never fatal. */
+    public static LoadRecording read(Path folder, Map<String, Long> loss) {
+        Path json = folder.resolve(LOAD_JSON);
+        JsonNode o;
+        try {
+            o = new ObjectMapper().readTree(json.toFile());
+        } catch (IOException e) {
+            throw new BadInputException(json + ": cannot be read: " + SafeText.oneLine(String.valueOf(e.getMessage())));
+        }
+        if (o == null || !o.isObject() || o.path("schema").asInt() != SCHEMA || !o.path("settings").isObject()) {
+            throw new BadInputException(json + ": not a load.json of schema " + SCHEMA);
+        }
+        JsonNode s = o.get("settings");
+        List<String> cmd = new ArrayList<>();
+        s.path("serve_command").forEach(n -> cmd.add(n.asText()));
+        LoadSettings settings = new LoadSettings(s.path("url").asText(""), s.path("model").asText(""),
+                s.path("api").asText("chat"), s.path("workload").asText(""), s.path("profile").asText(""),
+                num(s.get("target_rate")), s.path("concurrency").asInt(), s.path("burstiness").asDouble(1),
+                s.path("sessions").asInt(), s.path("steps").asInt(), s.path("seed").asLong(), s.path("warmup").asInt(),
+                s.path("image_width").asInt(), s.path("image_height").asInt(), num(s.path("slo_ms").get("ttft")),
+                num(s.path("slo_ms").get("tpot")), num(s.path("slo_ms").get("e2el")), s.path("metrics_url").asText(""),
+                cmd, s.path("started_epoch_ms").asLong());
+        Map<String, Long> scrapeErrors = new LinkedHashMap<>();
+        o.path("scrape_errors").fields().forEachRemaining(e -> scrapeErrors.put(e.getKey(), e.getValue().asLong()));
+        return new LoadRecording(settings, requests(folder.resolve(REQUESTS), loss), scrapes(folder.resolve(
+                SERVER_METRICS), loss), scrapeErrors, o.path("duration_ms").asDouble(Double.NaN),
+                o.path("complete").asBoolean(false));
+    }
+
+    private static double num(JsonNode n) {
+        return n == null || !n.isNumber() ? Double.NaN : n.asDouble();
+    }
+
+    private static List<LoadRequest> requests(Path file, Map<String, Long> loss) {
+        List<LoadRequest> out = new ArrayList<>();
+        if (!Files.isRegularFile(file)) {
+            return out;
+        }
+        try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            String h = r.readLine();
+            List<String> header = CsvLine.split(h == null ? "" : h);
+            Map<String, Integer> ix = new LinkedHashMap<>();
+            for (int i = 0; i < header.size(); i++) {
+                ix.put(header.get(i), i);
+            }
+            for (String c : COLUMNS) {
+                if (!ix.containsKey(c)) {
+                    throw new BadInputException(file + ": no column " + c);
+                }
+            }
+            String line;
+            while ((line = r.readLine()) != null) {
+                if (line.isEmpty()) {
+                    continue;
+                }
+                try {
+                    out.add(row(CsvLine.split(line), ix));
+                } catch (RuntimeException e) {
+                    loss.merge("requests.csv: unreadable rows", 1L, Long::sum);
+                }
+            }
+        } catch (IOException e) {
+            throw new BadInputException(file + ": cannot be read: " + SafeText.oneLine(String.valueOf(e.getMessage())));
+        }
+        return out;
+    }
+
+    private static LoadRequest row(List<String> f, Map<String, Integer> ix) {
+        String chunkText = f.get(ix.get("chunk_ms"));
+        double[] chunks = chunkText.isBlank() ? new double[0]
+                : java.util.Arrays.stream(chunkText.trim().split(" ")).mapToDouble(Double::parseDouble).toArray();
+        String error = f.get(ix.get("error"));
+        return new LoadRequest(i(f, ix, "index"), i(f, ix, "session"), i(f, ix, "step"),
+                Boolean.parseBoolean(f.get(ix.get("warmup"))), d(f, ix, "scheduled_ms"), d(f, ix, "sent_ms"),
+                d(f, ix, "first_token_ms"), d(f, ix, "thinking_end_ms"), d(f, ix, "end_ms"), l(f, ix, "prompt_tokens"),
+                l(f, ix, "completion_tokens"), Boolean.parseBoolean(f.get(ix.get("tokens_estimated"))),
+                l(f, ix, "cached_tokens"), l(f, ix, "image_tokens_est"), l(f, ix, "repeated_prefix_tokens_est"),
+                l(f, ix, "prompt_tokens_est"), f.get(ix.get("status")), i(f, ix, "http_status"),
+                error.isEmpty() ? null : error, chunks);
+    }
+
+    private static int i(List<String> f, Map<String, Integer> ix, String c) {
+        return Integer.parseInt(f.get(ix.get(c)));
+    }
+
+    private static long l(List<String> f, Map<String, Integer> ix, String c) {
+        String v = f.get(ix.get(c));
+        return v.isEmpty() ? -1 : Long.parseLong(v);
+    }
+
+    private static double d(List<String> f, Map<String, Integer> ix, String c) {
+        String v = f.get(ix.get(c));
+        return v.isEmpty() ? Double.NaN : Double.parseDouble(v);
+    }
+
+    private static List<Scrape> scrapes(Path file, Map<String, Long> loss) {
+        List<Scrape> out = new ArrayList<>();
+        if (!Files.isRegularFile(file)) {
+            return out;
+        }
+        try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            r.readLine();
+            String line;
+            String t = null;
+            Map<String, Double> series = new TreeMap<>();
+            while ((line = r.readLine()) != null) {
+                List<String> f;
+                double v;
+                try {
+                    f = CsvLine.split(line);
+                    v = Double.parseDouble(f.get(2).replace("+Inf", "Infinity").replace("-Inf", "-Infinity"));
+                    Double.parseDouble(f.get(0));
+                } catch (RuntimeException e) {
+                    loss.merge("server-metrics.csv: unreadable rows", 1L, Long::sum);
+                    continue;
+                }
+                if (t != null && !t.equals(f.get(0))) {
+                    out.add(new Scrape(Double.parseDouble(t), series));
+                    series = new TreeMap<>();
+                }
+                t = f.get(0);
+                series.put(f.get(1), v);
+            }
+            if (t != null) {
+                out.add(new Scrape(Double.parseDouble(t), series));
+            }
+        } catch (IOException e) {
+            throw new BadInputException(file + ": cannot be read: " + SafeText.oneLine(String.valueOf(e.getMessage())));
+        }
+        return out;
+    }
+}
