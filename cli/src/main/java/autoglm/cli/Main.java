@@ -61,6 +61,8 @@ public final class Main {
         cl.addSubcommand("compare", new CompareCommand(io));
         cl.addSubcommand("export", new ExportCommand(io));
         cl.addSubcommand("rules", new RulesCommand(io));
+        cl.addSubcommand("load", new LoadCommand(io));
+        cl.addSubcommand("serve", new ServeCommand(io));
         cl.setOut(new java.io.PrintWriter(io.out(), true));
         cl.setErr(new java.io.PrintWriter(io.err(), true));
         cl.setCaseInsensitiveEnumValuesAllowed(true);

@@ -7,7 +7,22 @@ import picocli.CommandLine.Option;
 public final class ReportOptions {
     /** Output formats. */
     public enum Format {
-        terminal, json, markdown
+        terminal, text, json, markdown, vllm_bench
+    }
+
+    /** "vllm-bench" on the command line; the rest by name, any case. */
+    static final class FormatConverter implements picocli.CommandLine.ITypeConverter<Format> {
+        @Override
+        public Format convert(String value) {
+            String v = value.toLowerCase(java.util.Locale.ROOT).replace('-', '_');
+            for (Format f : Format.values()) {
+                if (f.name().equals(v)) {
+                    return f;
+                }
+            }
+            throw new picocli.CommandLine.TypeConversionException("'" + value + "': terminal (or text), json, markdown "
+                    + "or vllm-bench");
+        }
     }
 
     /** When to colour terminal output. */
@@ -15,8 +30,9 @@ public final class ReportOptions {
         auto, always, never
     }
 
-    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "terminal",
-            description = "terminal (default), json (schema in docs/formats.md) or markdown (a summary for a pull request)")
+    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "terminal", converter = FormatConverter.class,
+            description = "terminal (default; also text), json (schema in docs/formats.md), markdown (a summary for a "
+                    + "pull request), or vllm-bench (a load run as vLLM's bench serve saves its result)")
     Format format;
 
     @Option(names = "--html", paramLabel = "FILE",

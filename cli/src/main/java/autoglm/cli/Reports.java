@@ -8,6 +8,7 @@ import autoglm.report.MarkdownReport;
 import autoglm.report.Report;
 import autoglm.report.TerminalReport;
 import autoglm.model.workload.WorkloadLog;
+import autoglm.util.BadInputException;
 import java.nio.file.Path;
 
 /** Writes a diagnosis in the formats asked for: the main one (stdout or -o), and --html and --markdown files. */
@@ -28,12 +29,38 @@ final class Reports {
     }
 
     static void write(Io io, ReportOptions report, Diagnosis d, WorkloadLog workload) {
-        Report main = switch (report.format) {
-            case json -> new JsonReport();
-            case markdown -> new MarkdownReport();
-            default -> new TerminalReport(report.useColour(io), report.explain, report.topKernels);
-        };
-        Output.write(io, "-o", report.output, w -> main.write(d, w));
+        write(io, report, d, workload, null);
+    }
+
+    /** The same; a load run ({@code load} not null) also gets its summary, or is written as vLLM's result JSON. */
+    static void write(Io io, ReportOptions report, Diagnosis d, WorkloadLog workload,
+            autoglm.model.load.LoadRecording load) {
+        if (report.format == ReportOptions.Format.vllm_bench) {
+            if (load == null) {
+                throw new BadInputException("--format vllm-bench is the format of a load run (autoglm load, or "
+                        + "diagnose of its run folder)");
+            }
+            Output.write(io, "-o", report.output, w -> autoglm.report.VllmBenchJson.write(load, d, w));
+        } else {
+            Report main = switch (report.format) {
+                case json -> new JsonReport();
+                case markdown -> new MarkdownReport();
+                default -> new TerminalReport(report.useColour(io), report.explain, report.topKernels);
+            };
+            java.util.List<String> summary = load == null ? java.util.List.of() : autoglm.report.LoadText.lines(
+                    load.settings(), autoglm.analyse.LoadAnalysis.distributions(load), d, load.complete());
+            boolean md = report.format == ReportOptions.Format.markdown;
+            Output.write(io, "-o", report.output, w -> {
+                if (!summary.isEmpty() && report.format != ReportOptions.Format.json) {
+                    w.write(md ? "```\n" : "");
+                    for (String line : summary) {
+                        w.write(line + "\n");
+                    }
+                    w.write(md ? "```\n\n" : "\n");
+                }
+                main.write(d, w);
+            });
+        }
         if (report.html != null) {
             html(io, report.html, d, workload);
         }

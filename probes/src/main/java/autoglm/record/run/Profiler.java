@@ -42,14 +42,19 @@ public final class Profiler {
 
     /** What to run and how to sample it; {@code env} is added to the command's environment. */
     public record Request(List<String> command, String name, Path out, RunInfo.Settings settings, double graceMs,
-            Path injection, Map<String, String> env) {
+            Path injection, Map<String, String> env, String logFile) {
         public Request(List<String> command, String name, Path out, RunInfo.Settings settings, double graceMs) {
-            this(command, name, out, settings, graceMs, null, Map.of());
+            this(command, name, out, settings, graceMs, null, Map.of(), null);
         }
 
         public Request(List<String> command, String name, Path out, RunInfo.Settings settings, double graceMs,
                 Path injection) {
-            this(command, name, out, settings, graceMs, injection, Map.of());
+            this(command, name, out, settings, graceMs, injection, Map.of(), null);
+        }
+
+        public Request(List<String> command, String name, Path out, RunInfo.Settings settings, double graceMs,
+                Path injection, Map<String, String> env) {
+            this(command, name, out, settings, graceMs, injection, env, null);
         }
     }
 
@@ -72,6 +77,30 @@ public final class Profiler {
     /** The command's process group (its pid), or 0 when it shares autoglm's group (no setsid). */
     private volatile long group;
     private volatile CuptiControl cupti;
+    /** The caller is done with the command (a server after the load): it is stopped, and that is a normal end. */
+    private volatile boolean stopRequested;
+    private volatile java.util.function.Consumer<Path> startListener = p -> { };
+    private volatile Runnable interruptListener = () -> { };
+
+    /** Told the run folder once the command has started (a load writes its own files there). */
+    public void onStart(java.util.function.Consumer<Path> listener) {
+        this.startListener = listener;
+    }
+
+    /** Told when autoglm gets SIGINT or SIGTERM while the command runs. */
+    public void onInterrupt(Runnable listener) {
+        this.interruptListener = listener;
+    }
+
+    /**
+     * Ends the command because its caller is done with it (a server after the load): SIGTERM to its process group,
+     * SIGKILL 5 s later if it is still there. The run is then complete, not interrupted.
+     */
+    public void stop() {
+        stopRequested = true;
+        flushKernels();
+        signal(Signals.SIGTERM);
+    }
 
     /** {@code notes} receives one-line messages for the user (the driver is missing, a signal arrived). */
     public Profiler(GpuProbeFactory gpuFactory, Consumer<String> notes) {
@@ -160,6 +189,10 @@ public final class Profiler {
         try (Signals signals = new Signals(this::onSignal)) {
             try {
                 ProcessBuilder pb = new ProcessBuilder(argv).inheritIO();
+                if (req.logFile() != null) {
+                    // the command's output goes to a file of the run folder (a server's log), not the terminal
+                    pb.redirectErrorStream(true).redirectOutput(folder.resolve(req.logFile()).toFile());
+                }
                 pb.environment().putAll(req.env());
                 pb.environment().put(ENV_RUN_DIR, folder.toAbsolutePath().toString());
                 if (req.injection() != null) {
@@ -175,6 +208,7 @@ public final class Profiler {
             }
             tree.root = process.toHandle();
             group = setsid != null ? process.pid() : 0;
+            startListener.accept(folder);
             int code;
             try {
                 sampler.start();
@@ -190,7 +224,7 @@ public final class Profiler {
                 throw e;
             }
             long endMs = System.currentTimeMillis();
-            if (interruptedBy != null) {
+            if (interruptedBy != null || stopRequested) {
                 stopGroup();
             }
             closeAll(sampler, host, gpu);
@@ -204,6 +238,9 @@ public final class Profiler {
                 status = RunInfo.INTERRUPTED;
                 note = "autoglm got SIG" + why + " and stopped the command, which then exited with code " + code
                         + exitMeaning(code);
+            } else if (stopRequested) {
+                status = RunInfo.EXITED;
+                note = "autoglm stopped the command when it was done with it (SIGTERM); it exited with code " + code;
             } else if (code == 0) {
                 status = RunInfo.EXITED;
                 note = "the command exited with code 0";
@@ -216,7 +253,8 @@ public final class Profiler {
                 note = note + "; samples could not be written: " + writeFailure + ", so sampling stopped early";
             }
             Map<String, Long> loss = new LinkedHashMap<>(sampler.dataLoss());
-            RunInfo done = info.ended(endMs, status, why == null && code == 0 && writeFailure == null, code, note, loss,
+            RunInfo done = info.ended(endMs, status, why == null && (code == 0 || stopRequested) && writeFailure == null, code,
+                    note, loss,
                     sampler.overhead(endMs - startMs));
             try {
                 RunInfoJson.write(done, folder.resolve(autoglm.read.run.RunFolder.RUN_JSON));
@@ -253,6 +291,7 @@ public final class Profiler {
         if (interruptedBy == null) {
             interruptedBy = name;
             notes.accept("got SIG" + name + ": stopping the command; the run is kept and marked incomplete");
+            interruptListener.run();
         }
         Process p = process;
         if (p == null) {
@@ -351,6 +390,16 @@ public final class Profiler {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 onSignal("INT");
+            }
+            if (stopRequested && interruptedBy == null) {
+                long now = System.currentTimeMillis();
+                if (interruptedAt == 0) {
+                    interruptedAt = now;
+                } else if (!escalated && now - interruptedAt > 5000) {
+                    notes.accept("the command ignored SIGTERM: sending SIGKILL");
+                    signal(Signals.SIGKILL);
+                    escalated = true;
+                }
             }
             if (interruptedBy != null) {
                 long now = System.currentTimeMillis();

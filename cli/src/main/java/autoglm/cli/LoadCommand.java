@@ -1,0 +1,224 @@
+package autoglm.cli;
+
+import autoglm.diagnose.Diagnosed;
+import autoglm.diagnose.Diagnoser;
+import autoglm.diagnose.Diagnosis;
+import autoglm.model.load.LoadRecording;
+import autoglm.model.run.RunInfo;
+import autoglm.record.load.LoadFolder;
+import autoglm.record.load.LoadPlan;
+import autoglm.record.load.LoadTest;
+import autoglm.record.load.ServedLoad;
+import autoglm.record.load.ServerFlags;
+import autoglm.record.run.Signals;
+import autoglm.record.workload.ServeLaunch;
+import autoglm.record.workload.WorkloadPackage;
+import autoglm.rules.Severity;
+import autoglm.util.BadInputException;
+import autoglm.verify.RunOutcome;
+import autoglm.verify.Verifier;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code autoglm load URL [options] [--serve -- CMD...]}: a serving endpoint under realistic traffic, diagnosed. */
+@Command(name = "load", mixinStandardHelpOptions = true,
+        description = {
+            "Send realistic traffic to an OpenAI-compatible endpoint (vLLM, SGLang, autoglm serve...): Open-AutoGLM",
+            "phone sessions (--workload agent), seeded synthetic prompts, or replayed requests, under a profile; time",
+            "every streamed token, scrape the server's /metrics, keep it all in a run folder and rank what slows it.",
+            "--serve -- CMD starts the server under every probe and stops it after; --verify then re-launches it",
+            "with each top finding's fix and replays the same traffic. Ctrl-C keeps everything measured so far."
+        },
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+            "0:the load ran; no finding reached --fail-on",
+            "1:a finding reached --fail-on",
+            "2:bad input, an endpoint that cannot be used, a server that failed, or an interrupted load (run kept)",
+            "3:internal error"
+        })
+public final class LoadCommand implements Callable<Integer> {
+    private final Io io;
+
+    @Mixin
+    ReportOptions report = new ReportOptions();
+
+    @Mixin
+    RuleOptions rules = new RuleOptions();
+
+    @Mixin
+    LoadOptions load = new LoadOptions();
+
+    @Parameters(index = "0", paramLabel = "URL", description = "the endpoint's base URL, e.g. http://127.0.0.1:8000")
+    String url;
+
+    @Parameters(index = "1..*", paramLabel = "CMD", description = "with --serve: the server's command, after --")
+    List<String> command = new ArrayList<>();
+
+    @Option(names = "--serve", description = "start the server (CMD after --, argv, no shell; 'autoglm serve ...' runs "
+            + "the reference server), wait until it is ready, sample its GPU and host, stop it after the load")
+    boolean serve;
+
+    @Option(names = "--ready-timeout", paramLabel = "DURATION", defaultValue = "600s",
+            description = "with --serve: how long the server may take to answer /health or /v1/models (default 600s)")
+    String readyTimeout;
+
+    @Option(names = "--verify", description = "with --serve: re-launch the server with each top finding's fix and "
+            + "replay the same seeded traffic; print measured before/after")
+    boolean verify;
+
+    @Option(names = "--verify-top", paramLabel = "N", defaultValue = "3", description = "findings --verify re-runs "
+            + "(default 3)")
+    int verifyTop;
+
+    @Option(names = "--out", paramLabel = "DIR", defaultValue = "runs", description = "where run folders go (default runs/)")
+    Path out;
+
+    @Option(names = "--name", paramLabel = "NAME", defaultValue = "load", description = "name of the run (default load)")
+    String name;
+
+    @Option(names = "--python", paramLabel = "PATH", description = "the Python with PyTorch for 'autoglm serve' under --serve")
+    String python;
+
+    public LoadCommand(Io io) {
+        this.io = io;
+    }
+
+    /** One load: its run folder, its diagnosis, the recording, and how it ended (null: cleanly; else why not). */
+    private record Run(Path folder, Diagnosed diagnosed, LoadRecording recording, String problem,
+            String interruptedBy) {
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        Severity failOn = rules.failOnSeverity();
+        Diagnoser diagnoser = rules.diagnoser();
+        Reports.checkWritable(report);
+        if (serve == command.isEmpty()) {
+            throw new BadInputException(serve ? "--serve needs the server's command after --"
+                    : "a command after the URL needs --serve (autoglm load URL --serve -- CMD...)");
+        }
+        if (verify && !serve) {
+            throw new BadInputException("--verify re-launches the server with each fix: it needs --serve -- CMD");
+        }
+        if (verifyTop < 1) {
+            throw new BadInputException("--verify-top " + verifyTop + ": at least 1");
+        }
+        LoadPlan plan = load.plan(url, load.model);
+        if (!serve && plan.model() == null) {
+            plan = plan.withModel(autoglm.record.load.Endpoint.firstModel(plan.base()));
+            io.say("model " + plan.model() + " (the first of /v1/models)");
+        }
+        Run base = serve ? served(plan, command, name, diagnoser) : unserved(plan, diagnoser);
+        Diagnosis diagnosis = base.diagnosed().diagnosis();
+        if (verify && base.problem() == null && base.interruptedBy() == null) {
+            diagnosis = verify(base, plan, diagnoser);
+            Reports.runHtml(base.folder(), diagnosis, null);
+        }
+        Reports.write(io, report, diagnosis, null, base.recording());
+        if (base.interruptedBy() != null) {
+            io.say("interrupted: the load so far is kept in " + base.folder() + ", marked incomplete");
+            return ExitCodes.BAD_INPUT;
+        }
+        if (base.problem() != null) {
+            io.say(base.problem() + "; the run is kept in " + base.folder() + ", marked incomplete");
+            return ExitCodes.BAD_INPUT;
+        }
+        return DiagnoseCommand.exitCode(diagnosis, failOn);
+    }
+
+    /** Against a server that runs already. */
+    private Run unserved(LoadPlan plan, Diagnoser diagnoser) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("autoglm", "load", plan.base().toString()));
+        LoadFolder folder = LoadFolder.create(out, name, cmd);
+        LoadTest test = new LoadTest(plan, line -> io.say(line));
+        String[] signal = new String[1];
+        LoadRecording rec;
+        try (Signals signals = new Signals(s -> {
+            signal[0] = s;
+            io.say("got SIG" + s + ": no new request is sent; waiting for those in flight");
+            test.stop();
+        })) {
+            rec = test.run(folder.path(), List.of());
+        } catch (RuntimeException e) {
+            folder.finish(RunInfo.FAILED, false, "the load failed: " + Main.line(e));
+            throw e;
+        }
+        if (signal[0] != null) {
+            folder.finish(RunInfo.INTERRUPTED, false, "autoglm got SIG" + signal[0] + " and stopped the load early");
+        } else {
+            folder.finish(RunInfo.EXITED, rec.complete(), "the load ran to its end");
+        }
+        io.say("run kept in " + folder.path());
+        return finish(folder.path(), rec, null, signal[0], diagnoser);
+    }
+
+    /** With --serve: the server under the probes, the load into its run folder. */
+    private Run served(LoadPlan plan, List<String> cmd, String runName, Diagnoser diagnoser) throws Exception {
+        List<String> argv = cmd;
+        Map<String, String> env = Map.of();
+        if (ServeLaunch.isAutoglmServe(cmd)) {
+            try {
+                ServeLaunch l = ServeLaunch.of(cmd.subList(2, cmd.size()), python, System.getenv());
+                argv = l.argv();
+                env = l.env();
+            } catch (WorkloadPackage.Unavailable e) {
+                throw new BadInputException("--serve autoglm serve: " + e.getMessage());
+            }
+        }
+        ServedLoad.Result r;
+        try (TitleProgress progress = TitleProgress.open(io, runName)) {
+            r = ServedLoad.run(argv, env, runName, out, new RunInfo.Settings(100, 100, 200), plan,
+                    Durations.millis("--ready-timeout", readyTimeout), line -> io.say(line));
+        }
+        io.say("run kept in " + r.folder());
+        String problem = r.problem();
+        if (problem == null && r.server().info().exitCode() != null && !r.server().info().complete()) {
+            problem = "the server failed during the load (" + r.server().info().note() + ")";
+        }
+        return finish(r.folder(), r.load(), problem, r.interruptedBy(), diagnoser);
+    }
+
+    private Run finish(Path folder, LoadRecording rec, String problem, String interruptedBy, Diagnoser diagnoser) {
+        Diagnosed d = diagnoser.diagnoseRun(folder, line -> io.say(line));
+        Reports.runHtml(folder, d.diagnosis(), null);
+        LoadRecording read = d.run() != null && d.run().load() != null ? d.run().load() : rec;
+        return new Run(folder, d, read, problem, interruptedBy);
+    }
+
+    /** --verify: each top finding's endpoint knobs applied to the server command (or the traffic), re-run. */
+    private Diagnosis verify(Run base, LoadPlan plan, Diagnoser diagnoser) throws Exception {
+        List<String> serverCmd = command;
+        Verifier verifier = new Verifier(rules.catalogue(), verifyTop, line -> io.say(line), (rule, knobs) -> {
+            List<String> cmd = serverCmd;
+            LoadPlan p = plan;
+            for (Map.Entry<String, String> k : knobs.entrySet()) {
+                if (k.getKey().equals("image_scale")) {
+                    p = p.withImageScale(plan.imageScale() * Double.parseDouble(k.getValue()));
+                    continue;
+                }
+                try {
+                    cmd = ServerFlags.apply(cmd, k.getKey(), k.getValue());
+                } catch (IllegalArgumentException e) {
+                    return new RunOutcome(null, null, 2, e.getMessage(), base.diagnosed().diagnosis(), null, null);
+                }
+            }
+            io.say("re-launching: " + String.join(" ", cmd));
+            Run after = served(p, cmd, name + "-verify-" + rule, diagnoser);
+            Integer code = after.problem() == null && after.recording() != null && after.recording().complete() ? 0 : 1;
+            return new RunOutcome(after.folder().getFileName().toString(), after.interruptedBy(), code,
+                    after.problem() == null ? "the load ran to its end" : after.problem(),
+                    after.diagnosed().diagnosis(), null, null);
+        }, Verifier.Mode.endpoint((b, knobs) -> knobs.entrySet().stream().allMatch(e -> e.getKey().equals("image_scale")
+                ? Double.parseDouble(e.getValue()) == 1 : ServerFlags.inEffect(serverCmd, e.getKey(), e.getValue()))));
+        RunOutcome baseline = new RunOutcome(base.folder().getFileName().toString(), null, 0, "the load ran to its end",
+                base.diagnosed().diagnosis(), null, null);
+        return base.diagnosed().diagnosis().withVerifications(verifier.verify(baseline));
+    }
+}

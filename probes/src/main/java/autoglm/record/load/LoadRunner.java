@@ -1,0 +1,207 @@
+package autoglm.record.load;
+
+import autoglm.model.load.LoadRequest;
+import java.net.URI;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntFunction;
+
+/**
+ * Drives the traffic (docs/load.md#profiles) and records every request. Closed loop (sync, concurrent:N, agent
+ * sessions): a request is scheduled when its worker or session is ready. Open loop (constant, poisson, replay
+ * offsets): at its arrival time, whatever the server or the client is doing; the client's lag behind the schedule
+ * is kept as its wait, and latency counts from the schedule. {@link #stop} ends it early (Ctrl-C): requests in
+ * flight are awaited up to the client's timeout, nothing measured is dropped.
+ */
+public final class LoadRunner {
+    private final StreamClient client;
+    private final URI endpoint;
+    private final List<LoadRequest> rows = Collections.synchronizedList(new ArrayList<>());
+    private final AtomicInteger index = new AtomicInteger();
+    private final long t0 = System.nanoTime();
+    private volatile boolean stopped;
+    private volatile long deadlineNs = Long.MAX_VALUE;
+
+    public LoadRunner(StreamClient client, URI endpoint) {
+        this.client = client;
+        this.endpoint = endpoint;
+    }
+
+    /** No request is scheduled after this many milliseconds from the start. */
+    public void deadline(double durationMs) {
+        deadlineNs = t0 + (long) (durationMs * 1e6);
+    }
+
+    public void stop() {
+        stopped = true;
+    }
+
+    public boolean stopped() {
+        return stopped;
+    }
+
+    public List<LoadRequest> requests() {
+        synchronized (rows) {
+            List<LoadRequest> out = new ArrayList<>(rows);
+            out.sort((a, b) -> Integer.compare(a.index(), b.index()));
+            return out;
+        }
+    }
+
+    private boolean over() {
+        return stopped || System.nanoTime() >= deadlineNs;
+    }
+
+    /** Sends one request now and waits for its end. */
+    public Outcome sendNow(Prepared p, boolean warmup) {
+        long scheduled = System.nanoTime();
+        int i = index.getAndIncrement();
+        Outcome o = client.send(endpoint, p.body()).join();
+        record(i, p, warmup, scheduled, o);
+        return o;
+    }
+
+    /** Independent requests (synthetic, replay): {@code source} gives request i, null when there are no more. */
+    public void runIndependent(IntFunction<Prepared> source, int count, Profile profile, boolean offsets, long seed)
+            throws InterruptedException {
+        if (profile.openLoop() || offsets) {
+            double[] at = offsets ? null : profile.arrivalsMs(count, seed);
+            List<CompletableFuture<Void>> inflight = new ArrayList<>();
+            for (int k = 0; k < count && !over(); k++) {
+                Prepared p = source.apply(k);
+                if (p == null) {
+                    break;
+                }
+                double offset = offsets ? p.offsetMs() : at[k];
+                long scheduled = t0 + (long) (offset * 1e6);
+                if (scheduled >= deadlineNs) {
+                    break;
+                }
+                long wait = scheduled - System.nanoTime();
+                if (wait > 0) {
+                    Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+                }
+                int i = index.getAndIncrement();
+                inflight.add(client.send(endpoint, p.body()).thenAccept(o -> record(i, p, false, scheduled, o)));
+            }
+            awaitAll(inflight);
+            return;
+        }
+        int width = profile.kind() == Profile.Kind.SYNC ? 1 : profile.concurrency();
+        AtomicInteger next = new AtomicInteger();
+        List<Thread> workers = new ArrayList<>();
+        for (int w = 0; w < width; w++) {
+            Thread t = new Thread(() -> {
+                while (!over()) {
+                    int k = next.getAndIncrement();
+                    if (k >= count) {
+                        return;
+                    }
+                    Prepared p = source.apply(k);
+                    if (p == null) {
+                        return;
+                    }
+                    sendNow(p, false);
+                }
+            }, "load-worker-" + w);
+            t.setDaemon(true);
+            t.start();
+            workers.add(t);
+        }
+        for (Thread t : workers) {
+            t.join();
+        }
+    }
+
+    /**
+     * The agent workload: {@code sessions} phone sessions of {@code steps} steps, each a closed loop with its think
+     * time; sessions start together, or at the open-loop profile's arrivals.
+     */
+    public void runAgent(int sessions, int steps, Profile profile, AgentFactory factory, long seed)
+            throws InterruptedException {
+        double[] starts = profile.openLoop() ? profile.arrivalsMs(sessions, seed) : new double[sessions];
+        List<Thread> threads = new ArrayList<>();
+        PromptEstimate[] firstOfSession0 = new PromptEstimate[1];
+        for (int s = 0; s < sessions; s++) {
+            final int session = s;
+            Thread t = new Thread(() -> {
+                try {
+                    long startNs = t0 + (long) (starts[session] * 1e6);
+                    long wait = startNs - System.nanoTime();
+                    if (wait > 0) {
+                        Thread.sleep(wait / 1_000_000);
+                    }
+                    AgentSession a = factory.create(session + 1);
+                    Outcome previous = null;
+                    for (int step = 1; step <= steps && !over(); step++) {
+                        Prepared p = a.next(previous, session == 0 ? null : firstOfSession0[0]);
+                        if (session == 0 && step == 1) {
+                            firstOfSession0[0] = a.lastEstimate();
+                        }
+                        previous = sendNow(p, false);
+                        if (!previous.status().equals(LoadRequest.OK)) {
+                            previous = null; // the phone would retry with what it has: no answer to add
+                        }
+                        if (step < steps) {
+                            Thread.sleep(a.thinkMs());
+                        }
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "load-session-" + (s + 1));
+            t.setDaemon(true);
+            t.start();
+            threads.add(t);
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
+    }
+
+    /** Makes session N (1-based). */
+    public interface AgentFactory {
+        AgentSession create(int session);
+    }
+
+    public static AgentFactory agents(String model, int width, int height, byte[] image, long seed, boolean stream) {
+        LocalDate today = LocalDate.now();
+        return session -> new AgentSession(session, model, width, height, image, seed, today, stream);
+    }
+
+    private static void awaitAll(List<CompletableFuture<Void>> all) {
+        CompletableFuture.allOf(all.toArray(new CompletableFuture[0])).join();
+    }
+
+    private void record(int i, Prepared p, boolean warmup, long scheduledNs, Outcome o) {
+        int n = o.chunkNs().size();
+        double[] chunks = new double[n];
+        for (int k = 0; k < n; k++) {
+            chunks[k] = ms(o.chunkNs().get(k));
+        }
+        double first = n > 0 ? chunks[0] : Double.NaN;
+        double end = n > 0 ? chunks[n - 1] : Double.NaN;
+        double thinkingEnd = o.answerNs() >= 0 ? ms(o.answerNs()) : Double.NaN;
+        rows.add(new LoadRequest(i, p.session(), p.step(), warmup, ms(scheduledNs), ms(o.sentNs()), first, thinkingEnd,
+                end, o.promptTokens(), o.completionTokens(), o.completionTokens() < 0, -1, p.imageTokensEst(),
+                p.repeatedPrefixTokens(), p.promptTokensEst(), o.status(), o.httpStatus(), o.error(), chunks));
+    }
+
+    private double ms(long ns) {
+        return (ns - t0) / 1e6;
+    }
+
+    /** The runner's zero (System.nanoTime): every time of the run counts from it. */
+    public long t0Ns() {
+        return t0;
+    }
+
+    /** Milliseconds since the runner was made. */
+    public double elapsedMs() {
+        return ms(System.nanoTime());
+    }
+}

@@ -1,0 +1,141 @@
+package autoglm.record.load;
+
+import autoglm.model.load.LoadRecording;
+import autoglm.model.load.LoadSettings;
+import autoglm.read.load.LoadFiles;
+import autoglm.util.BadInputException;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Consumer;
+
+/**
+ * One load test against a running endpoint (docs/load.md): warm-up requests, then the workload under its profile
+ * while the server's /metrics is scraped every 500 ms; the requests, the scrapes and the settings are written to the
+ * run folder as they are at the end, also after Ctrl-C ({@link #stop}) or a failure (then marked incomplete).
+ */
+public final class LoadTest {
+    public static final long SCRAPE_INTERVAL_MS = 500;
+    private LoadPlan plan;
+    private final Consumer<String> notes;
+    private volatile LoadRunner runner;
+    private volatile boolean stopped;
+
+    public LoadTest(LoadPlan plan, Consumer<String> notes) {
+        this.plan = plan;
+        this.notes = notes;
+    }
+
+    /** Ends the test early: nothing new is sent, requests in flight are awaited, what was measured is kept. */
+    public void stop() {
+        stopped = true;
+        LoadRunner r = runner;
+        if (r != null) {
+            r.stop();
+        }
+    }
+
+    /** Runs the test and writes its files into {@code folder}; {@code serveCommand} is recorded (may be empty). */
+    public LoadRecording run(Path folder, List<String> serveCommand) throws IOException {
+        if (plan.model() == null) {
+            plan = plan.withModel(Endpoint.firstModel(plan.base()));
+            notes.accept("model " + plan.model() + " (the first of /v1/models)");
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(2, r -> {
+            Thread t = new Thread(r, "load-client");
+            t.setDaemon(true);
+            return t;
+        });
+        StreamClient client = new StreamClient(Duration.ofMillis((long) plan.timeoutMs()), pool);
+        LoadRunner run = new LoadRunner(client, plan.endpoint());
+        this.runner = run;
+        if (stopped) {
+            run.stop();
+        }
+        long startedEpoch = System.currentTimeMillis();
+        MetricsScraper scraper = plan.metricsUrl() == null ? null
+                : new MetricsScraper(plan.metricsUrl(), run.t0Ns(), SCRAPE_INTERVAL_MS);
+        boolean complete = false;
+        try {
+            warmup(run);
+            if (scraper != null) {
+                scraper.start();
+            }
+            if (!Double.isNaN(plan.durationMs())) {
+                run.deadline(run.elapsedMs() + plan.durationMs());
+            }
+            traffic(run);
+            complete = !run.stopped();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            if (scraper != null) {
+                scraper.close();
+            }
+            pool.shutdownNow();
+        }
+        LoadRecording rec = new LoadRecording(settings(serveCommand, startedEpoch), run.requests(),
+                scraper == null ? List.of() : scraper.scrapes(), scraper == null ? java.util.Map.of() : scraper.errors(),
+                run.elapsedMs(), complete);
+        LoadFiles.write(folder, rec);
+        return rec;
+    }
+
+    private void warmup(LoadRunner run) {
+        for (int i = 0; i < plan.warmup() && !run.stopped(); i++) {
+            Prepared p = switch (plan.workload()) {
+                case LoadPlan.AGENT -> LoadRunner.agents(plan.model(), plan.scaledWidth(), plan.scaledHeight(),
+                        plan.imageFile(), plan.seed() + 1_000_000 + i, true).create(0).next(null, null);
+                default -> synthetic().get(-1 - i);
+            };
+            Outcome o = run.sendNow(p, true);
+            if (!o.status().equals("ok") && i == 0 && o.status().equals("refused")) {
+                throw new BadInputException(plan.endpoint() + ": the connection was refused (" + o.error() + ")");
+            }
+        }
+    }
+
+    private SyntheticRequests synthetic() {
+        return new SyntheticRequests(plan.model(), plan.chat(), plan.inputLen(), plan.inputSpread(), plan.outputLen(),
+                plan.imageFile() != null || plan.imageWidth() > 0 ? plan.scaledWidth() : 0, plan.scaledHeight(),
+                plan.imageFile(), plan.seed());
+    }
+
+    private void traffic(LoadRunner run) throws InterruptedException {
+        switch (plan.workload()) {
+            case LoadPlan.AGENT -> run.runAgent(plan.sessions(), plan.steps(), plan.profile(), LoadRunner.agents(
+                    plan.model(), plan.scaledWidth(), plan.scaledHeight(), plan.imageFile(), plan.seed(), true),
+                    plan.seed());
+            case LoadPlan.REPLAY -> {
+                List<Prepared> all = ReplayRequests.read(plan.replay(), plan.model(), plan.chat());
+                boolean offsets = plan.profile() == null && all.stream().anyMatch(p -> !Double.isNaN(p.offsetMs()));
+                int count = plan.requests() > 0 ? Math.min(plan.requests(), all.size()) : all.size();
+                List<Prepared> use = new ArrayList<>(all.subList(0, count));
+                run.runIndependent(k -> k < use.size() ? use.get(k) : null, count,
+                        plan.profile() == null ? Profile.parse("sync") : plan.profile(), offsets, plan.seed());
+            }
+            default -> {
+                SyntheticRequests s = synthetic();
+                int count = plan.requests() > 0 ? plan.requests() : Integer.MAX_VALUE;
+                run.runIndependent(s::get, count, plan.profile(), false, plan.seed());
+            }
+        }
+    }
+
+    private LoadSettings settings(List<String> serveCommand, long startedEpoch) {
+        Profile p = plan.profile() == null ? Profile.parse("sync") : plan.profile();
+        String profileText = plan.workload().equals(LoadPlan.AGENT) && !p.openLoop()
+                ? plan.sessions() + " sessions" : p.toString();
+        return new LoadSettings(plan.base().toString(), plan.model(), plan.chat() ? "chat" : "completions",
+                plan.workload(), profileText, p.openLoop() ? p.rate() : Double.NaN,
+                p.kind() == Profile.Kind.CONCURRENT ? p.concurrency() : (p.kind() == Profile.Kind.SYNC ? 1 : 0),
+                p.burstiness(), plan.sessions(), plan.steps(), plan.seed(), plan.warmup(),
+                plan.workload().equals(LoadPlan.SYNTHETIC) && plan.imageWidth() == 0 && plan.imageFile() == null ? 0
+                        : plan.scaledWidth(), plan.scaledHeight(), plan.sloTtftMs(), plan.sloTpotMs(), plan.sloE2elMs(),
+                plan.metricsUrl() == null ? "" : plan.metricsUrl().toString(), serveCommand, startedEpoch);
+    }
+}

@@ -1,0 +1,137 @@
+package autoglm.record.load;
+
+import autoglm.model.load.LoadRecording;
+import autoglm.model.run.RunInfo;
+import autoglm.record.run.Profiler;
+import autoglm.util.BadInputException;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+
+/**
+ * {@code autoglm load --serve -- CMD...} (docs/load.md#serve): starts the server under the probes (its argv, never a
+ * shell; NVML/GPM and host sampled; its output kept as server.log in the run folder), waits until /health or
+ * /v1/models answers 200, runs the load test into the same run folder, then stops the server (SIGTERM to its
+ * process group, SIGKILL 5 s later). A server that exits or never becomes ready is bad input, its run kept.
+ */
+public final class ServedLoad {
+    public static final String LOG = "server.log";
+
+    /** The run: its folder, how the server's run ended, and the load (null when it never ran: {@code problem}). */
+    public record Result(Path folder, Profiler.Result server, LoadRecording load, String problem,
+            String interruptedBy) {
+    }
+
+    private ServedLoad() {
+    }
+
+    public static Result run(List<String> argv, Map<String, String> env, String name, Path out,
+            RunInfo.Settings settings, LoadPlan plan, double readyTimeoutMs, Consumer<String> notes) throws IOException {
+        Profiler profiler = Profiler.withNvml(notes);
+        CompletableFuture<Path> started = new CompletableFuture<>();
+        LoadTest test = new LoadTest(plan, notes);
+        String[] interrupted = new String[1];
+        profiler.onStart(started::complete);
+        profiler.onInterrupt(() -> {
+            interrupted[0] = "INT";
+            test.stop();
+        });
+        CompletableFuture<Profiler.Result> server = CompletableFuture.supplyAsync(() -> {
+            try {
+                return profiler.run(new Profiler.Request(argv, name, out, settings, 10_000, null, env, LOG));
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        server.whenComplete((r, e) -> {
+            if (e != null) {
+                started.completeExceptionally(e);
+            }
+        });
+        Path folder;
+        try {
+            folder = started.get(60, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            Throwable c = e.getCause() instanceof java.util.concurrent.CompletionException ? e.getCause().getCause()
+                    : e.getCause();
+            if (c instanceof BadInputException b) {
+                throw b;
+            }
+            throw new BadInputException("--serve: the server could not be started: " + c.getMessage());
+        } catch (TimeoutException | InterruptedException e) {
+            throw new BadInputException("--serve: the server did not start within 60 s");
+        }
+        notes.accept("server started; its output goes to " + folder.resolve(LOG));
+        String problem = awaitReady(plan.base(), readyTimeoutMs, server);
+        LoadRecording load = null;
+        RuntimeException failure = null;
+        try {
+            if (problem == null && interrupted[0] == null) {
+                notes.accept("server ready at " + plan.base() + ": load running");
+                load = test.run(folder, argv);
+            }
+        } catch (RuntimeException e) {
+            failure = e;
+        } finally {
+            profiler.stop();
+        }
+        Profiler.Result r;
+        try {
+            r = server.get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException | InterruptedException e) {
+            throw new IOException("the server's run did not finish: " + e);
+        }
+        if (failure != null) {
+            throw failure;
+        }
+        if (load == null && problem == null) {
+            problem = "interrupted before the server was ready";
+        }
+        return new Result(folder, r, load, problem, interrupted[0] != null ? interrupted[0] : r.interruptedBy());
+    }
+
+    /** Null once /health or /v1/models answers 200; else why not (the server exited, or the time ran out). */
+    static String awaitReady(URI base, double timeoutMs, CompletableFuture<?> server) {
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(2)).build();
+        long deadline = System.nanoTime() + (long) (timeoutMs * 1e6);
+        while (System.nanoTime() < deadline) {
+            if (server.isDone()) {
+                return "the server exited before it was ready (see " + LOG + " in the run folder)";
+            }
+            for (String path : new String[] {"/health", "/v1/models"}) {
+                try {
+                    HttpResponse<Void> r = http.send(HttpRequest.newBuilder(base.resolve(path))
+                            .timeout(Duration.ofSeconds(2)).GET().build(), HttpResponse.BodyHandlers.discarding());
+                    if (r.statusCode() == 200) {
+                        return null;
+                    }
+                } catch (IOException e) {
+                    // not listening yet
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return "interrupted while waiting for the server";
+                }
+            }
+            try {
+                Thread.sleep(250);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return "interrupted while waiting for the server";
+            }
+        }
+        return "the server was not ready within " + Math.round(timeoutMs / 1000) + " s (neither /health nor /v1/models "
+                + "answered 200; see " + LOG + ")";
+    }
+}
