@@ -133,7 +133,9 @@ class Engine:
             self.lock.notify_all()
 
     def kv_usage(self):
-        used = sum(r.done_tokens for r in self.running)
+        """KV slots held by running requests against the budget: a request holds its whole prompt from admission
+        (vLLM allocates the prompt's blocks when it schedules it), and each token it generates."""
+        used = sum(len(r.sequence()) + (1 if r.generated else 0) for r in self.running)
         return used / self.s.kv_cache_tokens
 
     # ---- the loop ----

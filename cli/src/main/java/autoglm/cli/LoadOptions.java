@@ -55,6 +55,10 @@ final class LoadOptions {
     @Option(names = "--steps", paramLabel = "S", defaultValue = "5", description = "agent: steps per session (default 5)")
     int steps;
 
+    @Option(names = "--think-time", paramLabel = "MIN-MAX", defaultValue = "1s-4s", description = "agent: the phone's "
+            + "action between steps, seeded uniform within MIN-MAX (default 1s-4s)")
+    String thinkTime;
+
     @Option(names = "--image", paramLabel = "WxH", description = "screenshot size (agent default 1080x2400; "
             + "synthetic: none unless given)")
     String image;
@@ -139,12 +143,18 @@ final class LoadOptions {
             wh = s;
         }
         double[] slos = slos();
+        String[] tt = thinkTime.split("-", 2);
+        double[] think = tt.length == 2 ? new double[] {Durations.millis("--think-time", tt[0]),
+            Durations.millis("--think-time", tt[1])} : new double[] {Double.NaN, Double.NaN};
+        if (tt.length != 2 || think[1] < think[0]) {
+            throw new BadInputException("--think-time " + SafeText.oneLine(thinkTime) + ": MIN-MAX, e.g. 1s-4s");
+        }
         URI metrics = noServerMetrics ? null : metricsUrl != null ? uri("--metrics-url", metricsUrl)
                 : base.resolve("/metrics");
         int count = requests != null ? requests : kind.equals(LoadPlan.SYNTHETIC) && Double.isNaN(durationMs) ? 20 : 0;
         return new LoadPlan(base, modelName, api.equals("chat"), kind, p, count, durationMs, warmup, seed, sessions,
                 steps, wh[0], wh[1], png, inputLen, inputSpread, outputLen, replay, slos[0], slos[1], slos[2], metrics,
-                Durations.millis("--timeout", timeout), 1.0);
+                Durations.millis("--timeout", timeout), 1.0, think[0], think[1]);
     }
 
     static URI uri(String what, String text) {

@@ -14,6 +14,9 @@ final class GainText {
         if ("workload".equals(f.topic())) {
             return "of serving time";
         }
+        if ("endpoint".equals(f.topic())) {
+            return "of request latency";
+        }
         return run && "system".equals(f.topic()) ? "of run time" : "of iteration time";
     }
 

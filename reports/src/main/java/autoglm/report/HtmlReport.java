@@ -110,7 +110,7 @@ public final class HtmlReport implements Report {
         sb.append("<section id=\"verified\"><h2>Fixes verified: before and after</h2>\n<p>The workload re-run with "
                 + "each fix in the same invocation (measured); findings not re-run keep their estimated gain.</p>\n")
                 .append("<table><thead><tr><th>rule</th><th>knobs</th><th>status</th>");
-        for (String[] col : VerifyText.COLUMNS) {
+        for (String[] col : VerifyText.columns(d.verifications())) {
             sb.append("<th>").append(Html.escape(col[0])).append("</th>");
         }
         sb.append("</tr></thead><tbody>\n");
@@ -119,7 +119,7 @@ public final class HtmlReport implements Report {
                     .append(Html.escape(Verification.knobText(v.knobs()))).append("</td><td>")
                     .append(Html.escape(v.status().label() + (v.reason() == null ? "" : ": " + v.reason())))
                     .append("</td>");
-            for (String[] col : VerifyText.COLUMNS) {
+            for (String[] col : VerifyText.columns(d.verifications())) {
                 Verification.Comparison c = v.comparison(col[1]);
                 sb.append("<td>").append(Html.escape(VerifyText.cell(c)));
                 if (c != null) {

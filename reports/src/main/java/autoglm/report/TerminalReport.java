@@ -227,7 +227,10 @@ public final class TerminalReport implements Report {
         if (d.verifications().isEmpty()) {
             return;
         }
-        sb.append('\n').append(style(BOLD, "Fixes verified")).append(": the workload re-run with each fix, in this "
+        sb.append('\n').append(style(BOLD, "Fixes verified")).append(VerifyText.columns(d.verifications())
+                == VerifyText.LOAD_COLUMNS ? ": the server re-launched with each fix and the same seeded traffic replayed, "
+                + "in this invocation (measured, with Welch's p where both sides have a spread); the others keep their "
+                + "estimated gain\n" : ": the workload re-run with each fix, in this "
                 + "invocation (measured); the others keep their estimated gain\n");
         for (autoglm.diagnose.Verification v : d.verifications()) {
             List<String> lines = VerifyText.lines(v);

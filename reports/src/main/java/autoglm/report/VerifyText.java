@@ -15,6 +15,30 @@ final class VerifyText {
         {"ms/token", "ms_per_token"}, {"tokens/s", "tokens_per_s"}, {"TTFT", "ttft_ms"},
         {"GPU busy", "gpu_busy_pct"}, {"GPU util", "gpu_util_pct"}, {"peak mem", "peak_mem_bytes"},
         {"of floor", "roofline_pct"}};
+    /** The same for load runs (load --serve --verify); the last three count the work done on each side. */
+    static final String[][] LOAD_COLUMNS = {
+        {"E2EL", "load_e2el_ms"}, {"TTFT", "load_ttft_ms"}, {"TPOT", "load_tpot_ms"}, {"ITL", "load_itl_ms"},
+        {"queue", "server_queue_ms"}, {"TTFT growth", "turn_ttft_growth_pct"}, {"prefix hits", "server_prefix_hit_pct"},
+        {"goodput", "load_goodput"}, {"req/s", "load_request_rate"}, {"out tok/s", "load_output_throughput"},
+        {"requests", "load_completed"}, {"prompt tok", "load_input_tokens"}, {"output tok", "load_output_tokens"}};
+    /** Comparisons of work (requests, tokens): shown with their counts, never read as better or worse. */
+    static final java.util.Set<String> WORK = java.util.Set.of("load_completed", "load_input_tokens",
+            "load_output_tokens");
+
+    /** The columns for these verifications: a load's when any compared a load metric. */
+    static String[][] columns(List<Verification> vs) {
+        for (Verification v : vs) {
+            if (v.comparison("load_e2el_ms") != null) {
+                return LOAD_COLUMNS;
+            }
+        }
+        return COLUMNS;
+    }
+
+    /** Whether a fix changes the work done (a smaller image) rather than doing the same work faster. */
+    static boolean changesWork(Verification v) {
+        return v.knobs().keySet().stream().anyMatch(autoglm.rules.EndpointKnobs.CHANGES_WORK::contains);
+    }
 
     private VerifyText() {
     }
@@ -25,6 +49,9 @@ final class VerifyText {
             return "n/a";
         }
         String s = value(c.before()) + " -> " + value(c.after());
+        if (WORK.contains(c.metric())) {
+            return s + " (work)";
+        }
         double x = c.speedup();
         if (!Double.isNaN(x)) {
             s += String.format(Locale.ROOT, " (%s)", x >= 1 ? Quantities.number(x) + "x better"
@@ -44,13 +71,18 @@ final class VerifyText {
         String head = v.rule() + (knobs.isEmpty() ? "" : " [" + knobs + "]") + ": " + v.status().label()
                 + (v.reason() == null ? "" : " - " + v.reason()) + (v.run() == null ? "" : " (run " + v.run() + ")");
         out.add(head);
-        for (String[] col : COLUMNS) {
+        if (changesWork(v)) {
+            out.add("this fix changes the work (fewer prompt tokens are computed), it does not do the same work faster");
+        }
+        for (String[] col : columns(List.of(v))) {
             Verification.Comparison c = v.comparison(col[1]);
             if (c == null) {
                 continue;
             }
-            out.add(String.format(Locale.ROOT, "%-9s %s  [n %s -> %s]", col[0], cell(c),
-                    Quantities.format(c.before().n(), Unit.COUNT), Quantities.format(c.after().n(), Unit.COUNT)));
+            autoglm.gate.NoiseTest noise = autoglm.gate.NoiseTest.of(c.before(), c.after());
+            String p = noise.applicable() ? String.format(Locale.ROOT, ", Welch's p %.3g", noise.p()) : "";
+            out.add(String.format(Locale.ROOT, "%-11s %s  [n %s -> %s%s]", col[0], cell(c),
+                    Quantities.format(c.before().n(), Unit.COUNT), Quantities.format(c.after().n(), Unit.COUNT), p));
         }
         return out;
     }

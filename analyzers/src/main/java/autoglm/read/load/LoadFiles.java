@@ -36,7 +36,8 @@ import tech.tablesaw.api.Table;
 /**
  * The files a load run adds to its run folder (docs/formats.md#load-runs): load.json (settings, duration, whether it
  * ran to the end, failed scrapes), requests.csv (one row per request, written by Tablesaw) and server-metrics.csv
- * (one row per series per scrape: {@code t_ms,series,value}). Both directions live here so they cannot drift.
+ * ({@code t_ms,series,value}: every series at the first and the last scrape, and in between a row only where a
+ * series changed; a series without a row at a scrape kept its value). Both directions live here so they cannot drift.
  */
 public final class LoadFiles {
     public static final String LOAD_JSON = "load.json";
@@ -74,10 +75,17 @@ public final class LoadFiles {
         SafeFiles.write(folder.resolve(SERVER_METRICS), out -> {
             Writer w = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8));
             w.write("t_ms,series,value\n");
-            for (Scrape s : r.scrapes()) {
+            Map<String, Double> previous = new java.util.HashMap<>();
+            List<Scrape> all = r.scrapes();
+            for (int i = 0; i < all.size(); i++) {
+                Scrape s = all.get(i);
                 String t = String.format(Locale.ROOT, "%.3f", s.tMs());
+                boolean edge = i == 0 || i == all.size() - 1;
                 for (Map.Entry<String, Double> e : new TreeMap<>(s.series()).entrySet()) {
-                    w.write(t + "," + csv(e.getKey()) + "," + number(e.getValue()) + "\n");
+                    Double before = previous.put(e.getKey(), e.getValue());
+                    if (edge || before == null || Double.compare(before, e.getValue()) != 0) {
+                        w.write(t + "," + csv(e.getKey()) + "," + number(e.getValue()) + "\n");
+                    }
                 }
             }
             w.flush();
@@ -340,7 +348,7 @@ public final class LoadFiles {
                 }
                 if (t != null && !t.equals(f.get(0))) {
                     out.add(new Scrape(Double.parseDouble(t), series));
-                    series = new TreeMap<>();
+                    series = new TreeMap<>(series); // a series without a row at a scrape kept its value
                 }
                 t = f.get(0);
                 series.put(f.get(1), v);

@@ -20,7 +20,8 @@ import java.util.SplittableRandom;
  * followed by text (the task and the screen info on the first step, the screen info after); after each answer the
  * image is removed from that user message (its text stays) and the answer re-added as an assistant message
  * {@code <think>...</think><answer>...</answer>}; streaming with max_tokens 3000, temperature 0, top_p 0.85,
- * frequency_penalty 0.2. Between steps the phone acts: a seeded think time of 1-4 s.
+ * frequency_penalty 0.2. Between steps the phone acts: a seeded think time (1-4 s by default, Open-AutoGLM's
+ * timing.py sleeps 1 s after most actions and more after some).
  */
 public final class AgentSession {
     public static final String SYSTEM_PROMPT = load("/autoglm/load/open-autoglm-system-prompt-en.txt");
@@ -41,8 +42,13 @@ public final class AgentSession {
     private int step;
     private PromptEstimate previous;
 
+    private final double thinkMinMs;
+    private final double thinkMaxMs;
+
     public AgentSession(int session, String model, int width, int height, byte[] fixedImage, long seed, LocalDate date,
-            boolean stream) {
+            boolean stream, double thinkMinMs, double thinkMaxMs) {
+        this.thinkMinMs = thinkMinMs;
+        this.thinkMaxMs = thinkMaxMs;
         this.session = session;
         this.model = model;
         this.width = width;
@@ -103,9 +109,9 @@ public final class AgentSession {
         return previous;
     }
 
-    /** The phone's action between steps: 1-4 s, seeded. */
+    /** The phone's action between steps: uniform within the bounds (1-4 s by default), seeded. */
     public long thinkMs() {
-        return 1000 + rnd.nextInt(3001);
+        return Math.round(thinkMinMs + rnd.nextDouble() * (thinkMaxMs - thinkMinMs));
     }
 
     private PromptEstimate estimate(byte[] lastPng, int[] wh) {

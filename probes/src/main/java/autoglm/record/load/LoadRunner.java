@@ -168,9 +168,11 @@ public final class LoadRunner {
         AgentSession create(int session);
     }
 
-    public static AgentFactory agents(String model, int width, int height, byte[] image, long seed, boolean stream) {
+    public static AgentFactory agents(String model, int width, int height, byte[] image, long seed, boolean stream,
+            double thinkMinMs, double thinkMaxMs) {
         LocalDate today = LocalDate.now();
-        return session -> new AgentSession(session, model, width, height, image, seed, today, stream);
+        return session -> new AgentSession(session, model, width, height, image, seed, today, stream, thinkMinMs,
+                thinkMaxMs);
     }
 
     private static void awaitAll(List<CompletableFuture<Void>> all) {
@@ -191,8 +193,9 @@ public final class LoadRunner {
                 p.repeatedPrefixTokens(), p.promptTokensEst(), o.status(), o.httpStatus(), o.error(), chunks));
     }
 
+    /** Milliseconds since the start, to the microsecond: the resolution requests.csv keeps every time at. */
     private double ms(long ns) {
-        return (ns - t0) / 1e6;
+        return Math.round((ns - t0) / 1e3) / 1e3;
     }
 
     /** The runner's zero (System.nanoTime): every time of the run counts from it. */

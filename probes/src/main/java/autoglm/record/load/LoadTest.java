@@ -89,7 +89,8 @@ public final class LoadTest {
         for (int i = 0; i < plan.warmup() && !run.stopped(); i++) {
             Prepared p = switch (plan.workload()) {
                 case LoadPlan.AGENT -> LoadRunner.agents(plan.model(), plan.scaledWidth(), plan.scaledHeight(),
-                        plan.imageFile(), plan.seed() + 1_000_000 + i, true).create(0).next(null, null);
+                        plan.imageFile(), plan.seed() + 1_000_000 + i, true, plan.thinkMinMs(), plan.thinkMaxMs()).create(0)
+                        .next(null, null);
                 default -> synthetic().get(-1 - i);
             };
             Outcome o = run.sendNow(p, true);
@@ -108,7 +109,8 @@ public final class LoadTest {
     private void traffic(LoadRunner run) throws InterruptedException {
         switch (plan.workload()) {
             case LoadPlan.AGENT -> run.runAgent(plan.sessions(), plan.steps(), plan.profile(), LoadRunner.agents(
-                    plan.model(), plan.scaledWidth(), plan.scaledHeight(), plan.imageFile(), plan.seed(), true),
+                    plan.model(), plan.scaledWidth(), plan.scaledHeight(), plan.imageFile(), plan.seed(), true,
+                    plan.thinkMinMs(), plan.thinkMaxMs()),
                     plan.seed());
             case LoadPlan.REPLAY -> {
                 List<Prepared> all = ReplayRequests.read(plan.replay(), plan.model(), plan.chat());
