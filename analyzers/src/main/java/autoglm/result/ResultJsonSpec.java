@@ -54,10 +54,11 @@ record ResultJsonSpec(String tool, String version, Integer schema, List<InputSpe
     }
 
     record VerifySpec(String rule, Map<String, String> knobs, String status, String reason, String run,
-            Map<String, ComparisonSpec> metrics) {
+            Boolean changesWork, Map<String, ComparisonSpec> metrics) {
     }
 
-    record ComparisonSpec(MetricSpec before, MetricSpec after, Double factor, Double speedup, Boolean lowerIsBetter) {
+    record ComparisonSpec(MetricSpec before, MetricSpec after, Double factor, Double speedup, Double welchP,
+            Boolean lowerIsBetter, Boolean work) {
     }
 
     /** {@code value} is a tree: a number, null, or text such as "NaN" that gate judges as a bad value. */

@@ -150,13 +150,24 @@ public final class LoadCommand implements Callable<Integer> {
             folder.finish(RunInfo.FAILED, false, "the load failed: " + Main.line(e));
             throw e;
         }
+        String gone = wentAway(rec);
         if (signal[0] != null) {
             folder.finish(RunInfo.INTERRUPTED, false, "autoglm got SIG" + signal[0] + " and stopped the load early");
+        } else if (gone != null) {
+            folder.finish(RunInfo.FAILED, false, gone);
         } else {
             folder.finish(RunInfo.EXITED, rec.complete(), "the load ran to its end");
         }
         io.say("run kept in " + folder.path());
-        return finish(folder.path(), rec, null, signal[0], diagnoser);
+        return finish(folder.path(), rec, gone, signal[0], diagnoser);
+    }
+
+    /** Why the server is taken to have gone away during the load (connections refused or reset), or null. */
+    static String wentAway(LoadRecording rec) {
+        long lost = rec.requests().stream().filter(r -> r.status().equals("refused") || r.status().equals("reset"))
+                .count();
+        return lost == 0 ? null : "the server went away during the load (" + lost + " of " + rec.requests().size()
+                + " requests refused or reset)";
     }
 
     /** With --serve: the server under the probes, the load into its run folder. */

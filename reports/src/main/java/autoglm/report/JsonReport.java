@@ -140,6 +140,7 @@ public final class JsonReport implements Report {
         g.writeStringField("status", v.status().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
         g.writeStringField("reason", v.reason());
         g.writeStringField("run", v.run());
+        g.writeBooleanField("changesWork", VerifyText.changesWork(v));
         g.writeObjectFieldStart("metrics");
         for (autoglm.diagnose.Verification.Comparison c : v.comparisons()) {
             g.writeObjectFieldStart(c.metric());
@@ -149,7 +150,10 @@ public final class JsonReport implements Report {
             metric(g, c.after());
             number(g, "factor", c.factor());
             number(g, "speedup", c.speedup());
+            autoglm.gate.NoiseTest noise = autoglm.gate.NoiseTest.of(c.before(), c.after());
+            number(g, "welchP", noise.applicable() ? noise.p() : Double.NaN);
             g.writeBooleanField("lowerIsBetter", c.lowerIsBetter());
+            g.writeBooleanField("work", VerifyText.WORK.contains(c.metric()));
             g.writeEndObject();
         }
         g.writeEndObject();

@@ -97,6 +97,10 @@ public final class Profiler {
      * SIGKILL 5 s later if it is still there. The run is then complete, not interrupted.
      */
     public void stop() {
+        Process p = process;
+        if (p == null || !p.isAlive()) {
+            return; // it ended on its own (a server that died): that end is what run.json says
+        }
         stopRequested = true;
         flushKernels();
         signal(Signals.SIGTERM);
