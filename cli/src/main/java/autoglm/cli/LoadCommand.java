@@ -151,6 +151,7 @@ public final class LoadCommand implements Callable<Integer> {
             throw e;
         }
         String gone = wentAway(rec);
+        gone = gone != null ? gone : noneSucceeded(rec);
         if (signal[0] != null) {
             folder.finish(RunInfo.INTERRUPTED, false, "autoglm got SIG" + signal[0] + " and stopped the load early");
         } else if (gone != null) {
@@ -160,6 +161,18 @@ public final class LoadCommand implements Callable<Integer> {
         }
         io.say("run kept in " + folder.path());
         return finish(folder.path(), rec, gone, signal[0], diagnoser);
+    }
+
+    /** "no request succeeded (http-404 x3; the first: ...)" when every measured request failed, else null. */
+    static String noneSucceeded(LoadRecording rec) {
+        if (rec.measured().isEmpty() || rec.measured().stream().anyMatch(autoglm.model.load.LoadRequest::ok)) {
+            return null;
+        }
+        java.util.Map<String, Long> kinds = new java.util.TreeMap<>();
+        rec.measured().forEach(r -> kinds.merge(r.status(), 1L, Long::sum));
+        String first = rec.measured().get(0).error();
+        return "no request succeeded (" + kinds.toString().replaceAll("[{}]", "").replace("=", " x")
+                + (first == null ? "" : "; the first: " + first) + ")";
     }
 
     /** Why the server is taken to have gone away during the load (connections refused or reset), or null. */
@@ -197,6 +210,9 @@ public final class LoadCommand implements Callable<Integer> {
     }
 
     private Run finish(Path folder, LoadRecording rec, String problem, String interruptedBy, Diagnoser diagnoser) {
+        if (problem == null && rec != null) {
+            problem = noneSucceeded(rec);
+        }
         Diagnosed d = diagnoser.diagnoseRun(folder, line -> io.say(line));
         Reports.runHtml(folder, d.diagnosis(), null);
         LoadRecording read = d.run() != null && d.run().load() != null ? d.run().load() : rec;

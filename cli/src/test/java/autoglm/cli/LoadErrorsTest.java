@@ -1,0 +1,200 @@
+package autoglm.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import autoglm.model.run.RunInfo;
+import autoglm.read.run.RunInfoJson;
+import autoglm.record.run.Signals;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What load does with endpoints that cannot be used or that fail under it, each a real process on loopback: a
+ * closed port, TLS spoken to plain HTTP and Python's http.server (not OpenAI) are one line and exit 2; the reference
+ * server asked for a model it does not serve answers 404 to every request, counted and exit 2; a /metrics page that
+ * is not Prometheus' is counted and the load goes on; a server killed mid-load leaves the run kept and incomplete;
+ * Ctrl-C keeps what was measured.
+ */
+class LoadErrorsTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path tmp;
+
+    private final List<Process> started = new ArrayList<>();
+
+    @AfterEach
+    void stop() {
+        started.forEach(Process::destroyForcibly);
+    }
+
+    private Process start(List<String> argv, Path log) throws Exception {
+        Process p = new ProcessBuilder(argv).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        started.add(p);
+        return p;
+    }
+
+    /** The reference server on a free port, once it answers. */
+    private String serve(String... extra) throws Exception {
+        String py = LoadServeTest.python();
+        int port = LoadServeTest.freePort();
+        List<String> argv = new ArrayList<>(List.of(py, "-m", "autoglm_workload.serve", "--model", "glm-tiny",
+                "--port", Integer.toString(port)));
+        argv.addAll(List.of(extra));
+        ProcessBuilder pb = new ProcessBuilder(argv).redirectErrorStream(true)
+                .redirectOutput(tmp.resolve("serve.log").toFile());
+        pb.environment().put("PYTHONPATH", autoglm.Fixtures.root().resolve("native/workload").toString());
+        Process p = pb.start();
+        started.add(p);
+        String url = "http://127.0.0.1:" + port;
+        awaitUp(url + "/health");
+        return url;
+    }
+
+    private static void awaitUp(String url) throws Exception {
+        for (int i = 0; i < 600; i++) {
+            try {
+                java.net.HttpURLConnection c = (java.net.HttpURLConnection) new java.net.URL(url).openConnection();
+                c.setConnectTimeout(500);
+                if (c.getResponseCode() > 0) {
+                    return;
+                }
+            } catch (java.io.IOException e) {
+                Thread.sleep(100);
+            }
+        }
+        throw new AssertionError(url + " did not come up");
+    }
+
+    private Run load(String url, String... more) {
+        List<String> args = new ArrayList<>(List.of("load", url, "--out", tmp.resolve("runs").toString(), "--image",
+                "56x112", "--think-time", "50ms-100ms", "--warmup", "0"));
+        args.addAll(List.of(more));
+        return Run.of(args.toArray(new String[0]));
+    }
+
+    private Path onlyRun() throws Exception {
+        try (Stream<Path> s = Files.list(tmp.resolve("runs"))) {
+            return s.findFirst().orElseThrow();
+        }
+    }
+
+    @Test
+    void aClosedPortIsOneLineAndExit2() throws Exception {
+        Run r = load("http://127.0.0.1:" + LoadServeTest.freePort());
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("the connection was refused"), r.err());
+        assertEquals(1, r.err().lines().count(), r.err());
+    }
+
+    @Test
+    void tlsToAPlainServerIsOneLineAndExit2() throws Exception {
+        String url = serve();
+        Run r = load(url.replace("http://", "https://"));
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("TLS") || r.err().contains("SSL"), r.err());
+        assertEquals(1, r.err().lines().count(), r.err());
+    }
+
+    @Test
+    void aServerThatIsNotOpenAiIsOneLineAndExit2() throws Exception {
+        int port = LoadServeTest.freePort();
+        start(List.of("python3", "-m", "http.server", Integer.toString(port), "--bind", "127.0.0.1",
+                "--directory", tmp.toString()), tmp.resolve("http.log"));
+        String url = "http://127.0.0.1:" + port;
+        awaitUp(url);
+        Run r = load(url);
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("answered HTTP 404"), r.err());
+        // told the model, the client sends its requests: every one is refused by the server (501), counted by kind
+        Run named = load(url, "--model", "m", "--sessions", "1", "--steps", "2", "--no-server-metrics");
+        assertEquals(2, named.code(), named.err());
+        assertTrue(named.err().contains("no request succeeded (http-501 x2"), named.err());
+        RunInfo info = RunInfoJson.read(onlyRun().resolve("run.json"));
+        assertFalse(info.complete());
+    }
+
+    @Test
+    void fourHundredsAreCountedAndGarbageOnMetricsIsCounted() throws Exception {
+        String url = serve();
+        Run wrong = load(url, "--model", "no-such-model", "--sessions", "1", "--steps", "2");
+        assertEquals(2, wrong.code(), wrong.err());
+        assertTrue(wrong.err().contains("http-404 x2") && wrong.err().contains("does not exist"), wrong.err());
+        Path json = tmp.resolve("out.json");
+        Run garbage = load(url, "--sessions", "1", "--steps", "2", "--metrics-url", url + "/v1/models",
+                "--format", "json", "-o", json.toString());
+        assertEquals(0, garbage.code(), garbage.err());
+        JsonNode server = JSON.readTree(json.toFile()).get("metrics").get("server_kind");
+        assertTrue(server.get("reason").asText().contains("no scrape of " + url + "/v1/models succeeded"),
+                server.toString());
+        assertEquals(2, JSON.readTree(json.toFile()).get("metrics").get("load_completed").get("value").asInt());
+    }
+
+    @Test
+    void aServerKilledMidLoadLeavesTheRunKeptAndIncomplete() throws Exception {
+        String url = serve();
+        Process server = started.get(0);
+        Thread killer = new Thread(() -> {
+            try {
+                Thread.sleep(2500);
+            } catch (InterruptedException e) {
+                return;
+            }
+            server.destroyForcibly();
+        });
+        killer.start();
+        Run r = load(url, "--sessions", "1", "--steps", "40");
+        killer.join();
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains("the server went away during the load"), r.err());
+        Path run = onlyRun();
+        RunInfo info = RunInfoJson.read(run.resolve("run.json"));
+        assertFalse(info.complete());
+        List<String> rows = Files.readAllLines(run.resolve("requests.csv"));
+        assertTrue(rows.stream().anyMatch(l -> l.contains(",ok,")), "what was measured before is kept");
+        assertTrue(rows.stream().anyMatch(l -> l.contains(",refused,") || l.contains(",reset,")), "and the failures");
+    }
+
+    @Test
+    void ctrlCKeepsWhatWasMeasured() throws Exception {
+        String url = serve();
+        Path out = tmp.resolve("runs");
+        List<String> argv = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), "autoglm.cli.Main", "load", url, "--out", out.toString(),
+                "--image", "56x112", "--think-time", "50ms-100ms", "--sessions", "1", "--steps", "200"));
+        Process p = start(argv, tmp.resolve("load.log"));
+        for (int i = 0; i < 200 && !hasRows(out); i++) {
+            Thread.sleep(100);
+        }
+        Thread.sleep(1500);
+        assertTrue(Signals.kill(p.pid(), Signals.SIGINT));
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "load ended");
+        String log = Files.readString(tmp.resolve("load.log"));
+        assertEquals(2, p.exitValue(), log);
+        assertTrue(log.contains("got SIGINT"), log);
+        Path run = onlyRun();
+        RunInfo info = RunInfoJson.read(run.resolve("run.json"));
+        assertEquals(RunInfo.INTERRUPTED, info.status());
+        assertTrue(Files.readAllLines(run.resolve("requests.csv")).size() > 2, "the requests so far are kept");
+    }
+
+    private static boolean hasRows(Path out) throws Exception {
+        if (!Files.isDirectory(out)) {
+            return false;
+        }
+        try (Stream<Path> s = Files.list(out)) {
+            return s.findAny().isPresent();
+        }
+    }
+}
