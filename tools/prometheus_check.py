@@ -3,6 +3,10 @@
 definitions in Prometheus's documentation (exposition_formats; querying/functions: histogram_quantile, increase).
 
     python3 tools/prometheus_check.py testdata/prometheus/exposition-example.txt > testdata/expected/prometheus.json
+    python3 tools/prometheus_check.py PAGE HISTOGRAM > ...   (quantiles of another histogram's buckets)
+
+A line that is neither a comment nor a whole sample (name, labels read to their closing brace, a value) is
+malformed: counted, and left out.
 
 histogram_quantile: linear interpolation inside the bucket where the rank q x count falls, the lowest bucket's
 lower bound taken as 0; a rank in the +Inf bucket returns the upper bound of the second-highest bucket.
@@ -34,7 +38,7 @@ def labels(text):
         i += 1
         m = re.match(r'\s*,?', text[i:])
         i += m.end()
-    return out
+    return out if i >= len(text) else None
 
 
 def number(s):
@@ -44,6 +48,8 @@ def number(s):
 
 def quantile(q, buckets):
     buckets = sorted(buckets)
+    if not buckets or buckets[-1][0] != float("inf"):
+        return None  # Prometheus answers NaN for a histogram without its +Inf bucket
     total = buckets[-1][1]
     rank = q * total
     for i, (le, c) in enumerate(buckets):
@@ -58,20 +64,29 @@ def increase(values):
     return sum(b - a if b >= a else b for a, b in zip(values, values[1:]))
 
 
-def main(path):
+def main(path, histogram="http_request_duration_seconds"):
     samples = []
+    malformed = 0
     for line in open(path, encoding="utf-8"):
         line = line.rstrip("\n")
         if not line.strip() or line.startswith("#"):
             continue
         m = SAMPLE.match(line)
-        samples.append({"name": m.group(1), "labels": labels(m.group(3) or ""), "value": str(number(m.group(4))),
+        parsed = None if m is None else labels(m.group(3) or "")
+        if parsed is None:
+            malformed += 1
+            continue
+        samples.append({"name": m.group(1), "labels": parsed, "value": str(number(m.group(4))),
                         "timestamp": int(m.group(6)) if m.group(6) else None})
-    buckets = [(number(s["labels"]["le"]), number(s["value"])) for s in samples
-               if s["name"] == "http_request_duration_seconds_bucket"]
+    buckets = {}
+    for s in samples:
+        if s["name"] == histogram + "_bucket":
+            le = number(s["labels"]["le"])
+            buckets[le] = buckets.get(le, 0.0) + number(s["value"])
     out = {
         "samples": samples,
-        "quantiles": {str(q): quantile(q, buckets) for q in (0.1, 0.5, 0.9, 0.95, 0.99)},
+        "malformed": malformed,
+        "quantiles": {str(q): quantile(q, list(buckets.items())) for q in (0.1, 0.5, 0.9, 0.95, 0.99)},
         "increase": {"series": [5, 9, 12, 2, 7, 7, 30], "value": increase([5, 9, 12, 2, 7, 7, 30])},
     }
     json.dump(out, sys.stdout, indent=1)
@@ -79,6 +94,6 @@ def main(path):
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 2:
+    if len(sys.argv) not in (2, 3):
         sys.exit(__doc__)
-    main(sys.argv[1])
+    main(*sys.argv[1:])
