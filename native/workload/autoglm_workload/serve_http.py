@@ -5,6 +5,7 @@ final frame with finish_reason, the usage frame with empty choices when stream_o
 
 import json
 import queue
+import socket
 import time
 import uuid
 from http.server import BaseHTTPRequestHandler
@@ -23,6 +24,11 @@ def make_handler(engine, metrics, settings, model_name, cfg):
 
         def log_message(self, fmt, *args):
             pass
+
+        def setup(self):
+            super().setup()
+            # one frame per token: without TCP_NODELAY, Nagle's algorithm holds small frames back (uvicorn sets it)
+            self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
         # ---- plumbing ----
         def _send(self, code, body, ctype="application/json"):
