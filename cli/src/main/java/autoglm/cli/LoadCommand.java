@@ -115,6 +115,12 @@ public final class LoadCommand implements Callable<Integer> {
             plan = plan.withModel(autoglm.record.load.Endpoint.firstModel(plan.base()));
             io.say("model " + plan.model() + " (the first of /v1/models)");
         }
+        if (load.sweep() > 0) {
+            if (verify) {
+                throw new BadInputException("--verify re-runs one load: it does not combine with --profile sweep");
+            }
+            return sweep(plan, load.sweep(), diagnoser, failOn);
+        }
         Run base = serve ? served(plan, command, name, diagnoser) : unserved(plan, diagnoser);
         Diagnosis diagnosis = base.diagnosed().diagnosis();
         if (verify && base.problem() == null && base.interruptedBy() == null) {
@@ -131,6 +137,71 @@ public final class LoadCommand implements Callable<Integer> {
             return ExitCodes.BAD_INPUT;
         }
         return DiagnoseCommand.exitCode(diagnosis, failOn);
+    }
+
+    /**
+     * --profile sweep:K, as GuideLLM sweeps: the traffic one request at a time, then all at once (throughput), then K
+     * constant rates evenly between the two rates measured; each stage a run folder of its own, one table at the end.
+     */
+    private int sweep(LoadPlan plan, int k, Diagnoser diagnoser, Severity failOn) throws Exception {
+        List<autoglm.report.SweepText.Stage> stages = new ArrayList<>();
+        List<autoglm.record.load.Profile> profiles = new ArrayList<>(List.of(autoglm.record.load.Profile.parse("sync"),
+                autoglm.record.load.Profile.parse("concurrent:" + Math.max(1, Math.min(256, plan.requests() > 0
+                        ? plan.requests() : 256)))));
+        int exit = ExitCodes.OK;
+        for (int i = 0; i < profiles.size(); i++) {
+            autoglm.record.load.Profile p = profiles.get(i);
+            String stageName = name + "-sweep-" + (i + 1) + "-" + p.toString().replace(':', '-');
+            io.say("sweep stage " + (i + 1) + ": " + p);
+            String saved = name;
+            Run r;
+            try {
+                name = stageName;
+                r = serve ? served(plan.withProfile(p), command, stageName, diagnoser)
+                        : unserved(plan.withProfile(p), diagnoser);
+            } finally {
+                name = saved;
+            }
+            stages.add(new autoglm.report.SweepText.Stage(p.toString(), r.folder().getFileName().toString(),
+                    r.diagnosed().diagnosis()));
+            if (r.interruptedBy() != null || r.problem() != null) {
+                io.say((r.interruptedBy() != null ? "interrupted" : r.problem()) + ": the sweep stops; its runs are kept");
+                exit = ExitCodes.BAD_INPUT;
+                break;
+            }
+            exit = Math.max(exit, DiagnoseCommand.exitCode(r.diagnosed().diagnosis(), failOn));
+            if (i == 1) {
+                double low = rate(stages.get(0));
+                double high = rate(stages.get(1));
+                if (!(high > low)) {
+                    io.say("the throughput stage (" + high + " req/s) was not faster than one at a time (" + low
+                            + " req/s): no rate lies between them to sweep");
+                    break;
+                }
+                for (int j = 1; j <= k; j++) {
+                    profiles.add(autoglm.record.load.Profile.parse(String.format(java.util.Locale.ROOT, "constant:%.4g",
+                            low + j * (high - low) / (k + 1))));
+                }
+            }
+        }
+        if (report.format == ReportOptions.Format.json) {
+            Output.write(io, "-o", report.output, w -> autoglm.report.SweepText.json(stages, w));
+        } else {
+            boolean md = report.format == ReportOptions.Format.markdown;
+            Output.write(io, "-o", report.output, w -> {
+                w.write(md ? "```\n" : "");
+                for (String line : autoglm.report.SweepText.lines(stages)) {
+                    w.write(line + "\n");
+                }
+                w.write(md ? "```\n" : "");
+            });
+        }
+        return exit;
+    }
+
+    private static double rate(autoglm.report.SweepText.Stage s) {
+        autoglm.analyse.Metric m = s.diagnosis().metrics().get("load_request_rate");
+        return m.present() ? m.value() : Double.NaN;
     }
 
     /** Against a server that runs already. */

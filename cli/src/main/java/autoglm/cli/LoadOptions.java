@@ -30,8 +30,26 @@ final class LoadOptions {
     List<String> workload = new ArrayList<>();
 
     @Option(names = "--profile", paramLabel = "PROFILE", description = "sync, concurrent:N, constant:R, "
-            + "poisson:R[:burst=B] (default: sync; for agent, sessions start together)")
+            + "poisson:R[:burst=B], or sweep[:K] (sync, then throughput, then K constant rates between; default K 5) "
+            + "(default: sync; for agent, sessions start together)")
     String profile;
+
+    /** K of --profile sweep[:K], or 0 when the profile is not a sweep. */
+    int sweep() {
+        if (profile == null || !profile.strip().startsWith("sweep")) {
+            return 0;
+        }
+        String[] p = profile.strip().split(":");
+        try {
+            int k = p.length == 1 ? 5 : Integer.parseInt(p[1]);
+            if (p[0].equals("sweep") && p.length <= 2 && k >= 1 && k <= 50) {
+                return k;
+            }
+        } catch (NumberFormatException e) {
+            // the line below
+        }
+        throw new BadInputException("--profile " + SafeText.oneLine(profile) + ": sweep or sweep:K, K within 1..50");
+    }
 
     @Option(names = "--requests", paramLabel = "N", description = "requests to send (synthetic default 20; replay: "
             + "the first N of the file)")
@@ -115,7 +133,12 @@ final class LoadOptions {
         if (kind.equals(LoadPlan.AGENT) && !api.equals("chat")) {
             throw new BadInputException("--workload agent sends chat messages with images: it needs --api chat");
         }
-        Profile p = profile == null ? (kind.equals(LoadPlan.REPLAY) ? null : Profile.parse("sync")) : Profile.parse(profile);
+        Profile p = profile == null ? (kind.equals(LoadPlan.REPLAY) ? null : Profile.parse("sync"))
+                : sweep() > 0 ? Profile.parse("sync") : Profile.parse(profile);
+        if (sweep() > 0 && kind.equals(LoadPlan.AGENT)) {
+            throw new BadInputException("--profile sweep varies the request rate: it needs --workload synthetic or "
+                    + "replay (agent sessions are closed loops; vary --sessions instead)");
+        }
         if (requests != null && requests < 1) {
             throw new BadInputException("--requests " + requests + ": at least 1");
         }

@@ -189,6 +189,28 @@ class LoadErrorsTest {
         assertTrue(Files.readAllLines(run.resolve("requests.csv")).size() > 2, "the requests so far are kept");
     }
 
+    @Test
+    void aSweepRunsOneAtATimeThenThroughputThenRatesBetween() throws Exception {
+        String url = serve();
+        Path json = tmp.resolve("sweep.json");
+        Run r = load(url, "--workload", "synthetic", "--input-len", "48", "--output-len", "8", "--requests", "8",
+                "--profile", "sweep:2", "--format", "json", "-o", json.toString());
+        assertEquals(0, r.code(), r.err());
+        JsonNode stages = JSON.readTree(json.toFile()).get("sweep");
+        assertEquals(4, stages.size(), stages.toString());
+        assertEquals("sync", stages.get(0).get("profile").asText());
+        assertEquals("concurrent:8", stages.get(1).get("profile").asText());
+        double low = stages.get(0).get("metrics").get("load_request_rate").asDouble();
+        double high = stages.get(1).get("metrics").get("load_request_rate").asDouble();
+        for (int i = 2; i < 4; i++) {
+            double target = stages.get(i).get("metrics").get("load_target_rate").asDouble();
+            assertEquals(low + (i - 1) * (high - low) / 3, target, target * 1e-3, "evenly between");
+        }
+        try (Stream<Path> s = Files.list(tmp.resolve("runs"))) {
+            assertEquals(4, s.count(), "a run folder per stage");
+        }
+    }
+
     private static boolean hasRows(Path out) throws Exception {
         if (!Files.isDirectory(out)) {
             return false;

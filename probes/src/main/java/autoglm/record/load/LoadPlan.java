@@ -37,6 +37,12 @@ public record LoadPlan(URI base, String model, boolean chat, String workload, Pr
                 sloE2elMs, metricsUrl, timeoutMs, scale, thinkMinMs, thinkMaxMs);
     }
 
+    public LoadPlan withProfile(Profile p) {
+        return new LoadPlan(base, model, chat, workload, p, requests, durationMs, warmup, seed, sessions, steps,
+                imageWidth, imageHeight, imageFile, inputLen, inputSpread, outputLen, replay, sloTtftMs, sloTpotMs,
+                sloE2elMs, metricsUrl, timeoutMs, imageScale, thinkMinMs, thinkMaxMs);
+    }
+
     public LoadPlan withModel(String name) {
         return new LoadPlan(base, name, chat, workload, profile, requests, durationMs, warmup, seed, sessions, steps,
                 imageWidth, imageHeight, imageFile, inputLen, inputSpread, outputLen, replay, sloTtftMs, sloTpotMs,
