@@ -101,7 +101,7 @@ class LoadAnalysisTest {
     @Test
     void theEndpointRulesFireWhereTheyMustAndStaySilentElsewhere() {
         Diagnosis d = diagnosed().diagnosis();
-        for (String id : List.of("queueing", "multi-turn-growth", "prefix-cache-miss", "latency-slo")) {
+        for (String id : List.of("queueing", "prefix-cache-miss", "latency-slo")) {
             Finding f = finding(d, id);
             assertTrue(f.isProblem() && f.severity().atLeast(Severity.WARNING), id + ": " + f.severity());
         }
@@ -109,6 +109,10 @@ class LoadAnalysisTest {
             assertEquals(Severity.OK, finding(d, id).severity(), id);
         }
         assertEquals(Severity.NOT_APPLICABLE, finding(d, "client-limited").severity(), "closed-loop traffic");
+        // TTFT grew by step (metrics above), but most of it was waiting in the queue: queueing explains it
+        Finding growth = finding(d, "multi-turn-growth");
+        assertEquals(Severity.OK, growth.severity());
+        assertTrue(growth.reason().contains("server_queue_share_pct"), growth.reason());
         assertEquals("latency-slo", d.findings().get(0).rule(), "the summary without a gain model first");
     }
 

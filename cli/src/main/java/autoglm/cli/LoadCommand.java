@@ -125,7 +125,7 @@ public final class LoadCommand implements Callable<Integer> {
         Diagnosis diagnosis = base.diagnosed().diagnosis();
         if (verify && base.problem() == null && base.interruptedBy() == null) {
             diagnosis = verify(base, plan, diagnoser);
-            Reports.runHtml(base.folder(), diagnosis, null);
+            Reports.runHtml(base.folder(), diagnosis, null, base.recording());
         }
         Reports.write(io, report, diagnosis, null, base.recording());
         if (base.interruptedBy() != null) {
@@ -285,8 +285,8 @@ public final class LoadCommand implements Callable<Integer> {
             problem = noneSucceeded(rec);
         }
         Diagnosed d = diagnoser.diagnoseRun(folder, line -> io.say(line));
-        Reports.runHtml(folder, d.diagnosis(), null);
         LoadRecording read = d.run() != null && d.run().load() != null ? d.run().load() : rec;
+        Reports.runHtml(folder, d.diagnosis(), null, read);
         return new Run(folder, d, read, problem, interruptedBy);
     }
 

@@ -62,7 +62,8 @@ final class Reports {
             });
         }
         if (report.html != null) {
-            html(io, report.html, d, workload);
+            HtmlReport html = new HtmlReport(ChartBuilder.of(d, workload, load));
+            Output.write(io, "--html", report.html, w -> html.write(d, w));
         }
         if (report.markdown != null) {
             Output.write(io, "--markdown", report.markdown, w -> new MarkdownReport().write(d, w));
@@ -79,7 +80,12 @@ final class Reports {
      * workload's events, also its per-request and per-turn tables (requests.csv, turns.csv).
      */
     static void runHtml(Path folder, Diagnosis d, WorkloadLog workload) {
-        HtmlReport html = new HtmlReport(ChartBuilder.of(d, workload));
+        runHtml(folder, d, workload, null);
+    }
+
+    /** The same for a load run: its charts too. */
+    static void runHtml(Path folder, Diagnosis d, WorkloadLog workload, autoglm.model.load.LoadRecording load) {
+        HtmlReport html = new HtmlReport(ChartBuilder.of(d, workload, load));
         Output.writeFile("the run's", folder.resolve(RUN_HTML), w -> html.write(d, w));
         if (workload != null && !workload.requests().isEmpty()) {
             tech.tablesaw.api.Table requests = autoglm.analyse.RequestTable.of(workload);

@@ -26,8 +26,16 @@ public final class ChartBuilder {
     }
 
     public static ChartSet of(Diagnosis d, WorkloadLog workload) {
+        return of(d, workload, null);
+    }
+
+    /** The same, with a load run's charts ({@link LoadCharts}) when {@code load} is not null. */
+    public static ChartSet of(Diagnosis d, WorkloadLog workload, autoglm.model.load.LoadRecording load) {
         List<TimeChart> times = new ArrayList<>();
         List<Histogram> hists = new ArrayList<>();
+        if (load != null) {
+            LoadCharts.add(load, times, hists);
+        }
         if (d.run() != null) {
             samples(d.run(), times);
         }
