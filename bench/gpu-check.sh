@@ -4,7 +4,7 @@
 #   bench/gpu-check.sh JAVA_HOME_DIR OUT_DIR
 #
 # JAVA_HOME_DIR: a Java runtime with java.desktop (the charts), small enough to travel with the jar:
-#   MODULES=java.base,java.logging,java.sql,java.xml,java.management,java.naming,jdk.unsupported,jdk.zipfs,java.desktop \
+#   MODULES=java.base,java.logging,java.sql,java.xml,java.management,java.naming,jdk.unsupported,jdk.zipfs,java.desktop,java.net.http \
 #       ../shared/device/make-runtime.sh .device-runtime        (45 MiB; with cli/target/autoglm.jar 63.2 MiB)
 # Runs each check with its own time limit, in order of importance, and starts no check that would not finish
 # before BUDGET seconds (default 500); what it skipped is written down as skipped. Every command's output is kept
@@ -22,10 +22,12 @@ budget=${BUDGET:-500}
 model=${MODEL:-glm-4-9b}
 py=${PYTHON:-python3}
 mkdir -p "$out"
-if ! "$JAVA_HOME/bin/java" --list-modules 2>/dev/null | grep -q '^java.desktop@'; then
-    echo "gpu-check: $JAVA_HOME has no java.desktop (the HTML report's charts need it): build the runtime as above" >&2
-    exit 2
-fi
+for module in java.desktop java.net.http; do
+    if ! "$JAVA_HOME/bin/java" --list-modules 2>/dev/null | grep -q "^$module@"; then
+        echo "gpu-check: $JAVA_HOME has no $module (the charts need java.desktop, autoglm load java.net.http): build the runtime as above" >&2
+        exit 2
+    fi
+done
 export AUTOGLM_CACHE_DIR="$out/cache"
 start=$(date +%s)
 : > "$out/steps.tsv"
@@ -72,6 +74,11 @@ run overhead 60 env ARGS="--interval=100ms --interval=10ms" bench/sampler-overhe
 run mixed 120 ./autoglm profile --model "$model" --scenario mixed-lengths --batch 8 --verify --verify-top 2 --name mixed --out "$out/runs" --format json -o "$out/mixed.json"
 run fp32 90 ./autoglm profile --model "$model" --scenario fp32 --knob layers=4 --verify --verify-top 3 --name fp32 --out "$out/runs" --format json -o "$out/fp32.json"
 run slow-input 90 ./autoglm profile --model "$model" --scenario slow-input --knob layers=8 --verify --verify-top 2 --name slow-input --out "$out/runs" --format json -o "$out/slow-input.json"
+# 9. autoglm serve --model glm-4-9b under 4 agent sessions (prefix cache off), with NVML samples, and --verify of
+#    the prefix cache (multi-turn-growth / prefix-cache-miss re-launched with it on)
+run load-serve 240 ./autoglm load http://127.0.0.1:8123 --sessions 4 --steps 4 --verify --verify-top 3 --name load \
+    --out "$out/runs" --format json -o "$out/load-serve.json" --serve -- autoglm serve --model "$model" --port 8123 \
+    --prefix-cache off
 
 echo "$(( $(date +%s) - start ))" > "$out/seconds.txt"
 "$py" bench/gpu_check_eval.py "$out" > "$out/gpu-check.jsonl"

@@ -230,6 +230,16 @@ def scenario(name, rule, knob):
     return check
 
 
+def load_serve():
+    r = report("load-serve")
+    prefix = [v for v in verify_figures(r) if v["knobs"].get("prefix_cache") == "on"]
+    gpu = value(r, "gpu_util_pct")
+    ok = bool(prefix) and prefix[0]["status"] == "measured" and gpu is not None
+    return ok, {"top finding": (top(r) or {}).get("rule"), "gpu_util_pct": gpu,
+                "ttft_ms": value(r, "load_ttft_ms"), "e2el_ms": value(r, "load_e2el_ms"),
+                "turn_ttft_growth_pct": value(r, "turn_ttft_growth_pct"), "verify": prefix}
+
+
 ITEMS = [
     ("doctor", "`autoglm doctor` lists the H100, driver and GPM support", ["doctor"], doctor),
     ("matmul", "`profile` of a loop of large bf16 matmuls: high utilization and tensor activity, no gpu-underutilized",
@@ -258,6 +268,8 @@ ITEMS = [
      scenario("fp32", "no-tensor-cores", ("dtype", "bf16"))),
     ("slow-input", "slow inline pre-processing: dataloader-stall, `pipeline=prefetch` measured", ["slow-input"],
      scenario("slow-input", "dataloader-stall", ("pipeline", "prefetch"))),
+    ("load-serve", "`autoglm serve --model glm-4-9b` under 4 agent sessions with NVML samples, `--verify` of the "
+     "prefix cache measured", ["load-serve"], load_serve),
 ]
 
 print(json.dumps({"device": read("device.txt").strip(), "commit": read("commit.txt").strip(),

@@ -197,11 +197,18 @@ class LoadErrorsTest {
                 "--profile", "sweep:2", "--format", "json", "-o", json.toString());
         assertEquals(0, r.code(), r.err());
         JsonNode stages = JSON.readTree(json.toFile()).get("sweep");
-        assertEquals(4, stages.size(), stages.toString());
         assertEquals("sync", stages.get(0).get("profile").asText());
         assertEquals("concurrent:8", stages.get(1).get("profile").asText());
         double low = stages.get(0).get("metrics").get("load_request_rate").asDouble();
         double high = stages.get(1).get("metrics").get("load_request_rate").asDouble();
+        if (!(high > low)) {
+            // a CPU shared with other work can make eight at once slower than one at a time: then no rate lies
+            // between them, and the sweep says so and stops
+            assertEquals(2, stages.size(), stages.toString());
+            assertTrue(r.err().contains("no rate lies between them to sweep"), r.err());
+            return;
+        }
+        assertEquals(4, stages.size(), stages.toString());
         for (int i = 2; i < 4; i++) {
             double target = stages.get(i).get("metrics").get("load_target_rate").asDouble();
             assertEquals(low + (i - 1) * (high - low) / 3, target, target * 1e-3, "evenly between");
@@ -210,6 +217,7 @@ class LoadErrorsTest {
             assertEquals(4, s.count(), "a run folder per stage");
         }
     }
+
 
     private static boolean hasRows(Path out) throws Exception {
         if (!Files.isDirectory(out)) {
