@@ -20,3 +20,15 @@ for point in "256 64 20000" "64 64 5000" "8 32 20000"; do
     java -XX:+UseParallelGC -cp "$jar" autoglm.bench.ClientBench "$1" "$2" "$3" "$seconds" "$warmup" 2 \
         | tee -a "$out/client.jsonl"
 done
+# the same 256 streams with the server in another process, each pinned to a core of its own (when taskset is here)
+pin_server=(); pin_client=()
+if command -v taskset >/dev/null 2>&1 && [ "$(nproc)" -ge 2 ]; then pin_server=(taskset -c 1); pin_client=(taskset -c 0); fi
+rm -f "$out/client-sent.txt"
+"${pin_server[@]}" java -XX:+UseParallelGC -cp "$jar" autoglm.bench.ClientBench serve 18555 64 20000 \
+    "$out/client-sent.txt" > "$out/client-server.log" 2>&1 &
+server=$!
+sleep 2
+"${pin_client[@]}" java -XX:+UseParallelGC -cp "$jar" autoglm.bench.ClientBench \
+    http://127.0.0.1:18555/v1/chat/completions 256 "$seconds" "$warmup" 2 "$out/client-sent.txt" \
+    | tee -a "$out/client.jsonl"
+kill "$server" 2>/dev/null || true

@@ -11,6 +11,8 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -37,7 +39,10 @@ import java.util.concurrent.locks.LockSupport;
  * iterations are.
  *
  * <p>Usage: java -cp benchmarks.jar autoglm.bench.ClientBench [STREAMS=256] [CHUNKS=64] [GAP_US=20000] [SECONDS=20]
- * [WARMUP=5]
+ * [WARMUP=5] [THREADS=2]: server and client in this JVM. Or the server in another process (each pinned to its own
+ * core with taskset; System.nanoTime is CLOCK_MONOTONIC, one clock for both):
+ * {@code ClientBench serve PORT CHUNKS GAP_US SENTFILE} and {@code ClientBench URL STREAMS SECONDS WARMUP THREADS
+ * SENTFILE}.
  */
 public final class ClientBench {
     private static final byte[] FRAME_HEAD = "data: {\"id\":\"chatcmpl-bench\",\"object\":\"chat.completion.chunk\","
@@ -47,35 +52,64 @@ public final class ClientBench {
     }
 
     public static void main(String[] args) throws Exception {
-        int streams = args.length > 0 ? Integer.parseInt(args[0]) : 256;
-        int chunks = args.length > 1 ? Integer.parseInt(args[1]) : 64;
-        long gapNs = (args.length > 2 ? Long.parseLong(args[2]) : 20_000) * 1000;
-        double seconds = args.length > 3 ? Double.parseDouble(args[3]) : 20;
-        double warmupSeconds = args.length > 4 ? Double.parseDouble(args[4]) : 5;
+        if (args.length > 0 && args[0].equals("serve")) {
+            serveMain(Integer.parseInt(args[1]), Integer.parseInt(args[2]), Long.parseLong(args[3]) * 1000,
+                    Path.of(args[4]));
+            return;
+        }
+        boolean remote = args.length > 0 && args[0].startsWith("http");
+        int streams = Integer.parseInt(arg(args, remote ? 1 : 0, "256"));
+        int chunks = remote ? 0 : Integer.parseInt(arg(args, 1, "64"));
+        long gapNs = remote ? 0 : Long.parseLong(arg(args, 2, "20000")) * 1000;
+        double seconds = Double.parseDouble(arg(args, remote ? 2 : 3, "20"));
+        double warmupSeconds = Double.parseDouble(arg(args, remote ? 3 : 4, "5"));
+        int threads = Integer.parseInt(arg(args, remote ? 4 : 5, "2"));
         Map<String, long[]> written = new ConcurrentHashMap<>();
-        AtomicLong ids = new AtomicLong();
-        ServerSocket listener = new ServerSocket(0, 1024, InetAddress.getLoopbackAddress());
-        Thread acceptor = new Thread(() -> serve(listener, chunks, gapNs, written), "bench-accept");
-        acceptor.setDaemon(true);
-        acceptor.start();
-        URI uri = URI.create("http://127.0.0.1:" + listener.getLocalPort() + "/v1/chat/completions");
-        int threads = args.length > 5 ? Integer.parseInt(args[5]) : 2;
+        ServerSocket listener = null;
+        URI uri;
+        if (remote) {
+            uri = URI.create(args[0]);
+        } else {
+            listener = new ServerSocket(0, 1024, InetAddress.getLoopbackAddress());
+            ServerSocket l = listener;
+            Thread acceptor = new Thread(() -> serve(l, chunks, gapNs, written, null), "bench-accept");
+            acceptor.setDaemon(true);
+            acceptor.start();
+            uri = URI.create("http://127.0.0.1:" + listener.getLocalPort() + "/v1/chat/completions");
+        }
         ExecutorService clientThreads = threads > 0 ? Executors.newFixedThreadPool(threads) : Executors.newCachedThreadPool();
-        StreamClient client = new StreamClient(Duration.ofSeconds(60), clientThreads);
+        StreamClient client = new StreamClient(Duration.ofSeconds(60), threads < 0 ? Runnable::run : clientThreads);
         long measureFrom = System.nanoTime() + (long) (warmupSeconds * 1e9);
         long end = measureFrom + (long) (seconds * 1e9);
         List<CompletableFuture<Void>> loops = new ArrayList<>();
-        List<long[]> lateness = java.util.Collections.synchronizedList(new ArrayList<>());
-        AtomicLong requests = new AtomicLong();
-        AtomicLong chunkCount = new AtomicLong();
-        AtomicLong errors = new AtomicLong();
+        List<Object[]> done = java.util.Collections.synchronizedList(new ArrayList<>());
+        AtomicLong ids = new AtomicLong(remote ? ProcessHandle.current().pid() * 1_000_000L : 0);
         for (int s = 0; s < streams; s++) {
-            loops.add(loop(client, uri, ids, measureFrom, end, written, lateness, requests, chunkCount, errors));
+            loops.add(loop(client, uri, ids, measureFrom, end, done));
         }
         CompletableFuture.allOf(loops.toArray(new CompletableFuture[0])).join();
         double elapsed = (System.nanoTime() - measureFrom) / 1e9;
-        listener.close();
+        if (listener != null) {
+            listener.close();
+        }
         clientThreads.shutdownNow();
+        if (remote) {
+            Thread.sleep(500); // the server appends a request's write times when it ends it
+            for (String line : Files.readAllLines(Path.of(args[5]))) {
+                String[] f = line.split(" ");
+                written.put(f[0], Arrays.stream(f, 1, f.length).mapToLong(Long::parseLong).toArray());
+            }
+        }
+        List<long[]> lateness = new ArrayList<>();
+        AtomicLong requests = new AtomicLong();
+        AtomicLong chunkCount = new AtomicLong();
+        AtomicLong errors = new AtomicLong();
+        int perRequest = 0;
+        for (Object[] d : done) {
+            long[] sent = written.get((String) d[0]);
+            perRequest = sent == null ? perRequest : sent.length;
+            record((Outcome) d[1], sent, lateness, requests, chunkCount, errors);
+        }
         long n = lateness.stream().mapToLong(a -> a.length).sum();
         long[] all = new long[(int) n];
         int k = 0;
@@ -84,13 +118,24 @@ public final class ClientBench {
             k += a.length;
         }
         Arrays.sort(all);
-        System.out.println(String.format(Locale.ROOT, "{\"streams\":%d,\"chunks_per_request\":%d,\"gap_us\":%d,"
-                + "\"seconds\":%.2f,\"requests\":%d,\"errors\":%d,\"requests_per_s\":%.1f,\"chunks\":%d,\"chunks_per_s\":%.0f,"
-                + "\"offered_chunks_per_s\":%.0f,\"added_latency_us\":{\"n\":%d,\"p50\":%.1f,\"p90\":%.1f,\"p99\":%.1f,"
-                + "\"max\":%.1f}}", streams, chunks, gapNs / 1000, elapsed, requests.get(), errors.get(),
-                requests.get() / elapsed, chunkCount.get(), chunkCount.get() / elapsed,
-                streams * 1e9 / Math.max(1, gapNs), n, q(all, 0.5), q(all, 0.9), q(all, 0.99),
-                n == 0 ? Double.NaN : all[all.length - 1] / 1e3));
+        System.out.println(String.format(Locale.ROOT, "{\"server\":\"%s\",\"streams\":%d,\"chunks_per_request\":%d,"
+                + "\"seconds\":%.2f,\"requests\":%d,\"errors\":%d,\"requests_per_s\":%.1f,\"chunks\":%d,"
+                + "\"chunks_per_s\":%.0f,\"added_latency_us\":{\"n\":%d,\"p50\":%.1f,\"p90\":%.1f,\"p99\":%.1f,"
+                + "\"max\":%.1f}}", remote ? "another process" : "this JVM", streams, perRequest, elapsed, requests.get(),
+                errors.get(), requests.get() / elapsed, chunkCount.get(), chunkCount.get() / elapsed, n, q(all, 0.5),
+                q(all, 0.9), q(all, 0.99), n == 0 ? Double.NaN : all[all.length - 1] / 1e3));
+    }
+
+    private static String arg(String[] args, int i, String dflt) {
+        return args.length > i ? args[i] : dflt;
+    }
+
+    /** The zero-cost server on its own (another process, e.g. on another core): write times go to SENTFILE. */
+    private static void serveMain(int port, int chunks, long gapNs, Path sentFile) throws Exception {
+        ServerSocket listener = new ServerSocket(port, 1024, InetAddress.getLoopbackAddress());
+        java.io.Writer log = Files.newBufferedWriter(sentFile);
+        System.out.println("serving on " + listener.getLocalPort());
+        serve(listener, chunks, gapNs, new ConcurrentHashMap<>(), log);
     }
 
     private static double q(long[] sorted, double p) {
@@ -100,10 +145,9 @@ public final class ClientBench {
         return sorted[(int) Math.min(sorted.length - 1, Math.round(p * (sorted.length - 1)))] / 1e3;
     }
 
-    /** One stream slot: requests one after the other until the end. */
+    /** One stream slot: requests one after the other until the end; the measured ones noted with their id. */
     private static CompletableFuture<Void> loop(StreamClient client, URI uri, AtomicLong ids, long measureFrom,
-            long end, Map<String, long[]> written, List<long[]> lateness, AtomicLong requests, AtomicLong chunkCount,
-            AtomicLong errors) {
+            long end, List<Object[]> done) {
         long now = System.nanoTime();
         if (now >= end) {
             return CompletableFuture.completedFuture(null);
@@ -112,11 +156,10 @@ public final class ClientBench {
         String id = Long.toString(ids.incrementAndGet());
         byte[] body = ("{\"id\":\"" + id + "\"}").getBytes(StandardCharsets.US_ASCII);
         return client.send(uri, body).thenCompose(o -> {
-            long[] sent = written.remove(id);
             if (measured) {
-                record(o, sent, lateness, requests, chunkCount, errors);
+                done.add(new Object[] {id, o});
             }
-            return loop(client, uri, ids, measureFrom, end, written, lateness, requests, chunkCount, errors);
+            return loop(client, uri, ids, measureFrom, end, done);
         });
     }
 
@@ -162,7 +205,7 @@ public final class ClientBench {
     private static final java.util.concurrent.PriorityBlockingQueue<Stream> DUE =
             new java.util.concurrent.PriorityBlockingQueue<>(1024, java.util.Comparator.comparingLong(x -> x.due));
 
-    private static void writer(long gapNs, Map<String, long[]> written) {
+    private static void writer(long gapNs, Map<String, long[]> written, java.io.Writer log) {
         while (true) {
             Stream st;
             try {
@@ -186,6 +229,14 @@ public final class ClientBench {
                     DUE.add(st);
                 } else {
                     written.put(st.id, st.sent);
+                    if (log != null) {
+                        StringBuilder b = new StringBuilder(st.id);
+                        for (long t : st.sent) {
+                            b.append(' ').append(t);
+                        }
+                        log.write(b.append('\n').toString());
+                        log.flush();
+                    }
                     chunk(st.out, ("data: {\"id\":\"chatcmpl-bench\",\"choices\":[],\"usage\":{\"prompt_tokens\":10,"
                             + "\"completion_tokens\":" + st.sent.length + "}}\n\ndata: [DONE]\n\n")
                             .getBytes(StandardCharsets.US_ASCII));
@@ -199,8 +250,9 @@ public final class ClientBench {
         }
     }
 
-    private static void serve(ServerSocket listener, int chunks, long gapNs, Map<String, long[]> written) {
-        Thread w = new Thread(() -> writer(gapNs, written), "bench-writer");
+    private static void serve(ServerSocket listener, int chunks, long gapNs, Map<String, long[]> written,
+            java.io.Writer log) {
+        Thread w = new Thread(() -> writer(gapNs, written, log), "bench-writer");
         w.setDaemon(true);
         w.start();
         while (!listener.isClosed()) {
