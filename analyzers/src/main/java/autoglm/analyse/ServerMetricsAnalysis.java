@@ -63,7 +63,7 @@ public final class ServerMetricsAnalysis {
                     metricNames().stream().filter(m -> !m.equals("server_scrapes")).toArray(String[]::new)).build();
         }
         b.text("server_kind", kind, n);
-        gauge(b, s, RUNNING, "server_running_mean", "server_running_max", 1);
+        gauge(b, s, RUNNING, "server_running_mean", "server_running_max");
         String waiting = s.find(WAITING);
         if (waiting == null) {
             b.absentAll("the server does not publish its waiting queue", "server_waiting_mean", "server_waiting_time_pct");
@@ -112,13 +112,13 @@ public final class ServerMetricsAnalysis {
         return null;
     }
 
-    private static void gauge(Metrics.Builder b, ServerSeries s, String[] names, String mean, String max, double scale) {
+    private static void gauge(Metrics.Builder b, ServerSeries s, String[] names, String mean, String max) {
         String name = s.find(names);
         if (name == null) {
             b.absentAll("the server does not publish it", mean, max);
             return;
         }
-        double[] v = java.util.Arrays.stream(s.values(name)).map(x -> x * scale).toArray();
+        double[] v = s.values(name);
         b.put(mean, Stats.mean(v, v.length), v.length, Stats.spread(v, v.length));
         b.put(max, java.util.Arrays.stream(v).max().orElse(Double.NaN), v.length);
     }

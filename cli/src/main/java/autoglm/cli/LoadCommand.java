@@ -121,7 +121,7 @@ public final class LoadCommand implements Callable<Integer> {
             }
             return sweep(plan, load.sweep(), diagnoser, failOn);
         }
-        Run base = serve ? served(plan, command, name, diagnoser) : unserved(plan, diagnoser);
+        Run base = serve ? served(plan, command, name, diagnoser) : unserved(plan, name, diagnoser);
         Diagnosis diagnosis = base.diagnosed().diagnosis();
         if (verify && base.problem() == null && base.interruptedBy() == null) {
             diagnosis = verify(base, plan, diagnoser);
@@ -153,15 +153,8 @@ public final class LoadCommand implements Callable<Integer> {
             autoglm.record.load.Profile p = profiles.get(i);
             String stageName = name + "-sweep-" + (i + 1) + "-" + p.toString().replace(':', '-');
             io.say("sweep stage " + (i + 1) + ": " + p);
-            String saved = name;
-            Run r;
-            try {
-                name = stageName;
-                r = serve ? served(plan.withProfile(p), command, stageName, diagnoser)
-                        : unserved(plan.withProfile(p), diagnoser);
-            } finally {
-                name = saved;
-            }
+            Run r = serve ? served(plan.withProfile(p), command, stageName, diagnoser)
+                    : unserved(plan.withProfile(p), stageName, diagnoser);
             stages.add(new autoglm.report.SweepText.Stage(p.toString(), r.folder().getFileName().toString(),
                     r.diagnosed().diagnosis()));
             if (r.interruptedBy() != null || r.problem() != null) {
@@ -205,9 +198,9 @@ public final class LoadCommand implements Callable<Integer> {
     }
 
     /** Against a server that runs already. */
-    private Run unserved(LoadPlan plan, Diagnoser diagnoser) throws Exception {
+    private Run unserved(LoadPlan plan, String runName, Diagnoser diagnoser) throws Exception {
         List<String> cmd = new ArrayList<>(List.of("autoglm", "load", plan.base().toString()));
-        LoadFolder folder = LoadFolder.create(out, name, cmd);
+        LoadFolder folder = LoadFolder.create(out, runName, cmd);
         LoadTest test = new LoadTest(plan, line -> io.say(line));
         String[] signal = new String[1];
         LoadRecording rec;

@@ -48,10 +48,4 @@ public record LoadPlan(URI base, String model, boolean chat, String workload, Pr
                 imageWidth, imageHeight, imageFile, inputLen, inputSpread, outputLen, replay, sloTtftMs, sloTpotMs,
                 sloE2elMs, metricsUrl, timeoutMs, imageScale, thinkMinMs, thinkMaxMs);
     }
-
-    public LoadPlan withBase(URI newBase, URI newMetrics) {
-        return new LoadPlan(newBase, model, chat, workload, profile, requests, durationMs, warmup, seed, sessions,
-                steps, imageWidth, imageHeight, imageFile, inputLen, inputSpread, outputLen, replay, sloTtftMs,
-                sloTpotMs, sloE2elMs, newMetrics, timeoutMs, imageScale, thinkMinMs, thinkMaxMs);
-    }
 }
