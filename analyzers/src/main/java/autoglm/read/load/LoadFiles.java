@@ -84,7 +84,7 @@ public final class LoadFiles {
                 for (Map.Entry<String, Double> e : new TreeMap<>(s.series()).entrySet()) {
                     Double before = previous.put(e.getKey(), e.getValue());
                     if (edge || before == null || Double.compare(before, e.getValue()) != 0) {
-                        w.write(t + "," + autoglm.read.run.Csv.text(e.getKey()) + "," + number(e.getValue()) + "\n");
+                        w.write(t + "," + autoglm.util.Csv.text(e.getKey()) + "," + number(e.getValue()) + "\n");
                     }
                 }
             }
@@ -266,7 +266,7 @@ public final class LoadFiles {
         }
         try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             String h = r.readLine();
-            List<String> header = autoglm.read.run.Csv.split(h == null ? "" : h);
+            List<String> header = autoglm.util.Csv.split(h == null ? "" : h);
             Map<String, Integer> ix = new LinkedHashMap<>();
             for (int i = 0; i < header.size(); i++) {
                 ix.put(header.get(i), i);
@@ -282,7 +282,7 @@ public final class LoadFiles {
                     continue;
                 }
                 try {
-                    out.add(row(autoglm.read.run.Csv.split(line), ix));
+                    out.add(row(autoglm.util.Csv.split(line), ix));
                 } catch (RuntimeException e) {
                     loss.merge("requests.csv: unreadable rows", 1L, Long::sum);
                 }
@@ -335,7 +335,7 @@ public final class LoadFiles {
                 List<String> f;
                 double v;
                 try {
-                    f = autoglm.read.run.Csv.split(line);
+                    f = autoglm.util.Csv.split(line);
                     v = Double.parseDouble(f.get(2).replace("+Inf", "Infinity").replace("-Inf", "-Infinity"));
                     Double.parseDouble(f.get(0));
                 } catch (RuntimeException e) {

@@ -1,5 +1,6 @@
 package autoglm.read.run;
 
+import autoglm.util.Csv;
 import autoglm.model.run.GpmSample;
 import autoglm.model.run.GpuSample;
 import autoglm.model.run.HostSample;

@@ -1,4 +1,4 @@
-package autoglm.read.run;
+package autoglm.util;
 
 import java.util.ArrayList;
 import java.util.List;
