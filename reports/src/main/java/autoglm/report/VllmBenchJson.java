@@ -56,8 +56,8 @@ public final class VllmBenchJson {
         }
         o.put("duration", metric(d, "load_duration_ms") / 1000);
         o.put("completed", ok.size());
-        num(o, "total_input_tokens", metric(d, "load_input_tokens"));
-        num(o, "total_output_tokens", metric(d, "load_output_tokens"));
+        whole(o, "total_input_tokens", metric(d, "load_input_tokens"));
+        whole(o, "total_output_tokens", metric(d, "load_output_tokens"));
         num(o, "request_throughput", metric(d, "load_request_rate"));
         num(o, "request_goodput", metric(d, "load_goodput"));
         num(o, "output_throughput", metric(d, "load_output_throughput"));
@@ -98,6 +98,15 @@ public final class VllmBenchJson {
 
     private static double metric(autoglm.diagnose.Diagnosis d, String name) {
         return d.metrics().get(name).present() ? d.metrics().get(name).value() : Double.NaN;
+    }
+
+    /** A count, written as an integer as vLLM writes it. */
+    private static void whole(ObjectNode o, String k, double v) {
+        if (Double.isNaN(v)) {
+            o.putNull(k);
+        } else {
+            o.put(k, Math.round(v));
+        }
     }
 
     private static void num(ObjectNode o, String k, double v) {
