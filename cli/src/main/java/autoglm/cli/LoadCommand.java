@@ -30,11 +30,13 @@ import picocli.CommandLine.Parameters;
 /** {@code autoglm load URL [options] [--serve -- CMD...]}: a serving endpoint under realistic traffic, diagnosed. */
 @Command(name = "load", mixinStandardHelpOptions = true,
         description = {
-            "Send realistic traffic to an OpenAI-compatible endpoint (vLLM, SGLang, autoglm serve...): Open-AutoGLM",
-            "phone sessions (--workload agent), seeded synthetic prompts, or replayed requests, under a profile; time",
-            "every streamed token, scrape the server's /metrics, keep it all in a run folder and rank what slows it.",
-            "--serve -- CMD starts the server under every probe and stops it after; --verify then re-launches it",
-            "with each top finding's fix and replays the same traffic. Ctrl-C keeps everything measured so far."
+            "Send realistic traffic to an OpenAI-compatible endpoint (vLLM, SGLang,",
+            "autoglm serve): Open-AutoGLM phone sessions (--workload agent), seeded",
+            "synthetic prompts or replayed requests, under a profile. Time every",
+            "streamed token, scrape the server's /metrics, keep it all in a run folder",
+            "and rank what slows the endpoint. --serve -- CMD starts the server under",
+            "every probe and stops it after; --verify then re-launches it with each top",
+            "finding's fix and replays the same traffic. Ctrl-C keeps what was measured."
         },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {

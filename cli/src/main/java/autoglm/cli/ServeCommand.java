@@ -17,10 +17,12 @@ import picocli.CommandLine.Unmatched;
  */
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = {
-            "Serve the GLM workload's model behind an OpenAI-compatible API (/v1/chat/completions, /v1/completions,",
-            "/v1/models, /health, /metrics under vLLM's names) with continuous batching and a prefix cache: real",
-            "compute with random weights, on the CPU or the GPU. The reference server autoglm load is tested against.",
-            "Flags not listed here go to the server as they are (docs/serve.md lists them all)."
+            "Serve the GLM workload's model behind an OpenAI-compatible API",
+            "(/v1/chat/completions, /v1/completions, /v1/models, /health, /metrics under",
+            "vLLM's names) with continuous batching and a prefix cache: real compute with",
+            "random weights, on the CPU or the GPU; the reference server autoglm load is",
+            "tested against. Flags not listed here go to the server as they are",
+            "(docs/serve.md lists them all)."
         },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:stopped by Ctrl-C or SIGTERM", "2:bad flags or environment (one line says what)",
