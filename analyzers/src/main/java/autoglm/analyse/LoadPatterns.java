@@ -30,19 +30,21 @@ final class LoadPatterns {
         for (LoadRequest r : rs) {
             byStep.computeIfAbsent(r.step(), k -> new ArrayList<>()).add(r);
         }
-        String[] names = {"load_step_ttft_slope_ms", "load_ttft_by_step", "turns", "turn_ttft_growth_pct",
-            "turn_prompt_tokens_last"};
+        String[] names = {"load_step_ttft_slope_ms", "load_ttft_by_step", "load_e2el_by_step", "load_thinking_by_step",
+            "turns", "turn_ttft_growth_pct", "turn_prompt_tokens_last"};
         if (byStep.size() < 2 || !byStep.containsKey(1)) {
             b.absentAll(rs.isEmpty() ? "no session traffic (the agent workload, or replayed requests with steps, has it)"
                     : "sessions of fewer than two completed steps", names);
             return;
         }
-        List<Metric.Item> items = new ArrayList<>();
-        for (Map.Entry<Integer, List<LoadRequest>> e : byStep.entrySet()) {
-            items.add(new Metric.Item("step " + e.getKey(), e.getValue().stream().mapToDouble(LoadRequest::ttftMs)
-                    .average().orElse(Double.NaN), Unit.MILLISECONDS));
+        b.items("load_ttft_by_step", byStep(byStep, LoadRequest::ttftMs), rs.size());
+        b.items("load_e2el_by_step", byStep(byStep, LoadRequest::e2elMs), rs.size());
+        List<Metric.Item> thinking = byStep(byStep, LoadRequest::thinkingMs);
+        if (thinking.stream().allMatch(i -> Double.isNaN(i.value()))) {
+            b.absent("load_thinking_by_step", "no answer left reasoning (or none reasoned)");
+        } else {
+            b.items("load_thinking_by_step", thinking, rs.size());
         }
-        b.items("load_ttft_by_step", items, rs.size());
         double[] x = rs.stream().mapToDouble(LoadRequest::step).toArray();
         double[] y = rs.stream().mapToDouble(LoadRequest::ttftMs).toArray();
         double slope = WorkloadAnalysis.slope(x, y);
@@ -55,6 +57,17 @@ final class LoadPatterns {
         boolean server = lastRs.stream().allMatch(r -> r.promptTokens() >= 0);
         b.put("turn_prompt_tokens_last", lastRs.stream().mapToDouble(r -> server ? r.promptTokens()
                 : r.promptTokensEst()).average().orElse(Double.NaN), lastRs.size());
+    }
+
+    /** The mean of a figure at each step number (NaN where no request of the step had it). */
+    private static List<Metric.Item> byStep(Map<Integer, List<LoadRequest>> byStep,
+            java.util.function.ToDoubleFunction<LoadRequest> f) {
+        List<Metric.Item> items = new ArrayList<>();
+        for (Map.Entry<Integer, List<LoadRequest>> e : byStep.entrySet()) {
+            items.add(new Metric.Item("step " + e.getKey(), e.getValue().stream().mapToDouble(f)
+                    .filter(d -> !Double.isNaN(d)).average().orElse(Double.NaN), Unit.MILLISECONDS));
+        }
+        return items;
     }
 
     /** p99/p50 of the gaps, and the share of long gaps during which another request got its first token. */

@@ -183,6 +183,8 @@ public final class MetricCatalog {
         def("load_prefill_quadratic_pct", Unit.PERCENT, "share of the quadratic term at the longest prompt in a fit TTFT = a + b n + c n^2");
         def("load_step_ttft_slope_ms", Unit.MS_PER_STEP, "least-squares slope of TTFT against the step number of agent sessions");
         def("load_ttft_by_step", Unit.TEXT, "mean TTFT at each step number of the sessions");
+        def("load_e2el_by_step", Unit.TEXT, "mean step latency (E2EL) at each step number of the sessions");
+        def("load_thinking_by_step", Unit.TEXT, "mean thinking time (until the answer starts) at each step number");
         def("load_prefix_missed_pct", Unit.PERCENT, "load_repeated_prefix_pct the server's prefix cache did not hit (all of it when caching is off), in points of the prompt");
         // Server metrics: the server's own /metrics over the load (docs/analyses.md#server-metrics)
         def("server_kind", Unit.TEXT, "whose metric names the server's /metrics page carries: vllm, sglang, tgi, llama.cpp");

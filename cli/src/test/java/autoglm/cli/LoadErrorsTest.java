@@ -190,6 +190,26 @@ class LoadErrorsTest {
     }
 
     @Test
+    void aServerThatExitsOrNeverGetsReadyIsOneLineAndItsRunKeptIncomplete() throws Exception {
+        Run exits = load("http://127.0.0.1:" + LoadServeTest.freePort(), "--model", "m", "--serve", "--", "false");
+        assertEquals(2, exits.code(), exits.err());
+        assertTrue(exits.err().contains("the server exited before it was ready"), exits.err());
+        assertFalse(RunInfoJson.read(onlyRun().resolve("run.json")).complete());
+        Path out2 = tmp.resolve("runs2");
+        Run hangs = Run.of("load", "http://127.0.0.1:" + LoadServeTest.freePort(), "--model", "m", "--out",
+                out2.toString(), "--ready-timeout", "2s", "--serve", "--", "sleep", "60");
+        assertEquals(2, hangs.code(), hangs.err());
+        assertTrue(hangs.err().contains("was not ready within 2 s"), hangs.err());
+        Path run;
+        try (Stream<Path> s = Files.list(out2)) {
+            run = s.findFirst().orElseThrow();
+        }
+        RunInfo info = RunInfoJson.read(run.resolve("run.json"));
+        assertFalse(info.complete(), "stopped because it never got ready: incomplete");
+        assertTrue(info.note().contains("was not ready within 2 s"), info.note());
+    }
+
+    @Test
     void aSweepRunsOneAtATimeThenThroughputThenRatesBetween() throws Exception {
         String url = serve();
         Path json = tmp.resolve("sweep.json");

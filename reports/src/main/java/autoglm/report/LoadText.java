@@ -60,6 +60,10 @@ public final class LoadText {
         Metric steps = d.metrics().get("load_ttft_by_step");
         if (steps.present()) {
             out.add("TTFT by step: " + Quantities.format(steps) + "; slope " + v(d, "load_step_ttft_slope_ms"));
+            out.add("step latency by step: " + v(d, "load_e2el_by_step"));
+            if (d.metrics().get("load_thinking_by_step").present()) {
+                out.add("thinking by step: " + v(d, "load_thinking_by_step"));
+            }
         }
         Metric kind = d.metrics().get("server_kind");
         if (kind.present()) {

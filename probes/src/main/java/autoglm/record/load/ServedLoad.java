@@ -84,7 +84,12 @@ public final class ServedLoad {
         } catch (RuntimeException e) {
             failure = e;
         } finally {
-            profiler.stop();
+            if (load != null) {
+                profiler.stop();
+            } else {
+                profiler.stop(problem != null ? problem : failure != null ? "the load failed: " + failure.getMessage()
+                        : "interrupted before the load ran");
+            }
         }
         Profiler.Result r;
         try {

@@ -79,6 +79,7 @@ public final class Profiler {
     private volatile CuptiControl cupti;
     /** The caller is done with the command (a server after the load): it is stopped, and that is a normal end. */
     private volatile boolean stopRequested;
+    private volatile String stopIncomplete;
     private volatile java.util.function.Consumer<Path> startListener = p -> { };
     private volatile Runnable interruptListener = () -> { };
 
@@ -97,10 +98,16 @@ public final class Profiler {
      * SIGKILL 5 s later if it is still there. The run is then complete, not interrupted.
      */
     public void stop() {
+        stop(null);
+    }
+
+    /** The same, but the run is incomplete, with {@code whyIncomplete} in run.json (a server that never got ready). */
+    public void stop(String whyIncomplete) {
         Process p = process;
         if (p == null || !p.isAlive()) {
             return; // it ended on its own (a server that died): that end is what run.json says
         }
+        stopIncomplete = whyIncomplete;
         stopRequested = true;
         flushKernels();
         signal(Signals.SIGTERM);
@@ -244,7 +251,8 @@ public final class Profiler {
                         + exitMeaning(code);
             } else if (stopRequested) {
                 status = RunInfo.EXITED;
-                note = "autoglm stopped the command when it was done with it (SIGTERM); it exited with code " + code;
+                note = stopIncomplete != null ? "autoglm stopped the command: " + stopIncomplete + "; it exited with code "
+                        + code : "autoglm stopped the command when it was done with it (SIGTERM); it exited with code " + code;
             } else if (code == 0) {
                 status = RunInfo.EXITED;
                 note = "the command exited with code 0";
@@ -257,7 +265,8 @@ public final class Profiler {
                 note = note + "; samples could not be written: " + writeFailure + ", so sampling stopped early";
             }
             Map<String, Long> loss = new LinkedHashMap<>(sampler.dataLoss());
-            RunInfo done = info.ended(endMs, status, why == null && (code == 0 || stopRequested) && writeFailure == null, code,
+            RunInfo done = info.ended(endMs, status, why == null && (code == 0 || (stopRequested && stopIncomplete == null))
+                    && writeFailure == null, code,
                     note, loss,
                     sampler.overhead(endMs - startMs));
             try {
