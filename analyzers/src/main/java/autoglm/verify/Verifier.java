@@ -79,6 +79,7 @@ public final class Verifier {
         m.put("load_tpot_ms", true);
         m.put("load_itl_ms", true);
         m.put("server_queue_ms", true);
+        m.put("load_step_ttft_slope_ms", true);
         m.put("turn_ttft_growth_pct", true);
         m.put("server_prefix_hit_pct", false);
         m.put("load_goodput", false);

@@ -18,7 +18,8 @@ final class VerifyText {
     /** The same for load runs (load --serve --verify); the last three count the work done on each side. */
     static final String[][] LOAD_COLUMNS = {
         {"E2EL", "load_e2el_ms"}, {"TTFT", "load_ttft_ms"}, {"TPOT", "load_tpot_ms"}, {"ITL", "load_itl_ms"},
-        {"queue", "server_queue_ms"}, {"TTFT growth", "turn_ttft_growth_pct"}, {"prefix hits", "server_prefix_hit_pct"},
+        {"queue", "server_queue_ms"}, {"TTFT slope", "load_step_ttft_slope_ms"},
+        {"TTFT growth", "turn_ttft_growth_pct"}, {"prefix hits", "server_prefix_hit_pct"},
         {"goodput", "load_goodput"}, {"req/s", "load_request_rate"}, {"out tok/s", "load_output_throughput"},
         {"requests", "load_completed"}, {"prompt tok", "load_input_tokens"}, {"output tok", "load_output_tokens"}};
     /** Comparisons of work (requests, tokens): shown with their counts, never read as better or worse. */
