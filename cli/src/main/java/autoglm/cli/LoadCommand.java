@@ -241,12 +241,12 @@ public final class LoadCommand implements Callable<Integer> {
                 + (first == null ? "" : "; the first: " + first) + ")";
     }
 
-    /** Why the server is taken to have gone away during the load (connections refused or reset), or null. */
+    /** Why the server is taken to have gone away or hung during the load (refused, reset, timed out), or null. */
     static String wentAway(LoadRecording rec) {
-        long lost = rec.requests().stream().filter(r -> r.status().equals("refused") || r.status().equals("reset"))
-                .count();
-        return lost == 0 ? null : "the server went away during the load (" + lost + " of " + rec.requests().size()
-                + " requests refused or reset)";
+        long lost = rec.requests().stream().filter(r -> r.status().equals("refused") || r.status().equals("reset")
+                || r.status().equals("timeout")).count();
+        return lost == 0 ? null : "the server went away or stopped answering during the load (" + lost + " of "
+                + rec.requests().size() + " requests refused, reset or timed out)";
     }
 
     /** With --serve: the server under the probes, the load into its run folder. */

@@ -157,13 +157,41 @@ class LoadErrorsTest {
         Run r = load(url, "--sessions", "1", "--steps", "40");
         killer.join();
         assertEquals(2, r.code(), r.err());
-        assertTrue(r.err().contains("the server went away during the load"), r.err());
+        assertTrue(r.err().contains("the server went away or stopped answering during the load"), r.err());
         Path run = onlyRun();
         RunInfo info = RunInfoJson.read(run.resolve("run.json"));
         assertFalse(info.complete());
         List<String> rows = Files.readAllLines(run.resolve("requests.csv"));
         assertTrue(rows.stream().anyMatch(l -> l.contains(",ok,")), "what was measured before is kept");
         assertTrue(rows.stream().anyMatch(l -> l.contains(",refused,") || l.contains(",reset,")), "and the failures");
+    }
+
+    @Test
+    void aServerThatHangsMidAnswerIsCutOffAtTheTimeoutCountedAndTheRunKeptIncomplete() throws Exception {
+        // 1,500 tokens take the CPU server about 2 s to stream: stopped after 1 s, it hangs in the middle of one
+        String url = serve("--output-tokens", "1500");
+        long pid = started.get(0).pid();
+        Thread stopper = new Thread(() -> {
+            try {
+                Thread.sleep(1000);
+            } catch (InterruptedException e) {
+                return;
+            }
+            Signals.kill(pid, 19); // SIGSTOP: the process is there, its socket open, nothing more comes
+        });
+        stopper.start();
+        try {
+            Run r = load(url, "--model", "glm-tiny", "--sessions", "1", "--steps", "40", "--timeout", "4s",
+                    "--duration", "2s", "--no-server-metrics");
+            stopper.join();
+            assertEquals(2, r.code(), r.err());
+            assertTrue(r.err().contains("timed out"), r.err());
+            List<String> rows = Files.readAllLines(onlyRun().resolve("requests.csv"));
+            assertTrue(rows.stream().anyMatch(l -> l.contains(",timeout,")), String.join("\n", rows));
+            assertFalse(RunInfoJson.read(onlyRun().resolve("run.json")).complete());
+        } finally {
+            Signals.kill(pid, 18); // SIGCONT, so that the clean-up can stop it
+        }
     }
 
     @Test

@@ -19,12 +19,15 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Flow;
+import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLException;
 
 /**
  * The load client's HTTP side (docs/load.md#client): one POST per request over HTTP/1.1 (the JDK's h2c upgrade
  * makes vLLM's server drop the body and answer 400), the answer read as server-sent events as its bytes arrive, each
- * event timed when its line is complete. Nothing blocks a thread per request: 256 streams need no 256 threads.
+ * event timed when its line is complete. Nothing blocks a thread per request: 256 streams need no 256 threads. A
+ * request that has not ended within the timeout (headers, or the rest of a streaming answer) is cancelled and counted
+ * as a timeout.
  */
 public final class StreamClient {
     private static final int ERROR_BODY_CHARS = 300;
@@ -48,10 +51,19 @@ public final class StreamClient {
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
         Collector c = new Collector();
         c.sentNs = System.nanoTime();
-        return http.sendAsync(req, info -> {
+        CompletableFuture<HttpResponse<Void>> f = http.sendAsync(req, info -> {
             c.httpStatus = info.statusCode();
             return HttpResponse.BodySubscribers.fromLineSubscriber(c, x -> null, StandardCharsets.UTF_8, "\n");
-        }).handle((resp, err) -> c.outcome(err));
+        });
+        // the request's timeout bounds only the wait for the headers: a server that hangs mid-answer is cut off here
+        CompletableFuture.delayedExecutor(timeout.toMillis(), TimeUnit.MILLISECONDS).execute(() -> {
+            if (!f.isDone()) {
+                c.timedOut = true;
+                f.cancel(true);
+            }
+        });
+        return f.handle((resp, err) -> c.outcome(c.timedOut ? new HttpTimeoutException("no end of the answer within "
+                + timeout.toMillis() + " ms") : err));
     }
 
     /** Reads the lines of one answer; all calls come from the client's executor, one at a time. */
@@ -65,7 +77,8 @@ public final class StreamClient {
         long answerNs = -1;
         long prompt = -1;
         long completion = -1;
-        int httpStatus;
+        volatile int httpStatus;
+        volatile boolean timedOut;
         boolean done;
         String status;
         String error;
@@ -76,7 +89,7 @@ public final class StreamClient {
         }
 
         @Override
-        public void onNext(String line) {
+        public synchronized void onNext(String line) {
             long now = System.nanoTime();
             if (httpStatus != 200) {
                 if (errorBody.length() < ERROR_BODY_CHARS) {
@@ -129,7 +142,7 @@ public final class StreamClient {
         public void onComplete() {
         }
 
-        Outcome outcome(Throwable err) {
+        synchronized Outcome outcome(Throwable err) {
             if (err != null) {
                 Throwable t = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
                 fail(kind(t, httpStatus != 0), t.getClass().getSimpleName() + (t.getMessage() == null ? ""
