@@ -23,8 +23,7 @@ final class VerifyText {
         {"goodput", "load_goodput"}, {"req/s", "load_request_rate"}, {"out tok/s", "load_output_throughput"},
         {"requests", "load_completed"}, {"prompt tok", "load_input_tokens"}, {"output tok", "load_output_tokens"}};
     /** Comparisons of work (requests, tokens): shown with their counts, never read as better or worse. */
-    static final java.util.Set<String> WORK = java.util.Set.of("load_completed", "load_input_tokens",
-            "load_output_tokens");
+    static final java.util.Set<String> WORK = autoglm.verify.Verifier.WORK;
 
     /** The columns for these verifications: a load's when any compared a load metric. */
     static String[][] columns(List<Verification> vs) {

@@ -81,7 +81,6 @@ public final class AgentSession {
         }
         step++;
         byte[] png = fixedImage != null ? fixedImage : PngImage.generate(width, height, rnd.nextLong());
-        int[] wh = PngImage.size(png);
         String app = APPS[rnd.nextInt(APPS.length)];
         String screenInfo = "{\"current_app\": \"" + app + "\"}";
         String text = step == 1 ? TASKS[session % TASKS.length] + "\n\n" + screenInfo
@@ -95,7 +94,7 @@ public final class AgentSession {
         ObjectNode t = content.addObject();
         t.put("type", "text");
         t.put("text", text);
-        PromptEstimate est = estimate(png, wh);
+        PromptEstimate est = PromptEstimate.ofMessages(messages);
         long repeated = previous == null ? 0 : est.commonPrefix(previous);
         if (sharedStart != null) {
             repeated = Math.max(repeated, est.commonPrefix(sharedStart));
@@ -112,27 +111,6 @@ public final class AgentSession {
     /** The phone's action between steps: uniform within the bounds (1-4 s by default), seeded. */
     public long thinkMs() {
         return Math.round(thinkMinMs + rnd.nextDouble() * (thinkMaxMs - thinkMinMs));
-    }
-
-    private PromptEstimate estimate(byte[] lastPng, int[] wh) {
-        PromptEstimate e = new PromptEstimate();
-        int last = messages.size() - 1;
-        for (int i = 0; i < messages.size(); i++) {
-            ObjectNode m = (ObjectNode) messages.get(i);
-            e.marker(m.path("role").asText().hashCode() & 0xff);
-            if (m.get("content").isTextual()) {
-                e.text(m.get("content").asText());
-            } else {
-                for (var part : m.get("content")) {
-                    if ("text".equals(part.path("type").asText())) {
-                        e.text(part.path("text").asText());
-                    } else if (i == last && wh != null) {
-                        e.image(lastPng, wh[0], wh[1]);
-                    }
-                }
-            }
-        }
-        return e;
     }
 
     private byte[] body() {

@@ -33,13 +33,57 @@ public final class PromptEstimate {
         units.add(-1L - id);
     }
 
-    public void image(byte[] png, int width, int height) {
+    /** An image of this size; {@code identity} tells one image from another (the same image repeats its units). */
+    public void image(long identity, int width, int height) {
         long n = imageTokens(width, height, MAX_PIXELS);
-        long h = java.util.Arrays.hashCode(png) * 1_000_003L;
+        long h = identity * 1_000_003L;
         for (long i = 0; i < n; i++) {
             units.add(h + i);
         }
         imageTokens += n;
+    }
+
+    /**
+     * The estimate of a chat request's messages: a marker per role, text as pieces, and each
+     * {@code data:image/png;base64,} image_url by the size in its PNG header (the rest of it is not decoded; its
+     * text tells it from other images). An image that is not such a PNG counts no tokens.
+     */
+    public static PromptEstimate ofMessages(com.fasterxml.jackson.databind.JsonNode messages) {
+        PromptEstimate e = new PromptEstimate();
+        for (com.fasterxml.jackson.databind.JsonNode m : messages) {
+            e.marker(m.path("role").asText().hashCode() & 0xff);
+            com.fasterxml.jackson.databind.JsonNode content = m.path("content");
+            if (content.isTextual()) {
+                e.text(content.asText());
+                continue;
+            }
+            for (com.fasterxml.jackson.databind.JsonNode part : content) {
+                if ("text".equals(part.path("type").asText())) {
+                    e.text(part.path("text").asText());
+                } else if ("image_url".equals(part.path("type").asText())) {
+                    String url = part.path("image_url").path("url").asText("");
+                    int[] wh = pngSize(url);
+                    if (wh != null) {
+                        e.image(url.hashCode(), wh[0], wh[1]);
+                    }
+                }
+            }
+        }
+        return e;
+    }
+
+    /** Width and height from a PNG data URL's header (its first 24 bytes), or null. */
+    static int[] pngSize(String url) {
+        String prefix = "data:image/png;base64,";
+        if (!url.startsWith(prefix) || url.length() < prefix.length() + 32) {
+            return null;
+        }
+        try {
+            return PngImage.size(java.util.Base64.getDecoder().decode(url.substring(prefix.length(),
+                    prefix.length() + 32)));
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 
     public long tokens() {

@@ -78,10 +78,15 @@ public final class ReplayRequests {
         b.put("model", model);
         b.put("stream", true);
         b.putObject("stream_options").put("include_usage", true);
-        PromptEstimate est = new PromptEstimate();
-        est.text(chat ? b.get("messages").toString() : b.get("prompt").asText());
+        PromptEstimate est;
+        if (chat) {
+            est = PromptEstimate.ofMessages(b.get("messages"));
+        } else {
+            est = new PromptEstimate();
+            est.text(b.get("prompt").asText());
+        }
         try {
-            return new Prepared(JSON.writeValueAsBytes(b), session, step, est.tokens(), 0, 0, offset);
+            return new Prepared(JSON.writeValueAsBytes(b), session, step, est.tokens(), est.imageTokens(), 0, offset);
         } catch (JsonProcessingException e) {
             throw new BadInputException(where + ": cannot be serialised again");
         }

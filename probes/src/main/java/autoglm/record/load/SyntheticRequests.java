@@ -49,7 +49,7 @@ public final class SyntheticRequests {
         if (fixedImage != null || width > 0) {
             png = fixedImage != null ? fixedImage : PngImage.generate(width, height, r.nextLong());
             int[] wh = PngImage.size(png);
-            est.image(png, wh[0], wh[1]);
+            est.image(java.util.Arrays.hashCode(png), wh[0], wh[1]);
         }
         while (est.tokens() < target) {
             String w = word(r);

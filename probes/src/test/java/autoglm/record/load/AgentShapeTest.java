@@ -115,6 +115,26 @@ class AgentShapeTest {
     }
 
     @Test
+    void aReplayedAgentRequestIsEstimatedAsTheAgentEstimatesIt() throws Exception {
+        Prepared sent = new AgentSession(1, "m", 540, 1200, null, 5, LocalDate.of(2026, 11, 28), true, 1000, 4000)
+                .next(null, null);
+        ObjectNode line = JSON.createObjectNode();
+        line.set("messages", JSON.readTree(sent.body()).get("messages"));
+        line.put("max_tokens", 3000);
+        java.nio.file.Path file = java.nio.file.Files.createTempFile("replay", ".jsonl");
+        try {
+            java.nio.file.Files.writeString(file, JSON.writeValueAsString(line) + "\n");
+            Prepared replayed = ReplayRequests.read(file, "m", true).get(0);
+            // 540x1200: 1204 x 532 after resizing, (86 x 38) / 4 image tokens
+            assertEquals(86 * 38 / 4, replayed.imageTokensEst());
+            assertEquals(sent.imageTokensEst(), replayed.imageTokensEst());
+            assertEquals(sent.promptTokensEst(), replayed.promptTokensEst());
+        } finally {
+            java.nio.file.Files.delete(file);
+        }
+    }
+
+    @Test
     void imageTokensAreGlm41vsCount() {
         // the same arithmetic as native/workload/tests/test_serve.py, written there by hand from smart_resize
         assertEquals(172 * 78 / 4, PromptEstimate.imageTokens(1080, 2400, PromptEstimate.MAX_PIXELS));
