@@ -18,9 +18,13 @@ public record LoadStats(long n, double mean, double median, double stdev, double
         if (v.length == 0) {
             return EMPTY;
         }
-        return new LoadStats(v.length, Stats.mean(v, v.length), Stats.quantileSorted(v, v.length, 0.5),
-                Stats.stdev(v, v.length), Stats.quantileSorted(v, v.length, 0.9), Stats.quantileSorted(v, v.length, 0.95),
-                Stats.quantileSorted(v, v.length, 0.99), v[0], v[v.length - 1],
+        // one Percentile for the four quantiles: it copies the data once, as Stats.spread does
+        org.apache.commons.math3.stat.descriptive.rank.Percentile p =
+                new org.apache.commons.math3.stat.descriptive.rank.Percentile()
+                        .withEstimationType(org.apache.commons.math3.stat.descriptive.rank.Percentile.EstimationType.R_7);
+        p.setData(v);
+        return new LoadStats(v.length, Stats.mean(v, v.length), p.evaluate(50), Stats.stdev(v, v.length),
+                p.evaluate(90), p.evaluate(95), p.evaluate(99), v[0], v[v.length - 1],
                 new org.apache.commons.math3.stat.descriptive.moment.StandardDeviation(false).evaluate(v));
     }
 
