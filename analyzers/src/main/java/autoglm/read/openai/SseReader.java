@@ -54,9 +54,26 @@ public final class SseReader {
         return comments;
     }
 
+    /**
+     * Feeds one whole line, its end already cut off (an HTTP client that splits lines): the same as feeding it with
+     * LF, without copying it character by character. Text of an unfinished line fed before comes first.
+     */
+    public List<Event> feedLine(String whole) {
+        if (line.length() > 0 || lastWasCr || whole.indexOf('\r') >= 0) {
+            return feed(whole + "\n");
+        }
+        List<Event> out = new ArrayList<>(1);
+        endLine(whole, out);
+        return out;
+    }
+
     private void endLine(List<Event> out) {
         String l = line.toString();
         line.setLength(0);
+        endLine(l, out);
+    }
+
+    private void endLine(String l, List<Event> out) {
         if (l.isEmpty()) {
             if (hasData) {
                 out.add(new Event(name, data.toString()));

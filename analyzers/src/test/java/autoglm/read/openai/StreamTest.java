@@ -76,6 +76,18 @@ class StreamTest {
     }
 
     @Test
+    void wholeLinesAsAnHttpClientSplitsThemGiveTheSameEvents() {
+        // split at LF as the JDK client's line subscriber does: CRLF lines keep their CR, which feedLine hands on
+        List<SseReader.Event> whole = feed(List.of(STREAM));
+        SseReader r = new SseReader();
+        List<SseReader.Event> byLine = new ArrayList<>();
+        for (String line : STREAM.split("\n", -1)) {
+            byLine.addAll(r.feedLine(line));
+        }
+        assertEquals(whole, byLine);
+    }
+
+    @Test
     void lineEndsCommentsMultiLineDataAndUnfinishedEvents() {
         SseReader r = new SseReader();
         List<SseReader.Event> ev = r.feed("event: update\rdata: a\ndata:b\r\n\n: ping\n\ndata: cut");

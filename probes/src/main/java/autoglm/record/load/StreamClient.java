@@ -97,7 +97,7 @@ public final class StreamClient {
                 }
                 return;
             }
-            for (SseReader.Event e : sse.feed(line + "\n")) {
+            for (SseReader.Event e : sse.feedLine(line)) {
                 ChatChunk c = ChatChunk.of(e.data());
                 switch (c.kind()) {
                     case TOKENS -> {
