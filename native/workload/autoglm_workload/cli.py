@@ -35,6 +35,9 @@ def parse(argv):
     p.add_argument("--bandwidth-cache", default=None, metavar="FILE",
                    help="JSON file of measured bandwidths by device name: read, and written after a measurement")
     p.add_argument("--describe", action="store_true", help="print the knobs, scenarios and presets as JSON and exit")
+    p.add_argument("--check", action="store_true",
+                   help="check that this machine can run the model with these knobs, start nothing, and exit 0 (or 2 "
+                        "with one line why not)")
     return p.parse_args(argv)
 
 
@@ -61,6 +64,13 @@ def main(argv):
         import torch  # noqa: F401
     except ImportError:
         return fail(f"PyTorch is not installed for {sys.executable} (Debian: apt install python3-torch)")
+    if args.check:
+        try:
+            from .session import check
+            check(args, knobs)
+        except SetupError as e:
+            return fail(str(e))
+        return 0
     from .events import Events
     if args.events is None:
         run_dir = os.environ.get("AUTOGLM_RUN_DIR")

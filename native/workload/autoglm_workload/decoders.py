@@ -3,7 +3,11 @@
 - EagerDecoder: dynamic KV cache, a Python-launched kernel sequence per step (transformers' default).
 - RecomputeDecoder: no KV cache; every step feeds the whole sequence again (use_cache=False).
 - StaticDecoder: static KV cache; the decode step replayed as a CUDA graph or run through torch.compile.
-All share: prefill(ids, valid) -> logits of the last position; step(tokens) -> logits; reorder(index)."""
+All share: prefill(ids, valid, positions, images, past) -> logits of the last position; step(tokens) -> logits;
+reorder(index); row(i) -> row i's keys and values as held (for the prefix cache).
+
+positions: [B, T] or [3, B, T] (M-RoPE), or None for 0.. over the valid tokens; images: None or (embeddings,
+where) as GlmModel takes them; past: a Past, keys and values already computed for a prefix of each row."""
 
 import time
 
@@ -16,15 +20,32 @@ def first_positions(valid):
     return (valid.long().cumsum(1) - 1).clamp(min=0)
 
 
+def next_positions(positions):
+    """[B] the position after each row's last one: text after an image continues from its largest position."""
+    last = positions.amax(dim=-1)
+    return (last.amax(dim=0) if positions.dim() == 3 else last) + 1
+
+
+class Past:
+    """A reused prefix: keys and values per layer [B, KV, P, D] (left-padded) and which of the P columns hold one."""
+
+    def __init__(self, keys, values, valid):
+        self.keys, self.values, self.valid = keys, values, valid
+
+
 class EagerDecoder:
     def __init__(self, model, dtype):
         self.model, self.dtype = model, dtype
 
-    def prefill(self, ids, valid):
+    def prefill(self, ids, valid, positions=None, images=None, past=None):
         self.cache = self.model.new_cache()
-        self.keys = valid
-        self.pos = valid.long().sum(1)
-        return self.model(ids, first_positions(valid), self.cache, prefill_mask(valid, self.dtype))
+        positions = first_positions(valid) if positions is None else positions
+        if past is not None:
+            self.cache.install(past.keys, past.values)
+        self.keys = valid if past is None else torch.cat((past.valid, valid), dim=1)
+        self.pos = next_positions(positions)
+        return self.model(ids, positions, self.cache, prefill_mask(valid, self.dtype, past=None if past is None
+                                                                   else past.valid), images=images)
 
     def step(self, tokens):
         self.keys = torch.cat((self.keys, torch.ones_like(self.keys[:, :1])), dim=1)
@@ -40,6 +61,9 @@ class EagerDecoder:
     def kv_bytes(self):
         return self.cache.bytes()
 
+    def row(self, i):
+        return self.cache.row(i, self.keys[i].nonzero().view(-1))
+
 
 class RecomputeDecoder:
     """use_cache=False: the input of step n is the whole sequence so far."""
@@ -47,20 +71,36 @@ class RecomputeDecoder:
     def __init__(self, model, dtype):
         self.model, self.dtype = model, dtype
 
-    def prefill(self, ids, valid):
-        self.ids, self.valid = ids, valid
-        return self.model(ids, first_positions(valid), None, prefill_mask(valid, self.dtype))
+    def prefill(self, ids, valid, positions=None, images=None, past=None):
+        if past is not None:
+            raise ValueError("kv_cache=off keeps no keys and values: there is no prefix to reuse")
+        self.ids, self.valid, self.images = ids, valid, images
+        self.positions = first_positions(valid) if positions is None else positions
+        return self.model(ids, self.positions, None, prefill_mask(valid, self.dtype), images=images)
 
     def step(self, tokens):
         self.ids = torch.cat((self.ids, tokens[:, None]), dim=1)
         self.valid = torch.cat((self.valid, torch.ones_like(self.valid[:, :1])), dim=1)
-        return self.model(self.ids, first_positions(self.valid), None, prefill_mask(self.valid, self.dtype))
+        nxt = next_positions(self.positions)
+        if self.positions.dim() == 3:
+            nxt = nxt.unsqueeze(0).expand(3, -1)
+        self.positions = torch.cat((self.positions, nxt.unsqueeze(-1)), dim=-1)
+        if self.images is not None:
+            emb, where = self.images
+            self.images = (emb, torch.cat((where, torch.zeros_like(where[:, :1])), dim=1))
+        return self.model(self.ids, self.positions, None, prefill_mask(self.valid, self.dtype), images=self.images)
 
     def reorder(self, index):
         self.ids, self.valid = self.ids.index_select(0, index), self.valid.index_select(0, index)
+        self.positions = self.positions.index_select(self.positions.dim() - 2, index)
+        if self.images is not None:
+            raise ValueError("beam search over images with kv_cache=off is not supported")
 
     def kv_bytes(self):
         return 0
+
+    def row(self, i):
+        raise ValueError("kv_cache=off keeps no keys and values")
 
 
 class StaticDecoder:
@@ -90,17 +130,25 @@ class StaticDecoder:
         self.slot.add_(1)
         return out
 
-    def prefill(self, ids, valid):
+    def prefill(self, ids, valid, positions=None, images=None, past=None):
+        p = 0 if past is None else past.valid.shape[1]
         t = ids.shape[1]
-        if t >= self.max_len:
-            raise ValueError(f"prompt of {t} tokens does not fit the static cache of {self.max_len}")
+        if p + t >= self.max_len:
+            raise ValueError(f"prompt of {p + t} tokens does not fit the static cache of {self.max_len}")
+        positions = first_positions(valid) if positions is None else positions
         self.keys.zero_()
-        self.keys[:, :t] = valid
-        slots = torch.arange(t, device=ids.device)
-        logits = self.model(ids, first_positions(valid), self.cache, prefill_mask(valid, self.dtype, self.max_len),
-                            slots)
-        self.pos.copy_(valid.long().sum(1, keepdim=True))
-        self.slot.fill_(t)
+        if past is not None:
+            self.keys[:, :p] = past.valid
+            for layer, (k, v) in enumerate(zip(past.keys, past.values)):
+                self.cache.k[layer][:, :, :p] = k
+                self.cache.v[layer][:, :, :p] = v
+        self.keys[:, p:p + t] = valid
+        slots = torch.arange(p, p + t, device=ids.device)
+        logits = self.model(ids, positions, self.cache, prefill_mask(valid, self.dtype, self.max_len, past=None
+                                                                     if past is None else past.valid),
+                            slots, images=images)
+        self.pos.copy_(next_positions(positions)[:, None])
+        self.slot.fill_(p + t)
         return logits
 
     def step(self, tokens):
@@ -146,3 +194,7 @@ class StaticDecoder:
 
     def kv_bytes(self):
         return self.cache.bytes()
+
+    def row(self, i):
+        columns = self.keys[i].nonzero().view(-1)
+        return ([k[i, :, columns].clone() for k in self.cache.k], [v[i, :, columns].clone() for v in self.cache.v])

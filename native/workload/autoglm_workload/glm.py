@@ -6,12 +6,15 @@ Written after transformers' GlmForCausalLM, layer by layer (not compared numeric
 """
 
 import math
+import os
 
 import torch
 import torch.nn.functional as F
 from torch import nn
 
 _SDPA = getattr(F, "scaled_dot_product_attention", None)
+# enable_gqa came with torch 2.5: SDPA then reads each KV head for its group of query heads itself
+_GQA_SDPA = _SDPA is not None and "enable_gqa" in (_SDPA.__doc__ or "")
 
 
 class RMSNorm(nn.Module):
@@ -28,22 +31,41 @@ class RMSNorm(nn.Module):
 
 
 class Rotary(nn.Module):
-    """cos/sin tables for the rotated part of each head (partial_rotary of head_dim), pairs interleaved."""
+    """Rotary embedding of the rotated part of each head (partial_rotary of head_dim), pairs interleaved.
+
+    With cfg.mrope_section (GLM-4.1V's multimodal rotary), positions are [3, B, T] (temporal, height, width) and
+    frequency j of the rotated part turns with the stream its section names: the first mrope_section[0]
+    frequencies with the temporal position, the next with the height, the rest with the width. A text token has
+    the same three positions, so for text this is the 1-D rotary."""
 
     def __init__(self, cfg, max_len, device):
         super().__init__()
         dim = int(cfg.head_dim * cfg.partial_rotary)
         inv = 1.0 / (cfg.rope_theta ** (torch.arange(0, dim, 2, dtype=torch.float32) / dim))
-        freqs = torch.outer(torch.arange(max_len, dtype=torch.float32), inv)
         # built on the CPU (small), then moved: also works for the meta device
-        self.register_buffer("cos", freqs.cos().repeat_interleave(2, dim=-1).to(device), persistent=False)
-        self.register_buffer("sin", freqs.sin().repeat_interleave(2, dim=-1).to(device), persistent=False)
+        self.register_buffer("inv", inv.to(device), persistent=False)
+        stream = None
+        if cfg.mrope_section:
+            if sum(cfg.mrope_section) != dim // 2:
+                raise ValueError(f"mrope_section {cfg.mrope_section} must sum to {dim // 2}")
+            stream = torch.cat([torch.full((n,), i, dtype=torch.long) for i, n in enumerate(cfg.mrope_section)])
+            stream = stream.to(device)
+        self.register_buffer("stream", stream, persistent=False)
         self.dim = dim
 
+    def angles(self, positions):
+        """[B, T, dim/2] angles: position times frequency (per stream with M-RoPE)."""
+        if positions.dim() == 3:
+            p = positions.float()                                   # [3, B, T]
+            per_stream = p[..., None] * self.inv                    # [3, B, T, dim/2]
+            index = self.stream.view(1, 1, 1, -1).expand(1, *per_stream.shape[1:])
+            return per_stream.gather(0, index).squeeze(0)
+        return positions.float()[..., None] * self.inv
+
     def forward(self, x, positions):
-        """x: [B, H, T, D]; positions: [B, T] long. Rotates x[..., :dim]."""
-        cos = self.cos[positions].unsqueeze(1).to(x.dtype)
-        sin = self.sin[positions].unsqueeze(1).to(x.dtype)
+        """x: [B, H, T, D]; positions: [B, T] (or [3, B, T]) long. Rotates x[..., :dim]."""
+        a = self.angles(positions).repeat_interleave(2, dim=-1).unsqueeze(1)
+        cos, sin = a.cos().to(x.dtype), a.sin().to(x.dtype)
         rot, rest = x[..., : self.dim], x[..., self.dim:]
         x1 = rot[..., 0::2]
         x2 = rot[..., 1::2]
@@ -52,30 +74,64 @@ class Rotary(nn.Module):
 
 
 class DynamicCache:
-    """Keys and values per layer, [B, KV, T, D], grown by concatenation (transformers' DynamicCache)."""
+    """Keys and values per layer, [B, KV, capacity, D], preallocated at the first write and written in place:
+    attention reads a view of the first `length` slots, so nothing is copied as the sequence grows (the
+    serving engines users run do not copy either; transformers' DynamicCache concatenates every step)."""
 
     static = False
 
-    def __init__(self, layers):
+    def __init__(self, layers, capacity):
         self.k = [None] * layers
         self.v = [None] * layers
+        self.lengths = [0] * layers
+        self.capacity = capacity
+
+    def _room(self, layer, k, need):
+        if self.k[layer] is None:
+            shape = (k.shape[0], k.shape[1], max(self.capacity, need), k.shape[3])
+            self.k[layer] = torch.empty(shape, device=k.device, dtype=k.dtype)
+            self.v[layer] = torch.empty(shape, device=k.device, dtype=k.dtype)
+        elif need > self.k[layer].shape[2]:
+            # past the capacity given (a longer sequence than planned): grow once, doubling
+            grow = max(need, 2 * self.k[layer].shape[2])
+            for store in (self.k, self.v):
+                old = store[layer]
+                new = torch.empty((old.shape[0], old.shape[1], grow, old.shape[3]), device=old.device, dtype=old.dtype)
+                new[:, :, :self.lengths[layer]] = old[:, :, :self.lengths[layer]]
+                store[layer] = new
 
     def update(self, layer, k, v, slots):
-        if self.k[layer] is not None:
-            k = torch.cat((self.k[layer], k), dim=2)
-            v = torch.cat((self.v[layer], v), dim=2)
-        self.k[layer], self.v[layer] = k, v
-        return k, v
+        start = self.lengths[layer]
+        end = start + k.shape[2]
+        self._room(layer, k, end)
+        self.k[layer][:, :, start:end] = k
+        self.v[layer][:, :, start:end] = v
+        self.lengths[layer] = end
+        return self.k[layer][:, :, :end], self.v[layer][:, :, :end]
+
+    def install(self, keys, values):
+        """Starts from given keys and values per layer ([B, KV, P, D], a reused prefix)."""
+        for layer, (k, v) in enumerate(zip(keys, values)):
+            self.update(layer, k, v, None)
 
     def length(self):
-        return 0 if self.k[0] is None else self.k[0].shape[2]
+        return self.lengths[0]
+
+    def row(self, i, columns):
+        """Row i's keys and values at the given columns (a LongTensor), per layer: copies."""
+        return ([k[i, :, columns].clone() for k in self.k], [v[i, :, columns].clone() for v in self.v])
 
     def reorder(self, index):
         self.k = [t.index_select(0, index) for t in self.k]
         self.v = [t.index_select(0, index) for t in self.v]
 
     def bytes(self):
-        return sum(t.numel() * t.element_size() for t in self.k + self.v if t is not None)
+        """Bytes of the keys and values held (the slots written, not the capacity)."""
+        total = 0
+        for t, n in zip(self.k + self.v, self.lengths + self.lengths):
+            if t is not None:
+                total += t.shape[0] * t.shape[1] * n * t.shape[3] * t.element_size()
+        return total
 
 
 class StaticCache:
@@ -102,6 +158,48 @@ class StaticCache:
         return sum(t.numel() * t.element_size() for t in self.k + self.v)
 
 
+def attention_path():
+    """Which attention runs: AUTOGLM_ATTENTION=sdpa or matmul (tests use both); sdpa by default where the
+    installed torch has scaled_dot_product_attention (2.0 and later)."""
+    want = os.environ.get("AUTOGLM_ATTENTION", "sdpa" if _SDPA is not None else "matmul")
+    if want not in ("sdpa", "matmul"):
+        raise ValueError(f"AUTOGLM_ATTENTION={want}: expected sdpa or matmul")
+    if want == "sdpa" and _SDPA is None:
+        raise ValueError(f"AUTOGLM_ATTENTION=sdpa: torch {torch.__version__} has no scaled_dot_product_attention")
+    return want
+
+
+def attend(q, k, v, mask, path=None):
+    """Grouped-query attention without copying keys and values. q: [B, H, T, D]; k, v: [B, KV, S, D] (views of
+    the cache); mask: additive [B, 1, T, S]. Query head h reads KV head h // (H / KV), as repeat_interleave would
+    give it.
+
+    - sdpa where torch has enable_gqa (2.5 and later): SDPA groups the heads itself.
+    - sdpa on an older torch: one query token (decode) is folded as [B, KV, G, D], G queries per KV head, so SDPA
+      reads each KV head once; a prefill (T > 1) repeats the keys and values once for that prefill (its own
+      tokens and any reused prefix), because folding T queries would repeat the [T, S] mask G times instead.
+    - matmul: queries folded as [B, KV, G*T, D]; scores [B, KV, G, T, S] take the mask broadcast; no copy."""
+    path = path or attention_path()
+    b, h, t, d = q.shape
+    kvh = k.shape[1]
+    groups = h // kvh
+    if path == "sdpa":
+        if groups == 1:
+            return _SDPA(q, k, v, attn_mask=mask)
+        if _GQA_SDPA:
+            return _SDPA(q, k, v, attn_mask=mask, enable_gqa=True)
+        if t == 1:
+            out = _SDPA(q.reshape(b, kvh, groups, d), k, v, attn_mask=mask.expand(b, 1, groups, mask.shape[-1]))
+            return out.view(b, h, 1, d)
+        return _SDPA(q, k.repeat_interleave(groups, dim=1), v.repeat_interleave(groups, dim=1), attn_mask=mask)
+    # the scale folded into q and the mask added in place: two passes fewer over the [T, S] scores
+    qg = (q * (1.0 / math.sqrt(d))).reshape(b, kvh, groups * t, d)
+    scores = torch.matmul(qg, k.transpose(-1, -2)).view(b, kvh, groups, t, -1)
+    scores.add_(mask.unsqueeze(2))
+    probs = torch.softmax(scores.float(), dim=-1).to(q.dtype).view(b, kvh, groups * t, -1)
+    return torch.matmul(probs, v).view(b, h, t, d)
+
+
 class Attention(nn.Module):
     def __init__(self, cfg, layer, device, dtype):
         super().__init__()
@@ -112,6 +210,7 @@ class Attention(nn.Module):
         self.v_proj = nn.Linear(cfg.hidden, kv, bias=cfg.attention_bias, **kw)
         self.o_proj = nn.Linear(q, cfg.hidden, bias=False, **kw)
         self.heads, self.kv_heads, self.head_dim, self.layer = cfg.heads, cfg.kv_heads, cfg.head_dim, layer
+        self.path = attention_path()
 
     def forward(self, x, positions, rotary, cache, mask, slots):
         b, t, _ = x.shape
@@ -121,16 +220,7 @@ class Attention(nn.Module):
         q, k = rotary(q, positions), rotary(k, positions)
         if cache is not None:
             k, v = cache.update(self.layer, k, v, slots)
-        groups = self.heads // self.kv_heads
-        k = k.repeat_interleave(groups, dim=1)
-        v = v.repeat_interleave(groups, dim=1)
-        if _SDPA is not None:
-            out = _SDPA(q, k, v, attn_mask=mask)
-        else:
-            # the scale folded into q and the mask added in place: two passes fewer over the [T, S] scores
-            scores = torch.matmul(q * (1.0 / math.sqrt(self.head_dim)), k.transpose(-1, -2))
-            scores.add_(mask)
-            out = torch.matmul(torch.softmax(scores.float(), dim=-1).to(q.dtype), v)
+        out = attend(q, k, v, mask, self.path)
         return self.o_proj(out.transpose(1, 2).reshape(b, t, self.heads * self.head_dim))
 
 
@@ -153,14 +243,23 @@ class Layer(nn.Module):
         self.self_attn = Attention(cfg, index, device, dtype)
         self.post_attention_layernorm = RMSNorm(cfg.hidden, cfg.rms_eps, device, dtype)
         self.mlp = Mlp(cfg, device, dtype)
+        # GLM-4.1V (and GLM-4-0414) also normalise each branch's output before the residual add
+        self.post_norms = cfg.post_norms
+        if cfg.post_norms:
+            self.post_self_attn_layernorm = RMSNorm(cfg.hidden, cfg.rms_eps, device, dtype)
+            self.post_mlp_layernorm = RMSNorm(cfg.hidden, cfg.rms_eps, device, dtype)
 
     def forward(self, x, positions, rotary, cache, mask, slots):
-        x = x + self.self_attn(self.input_layernorm(x), positions, rotary, cache, mask, slots)
-        return x + self.mlp(self.post_attention_layernorm(x))
+        a = self.self_attn(self.input_layernorm(x), positions, rotary, cache, mask, slots)
+        x = x + (self.post_self_attn_layernorm(a) if self.post_norms else a)
+        m = self.mlp(self.post_attention_layernorm(x))
+        return x + (self.post_mlp_layernorm(m) if self.post_norms else m)
 
 
 class GlmModel(nn.Module):
-    """GlmForCausalLM: embedding, layers, final norm, untied lm_head. Returns the last position's logits."""
+    """GlmForCausalLM: embedding, layers, final norm, untied lm_head. Returns the last position's logits.
+    With cfg.vision (GLM-4.1V), a vision tower turns each image's patches into embeddings that take the place of
+    its image tokens in the prompt."""
 
     def __init__(self, cfg, device, dtype, max_len):
         super().__init__()
@@ -170,17 +269,26 @@ class GlmModel(nn.Module):
         self.norm = RMSNorm(cfg.hidden, cfg.rms_eps, device, dtype)
         self.lm_head = nn.Linear(cfg.hidden, cfg.vocab, bias=False, device=device, dtype=dtype)
         self.rotary = Rotary(cfg, max_len, device)
+        self.max_len = max_len
+        self.visual = None
+        if cfg.vision is not None:
+            from .vision import VisionTower
+            self.visual = VisionTower(cfg.vision, cfg.hidden, device, dtype)
         with torch.no_grad():
             for p in self.parameters():
                 if p.dim() > 1:
                     p.normal_(0.0, 0.02)
 
     def new_cache(self):
-        return DynamicCache(self.cfg.layers)
+        return DynamicCache(self.cfg.layers, self.max_len)
 
-    def forward(self, ids, positions, cache, mask, slots=None):
-        """ids, positions: [B, T]; mask: additive [B, 1, T, S] (0 attend, dtype min masked)."""
+    def forward(self, ids, positions, cache, mask, slots=None, images=None):
+        """ids: [B, T]; positions: [B, T], or [3, B, T] with M-RoPE; mask: additive [B, 1, T, S] (0 attend, dtype
+        min masked); images: None, or (embeddings [N, hidden], bool [B, T] of the image tokens they replace)."""
         x = self.embed_tokens(ids)
+        if images is not None:
+            embeddings, where = images
+            x = x.masked_scatter(where.unsqueeze(-1), embeddings.to(x.dtype))
         for layer in self.layers:
             x = layer(x, positions, self.rotary, cache, mask, slots)
         return self.lm_head(self.norm(x[:, -1:, :])).squeeze(1)
@@ -192,14 +300,20 @@ def additive_mask(allowed, dtype):
         ~allowed, torch.finfo(dtype).min)
 
 
-def prefill_mask(valid, dtype, total=None):
+def prefill_mask(valid, dtype, total=None, past=None):
     """Causal mask over left-padded inputs; valid: bool [B, T]. Each query also sees itself, so a pad
-    row never has every key masked (which would give NaN). total: the key length (a static cache's)."""
+    row never has every key masked (which would give NaN). total: the key length (a static cache's);
+    past: bool [B, P] of keys already in the cache before these T tokens (a reused prefix), which every
+    query may see where valid."""
     b, t = valid.shape
-    s = t if total is None else total
+    p = 0 if past is None else past.shape[1]
+    s = p + t if total is None else total
     keys = torch.zeros((b, s), dtype=torch.bool, device=valid.device)
-    keys[:, :t] = valid
-    causal = torch.ones((t, s), dtype=torch.bool, device=valid.device).tril()
+    if past is not None:
+        keys[:, :p] = past
+    keys[:, p:p + t] = valid
+    causal = torch.ones((t, s), dtype=torch.bool, device=valid.device).tril(p)
     allowed = causal.unsqueeze(0) & keys.unsqueeze(1)
-    allowed |= torch.eye(t, s, dtype=torch.bool, device=valid.device).unsqueeze(0)
+    rows = torch.arange(t, device=valid.device)[:, None] + p
+    allowed |= (rows == torch.arange(s, device=valid.device)[None, :]).unsqueeze(0)
     return additive_mask(allowed.unsqueeze(1), dtype)

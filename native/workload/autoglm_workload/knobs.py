@@ -14,7 +14,7 @@ class KnobError(ValueError):
 @dataclass(frozen=True)
 class Knob:
     name: str
-    kind: str          # int, float, choice, dist, bool
+    kind: str          # int, float, choice, dist, bool, image
     default: object
     help: str
     choices: tuple = ()
@@ -47,7 +47,17 @@ KNOBS = [
     Knob("pin_memory", "bool", False, "build input batches in pinned host memory and copy them non_blocking"),
     Knob("num_beams", "int", 1, "beam search width (1: greedy)", minimum=1),
     Knob("turns", "int", 1, "turns per conversation: each turn's prompt carries the history so far", minimum=1),
-    Knob("history_window", "int", 0, "keep only the last N history tokens in later turns (0: all)", minimum=0),
+    Knob("history_window", "int", 0, "keep only the last N history tokens in later turns (0: all); this changes "
+         "what the model sees", minimum=0),
+    Knob("prefix_cache", "bool", False, "keep each conversation's keys and values after a turn and reuse them for "
+         "the prefix the next turn's prompt shares with it (the same outputs, less recomputation)"),
+    Knob("system_len", "int", 0, "system prompt tokens at the start of every conversation", minimum=0),
+    Knob("image", "image", "none", "a new screenshot of WxH pixels in every turn's prompt, earlier ones dropped "
+         "from the history (needs a preset with a vision tower), or none"),
+    Knob("max_pixels", "int", 11760000, "the image processor's max_pixels (two frames x height x width), as "
+         "GLM-4.1V's processor resizes", minimum=3136),
+    Knob("action_ms", "float", 0.0, "idle time between the turns of a conversation (the phone acting on the "
+         "answer)", minimum=0),
     Knob("warmup", "int", 1, "warm-up batches before the measured requests (same shapes as the first)",
          minimum=0),
     Knob("seed", "int", 0, "seed for lengths and weights"),
@@ -75,6 +85,13 @@ def parse_value(knob, text):
     if knob.kind == "choice":
         if text not in knob.choices:
             raise KnobError(f"{knob.name}={text}: expected one of {', '.join(knob.choices)}")
+        return text
+    if knob.kind == "image":
+        if text == "none":
+            return text
+        w, sep, h = text.partition("x")
+        if not sep or not w.isdigit() or not h.isdigit() or int(w) < 28 or int(h) < 28:
+            raise KnobError(f"{knob.name}={text}: expected WIDTHxHEIGHT (at least 28x28) or none")
         return text
     if knob.kind == "dist":
         from .lengths import Distribution

@@ -22,25 +22,33 @@ def preprocess(ms):
 
 
 class Prepared:
-    def __init__(self, requests, new_tokens):
+    def __init__(self, requests, new_tokens, patches=None):
         self.requests = requests
         self.new_tokens = new_tokens      # per request: a CPU long tensor of this turn's new tokens
+        self.patches = patches            # [requests, patches, values]: this turn's screenshots, or None
 
 
-def prepare(requests, turn, knobs, generator, vocab):
+def prepare(requests, turn, knobs, generator, vocab, patches=None):
+    """New text tokens per request (ids kept clear of the 16 special ids at each end of the vocabulary); with
+    patches = (count, values), one screenshot per request as the processor hands it over: normalised pixel values
+    in patches (random, seeded)."""
     new = []
     for r in requests:
         preprocess(knobs["preprocess_ms"])
-        t = torch.randint(1, vocab, (r.prompt_lens[turn],), generator=generator)
+        t = torch.randint(16, vocab - 16, (r.prompt_lens[turn],), generator=generator)
         new.append(t)
-    return Prepared(requests, new)
+    pixels = None
+    if patches is not None:
+        pixels = torch.rand((len(requests),) + tuple(patches), generator=generator).sub_(0.5).mul_(4.0)
+    return Prepared(requests, new, pixels)
 
 
 class Source:
     """Yields Prepared items for a list of (requests, turn); next() returns (item, seconds waited)."""
 
-    def __init__(self, work, knobs, generator, vocab):
+    def __init__(self, work, knobs, generator, vocab, patches=None):
         self.work, self.knobs, self.generator, self.vocab = list(work), knobs, generator, vocab
+        self.patches = patches
         self.index = 0
         self.thread = None
         if knobs["pipeline"] == "prefetch":
@@ -51,7 +59,7 @@ class Source:
     def _produce(self):
         try:
             for requests, turn in self.work:
-                self.queue.put(prepare(requests, turn, self.knobs, self.generator, self.vocab))
+                self.queue.put(prepare(requests, turn, self.knobs, self.generator, self.vocab, self.patches))
         except BaseException as e:      # handed to the consumer, which raises it
             self.queue.put(e)
 
@@ -59,7 +67,7 @@ class Source:
         start = time.perf_counter()
         if self.thread is None:
             requests, turn = self.work[self.index]
-            item = prepare(requests, turn, self.knobs, self.generator, self.vocab)
+            item = prepare(requests, turn, self.knobs, self.generator, self.vocab, self.patches)
         else:
             item = self.queue.get()
             if isinstance(item, BaseException):

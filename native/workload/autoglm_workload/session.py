@@ -31,6 +31,29 @@ def pick_dtype(knobs, device):
     return name, DTYPES[name]
 
 
+def check_dtype(name, dtype, device):
+    """Refuses a dtype this torch cannot compute on the device (fp16 matmuls on a CPU before torch 2.1)."""
+    if device.type != "cpu" or name == "fp32":
+        return
+    try:
+        a = torch.ones((4, 4), dtype=dtype)
+        torch.nn.functional.linear(a, a, a[0])
+        torch.softmax(a, -1)
+    except RuntimeError as e:
+        raise SetupError(f"dtype={name}: this PyTorch ({torch.__version__}) cannot compute {name} on a CPU ("
+                         f"{str(e).splitlines()[0]}); use dtype=fp32 or a GPU")
+
+
+def check_model(knobs, cfg):
+    if knobs["image"] != "none" and cfg.vision is None:
+        raise SetupError(f"image={knobs['image']}: {cfg.name} has no vision tower (autoglm-phone-9b and "
+                         f"autoglm-phone-tiny have one)")
+    if knobs["prefix_cache"] and not knobs["kv_cache"]:
+        raise SetupError("prefix_cache=on reuses keys and values: it needs kv_cache=on")
+    if knobs["prefix_cache"] and knobs["num_beams"] > 1:
+        raise SetupError("prefix_cache=on with num_beams > 1 is not supported: a conversation keeps one sequence")
+
+
 def check_mode(knobs, device):
     if knobs["mode"] == "graphs" and device.type != "cuda":
         raise SetupError("mode=graphs: CUDA graphs need device=cuda")
@@ -40,12 +63,25 @@ def check_mode(knobs, device):
         raise SetupError(f"mode={knobs['mode']} runs a static KV cache: it needs kv_cache=on")
 
 
+def image_tokens(knobs):
+    """Tokens of one image after the processor's resize (docs/workload.md#images), 0 without images."""
+    if knobs["image"] == "none":
+        return 0
+    from .serve_prompt import smart_resize
+    w, _, h = knobs["image"].partition("x")
+    hb, wb = smart_resize(int(h), int(w), max_pixels=knobs["max_pixels"])
+    return (hb // 28) * (wb // 28)
+
+
 def longest_sequence(knobs):
-    """Slots a sequence can need: the longest prompt (history included) plus max_new_tokens."""
+    """Slots a sequence can need: the longest prompt (system prompt, history, image and template tokens
+    included) plus max_new_tokens."""
     per_turn = Distribution.parse("prompt_len", knobs["prompt_len"]).maximum()
-    history = knobs["turns"] * (per_turn + knobs["max_new_tokens"])
+    template = 8 if knobs["image"] != "none" else 0
+    history = knobs["turns"] * (per_turn + knobs["max_new_tokens"] + template)
     if knobs["history_window"]:
-        history = min(history, knobs["history_window"] + per_turn)
+        history = min(history, knobs["history_window"] + per_turn + template)
+    history += knobs["system_len"] + image_tokens(knobs)
     width = max(history, knobs["max_length"]) if knobs["padding"] == "max" else history
     return width + knobs["max_new_tokens"] + 1
 
@@ -62,20 +98,54 @@ def free_memory(device):
     return fields.get("MemAvailable", 0), fields.get("MemTotal", 0), "/proc/meminfo MemAvailable"
 
 
-def run(args, knobs, events, start):
+def check(args, knobs):
+    """Everything refused before a run starts (the --check flag, and the start of every run): the device, the
+    dtype, the mode, the model's knobs. Returns (device, dtype name, dtype, config); raises SetupError."""
     device = pick_device(knobs)
     dtype_name, dtype = pick_dtype(knobs, device)
+    check_dtype(dtype_name, dtype, device)
     check_mode(knobs, device)
+    if args.model in PRESETS:
+        cfg = PRESETS[args.model]
+    else:
+        from .hf import config_of
+        cfg = config_of(args.model)
+    check_model(knobs, cfg)
+    return device, dtype_name, dtype, cfg
+
+
+def reset_peak(device):
+    """Starts the peak-memory window: CUDA's allocator peak, or on Linux the process's peak RSS (VmHWM), which
+    writing 5 to /proc/self/clear_refs resets."""
+    if device.type == "cuda":
+        torch.cuda.reset_peak_memory_stats(device)
+        return
+    try:
+        with open("/proc/self/clear_refs", "w") as f:
+            f.write("5")
+    except OSError:
+        pass
+
+
+def host_peak():
+    """The process's peak RSS since reset_peak: VmHWM, else getrusage's (which no reset reaches)."""
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) * 1024, "process peak RSS (VmHWM, reset after the bandwidth check)"
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024, "process peak RSS (getrusage, not reset)"
+
+
+def run(args, knobs, events, start):
+    device, dtype_name, dtype, cfg = check(args, knobs)
     if device.type == "cuda":
         torch.backends.cuda.matmul.allow_tf32 = knobs["tf32"]
         torch.backends.cudnn.allow_tf32 = knobs["tf32"]
     torch.manual_seed(knobs["seed"])
     checkpoint = None if args.model in PRESETS else args.model
-    if checkpoint is None:
-        cfg = PRESETS[args.model]
-    else:
-        from .hf import config_of
-        cfg = config_of(checkpoint)
     if knobs["layers"]:
         cfg = cfg.with_layers(min(knobs["layers"], cfg.layers))
     max_len = longest_sequence(knobs)
@@ -102,8 +172,9 @@ def run(args, knobs, events, start):
         print(f"autoglm-workload: {cfg.name} in {dtype_name} does not fit: needs {(weights + kv) / 2**30:.1f} GiB, "
               f"{free / 2**30:.1f} GiB free on {device_name}", file=sys.stderr, flush=True)
         return 3
-    if device.type == "cuda":
-        torch.cuda.reset_peak_memory_stats(device)
+    # measured before the model is built and outside the peak window: its buffers are not the workload's memory
+    measure_bandwidth(device, device_name, knobs, events, args.bandwidth_cache)
+    reset_peak(device)
     t0 = time.perf_counter()
     if checkpoint is None:
         from .glm import GlmModel
@@ -115,15 +186,14 @@ def run(args, knobs, events, start):
         torch.cuda.synchronize()
     events.emit("load", ms=round((time.perf_counter() - t0) * 1000.0, 3), source="random weights"
                 if checkpoint is None else "checkpoint")
-    measure_bandwidth(device, device_name, knobs, events, args.bandwidth_cache)
     runner = Runner(model, device, dtype, knobs, events, max_len)
     served = runner.serve(make_generator(knobs["seed"]))
     if device.type == "cuda":
         events.emit("memory", peak_bytes=torch.cuda.max_memory_allocated(device),
                     reserved_bytes=torch.cuda.max_memory_reserved(device), total_bytes=total, kind="cuda allocator")
     else:
-        rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-        events.emit("memory", peak_bytes=rss, total_bytes=total, kind="process peak RSS")
+        peak, kind = host_peak()
+        events.emit("memory", peak_bytes=peak, total_bytes=total, kind=kind)
     events.emit("end", status="ok", requests=served, wall_ms=round((time.perf_counter() - start) * 1000.0, 3),
                 pid=os.getpid())
     return 0

@@ -33,7 +33,7 @@ class EventsTest(unittest.TestCase):
         code, ev, _ = run("requests=3", "max_new_tokens=4", "prompt_len=20")
         self.assertEqual(0, code)
         kinds = [e["event"] for e in ev]
-        self.assertEqual(["start", "fit", "load", "bandwidth"], kinds[:4])
+        self.assertEqual(["start", "fit", "bandwidth", "load"], kinds[:4])
         self.assertEqual(["memory", "end"], kinds[-2:])
         self.assertEqual("ok", ev[-1]["status"])
         steps = [e for e in ev if e["event"] == "step"]
