@@ -32,7 +32,9 @@ public final class WorkloadAnalysis {
                 "compiles_after_warmup", "compile_ms", "load_ms", "warmup_ms", "cold_start_pct", "num_beams",
                 "max_new_tokens", "output_tokens", "decode_waste_pct", "turns", "turn_ttft_growth_pct",
                 "turn_prompt_tokens_last", "bandwidth_gbps", "roofline_floor_ms", "roofline_pct", "fit_pct",
-                "fit_need_bytes", "fit_free_bytes", "cpu_half_precision", "input_wait_pct", "input_wait_ms_per_batch"));
+                "fit_need_bytes", "fit_free_bytes", "cpu_half_precision", "input_wait_pct", "input_wait_ms_per_batch",
+                "queue_ms", "request_prompt_tokens", "cached_prompt_tokens", "prefix_reuse_pct", "output_tokens_total",
+                "decode_rows", "image_tokens", "vision_time_pct"));
     }
 
     public static Metrics analyze(WorkloadLog log) {
@@ -65,7 +67,8 @@ public final class WorkloadAnalysis {
         String noSteps = log.error() != null ? "the workload failed before a measured step (" + log.error().message() + ")"
                 : "the workload reported no measured step";
         if (prefills.isEmpty()) {
-            b.absentAll(noSteps, "prefill_ms", "padded_token_pct", "pad_tokens", "prompt_tokens", "mean_batch",
+            b.absentAll(noSteps, "prefill_ms", "padded_token_pct", "pad_tokens", "prompt_tokens", "cached_prompt_tokens",
+                    "image_tokens", "vision_time_pct", "mean_batch",
                     "mean_queue", "input_wait_pct", "input_wait_ms_per_batch", "tokens_per_s", "prefill_time_pct",
                     "decode_time_pct");
         } else {
@@ -73,7 +76,7 @@ public final class WorkloadAnalysis {
         }
         if (decodes.isEmpty()) {
             String why = prefills.isEmpty() ? noSteps : "no decode step was measured (max_new_tokens=1?)";
-            b.absentAll(why, "ms_per_token", "decode_waste_pct", "roofline_floor_ms", "roofline_pct");
+            b.absentAll(why, "ms_per_token", "decode_waste_pct", "roofline_floor_ms", "roofline_pct", "decode_rows");
         } else {
             decode(b, log, decodes);
         }
@@ -135,6 +138,11 @@ public final class WorkloadAnalysis {
             wait += p.inputWaitMs();
         }
         b.put("prompt_tokens", real, n);
+        long cached = prefills.stream().mapToLong(WorkloadLog.Step::cachedTokens).sum();
+        b.put("cached_prompt_tokens", cached, n);
+        b.put("image_tokens", prefills.stream().mapToLong(WorkloadLog.Step::imageTokens).sum(), n);
+        double vision = prefills.stream().mapToDouble(WorkloadLog.Step::visionMs).filter(v -> !Double.isNaN(v)).sum();
+        double prefillTotal = prefills.stream().mapToDouble(WorkloadLog.Step::ms).sum();
         b.put("pad_tokens", padded - real, n);
         b.put("padded_token_pct", padded == 0 ? 0 : 100.0 * (padded - real) / padded, n);
         put(b, "mean_batch", prefills, WorkloadLog.Step::batch);
@@ -150,6 +158,7 @@ public final class WorkloadAnalysis {
         double prefillMs = prefills.stream().mapToDouble(WorkloadLog.Step::ms).sum();
         double decodeMs = log.measured().stream().filter(x -> !x.prefill()).mapToDouble(WorkloadLog.Step::ms).sum();
         b.put("prefill_time_pct", serving > 0 ? 100 * prefillMs / serving : 0, n);
+        b.put("vision_time_pct", prefillTotal > 0 ? 100 * vision / prefillTotal : 0, n);
         b.put("decode_time_pct", serving > 0 ? 100 * decodeMs / serving : 0, log.measured().size() - n);
         put(b, "input_wait_ms_per_batch", prefills, WorkloadLog.Step::inputWaitMs);
         long out = log.requests().stream().mapToLong(WorkloadLog.Request::outputTokens).sum();
@@ -170,9 +179,11 @@ public final class WorkloadAnalysis {
         for (WorkloadLog.Step d : decodes) {
             rows += d.paddedTokens() * beams;
             kept += d.realTokens();
-            kvRead += (double) d.kvLen() * d.paddedTokens() * beams;
+            // the keys the rows really hold (padding excluded) where the workload says so, else the padded length
+            kvRead += d.kvTokens() >= 0 ? d.kvTokens() : (double) d.kvLen() * d.paddedTokens() * beams;
         }
         b.put("decode_waste_pct", rows == 0 ? 0 : 100 * (1 - kept / rows), decodes.size());
+        b.put("decode_rows", rows, decodes.size());
         WorkloadLog.Bandwidth bw = log.bandwidth();
         if (bw == null || !(bw.gbps() > 0) || Double.isNaN(s.weightBytes())) {
             b.absentAll("the workload reported no memory bandwidth", "bandwidth_gbps", "roofline_floor_ms",
@@ -195,10 +206,21 @@ public final class WorkloadAnalysis {
         if (rs.isEmpty()) {
             String why = log.error() != null ? "no request finished: " + log.error().message() : "no request finished";
             b.absentAll(why, "ttft_ms", "tpot_ms", "e2e_ms", "output_tokens", "turn_ttft_growth_pct",
-                    "turn_prompt_tokens_last");
+                    "turn_prompt_tokens_last", "queue_ms", "request_prompt_tokens", "prefix_reuse_pct",
+                    "output_tokens_total");
             return;
         }
         putR(b, "ttft_ms", rs, WorkloadLog.Request::ttftMs);
+        if (rs.stream().anyMatch(r -> Double.isNaN(r.queueMs()))) {
+            b.absent("queue_ms", "the workload's events predate queue times (their TTFT counts from the batch's start)");
+        } else {
+            putR(b, "queue_ms", rs, WorkloadLog.Request::queueMs);
+        }
+        long asked = rs.stream().mapToLong(WorkloadLog.Request::promptTokens).sum();
+        long reused = rs.stream().mapToLong(WorkloadLog.Request::cachedTokens).sum();
+        b.put("request_prompt_tokens", asked, rs.size());
+        b.put("prefix_reuse_pct", asked == 0 ? 0 : 100.0 * reused / asked, rs.size());
+        b.put("output_tokens_total", rs.stream().mapToLong(WorkloadLog.Request::outputTokens).sum(), rs.size());
         putR(b, "tpot_ms", rs, WorkloadLog.Request::tpotMs);
         putR(b, "e2e_ms", rs, WorkloadLog.Request::e2eMs);
         putR(b, "output_tokens", rs, r -> r.outputTokens());
@@ -214,7 +236,9 @@ public final class WorkloadAnalysis {
         List<WorkloadLog.Request> last = new ArrayList<>();
         for (int i = 0; i < rs.size(); i++) {
             x[i] = rs.get(i).turn();
-            y[i] = rs.get(i).ttftMs();
+            // the model's own time to first token: a first turn's wait in the queue is not growth
+            double queue = rs.get(i).queueMs();
+            y[i] = rs.get(i).ttftMs() - (Double.isNaN(queue) ? 0 : queue);
             if (rs.get(i).turn() == 0) {
                 first += y[i];
                 firstN++;

@@ -6,12 +6,18 @@ import java.util.Map;
 
 /**
  * One fix proven (or not) by re-running the workload: the rule, the knobs that applied its fix, and the
- * headline metrics before (the baseline run) and after (the re-run), both measured in the same invocation.
- * {@code status} MEASURED has comparisons; NOT_RUN and FAILED say why in {@code reason}, and the finding
- * keeps its estimated gain. {@code run} is the re-run's folder name.
+ * headline metrics before (the baseline) and after (the re-runs), both measured in the same invocation, each side
+ * {@code runs} times. {@code status} MEASURED has comparisons; NOT_RUN and FAILED say why in {@code reason}, and the
+ * finding keeps its estimated gain. {@code run} is the (first) re-run's folder name. {@code workChange} is null when
+ * the fix does the same work, else what it changes ("less work: ..."): such a gain is not the same work done faster.
  */
 public record Verification(String rule, Map<String, String> knobs, Status status, String reason, String run,
-        List<Comparison> comparisons) {
+        List<Comparison> comparisons, int runs, String workChange) {
+
+    public Verification(String rule, Map<String, String> knobs, Status status, String reason, String run,
+            List<Comparison> comparisons) {
+        this(rule, knobs, status, reason, run, comparisons, 1, null);
+    }
 
     public enum Status {
         MEASURED("measured"), NOT_RUN("not re-run"), FAILED("re-run failed");
@@ -27,8 +33,22 @@ public record Verification(String rule, Map<String, String> knobs, Status status
         }
     }
 
-    /** A metric before and after; {@code factor} is after / before (NaN when either is absent or zero). */
-    public record Comparison(String metric, Metric before, Metric after, boolean lowerIsBetter) {
+    /**
+     * A metric before and after; {@code factor} is after / before (NaN when either is absent or zero). With several
+     * runs a side, before and after are the medians of the runs, with n the runs and the spread over them. {@code p}:
+     * Welch's two-sided p of the difference (over the runs' values, or over the samples of one run a side), NaN where
+     * it cannot be computed.
+     */
+    public record Comparison(String metric, Metric before, Metric after, boolean lowerIsBetter, double p) {
+        public Comparison(String metric, Metric before, Metric after, boolean lowerIsBetter) {
+            this(metric, before, after, lowerIsBetter, Double.NaN);
+        }
+
+        /** Whether the difference is within noise: p known and at least alpha. */
+        public boolean withinNoise(double alpha) {
+            return !Double.isNaN(p) && p >= alpha;
+        }
+
         public double factor() {
             if (!before.present() || !after.present() || before.value() == 0) {
                 return Double.NaN;
@@ -53,6 +73,9 @@ public record Verification(String rule, Map<String, String> knobs, Status status
     public static Verification notRun(String rule, Map<String, String> knobs, String reason) {
         return new Verification(rule, knobs, Status.NOT_RUN, reason, null, List.of());
     }
+
+    /** The significance level below which a change is called beyond noise. */
+    public static final double ALPHA = 0.05;
 
     public Comparison comparison(String metric) {
         for (Comparison c : comparisons) {

@@ -261,7 +261,7 @@ public final class RuleCatalogue {
         RuleDefinition def = new RuleDefinition(id, family, required(r.title(), "title", where),
                 required(r.topic(), "topic", where), List.copyOf(requires), List.copyOf(thresholds), applies, metric,
                 zero, info, warning, List.copyOf(evidence), summary, explanation, fix, formula, basis, file,
-                verify(r.verify(), where), verifyEndpoint(r.verifyEndpoint(), where));
+                verify(r.verify(), where), verifyEndpoint(r.verifyEndpoint(), where), verifyAlso(r, where));
         checkAnchors(def, where);
         return def;
     }
@@ -282,6 +282,21 @@ public final class RuleCatalogue {
             out.put(k, value);
         });
         return java.util.Collections.unmodifiableMap(out);
+    }
+
+    /** verify_also: a list of further knob mappings, each verified on its own; needs verify. */
+    private static List<Map<String, String>> verifyAlso(RuleFileSpec.Rule r, String where) {
+        if (r.verifyAlso() == null) {
+            return List.of();
+        }
+        if (r.verify() == null) {
+            throw new IllegalArgumentException(where + ": 'verify_also' lists fixes verified after 'verify', which is missing");
+        }
+        List<Map<String, String>> out = new java.util.ArrayList<>();
+        for (Map<String, String> m : r.verifyAlso()) {
+            out.add(verify(m, where + ", verify_also"));
+        }
+        return List.copyOf(out);
     }
 
     /** verify_endpoint: server and traffic knobs ({@link EndpointKnobs}) to values; absent means none. */

@@ -9,7 +9,9 @@ import java.util.List;
  * anchors), the evidence to show, the summary/explanation/fix templates, the gain formula, and
  * {@code verify}: the workload knobs that apply the fix (empty when the workload cannot apply it), which
  * {@code autoglm profile --model ... --verify} re-runs with; {@code verifyEndpoint}: the server and traffic knobs
- * ({@link EndpointKnobs}) that apply it, which {@code autoglm load --serve ... --verify} re-launches with.
+ * ({@link EndpointKnobs}) that apply it, which {@code autoglm load --serve ... --verify} re-launches with;
+ * {@code verifyAlso}: further workload knob sets verified each on its own, after {@code verify} (a fix made of two
+ * changes, or a second fix that changes the work).
  */
 public record RuleDefinition(
         String id,
@@ -31,7 +33,19 @@ public record RuleDefinition(
         String gainBasis,
         String source,
         java.util.Map<String, String> verify,
-        java.util.Map<String, String> verifyEndpoint) {
+        java.util.Map<String, String> verifyEndpoint,
+        List<java.util.Map<String, String>> verifyAlso) {
+
+    /** Every workload knob set that verifies this rule, in order: {@code verify}, then {@code verifyAlso}. */
+    public List<java.util.Map<String, String>> verifications() {
+        if (verify.isEmpty()) {
+            return List.of();
+        }
+        List<java.util.Map<String, String>> out = new java.util.ArrayList<>();
+        out.add(verify);
+        out.addAll(verifyAlso);
+        return List.copyOf(out);
+    }
 
     public Parameter threshold(String name) {
         for (Parameter p : thresholds) {

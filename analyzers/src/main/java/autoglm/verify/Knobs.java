@@ -9,6 +9,41 @@ public final class Knobs {
     private Knobs() {
     }
 
+    /**
+     * Workload knobs whose change changes the work done, not how fast the same work is done: what the model sees
+     * (history_window, image, max_pixels, system_len, layers), how it decodes (num_beams), or how much it is asked
+     * (requests, turns, prompt_len, output_len, max_new_tokens). docs/workload.md#verify.
+     */
+    public static final java.util.Map<String, String> CHANGES_WORK = changesWork();
+
+    private static java.util.Map<String, String> changesWork() {
+        java.util.Map<String, String> m = new java.util.LinkedHashMap<>();
+        m.put("history_window", "the model sees less of the conversation");
+        m.put("num_beams", "fewer candidate sequences are decoded");
+        m.put("image", "the model sees another image");
+        m.put("max_pixels", "the model sees a smaller image");
+        m.put("system_len", "the model sees another system prompt");
+        m.put("layers", "the model has fewer layers");
+        m.put("requests", "fewer requests are served");
+        m.put("turns", "fewer turns are served");
+        m.put("prompt_len", "the prompts change");
+        m.put("output_len", "the outputs change length");
+        m.put("max_new_tokens", "fewer tokens may be generated");
+        return java.util.Collections.unmodifiableMap(m);
+    }
+
+    /** What the knobs change in the work ("less work: ..., a quality trade-off"), or null for the same work. */
+    public static String workChange(Map<String, String> knobs) {
+        StringBuilder why = new StringBuilder();
+        for (String k : knobs.keySet()) {
+            String w = CHANGES_WORK.get(k);
+            if (w != null) {
+                why.append(why.length() == 0 ? "" : "; ").append(w).append(" (").append(k).append(')');
+            }
+        }
+        return why.length() == 0 ? null : "less work: a quality trade-off: " + why;
+    }
+
     /** Whether every knob already has the fix's value in the run. */
     public static boolean inEffect(WorkloadLog log, Map<String, String> knobs) {
         for (Map.Entry<String, String> e : knobs.entrySet()) {

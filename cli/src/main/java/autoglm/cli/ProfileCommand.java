@@ -13,6 +13,7 @@ import autoglm.rules.Severity;
 import autoglm.model.run.RunInfo;
 import autoglm.util.BadInputException;
 import autoglm.record.workload.PythonFinder;
+import autoglm.record.workload.WorkloadCheck;
 import autoglm.record.workload.WorkloadPackage;
 import autoglm.model.workload.WorkloadLog;
 import java.nio.file.Path;
@@ -116,6 +117,13 @@ public final class ProfileCommand implements Callable<Integer> {
         Path injection = injection(model);
         RunInfo.Settings settings = settings().withKernels(injection != null);
         Launch launch = model ? workloadLaunch() : new Launch(command, name, Map.of(), Map.of(), null, null);
+        if (model) {
+            // what this machine cannot run is refused before a run folder or a probe starts
+            String refused = WorkloadCheck.refusal(launch.argv(), launch.env());
+            if (refused != null) {
+                throw new BadInputException("--model " + workload.model + ": " + refused);
+            }
+        }
         Outcome base = profileOnce(launch.argv(), launch.runName(), launch.env(), settings, injection, diagnoser);
         Diagnosis diagnosis = base.diagnosis();
         Integer early = endState(base);
@@ -151,6 +159,9 @@ public final class ProfileCommand implements Callable<Integer> {
         }
         if (workload.verifyTop < 1) {
             throw new BadInputException("--verify-top " + workload.verifyTop + ": at least 1");
+        }
+        if (workload.verifyRuns < 1) {
+            throw new BadInputException("--verify-runs " + workload.verifyRuns + ": at least 1");
         }
         return model;
     }
@@ -193,10 +204,15 @@ public final class ProfileCommand implements Callable<Integer> {
                 (rule, extra) -> {
                     Map<String, String> k = new LinkedHashMap<>(launch.knobs());
                     k.putAll(extra);
-                    return profileOnce(wc.argv(launch.python(), k, launch.cache()),
-                            launch.runName() + "-verify-" + rule, launch.env(), settings, injection, diagnoser)
-                            .forVerification();
-                });
+                    List<String> argv = wc.argv(launch.python(), k, launch.cache());
+                    // a fix this machine cannot run (graphs without CUDA) is not started: no empty run folder
+                    String refused = extra.isEmpty() ? null : WorkloadCheck.refusal(argv, launch.env());
+                    if (refused != null) {
+                        return new RunOutcome(null, null, 2, refused, null, null, refused);
+                    }
+                    return profileOnce(argv, launch.runName() + "-verify-" + rule, launch.env(), settings, injection,
+                            diagnoser).forVerification();
+                }, Verifier.Mode.WORKLOAD, workload.verifyRuns);
         return base.diagnosis().withVerifications(verifier.verify(base.forVerification()));
     }
 

@@ -12,11 +12,13 @@ import picocli.CommandLine.Option;
 final class WorkloadOptions {
     @Option(names = "--model", paramLabel = "MODEL",
             description = "run the autoglm workload on this model instead of a command: a preset (glm-4-9b, "
-                    + "glm-tiny; random bf16 weights, no download) or a local Hugging Face checkpoint folder")
+                    + "autoglm-phone-9b, glm-tiny, autoglm-phone-tiny; random weights, no download) or a local Hugging "
+                    + "Face checkpoint folder")
     String model;
 
     @Option(names = "--scenario", paramLabel = "NAME",
-            description = "a named knob set: decode, mixed-lengths, fp32, slow-input, multi-turn, beams, one-at-a-time")
+            description = "a named knob set: decode, mixed-lengths, fp32, slow-input, multi-turn, beams, one-at-a-time, "
+                    + "agent")
     String scenario;
 
     @Option(names = "--batch", paramLabel = "N", description = "requests per batch (the workload's batch knob)")
@@ -38,6 +40,11 @@ final class WorkloadOptions {
     @Option(names = "--verify-top", paramLabel = "N", defaultValue = "3",
             description = "how many top findings --verify re-runs (default 3)")
     int verifyTop;
+
+    @Option(names = "--verify-runs", paramLabel = "N", defaultValue = "3",
+            description = "runs of each side with --verify: the baseline and each fix (default 3; medians, spread and "
+                    + "Welch's p over the runs)")
+    int verifyRuns;
 
     /** The knobs given on the command line, in order (--batch first, then each --knob), as NAME -> VALUE. */
     Map<String, String> knobMap() {

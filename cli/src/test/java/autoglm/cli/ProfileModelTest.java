@@ -107,25 +107,43 @@ class ProfileModelTest {
     @Test
     void verifyReRunsTheTopFixesAndMeasuresThem() throws Exception {
         assumeTorch();
-        Run r = profile("--format", "json", "--verify", "--batch", "4", "--knob", "requests=8", "--knob",
-                "prompt_len=mixed:16,120,0.25", "--knob", "padding=max", "--knob", "max_length=128", "--knob",
+        Run r = profile("--format", "json", "--verify", "--verify-runs", "2", "--batch", "4", "--knob", "requests=8",
+                "--knob", "prompt_len=mixed:16,120,0.25", "--knob", "padding=max", "--knob", "max_length=128", "--knob",
                 "max_new_tokens=3", "--knob", "bandwidth_gbps=20");
         assertEquals(ExitCodes.OK, r.code(), r.err());
         JsonNode j = Fixtures.json().readTree(r.out());
         assertEquals("warning", severity(j, "padding-waste"));
+        // padding=bucketed is two changes: no padding to max_length (padding=longest), then length buckets
+        List<String> paddings = new ArrayList<>();
         JsonNode padding = null;
         for (JsonNode v : j.get("verify")) {
             if (v.get("rule").asText().equals("padding-waste")) {
+                paddings.add(v.get("knobs").get("padding").asText());
                 padding = v;
             } else if (v.get("rule").asText().equals("memory-bound-decode")) {
                 assertEquals("not-run", v.get("status").asText());
                 assertTrue(v.get("reason").asText().endsWith("mode=graphs: CUDA graphs need device=cuda"), v.toString());
+                assertTrue(v.get("run").isNull(), "a fix the machine cannot run starts no run: " + v);
             }
         }
-        assertTrue(padding != null, j.get("verify").toString());
+        assertEquals(List.of("longest", "bucketed"), paddings);
         assertEquals("measured", padding.get("status").asText());
-        assertEquals("bucketed", padding.get("knobs").get("padding").asText());
-        assertTrue(padding.get("metrics").get("tokens_per_s").get("after").get("value").asDouble() > 0);
+        assertEquals(2, padding.get("runs").asInt());
+        assertTrue(padding.get("workChange").isNull(), "bucketing does the same work");
+        JsonNode tps = padding.get("metrics").get("tokens_per_s");
+        assertTrue(tps.get("after").get("value").asDouble() > 0);
+        assertEquals(2, tps.get("before").get("n").asInt(), "the median of two baseline runs");
+        assertTrue(tps.has("welchP") && tps.get("welchP").isNumber(), tps.toString());
+        // the work on both sides: the same requests and output tokens, fewer padded prompt tokens computed
+        JsonNode work = padding.get("metrics");
+        assertEquals(work.get("workload_requests").get("before").get("value").asDouble(),
+                work.get("workload_requests").get("after").get("value").asDouble());
+        assertEquals(work.get("output_tokens_total").get("before").get("value").asDouble(),
+                work.get("output_tokens_total").get("after").get("value").asDouble());
+        assertTrue(work.get("output_tokens_total").get("work").asBoolean());
+        // baseline re-runs are kept as runs of their own
+        assertTrue(runs().stream().anyMatch(p -> p.getFileName().toString().endsWith("glm-tiny-verify-baseline-run2")),
+                runs().toString());
         Path rerun = tmp.resolve("runs").resolve(padding.get("run").asText());
         WorkloadLog before = WorkloadEvents.read(runs().get(0).resolve(WorkloadEvents.FILE));
         WorkloadLog after = WorkloadEvents.read(rerun.resolve(WorkloadEvents.FILE));
@@ -210,7 +228,7 @@ class ProfileModelTest {
     @Test
     void halfPrecisionOnTheCpuAndASlowInputPipelineAreFoundAndTheirFixesMeasured() throws Exception {
         assumeTorch();
-        Run r = profile("--format", "json", "--verify", "--knob", "dtype=bf16", "--knob", "device=cpu", "--scenario",
+        Run r = profile("--format", "json", "--verify", "--verify-runs", "1", "--knob", "dtype=bf16", "--knob", "device=cpu", "--scenario",
                 "slow-input", "--knob", "requests=8", "--knob", "preprocess_ms=30", "--knob", "prompt_len=16",
                 "--knob", "max_new_tokens=2", "--knob", "bandwidth_gbps=20");
         assertEquals(ExitCodes.OK, r.code(), r.err());

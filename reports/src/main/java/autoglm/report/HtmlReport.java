@@ -117,7 +117,9 @@ public final class HtmlReport implements Report {
         for (Verification v : d.verifications()) {
             sb.append("<tr><td><code>").append(Html.escape(v.rule())).append("</code></td><td>")
                     .append(Html.escape(Verification.knobText(v.knobs()))).append("</td><td>")
-                    .append(Html.escape(v.status().label() + (v.reason() == null ? "" : ": " + v.reason())))
+                    .append(Html.escape(v.status().label() + (v.reason() == null ? "" : ": " + v.reason())
+                            + (v.workChange() == null ? "" : "; " + v.workChange())
+                            + (v.runs() > 1 ? "; " + v.runs() + " runs a side" : "")))
                     .append("</td>");
             for (String[] col : VerifyText.columns(d.verifications())) {
                 Verification.Comparison c = v.comparison(col[1]);

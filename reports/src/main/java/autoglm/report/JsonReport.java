@@ -141,6 +141,8 @@ public final class JsonReport implements Report {
         g.writeStringField("reason", v.reason());
         g.writeStringField("run", v.run());
         g.writeBooleanField("changesWork", VerifyText.changesWork(v));
+        g.writeStringField("workChange", v.workChange());
+        g.writeNumberField("runs", v.runs());
         g.writeObjectFieldStart("metrics");
         for (autoglm.diagnose.Verification.Comparison c : v.comparisons()) {
             g.writeObjectFieldStart(c.metric());
@@ -150,8 +152,10 @@ public final class JsonReport implements Report {
             metric(g, c.after());
             number(g, "factor", c.factor());
             number(g, "speedup", c.speedup());
-            autoglm.gate.NoiseTest noise = autoglm.gate.NoiseTest.of(c.before(), c.after());
-            number(g, "welchP", noise.applicable() ? noise.p() : Double.NaN);
+            number(g, "welchP", c.p());
+            if (!Double.isNaN(c.p())) {
+                g.writeBooleanField("withinNoise", c.withinNoise(autoglm.diagnose.Verification.ALPHA));
+            }
             g.writeBooleanField("lowerIsBetter", c.lowerIsBetter());
             g.writeBooleanField("work", VerifyText.WORK.contains(c.metric()));
             g.writeEndObject();

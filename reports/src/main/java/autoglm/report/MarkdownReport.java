@@ -90,7 +90,8 @@ public final class MarkdownReport implements Report {
         sb.append("\n|---|---|---|").append("---|".repeat(VerifyText.columns(d.verifications()).length)).append('\n');
         for (Verification v : d.verifications()) {
             sb.append("| ").append(Markdown.escape(v.rule())).append(" | ").append(Markdown.escape(Verification.knobText(v.knobs())))
-                    .append(" | ").append(Markdown.escape(v.status().label())).append(" |");
+                    .append(" | ").append(Markdown.escape(v.status().label() + (v.workChange() == null ? ""
+                            : "; " + v.workChange()) + (v.runs() > 1 ? "; " + v.runs() + " runs a side" : ""))).append(" |");
             for (String[] col : VerifyText.columns(d.verifications())) {
                 sb.append(' ').append(Markdown.escape(VerifyText.cell(v.comparison(col[1])))).append(" |");
             }

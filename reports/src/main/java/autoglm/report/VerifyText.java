@@ -12,9 +12,10 @@ import java.util.Locale;
 final class VerifyText {
     /** Column headings, and the metric each one shows. */
     static final String[][] COLUMNS = {
-        {"ms/token", "ms_per_token"}, {"tokens/s", "tokens_per_s"}, {"TTFT", "ttft_ms"},
+        {"ms/token", "ms_per_token"}, {"tokens/s", "tokens_per_s"}, {"TTFT", "ttft_ms"}, {"queue", "queue_ms"},
         {"GPU busy", "gpu_busy_pct"}, {"GPU util", "gpu_util_pct"}, {"peak mem", "peak_mem_bytes"},
-        {"of floor", "roofline_pct"}};
+        {"of floor", "roofline_pct"}, {"requests", "workload_requests"}, {"prompt tok", "request_prompt_tokens"},
+        {"computed", "prompt_tokens"}, {"output tok", "output_tokens_total"}, {"decode rows", "decode_rows"}};
     /** The same for load runs (load --serve --verify); the last three count the work done on each side. */
     static final String[][] LOAD_COLUMNS = {
         {"E2EL", "load_e2el_ms"}, {"TTFT", "load_ttft_ms"}, {"TPOT", "load_tpot_ms"}, {"ITL", "load_itl_ms"},
@@ -35,9 +36,9 @@ final class VerifyText {
         return COLUMNS;
     }
 
-    /** Whether a fix changes the work done (a smaller image) rather than doing the same work faster. */
+    /** Whether a fix changes the work done (a smaller image, less history) rather than doing the same work faster. */
     static boolean changesWork(Verification v) {
-        return v.knobs().keySet().stream().anyMatch(autoglm.rules.EndpointKnobs.CHANGES_WORK::contains);
+        return v.workChange() != null;
     }
 
     private VerifyText() {
@@ -54,8 +55,8 @@ final class VerifyText {
         }
         double x = c.speedup();
         if (!Double.isNaN(x)) {
-            s += String.format(Locale.ROOT, " (%s)", x >= 1 ? Quantities.number(x) + "x better"
-                    : Quantities.number(1 / x) + "x worse");
+            s += String.format(Locale.ROOT, " (%s%s)", x >= 1 ? Quantities.number(x) + "x better"
+                    : Quantities.number(1 / x) + "x worse", c.withinNoise(Verification.ALPHA) ? ", within noise" : "");
         }
         return s;
     }
@@ -72,15 +73,17 @@ final class VerifyText {
                 + (v.reason() == null ? "" : " - " + v.reason()) + (v.run() == null ? "" : " (run " + v.run() + ")");
         out.add(head);
         if (changesWork(v)) {
-            out.add("this fix changes the work (fewer prompt tokens are computed), it does not do the same work faster");
+            out.add(v.workChange() + ": it does not do the same work faster");
+        }
+        if (v.runs() > 1) {
+            out.add(v.runs() + " runs a side: medians, spread over the runs, Welch's p over the runs' values");
         }
         for (String[] col : columns(List.of(v))) {
             Verification.Comparison c = v.comparison(col[1]);
             if (c == null) {
                 continue;
             }
-            autoglm.gate.NoiseTest noise = autoglm.gate.NoiseTest.of(c.before(), c.after());
-            String p = noise.applicable() ? String.format(Locale.ROOT, ", Welch's p %.3g", noise.p()) : "";
+            String p = Double.isNaN(c.p()) ? "" : String.format(Locale.ROOT, ", Welch's p %.3g", c.p());
             out.add(String.format(Locale.ROOT, "%-11s %s  [n %s -> %s%s]", col[0], cell(c),
                     Quantities.format(c.before().n(), Unit.COUNT), Quantities.format(c.after().n(), Unit.COUNT), p));
         }

@@ -31,14 +31,23 @@ public record WorkloadLog(Start start, Fit fit, double loadMs, Warmup warmup, Ba
     public record Bandwidth(double gbps, String method) {
     }
 
-    /** One prefill or decode step of a batch. */
+    /**
+     * One prefill or decode step of a batch. {@code cachedTokens}: prompt tokens whose keys and values a prefill
+     * reused (the prefix cache); {@code kvTokens}: keys a decode step's rows really hold (-1 when the workload did not
+     * say: older event streams); {@code imageTokens} and {@code visionMs}: a prefill's image tokens and the vision
+     * tower's share of its time.
+     */
     public record Step(double t, boolean prefill, int batch, long realTokens, long paddedTokens, double ms,
-            double inputWaitMs, long kvLen, int turn, int queue, boolean warmup) {
+            double inputWaitMs, long kvLen, int turn, int queue, boolean warmup, long cachedTokens, long kvTokens,
+            long imageTokens, double visionMs) {
     }
 
-    /** One request (one turn of a conversation) served. */
+    /**
+     * One request (one turn of a conversation) served. Times count from its arrival: {@code queueMs} is the wait
+     * before its batch started (NaN in older event streams, whose times counted from the batch's start).
+     */
     public record Request(double t, int id, int turn, long promptTokens, long outputTokens, double ttftMs,
-            double tpotMs, double e2eMs, double kvBytes) {
+            double tpotMs, double e2eMs, double kvBytes, double queueMs, long cachedTokens, long imageTokens) {
     }
 
     public record Compile(double t, double ms, String what, String shape, boolean warmup) {

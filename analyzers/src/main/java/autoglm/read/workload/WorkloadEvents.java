@@ -83,10 +83,12 @@ public final class WorkloadEvents {
                     case "step" -> steps.add(new WorkloadLog.Step(t, "prefill".equals(e.path("phase").asText()),
                             e.path("batch").asInt(), e.path("real_tokens").asLong(), e.path("padded_tokens").asLong(),
                             num(e, "ms"), num(e, "input_wait_ms"), e.path("kv_len").asLong(), e.path("turn").asInt(),
-                            e.path("queue").asInt(), e.path("warmup").asBoolean()));
+                            e.path("queue").asInt(), e.path("warmup").asBoolean(), e.path("cached").asLong(),
+                            e.path("kv_tokens").asLong(-1), e.path("image_tokens").asLong(), num(e, "vision_ms")));
                     case "request" -> requests.add(new WorkloadLog.Request(t, e.path("id").asInt(), e.path("turn").asInt(),
                             e.path("prompt_tokens").asLong(), e.path("output_tokens").asLong(), num(e, "ttft_ms"),
-                            num(e, "tpot_ms"), num(e, "e2e_ms"), num(e, "kv_bytes")));
+                            num(e, "tpot_ms"), num(e, "e2e_ms"), num(e, "kv_bytes"), num(e, "queue_ms"),
+                            e.path("cached_tokens").asLong(), e.path("image_tokens").asLong()));
                     case "compile" -> compiles.add(new WorkloadLog.Compile(t, num(e, "ms"), e.path("what").asText(""),
                             e.path("shape").asText(""), e.path("warmup").asBoolean()));
                     case "memory" -> memory = new WorkloadLog.Memory(num(e, "peak_bytes"), num(e, "total_bytes"),
