@@ -247,6 +247,29 @@ class ProfileModelTest {
     }
 
     @Test
+    void whatTheMachineCannotRunIsRefusedBeforeAnythingStarts() throws Exception {
+        assumeTorch();
+        Run r = profile("--knob", "no_such_knob=1");
+        assertEquals(ExitCodes.BAD_INPUT, r.code(), r.err());
+        assertTrue(r.err().startsWith("autoglm: --model glm-tiny: unknown knob 'no_such_knob'"), r.err());
+        assertEquals(1, r.err().lines().count(), r.err());
+        assertFalse(Files.exists(tmp.resolve("runs")), "no run folder for a refused run");
+        r = profile("--scenario", "no-such-scenario");
+        assertEquals(ExitCodes.BAD_INPUT, r.code(), r.err());
+        assertTrue(r.err().contains("unknown scenario 'no-such-scenario'"), r.err());
+        // fp16 on a CPU: refused in one line where this torch cannot compute it (torch 1.x), run where it can
+        r = profile("--knob", "dtype=fp16", "--knob", "device=cpu", "--knob", "requests=1", "--knob", "prompt_len=8",
+                "--knob", "max_new_tokens=2", "--knob", "bandwidth_gbps=20");
+        if (r.code() == ExitCodes.BAD_INPUT) {
+            assertTrue(r.err().startsWith("autoglm: --model glm-tiny: dtype=fp16: this PyTorch"), r.err());
+            assertEquals(1, r.err().lines().count(), r.err());
+            assertFalse(Files.exists(tmp.resolve("runs")), "no run folder for a refused run");
+        } else {
+            assertEquals(ExitCodes.OK, r.code(), r.err());
+        }
+    }
+
+    @Test
     void workloadOptionsNeedAModelAndAModelNeedsPython() {
         Run r = Run.of("profile", "--verify", "--out", tmp.toString(), "--", "true");
         assertEquals(ExitCodes.BAD_INPUT, r.code());
