@@ -20,6 +20,9 @@ export JAVA_HOME="${1:?JAVA_HOME_DIR}"
 out="${2:?OUT_DIR}"
 budget=${BUDGET:-500}
 model=${MODEL:-glm-4-9b}
+phone=${PHONE:-autoglm-phone-9b}
+# extra knobs for the phone agent step (the rehearsal on a CPU shrinks the screenshot: PHONE_KNOBS="--knob max_pixels=200704")
+read -r -a phone_knobs <<< "${PHONE_KNOBS:-}"
 py=${PYTHON:-python3}
 mkdir -p "$out"
 for module in java.desktop java.net.http; do
@@ -66,14 +69,17 @@ run loop-plain 60 "${loop[@]}"
 mkdir -p "$out/inject"
 run loop-injected 60 env CUDA_INJECTION64_PATH="$lib" AUTOGLM_CUPTI_DIR="$out/inject" "${loop[@]}"
 run conflict 90 ./autoglm profile --kernels --name conflict --out "$out/runs" --format json -o "$out/conflict.json" -- "${loop[@]}" --torch-profiler all "$out/conflict-torch.json"
-# 6. the GLM-4-9B workload, eager batch-1 decode, --verify (mode=graphs) and the run's report.html
-run decode 180 ./autoglm profile --model "$model" --scenario decode --verify --verify-top 3 --name decode --out "$out/runs" --format json -o "$out/decode.json"
+# 6. the GLM-4-9B workload, eager batch-1 decode, --verify (mode=graphs, 3 runs a side) and the run's report.html
+run decode 180 ./autoglm profile --model "$model" --scenario decode --verify --verify-top 1 --verify-runs 3 --name decode --out "$out/runs" --format json -o "$out/decode.json"
+# 6b. AutoGLM-Phone-9B, the agent scenario (4 phones x 4 steps, 1080x2400 screenshots), prefix cache off, and
+#     --verify of prefix_cache=on (multi-turn-growth), 3 runs a side
+run agent 240 ./autoglm profile --model "$phone" --scenario agent --knob turns=4 --knob action_ms=200 "${phone_knobs[@]}" --verify --verify-top 3 --verify-runs 3 --name agent --out "$out/runs" --format json -o "$out/agent.json"
 # 7. sampler overhead with NVML and GPM at 100 ms and 10 ms
 run overhead 60 env ARGS="--interval=100ms --interval=10ms" bench/sampler-overhead.sh 10 32 1
 # 8. the other workload scenarios, each with its fix measured
-run mixed 120 ./autoglm profile --model "$model" --scenario mixed-lengths --batch 8 --verify --verify-top 2 --name mixed --out "$out/runs" --format json -o "$out/mixed.json"
-run fp32 90 ./autoglm profile --model "$model" --scenario fp32 --knob layers=4 --verify --verify-top 3 --name fp32 --out "$out/runs" --format json -o "$out/fp32.json"
-run slow-input 90 ./autoglm profile --model "$model" --scenario slow-input --knob layers=8 --verify --verify-top 2 --name slow-input --out "$out/runs" --format json -o "$out/slow-input.json"
+run mixed 120 ./autoglm profile --model "$model" --scenario mixed-lengths --batch 8 --verify --verify-top 1 --verify-runs 1 --name mixed --out "$out/runs" --format json -o "$out/mixed.json"
+run fp32 90 ./autoglm profile --model "$model" --scenario fp32 --knob layers=4 --verify --verify-top 3 --verify-runs 1 --name fp32 --out "$out/runs" --format json -o "$out/fp32.json"
+run slow-input 90 ./autoglm profile --model "$model" --scenario slow-input --knob layers=8 --verify --verify-top 2 --verify-runs 1 --name slow-input --out "$out/runs" --format json -o "$out/slow-input.json"
 # 9. autoglm serve --model glm-4-9b under 4 agent sessions (prefix cache off), with NVML samples, and --verify of
 #    the prefix cache (multi-turn-growth / prefix-cache-miss re-launched with it on)
 run load-serve 240 ./autoglm load http://127.0.0.1:8123 --sessions 4 --steps 4 --verify --verify-top 3 --name load \

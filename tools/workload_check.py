@@ -34,7 +34,9 @@ def main(path):
     serving = serving_end - serving_start
     step = statistics.fmean(s["ms"] for s in dec)
     m = start["model"]
-    kv_read = statistics.fmean(s["kv_len"] * s["padded_tokens"] * beams for s in dec)
+    # the keys the rows really hold (kv_tokens); older streams: the padded key length x rows
+    kv_read = statistics.fmean(s["kv_tokens"] if "kv_tokens" in s else s["kv_len"] * s["padded_tokens"] * beams
+                               for s in dec)
     floor = (m["weight_bytes"] - m["embedding_bytes"] + m["kv_bytes_per_token"] * kv_read) / (bw * 1e9) * 1000
     out = dict(
         prompt_tokens=real, pad_tokens=padded - real, padded_token_pct=100 * (padded - real) / padded,
@@ -50,11 +52,22 @@ def main(path):
         prefill_time_pct=100 * sum(s["ms"] for s in pre) / serving,
         decode_time_pct=100 * sum(s["ms"] for s in dec) / serving,
         workload_requests=len(reqs),
+        request_prompt_tokens=sum(r["prompt_tokens"] for r in reqs),
+        cached_prompt_tokens=sum(s.get("cached", 0) for s in pre),
+        prefix_reuse_pct=100 * sum(r.get("cached_tokens", 0) for r in reqs) / sum(r["prompt_tokens"] for r in reqs),
+        output_tokens_total=sum(r["output_tokens"] for r in reqs),
+        decode_rows=sum(s["padded_tokens"] * beams for s in dec),
+        image_tokens=sum(s.get("image_tokens", 0) for s in pre),
+        vision_time_pct=100 * sum(s.get("vision_ms", 0) for s in pre) / sum(s["ms"] for s in pre),
     )
+    if all("queue_ms" in r for r in reqs):
+        out["queue_ms"] = statistics.fmean(r["queue_ms"] for r in reqs)
     turns = [r["turn"] for r in reqs]
     if max(turns) > 0:
-        first = statistics.fmean(r["ttft_ms"] for r in reqs if r["turn"] == 0)
-        out["turn_ttft_growth_pct"] = 100 * slope(turns, [r["ttft_ms"] for r in reqs]) / first
+        # the model's own time to first token: the wait in the queue left out
+        own = [r["ttft_ms"] - r.get("queue_ms", 0) for r in reqs]
+        first = statistics.fmean(o for o, r in zip(own, reqs) if r["turn"] == 0)
+        out["turn_ttft_growth_pct"] = 100 * slope(turns, own) / first
         out["turn_prompt_tokens_last"] = statistics.fmean(r["prompt_tokens"] for r in reqs if r["turn"] == max(turns))
     # per turn (docs/formats.md, the per-turn table): requests, mean prompt tokens, mean and max TTFT, mean e2e
     out["turns"] = [dict(turn=t, requests=len(rt), prompt_tokens_mean=statistics.fmean(r["prompt_tokens"] for r in rt),

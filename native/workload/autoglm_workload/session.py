@@ -161,7 +161,8 @@ def run(args, knobs, events, start):
                            layers=cfg.layers, hidden=cfg.hidden, heads=cfg.heads, kv_heads=cfg.kv_heads,
                            head_dim=cfg.head_dim, intermediate=cfg.intermediate, vocab=cfg.vocab, params=cfg.params(),
                            weight_bytes=weights, embedding_bytes=cfg.vocab * cfg.hidden * width,
-                           kv_bytes_per_token=cfg.kv_bytes_per_token(width)),
+                           kv_bytes_per_token=cfg.kv_bytes_per_token(width), vision_params=cfg.vision_params(),
+                           image_tokens=image_tokens(knobs)),
                 device=device.type, device_name=device_name, compute_capability=capability, dtype=dtype_name,
                 tf32=knobs["tf32"], env=environment())
     events.emit("fit", weights_bytes=weights, kv_bytes=kv, need_bytes=weights + kv, free_bytes=free,

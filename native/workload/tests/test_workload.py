@@ -13,10 +13,10 @@ from autoglm_workload.knobs import KnobError, resolve
 from autoglm_workload.requests import Request, make_batches
 
 
-def run(*knobs, scenario=None):
+def run(*knobs, scenario=None, model="glm-tiny"):
     with tempfile.TemporaryDirectory() as d:
         path = os.path.join(d, "events.jsonl")
-        argv = ["--model", "glm-tiny", "--events", path, "--knob", "bandwidth_gbps=20"]
+        argv = ["--model", model, "--events", path, "--knob", "bandwidth_gbps=20"]
         if scenario:
             argv += ["--scenario", scenario]
         for k in knobs:
@@ -92,6 +92,45 @@ class EventsTest(unittest.TestCase):
         code, ev, err = run("mode=graphs", "device=cpu")
         self.assertEqual(2, code)
         self.assertEqual("mode=graphs: CUDA graphs need device=cuda", ev[-1]["message"])
+
+    def test_check_answers_without_running(self):
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "events.jsonl")
+            err = io.StringIO()
+            with redirect_stderr(err):
+                refused = main(["--model", "glm-tiny", "--check", "--events", path, "--knob", "mode=graphs",
+                                "--knob", "device=cpu"])
+                fine = main(["--model", "autoglm-phone-tiny", "--check", "--events", path, "--scenario", "agent"])
+                no_vision = main(["--model", "glm-tiny", "--check", "--scenario", "agent"])
+            self.assertEqual((2, 0, 2), (refused, fine, no_vision))
+            self.assertFalse(os.path.exists(path), "--check writes no events")
+            lines = err.getvalue().splitlines()
+            self.assertEqual(["autoglm-workload: mode=graphs: CUDA graphs need device=cuda",
+                              "autoglm-workload: image=1080x2400: glm-tiny has no vision tower (autoglm-phone-9b and "
+                              "autoglm-phone-tiny have one)"], lines)
+
+    def test_the_agent_scenario_drops_earlier_images_and_keeps_the_history(self):
+        code, ev, err = run("max_pixels=40000", "requests=2", "batch=2", "turns=3", "system_len=30",
+                            "output_len=uniform:3-5", "max_new_tokens=5", "action_ms=20", scenario="agent",
+                            model="autoglm-phone-tiny")
+        self.assertEqual(0, code, err)
+        reqs = [e for e in ev if e["event"] == "request"]
+        start = next(e for e in ev if e["event"] == "start")
+        per_image = start["model"]["image_tokens"]
+        # 1080x2400 within 40,000 pixels (two frames): 196 x 84 -> 7 x 3 = 21 tokens (tools/image_tokens.py agrees)
+        self.assertEqual(21, per_image)
+        for r in reqs:
+            self.assertEqual(per_image, r["image_tokens"], "one image per request, earlier ones dropped")
+        by_turn = {}
+        for r in reqs:
+            by_turn.setdefault(r["turn"], []).append(r)
+        # each step's prompt: the last one's, less its image, plus template, text and the answer kept
+        for t in (1, 2):
+            for a, b in zip(by_turn[t - 1], by_turn[t]):
+                self.assertGreater(b["prompt_tokens"], a["prompt_tokens"] + a["output_tokens"] - per_image)
+        # queueing: every first step waits in the queue (none ahead in one batch), later steps arrive after the action
+        self.assertTrue(all(r["queue_ms"] >= 0 for r in reqs))
+        self.assertTrue(all(r["ttft_ms"] >= r["queue_ms"] for r in reqs))
 
 
 class KnobsTest(unittest.TestCase):

@@ -24,6 +24,14 @@ public final class Verifier {
     /** Runs the workload with the extra knobs; {@code rule} names the run. */
     public interface Rerun {
         RunOutcome run(String rule, Map<String, String> knobs) throws Exception;
+
+        /**
+         * Why the workload cannot run with these extra knobs on this machine (asked before anything starts), or null
+         * when it can; by default nothing is refused and the re-run itself says so.
+         */
+        default String refusal(Map<String, String> knobs) throws Exception {
+            return null;
+        }
     }
 
     /** The metrics compared, and whether lower is better. */
@@ -160,6 +168,13 @@ public final class Verifier {
                     out.add(new Verification(f.rule(), knobs, same.status(), same.reason() == null
                             ? "the same re-run as " + same.rule() : same.reason(), same.run(), same.comparisons(),
                             same.runs(), same.workChange()));
+                    continue;
+                }
+                String refused = rerun.refusal(knobs);
+                if (refused != null) {
+                    Verification v = Verification.notRun(f.rule(), knobs, "the workload cannot apply it here: " + refused);
+                    done.put(knobs, v);
+                    out.add(v);
                     continue;
                 }
                 if (baseline.size() < runs && !repeatBaseline(baseline)) {

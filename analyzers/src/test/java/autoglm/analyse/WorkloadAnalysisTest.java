@@ -40,7 +40,11 @@ class WorkloadAnalysisTest {
     }
 
     private static void assertAgrees(String name) throws IOException {
-        Metrics m = WorkloadAnalysis.analyze(WorkloadEvents.read(events(name)));
+        assertAgrees(events(name), name);
+    }
+
+    private static void assertAgrees(Path file, String name) throws IOException {
+        Metrics m = WorkloadAnalysis.analyze(WorkloadEvents.read(file));
         JsonNode want = expected(name);
         for (Iterator<Map.Entry<String, JsonNode>> it = want.fields(); it.hasNext();) {
             Map.Entry<String, JsonNode> e = it.next();
@@ -52,6 +56,24 @@ class WorkloadAnalysisTest {
             double w = e.getValue().asDouble();
             assertEquals(w, got.value(), Math.abs(w) * 1e-9 + 1e-9, e.getKey());
         }
+    }
+
+    /**
+     * The phone preset's agent scenario with the prefix cache on (autoglm-phone-tiny, a --verify re-run recorded for
+     * docs/benchmarks.md): reused prompt tokens, image tokens, the vision tower's share, queue times and the roofline
+     * floor from the keys the rows really hold, against the independent check.
+     */
+    @Test
+    void theAgentWithThePrefixCacheAgreesWithTheIndependentCheck() throws IOException {
+        Path file = Fixtures.root().resolve("testdata/workload/autoglm-phone-tiny-agent-prefix.jsonl");
+        assertAgrees(file, "agent-prefix");
+        Metrics m = WorkloadAnalysis.analyze(WorkloadEvents.read(file));
+        assertEquals("autoglm-phone-tiny", m.get("workload_model").text());
+        assertTrue(m.get("cached_prompt_tokens").value() > m.get("prompt_tokens").value(),
+                "most of the prompt was reused: " + m.get("cached_prompt_tokens").value());
+        assertEquals(m.get("request_prompt_tokens").value(),
+                m.get("prompt_tokens").value() + m.get("cached_prompt_tokens").value(), "asked = computed + reused");
+        assertTrue(m.get("turn_ttft_growth_pct").value() < 5, "no growth left to report");
     }
 
     @Test

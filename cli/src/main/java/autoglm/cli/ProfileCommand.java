@@ -200,19 +200,27 @@ public final class ProfileCommand implements Callable<Integer> {
     private Diagnosis verify(Outcome base, Launch launch, RunInfo.Settings settings, Path injection,
             Diagnoser diagnoser) throws Exception {
         WorkloadCommand wc = workload.workload();
-        Verifier verifier = new Verifier(rules.catalogue(), workload.verifyTop, line -> io.say(line),
-                (rule, extra) -> {
-                    Map<String, String> k = new LinkedHashMap<>(launch.knobs());
-                    k.putAll(extra);
-                    List<String> argv = wc.argv(launch.python(), k, launch.cache());
-                    // a fix this machine cannot run (graphs without CUDA) is not started: no empty run folder
-                    String refused = extra.isEmpty() ? null : WorkloadCheck.refusal(argv, launch.env());
-                    if (refused != null) {
-                        return new RunOutcome(null, null, 2, refused, null, null, refused);
-                    }
-                    return profileOnce(argv, launch.runName() + "-verify-" + rule, launch.env(), settings, injection,
-                            diagnoser).forVerification();
-                }, Verifier.Mode.WORKLOAD, workload.verifyRuns);
+        Verifier.Rerun rerun = new Verifier.Rerun() {
+            @Override
+            public RunOutcome run(String rule, Map<String, String> extra) throws Exception {
+                return profileOnce(argv(extra), launch.runName() + "-verify-" + rule, launch.env(), settings, injection,
+                        diagnoser).forVerification();
+            }
+
+            /** A fix this machine cannot run (graphs without CUDA) is not started: no empty run folder. */
+            @Override
+            public String refusal(Map<String, String> extra) throws Exception {
+                return WorkloadCheck.refusal(argv(extra), launch.env());
+            }
+
+            private List<String> argv(Map<String, String> extra) {
+                Map<String, String> k = new LinkedHashMap<>(launch.knobs());
+                k.putAll(extra);
+                return wc.argv(launch.python(), k, launch.cache());
+            }
+        };
+        Verifier verifier = new Verifier(rules.catalogue(), workload.verifyTop, line -> io.say(line), rerun,
+                Verifier.Mode.WORKLOAD, workload.verifyRuns);
         return base.diagnosis().withVerifications(verifier.verify(base.forVerification()));
     }
 

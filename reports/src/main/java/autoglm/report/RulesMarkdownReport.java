@@ -39,6 +39,21 @@ final class RulesMarkdownReport implements RulesReport {
                 sb.append("- estimated gain: `").append(r.gainFormula().source()).append("`: ")
                         .append(Markdown.escape(r.gainBasis().strip())).append("\n\n");
             }
+            if (!r.verifications().isEmpty()) {
+                sb.append("- verified by (`profile --model ... --verify`, each on its own): ");
+                for (int i = 0; i < r.verifications().size(); i++) {
+                    sb.append(i == 0 ? "" : ", then ").append('`')
+                            .append(autoglm.diagnose.Verification.knobText(r.verifications().get(i))).append('`');
+                }
+                sb.append('\n');
+            }
+            if (!r.verifyEndpoint().isEmpty()) {
+                sb.append("- verified on a server by (`load --serve ... --verify`): `")
+                        .append(autoglm.diagnose.Verification.knobText(r.verifyEndpoint())).append("`\n");
+            }
+            if (!r.verifications().isEmpty() || !r.verifyEndpoint().isEmpty()) {
+                sb.append('\n');
+            }
             if (!r.thresholds().isEmpty()) {
                 sb.append("| threshold | unit | default | meaning |\n|---|---|---|---|\n");
                 for (Parameter p : r.thresholds()) {
