@@ -22,11 +22,13 @@ import org.junit.jupiter.api.TestFactory;
  * Every expected number the tests read from testdata/expected comes from a script in tools/, and the suite re-runs
  * each script (tools/expected.tsv lists the commands) to check that the committed file is what it computes today.
  * IndependentCheckTest and ReplayTest re-run tools/independent_check.py and tools/nvml_check.py themselves, and
- * IndependentCheckTest tools/make_trace_variants.py (the derived trace).
+ * IndependentCheckTest tools/make_trace_variants.py (the derived trace); the workload's Python tests
+ * (native/workload/tests/test_reference.py, run by WorkloadPythonTest) run tools/glm_reference.py and
+ * tools/image_tokens.py.
  */
 class ToolsRerunTest {
     private static final Set<String> RERUN_ELSEWHERE = Set.of("independent_check.py", "nvml_check.py",
-            "make_trace_variants.py");
+            "make_trace_variants.py", "glm_reference.py", "image_tokens.py");
 
     private static List<String[]> manifest() throws Exception {
         List<String[]> out = new ArrayList<>();

@@ -71,6 +71,28 @@ class RankingTest {
     }
 
     @Test
+    void theGainComesFromTheBestFixThatDoesTheSameWork() {
+        List<Finding> fs = List.of(f("b", Severity.INFO, 50, est(60)));
+        Diagnosis d = new Diagnosis("autoglm", "test", List.of(), new autoglm.analyse.Metrics.Builder().build(), fs,
+                autoglm.model.trace.DataLoss.empty());
+        Metric before = Metric.of("tokens_per_s", autoglm.analyse.Unit.TOKENS_PER_SECOND, 100, 3, autoglm.analyse.Spread.NONE);
+        java.util.function.BiFunction<Double, String, Verification> fix = (after, change) -> new Verification("b",
+                Map.of("k", Double.toString(after)), Verification.Status.MEASURED, null, "run", List.of(
+                        new Verification.Comparison("tokens_per_s", before, Metric.of("tokens_per_s",
+                                autoglm.analyse.Unit.TOKENS_PER_SECOND, after, 3, autoglm.analyse.Spread.NONE), false)),
+                3, change);
+        // x2 and x4 doing the same work, x10 by doing less: the gain is x4's, 75%
+        Diagnosis v = d.withVerifications(List.of(fix.apply(200.0, null), fix.apply(1000.0, "less work: a quality "
+                + "trade-off: x"), fix.apply(400.0, null)));
+        assertEquals(75, v.findings().get(0).gain().percent(), 1e-9);
+        // only a fix that changes the work: its gain, and it says so
+        Diagnosis w = d.withVerifications(List.of(fix.apply(1000.0, "less work: a quality trade-off: x")));
+        assertEquals(90, w.findings().get(0).gain().percent(), 1e-9);
+        org.junit.jupiter.api.Assertions.assertTrue(w.findings().get(0).gain().basis().contains("less work"),
+                w.findings().get(0).gain().toString());
+    }
+
+    @Test
     void everyBundledRuleHasAGainModelOrSaysWhyNot() {
         for (RuleDefinition r : RuleCatalogue.bundled().rules()) {
             if (r.gainFormula() == null) {
