@@ -63,6 +63,7 @@ public final class Main {
         cl.addSubcommand("rules", new RulesCommand(io));
         cl.addSubcommand("load", new LoadCommand(io));
         cl.addSubcommand("serve", new ServeCommand(io));
+        cl.addSubcommand("completion", new CompletionCommand(io));
         cl.setOut(new java.io.PrintWriter(io.out(), true));
         cl.setErr(new java.io.PrintWriter(io.err(), true));
         cl.setCaseInsensitiveEnumValuesAllowed(true);
