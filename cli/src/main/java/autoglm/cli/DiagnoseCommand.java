@@ -60,17 +60,25 @@ public final class DiagnoseCommand implements Callable<Integer> {
         Diagnosis diagnosis = d.diagnosis();
         autoglm.model.workload.WorkloadLog workload = d.workload();
         Reports.write(io, report, diagnosis, workload, d.run() == null ? null : d.run().load());
-        return exitCode(diagnosis, failOn);
+        return exitCode(diagnosis, failOn, io);
     }
 
-    static int exitCode(Diagnosis diagnosis, Severity failOn) {
-        if (failOn != null) {
-            for (Finding f : diagnosis.findings()) {
-                if (f.isProblem() && f.severity().atLeast(failOn)) {
-                    return ExitCodes.FINDINGS;
-                }
+    /** Exit 1 when a finding reached --fail-on, and one line on stderr naming them; else 0. */
+    static int exitCode(Diagnosis diagnosis, Severity failOn, Io io) {
+        if (failOn == null) {
+            return ExitCodes.OK;
+        }
+        java.util.List<String> reached = new java.util.ArrayList<>();
+        for (Finding f : diagnosis.findings()) {
+            if (f.isProblem() && f.severity().atLeast(failOn)) {
+                reached.add(f.rule() + " (" + f.severity().key() + ")");
             }
         }
-        return ExitCodes.OK;
+        if (reached.isEmpty()) {
+            return ExitCodes.OK;
+        }
+        io.say((reached.size() == 1 ? "1 finding reached" : reached.size() + " findings reached") + " --fail-on "
+                + failOn.key() + ": " + String.join(", ", reached));
+        return ExitCodes.FINDINGS;
     }
 }

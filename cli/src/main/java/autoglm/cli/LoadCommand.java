@@ -138,7 +138,7 @@ public final class LoadCommand implements Callable<Integer> {
             io.say(base.problem() + "; the run is kept in " + base.folder() + ", marked incomplete");
             return ExitCodes.BAD_INPUT;
         }
-        return DiagnoseCommand.exitCode(diagnosis, failOn);
+        return DiagnoseCommand.exitCode(diagnosis, failOn, io);
     }
 
     /**
@@ -164,7 +164,7 @@ public final class LoadCommand implements Callable<Integer> {
                 exit = ExitCodes.BAD_INPUT;
                 break;
             }
-            exit = Math.max(exit, DiagnoseCommand.exitCode(r.diagnosed().diagnosis(), failOn));
+            exit = Math.max(exit, DiagnoseCommand.exitCode(r.diagnosed().diagnosis(), failOn, io));
             if (i == 1) {
                 double low = rate(stages.get(0));
                 double high = rate(stages.get(1));

@@ -143,7 +143,7 @@ public final class ProfileCommand implements Callable<Integer> {
             io.say("interrupted while verifying: the runs so far are kept and reported");
             return ExitCodes.BAD_INPUT;
         }
-        return DiagnoseCommand.exitCode(diagnosis, failOn);
+        return DiagnoseCommand.exitCode(diagnosis, failOn, io);
     }
 
     /** Whether the workload runs (--model) rather than a command; refuses options that do not fit. */

@@ -35,7 +35,11 @@ class DiagnoseCommandTest {
 
     @Test
     void failOnSetsTheExitCode() {
-        assertEquals(ExitCodes.FINDINGS, Run.of("diagnose", "--fail-on", "warning", trace(Fixtures.DECODE_KV)).code());
+        Run failed = Run.of("diagnose", "--fail-on", "warning", trace(Fixtures.DECODE_KV));
+        assertEquals(ExitCodes.FINDINGS, failed.code());
+        // exit 1 says which findings reached the level, in one line
+        assertEquals(1, failed.err().lines().filter(l -> l.contains("--fail-on")).count(), failed.err());
+        assertTrue(failed.err().contains("reached --fail-on warning: launch-bound (warning)"), failed.err());
         assertEquals(ExitCodes.FINDINGS, Run.of("diagnose", "--fail-on", "info", trace(Fixtures.PREFILL_PADDED)).code());
         assertEquals(ExitCodes.OK, Run.of("diagnose", "--fail-on", "warning", trace(Fixtures.PREFILL_PADDED)).code());
         assertEquals(ExitCodes.OK, Run.of("diagnose", "--fail-on", "info", trace(Fixtures.PREFILL_BF16)).code());
