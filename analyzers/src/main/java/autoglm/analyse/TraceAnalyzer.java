@@ -23,6 +23,17 @@ public final class TraceAnalyzer {
         this.settings = settings;
     }
 
+    /** Events of Meta's MTIA accelerator (categories mtia_*), which the reader skips as unknown categories. */
+    static long mtiaEvents(TraceModel model) {
+        long n = 0;
+        for (java.util.Map.Entry<String, Long> e : model.dataLoss().get(DataLoss.Group.SKIPPED).entrySet()) {
+            if (e.getKey().contains("category 'mtia")) {
+                n += e.getValue();
+            }
+        }
+        return n;
+    }
+
     public TraceAnalysis analyze(TraceModel model) {
         Window window = Window.of(model);
         Context c = new Context(model, window, settings);
@@ -37,7 +48,11 @@ public final class TraceAnalyzer {
             breakdown = new Breakdown(kernels.kernels(), kernels.categories(), kernels.types(),
                     TransferAnalysis.run(c, out), streams, kernels.kernelCount(), kernels.kernelTimeMs());
         } else {
-            String reason = model.gpu().size() == 0
+            long mtia = mtiaEvents(model);
+            String reason = model.gpu().size() == 0 && mtia > 0
+                    ? "the trace is from an MTIA device (" + mtia + " events of its mtia_* categories): this release "
+                            + "reads NVIDIA and AMD GPU activity only, MTIA devices are not supported"
+                    : model.gpu().size() == 0
                     ? "the trace has no GPU activity (no kernel, memcpy or memset events)"
                     : "no GPU activity belongs to the analysed iterations";
             out.absentAll(reason, GPU_METRICS);

@@ -160,6 +160,19 @@ class DiagnoseCommandTest {
         assertOneLine(Run.of("diagnose"), "missing required parameter");
     }
 
+    @Test
+    void tracesThisReleaseCannotReadAreSaidSo() {
+        java.nio.file.Path hta = autoglm.Fixtures.root().resolve("testdata/hta");
+        // HTA's memory timeline: a JSON array of arrays, not a trace (it read as 16,845 malformed events before)
+        Run r = Run.of("diagnose", hta.resolve("memory_timeline.raw.gz").toString());
+        assertOneLine(r, "not a Chrome/Kineto trace: a JSON array whose first element is an array");
+        // an MTIA trace: its device activity is of categories this release does not read, said so (not "no GPU")
+        Run m = Run.of("diagnose", hta.resolve("mtia_inference_rank_0.json.gz").toString());
+        assertEquals(ExitCodes.OK, m.code(), m.err());
+        assertTrue(m.out().contains("the trace is from an MTIA device"), m.out());
+        assertTrue(m.out().contains("MTIA devices are not supported"), m.out());
+    }
+
     private static void assertOneLine(Run r, String expected) {
         assertEquals(ExitCodes.BAD_INPUT, r.code(), r.out() + r.err());
         assertEquals(1, r.err().lines().count(), "one line: " + r.err());

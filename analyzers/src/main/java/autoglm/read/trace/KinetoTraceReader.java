@@ -114,15 +114,31 @@ public final class KinetoTraceReader implements AutoCloseable {
                 return false;
             }
             if (t == JsonToken.START_OBJECT) {
+                firstElement = false;
                 if (readEvent()) {
                     return true;
                 }
             } else {
+                if (firstElement && header.arrayFormat) {
+                    // a bare array of the Trace Event Format holds event objects; one of arrays or numbers is
+                    // something else (HTA's memory_timeline.raw is an array of arrays)
+                    throw new BadInputException(input.path() + ": not a Chrome/Kineto trace: a JSON array whose first "
+                            + "element is " + article(ReadErrors.describe(t)) + ", not a trace event object (HTA's "
+                            + "memory_timeline.raw is such an array)");
+                }
+                firstElement = false;
                 parser.skipChildren();
                 counts.malformed("not an object");
             }
         }
     }
+
+    private static String article(String what) {
+        return ("aeiou".indexOf(what.isEmpty() ? 'x' : what.charAt(0)) >= 0 ? "an " : "a ") + what;
+    }
+
+    /** Whether no element of the events array has been read yet. */
+    private boolean firstElement = true;
 
     /** Reads header fields up to the start of traceEvents; false if there is none. */
     private boolean seekEvents() throws IOException {
