@@ -64,6 +64,9 @@ public final class Main {
         cl.addSubcommand("load", new LoadCommand(io));
         cl.addSubcommand("serve", new ServeCommand(io));
         cl.addSubcommand("completion", new CompletionCommand(io));
+        // rules shares --rules and --set with the commands that diagnose, but exits on no finding: no --fail-on there
+        picocli.CommandLine.Model.CommandSpec rules = cl.getSubcommands().get("rules").getCommandSpec();
+        rules.remove(rules.findOption("--fail-on"));
         cl.setOut(new java.io.PrintWriter(io.out(), true));
         cl.setErr(new java.io.PrintWriter(io.err(), true));
         cl.setCaseInsensitiveEnumValuesAllowed(true);

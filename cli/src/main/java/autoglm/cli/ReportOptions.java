@@ -53,9 +53,20 @@ public final class ReportOptions {
     @Option(names = "--explain", description = "include each finding's explanation in the terminal report")
     boolean explain;
 
+    int topKernels = 10;
+
+    @picocli.CommandLine.Spec(picocli.CommandLine.Spec.Target.MIXEE)
+    picocli.CommandLine.Model.CommandSpec mixee;
+
     @Option(names = "--top-kernels", paramLabel = "N", defaultValue = "10",
             description = "kernels listed in the terminal report (default 10, 0 for none)")
-    int topKernels;
+    void topKernels(int n) {
+        if (n < 0) {
+            throw new picocli.CommandLine.ParameterException(mixee.commandLine(),
+                    "--top-kernels " + n + ": a count of kernels, 0 or more");
+        }
+        topKernels = n;
+    }
 
     boolean useColour(Io io) {
         if (colour == Colour.always) {

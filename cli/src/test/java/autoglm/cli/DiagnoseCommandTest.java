@@ -158,6 +158,8 @@ class DiagnoseCommandTest {
         assertOneLine(Run.of("diagnose", "--fail-on", "sometimes", trace(Fixtures.PAGEABLE)), "--fail-on takes none, info or warning");
         assertOneLine(Run.of("diagnose", "--format", "xml", trace(Fixtures.PAGEABLE)), "--format");
         assertOneLine(Run.of("diagnose"), "missing required parameter");
+        assertOneLine(Run.of("diagnose", "--top-kernels", "-1", trace(Fixtures.PAGEABLE)),
+                "--top-kernels -1: a count of kernels, 0 or more");
     }
 
     @Test

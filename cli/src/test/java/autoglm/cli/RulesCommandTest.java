@@ -58,5 +58,11 @@ class RulesCommandTest {
         assertTrue(h.out().contains("--fail-on"), h.out());
         assertTrue(h.out().contains("Exit codes"), h.out());
         assertEquals(ExitCodes.BAD_INPUT, Run.of().code());
+        // rules lists rules and exits 0: --fail-on means nothing there, so it is not an option of rules
+        Run r = Run.of("rules", "--help");
+        assertTrue(!r.out().contains("--fail-on"), r.out());
+        Run bad = Run.of("rules", "--fail-on", "warning");
+        assertEquals(ExitCodes.BAD_INPUT, bad.code());
+        assertEquals("autoglm: unknown options: '--fail-on', 'warning' (see: autoglm rules --help)\n", bad.err());
     }
 }
