@@ -53,6 +53,10 @@ public final class ReportOptions {
     @Option(names = "--explain", description = "include each finding's explanation in the terminal report")
     boolean explain;
 
+    @Option(names = "--all", description = "list every rule that is not applicable, with the reason, in the terminal "
+            + "report (by default they are counted on one line)")
+    boolean all;
+
     int topKernels = 10;
 
     @picocli.CommandLine.Spec(picocli.CommandLine.Spec.Target.MIXEE)

@@ -45,7 +45,7 @@ final class Reports {
             Report main = switch (report.format) {
                 case json -> new JsonReport();
                 case markdown -> new MarkdownReport();
-                default -> new TerminalReport(report.useColour(io), report.explain, report.topKernels);
+                default -> new TerminalReport(report.useColour(io), report.explain, report.topKernels, report.all);
             };
             java.util.List<String> summary = load == null ? java.util.List.of() : autoglm.report.LoadText.lines(
                     load.settings(), autoglm.analyse.LoadAnalysis.distributions(load), d, load.complete());

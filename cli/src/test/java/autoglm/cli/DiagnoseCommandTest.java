@@ -124,7 +124,14 @@ class DiagnoseCommandTest {
         Run r = Run.of("diagnose", "--fail-on", "info", cpu.toString());
         assertEquals(ExitCodes.OK, r.code(), r.out() + r.err());
         assertTrue(r.out().contains("the trace has no GPU activity"), r.out());
-        assertTrue(r.out().contains("not applicable  launch-bound"), r.out());
+        assertTrue(r.out().contains("rules lack their inputs (--all lists them with the reasons)"), r.out());
+        Run all = Run.of("diagnose", "--all", cpu.toString());
+        // each reason once: the GPU rules share one line, after the header's GPU line
+        String joined = all.out().replaceAll("\n {16}", " ");
+        String gpuLine = joined.lines().filter(l -> l.startsWith("not applicable") && l.contains("launch-bound"))
+                .findFirst().orElseThrow();
+        assertTrue(gpuLine.contains("the trace has no GPU activity (no kernel, memcpy or memset events)"), gpuLine);
+        assertEquals(2, joined.split("the trace has no GPU activity \\(no kernel", -1).length - 1, joined);
     }
 
     @Test

@@ -45,6 +45,14 @@ public final class TerminalReport implements Report {
     private final boolean explain;
     private final int topKernels;
 
+    private boolean all;
+
+    /** With {@code all}, each not-applicable rule is listed with its reason; else they are counted on one line. */
+    public TerminalReport(boolean colour, boolean explain, int topKernels, boolean all) {
+        this(colour, explain, topKernels);
+        this.all = all;
+    }
+
     public TerminalReport(boolean colour, boolean explain, int topKernels) {
         this.colour = colour;
         this.explain = explain;
@@ -172,14 +180,22 @@ public final class TerminalReport implements Report {
     private void findings(StringBuilder sb, List<Finding> findings, String gainOf) {
         List<Finding> problems = new ArrayList<>();
         List<String> ok = new ArrayList<>();
-        List<String> na = new ArrayList<>();
+        // not-applicable rules by reason, so that each reason (a missing driver, no trace) is said once
+        Map<String, List<String>> na = new java.util.LinkedHashMap<>();
+        int naCount = 0;
         for (Finding f : findings) {
             if (f.isProblem()) {
                 problems.add(f);
             } else if (f.severity() == Severity.OK) {
                 ok.add(f.rule());
             } else {
-                na.add(f.rule() + " (" + f.reason() + ")");
+                String why = String.valueOf(f.reason());
+                // "needs METRIC: why": grouped by the why, so that rules missing the same input share a line
+                if (why.startsWith("needs ") && why.indexOf(": ") > 0) {
+                    why = why.substring(why.indexOf(": ") + 2);
+                }
+                na.computeIfAbsent(why, k -> new ArrayList<>()).add(f.rule());
+                naCount++;
             }
         }
         sb.append('\n');
@@ -196,8 +212,14 @@ public final class TerminalReport implements Report {
         if (!ok.isEmpty()) {
             indent(sb, String.join(", ", ok), style(GREEN, "OK") + "              ", "                ");
         }
-        for (String s : na) {
-            indent(sb, Text.safe(s), style(DIM, "not applicable") + "  ", "                ");
+        if (naCount > 0 && !all) {
+            indent(sb, naCount + (naCount == 1 ? " rule lacks its inputs" : " rules lack their inputs")
+                    + " (--all lists them with the reasons)", style(DIM, "not applicable") + "  ", "                ");
+        } else {
+            for (Map.Entry<String, List<String>> e : na.entrySet()) {
+                indent(sb, Text.safe(String.join(", ", e.getValue()) + ": " + e.getKey()),
+                        style(DIM, "not applicable") + "  ", "                ");
+            }
         }
     }
 
