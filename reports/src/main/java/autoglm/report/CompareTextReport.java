@@ -55,6 +55,11 @@ public final class CompareTextReport implements ComparisonReport {
             sb.append(String.format(Locale.ROOT, "  %-8s %10s %10s %11s %11s %11s  %s%n", "status", "count A", "count B",
                     "time A", "time B", "change", "kernel"));
             int n = 0;
+            java.util.List<String> full = new java.util.ArrayList<>();
+            for (KernelChange k : c.kernels().subList(0, Math.min(top, c.kernels().size()))) {
+                full.add(Text.safe(k.name()));
+            }
+            java.util.List<String> names = KernelNames.shorten(full, 90);
             for (KernelChange k : c.kernels()) {
                 if (n++ >= top) {
                     sb.append("  ... ").append(c.kernels().size() - top).append(" more (--top N)\n");
@@ -64,7 +69,7 @@ public final class CompareTextReport implements ComparisonReport {
                         Quantities.number(k.countPerA()), Quantities.number(k.countPerB()),
                         Quantities.format(k.perA(), Unit.MILLISECONDS), Quantities.format(k.perB(), Unit.MILLISECONDS),
                         (k.deltaMs() >= 0 ? "+" : "") + Quantities.format(k.deltaMs(), Unit.MILLISECONDS),
-                        Text.clip(Text.safe(k.name()), 90)));
+                        names.get(n - 1)));
             }
         }
         out.write(sb.toString());

@@ -272,13 +272,18 @@ public final class TerminalReport implements Report {
                 .append(Quantities.format(b.kernelTimeMs(), Unit.MILLISECONDS)).append(" in all)\n");
         sb.append(String.format(Locale.ROOT, "  %6s %10s %8s %10s %10s  %-12s %s%n", "share", "total", "count",
                 "mean", "stdev", "family", "kernel"));
+        List<String> full = new ArrayList<>();
+        for (int i = 0; i < Math.min(topKernels, b.kernels().size()); i++) {
+            full.add(Text.safe(b.kernels().get(i).name()));
+        }
+        List<String> shown = KernelNames.shorten(full, 72);
         for (int i = 0; i < Math.min(topKernels, b.kernels().size()); i++) {
             Breakdown.KernelStat k = b.kernels().get(i);
             sb.append(String.format(Locale.ROOT, "  %6s %10s %8s %10s %10s  %-12s %s%n",
                     Quantities.format(k.sharePct(), Unit.PERCENT), Quantities.format(k.totalMs(), Unit.MILLISECONDS),
                     Quantities.format(k.count(), Unit.COUNT), Quantities.format(k.meanUs(), Unit.MICROSECONDS),
                     Quantities.format(k.stdevUs(), Unit.MICROSECONDS), k.category(),
-                    Text.clip(Text.safe(k.name()), 72)));
+                    shown.get(i)));
         }
         if (!b.categories().isEmpty()) {
             StringBuilder cats = new StringBuilder();
