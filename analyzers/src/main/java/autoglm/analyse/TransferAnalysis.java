@@ -106,7 +106,9 @@ final class TransferAnalysis {
         List<Breakdown.CopyStat> stats = new ArrayList<>();
         for (Map.Entry<String, long[]> e : groups.entrySet()) {
             long[] g = e.getValue();
-            stats.add(new Breakdown.CopyStat(e.getKey(), g[0], g[1], g[2] / 1e6, gbps(g[1], g[2])));
+            // a bandwidth only where the copies are large enough to measure one (a few bytes of memset say nothing)
+            stats.add(new Breakdown.CopyStat(e.getKey(), g[0], g[1], g[2] / 1e6,
+                    g[1] >= LARGE_COPY_BYTES ? gbps(g[1], g[2]) : Double.NaN));
         }
         stats.sort((a, b) -> Double.compare(b.totalMs(), a.totalMs()));
         return stats;

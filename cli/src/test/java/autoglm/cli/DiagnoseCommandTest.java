@@ -170,6 +170,17 @@ class DiagnoseCommandTest {
     }
 
     @Test
+    void bandwidthIsShownOnlyForCopiesLargeEnoughToMeasureIt() {
+        // the bundled example (the README's): 11.6 MiB of device copies, 224 B of memsets, 16 B read back
+        Run r = Run.of("diagnose", Fixtures.root().resolve("examples/glm4-9b-h100-eager-bs1-decode8.trace.json.gz")
+                .toString());
+        String copies = r.out().replaceAll("\n  ", " ");
+        copies = copies.substring(copies.indexOf("copies: "));
+        assertTrue(copies.contains("DtoD Device -> Device: 62, 11.6 MiB, 0.074 ms, 163 GB/s"), copies);
+        assertTrue(copies.contains("Memset: 56, 224 B, 0.042 ms;"), "224 B of memsets get no bandwidth: " + copies);
+    }
+
+    @Test
     void tracesThisReleaseCannotReadAreSaidSo() {
         java.nio.file.Path hta = autoglm.Fixtures.root().resolve("testdata/hta");
         // HTA's memory timeline: a JSON array of arrays, not a trace (it read as 16,845 malformed events before)
