@@ -58,9 +58,9 @@ public final class DoctorCommand implements Callable<Integer> {
                     + Quantities.format(h.memoryBytes(), Unit.BYTES) + " (OSHI)"));
             boolean threads = s.busiestThread() != null;
             rows.add(row("", "process CPU, memory and threads: " + (threads ? "readable"
-                    : "not readable: host-cpu-bound will be not applicable (is /proc mounted and readable?)")));
+                    : "not readable: host-cpu-bound will not be applicable (is /proc mounted and readable?)")));
         } catch (RuntimeException | LinkageError e) {
-            rows.add(row("host", "OSHI failed: " + e.getMessage() + "; host rules will be not applicable"));
+            rows.add(row("host", "OSHI failed: " + e.getMessage() + "; host rules will not be applicable"));
         }
     }
 
@@ -90,11 +90,11 @@ public final class DoctorCommand implements Callable<Integer> {
                         + " each way), power limit " + Quantities.format(g.powerLimitW(), Unit.WATTS)));
                 rows.add(row("", "GPM: " + (g.gpmSupported() ? "supported (SM activity, occupancy, tensor activity, DRAM"
                         + " bandwidth, PCIe)" : "not supported: it needs a Hopper or newer GPU and an R520+ driver;"
-                        + " util-without-saturation and pcie-bound will be not applicable")));
+                        + " util-without-saturation and pcie-bound will not be applicable")));
                 rows.add(row("", "memory (nvmlDeviceGetMemoryInfo_v2): " + fix(probe.check(i, "memory-v2"),
                         "the v1 call is used instead (no reserved memory figure)")));
                 rows.add(row("", "clock event reasons (" + probe.reasonsCall() + "): " + fix(probe.check(i,
-                        "clock-reasons"), "clock-throttling will be not applicable")));
+                        "clock-reasons"), "clock-throttling will not be applicable")));
                 rows.add(row("", "per-process memory: " + fix(probe.check(i, "processes"),
                         "the command's own GPU memory is unknown")));
                 rows.add(row("", "per-process utilization: " + fix(probe.check(i, "process-utilization"),

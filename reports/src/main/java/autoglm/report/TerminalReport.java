@@ -156,7 +156,8 @@ public final class TerminalReport implements Report {
         for (DataLoss.Group g : new DataLoss.Group[] {DataLoss.Group.PROBE, DataLoss.Group.MALFORMED,
             DataLoss.Group.UNMATCHED, DataLoss.Group.EXCLUDED}) {
             for (Map.Entry<String, Long> e : loss.get(g).entrySet()) {
-                lines.add(Quantities.format(e.getValue(), Unit.COUNT) + " " + e.getKey() + " [" + g.key() + "]");
+                lines.add(Quantities.format(e.getValue(), Unit.COUNT) + " " + Text.agree(e.getValue(), e.getKey())
+                        + " [" + g.key() + "]");
             }
         }
         sb.append("  data loss  ");
@@ -169,7 +170,7 @@ public final class TerminalReport implements Report {
         }
         List<String> skipped = new ArrayList<>();
         for (Map.Entry<String, Long> e : loss.get(DataLoss.Group.SKIPPED).entrySet()) {
-            skipped.add(Quantities.format(e.getValue(), Unit.COUNT) + " " + e.getKey());
+            skipped.add(Quantities.format(e.getValue(), Unit.COUNT) + " " + Text.agree(e.getValue(), e.getKey()));
         }
         if (!skipped.isEmpty()) {
             indent(sb, "skipped by design: " + Text.safe(String.join(", ", skipped)), "             ",

@@ -56,4 +56,26 @@ final class Text {
         }
         return lines;
     }
+
+    /**
+     * A counted phrase in agreement with its count: for 1, the first plural noun among its first three words is made
+     * singular ("1 complete events of category" -> "1 complete event of category", "1 GPU activities" -> "1 GPU
+     * activity"). Data-loss reasons are written in the plural.
+     */
+    static String agree(long n, String phrase) {
+        if (n != 1) {
+            return phrase;
+        }
+        String[] words = phrase.split(" ", 4);
+        for (int i = 0; i < Math.min(3, words.length); i++) {
+            String w = words[i];
+            String one = w.endsWith("ies") && w.length() > 4 ? w.substring(0, w.length() - 3) + "y"
+                    : w.endsWith("s") && !w.endsWith("ss") && w.length() > 3 ? w.substring(0, w.length() - 1) : null;
+            if (one != null && w.chars().allMatch(Character::isLowerCase)) {
+                words[i] = one;
+                return String.join(" ", words);
+            }
+        }
+        return phrase;
+    }
 }

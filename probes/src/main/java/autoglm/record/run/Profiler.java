@@ -141,7 +141,7 @@ public final class Profiler {
             nvml = gpu.driver();
         } catch (NvmlProbe.Unavailable e) {
             nvml = RunInfo.Nvml.absent(e.getMessage());
-            notes.accept(e.getMessage() + ": GPU sampling is off, host sampling goes on, GPU rules will be not applicable");
+            notes.accept(e.getMessage() + ": GPU sampling is off, host sampling goes on, GPU rules will not be applicable");
         }
         HostProbe host = new HostProbe();
         Path folder;
