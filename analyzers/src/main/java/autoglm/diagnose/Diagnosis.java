@@ -10,10 +10,27 @@ import java.util.List;
  * The answer to "why is this slow": per input, and combined. With one input the combined metrics,
  * findings and data loss are that input's; with several (the ranks of one job), metrics are averaged
  * over inputs, each rule keeps its worst input's finding, and data loss is summed. A profiled run has
- * {@code run} set (its samples' analysis) and its trace inputs, if any, in {@code inputs}.
+ * {@code run} set (its samples' analysis) and its trace inputs, if any, in {@code inputs}. {@code overrides}: the
+ * rule thresholds and analysis settings the user set ({@code --set NAME=VALUE}, as typed), which the reports show.
  */
 public record Diagnosis(String tool, String version, List<InputDiagnosis> inputs, Metrics metrics,
-        List<Finding> findings, DataLoss dataLoss, RunAnalysis run, List<Verification> verifications) {
+        List<Finding> findings, DataLoss dataLoss, RunAnalysis run, List<Verification> verifications,
+        java.util.Map<String, String> overrides) {
+
+    public Diagnosis {
+        overrides = overrides == null ? java.util.Map.of()
+                : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(overrides));
+    }
+
+    public Diagnosis(String tool, String version, List<InputDiagnosis> inputs, Metrics metrics, List<Finding> findings,
+            DataLoss dataLoss, RunAnalysis run, List<Verification> verifications) {
+        this(tool, version, inputs, metrics, findings, dataLoss, run, verifications, java.util.Map.of());
+    }
+
+    /** This diagnosis with the overrides in force named (--set), for the reports. */
+    public Diagnosis withOverrides(java.util.Map<String, String> set) {
+        return new Diagnosis(tool, version, inputs, metrics, findings, dataLoss, run, verifications, set);
+    }
 
     public Diagnosis(String tool, String version, List<InputDiagnosis> inputs, Metrics metrics, List<Finding> findings,
             DataLoss dataLoss) {
@@ -65,7 +82,7 @@ public record Diagnosis(String tool, String version, List<InputDiagnosis> inputs
             out.add(g);
         }
         return new Diagnosis(tool, version, inputs, metrics, autoglm.rules.Ranking.sorted(out), dataLoss, run,
-                List.copyOf(verified));
+                List.copyOf(verified), overrides);
     }
 
     /** The highest severity among the findings. */

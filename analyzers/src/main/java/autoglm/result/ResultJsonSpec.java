@@ -10,7 +10,8 @@ import java.util.Map;
  * types, streams and copies tables (which gate and compare do not read) and a finding's evidence, thresholds and
  * gain (its own schema, checked by the report that wrote it) are kept as trees.
  */
-record ResultJsonSpec(String tool, String version, Integer schema, List<InputSpec> inputs, RunSpec run,
+record ResultJsonSpec(String tool, String version, Integer schema, Map<String, Double> overrides, List<InputSpec> inputs,
+        RunSpec run,
         Map<String, MetricSpec> metrics, String findingsOrder, List<FindingSpec> findings, BreakdownSpec breakdown,
         DataLossSpec dataLoss, List<VerifySpec> verify) {
 
@@ -54,11 +55,11 @@ record ResultJsonSpec(String tool, String version, Integer schema, List<InputSpe
     }
 
     record VerifySpec(String rule, Map<String, String> knobs, String status, String reason, String run,
-            Boolean changesWork, Map<String, ComparisonSpec> metrics) {
+            Boolean changesWork, String workChange, Integer runs, Map<String, ComparisonSpec> metrics) {
     }
 
     record ComparisonSpec(MetricSpec before, MetricSpec after, Double factor, Double speedup, Double welchP,
-            Boolean lowerIsBetter, Boolean work) {
+            Boolean withinNoise, Boolean lowerIsBetter, Boolean work) {
     }
 
     /** {@code value} is a tree: a number, null, or text such as "NaN" that gate judges as a bad value. */

@@ -59,6 +59,7 @@ public final class DiagnoseCommand implements Callable<Integer> {
         }
         Diagnosis diagnosis = d.diagnosis();
         autoglm.model.workload.WorkloadLog workload = d.workload();
+        diagnosis = diagnosis.withOverrides(rules.overrides());
         Reports.write(io, report, diagnosis, workload, d.run() == null ? null : d.run().load());
         return exitCode(diagnosis, failOn, io);
     }

@@ -129,6 +129,7 @@ public final class LoadCommand implements Callable<Integer> {
             diagnosis = verify(base, plan, diagnoser);
             Reports.runHtml(base.folder(), diagnosis, null, base.recording());
         }
+        diagnosis = diagnosis.withOverrides(rules.overrides());
         Reports.write(io, report, diagnosis, null, base.recording());
         if (base.interruptedBy() != null) {
             io.say("interrupted: the load so far is kept in " + base.folder() + ", marked incomplete");

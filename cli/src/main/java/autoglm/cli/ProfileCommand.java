@@ -131,6 +131,7 @@ public final class ProfileCommand implements Callable<Integer> {
             diagnosis = verify(base, launch, settings, injection, diagnoser);
             Reports.runHtml(base.result().folder(), diagnosis, base.workload());
         }
+        diagnosis = diagnosis.withOverrides(rules.overrides());
         Reports.write(io, report, diagnosis, base.workload());
         if (early != null) {
             return early;

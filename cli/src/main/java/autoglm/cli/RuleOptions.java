@@ -96,6 +96,15 @@ public final class RuleOptions {
         }
     }
 
+    /** The --set overrides in force, NAME -> VALUE as given (the reports show them). */
+    Map<String, String> overrides() {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String[] kv : parsed()) {
+            out.put(kv[0] + "." + kv[1], kv[2]);
+        }
+        return out;
+    }
+
     /** Each --set as {rule or "analysis", name, value}, checked for shape and a numeric value. */
     private List<String[]> parsed() {
         List<String[]> out = new ArrayList<>();

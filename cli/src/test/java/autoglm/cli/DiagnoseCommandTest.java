@@ -54,6 +54,13 @@ class DiagnoseCommandTest {
                 "--set", "analysis.small_kernel_us=3", trace(Fixtures.DECODE_KV));
         assertEquals(ExitCodes.OK, r.code(), r.out() + r.err());
         assertTrue(r.out().contains("No bottleneck found"), r.out());
+        // the overrides in force are in the report's header, and in JSON (which gate and compare read back)
+        assertTrue(r.out().contains("--set      launch-bound.busy_info_pct=2, launch-bound.busy_warning_pct=1"), r.out());
+        Run j = Run.of("diagnose", "--format", "json", "--set", "launch-bound.busy_info_pct=2",
+                "--set", "analysis.small_kernel_us=3", trace(Fixtures.DECODE_KV));
+        assertTrue(j.out().contains("\"overrides\":{\"launch-bound.busy_info_pct\":2.0,\"analysis.small_kernel_us\":3.0}")
+                || j.out().replaceAll("\\s", "").contains("\"overrides\":{\"launch-bound.busy_info_pct\":2.0,"
+                        + "\"analysis.small_kernel_us\":3.0}"), j.out().substring(0, 300));
     }
 
     @Test

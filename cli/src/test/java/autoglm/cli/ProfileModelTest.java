@@ -141,6 +141,10 @@ class ProfileModelTest {
         assertEquals(work.get("output_tokens_total").get("before").get("value").asDouble(),
                 work.get("output_tokens_total").get("after").get("value").asDouble());
         assertTrue(work.get("output_tokens_total").get("work").asBoolean());
+        // what --verify writes is read back by gate and compare (the result schema is strict)
+        Path json = tmp.resolve("verified.json");
+        Files.writeString(json, r.out());
+        assertTrue(autoglm.result.ResultJson.read(json) != null);
         // baseline re-runs are kept as runs of their own
         assertTrue(runs().stream().anyMatch(p -> p.getFileName().toString().endsWith("glm-tiny-verify-baseline-run2")),
                 runs().toString());

@@ -37,6 +37,12 @@ public final class JsonReport implements Report {
             g.writeStringField("tool", d.tool());
             g.writeStringField("version", d.version());
             g.writeNumberField("schema", SCHEMA);
+            // the --set overrides in force: name -> value as given
+            g.writeObjectFieldStart("overrides");
+            for (Map.Entry<String, String> e : d.overrides().entrySet()) {
+                g.writeNumberField(e.getKey(), Double.parseDouble(e.getValue()));
+            }
+            g.writeEndObject();
             g.writeArrayFieldStart("inputs");
             for (InputDiagnosis in : d.inputs()) {
                 input(g, in, d.inputs().size() > 1);

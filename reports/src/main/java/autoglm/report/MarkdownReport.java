@@ -31,6 +31,12 @@ public final class MarkdownReport implements Report {
                 : d.inputs().size() + " traces";
         sb.append("### autoglm: ").append(what).append(" - ").append(warnings).append(warnings == 1 ? " warning, " : " warnings, ")
                 .append(infos).append(infos == 1 ? " info" : " infos").append("\n\n");
+        if (!d.overrides().isEmpty()) {
+            StringBuilder set = new StringBuilder();
+            d.overrides().forEach((k, v) -> set.append(set.length() == 0 ? "" : ", ").append('`').append(k).append('=')
+                    .append(v).append('`'));
+            sb.append("Overrides in force (--set): ").append(Markdown.escape(set.toString())).append(".\n\n");
+        }
         sb.append("Findings ").append(autoglm.rules.Ranking.DESCRIPTION).append(".\n\n");
         int rank = 0;
         for (Finding f : d.findings()) {

@@ -65,6 +65,12 @@ public final class TerminalReport implements Report {
         sb.append(style(BOLD, "autoglm " + d.version())).append(" - ").append(d.run() != null ? "diagnosis of a profiled run"
                 : d.inputs().size() == 1 ? "diagnosis of 1 trace"
                 : "diagnosis of " + d.inputs().size() + " traces (ranks of one job)").append('\n');
+        if (!d.overrides().isEmpty()) {
+            StringBuilder set = new StringBuilder();
+            d.overrides().forEach((k, v) -> set.append(set.length() == 0 ? "" : ", ").append(k).append('=').append(v));
+            sb.append('\n');
+            indent(sb, Text.safe(set.toString()), "  --set      ", "             ");
+        }
         if (d.run() != null) {
             sb.append('\n');
             for (String[] line : RunHeader.lines(d.run())) {
