@@ -37,6 +37,8 @@ public final class DoctorCommand implements Callable<Integer> {
         host(rows);
         gpu(rows);
         kernels(rows, System.getenv());
+        workload(rows, System.getenv());
+        load(rows);
         io.out().println("autoglm doctor: what this machine offers the probes");
         io.out().println();
         for (String[] r : rows) {
@@ -105,6 +107,51 @@ public final class DoctorCommand implements Callable<Integer> {
         } finally {
             probe.close();
         }
+    }
+
+    /** What profile --model and autoglm serve need: a Python with PyTorch (which one, its torch, CUDA, SDPA). */
+    static void workload(List<String[]> rows, java.util.Map<String, String> env) {
+        Path python;
+        try {
+            python = autoglm.record.workload.PythonFinder.find(null, env);
+        } catch (autoglm.record.workload.WorkloadPackage.Unavailable e) {
+            rows.add(row("workload", "not available: " + e.getMessage()));
+            rows.add(row("", "profile --model and autoglm serve need it (Debian: apt-get install python3-torch; or "
+                    + "--python PATH, AUTOGLM_PYTHON)"));
+            return;
+        }
+        String probe = "import importlib.util as u, sys, torch; f = torch.nn.functional; print(sys.version.split()[0], "
+                + "torch.__version__, torch.cuda.is_available(), hasattr(f, 'scaled_dot_product_attention'), "
+                + "u.find_spec('transformers') is not None)";
+        String[] v = null;
+        try {
+            Process p = new ProcessBuilder(python.toString(), "-c", probe).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip();
+            if (p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS) && p.exitValue() == 0) {
+                v = out.substring(out.lastIndexOf('\n') + 1).split(" ");
+            }
+        } catch (java.io.IOException e) {
+            v = null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (v == null || v.length < 5) {
+            rows.add(row("workload", python + ": torch was found but does not import; profile --model will say why"));
+            return;
+        }
+        rows.add(row("workload", python + ": Python " + v[0] + ", torch " + v[1] + ", CUDA "
+                + ("True".equals(v[2]) ? "available" : "not available (the workload runs on the CPU; mode=graphs needs "
+                        + "CUDA)") + ", attention " + ("True".equals(v[3]) ? "SDPA" : "matmul (no SDPA before torch 2.0)")));
+        rows.add(row("", "checkpoints (--model FOLDER): " + ("True".equals(v[4]) ? "transformers installed"
+                : "transformers not installed: the presets run, a checkpoint folder does not")));
+    }
+
+    /** What autoglm load needs: the JDK's HTTP client module (a trimmed Java runtime may lack it). */
+    static void load(List<String[]> rows) {
+        boolean http = ModuleLayer.boot().findModule("java.net.http").isPresent();
+        rows.add(row("load", http ? "HTTP client (java.net.http) present: autoglm load can reach an endpoint; "
+                + "load --serve -- autoglm serve needs the workload's Python above"
+                : "not available: this Java runtime lacks java.net.http (build it with that module)"));
     }
 
     /** What profile --kernels needs: the library in this build, a libcupti, no other injection. */

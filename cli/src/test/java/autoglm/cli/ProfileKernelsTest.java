@@ -191,6 +191,10 @@ class ProfileKernelsTest {
         Run r = Run.of("doctor");
         assertEquals(ExitCodes.OK, r.code());
         assertTrue(r.out().contains("\n  kernels    CUPTI library in this build"), r.out());
+        // what --model and load need: the Python with torch (named), or what to install
+        assertTrue(r.out().contains("\n  workload   "), r.out());
+        assertTrue(r.out().contains("torch ") || r.out().contains("apt-get install python3-torch"), r.out());
+        assertTrue(r.out().contains("\n  load       HTTP client (java.net.http) present"), r.out());
     }
 
     /** The recordings of a run folder, tolerating a folder that is still being written. */
