@@ -68,6 +68,44 @@ public final class ResultJson {
         }
     }
 
+    /**
+     * The verified fixes a result holds ({@code verify}), as the diagnosis had them: a run folder keeps the result of
+     * its --verify (verify.json) so that diagnosing the folder again shows them measured.
+     */
+    public static List<autoglm.diagnose.Verification> verifications(Path file) {
+        read(file);
+        JsonNode root;
+        try (InputStream in = Files.newInputStream(file)) {
+            root = JSON.readTree(in);
+        } catch (IOException e) {
+            throw new BadInputException(file + ": cannot read (" + e.getMessage() + ")");
+        }
+        ResultJsonSpec r;
+        try {
+            r = StrictBinding.bind(root, ResultJsonSpec.class);
+        } catch (StrictBinding.Problem p) {
+            throw new BadInputException(file + ": malformed result (" + p.located() + ")");
+        }
+        List<autoglm.diagnose.Verification> out = new ArrayList<>();
+        for (ResultJsonSpec.VerifySpec v : r.verify() == null ? List.<ResultJsonSpec.VerifySpec>of() : r.verify()) {
+            List<autoglm.diagnose.Verification.Comparison> cs = new ArrayList<>();
+            if (v.metrics() != null) {
+                v.metrics().forEach((name, c) -> cs.add(new autoglm.diagnose.Verification.Comparison(name,
+                        metric(name, c.before()), metric(name, c.after()), Boolean.TRUE.equals(c.lowerIsBetter()),
+                        nan(c.welchP()))));
+            }
+            autoglm.diagnose.Verification.Status status = switch (text(v.status())) {
+                case "measured" -> autoglm.diagnose.Verification.Status.MEASURED;
+                case "not-run" -> autoglm.diagnose.Verification.Status.NOT_RUN;
+                case "re-run-failed" -> autoglm.diagnose.Verification.Status.FAILED;
+                default -> throw new BadInputException(file + ": malformed result (verify status " + v.status() + ")");
+            };
+            out.add(new autoglm.diagnose.Verification(text(v.rule()), v.knobs() == null ? Map.of() : v.knobs(), status,
+                    v.reason(), v.run(), List.copyOf(cs), v.runs() == null ? 1 : v.runs(), v.workChange()));
+        }
+        return out;
+    }
+
     private static ResultSummary parse(String source, JsonNode root) {
         ResultJsonSpec r;
         try {

@@ -59,6 +59,13 @@ public final class DiagnoseCommand implements Callable<Integer> {
         }
         Diagnosis diagnosis = d.diagnosis();
         autoglm.model.workload.WorkloadLog workload = d.workload();
+        if (files.size() == 1 && java.nio.file.Files.isRegularFile(files.get(0).resolve(Reports.VERIFY_JSON))
+                && diagnosis.verifications().isEmpty()) {
+            // a verified run keeps what --verify measured: shown again, the gains measured, not estimated
+            diagnosis = diagnosis.withVerifications(autoglm.result.ResultJson.verifications(
+                    files.get(0).resolve(Reports.VERIFY_JSON)));
+            io.say("the fixes verified when this run was profiled are read from its " + Reports.VERIFY_JSON);
+        }
         diagnosis = diagnosis.withOverrides(rules.overrides());
         Reports.write(io, report, diagnosis, workload, d.run() == null ? null : d.run().load());
         return exitCode(diagnosis, failOn, io);

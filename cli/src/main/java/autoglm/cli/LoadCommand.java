@@ -128,6 +128,7 @@ public final class LoadCommand implements Callable<Integer> {
         if (verify && base.problem() == null && base.interruptedBy() == null) {
             diagnosis = verify(base, plan, diagnoser);
             Reports.runHtml(base.folder(), diagnosis, null, base.recording());
+            Reports.runVerified(base.folder(), diagnosis);
         }
         diagnosis = diagnosis.withOverrides(rules.overrides());
         Reports.write(io, report, diagnosis, null, base.recording());

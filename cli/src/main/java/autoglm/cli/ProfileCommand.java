@@ -63,7 +63,8 @@ public final class ProfileCommand implements Callable<Integer> {
     String gpmInterval;
 
     @Option(names = "--host-interval", paramLabel = "DURATION",
-            description = "host sampling interval (default: the sampling interval, at least 200ms)")
+            description = "host sampling interval (default: the sampling interval, but not under 200ms; a value given "
+                    + "may be as short as --interval)")
     String hostInterval;
 
     @Option(names = "--out", paramLabel = "DIR", defaultValue = "runs", description = "where run folders go (default runs/)")
@@ -130,6 +131,7 @@ public final class ProfileCommand implements Callable<Integer> {
         if (early == null && workload.verify) {
             diagnosis = verify(base, launch, settings, injection, diagnoser);
             Reports.runHtml(base.result().folder(), diagnosis, base.workload());
+            Reports.runVerified(base.result().folder(), diagnosis);
         }
         diagnosis = diagnosis.withOverrides(rules.overrides());
         Reports.write(io, report, diagnosis, base.workload());

@@ -93,4 +93,12 @@ final class Reports {
             Output.writeFile("the run's", folder.resolve(TURNS_CSV), w -> autoglm.report.RequestsCsv.turns(requests, w));
         }
     }
+
+    /** What --verify measured, kept in the base run's folder: diagnose FOLDER shows it again (verify.json). */
+    static final String VERIFY_JSON = "verify.json";
+
+    static void runVerified(Path folder, Diagnosis d) {
+        autoglm.report.JsonReport json = new autoglm.report.JsonReport();
+        Output.writeFile("the run's", folder.resolve(VERIFY_JSON), w -> json.write(d, w));
+    }
 }

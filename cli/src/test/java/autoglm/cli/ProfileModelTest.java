@@ -145,6 +145,16 @@ class ProfileModelTest {
         Path json = tmp.resolve("verified.json");
         Files.writeString(json, r.out());
         assertTrue(autoglm.result.ResultJson.read(json) != null);
+        // the run folder keeps the verification: diagnosing it again shows the fixes measured
+        Run again = Run.of("diagnose", "--format", "json", runs().get(0).toString());
+        assertEquals(ExitCodes.OK, again.code(), again.err());
+        JsonNode k = Fixtures.json().readTree(again.out());
+        assertEquals(j.get("verify").size(), k.get("verify").size(), again.out());
+        for (JsonNode f : k.get("findings")) {
+            if (f.get("rule").asText().equals("padding-waste")) {
+                assertEquals("measured", f.get("gain").get("kind").asText(), f.toString());
+            }
+        }
         // baseline re-runs are kept as runs of their own
         assertTrue(runs().stream().anyMatch(p -> p.getFileName().toString().endsWith("glm-tiny-verify-baseline-run2")),
                 runs().toString());
