@@ -68,6 +68,11 @@ class ProfileKernelsTest {
         JsonNode j = Fixtures.json().readTree(r.out());
         String reason = j.get("metrics").get("gpu_busy_pct").get("reason").asText();
         assertTrue(reason.startsWith("the CUPTI recording holds no GPU activity (cupti-"), reason);
+        // the header does not claim kernels were recorded when none were
+        Run text = Run.of("diagnose", run.toString());
+        String header = text.out().replaceAll("\n {13}", " ");
+        assertTrue(header.contains("kernel recording on, but nothing was recorded"), text.out());
+        assertFalse(header.contains("recorded through CUPTI"), text.out());
     }
 
     @Test

@@ -20,7 +20,7 @@ final class HtmlTables {
     static void header(StringBuilder sb, Diagnosis d) {
         sb.append("<dl class=\"header\">\n");
         if (d.run() != null) {
-            for (String[] line : RunHeader.lines(d.run())) {
+            for (String[] line : RunHeader.lines(d)) {
                 row(sb, line[0], line[1]);
             }
         }

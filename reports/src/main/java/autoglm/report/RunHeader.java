@@ -17,7 +17,16 @@ final class RunHeader {
     }
 
     /** Lines of "label value" text, unstyled; the caller indents and wraps them. */
-    static List<String[]> lines(RunAnalysis run) {
+    static List<String[]> lines(autoglm.diagnose.Diagnosis d) {
+        long gpu = 0;
+        for (autoglm.diagnose.InputDiagnosis in : d.inputs()) {
+            gpu += in.analysis().model().gpu().size();
+        }
+        return lines(d.run(), gpu);
+    }
+
+    /** {@code gpuActivities}: kernels, copies and memsets recorded (CUPTI recordings among the inputs). */
+    static List<String[]> lines(RunAnalysis run, long gpuActivities) {
         RunInfo info = run.recording().info();
         Metrics m = run.metrics();
         List<String[]> out = new ArrayList<>();
@@ -55,7 +64,10 @@ final class RunHeader {
                 run.recording().gpm().size(), Quantities.format(s.gpmIntervalMs(), Unit.MILLISECONDS),
                 run.recording().host().size(), Quantities.format(s.hostIntervalMs(), Unit.MILLISECONDS)));
         if (s.kernels()) {
-            samples.append("; kernels recorded through CUPTI");
+            samples.append(gpuActivities > 0 ? "; " + String.format(Locale.ROOT, "%,d", gpuActivities)
+                    + " kernels, copies and memsets recorded through CUPTI"
+                    : "; kernel recording on, but nothing was recorded (no CUDA work, or the library did not load: "
+                            + "see data loss)");
         }
         if (info.overhead() != null && !Double.isNaN(info.overhead().cpuPctOfOneCore())) {
             samples.append("; sampler CPU ").append(Quantities.format(info.overhead().cpuPctOfOneCore(), Unit.PERCENT))

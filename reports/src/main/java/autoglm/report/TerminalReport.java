@@ -73,7 +73,7 @@ public final class TerminalReport implements Report {
         }
         if (d.run() != null) {
             sb.append('\n');
-            for (String[] line : RunHeader.lines(d.run())) {
+            for (String[] line : RunHeader.lines(d)) {
                 indent(sb, line[1], String.format(Locale.ROOT, "  %-10s ", line[0]), "             ");
             }
         }
