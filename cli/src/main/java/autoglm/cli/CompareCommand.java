@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code autoglm compare A B}: what changed between two results, metrics and kernels (HTA's trace diff). */
-@Command(name = "compare", mixinStandardHelpOptions = true,
+@Command(name = "compare", header = "Show the differences between two results.", mixinStandardHelpOptions = true,
         description = {
             "Print the differences between two results (traces, run folders, or the JSON of diagnose/profile): the",
             "metrics that moved, with Welch's noise test where they carry spreads, and per kernel name its count and",

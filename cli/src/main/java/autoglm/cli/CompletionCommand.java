@@ -12,7 +12,7 @@ import picocli.CommandLine.Spec;
  * the command line itself, so every subcommand and option is in it. zsh runs the same script through bashcompinit
  * (the script loads it).
  */
-@Command(name = "completion", mixinStandardHelpOptions = true,
+@Command(name = "completion", header = "Print a shell completion script (bash, zsh).", mixinStandardHelpOptions = true,
         description = {"Print a shell completion script for autoglm's subcommands and options.",
             "bash: source <(autoglm completion bash), or save it under /etc/bash_completion.d/.",
             "zsh: source <(autoglm completion zsh) (it loads bashcompinit)."},

@@ -16,7 +16,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 /** {@code autoglm diagnose FILE...}: read traces, rank their bottlenecks, report. */
-@Command(name = "diagnose", mixinStandardHelpOptions = true,
+@Command(name = "diagnose", header = "Diagnose Kineto traces, CUPTI recordings or a run folder.", mixinStandardHelpOptions = true,
         description = {
             "Read PyTorch profiler (Kineto) Chrome-trace JSON, plain or gzipped, or a run folder of autoglm profile,",
             "and rank the bottlenecks it shows, each with its evidence, severity, fix and estimated gain.",

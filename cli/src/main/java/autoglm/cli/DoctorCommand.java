@@ -18,7 +18,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 
 /** {@code autoglm doctor}: what this machine offers the probes, and how to fix what is missing. */
-@Command(name = "doctor", mixinStandardHelpOptions = true,
+@Command(name = "doctor", header = "Show what this machine offers autoglm's probes.", mixinStandardHelpOptions = true,
         description = "Show what this machine offers autoglm's probes (NVML, GPM, per-process figures, host), with fixes.",
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:the checks ran (missing probes are reported, not failed)", "3:internal error"})

@@ -24,7 +24,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code autoglm export RUN_OR_TRACE --perfetto out.json}: the timeline as Chrome-trace JSON. */
-@Command(name = "export", mixinStandardHelpOptions = true,
+@Command(name = "export", header = "Write a run or a trace as Chrome-trace JSON for Perfetto.", mixinStandardHelpOptions = true,
         description = {
             "Write a run folder, CUPTI recording or trace as Chrome-trace JSON that ui.perfetto.dev and",
             "chrome://tracing open: kernels, copies and memsets on their GPU streams, CUDA API calls and CPU ops on",

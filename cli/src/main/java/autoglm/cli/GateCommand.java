@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code autoglm gate --baseline A --current B}: fail CI when B regressed past the thresholds against A. */
-@Command(name = "gate", mixinStandardHelpOptions = true,
+@Command(name = "gate", header = "Check a result against a baseline for CI.", mixinStandardHelpOptions = true,
         description = {
             "Compare a current result with a baseline, metric by metric, against thresholds (relative or absolute per",
             "metric; the defaults ship with autoglm: --print-defaults). A result is the JSON of diagnose or profile",

@@ -28,7 +28,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code autoglm load URL [options] [--serve -- CMD...]}: a serving endpoint under realistic traffic, diagnosed. */
-@Command(name = "load", mixinStandardHelpOptions = true,
+@Command(name = "load", header = "Load an OpenAI-compatible endpoint and diagnose it.", mixinStandardHelpOptions = true,
         description = {
             "Send realistic traffic to an OpenAI-compatible endpoint (vLLM, SGLang,",
             "autoglm serve): Open-AutoGLM phone sessions (--workload agent), seeded",

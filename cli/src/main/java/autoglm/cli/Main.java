@@ -70,6 +70,9 @@ public final class Main {
         cl.setOut(new java.io.PrintWriter(io.out(), true));
         cl.setErr(new java.io.PrintWriter(io.err(), true));
         cl.setCaseInsensitiveEnumValuesAllowed(true);
+        // help as wide as the terminal (picocli asks it; 80 columns when piped)
+        cl.setUsageHelpAutoWidth(true);
+        DescriptionWrap.install(cl);
         cl.setParameterExceptionHandler((ex, argv) -> {
             String sub = ex.getCommandLine().getCommandName();
             io.err().println("autoglm: " + lowerFirst(line(ex)) + " (see: autoglm "

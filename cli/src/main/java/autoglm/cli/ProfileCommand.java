@@ -28,7 +28,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code autoglm profile [options] -- COMMAND...}: run a command under the probes, keep the run, diagnose it. */
-@Command(name = "profile", mixinStandardHelpOptions = true,
+@Command(name = "profile", header = "Run a command or the GLM workload under the probes.", mixinStandardHelpOptions = true,
         description = {
             "Run a command (argv as given, no shell), or the autoglm GLM workload (--model), while sampling every GPU",
             "through NVML and GPM and the host through OSHI; keep the run in a folder (run.json, CSV samples, the",

@@ -8,7 +8,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code autoglm rules}: every rule with its thresholds and defaults, and the analysis settings. */
-@Command(name = "rules", mixinStandardHelpOptions = true,
+@Command(name = "rules", header = "List the rules, their thresholds and the settings.", mixinStandardHelpOptions = true,
         description = "List every rule with its thresholds (name, unit, default) and the analysis settings.")
 public final class RulesCommand implements Callable<Integer> {
     /** Listing formats. */

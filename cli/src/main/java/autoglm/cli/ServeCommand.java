@@ -15,7 +15,7 @@ import picocli.CommandLine.Unmatched;
  * Python (the GLM workload's model); this command finds the Python with PyTorch, puts the package on its path and
  * hands it the flags.
  */
-@Command(name = "serve", mixinStandardHelpOptions = true,
+@Command(name = "serve", header = "Serve the GLM workload's model over an OpenAI-compatible API.", mixinStandardHelpOptions = true,
         description = {
             "Serve the GLM workload's model behind an OpenAI-compatible API",
             "(/v1/chat/completions, /v1/completions, /v1/models, /health, /metrics under",
