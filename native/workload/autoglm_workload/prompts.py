@@ -54,28 +54,29 @@ def ids_of(keys, vocab):
 
 
 def positions_of(keys, images, mrope):
-    """Positions of a prompt's keys: [T] for 1-D rotary, [3, T] with M-RoPE (images: key -> Image)."""
+    """Positions of a prompt's keys: [T] for 1-D rotary, [3, T] with M-RoPE (images: key -> Image). Built run by run
+    (a text run, an image) rather than token by token: prompts run to thousands of tokens."""
     if not mrope:
         return torch.arange(len(keys), dtype=torch.long)
-    out = torch.empty((3, len(keys)), dtype=torch.long)
+    parts = []
     p = 0
     i = 0
     while i < len(keys):
-        k = keys[i]
-        if k >= 0:
-            out[:, i] = p
-            p += 1
-            i += 1
+        if keys[i] >= 0:
+            j = i
+            while j < len(keys) and keys[j] >= 0:
+                j += 1
+            parts.append(torch.arange(p, p + j - i, dtype=torch.long).expand(3, -1))
+            p += j - i
+            i = j
             continue
-        img = images[k]
+        img = images[keys[i]]
         r = torch.arange(img.rows).repeat_interleave(img.cols)
         c = torch.arange(img.cols).repeat(img.rows)
-        out[0, i:i + img.tokens] = p
-        out[1, i:i + img.tokens] = p + r
-        out[2, i:i + img.tokens] = p + c
+        parts.append(torch.stack((torch.full_like(r, p), p + r, p + c)))
         p += max(img.rows, img.cols)
         i += img.tokens
-    return out
+    return torch.cat(parts, dim=1) if parts else torch.empty((3, 0), dtype=torch.long)
 
 
 def shared_prefix(a, b):

@@ -166,7 +166,7 @@ class Runner:
             for i, w in enumerate(wanted):
                 if w <= 1:
                     done_at[i] = t_first
-            kv_len = lengths
+            held = sum(lengths)     # keys the rows hold after prefill: prompts, reused prefixes included
             for step in range(1, k["max_new_tokens"]):
                 active = sum(1 for w in wanted if w > step)
                 if active == 0:
@@ -182,7 +182,7 @@ class Runner:
                 produced.append(tokens.view(b, beams)[:, 0].cpu())
                 # keys each row really holds (its prompt, reused prefix included, and the tokens fed so far): what
                 # a decode step must read at the least, whatever the padding
-                real_kv = sum(n + step for n in kv_len) * beams
+                real_kv = (held + step * b) * beams
                 self.step_event(record, "decode", b, active, b, ms, 0.0, width + step + max(shared), turn,
                                 queue_left, kv_tokens=real_kv)
                 for i, w in enumerate(wanted):

@@ -67,10 +67,9 @@ def image_tokens(knobs):
     """Tokens of one image after the processor's resize (docs/workload.md#images), 0 without images."""
     if knobs["image"] == "none":
         return 0
-    from .serve_prompt import smart_resize
+    from .serve_prompt import image_tokens as count
     w, _, h = knobs["image"].partition("x")
-    hb, wb = smart_resize(int(h), int(w), max_pixels=knobs["max_pixels"])
-    return (hb // 28) * (wb // 28)
+    return count(int(h), int(w), max_pixels=knobs["max_pixels"])
 
 
 def longest_sequence(knobs):

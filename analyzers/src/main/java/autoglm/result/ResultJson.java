@@ -42,6 +42,17 @@ public final class ResultJson {
     }
 
     public static ResultSummary read(Path file) {
+        JsonNode root = root(file);
+        try {
+            return parse(file.toString(), root);
+        } catch (IllegalArgumentException e) {
+            // an unknown unit or severity: the file's fault; anything else here would be a bug (exit 3)
+            throw new BadInputException(file + ": malformed result (" + e.getMessage() + ")");
+        }
+    }
+
+    /** The file's JSON, checked to be an autoglm result of schema 1. */
+    private static JsonNode root(Path file) {
         JsonNode root;
         autoglm.util.InputFiles.requireRegular(file.toString(), file);
         try (InputStream in = Files.newInputStream(file)) {
@@ -60,12 +71,7 @@ public final class ResultJson {
         if (schema != 1) {
             throw new BadInputException(file + ": result schema " + root.path("schema") + " is not one this autoglm reads (1)");
         }
-        try {
-            return parse(file.toString(), root);
-        } catch (IllegalArgumentException e) {
-            // an unknown unit or severity: the file's fault; anything else here would be a bug (exit 3)
-            throw new BadInputException(file + ": malformed result (" + e.getMessage() + ")");
-        }
+        return root;
     }
 
     /**
@@ -73,13 +79,7 @@ public final class ResultJson {
      * its --verify (verify.json) so that diagnosing the folder again shows them measured.
      */
     public static List<autoglm.diagnose.Verification> verifications(Path file) {
-        read(file);
-        JsonNode root;
-        try (InputStream in = Files.newInputStream(file)) {
-            root = JSON.readTree(in);
-        } catch (IOException e) {
-            throw new BadInputException(file + ": cannot read (" + e.getMessage() + ")");
-        }
+        JsonNode root = root(file);
         ResultJsonSpec r;
         try {
             r = StrictBinding.bind(root, ResultJsonSpec.class);
