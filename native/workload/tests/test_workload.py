@@ -93,6 +93,30 @@ class EventsTest(unittest.TestCase):
         self.assertEqual(2, code)
         self.assertEqual("mode=graphs: CUDA graphs need device=cuda", ev[-1]["message"])
 
+    def test_the_bandwidth_check_is_outside_the_peak_memory_window(self):
+        """The bandwidth check copies 2 x 128 MiB on the CPU before the model is built; the peak is measured after it
+        (VmHWM reset), so a run that measures bandwidth and one that is given it report the same peak."""
+        import subprocess
+        import sys
+        peaks = []
+        for given in (False, True):
+            with tempfile.TemporaryDirectory() as d:
+                path = os.path.join(d, "events.jsonl")
+                argv = ["--model", "glm-tiny", "--events", path, "--knob", "requests=2", "--knob", "prompt_len=16",
+                        "--knob", "max_new_tokens=2"] + (["--knob", "bandwidth_gbps=20"] if given else [])
+                # a process of its own each: the peak of one process, not of this test run's
+                done = subprocess.run([sys.executable, "-m", "autoglm_workload"] + argv, capture_output=True, text=True,
+                                      env=dict(os.environ, PYTHONPATH=os.path.dirname(os.path.dirname(__file__))))
+                self.assertEqual(0, done.returncode, done.stderr)
+                with open(path) as f:
+                    ev = [json.loads(line) for line in f]
+            bw = next(e for e in ev if e["event"] == "bandwidth")
+            self.assertEqual("given (bandwidth_gbps knob)" if given else "host memory copy", bw["method"])
+            mem = next(e for e in ev if e["event"] == "memory")
+            self.assertIn("VmHWM", mem["kind"])
+            peaks.append(mem["peak_bytes"])
+        self.assertLess(abs(peaks[0] - peaks[1]), 64 << 20, f"peaks {peaks}: the 256 MiB of the check are not in it")
+
     def test_check_answers_without_running(self):
         with tempfile.TemporaryDirectory() as d:
             path = os.path.join(d, "events.jsonl")
