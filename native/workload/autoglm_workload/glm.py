@@ -122,8 +122,11 @@ class DynamicCache:
         return ([k[i, :, columns].clone() for k in self.k], [v[i, :, columns].clone() for v in self.v])
 
     def reorder(self, index):
-        self.k = [t.index_select(0, index) for t in self.k]
-        self.v = [t.index_select(0, index) for t in self.v]
+        """Rows reordered (beam search, every step): only the slots written are copied, not the whole capacity."""
+        for store in (self.k, self.v):
+            for layer, t in enumerate(store):
+                n = self.lengths[layer]
+                t[:, :, :n] = t[:, :, :n].index_select(0, index)
 
     def bytes(self):
         """Bytes of the keys and values held (the slots written, not the capacity)."""
