@@ -72,6 +72,27 @@ public final class ReportOptions {
         topKernels = n;
     }
 
+    Integer width;
+
+    @Option(names = "--width", paramLabel = "COLUMNS",
+            description = "wrap the terminal report to COLUMNS (60 or more; default: the terminal's width, or 100 "
+                    + "when the report goes to a file or a pipe)")
+    void width(int columns) {
+        if (columns < autoglm.report.TerminalReport.MIN_WIDTH || columns > 1000) {
+            throw new picocli.CommandLine.ParameterException(mixee.commandLine(),
+                    "--width " + columns + ": columns from " + autoglm.report.TerminalReport.MIN_WIDTH + " to 1000");
+        }
+        width = columns;
+    }
+
+    /** --width, else the terminal's width when the report goes to it, else the fixed default. */
+    int width(Io io) {
+        if (width != null) {
+            return width;
+        }
+        return output == null && io.terminal() ? TerminalWidth.detect() : autoglm.report.TerminalReport.DEFAULT_WIDTH;
+    }
+
     boolean useColour(Io io) {
         if (colour == Colour.always) {
             return true;

@@ -45,7 +45,8 @@ final class Reports {
             Report main = switch (report.format) {
                 case json -> new JsonReport();
                 case markdown -> new MarkdownReport();
-                default -> new TerminalReport(report.useColour(io), report.explain, report.topKernels, report.all);
+                default -> new TerminalReport(report.useColour(io), report.explain, report.topKernels, report.all,
+                        report.width(io));
             };
             java.util.List<String> summary = load == null ? java.util.List.of() : autoglm.report.LoadText.lines(
                     load.settings(), autoglm.analyse.LoadAnalysis.distributions(load), d, load.complete());

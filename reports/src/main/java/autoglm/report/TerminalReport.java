@@ -29,7 +29,14 @@ import java.util.Map;
  * the top kernels. Colour only when asked (the command line asks only on a terminal).
  */
 public final class TerminalReport implements Report {
-    private static final int WIDTH = 100;
+    /** The width when none is given: output that is not a terminal (a file, a pipe) is wrapped to it. */
+    public static final int DEFAULT_WIDTH = 100;
+    /** The narrowest width honoured: below it, labels and the kernel table would leave no room for text. */
+    public static final int MIN_WIDTH = 60;
+    private static final String CONT = "             ";
+    /** Columns of the kernel table's numbers, and the fewest columns its kernel names are given beside them. */
+    private static final int NUMBERS = 66;
+    private static final int KERNEL_MIN = 40;
     private static final String RESET = "\u001b[0m";
     private static final String BOLD = "\u001b[1m";
     private static final String DIM = "\u001b[2m";
@@ -45,18 +52,28 @@ public final class TerminalReport implements Report {
     private final boolean explain;
     private final int topKernels;
 
-    private boolean all;
+    private final boolean all;
+    private final int width;
 
-    /** With {@code all}, each not-applicable rule is listed with its reason; else they are counted on one line. */
-    public TerminalReport(boolean colour, boolean explain, int topKernels, boolean all) {
-        this(colour, explain, topKernels);
-        this.all = all;
-    }
-
-    public TerminalReport(boolean colour, boolean explain, int topKernels) {
+    /**
+     * With {@code all}, each not-applicable rule is listed with its reason; else they are counted on one line.
+     * Every line of text is wrapped at spaces to {@code width} columns (at least {@value #MIN_WIDTH}); only a
+     * single word longer than that (a path) and the kernel table's rows at widths under 110 run past it.
+     */
+    public TerminalReport(boolean colour, boolean explain, int topKernels, boolean all, int width) {
         this.colour = colour;
         this.explain = explain;
         this.topKernels = topKernels;
+        this.all = all;
+        this.width = Math.max(MIN_WIDTH, width);
+    }
+
+    public TerminalReport(boolean colour, boolean explain, int topKernels, boolean all) {
+        this(colour, explain, topKernels, all, DEFAULT_WIDTH);
+    }
+
+    public TerminalReport(boolean colour, boolean explain, int topKernels) {
+        this(colour, explain, topKernels, false, DEFAULT_WIDTH);
     }
 
     @Override
@@ -81,7 +98,7 @@ public final class TerminalReport implements Report {
             header(sb, in.analysis());
         }
         if (d.inputs().size() > 1) {
-            sb.append("  combined   metrics averaged over the traces; each rule shows its worst trace\n");
+            indent(sb, "metrics averaged over the traces; each rule shows its worst trace", "  combined   ", CONT);
         }
         dataLoss(sb, d.dataLoss());
         findings(sb, d.findings(), d.run() != null ? RUN_TIME : ITERATION_TIME);
@@ -97,22 +114,23 @@ public final class TerminalReport implements Report {
         TraceSource src = a.model().source();
         TraceHeader h = a.model().header();
         Metrics m = a.metrics();
-        sb.append('\n').append("  trace      ").append(Text.safe(src.path())).append('\n');
+        sb.append('\n');
+        indent(sb, Text.safe(src.path()), "  trace      ", CONT);
         boolean json = TraceSource.KINETO.equals(src.format());
-        sb.append("             ").append(Quantities.format(src.jsonBytes(), Unit.BYTES))
-                .append(json ? " of JSON" : " of " + src.format());
+        StringBuilder size = new StringBuilder();
+        size.append(Quantities.format(src.jsonBytes(), Unit.BYTES)).append(json ? " of JSON" : " of " + src.format());
         if (src.gzip()) {
-            sb.append(" (gzip, ").append(Quantities.format(src.fileBytes(), Unit.BYTES)).append(')');
+            size.append(" (gzip, ").append(Quantities.format(src.fileBytes(), Unit.BYTES)).append(')');
         }
-        sb.append(", ").append(Quantities.format(src.events(), Unit.COUNT)).append(json ? " events" : " records");
-        sb.append(h.baseTimeNanoseconds() == null ? ", absolute timestamps" : "");
+        size.append(", ").append(Quantities.format(src.events(), Unit.COUNT)).append(json ? " events" : " records");
+        size.append(h.baseTimeNanoseconds() == null ? ", absolute timestamps" : "");
         if (h.rank() != null) {
-            sb.append(", rank ").append(h.rank());
+            size.append(", rank ").append(h.rank());
             if (h.worldSize() != null) {
-                sb.append(" of ").append(h.worldSize());
+                size.append(" of ").append(h.worldSize());
             }
         }
-        sb.append('\n');
+        indent(sb, size.toString(), CONT, CONT);
         List<String> devices = new ArrayList<>();
         for (DeviceProperties dp : h.devices()) {
             if (dp.id() == a.window().device() || h.devices().size() == 1) {
@@ -121,39 +139,37 @@ public final class TerminalReport implements Report {
             }
         }
         if (!devices.isEmpty()) {
-            sb.append("  device     ").append(String.join("; ", devices)).append('\n');
+            indent(sb, String.join("; ", devices), "  device     ", CONT);
         }
         Window w = a.window();
-        sb.append("  span       ").append(MetricText.value(m.get("trace_span_ms")));
+        StringBuilder span = new StringBuilder(MetricText.value(m.get("trace_span_ms")));
         if (w.iterations() > 0) {
-            sb.append("; ").append(w.iterations()).append(" iterations from ").append(w.basis().text())
+            span.append("; ").append(w.iterations()).append(" iterations from ").append(w.basis().text())
                     .append(", ").append(MetricText.withSamples(m.get("step_time_ms"))).append(" each");
         } else {
-            sb.append("; no iterations: ").append(w.basis().text());
+            span.append("; no iterations: ").append(w.basis().text());
         }
-        sb.append('\n');
+        indent(sb, span.toString(), "  span       ", CONT);
         if (w.anchor() != null) {
-            sb.append("             anchor kernel ").append(Text.safe(w.anchor())).append('\n');
+            indent(sb, "anchor kernel " + Text.safe(w.anchor()), CONT, CONT);
         }
         if (w.droppedStep() != null) {
-            sb.append("             ").append(Text.safe(w.droppedStep())).append('\n');
+            indent(sb, Text.safe(w.droppedStep()), CONT, CONT);
         }
         Metric busy = m.get("gpu_busy_pct");
         if (busy.present()) {
-            sb.append("  GPU        busy ").append(MetricText.withSamples(busy)).append(" of ")
-                    .append(MetricText.value(m.get("gpu_span_ms"))).append(" (compute ")
-                    .append(MetricText.value(m.get("gpu_compute_pct"))).append(", other work ")
-                    .append(MetricText.value(m.get("gpu_non_compute_pct"))).append(")\n");
+            indent(sb, "busy " + MetricText.withSamples(busy) + " of " + MetricText.value(m.get("gpu_span_ms"))
+                    + " (compute " + MetricText.value(m.get("gpu_compute_pct")) + ", other work "
+                    + MetricText.value(m.get("gpu_non_compute_pct")) + ")", "  GPU        ", CONT);
             Metric hw = m.get("idle_host_wait_pct");
             if (hw.present()) {
-                sb.append("             idle ").append(MetricText.value(m.get("gpu_idle_pct"))).append(": host wait ")
-                        .append(MetricText.value(hw)).append(", kernel wait ")
-                        .append(MetricText.value(m.get("idle_kernel_wait_pct"))).append(", other ")
-                        .append(MetricText.value(m.get("idle_other_pct"))).append(" (")
-                        .append(Quantities.format(hw.n(), Unit.COUNT)).append(" gaps)\n");
+                indent(sb, "idle " + MetricText.value(m.get("gpu_idle_pct")) + ": host wait " + MetricText.value(hw)
+                        + ", kernel wait " + MetricText.value(m.get("idle_kernel_wait_pct")) + ", other "
+                        + MetricText.value(m.get("idle_other_pct")) + " (" + Quantities.format(hw.n(), Unit.COUNT)
+                        + " gaps)", CONT, CONT);
             }
         } else {
-            sb.append("  GPU        ").append(busy.reason()).append(": GPU rules are not applicable\n");
+            indent(sb, busy.reason() + ": GPU rules are not applicable", "  GPU        ", CONT);
         }
     }
 
@@ -166,12 +182,11 @@ public final class TerminalReport implements Report {
                         + " [" + g.key() + "]");
             }
         }
-        sb.append("  data loss  ");
         if (lines.isEmpty()) {
-            sb.append("nothing lost, malformed, unmatched or excluded\n");
+            indent(sb, "nothing lost, malformed, unmatched or excluded", "  data loss  ", CONT);
         } else {
             for (int i = 0; i < lines.size(); i++) {
-                sb.append(i == 0 ? "" : "             ").append(Text.safe(lines.get(i))).append('\n');
+                indent(sb, Text.safe(lines.get(i)), i == 0 ? "  data loss  " : CONT, CONT);
             }
         }
         List<String> skipped = new ArrayList<>();
@@ -209,7 +224,7 @@ public final class TerminalReport implements Report {
         if (problems.isEmpty()) {
             sb.append(style(GREEN, "No bottleneck found")).append(" at info level or above.\n");
         } else {
-            sb.append(style(BOLD, "Findings")).append(", ").append(autoglm.rules.Ranking.DESCRIPTION).append('\n');
+            indent(sb, ", " + autoglm.rules.Ranking.DESCRIPTION, style(BOLD, "Findings"), "");
         }
         int rank = 1;
         for (Finding f : problems) {
@@ -232,9 +247,9 @@ public final class TerminalReport implements Report {
 
     private void finding(StringBuilder sb, int rank, Finding f, String gainOf) {
         String sev = f.severity() == Severity.WARNING ? style(RED + BOLD, "WARNING") : style(YELLOW + BOLD, "INFO   ");
-        sb.append('\n').append(String.format(Locale.ROOT, "%2d. ", rank)).append(sev).append("  ")
-                .append(style(BOLD, f.rule())).append("  ").append(Text.safe(f.title()))
-                .append(String.format(Locale.ROOT, "  (score %.0f)", f.score())).append('\n');
+        sb.append('\n');
+        indent(sb, style(BOLD, f.rule()) + "  " + Text.safe(f.title()) + String.format(Locale.ROOT, "  (score %.0f)",
+                f.score()), String.format(Locale.ROOT, "%2d. ", rank) + sev + "  ", "             ");
         indent(sb, Text.safe(f.summary()), "    ", "    ");
         StringBuilder ev = new StringBuilder();
         for (Map.Entry<String, Metric> e : f.evidence().entrySet()) {
@@ -256,14 +271,16 @@ public final class TerminalReport implements Report {
         if (d.verifications().isEmpty()) {
             return;
         }
-        sb.append('\n').append(style(BOLD, "Fixes verified")).append(VerifyText.columns(d.verifications())
+        sb.append('\n');
+        indent(sb, VerifyText.columns(d.verifications())
                 == VerifyText.LOAD_COLUMNS ? ": the server re-launched with each fix and the same seeded traffic replayed, "
                 + "in this invocation (measured, with Welch's p where both sides have a spread); the others keep their "
-                + "estimated gain\n" : ": the workload re-run with each fix, in this "
-                + "invocation (measured); the others keep their estimated gain\n");
+                + "estimated gain" : ": the workload re-run with each fix, in this "
+                + "invocation (measured); the others keep their estimated gain", style(BOLD, "Fixes verified"), "");
         for (autoglm.diagnose.Verification v : d.verifications()) {
             List<String> lines = VerifyText.lines(v);
-            indent(sb, Text.safe(lines.get(0)), "\n  ", "    ");
+            sb.append('\n');
+            indent(sb, Text.safe(lines.get(0)), "  ", "    ");
             for (int i = 1; i < lines.size(); i++) {
                 indent(sb, Text.safe(lines.get(i)), "    ", "      ");
             }
@@ -274,23 +291,28 @@ public final class TerminalReport implements Report {
         if (b.kernels().isEmpty() || topKernels <= 0) {
             return;
         }
-        sb.append('\n').append(style(BOLD, "Top kernels")).append(" by total time (")
-                .append(Quantities.format(b.kernelCount(), Unit.COUNT)).append(" kernels, ")
-                .append(Quantities.format(b.kernelTimeMs(), Unit.MILLISECONDS)).append(" in all)\n");
-        sb.append(String.format(Locale.ROOT, "  %6s %10s %8s %10s %10s  %-12s %s%n", "share", "total", "count",
-                "mean", "stdev", "family", "kernel"));
+        sb.append('\n');
+        indent(sb, "by total time (" + Quantities.format(b.kernelCount(), Unit.COUNT) + " kernels, "
+                + Quantities.format(b.kernelTimeMs(), Unit.MILLISECONDS) + " in all)", style(BOLD, "Top kernels") + " ", "  ");
+        // the numbers take 65 columns; the name beside them when at least KERNEL_MIN columns are left, else on a
+        // line of its own under them, so that no row runs past the width
+        boolean beside = width - NUMBERS >= KERNEL_MIN;
+        String row = "  %6s %10s %8s %10s %10s  %-12s";
+        sb.append(String.format(Locale.ROOT, row, "share", "total", "count", "mean", "stdev", "family"))
+                .append(beside ? " kernel" : "").append('\n');
         List<String> full = new ArrayList<>();
         for (int i = 0; i < Math.min(topKernels, b.kernels().size()); i++) {
             full.add(Text.safe(b.kernels().get(i).name()));
         }
-        List<String> shown = KernelNames.shorten(full, 72);
+        List<String> shown = KernelNames.shorten(full, beside ? width - NUMBERS : width - 8);
         for (int i = 0; i < Math.min(topKernels, b.kernels().size()); i++) {
             Breakdown.KernelStat k = b.kernels().get(i);
-            sb.append(String.format(Locale.ROOT, "  %6s %10s %8s %10s %10s  %-12s %s%n",
+            String numbers = String.format(Locale.ROOT, row,
                     Quantities.format(k.sharePct(), Unit.PERCENT), Quantities.format(k.totalMs(), Unit.MILLISECONDS),
                     Quantities.format(k.count(), Unit.COUNT), Quantities.format(k.meanUs(), Unit.MICROSECONDS),
-                    Quantities.format(k.stdevUs(), Unit.MICROSECONDS), k.category(),
-                    shown.get(i)));
+                    Quantities.format(k.stdevUs(), Unit.MICROSECONDS), k.category());
+            sb.append(beside ? numbers + " " + shown.get(i) : numbers.stripTrailing() + "\n        " + shown.get(i))
+                    .append('\n');
         }
         if (!b.categories().isEmpty()) {
             StringBuilder cats = new StringBuilder();
@@ -329,8 +351,9 @@ public final class TerminalReport implements Report {
         }
     }
 
+    /** Wraps text to the width: the first line after {@code first}, the others after {@code rest}. */
     private void indent(StringBuilder sb, String text, String first, String rest) {
-        List<String> lines = Text.wrap(text, WIDTH - rest.length());
+        List<String> lines = Text.wrap(text, width - Text.visible(first), width - Text.visible(rest));
         for (int i = 0; i < lines.size(); i++) {
             sb.append(i == 0 ? first : rest).append(lines.get(i)).append('\n');
         }

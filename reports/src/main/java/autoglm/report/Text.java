@@ -36,25 +36,64 @@ final class Text {
 
     /** Wraps words to lines of at most width characters (a longer word gets a line of its own). */
     static List<String> wrap(String s, int width) {
+        return wrap(s, width, width);
+    }
+
+    /** The same with a first line of its own width; widths count what shows (colour codes are not counted). */
+    static List<String> wrap(String s, int first, int rest) {
         List<String> lines = new ArrayList<>();
         StringBuilder line = new StringBuilder();
+        int shown = 0;
+        for (String word : words(s)) {
+            int w = visible(word);
+            if (shown > 0 && shown + 1 + w > (lines.isEmpty() ? first : rest)) {
+                lines.add(line.toString());
+                line.setLength(0);
+                shown = 0;
+            }
+            if (shown > 0) {
+                line.append(' ');
+                shown++;
+            }
+            line.append(word);
+            shown += w;
+        }
+        if (shown > 0) {
+            lines.add(line.toString());
+        }
+        return lines;
+    }
+
+    /** A unit written after a number: kept on the number's line ("14.2 us", "3.5 GiB"). */
+    private static final java.util.regex.Pattern UNIT = java.util.regex.Pattern.compile(
+            "(ns|us|ms|s|B|KiB|MiB|GiB|TiB|kB|MB|GB|GB/s|MB/s|TB/s|W|MHz|GHz|TFLOP/s|tokens?|tok/s|x|%)[,;:.)]*");
+
+    /** The words of a text, a unit joined to the number before it by a space that does not break. */
+    private static List<String> words(String s) {
+        List<String> out = new ArrayList<>();
         for (String word : s.split("\\s+")) {
             if (word.isEmpty()) {
                 continue;
             }
-            if (line.length() > 0 && line.length() + 1 + word.length() > width) {
-                lines.add(line.toString());
-                line.setLength(0);
+            int last = out.size() - 1;
+            if (last >= 0 && UNIT.matcher(word).matches() && !out.get(last).isEmpty()
+                    && Character.isDigit(out.get(last).charAt(out.get(last).length() - 1))) {
+                out.set(last, out.get(last) + ' ' + word);
+            } else {
+                out.add(word);
             }
-            if (line.length() > 0) {
-                line.append(' ');
-            }
-            line.append(word);
         }
-        if (line.length() > 0) {
-            lines.add(line.toString());
+        return out;
+    }
+
+    private static final java.util.regex.Pattern SGR = java.util.regex.Pattern.compile("\u001b\\[[0-9;]*m");
+
+    /** Columns a string takes on a terminal: its characters less colour codes and line breaks. */
+    static int visible(String s) {
+        if (s.indexOf('\u001b') < 0 && s.indexOf('\n') < 0) {
+            return s.length();
         }
-        return lines;
+        return SGR.matcher(s).replaceAll("").replace("\n", "").length();
     }
 
     /**
