@@ -261,7 +261,8 @@ public final class RuleCatalogue {
         RuleDefinition def = new RuleDefinition(id, family, required(r.title(), "title", where),
                 required(r.topic(), "topic", where), List.copyOf(requires), List.copyOf(thresholds), applies, metric,
                 zero, info, warning, List.copyOf(evidence), summary, explanation, fix, formula, basis, file,
-                verify(r.verify(), where), verifyEndpoint(r.verifyEndpoint(), where), verifyAlso(r, where));
+                verify(r.verify(), where), verifyEndpoint(r.verifyEndpoint(), where), verifyAlso(r, where),
+                r.fixCpu() == null ? null : template(r.fixCpu(), known, where));
         checkAnchors(def, where);
         return def;
     }

@@ -34,7 +34,20 @@ public record RuleDefinition(
         String source,
         java.util.Map<String, String> verify,
         java.util.Map<String, String> verifyEndpoint,
-        List<java.util.Map<String, String>> verifyAlso) {
+        List<java.util.Map<String, String>> verifyAlso,
+        Template fixCpu) {
+
+    /** The metric that says the workload ran on the CPU ({@code cpu}) or a GPU ({@code cuda}). */
+    public static final String DEVICE_TYPE = "workload_device_type";
+
+    /**
+     * The fix text for a run: {@code fix_cpu} where the rule has one and the workload ran on the CPU (the usual fix
+     * needs CUDA), else {@code fix}.
+     */
+    public Template fixFor(autoglm.analyse.Metrics metrics) {
+        autoglm.analyse.Metric device = metrics.get(DEVICE_TYPE);
+        return fixCpu != null && device.present() && device.isText() && "cpu".equals(device.text()) ? fixCpu : fix;
+    }
 
     /** Every workload knob set that verifies this rule, in order: {@code verify}, then {@code verifyAlso}. */
     public List<java.util.Map<String, String>> verifications() {

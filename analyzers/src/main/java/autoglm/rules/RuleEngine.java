@@ -63,7 +63,7 @@ public final class RuleEngine {
                 String why = "condition not met: " + describe(r.applies(), r, env, metrics);
                 return new Finding(r.id(), r.title(), r.topic(), Severity.OK, 0, evidence, thresholds,
                         render(r.summary(), r, metrics, thresholds), render(r.explanation(), r, metrics, thresholds),
-                        render(r.fix(), r, metrics, thresholds), Gain.none(), why);
+                        render(r.fixFor(metrics), r, metrics, thresholds), Gain.none(), why);
             }
             double value = r.scoreMetric().evaluate(env);
             if (Double.isNaN(value)) {
@@ -89,7 +89,7 @@ public final class RuleEngine {
                     : null;
             return new Finding(r.id(), r.title(), r.topic(), severity, score, evidence, thresholds,
                     render(r.summary(), r, metrics, thresholds), render(r.explanation(), r, metrics, thresholds),
-                    render(r.fix(), r, metrics, thresholds), gain, reason);
+                    render(r.fixFor(metrics), r, metrics, thresholds), gain, reason);
         } catch (Expression.Missing e) {
             Metric m = metrics.get(e.name());
             return notApplicable(r, evidence, thresholds, "needs " + e.name() + ": "
@@ -118,7 +118,7 @@ public final class RuleEngine {
             String name = count ? key.substring(0, key.length() - 2) : key;
             Parameter p = r.threshold(name);
             if (p != null) {
-                return Quantities.format(thresholds.get(name), p.unit());
+                return Quantities.setting(thresholds.get(name), p.unit());
             }
             Metric m = metrics.get(name);
             if (count) {
@@ -137,7 +137,7 @@ public final class RuleEngine {
             String shown;
             Parameter p = r.threshold(name);
             if (p != null) {
-                shown = name + " (" + Quantities.format(env.value(name), p.unit()) + ")";
+                shown = name + " (" + Quantities.setting(env.value(name), p.unit()) + ")";
             } else if (e.names().contains(name)) {
                 shown = name + " (" + Quantities.format(metrics.get(name)) + ")";
             } else {

@@ -13,7 +13,7 @@ record RuleFileSpec(String family, List<Rule> rules) {
 
     record Rule(String id, String title, String topic, List<String> requires, List<String> evidence,
             List<Threshold> thresholds, String applies, Score score, Gain gain, String summary, String explanation,
-            String fix, Map<String, String> verify, @JsonProperty("verify_also") List<Map<String, String>> verifyAlso,
+            String fix, @JsonProperty("fix_cpu") String fixCpu, Map<String, String> verify, @JsonProperty("verify_also") List<Map<String, String>> verifyAlso,
             @JsonProperty("verify_endpoint") Map<String, String> verifyEndpoint) {
     }
 

@@ -44,6 +44,26 @@ public final class Knobs {
         return why.length() == 0 ? null : "less work: a quality trade-off: " + why;
     }
 
+    /** Knob values that need a CUDA device, with what they are. */
+    private static final Map<String, String> NEEDS_CUDA = Map.of("mode=graphs", "CUDA graphs");
+
+    /**
+     * Why these knobs cannot apply to a run on its device (CUDA graphs on a run that was on the CPU), or null.
+     * Said before anything is re-run, so that a CPU run does not attempt a GPU-only fix.
+     */
+    public static String unsupported(WorkloadLog log, Map<String, String> knobs) {
+        if (!"cpu".equalsIgnoreCase(log.start().device())) {
+            return null;
+        }
+        for (Map.Entry<String, String> e : knobs.entrySet()) {
+            String what = NEEDS_CUDA.get(e.getKey() + "=" + e.getValue().toLowerCase(Locale.ROOT));
+            if (what != null) {
+                return what + " (" + e.getKey() + "=" + e.getValue() + ") need a CUDA device; this run was on the CPU";
+            }
+        }
+        return null;
+    }
+
     /** Whether every knob already has the fix's value in the run. */
     public static boolean inEffect(WorkloadLog log, Map<String, String> knobs) {
         for (Map.Entry<String, String> e : knobs.entrySet()) {

@@ -50,18 +50,24 @@ public final class Verifier {
      */
     public record Mode(java.util.function.Function<RuleDefinition, List<Map<String, String>>> knobs,
             Map<String, Boolean> headline, java.util.function.BiPredicate<RunOutcome, Map<String, String>> inEffect,
-            String subject, java.util.function.Function<Map<String, String>, String> workChange) {
-        /** profile --verify: the workload's knobs ({@code verify}, {@code verify_also}), checked against its start event. */
+            String subject, java.util.function.Function<Map<String, String>, String> workChange,
+            java.util.function.BiFunction<RunOutcome, Map<String, String>, String> unsupported) {
+        /**
+         * profile --verify: the workload's knobs ({@code verify}, {@code verify_also}), checked against its start
+         * event; a fix that needs CUDA is not attempted when the baseline ran on the CPU.
+         */
         public static final Mode WORKLOAD = new Mode(RuleDefinition::verifications, HEADLINE,
                 (base, knobs) -> base.workload() != null && Knobs.inEffect(base.workload(), knobs), "the workload",
-                Knobs::workChange);
+                Knobs::workChange, (base, knobs) -> base.workload() == null ? null
+                        : Knobs.unsupported(base.workload(), knobs));
 
         /** load --serve --verify: the endpoint knobs ({@code verify_endpoint}); {@code inEffect} knows the server. */
         public static Mode endpoint(java.util.function.BiPredicate<RunOutcome, Map<String, String>> inEffect) {
             return new Mode(r -> r.verifyEndpoint().isEmpty() ? List.of() : List.of(r.verifyEndpoint()), LOAD_HEADLINE,
                     inEffect, "the server and the same traffic", knobs -> knobs.keySet().stream()
                             .anyMatch(autoglm.rules.EndpointKnobs.CHANGES_WORK::contains)
-                            ? "less work: fewer prompt tokens are computed (smaller images), a quality trade-off" : null);
+                            ? "less work: fewer prompt tokens are computed (smaller images), a quality trade-off" : null,
+                    (base, knobs) -> null);
         }
     }
 
@@ -168,6 +174,13 @@ public final class Verifier {
                     out.add(new Verification(f.rule(), knobs, same.status(), same.reason() == null
                             ? "the same re-run as " + same.rule() : same.reason(), same.run(), same.comparisons(),
                             same.runs(), same.workChange()));
+                    continue;
+                }
+                String unsupported = mode.unsupported().apply(base, knobs);
+                if (unsupported != null) {
+                    Verification v = Verification.notRun(f.rule(), knobs, "not attempted: " + unsupported);
+                    done.put(knobs, v);
+                    out.add(v);
                     continue;
                 }
                 String refused = rerun.refusal(knobs);

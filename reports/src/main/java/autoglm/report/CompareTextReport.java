@@ -36,7 +36,7 @@ public final class CompareTextReport implements ComparisonReport {
             String noise = m.noise().applicable() ? String.format(Locale.ROOT, "%s (p = %.3g)",
                     m.noise().beyond(0.05) ? "beyond noise" : "within noise", m.noise().p()) : "";
             sb.append(String.format(Locale.ROOT, "  %-26s %-24s %-24s %-20s %s%n", m.name(), withN(m.a()), withN(m.b()),
-                    Double.isNaN(m.deltaPct()) ? "" : String.format(Locale.ROOT, "%+.1f%%", m.deltaPct()), noise));
+                    change(m), noise));
         }
         if (shown == 0) {
             sb.append("  no metric differs\n");
@@ -68,7 +68,7 @@ public final class CompareTextReport implements ComparisonReport {
                 sb.append(String.format(Locale.ROOT, "  %-8s %10s %10s %11s %11s %11s  %s%n", k.status().key(),
                         Quantities.number(k.countPerA()), Quantities.number(k.countPerB()),
                         Quantities.format(k.perA(), Unit.MILLISECONDS), Quantities.format(k.perB(), Unit.MILLISECONDS),
-                        (k.deltaMs() >= 0 ? "+" : "") + Quantities.format(k.deltaMs(), Unit.MILLISECONDS),
+                        Quantities.change(k.deltaMs(), Unit.MILLISECONDS),
                         names.get(n - 1)));
             }
         }
@@ -78,5 +78,13 @@ public final class CompareTextReport implements ComparisonReport {
 
     private static String withN(autoglm.analyse.Metric m) {
         return Quantities.format(m) + " (n=" + m.n() + ")";
+    }
+
+    /** A percentage's change in points, other changes relative to A ("+0.7 pp", "+5.1%"). */
+    static String change(MetricChange m) {
+        if (m.a().unit() == autoglm.analyse.Unit.PERCENT && !m.a().isText() && !m.a().isBreakdown()) {
+            return Quantities.change(m.delta(), Unit.PERCENT);
+        }
+        return Double.isNaN(m.deltaPct()) ? "" : String.format(Locale.ROOT, "%+.1f%%", m.deltaPct());
     }
 }

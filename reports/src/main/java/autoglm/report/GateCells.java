@@ -46,7 +46,7 @@ final class GateCells {
         if (unjudged(c)) {
             return "";
         }
-        String abs = (c.delta() >= 0 ? "+" : "") + Quantities.format(c.delta(), c.unit());
+        String abs = Quantities.change(c.delta(), c.unit());
         return Double.isNaN(c.deltaPct()) ? abs : String.format(Locale.ROOT, "%+.1f%% (%s)", c.deltaPct(), abs);
     }
 

@@ -58,7 +58,7 @@ final class RulesMarkdownReport implements RulesReport {
                 sb.append("| threshold | unit | default | meaning |\n|---|---|---|---|\n");
                 for (Parameter p : r.thresholds()) {
                     sb.append("| `").append(r.id()).append('.').append(p.name()).append("` | ").append(p.unit().key())
-                            .append(" | ").append(Quantities.format(p.defaultValue(), p.unit())).append(" | ")
+                            .append(" | ").append(Quantities.setting(p.defaultValue(), p.unit())).append(" | ")
                             .append(Markdown.escape(p.description())).append(" |\n");
                 }
                 sb.append('\n');
@@ -69,7 +69,7 @@ final class RulesMarkdownReport implements RulesReport {
         sb.append("\n## Analysis settings\n\n| setting | unit | default | meaning |\n|---|---|---|---|\n");
         for (Parameter p : AnalysisSettings.ALL) {
             sb.append("| `analysis.").append(p.name()).append("` | ").append(p.unit().key()).append(" | ")
-                    .append(Quantities.format(p.defaultValue(), p.unit())).append(" | ")
+                    .append(Quantities.setting(p.defaultValue(), p.unit())).append(" | ")
                     .append(Markdown.escape(p.description())).append(" |\n");
         }
         sb.append("\n## Metrics\n\nEvery metric a rule may use; `autoglm diagnose --format json` reports them all.\n\n");

@@ -25,14 +25,14 @@ final class RulesTextReport implements RulesReport {
                     .append(r.scoreWarning().source()).append('\n');
             for (Parameter p : r.thresholds()) {
                 sb.append("    ").append(String.format("%-24s", r.id() + "." + p.name()).trim()).append(" = ")
-                        .append(Quantities.format(p.defaultValue(), p.unit())).append("  ").append(p.description())
+                        .append(Quantities.setting(p.defaultValue(), p.unit())).append("  ").append(p.description())
                         .append('\n');
             }
             sb.append("    gain      ").append((r.gainFormula() == null ? "not estimated: " + r.gainBasis() : r.gainFormula().source())).append('\n');
         }
         sb.append("\nanalysis settings; override with --set analysis.NAME=VALUE\n");
         for (Parameter p : AnalysisSettings.ALL) {
-            sb.append("    analysis.").append(p.name()).append(" = ").append(Quantities.format(p.defaultValue(), p.unit()))
+            sb.append("    analysis.").append(p.name()).append(" = ").append(Quantities.setting(p.defaultValue(), p.unit()))
                     .append("  ").append(p.description()).append('\n');
         }
         // rule files come from --rules DIR: titles, formulas and file names may hold control characters
