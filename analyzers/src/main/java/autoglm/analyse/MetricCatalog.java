@@ -109,6 +109,7 @@ public final class MetricCatalog {
         def("workload_layers", Unit.COUNT, "transformer layers the workload ran");
         def("workload_device", Unit.TEXT, "the device the workload ran on (its name when known)");
         def("workload_device_type", Unit.TEXT, "the kind of device the workload ran on: cpu or cuda");
+        def("workload_torch", Unit.TEXT, "the PyTorch version the workload ran with");
         def("workload_dtype", Unit.TEXT, "the workload's weight and compute dtype (fp32, bf16, fp16)");
         def("workload_requests", Unit.COUNT, "requests (conversation turns) served after warm-up");
         def("workload_wall_ms", Unit.MILLISECONDS, "wall time of the workload process, from its start event to its end");

@@ -3,6 +3,7 @@ package autoglm.analyse;
 /** The unit of a metric or threshold. Formatting lives in the reports; this only names the unit. */
 public enum Unit {
     PERCENT("%"),
+    SECONDS("s"),
     MILLISECONDS("ms"),
     MICROSECONDS("us"),
     NANOSECONDS("ns"),
@@ -36,6 +37,8 @@ public enum Unit {
         switch (this) {
             case PERCENT:
                 return "percent";
+            case SECONDS:
+                return "s";
             case MILLISECONDS:
                 return "ms";
             case MICROSECONDS:

@@ -25,7 +25,7 @@ public final class WorkloadAnalysis {
     }
 
     public static Set<String> metricNames() {
-        return new LinkedHashSet<>(List.of("workload_model", "workload_source", "workload_layers", "workload_device", "workload_device_type",
+        return new LinkedHashSet<>(List.of("workload_model", "workload_source", "workload_layers", "workload_device", "workload_device_type", "workload_torch",
                 "workload_dtype", "workload_requests", "workload_wall_ms", "ms_per_token",
                 "tokens_per_s", "ttft_ms", "tpot_ms", "e2e_ms", "prefill_ms", "prefill_time_pct", "decode_time_pct", "peak_mem_bytes", "padded_token_pct",
                 "pad_tokens", "prompt_tokens", "mean_batch", "mean_queue", "batch_knob", "compiles",
@@ -45,6 +45,11 @@ public final class WorkloadAnalysis {
         b.put("workload_layers", s.layers(), 1);
         b.text("workload_device", s.deviceName().isEmpty() ? s.device() : s.deviceName(), 1);
         b.text("workload_device_type", s.device(), 1);
+        if (s.torch() != null && !s.torch().isEmpty()) {
+            b.text("workload_torch", s.torch(), 1);
+        } else {
+            b.absent("workload_torch", "the workload's start event does not say");
+        }
         b.text("workload_dtype", s.dtype(), 1);
         knob(b, "batch_knob", s, "batch");
         knob(b, "num_beams", s, "num_beams");

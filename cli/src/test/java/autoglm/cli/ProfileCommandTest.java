@@ -122,6 +122,11 @@ class ProfileCommandTest {
         // the HTML report is written next to every run, with its host CPU chart
         String html = Files.readString(run.resolve(Reports.RUN_HTML));
         assertTrue(html.contains("id='chart-host-cpu'"), "host CPU chart");
+        // the machine's share and the process tree's cores on axes of their own, each titled with its unit
+        String cpu = html.substring(html.indexOf("id='chart-host-cpu'"));
+        cpu = cpu.substring(0, cpu.indexOf("</svg>"));
+        assertTrue(cpu.contains(">machine CPU, % of all cores</text>"), "left axis");
+        assertTrue(cpu.contains(">process tree CPU, % of one core</text>"), "right axis");
         for (String f : new String[] {"run.json", "host.csv"}) {
             assertTrue(Files.exists(run.resolve(f)), f);
         }

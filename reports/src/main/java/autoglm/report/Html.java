@@ -41,4 +41,12 @@ final class Html {
         }
         return sb.toString();
     }
+
+    private static final java.util.regex.Pattern UNIT = java.util.regex.Pattern.compile(
+            "([0-9]) (ns|us|ms|s|B|KiB|MiB|GiB|TiB|GB/s|W|MHz|tokens/s|req/s|pp|per step|per turn|ms per step)(?![A-Za-z])");
+
+    /** Escaped like {@link #escape}, with each number's unit joined to it by a no-break space (never split). */
+    static String text(String s) {
+        return UNIT.matcher(escape(s)).replaceAll("$1&nbsp;$2");
+    }
 }

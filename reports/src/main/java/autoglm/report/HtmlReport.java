@@ -10,6 +10,7 @@ import autoglm.rules.Finding;
 import autoglm.rules.Severity;
 import java.io.IOException;
 import java.io.Writer;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -65,21 +66,21 @@ public final class HtmlReport implements Report {
             String sev = f.severity() == Severity.WARNING ? "warning" : "info";
             sb.append("<article class=\"finding ").append(sev).append("\"><h3><span class=\"rank\">").append(rank)
                     .append(".</span> <span class=\"badge ").append(sev).append("\">").append(sev.toUpperCase(java.util.Locale.ROOT))
-                    .append("</span> <code>").append(Html.escape(f.rule())).append("</code> ")
+                    .append("</span> <code class=\"rule\">").append(Html.escape(f.rule())).append("</code> ")
                     .append(Html.escape(f.title())).append(" <span class=\"score\">score ")
                     .append(Math.round(f.score())).append("</span></h3>\n");
-            sb.append("<p>").append(Html.escape(f.summary())).append("</p>\n<dl>");
+            sb.append("<p>").append(Html.text(f.summary())).append("</p>\n<dl>");
             sb.append("<dt>evidence</dt><dd><ul>");
             for (Map.Entry<String, Metric> e : f.evidence().entrySet()) {
                 if (e.getValue().present()) {
-                    sb.append("<li><code>").append(Html.escape(e.getKey())).append("</code> ")
-                            .append(Html.escape(MetricText.withSamples(e.getValue()))).append("</li>");
+                    sb.append("<li><code class=\"name\">").append(Html.escape(e.getKey())).append("</code> ")
+                            .append(Html.text(MetricText.withSamples(e.getValue()))).append("</li>");
                 }
             }
             sb.append("</ul></dd>\n<dt>why</dt><dd>").append(Html.escape(f.explanation())).append("</dd>\n");
             sb.append("<dt>fix</dt><dd>").append(Html.escape(f.fix())).append("</dd>\n");
             sb.append("<dt>gain</dt><dd class=\"gain ").append(Html.escape(f.gain().kind())).append("\">")
-                    .append(Html.escape(GainText.text(f, run))).append("</dd></dl></article>\n");
+                    .append(Html.text(GainText.text(f, run))).append("</dd></dl></article>\n");
         }
         if (rank == 0) {
             sb.append("<p class=\"ok\">No bottleneck found at info level or above.</p>\n");
@@ -88,9 +89,10 @@ public final class HtmlReport implements Report {
         StringBuilder na = new StringBuilder();
         for (Finding f : d.findings()) {
             if (f.severity() == Severity.OK) {
-                ok.append(ok.length() == 0 ? "" : ", ").append(Html.escape(f.rule()));
+                ok.append(ok.length() == 0 ? "" : ", ").append("<code class=\"rule\">").append(Html.escape(f.rule()))
+                        .append("</code>");
             } else if (f.severity() == Severity.NOT_APPLICABLE) {
-                na.append("<li><code>").append(Html.escape(f.rule())).append("</code>: ").append(Html.escape(f.reason()))
+                na.append("<li><code class=\"rule\">").append(Html.escape(f.rule())).append("</code>: ").append(Html.escape(f.reason()))
                         .append("</li>");
             }
         }
@@ -110,20 +112,28 @@ public final class HtmlReport implements Report {
         sb.append("<section id=\"verified\"><h2>Fixes verified: before and after</h2>\n<p>The workload re-run with "
                 + "each fix in the same invocation (measured); findings not re-run keep their estimated gain.</p>\n")
                 .append("<table><thead><tr><th>rule</th><th>knobs</th><th>status</th>");
+        // a column no verification has a value for says nothing: left out
+        List<String[]> columns = new java.util.ArrayList<>();
         for (String[] col : VerifyText.columns(d.verifications())) {
-            sb.append("<th>").append(Html.escape(col[0])).append("</th>");
+            if (d.verifications().stream().anyMatch(v -> v.comparison(col[1]) != null
+                    && (v.comparison(col[1]).before().present() || v.comparison(col[1]).after().present()))) {
+                columns.add(col);
+            }
+        }
+        for (String[] col : columns) {
+            sb.append("<th class=\"num\">").append(Html.escape(col[0])).append("</th>");
         }
         sb.append("</tr></thead><tbody>\n");
         for (Verification v : d.verifications()) {
-            sb.append("<tr><td><code>").append(Html.escape(v.rule())).append("</code></td><td>")
+            sb.append("<tr><td><code class=\"rule\">").append(Html.escape(v.rule())).append("</code></td><td>")
                     .append(Html.escape(Verification.knobText(v.knobs()))).append("</td><td>")
-                    .append(Html.escape(v.status().label() + (v.reason() == null ? "" : ": " + v.reason())
+                    .append(Html.text(v.status().label() + (v.reason() == null ? "" : ": " + v.reason())
                             + (v.workChange() == null ? "" : "; " + v.workChange())
                             + (v.runs() > 1 ? "; " + v.runs() + " runs a side" : "")))
                     .append("</td>");
-            for (String[] col : VerifyText.columns(d.verifications())) {
+            for (String[] col : columns) {
                 Verification.Comparison c = v.comparison(col[1]);
-                sb.append("<td>").append(Html.escape(VerifyText.cell(c)));
+                sb.append("<td class=\"num\">").append(Html.text(VerifyText.cell(c)));
                 if (c != null) {
                     sb.append("<br><small>n ").append(c.before().n()).append(" &rarr; ").append(c.after().n())
                             .append("</small>");
@@ -141,14 +151,17 @@ public final class HtmlReport implements Report {
         }
         sb.append("<section id=\"charts\"><h2>Charts</h2>\n<div class=\"charts\">\n");
         for (TimeChart c : charts.timelines()) {
-            figure(sb, SvgCharts.time(c), c.source() + " (n = " + c.n() + ")");
+            figure(sb, SvgCharts.time(c), c.source() + " (n = " + autoglm.analyse.Quantities.format(c.n(),
+                    autoglm.analyse.Unit.COUNT) + ")" + (c.excluded().isEmpty() ? ""
+                    : "; shaded: the " + String.join(" and ", c.excludedLabels()) + ", left out of the statistics")
+                    + (c.right().isEmpty() ? "" : "; dashed: right axis"));
         }
         for (Histogram h : charts.histograms()) {
             figure(sb, SvgCharts.histogram(h), h.source() + "; " + HtmlTables.spreadText(h));
         }
         if (charts.topKernels() != null) {
             figure(sb, SvgCharts.bars(charts.topKernels()), charts.topKernels().source()
-                    + "; #N is the kernel ranked N in the table below");
+                    + "; each bar is labelled with its rank in the table below and the kernel's short name");
         }
         sb.append("</div></section>\n");
     }

@@ -10,6 +10,7 @@ import autoglm.diagnose.charts.Histogram;
 import autoglm.diagnose.Diagnosis;
 import autoglm.diagnose.InputDiagnosis;
 import autoglm.model.trace.DataLoss;
+import java.util.List;
 import java.util.Map;
 
 /** The tables of the HTML report: what was read, the top kernels, every metric, the data loss. */
@@ -17,17 +18,39 @@ final class HtmlTables {
     private HtmlTables() {
     }
 
+    /**
+     * What was diagnosed, where and with what: the device (GPU name, memory, driver and CUDA, or ROCm), the software,
+     * the command and the date, then the window and the GPU's busy share.
+     */
     static void header(StringBuilder sb, Diagnosis d) {
         sb.append("<dl class=\"header\">\n");
         if (d.run() != null) {
+            row(sb, "date", DeviceText.utc(d.run().recording().info().startedMs()));
             for (String[] line : RunHeader.lines(d)) {
                 row(sb, line[0], line[1]);
             }
+            Metric torch = d.run().metrics().get("workload_torch");
+            row(sb, "software", "autoglm " + d.version() + (torch.present() ? "; PyTorch " + torch.text()
+                    + " (the workload)" : ""));
+        } else {
+            row(sb, "software", "autoglm " + d.version());
         }
         for (InputDiagnosis in : d.inputs()) {
             TraceAnalysis a = in.analysis();
             row(sb, d.run() != null ? "kernels" : "trace", a.model().source().path() + " ("
                     + Quantities.format(a.model().source().events(), Unit.COUNT) + " events or records)");
+            List<String> devices = DeviceText.devices(a.model(), a.window().device());
+            if (!devices.isEmpty()) {
+                row(sb, "device", String.join("; ", devices));
+            }
+            String software = DeviceText.software(a.model());
+            if (software != null) {
+                row(sb, "recorded with", software);
+            }
+            String date = DeviceText.date(a.model());
+            if (date != null && d.run() == null) {
+                row(sb, "date", date);
+            }
             Metrics m = a.metrics();
             String span = MetricText.value(m.get("trace_span_ms"));
             row(sb, "window", a.window().iterations() > 0 ? span + "; " + a.window().iterations() + " iterations from "
@@ -39,7 +62,7 @@ final class HtmlTables {
     }
 
     private static void row(StringBuilder sb, String label, String value) {
-        sb.append("<dt>").append(Html.escape(label)).append("</dt><dd>").append(Html.escape(value)).append("</dd>\n");
+        sb.append("<dt>").append(Html.escape(label)).append("</dt><dd>").append(Html.text(value)).append("</dd>\n");
     }
 
     static void kernels(StringBuilder sb, Breakdown b) {
@@ -54,6 +77,11 @@ final class HtmlTables {
                 .append("<table><thead><tr><th class=\"num\">#</th><th class=\"num\">share</th><th class=\"num\">total</th>"
                         + "<th class=\"num\">count</th><th class=\"num\">mean</th><th class=\"num\">stdev</th>"
                         + "<th>family</th><th>kernel</th></tr></thead><tbody>\n");
+        List<String> full = new java.util.ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            full.add(b.kernels().get(i).name());
+        }
+        List<String> shown = KernelNames.shorten(full, KERNEL_NAME);
         for (int i = 0; i < n; i++) {
             Breakdown.KernelStat k = b.kernels().get(i);
             sb.append("<tr><td class=\"num\">").append(i + 1).append("</td>");
@@ -62,22 +90,37 @@ final class HtmlTables {
             num(sb, Quantities.format(k.count(), Unit.COUNT));
             num(sb, Quantities.format(k.meanUs(), Unit.MICROSECONDS));
             num(sb, Quantities.format(k.stdevUs(), Unit.MICROSECONDS));
-            sb.append("<td>").append(Html.escape(k.category())).append("</td><td><code>").append(Html.escape(k.name()))
-                    .append("</code></td></tr>\n");
+            sb.append("<td>").append(Html.escape(k.category())).append("</td><td class=\"kernel\">");
+            kernelName(sb, shown.get(i), k.name());
+            sb.append("</td></tr>\n");
         }
         sb.append("</tbody></table></section>\n");
     }
 
+    /** Characters of a kernel name shown in the table before it is expanded. */
+    static final int KERNEL_NAME = 90;
+
+    /** The short name, the full one on hover (title) and on expansion (details) when they differ. */
+    static void kernelName(StringBuilder sb, String shortName, String fullName) {
+        if (shortName.equals(fullName)) {
+            sb.append("<code>").append(Html.escape(fullName)).append("</code>");
+        } else {
+            sb.append("<details><summary><code title=\"").append(Html.escape(fullName)).append("\">")
+                    .append(Html.escape(shortName)).append("</code></summary><code class=\"full\">")
+                    .append(Html.escape(fullName)).append("</code></details>");
+        }
+    }
+
     private static void num(StringBuilder sb, String s) {
-        sb.append("<td class=\"num\">").append(Html.escape(s)).append("</td>");
+        sb.append("<td class=\"num\">").append(Html.text(s)).append("</td>");
     }
 
     static void metrics(StringBuilder sb, Metrics metrics) {
         sb.append("<section id=\"metrics\"><details><summary><b>All metrics</b> (value, n, spread)</summary>\n")
                 .append("<table><thead><tr><th>metric</th><th>value</th></tr></thead><tbody>\n");
         for (Metric m : metrics.all().values()) {
-            sb.append("<tr><td><code>").append(Html.escape(m.name())).append("</code></td><td>")
-                    .append(Html.escape(MetricText.withSamples(m))).append("</td></tr>\n");
+            sb.append("<tr><td><code class=\"name\">").append(Html.escape(m.name())).append("</code></td><td>")
+                    .append(Html.text(MetricText.withSamples(m))).append("</td></tr>\n");
         }
         sb.append("</tbody></table></details></section>\n");
     }
@@ -88,26 +131,35 @@ final class HtmlTables {
         for (DataLoss.Group g : DataLoss.Group.values()) {
             for (Map.Entry<String, Long> e : loss.get(g).entrySet()) {
                 rows.append("<tr><td>").append(Html.escape(g.key())).append("</td><td class=\"num\">")
-                        .append(e.getValue()).append("</td><td>").append(Html.escape(e.getKey())).append("</td></tr>\n");
+                        .append(Html.escape(Quantities.format(e.getValue(), Unit.COUNT))).append("</td><td>").append(Html.escape(e.getKey())).append("</td></tr>\n");
             }
         }
         if (rows.length() == 0) {
             sb.append("<p>Nothing lost, malformed, unmatched, excluded or skipped.</p>\n");
         } else {
-            sb.append("<p>").append(loss.lost()).append(" lost (malformed and unmatched); excluded and skipped "
+            sb.append("<p>").append(Html.escape(Quantities.format(loss.lost(), Unit.COUNT))).append(" lost (malformed and unmatched); excluded and skipped "
                     + "records are left out by design.</p>\n<table><thead><tr><th>group</th><th class=\"num\">count</th>"
                     + "<th>what</th></tr></thead><tbody>\n").append(rows).append("</tbody></table>\n");
         }
         sb.append("</section>\n");
     }
 
-    /** "n = 8; p50 13.8 ms, p99 17.4 ms, 11.0 to 17.6 ms". */
+    /**
+     * "n = 8; p50 13.8 ms, 11.0 to 17.6 ms"; with 20 samples or more, the p95 too; with 100 or more, the p99 instead:
+     * a p99 of 8 samples is the largest one by another name.
+     */
     static String spreadText(Histogram h) {
-        StringBuilder s = new StringBuilder("n = ").append(h.n());
+        StringBuilder s = new StringBuilder("n = ").append(Quantities.format(h.n(), Unit.COUNT));
         if (!Double.isNaN(h.spread().p50())) {
-            s.append("; p50 ").append(Quantities.number(h.spread().p50())).append(", p99 ")
-                    .append(Quantities.number(h.spread().p99())).append(", ").append(Quantities.number(h.spread().min()))
-                    .append(" to ").append(Quantities.number(h.spread().max()));
+            Unit u = h.xUnit() == null ? Unit.COUNT : h.xUnit();
+            s.append("; p50 ").append(Quantities.format(h.spread().p50(), u));
+            if (h.n() >= MetricText.P99_FROM) {
+                s.append(", p99 ").append(Quantities.format(h.spread().p99(), u));
+            } else if (h.n() >= MetricText.P95_FROM && !Double.isNaN(h.spread().p95())) {
+                s.append(", p95 ").append(Quantities.format(h.spread().p95(), u));
+            }
+            s.append(", ").append(Quantities.format(h.spread().min(), u)).append(" to ")
+                    .append(Quantities.format(h.spread().max(), u));
         }
         return s.toString();
     }

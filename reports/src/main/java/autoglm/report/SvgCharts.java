@@ -9,9 +9,9 @@ import java.awt.Color;
 import java.awt.Font;
 import java.awt.Paint;
 import java.awt.Rectangle;
+import java.util.List;
 import org.jfree.chart.ChartFactory;
 import org.jfree.chart.JFreeChart;
-import org.jfree.chart.axis.LogAxis;
 import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.plot.CategoryPlot;
 import org.jfree.chart.plot.PlotOrientation;
@@ -31,8 +31,10 @@ import org.jfree.svg.ViewBox;
 
 /**
  * Draws computed charts with JFreeChart onto JFreeSVG's Graphics2D and returns inline SVG elements. The
- * first series of every chart is {@link #FIRST} (the screenshot check looks for it). Labels are ours;
- * no trace string is drawn into a chart (kernels are "#1", "#2"... named in the table beside it).
+ * first series of every chart is {@link #FIRST} (the screenshot check looks for it). Every axis has a title
+ * with its unit; a logarithmic axis is labelled in readable units ("1 us", "10 us", "1 ms"), never as powers;
+ * the x ranges a chart's statistics left out are shaded. Kernel names are drawn shortened ({@link KernelNames})
+ * as SVG text, which JFreeSVG escapes; the full names are in the table below.
  */
 final class SvgCharts {
     static final Color FIRST = new Color(0x1f, 0x77, 0xb4);
@@ -40,6 +42,12 @@ final class SvgCharts {
         new Color(0xd6, 0x27, 0x28), new Color(0x94, 0x67, 0xbd), new Color(0x8c, 0x56, 0x4b)};
     static final int WIDTH = 640;
     static final int HEIGHT = 300;
+
+    static {
+        // rotated labels (the y axes' titles) as SVG text, not glyph outlines: readable, searchable, and checked by
+        // the screenshot test; JFreeSVG writes a rotated drawString as <text> under a transform
+        org.jfree.chart.text.TextUtils.setUseDrawRotatedStringWorkaround(false);
+    }
 
     private SvgCharts() {
     }
@@ -65,21 +73,58 @@ final class SvgCharts {
         if (!Double.isNaN(c.yMax())) {
             ((NumberAxis) plot.getRangeAxis()).setRange(0, c.yMax() * 1.02);
         }
+        if (!c.right().isEmpty()) {
+            XYSeriesCollection second = new XYSeriesCollection();
+            XYLineAndShapeRenderer r2 = new XYLineAndShapeRenderer(true, false);
+            int k = 0;
+            for (Series s : c.right()) {
+                XYSeries xy = new XYSeries(s.name(), false, true);
+                for (int i = 0; i < s.size(); i++) {
+                    xy.add(s.x()[i], s.y()[i], false);
+                }
+                second.addSeries(xy);
+                r2.setSeriesPaint(k, PALETTE[(c.series().size() + k) % PALETTE.length]);
+                r2.setSeriesStroke(k, new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f,
+                        new float[] {6f, 3f}, 0f));
+                k++;
+            }
+            NumberAxis axis = new NumberAxis(c.rightLabel());
+            axis.setAutoRangeIncludesZero(true);
+            plot.setRangeAxis(1, axis);
+            plot.setDataset(1, second);
+            plot.mapDatasetToRangeAxis(1, 1);
+            plot.setRenderer(1, r2);
+            if (chart.getLegend() == null) {
+                chart.addLegend(new org.jfree.chart.title.LegendTitle(plot));
+            }
+        }
+        for (int i = 0; i < c.excluded().size(); i++) {
+            double[] range = c.excluded().get(i);
+            org.jfree.chart.plot.IntervalMarker m = new org.jfree.chart.plot.IntervalMarker(range[0], range[1]);
+            m.setPaint(new Color(0x99, 0x99, 0x99));
+            m.setAlpha(0.18f);
+            m.setLabel(c.excludedLabels().get(i));
+            m.setLabelFont(new Font("SansSerif", Font.PLAIN, 10));
+            m.setLabelAnchor(org.jfree.chart.ui.RectangleAnchor.TOP_LEFT);
+            m.setLabelTextAnchor(org.jfree.chart.ui.TextAnchor.TOP_LEFT);
+            plot.addDomainMarker(m, org.jfree.chart.ui.Layer.BACKGROUND);
+        }
         style(chart, plot);
         return svg(chart, c.id());
     }
 
     static String histogram(Histogram h) {
         XYIntervalSeries s = new XYIntervalSeries("samples");
+        // a log axis is drawn as a linear axis of log10(x), ticked at whole decades and labelled with 10^tick in the
+        // values' unit: JFreeChart's LogAxis draws its labels as outlines, which nobody can read back or search
         for (int i = 0; i < h.counts().length; i++) {
-            double lo = h.edges()[i];
-            double hi = h.edges()[i + 1];
-            double mid = h.logX() ? Math.sqrt(lo * hi) : (lo + hi) / 2;
-            s.add(mid, lo, hi, h.counts()[i], h.counts()[i], h.counts()[i]);
+            double lo = h.logX() ? Math.log10(h.edges()[i]) : h.edges()[i];
+            double hi = h.logX() ? Math.log10(h.edges()[i + 1]) : h.edges()[i + 1];
+            s.add((lo + hi) / 2, lo, hi, h.counts()[i], h.counts()[i], h.counts()[i]);
         }
         XYIntervalSeriesCollection data = new XYIntervalSeriesCollection();
         data.addSeries(s);
-        JFreeChart chart = ChartFactory.createXYBarChart(h.title(), h.xLabel(), false, "count", data,
+        JFreeChart chart = ChartFactory.createXYBarChart(h.title(), h.xLabel(), false, "count of " + h.yLabel(), data,
                 PlotOrientation.VERTICAL, false, false, false);
         XYPlot plot = chart.getXYPlot();
         XYBarRenderer r = (XYBarRenderer) plot.getRenderer();
@@ -89,10 +134,10 @@ final class SvgCharts {
         r.setSeriesOutlinePaint(0, Color.WHITE);
         r.setSeriesPaint(0, FIRST);
         if (h.logX()) {
-            LogAxis axis = new LogAxis(h.xLabel());
-            axis.setBase(10);
-            axis.setRange(h.edges()[0], h.edges()[h.edges().length - 1]);
-            axis.setStandardTickUnits(NumberAxis.createStandardTickUnits());
+            NumberAxis axis = new NumberAxis(h.xLabel());
+            axis.setRange(Math.log10(h.edges()[0]), Math.log10(h.edges()[h.edges().length - 1]));
+            axis.setTickUnit(new org.jfree.chart.axis.NumberTickUnit(1, new UnitFormat(h.xUnit(), true)));
+            axis.setMinorTickCount(4);
             axis.setMinorTickMarksVisible(true);
             plot.setDomainAxis(axis);
         } else {
@@ -105,21 +150,65 @@ final class SvgCharts {
 
     static String bars(Bars b) {
         DefaultCategoryDataset data = new DefaultCategoryDataset();
+        List<String> shortNames = b.names().isEmpty() ? List.of() : KernelNames.shorten(
+                b.names().stream().map(Text::safe).toList(), BAR_LABEL);
         for (int i = 0; i < b.labels().size(); i++) {
-            data.addValue(b.values()[i], "total", b.labels().get(i));
+            String label = b.labels().get(i) + (shortNames.isEmpty() ? "" : " " + shortNames.get(i));
+            data.addValue(b.values()[i], "total", label);
         }
-        JFreeChart chart = ChartFactory.createBarChart(b.title(), "kernel (see the table)", b.valueLabel(), data,
-                PlotOrientation.HORIZONTAL, false, false, false);
+        JFreeChart chart = ChartFactory.createBarChart(b.title(), b.names().isEmpty() ? "" : "kernel (rank, short name)",
+                b.valueLabel(), data, PlotOrientation.HORIZONTAL, false, false, false);
         CategoryPlot plot = chart.getCategoryPlot();
         BarRenderer r = (BarRenderer) plot.getRenderer();
         r.setBarPainter(new StandardBarPainter());
         r.setShadowVisible(false);
         r.setSeriesPaint(0, FIRST);
+        org.jfree.chart.axis.CategoryAxis names = plot.getDomainAxis();
+        names.setTickLabelFont(new Font("SansSerif", Font.PLAIN, 9));
+        names.setMaximumCategoryLabelWidthRatio(0.55f);
+        names.setMaximumCategoryLabelLines(1);
         chart.setBackgroundPaint(Color.WHITE);
         plot.setBackgroundPaint(Color.WHITE);
         plot.setRangeGridlinePaint(new Color(0xdd, 0xdd, 0xdd));
         chart.getTitle().setFont(new Font("SansSerif", Font.BOLD, 14));
         return svg(chart, b.id());
+    }
+
+    /** Characters of a kernel name drawn beside its bar. */
+    static final int BAR_LABEL = 44;
+
+    /** Tick labels in the values' unit: 1 us, 10 us, 100 us, 1 ms; of a log10 axis, the power of ten of the tick. */
+    static final class UnitFormat extends java.text.NumberFormat {
+        private final autoglm.analyse.Unit unit;
+        private final boolean log10;
+
+        UnitFormat(autoglm.analyse.Unit unit, boolean log10) {
+            this.unit = unit;
+            this.log10 = log10;
+        }
+
+        @Override
+        public StringBuffer format(double x, StringBuffer to, java.text.FieldPosition pos) {
+            double v = log10 ? Math.pow(10, x) : x;
+            String s = unit == null ? autoglm.analyse.Quantities.exact(round(v))
+                    : autoglm.analyse.Quantities.setting(round(v), unit);
+            return to.append(s);
+        }
+
+        @Override
+        public StringBuffer format(long v, StringBuffer to, java.text.FieldPosition pos) {
+            return format((double) v, to, pos);
+        }
+
+        @Override
+        public Number parse(String s, java.text.ParsePosition pos) {
+            throw new UnsupportedOperationException("labels only");
+        }
+
+        /** Decades computed as powers come out as 9.999999e-2: back to three significant digits. */
+        private static double round(double v) {
+            return v == 0 ? 0 : new java.math.BigDecimal(v).round(new java.math.MathContext(3)).doubleValue();
+        }
     }
 
     private static void style(JFreeChart chart, XYPlot plot) {

@@ -83,17 +83,42 @@ public final class ChartBuilder {
             addGpm(act, p + "tensor active", gpm, g, start, GpmSample::tensorActivePct);
             addGpm(act, p + "DRAM bandwidth", gpm, g, start, GpmSample::dramBwPct);
         }
-        chart(out, "gpu-util", "GPU utilization (NVML)", "%", 100, util, src);
-        chart(out, "gpm-activity", "SM and tensor activity (GPM)", "% of the GPU", 100, act, "GPM samples of the run");
-        chart(out, "gpu-memory", "Device memory", "GiB", Double.NaN, mem, src);
-        chart(out, "gpu-power", "Board power", "W", Double.NaN, power, src);
-        List<Series> host = new ArrayList<>();
+        List<TimeChart> charts = new ArrayList<>();
+        chart(charts, "gpu-util", "GPU utilization (NVML)", "utilization, %", 100, util, src);
+        chart(charts, "gpm-activity", "SM and tensor activity (GPM)", "activity, % of the GPU", 100, act,
+                "GPM samples of the run");
+        chart(charts, "gpu-memory", "Device memory", "memory, GiB", Double.NaN, mem, src);
+        chart(charts, "gpu-power", "Board power", "power, W", Double.NaN, power, src);
         List<HostSample> hs = run.recording().host();
-        host.add(series("machine CPU %", hs, start, HostSample::cpuPct));
-        host.add(series("process tree, % of one core", hs, start, HostSample::procCpuPct));
-        host.removeIf(s -> s.size() == 0);
-        chart(out, "host-cpu", "Host CPU", "%", Double.NaN, host, "host samples of the run");
+        // the machine's share (0-100%) and the process tree's use in cores (up to 100% per core) differ in scale:
+        // two axes, so that neither flattens the other
+        Series machine = series("machine CPU", hs, start, HostSample::cpuPct);
+        Series tree = series("process tree", hs, start, HostSample::procCpuPct);
+        if (machine.size() > 0 || tree.size() > 0) {
+            long n = Math.max(machine.size(), tree.size());
+            charts.add(new TimeChart("host-cpu", "Host CPU", X_RUN, "machine CPU, % of all cores", 100,
+                    machine.size() > 0 ? List.of(machine) : List.of(), "host samples of the run", n,
+                    "process tree CPU, % of one core", tree.size() > 0 ? List.of(tree) : List.of(), List.of(),
+                    List.of()));
+        }
+        List<double[]> excluded = new ArrayList<>();
+        List<String> labels = new ArrayList<>();
+        if (!Double.isNaN(run.windowStartMs()) && run.windowStartMs() > start) {
+            excluded.add(new double[] {0, (run.windowStartMs() - start) / 1000.0});
+            labels.add("start-up");
+        }
+        long end = run.recording().info().endedMs();
+        if (!Double.isNaN(run.windowEndMs()) && end > run.windowEndMs()) {
+            excluded.add(new double[] {(run.windowEndMs() - start) / 1000.0, (end - start) / 1000.0});
+            labels.add("tail");
+        }
+        for (TimeChart c : charts) {
+            out.add(excluded.isEmpty() ? c : c.withExcluded(excluded, labels));
+        }
     }
+
+    /** The x axis of a run's charts. */
+    static final String X_RUN = "time since the command started, s";
 
     private static List<Integer> gpusOf(List<GpuSample> gpu) {
         return gpu.stream().map(GpuSample::gpu).distinct().sorted().toList();
@@ -106,7 +131,7 @@ public final class ChartBuilder {
             return;
         }
         long n = s.stream().mapToLong(Series::size).max().orElse(0);
-        out.add(new TimeChart(id, title, "seconds since the command started", y, yMax, List.copyOf(s), src, n));
+        out.add(new TimeChart(id, title, X_RUN, y, yMax, List.copyOf(s), src, n));
     }
 
     private static void add(List<Series> out, String name, List<GpuSample> all, int gpu, long start,
@@ -144,20 +169,20 @@ public final class ChartBuilder {
         List<WorkloadLog.Step> decode = w.measured().stream().filter(s -> !s.prefill()).toList();
         if (!decode.isEmpty()) {
             double[] v = decode.stream().mapToDouble(WorkloadLog.Step::ms).toArray();
-            out.add(Bins.linear("decode-steps", "Decode step time", "ms per step", v, v.length,
-                    "measured decode steps of the workload"));
+            out.add(Bins.latency("decode-steps", "Decode step time", "decode step time", v, v.length,
+                    "measured decode steps of the workload", "steps"));
         }
         List<WorkloadLog.Request> req = w.requests();
         if (!req.isEmpty()) {
             double[] ttft = req.stream().mapToDouble(WorkloadLog.Request::ttftMs).filter(x -> !Double.isNaN(x)).toArray();
             double[] e2e = req.stream().mapToDouble(WorkloadLog.Request::e2eMs).filter(x -> !Double.isNaN(x)).toArray();
             if (ttft.length > 0) {
-                out.add(Bins.linear("ttft", "Time to first token", "ms per request", ttft, ttft.length,
-                        "requests of the workload"));
+                out.add(Bins.latency("ttft", "Time to first token", "time to first token", ttft, ttft.length,
+                        "requests of the workload", "requests"));
             }
             if (e2e.length > 0) {
-                out.add(Bins.linear("e2e", "End-to-end latency", "ms per request", e2e, e2e.length,
-                        "requests of the workload"));
+                out.add(Bins.latency("e2e", "End-to-end latency", "end-to-end latency", e2e, e2e.length,
+                        "requests of the workload", "requests"));
             }
         }
     }
@@ -169,12 +194,14 @@ public final class ChartBuilder {
         }
         int n = Math.min(TOP_KERNELS, k.size());
         List<String> labels = new ArrayList<>();
+        List<String> names = new ArrayList<>();
         double[] v = new double[n];
         for (int i = 0; i < n; i++) {
             labels.add("#" + (i + 1));
+            names.add(k.get(i).name());
             v[i] = k.get(i).totalMs();
         }
-        return new Bars("top-kernels", "Top kernels by total time", "ms", List.copyOf(labels), v,
-                b.kernelCount() + " kernels in the analysed window");
+        return new Bars("top-kernels", "Top kernels by total time", "total time, ms", List.copyOf(labels), v,
+                b.kernelCount() + " kernels in the analysed window", List.copyOf(names));
     }
 }

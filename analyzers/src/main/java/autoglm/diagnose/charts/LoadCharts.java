@@ -20,7 +20,8 @@ final class LoadCharts {
     static void add(LoadRecording rec, List<TimeChart> times, List<Histogram> hists) {
         List<LoadRequest> ok = rec.measured().stream().filter(LoadRequest::ok).toList();
         String src = "requests of the load (warm-up left out)";
-        hist(hists, "load-ttft", "Time to first token", ok.stream().mapToDouble(LoadRequest::ttftMs).toArray(), src);
+        hist(hists, "load-ttft", "Time to first token", "time to first token",
+                ok.stream().mapToDouble(LoadRequest::ttftMs).toArray(), src, "requests");
         List<Double> gaps = new ArrayList<>();
         for (LoadRequest r : ok) {
             double[] c = r.chunkMs();
@@ -28,18 +29,20 @@ final class LoadCharts {
                 gaps.add(c[i] - c[i - 1]);
             }
         }
-        hist(hists, "load-itl", "Inter-token latency", gaps.stream().mapToDouble(Double::doubleValue).toArray(),
-                "gaps between token chunks of the load");
-        hist(hists, "load-e2el", "End-to-end latency", ok.stream().mapToDouble(LoadRequest::e2elMs).toArray(), src);
+        hist(hists, "load-itl", "Inter-token latency", "inter-token latency",
+                gaps.stream().mapToDouble(Double::doubleValue).toArray(), "gaps between token chunks of the load", "gaps");
+        hist(hists, "load-e2el", "End-to-end latency", "end-to-end latency",
+                ok.stream().mapToDouble(LoadRequest::e2elMs).toArray(), src, "requests");
         steps(ok, times);
         throughput(ok, times);
         server(rec.scrapes(), times);
     }
 
-    private static void hist(List<Histogram> out, String id, String title, double[] v, String src) {
+    private static void hist(List<Histogram> out, String id, String title, String what, double[] v, String src,
+            String counted) {
         double[] x = java.util.Arrays.stream(v).filter(d -> !Double.isNaN(d)).toArray();
         if (x.length > 0) {
-            out.add(Bins.linear(id, title, "ms", x, x.length, src));
+            out.add(Bins.latency(id, title, what, x, x.length, src, counted));
         }
     }
 
@@ -57,8 +60,11 @@ final class LoadCharts {
             x[i] = e.getKey();
             y[i++] = e.getValue().stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
         }
-        out.add(new TimeChart("load-ttft-by-step", "TTFT by step of the agent sessions", "step number", "ms (mean)",
-                Double.NaN, List.of(new Series("mean TTFT", x, y)), "requests of the sessions", ok.size()));
+        boolean seconds = java.util.Arrays.stream(y).max().orElse(0) >= Bins.SECONDS_FROM_MS;
+        double[] shown = seconds ? java.util.Arrays.stream(y).map(v -> v / 1000).toArray() : y;
+        out.add(new TimeChart("load-ttft-by-step", "TTFT by step of the agent sessions", "step number",
+                seconds ? "mean TTFT, s" : "mean TTFT, ms", Double.NaN, List.of(new Series("mean TTFT", x, shown)),
+                "requests of the sessions", ok.size()));
     }
 
     private static void throughput(List<LoadRequest> ok, List<TimeChart> out) {
@@ -79,8 +85,8 @@ final class LoadCharts {
         for (int i = 0; i < seconds; i++) {
             x[i] = i + 0.5;
         }
-        out.add(new TimeChart("load-throughput", "Throughput over time", "seconds since the load started",
-                "per second", Double.NaN, List.of(new Series("requests completed", x, done),
+        out.add(new TimeChart("load-throughput", "Throughput over time", "time since the load started, s",
+                "per second (requests, tokens)", Double.NaN, List.of(new Series("requests completed", x, done),
                 new Series("output tokens", x, tokens)), "requests of the load, one-second bins", ok.size()));
     }
 
@@ -94,7 +100,7 @@ final class LoadCharts {
         add(queue, "waiting", scrapes, "vllm:num_requests_waiting", "sglang:num_queue_reqs", "tgi_queue_size",
                 "llamacpp:requests_deferred");
         if (!queue.isEmpty()) {
-            out.add(new TimeChart("server-queue", "The server's batch and queue", "seconds since the load started",
+            out.add(new TimeChart("server-queue", "The server's batch and queue", "time since the load started, s",
                     "requests", Double.NaN, queue, "the server's /metrics", scrapes.size()));
         }
         List<Series> kv = new ArrayList<>();
@@ -103,7 +109,7 @@ final class LoadCharts {
         if (!kv.isEmpty()) {
             Series s = kv.get(0);
             double[] pct = java.util.Arrays.stream(s.y()).map(v -> 100 * v).toArray();
-            out.add(new TimeChart("server-kv", "The server's KV-cache use", "seconds since the load started", "%", 100,
+            out.add(new TimeChart("server-kv", "The server's KV-cache use", "time since the load started, s", "KV cache used, %", 100,
                     List.of(new Series(s.name(), s.x(), pct)), "the server's /metrics", scrapes.size()));
         }
     }

@@ -61,7 +61,7 @@ final class TimelineCharts {
             y[b] = Math.min(100, 100 * busy[b] / width);
         }
         return new TimeChart("gpu-busy", "GPU busy over time (trace, device " + dev + ")",
-                "milliseconds from the first GPU activity of the window", "% busy", 100,
+                "time from the first GPU activity of the window, ms", "busy, %", 100,
                 List.of(new Series("busy (any kernel, copy or memset)", x, y)),
                 buckets + " slices of " + String.format(java.util.Locale.ROOT, "%.3g", width / 1e6)
                         + " ms over the GPU activities of the window", rows);
@@ -89,8 +89,8 @@ final class TimelineCharts {
         for (int i = 0; i < n; i++) {
             v[i] = (w.iterationEnd(i) - w.iterationStart(i)) / 1e6;
         }
-        return Bins.linear("step-times", "Iteration time", "ms per iteration (CPU side)", v, n,
-                n + " iterations: " + w.basis().text());
+        return Bins.latency("step-times", "Iteration time", "iteration time (CPU side)", v, n,
+                n + " iterations: " + w.basis().text(), "iterations");
     }
 
     /** Gaps between consecutive GPU activities on each stream of the analysed device, in the window, microseconds. */
@@ -117,7 +117,7 @@ final class TimelineCharts {
         if (n == 0) {
             return null;
         }
-        return Bins.log("kernel-gaps", "Gaps between GPU activities (per stream)", "gap, microseconds (log scale)", v, n,
-                n + " gaps on the streams of device " + w.device());
+        return Bins.log("kernel-gaps", "Gaps between GPU activities (per stream)", "gap (log scale)", v, n,
+                n + " gaps on the streams of device " + w.device(), autoglm.analyse.Unit.MICROSECONDS, "gaps");
     }
 }
