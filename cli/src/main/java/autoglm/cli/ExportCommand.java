@@ -54,8 +54,17 @@ public final class ExportCommand implements Callable<Integer> {
         }
         TraceModel model = null;
         RunRecording run = null;
+        autoglm.model.workload.WorkloadLog workload = null;
         if (RunFolder.isRunFolder(input)) {
             run = RunFolder.read(input);
+            if (autoglm.read.workload.WorkloadEvents.present(input)) {
+                try {
+                    workload = autoglm.read.workload.WorkloadEvents.read(input.resolve(
+                            autoglm.read.workload.WorkloadEvents.FILE));
+                } catch (BadInputException e) {
+                    io.say("workload events: " + e.getMessage() + "; exported without the workload's steps");
+                }
+            }
             List<Path> rec = CuptiLoader.recordings(input);
             if (!rec.isEmpty()) {
                 CuptiLoader.Result r = CuptiLoader.load(rec);
@@ -71,18 +80,20 @@ public final class ExportCommand implements Callable<Integer> {
         PerfettoExport.Counts[] counts = new PerfettoExport.Counts[1];
         TraceModel m = model;
         RunRecording rr = run;
+        autoglm.model.workload.WorkloadLog wl = workload;
         Output.writeBytes("--perfetto", perfetto, raw -> {
             OutputStream os = perfetto.toString().endsWith(".gz") ? new GZIPOutputStream(Output.unclosable(raw), 1 << 16)
                     : Output.unclosable(raw);
             try (Writer w = new java.io.BufferedWriter(new OutputStreamWriter(os, StandardCharsets.UTF_8), 1 << 16)) {
-                counts[0] = new PerfettoExport().write(m, window, rr, w);
+                counts[0] = new PerfettoExport().write(m, window, rr, wl, w);
             }
         });
         io.err().println(String.format(Locale.ROOT, "autoglm: wrote %s: %,d kernels, %,d copies, %,d memsets, %,d CUDA API "
-                + "calls, %,d CPU ops, %,d annotations, %,d launch arrows, %,d iterations, %,d counter samples",
+                + "calls, %,d CPU ops, %,d annotations, %,d launch arrows, %,d iterations, %,d counter samples, "
+                + "%,d workload steps, %,d requests",
                 autoglm.util.SafeText.safe(perfetto.toString()), counts[0].kernels(), counts[0].copies(), counts[0].memsets(),
                 counts[0].apiCalls(), counts[0].cpuOps(), counts[0].annotations(), counts[0].flows(), counts[0].iterations(),
-                counts[0].counterSamples()));
+                counts[0].counterSamples(), counts[0].steps(), counts[0].requests()));
         return ExitCodes.OK;
     }
 }

@@ -102,6 +102,38 @@ class ProfileModelTest {
         tech.tablesaw.api.Table turns = tech.tablesaw.api.Table.read().csv(run.resolve("turns.csv").toFile());
         assertEquals(1, turns.rowCount(), "one turn: single-turn requests");
         assertEquals(4, turns.numberColumn("requests").getDouble(0));
+        perfettoShowsTheWorkload(run, log);
+    }
+
+    /** The Perfetto export of a --model run: the workload's steps as slices in order, each request as an async span. */
+    private void perfettoShowsTheWorkload(Path run, WorkloadLog log) throws Exception {
+        Path out = tmp.resolve("run.perfetto.json");
+        Run export = Run.of("export", run.toString(), "--perfetto", out.toString());
+        assertEquals(ExitCodes.OK, export.code(), export.err());
+        assertTrue(export.err().contains(log.steps().size() + " workload steps, 4 requests"), export.err());
+        JsonNode trace = Fixtures.json().readTree(out.toFile());
+        List<JsonNode> steps = new ArrayList<>();
+        int begins = 0;
+        int ends = 0;
+        for (JsonNode e : trace.get("traceEvents")) {
+            String cat = e.path("cat").asText();
+            if (cat.equals("prefill") || cat.equals("decode")) {
+                steps.add(e);
+            } else if (cat.equals("request")) {
+                begins += e.get("ph").asText().equals("b") ? 1 : 0;
+                ends += e.get("ph").asText().equals("e") ? 1 : 0;
+            }
+        }
+        assertEquals(log.steps().size(), steps.size());
+        assertEquals(log.steps().stream().filter(WorkloadLog.Step::prefill).count(),
+                steps.stream().filter(e -> e.get("cat").asText().equals("prefill")).count());
+        // one step after another on one track: each starts where or after the one before ends (0.01 ms of rounding)
+        for (int i = 1; i < steps.size(); i++) {
+            double prevEnd = steps.get(i - 1).get("ts").asDouble() + steps.get(i - 1).get("dur").asDouble();
+            assertTrue(steps.get(i).get("ts").asDouble() >= prevEnd - 10, "step " + i + " overlaps the one before");
+        }
+        assertEquals(8, begins, "each request and its time to first token open");
+        assertEquals(begins, ends, "and close");
     }
 
     @Test
@@ -122,7 +154,9 @@ class ProfileModelTest {
                 padding = v;
             } else if (v.get("rule").asText().equals("memory-bound-decode")) {
                 assertEquals("not-run", v.get("status").asText());
-                assertTrue(v.get("reason").asText().endsWith("mode=graphs: CUDA graphs need device=cuda"), v.toString());
+                // a CPU run does not attempt CUDA graphs: said before anything (not even the workload's check) runs
+                assertTrue(v.get("reason").asText().startsWith("not attempted: CUDA graphs (mode=graphs) need a CUDA "
+                        + "device; this run was on the CPU"), v.toString());
                 assertTrue(v.get("run").isNull(), "a fix the machine cannot run starts no run: " + v);
             }
         }

@@ -23,7 +23,8 @@ import java.util.function.ToDoubleFunction;
  * Chrome-trace JSON (the JSON Object Format that ui.perfetto.dev and chrome://tracing open), one event at
  * a time: kernels, copies and memsets on "GPU N" / "stream S" tracks; CUDA API calls, CPU ops and
  * annotations on their host threads; launch-to-GPU flow arrows (Kineto's ac2g); the analysed iterations
- * on their own track; and the NVML, GPM and host samples of a run as counter tracks. Timestamps are
+ * on their own track; the NVML, GPM and host samples of a run as counter tracks; and the workload's steps and
+ * requests of a {@code --model} run ({@link PerfettoWorkload}). Timestamps are
  * microseconds from {@code originNs} (the earliest event), which the file's metadata records.
  */
 public final class PerfettoExport {
@@ -33,9 +34,11 @@ public final class PerfettoExport {
     static final int HOST_SAMPLES_PID = 3000;
     static final long ITERATIONS_TID = 0;
 
-    /** What was written, by kind. */
+    static final int WORKLOAD_PID = 4000;
+
+    /** What was written, by kind ({@code steps} and {@code requests}: the workload's, from a --model run). */
     public record Counts(long kernels, long copies, long memsets, long apiCalls, long cpuOps, long annotations,
-            long flows, long iterations, long counterSamples) {
+            long flows, long iterations, long counterSamples, long steps, long requests) {
     }
 
     private static final JsonFactory JSON = JsonFactory.builder().disable(StreamWriteFeature.AUTO_CLOSE_TARGET).build();
@@ -52,7 +55,14 @@ public final class PerfettoExport {
 
     /** Writes the timeline of {@code model} (may be null for a run without kernels) and the samples of {@code run} (may be null). */
     public Counts write(TraceModel model, Window window, RunRecording run, Writer out) throws IOException {
+        return write(model, window, run, null, out);
+    }
+
+    /** The same, with the workload's prefill and decode steps and its requests ({@code workload} may be null). */
+    public Counts write(TraceModel model, Window window, RunRecording run, autoglm.model.workload.WorkloadLog workload,
+            Writer out) throws IOException {
         long origin = origin(model, run);
+        long[] written = {0, 0};
         try (JsonGenerator g = JSON.createGenerator(out)) {
             g.writeStartObject();
             g.writeStringField("displayTimeUnit", "ns");
@@ -68,12 +78,16 @@ public final class PerfettoExport {
             if (run != null) {
                 samples(g, run, origin);
             }
+            if (workload != null) {
+                written = PerfettoWorkload.write(g, workload, WORKLOAD_PID, origin);
+            }
             g.writeEndArray();
             g.writeEndObject();
         }
         out.write('\n');
         out.flush();
-        return new Counts(kernels, copies, memsets, apiCalls, cpuOps, annotations, flows, iterations, counterSamples);
+        return new Counts(kernels, copies, memsets, apiCalls, cpuOps, annotations, flows, iterations, counterSamples,
+                written[0], written[1]);
     }
 
     private static long origin(TraceModel model, RunRecording run) {
@@ -184,7 +198,7 @@ public final class PerfettoExport {
     }
 
     /** Opens an "X" event; the caller may add "args" and closes it. */
-    private static void complete(JsonGenerator g, String name, String cat, int pid, long tid, long startNs, long durNs,
+    static void complete(JsonGenerator g, String name, String cat, int pid, long tid, long startNs, long durNs,
             long origin) throws IOException {
         g.writeStartObject();
         g.writeStringField("ph", "X");
@@ -212,7 +226,7 @@ public final class PerfettoExport {
         g.writeEndObject();
     }
 
-    private static void meta(JsonGenerator g, String what, int pid, long tid, String name) throws IOException {
+    static void meta(JsonGenerator g, String what, int pid, long tid, String name) throws IOException {
         g.writeStartObject();
         g.writeStringField("ph", "M");
         g.writeStringField("name", what);
