@@ -56,6 +56,8 @@ public final class Quantities {
                 return number.apply(v) + "%";
             case PERCENT_PER_STEP:
                 return (v >= 0 ? "+" : "") + number.apply(v) + "% per step";
+            case SECONDS:
+                return number.apply(v) + " s";
             case MILLISECONDS:
                 return v >= 1000 ? number.apply(v / 1000) + " s" : number.apply(v) + " ms";
             case MICROSECONDS:
@@ -81,7 +83,7 @@ public final class Quantities {
             case MS_PER_STEP:
                 return (v >= 0 ? "+" : "") + number.apply(v) + " ms per step";
             case MEGAHERTZ:
-                return String.format(Locale.ROOT, "%.0f MHz", v);
+                return String.format(Locale.ROOT, "%,.0f MHz", v);
             case VERSION:
                 return String.format(Locale.ROOT, "%.1f", v);
             case COUNT:

@@ -22,8 +22,8 @@ class RulesCommandTest {
                 assertTrue(r.out().contains(rule.id() + "." + p.name() + " = "), rule.id() + "." + p.name());
             }
         }
-        assertTrue(r.out().contains("launch-bound.busy_info_pct = 50.0%"), r.out());
-        assertTrue(r.out().contains("analysis.consecutive_kernel_delay_ns = 30.0 ns"), r.out());
+        assertTrue(r.out().contains("launch-bound.busy_info_pct = 50%"), r.out());
+        assertTrue(r.out().contains("analysis.consecutive_kernel_delay_ns = 30 ns"), r.out());
     }
 
     @Test

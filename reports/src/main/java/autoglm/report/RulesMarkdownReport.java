@@ -65,6 +65,10 @@ final class RulesMarkdownReport implements RulesReport {
             }
             sb.append("Explanation: ").append(Markdown.escape(r.explanation().text().replaceAll("\\s+", " ")))
                     .append("\n\nFix: ").append(Markdown.escape(r.fix().text().replaceAll("\\s+", " "))).append('\n');
+            if (r.fixCpu() != null) {
+                sb.append("\nFix when the workload ran on the CPU: ")
+                        .append(Markdown.escape(r.fixCpu().text().replaceAll("\\s+", " "))).append('\n');
+            }
         }
         sb.append("\n## Analysis settings\n\n| setting | unit | default | meaning |\n|---|---|---|---|\n");
         for (Parameter p : AnalysisSettings.ALL) {

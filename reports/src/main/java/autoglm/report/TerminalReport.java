@@ -13,7 +13,6 @@ import autoglm.rules.Finding;
 import autoglm.rules.Severity;
 import autoglm.model.trace.DataLoss;
 import autoglm.model.trace.TraceSource;
-import autoglm.model.trace.DeviceProperties;
 import autoglm.model.trace.TraceHeader;
 import java.io.IOException;
 import java.io.Writer;
@@ -132,11 +131,8 @@ public final class TerminalReport implements Report {
         }
         indent(sb, size.toString(), CONT, CONT);
         List<String> devices = new ArrayList<>();
-        for (DeviceProperties dp : h.devices()) {
-            if (dp.id() == a.window().device() || h.devices().size() == 1) {
-                devices.add(Text.safe(dp.name()) + (dp.computeCapability() == null ? "" : ", compute capability "
-                        + dp.computeCapability()) + (dp.numSms() > 0 ? ", " + dp.numSms() + " SMs" : ""));
-            }
+        for (String dv : DeviceText.devices(a.model(), a.window().device())) {
+            devices.add(Text.safe(dv));
         }
         if (!devices.isEmpty()) {
             indent(sb, String.join("; ", devices), "  device     ", CONT);
@@ -248,7 +244,7 @@ public final class TerminalReport implements Report {
     private void finding(StringBuilder sb, int rank, Finding f, String gainOf) {
         String sev = f.severity() == Severity.WARNING ? style(RED + BOLD, "WARNING") : style(YELLOW + BOLD, "INFO   ");
         sb.append('\n');
-        indent(sb, style(BOLD, f.rule()) + "  " + Text.safe(f.title()) + String.format(Locale.ROOT, "  (score %.0f)",
+        indent(sb, style(BOLD, f.rule()) + "  " + Text.safe(f.title()) + String.format(Locale.ROOT, "  (score\u00a0%.0f)",
                 f.score()), String.format(Locale.ROOT, "%2d. ", rank) + sev + "  ", "             ");
         indent(sb, Text.safe(f.summary()), "    ", "    ");
         StringBuilder ev = new StringBuilder();
@@ -298,8 +294,8 @@ public final class TerminalReport implements Report {
         // line of its own under them, so that no row runs past the width
         boolean beside = width - NUMBERS >= KERNEL_MIN;
         String row = "  %6s %10s %8s %10s %10s  %-12s";
-        sb.append(String.format(Locale.ROOT, row, "share", "total", "count", "mean", "stdev", "family"))
-                .append(beside ? " kernel" : "").append('\n');
+        String head = String.format(Locale.ROOT, row, "share", "total", "count", "mean", "stdev", "family");
+        sb.append(beside ? head + " kernel" : head.stripTrailing()).append('\n');
         List<String> full = new ArrayList<>();
         for (int i = 0; i < Math.min(topKernels, b.kernels().size()); i++) {
             full.add(Text.safe(b.kernels().get(i).name()));
@@ -320,7 +316,7 @@ public final class TerminalReport implements Report {
                 cats.append(cats.length() == 0 ? "" : ", ").append(c.category()).append(' ')
                         .append(Quantities.format(c.sharePct(), Unit.PERCENT));
             }
-            indent(sb, "by family: " + cats, "  ", "  ");
+            indent(sb, "by family: " + cats, "  ", "    ");
         }
         if (!b.types().isEmpty()) {
             StringBuilder types = new StringBuilder();
@@ -328,7 +324,7 @@ public final class TerminalReport implements Report {
                 types.append(types.length() == 0 ? "" : ", ").append(t.type()).append(' ')
                         .append(Quantities.format(t.sharePct(), Unit.PERCENT));
             }
-            indent(sb, "by type (HTA): " + types, "  ", "  ");
+            indent(sb, "by type (HTA): " + types, "  ", "    ");
         }
         for (Breakdown.StreamStat st : b.streams()) {
             indent(sb, "stream " + st.stream() + " (device " + st.device() + "): "
@@ -347,7 +343,7 @@ public final class TerminalReport implements Report {
                         .append(Quantities.format(c.totalMs(), Unit.MILLISECONDS))
                         .append(Double.isNaN(c.gbps()) ? "" : ", " + Quantities.format(c.gbps(), Unit.GB_PER_SECOND));
             }
-            indent(sb, "copies: " + cp, "  ", "  ");
+            indent(sb, "copies: " + cp, "  ", "    ");
         }
     }
 

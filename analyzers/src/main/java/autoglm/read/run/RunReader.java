@@ -36,10 +36,12 @@ public final class RunReader {
         TraceModel kernels = null;
         String reason = null;
         if (files.isEmpty()) {
-            reason = recording.info().settings().kernels()
-                    ? "the run was profiled with --kernels, but no process of the command initialised CUDA "
-                        + "(no CUPTI recording in the run folder)"
-                    : RunContents.NO_KERNELS;
+            boolean onCpu = workload != null && workload.start() != null
+                    && "cpu".equalsIgnoreCase(workload.start().device());
+            reason = !recording.info().settings().kernels() ? RunContents.NO_KERNELS
+                    : onCpu ? "the workload ran on the CPU: there are no GPU kernels to record"
+                    : "kernel recording was on, but no process of the command initialised CUDA (no CUPTI "
+                        + "recording in the run folder)";
         } else {
             CuptiLoader.Result loaded = CuptiLoader.load(files);
             for (String e : loaded.errors()) {
