@@ -71,6 +71,12 @@ public final class MetricCatalog {
         def("input_growth_r2", Unit.COUNT, "without shapes: R² of that line (0 to 1)");
         def("comm_time_pct", Unit.PERCENT, "share of GPU busy time with a communication (NCCL) kernel running");
         def("comm_overlap_pct", Unit.PERCENT, "share of communication time overlapped by computation kernels");
+        def("rank_count", Unit.COUNT, "ranks of the job diagnosed together (trace files, or a folder of them)");
+        def("rank_compute_ms", Unit.MILLISECONDS, "median over the ranks of their computation kernels' GPU time per aligned step; the spread is over the ranks");
+        def("straggler_ratio", Unit.FACTOR, "the slowest rank's computation per step against the median of the other ranks'");
+        def("straggler_rank", Unit.TEXT, "the rank with the most computation per step");
+        def("straggler_gain_pct", Unit.PERCENT, "the slowest rank's computation per step above the others' median, as a share of its step time: what the job would gain per step if it matched them");
+        def("collective_wait_pct", Unit.PERCENT, "mean over the ranks other than the slowest of their time in NCCL kernels before the last rank's matching kernel started, as a share of their step time");
         // System metrics: from the NVML, GPM and host samples of a profiled run (docs/analyses.md#samples)
         def("run_wall_ms", Unit.MILLISECONDS, "wall time of the profiled command, from its start to its exit (or to the interruption)");
         def("active_window_ms", Unit.MILLISECONDS, "time analysed: from the start of the first sample with the GPU in use to the last such sample");

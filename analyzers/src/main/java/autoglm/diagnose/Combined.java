@@ -7,8 +7,14 @@ import autoglm.analyse.Metrics;
 import autoglm.analyse.Spread;
 import autoglm.analyse.Stats;
 import autoglm.model.trace.DataLoss;
+import autoglm.analyse.ranks.RankAnalysis;
 import autoglm.rules.Finding;
 import autoglm.rules.Ranking;
+import autoglm.rules.RuleCatalogue;
+import autoglm.rules.RuleDefinition;
+import autoglm.rules.RuleEngine;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,25 +22,55 @@ import java.util.Map;
 
 /**
  * Several inputs (the ranks of one job) as one diagnosis: metrics averaged over inputs, each rule's finding from
- * its worst input (by the ranking), data loss summed. One input is itself.
+ * its worst input (by the ranking), data loss summed; the cross-rank metrics ({@link RankAnalysis}) computed over all
+ * inputs, and the rules that read them evaluated once on the job. One input is itself.
  */
 final class Combined {
     private Combined() {
     }
 
-    static Diagnosis of(List<InputDiagnosis> inputs) {
+    static Diagnosis of(List<InputDiagnosis> inputs, RuleEngine engine, RuleCatalogue catalogue) {
         if (inputs.size() == 1) {
             InputDiagnosis only = inputs.get(0);
             return new Diagnosis("autoglm", Version.get(), List.copyOf(inputs), only.analysis().metrics(),
                     only.findings(), only.analysis().dataLoss());
         }
-        return new Diagnosis("autoglm", Version.get(), List.copyOf(inputs), averaged(inputs), worstPerRule(inputs),
-                summedLoss(inputs));
+        List<String> labels = new ArrayList<>();
+        List<autoglm.analyse.TraceAnalysis> analyses = new ArrayList<>();
+        for (int i = 0; i < inputs.size(); i++) {
+            labels.add(label(inputs.get(i), i));
+            analyses.add(inputs.get(i).analysis());
+        }
+        RankAnalysis.Result ranks = RankAnalysis.analyze(analyses, labels);
+        Metrics metrics = averaged(inputs).with(ranks.metrics(), RankAnalysis.metricNames());
+        // the rules that compare ranks are the job's, evaluated once; the others keep their worst rank's finding
+        Set<String> jobRules = new HashSet<>();
+        for (RuleDefinition r : catalogue.rules()) {
+            if (r.requires().stream().anyMatch(RankAnalysis.metricNames()::contains)) {
+                jobRules.add(r.id());
+            }
+        }
+        List<Finding> findings = new ArrayList<>();
+        for (Finding f : worstPerRule(inputs)) {
+            if (!jobRules.contains(f.rule())) {
+                findings.add(f);
+            }
+        }
+        for (Finding f : engine.evaluate(metrics)) {
+            if (jobRules.contains(f.rule())) {
+                findings.add(f);
+            }
+        }
+        return new Diagnosis("autoglm", Version.get(), List.copyOf(inputs), metrics, Ranking.sorted(findings),
+                summedLoss(inputs), ranks.table());
     }
 
     private static Metrics averaged(List<InputDiagnosis> inputs) {
         Metrics.Builder b = new Metrics.Builder();
         for (String name : MetricCatalog.all().keySet()) {
+            if (RankAnalysis.metricNames().contains(name)) {
+                continue;
+            }
             double[] v = new double[inputs.size()];
             int n = 0;
             String reason = null;
@@ -73,7 +109,7 @@ final class Combined {
         return Ranking.sorted(worst.values());
     }
 
-    private static String label(InputDiagnosis in, int index) {
+    static String label(InputDiagnosis in, int index) {
         Integer rank = in.analysis().model().rank();
         return rank != null ? "rank " + rank : "input " + (index + 1);
     }

@@ -42,10 +42,12 @@ public final class Diagnoser {
     public static final String NO_TRACE = RunContents.NO_KERNELS;
 
     private final RuleEngine engine;
+    private final RuleCatalogue catalogue;
     private final TraceAnalyzer analyzer;
 
     public Diagnoser(RuleCatalogue catalogue, ThresholdOverrides overrides, AnalysisSettings settings) {
         this.engine = new RuleEngine(catalogue, overrides);
+        this.catalogue = catalogue;
         this.analyzer = new TraceAnalyzer(settings);
     }
 
@@ -67,6 +69,7 @@ public final class Diagnoser {
         if (files.isEmpty()) {
             throw new BadInputException("nothing to diagnose: give a trace, a CUPTI recording or a run folder");
         }
+        files = RankFiles.expand(files);
         if (files.stream().anyMatch(RunFolder::isRunFolder)) {
             if (files.size() > 1) {
                 throw new BadInputException("a run folder is diagnosed on its own: give one run folder, or trace files");
@@ -84,9 +87,14 @@ public final class Diagnoser {
 
     /** torch.profiler traces, telling {@code progress} how the reading goes; several are the ranks of one job. */
     public Diagnosis diagnoseTraces(List<Path> files, LoadProgress progress) {
-        List<InputDiagnosis> inputs = new ArrayList<>();
-        for (Path f : files) {
-            inputs.add(diagnose(TraceLoader.load(f, progress)));
+        List<InputDiagnosis> inputs = new ArrayList<>(RankFiles.inParallel(files, f -> diagnose(TraceLoader.load(f,
+                progress))));
+        if (inputs.size() > 1) {
+            // the ranks in rank order (distributedInfo), those without one after them in the order given
+            List<InputDiagnosis> given = List.copyOf(inputs);
+            inputs.sort(java.util.Comparator.comparing((InputDiagnosis in) -> in.analysis().model().rank(),
+                    java.util.Comparator.nullsLast(java.util.Comparator.naturalOrder()))
+                    .thenComparingInt(given::indexOf));
         }
         return combine(inputs);
     }
@@ -105,7 +113,8 @@ public final class Diagnoser {
         TraceAnalysis a = analyzer.analyze(model);
         TraceAnalysis analysis = new TraceAnalysis(a.model(), a.window(), a.metrics().orAbsent(
                 SampleAnalyzer.metricNames(), NO_SAMPLES).orAbsent(WorkloadAnalysis.metricNames(),
-                WorkloadAnalysis.NO_WORKLOAD).orAbsent(LoadAnalysis.metricNames(), LoadAnalysis.NO_LOAD),
+                WorkloadAnalysis.NO_WORKLOAD).orAbsent(LoadAnalysis.metricNames(), LoadAnalysis.NO_LOAD)
+                .orAbsent(autoglm.analyse.ranks.RankAnalysis.metricNames(), autoglm.analyse.ranks.RankAnalysis.ONE_RANK),
                 a.breakdown(), a.dataLoss());
         return new InputDiagnosis(analysis, engine.evaluate(analysis.metrics()));
     }
@@ -127,6 +136,7 @@ public final class Diagnoser {
         traceMetrics.removeAll(SampleAnalyzer.metricNames());
         traceMetrics.removeAll(WorkloadAnalysis.metricNames());
         traceMetrics.removeAll(LoadAnalysis.metricNames());
+        traceMetrics.removeAll(autoglm.analyse.ranks.RankAnalysis.metricNames());
         Metrics metrics;
         DataLoss loss = run.dataLoss();
         List<InputDiagnosis> inputs = List.of();
@@ -163,6 +173,8 @@ public final class Diagnoser {
             metrics = metrics.orAbsent(loadOnly, contents.loadProblem() != null
                     ? "the load run could not be read: " + contents.loadProblem() : LoadAnalysis.NO_LOAD);
         }
+        metrics = metrics.orAbsent(autoglm.analyse.ranks.RankAnalysis.metricNames(),
+                autoglm.analyse.ranks.RankAnalysis.ONE_RANK);
         RunAnalysis withAll = new RunAnalysis(run.recording(), metrics, run.gpusUsed(), run.windowStartMs(),
                 run.windowEndMs(), run.dataLoss());
         return new Diagnosis("autoglm", Version.get(), inputs, metrics, engine.evaluate(metrics), loss, withAll);
@@ -181,7 +193,7 @@ public final class Diagnoser {
     }
 
     /** Several inputs as one diagnosis (see {@link Diagnosis}); one input is itself. */
-    public static Diagnosis combine(List<InputDiagnosis> inputs) {
-        return Combined.of(inputs);
+    public Diagnosis combine(List<InputDiagnosis> inputs) {
+        return Combined.of(inputs, engine, catalogue);
     }
 }

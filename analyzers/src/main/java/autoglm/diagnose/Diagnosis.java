@@ -12,10 +12,11 @@ import java.util.List;
  * over inputs, each rule keeps its worst input's finding, and data loss is summed. A profiled run has
  * {@code run} set (its samples' analysis) and its trace inputs, if any, in {@code inputs}. {@code overrides}: the
  * rule thresholds and analysis settings the user set ({@code --set NAME=VALUE}, as typed), which the reports show.
+ * {@code ranks}: the per-rank table of several inputs (the ranks of one job), null for one input.
  */
 public record Diagnosis(String tool, String version, List<InputDiagnosis> inputs, Metrics metrics,
         List<Finding> findings, DataLoss dataLoss, RunAnalysis run, List<Verification> verifications,
-        java.util.Map<String, String> overrides) {
+        java.util.Map<String, String> overrides, autoglm.analyse.ranks.RankTable ranks) {
 
     public Diagnosis {
         overrides = overrides == null ? java.util.Map.of()
@@ -24,12 +25,18 @@ public record Diagnosis(String tool, String version, List<InputDiagnosis> inputs
 
     public Diagnosis(String tool, String version, List<InputDiagnosis> inputs, Metrics metrics, List<Finding> findings,
             DataLoss dataLoss, RunAnalysis run, List<Verification> verifications) {
-        this(tool, version, inputs, metrics, findings, dataLoss, run, verifications, java.util.Map.of());
+        this(tool, version, inputs, metrics, findings, dataLoss, run, verifications, java.util.Map.of(), null);
+    }
+
+    /** Several ranks of one job: their combined metrics and findings, with the per-rank table. */
+    public Diagnosis(String tool, String version, List<InputDiagnosis> inputs, Metrics metrics, List<Finding> findings,
+            DataLoss dataLoss, autoglm.analyse.ranks.RankTable ranks) {
+        this(tool, version, inputs, metrics, findings, dataLoss, null, List.of(), java.util.Map.of(), ranks);
     }
 
     /** This diagnosis with the overrides in force named (--set), for the reports. */
     public Diagnosis withOverrides(java.util.Map<String, String> set) {
-        return new Diagnosis(tool, version, inputs, metrics, findings, dataLoss, run, verifications, set);
+        return new Diagnosis(tool, version, inputs, metrics, findings, dataLoss, run, verifications, set, ranks);
     }
 
     public Diagnosis(String tool, String version, List<InputDiagnosis> inputs, Metrics metrics, List<Finding> findings,
@@ -82,7 +89,7 @@ public record Diagnosis(String tool, String version, List<InputDiagnosis> inputs
             out.add(g);
         }
         return new Diagnosis(tool, version, inputs, metrics, autoglm.rules.Ranking.sorted(out), dataLoss, run,
-                List.copyOf(verified), overrides);
+                List.copyOf(verified), overrides, ranks);
     }
 
     /** The highest severity among the findings. */

@@ -20,7 +20,7 @@ import picocli.CommandLine.Parameters;
         description = {
             "Read PyTorch profiler (Kineto) Chrome-trace JSON, plain or gzipped, or a run folder of autoglm profile,",
             "and rank the bottlenecks it shows, each with its evidence, severity, fix and estimated gain.",
-            "Several trace files are read as the ranks of one job."
+            "Several trace files, or a folder of them, are read as the ranks of one job, compared side by side."
         },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
@@ -40,7 +40,8 @@ public final class DiagnoseCommand implements Callable<Integer> {
 
     @Parameters(paramLabel = "FILE", arity = "1..*",
             description = "trace files (.json or .json.gz; gzip is detected by content), CUPTI recordings "
-                    + "(cupti-PID.bin of profile --kernels), or one run folder of autoglm profile")
+                    + "(cupti-PID.bin of profile --kernels), one folder of rank traces, or one run folder of autoglm "
+                    + "profile")
     List<Path> files;
 
     public DiagnoseCommand(Io io) {

@@ -39,6 +39,9 @@ public final class HtmlReport implements Report {
         sb.append("<h1>autoglm ").append(Html.escape(d.version())).append(" &middot; diagnosis of ")
                 .append(Html.escape(what)).append("</h1>\n");
         HtmlTables.header(sb, d);
+        if (d.ranks() != null) {
+            HtmlTables.ranks(sb, d.ranks());
+        }
         findings(sb, d, run);
         verified(sb, d);
         chartSection(sb);

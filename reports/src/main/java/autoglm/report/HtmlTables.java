@@ -163,4 +163,34 @@ final class HtmlTables {
         }
         return s.toString();
     }
+
+    /** The per-rank table of several ranks. */
+    static void ranks(StringBuilder sb, autoglm.analyse.ranks.RankTable t) {
+        List<String> lines = RanksText.lines(t);
+        sb.append("<section id=\"ranks\"><h2>Ranks</h2>\n<p>").append(Html.text(lines.get(0))).append(".</p>\n")
+                .append("<table><thead><tr><th>rank</th><th class=\"num\">step</th><th class=\"num\">busy</th>"
+                        + "<th class=\"num\">compute / step</th><th class=\"num\">NCCL / step</th>"
+                        + "<th class=\"num\">collective wait / step</th><th class=\"num\">overlap</th>"
+                        + "<th class=\"num\">host wait</th><th class=\"num\">kernel wait</th>"
+                        + "<th class=\"num\">other idle</th></tr></thead><tbody>\n");
+        for (autoglm.analyse.ranks.RankRow r : t.rows()) {
+            sb.append("<tr><td>").append(Html.escape(r.label())).append("</td>");
+            num(sb, nan(r.stepMs(), Unit.MILLISECONDS));
+            num(sb, nan(r.busyPct(), Unit.PERCENT));
+            num(sb, nan(r.computeMsPerStep(), Unit.MILLISECONDS));
+            num(sb, nan(r.commMsPerStep(), Unit.MILLISECONDS));
+            num(sb, nan(r.collectiveWaitMsPerStep(), Unit.MILLISECONDS));
+            num(sb, nan(r.overlapPct(), Unit.PERCENT));
+            num(sb, nan(r.hostWaitPct(), Unit.PERCENT));
+            num(sb, nan(r.kernelWaitPct(), Unit.PERCENT));
+            num(sb, nan(r.otherIdlePct(), Unit.PERCENT));
+            sb.append("</tr>\n");
+        }
+        sb.append("</tbody></table><p><small>").append(Html.escape(lines.get(lines.size() - 1).strip()))
+                .append("</small></p></section>\n");
+    }
+
+    private static String nan(double v, Unit u) {
+        return Double.isNaN(v) ? "n/a" : Quantities.format(v, u);
+    }
 }

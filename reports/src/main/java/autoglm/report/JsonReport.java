@@ -63,6 +63,10 @@ public final class JsonReport implements Report {
                 g.writeFieldName("breakdown");
                 breakdown(g, d.inputs().get(0).analysis().breakdown());
             }
+            if (d.ranks() != null) {
+                g.writeFieldName("ranks");
+                RanksJson.write(g, d.ranks());
+            }
             g.writeFieldName("dataLoss");
             dataLoss(g, d.dataLoss());
             g.writeArrayFieldStart("verify");

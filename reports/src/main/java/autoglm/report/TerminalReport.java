@@ -97,9 +97,19 @@ public final class TerminalReport implements Report {
             header(sb, in.analysis());
         }
         if (d.inputs().size() > 1) {
-            indent(sb, "metrics averaged over the traces; each rule shows its worst trace", "  combined   ", CONT);
+            indent(sb, "metrics averaged over the traces; each rule shows its worst trace, the rules that compare "
+                    + "ranks the job's", "  combined   ", CONT);
         }
         dataLoss(sb, d.dataLoss());
+        if (d.ranks() != null) {
+            List<String> lines = RanksText.lines(d.ranks());
+            sb.append('\n');
+            indent(sb, lines.get(0), "", "  ");
+            for (int i = 1; i < lines.size() - 1; i++) {
+                sb.append(lines.get(i)).append('\n');
+            }
+            indent(sb, lines.get(lines.size() - 1).strip(), "  ", "  ");
+        }
         findings(sb, d.findings(), d.run() != null ? RUN_TIME : ITERATION_TIME);
         verified(sb, d);
         if (d.inputs().size() == 1) {
