@@ -155,6 +155,21 @@ class DiagnoseCommandTest {
     }
 
     @Test
+    void aFolderOfRankTracesIsOneJob() throws Exception {
+        Path ranks = Fixtures.root().resolve("testdata/hta/ranks");
+        Run r = Run.of("diagnose", "--format", "json", ranks.toString());
+        assertEquals(ExitCodes.OK, r.code(), r.err());
+        JsonNode j = Fixtures.json().readTree(r.out());
+        assertEquals(2, j.get("inputs").size());
+        assertEquals(2, j.get("ranks").get("rows").size());
+        assertEquals("rank 0", j.get("ranks").get("rows").get(0).get("label").asText());
+        Run text = Run.of("diagnose", "--width", "120", ranks.toString());
+        assertTrue(text.out().contains("Ranks side by side over 2 aligned steps (ProfilerStep numbers)"), text.out());
+        Files.writeString(tmp.resolve("notes.txt"), "not a trace");
+        assertOneLine(Run.of("diagnose", tmp.toString()), "a folder with no trace files");
+    }
+
+    @Test
     void badInputGetsOneLineAndExitTwo() throws Exception {
         byte[] gz = Files.readAllBytes(Fixtures.trace(Fixtures.PAGEABLE));
         assertOneLine(Run.of("diagnose", tmp.resolve("missing.json").toString()), "no such file");
