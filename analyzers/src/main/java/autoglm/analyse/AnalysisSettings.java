@@ -9,9 +9,16 @@ import java.util.Map;
  * {@code --set analysis.NAME=VALUE}. Defaults follow HTA where HTA has one.
  */
 public final class AnalysisSettings {
+    /**
+     * 30 us: what HTA does in practice (its docstring says 30 ns, but it compares the value with gaps in
+     * microseconds). A gap after an activity that was already queued is the GPU's own: starting the next kernel,
+     * waiting on another stream's event; on Hopper the shortest such gap is about a microsecond, so 30 ns would put
+     * no gap there at all (docs/analyses.md#metrics).
+     */
     public static final Parameter CONSECUTIVE_KERNEL_DELAY_NS = new Parameter("consecutive_kernel_delay_ns",
-            Unit.NANOSECONDS, 30,
-            "gaps between kernels on a stream shorter than this are kernel wait (HTA's consecutive_kernel_delay)");
+            Unit.NANOSECONDS, 30_000,
+            "gaps between queued activities on a stream shorter than this are kernel wait (HTA's consecutive_kernel_delay, "
+                    + "30 us as HTA applies it)");
     public static final Parameter SMALL_KERNEL_US = new Parameter("small_kernel_us", Unit.MICROSECONDS, 5,
             "kernels shorter than this count as small");
     public static final Parameter LONG_GAP_MS = new Parameter("long_gap_ms", Unit.MILLISECONDS, 1,

@@ -30,7 +30,7 @@ public record Breakdown(List<KernelStat> kernels, List<CategoryStat> categories,
      * breakdown does (times in milliseconds; {@code gaps} is the number of idle gaps).
      */
     public record StreamStat(int device, int stream, long activities, long gaps, double idleMs, double hostWaitMs,
-            double kernelWaitMs, double otherMs) {
+            double kernelWaitMs, double otherMs, double gapP50Us, double gapP99Us, double gapMaxUs) {
     }
 
     /** One kind of copy ("HtoD Pageable -> Device") or memset: count, bytes, GPU time and bandwidth. */

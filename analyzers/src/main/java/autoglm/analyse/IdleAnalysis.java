@@ -10,7 +10,7 @@ import java.util.List;
  * between consecutive activities on a stream: host wait when the next activity's launch call started
  * after the previous activity had ended (the CPU had not enqueued it in time); kernel wait when the gap
  * is shorter than {@code consecutive_kernel_delay_ns}; other otherwise. Each stream's split is kept for
- * the breakdown, as HTA reports it per stream.
+ * the breakdown, as HTA reports it per stream, with the distribution of its gaps (median, p99, longest).
  */
 final class IdleAnalysis {
     private IdleAnalysis() {
@@ -33,6 +33,7 @@ final class IdleAnalysis {
             long[] s = new long[3];
             long sGaps = 0;
             long activities = 0;
+            double[] lengths = new double[64];
             for (int r = sr.from(); r < sr.to(); r++) {
                 if (!c.window.contains(r)) {
                     continue;
@@ -41,6 +42,10 @@ final class IdleAnalysis {
                 if (prevEnd != Long.MIN_VALUE) {
                     long gap = gpu.start(r) - prevEnd;
                     if (gap > 0) {
+                        if (sGaps == lengths.length) {
+                            lengths = java.util.Arrays.copyOf(lengths, lengths.length * 2);
+                        }
+                        lengths[(int) sGaps] = gap / 1e3;
                         sGaps++;
                         int l = gpu.launch(r);
                         if (l >= 0 && api.start(l) > prevEnd) {
@@ -55,8 +60,11 @@ final class IdleAnalysis {
                 prevEnd = gpu.end(r);
             }
             if (activities > 0) {
+                Spread spread = sGaps == 0 ? null : Stats.spread(lengths, (int) sGaps);
                 streams.add(new Breakdown.StreamStat(sr.device(), sr.stream(), activities, sGaps,
-                        (s[0] + s[1] + s[2]) / 1e6, s[0] / 1e6, s[1] / 1e6, s[2] / 1e6));
+                        (s[0] + s[1] + s[2]) / 1e6, s[0] / 1e6, s[1] / 1e6, s[2] / 1e6,
+                        spread == null ? Double.NaN : spread.p50(), spread == null ? Double.NaN : spread.p99(),
+                        spread == null ? Double.NaN : spread.max()));
             }
             host += s[0];
             kernel += s[1];

@@ -23,7 +23,7 @@ class RulesCommandTest {
             }
         }
         assertTrue(r.out().contains("launch-bound.busy_info_pct = 50%"), r.out());
-        assertTrue(r.out().contains("analysis.consecutive_kernel_delay_ns = 30 ns"), r.out());
+        assertTrue(r.out().contains("analysis.consecutive_kernel_delay_ns = 30 us"), r.out());
     }
 
     @Test

@@ -303,6 +303,9 @@ public final class JsonReport implements Report {
             number(g, "hostWaitMs", st.hostWaitMs());
             number(g, "kernelWaitMs", st.kernelWaitMs());
             number(g, "otherMs", st.otherMs());
+            number(g, "gapP50Us", st.gapP50Us());
+            number(g, "gapP99Us", st.gapP99Us());
+            number(g, "gapMaxUs", st.gapMaxUs());
             g.writeEndObject();
         }
         g.writeEndArray();

@@ -340,7 +340,10 @@ public final class TerminalReport implements Report {
             indent(sb, "stream " + st.stream() + " (device " + st.device() + "): "
                     + Quantities.format(st.activities(), Unit.COUNT) + " activities, idle "
                     + Quantities.format(st.idleMs(), Unit.MILLISECONDS) + " in " + Quantities.format(st.gaps(), Unit.COUNT)
-                    + " gaps: host wait " + Quantities.format(st.hostWaitMs(), Unit.MILLISECONDS) + ", kernel wait "
+                    + " gaps" + (Double.isNaN(st.gapP50Us()) ? "" : " (p50 " + Quantities.format(st.gapP50Us(),
+                    Unit.MICROSECONDS) + (st.gaps() >= MetricText.P99_FROM ? ", p99 " + Quantities.format(st.gapP99Us(),
+                    Unit.MICROSECONDS) : "") + ", longest " + Quantities.format(st.gapMaxUs(), Unit.MICROSECONDS) + ")")
+                    + ": host wait " + Quantities.format(st.hostWaitMs(), Unit.MILLISECONDS) + ", kernel wait "
                     + Quantities.format(st.kernelWaitMs(), Unit.MILLISECONDS) + ", other "
                     + Quantities.format(st.otherMs(), Unit.MILLISECONDS), "  ", "    ");
         }
