@@ -4,7 +4,9 @@
 Written separately from the Java analyzers (no shared code), following HTA's definitions, to check
 them: GPU busy share of the GPU span (HTA temporal breakdown), the idle split into host wait, kernel
 wait and other (HTA idle-time breakdown, consecutive_kernel_delay 30 us), and the share of iteration
-time inside enumerate(DataLoader) annotations.
+time inside enumerate(DataLoader) annotations; and the top CPU ops by the GPU time they launched (each GPU activity
+of the window goes to the innermost cpu_op on its launch call's thread whose span holds the call's start:
+docs/analyses.md#ops).
 
 Iterations: ProfilerStep#N annotations (a last step of zero duration, with a launch whose GPU activity is
 missing, or with fewer than half the median launches of the others, is dropped: docs/analyses.md#iterations); without them, forward passes starting at top-level
@@ -13,6 +15,7 @@ by args.correlation); only the busiest device is analysed.
 
 Usage: independent_check.py TRACE.json[.gz] ...   prints one JSON object keyed by file name.
 """
+import bisect
 import gzip
 import json
 import os
@@ -109,9 +112,11 @@ def analyse(path):
     events = trace["traceEvents"]
     iters = iterations(events)
     launch_ts = {}
+    calls = {}
     for e in events:
         if e.get("ph") == "X" and e.get("cat") in API_CATS and "correlation" in e.get("args", {}):
             launch_ts[e["args"]["correlation"]] = ns(e["ts"])
+            calls[e["args"]["correlation"]] = (ns(e["ts"]), ns(e["dur"]), e["tid"])
     gpu = []
     for e in events:
         if e.get("ph") != "X" or e.get("cat") not in GPU_CATS:
@@ -120,7 +125,8 @@ def analyse(path):
         if iters:
             if t is None or not any(a <= t < b for a, b, _ in iters):
                 continue
-        gpu.append((ns(e["ts"]), ns(e["ts"]) + ns(e["dur"]), e["args"]["device"], e["args"]["stream"], t))
+        gpu.append((ns(e["ts"]), ns(e["ts"]) + ns(e["dur"]), e["args"]["device"], e["args"]["stream"], t,
+                    e["args"].get("correlation")))
     if not gpu:
         return {"gpu_busy_pct": None}
     per_device = {}
@@ -155,6 +161,7 @@ def analyse(path):
         "idle_kernel_wait_pct": 100.0 * kernel / idle if idle else None,
         "idle_other_pct": 100.0 * other / idle if idle else None,
     }
+    result["top_ops"] = top_ops(events, gpu, calls)
     loader = union([(ns(e["ts"]), ns(e["ts"]) + ns(e["dur"])) for e in events
                     if e.get("ph") == "X" and e.get("cat") == "user_annotation"
                     and e.get("name", "").startswith("enumerate(DataLoader)")])
@@ -164,6 +171,50 @@ def analyse(path):
     else:
         result["dataloader_pct"] = None
     return result
+
+
+def top_ops(events, gpu, calls):
+    """[op, activities, GPU ms, launch ms] of the 10 ops with the most GPU time, most first (ties by name)."""
+    by_tid = {}
+    for e in events:
+        if e.get("ph") == "X" and e.get("cat") == "cpu_op":
+            by_tid.setdefault(e["tid"], []).append((ns(e["ts"]), ns(e["ts"]) + ns(e["dur"]), e["name"]))
+    index = {}
+    for tid, ops in by_tid.items():
+        # by start, at the same start the longest first: a parent before its children
+        ops.sort(key=lambda o: (o[0], -o[1]))
+        parent = []
+        stack = []
+        for i, o in enumerate(ops):
+            while stack and ops[stack[-1]][1] <= o[0]:
+                stack.pop()
+            parent.append(stack[-1] if stack else -1)
+            stack.append(i)
+        index[tid] = (ops, [o[0] for o in ops], parent)
+
+    def innermost(tid, t):
+        if tid not in index:
+            return "(launched outside any CPU op)"
+        ops, starts, parent = index[tid]
+        i = bisect.bisect_right(starts, t) - 1
+        # an op holding t started before the last op that started by t, and was still open then: an ancestor
+        while i >= 0 and not (ops[i][0] <= t < ops[i][1]):
+            i = parent[i]
+        return ops[i][2] if i >= 0 else "(launched outside any CPU op)"
+
+    acc = {}
+    counted = set()
+    for g in gpu:
+        call = calls.get(g[5])
+        op = "(no launch call in the trace)" if call is None else innermost(call[2], call[0])
+        a = acc.setdefault(op, [0, 0, 0])
+        a[0] += 1
+        a[1] += g[1] - g[0]
+        if call is not None and g[5] not in counted:
+            counted.add(g[5])
+            a[2] += call[1]
+    rows = sorted(acc.items(), key=lambda kv: (-kv[1][1], kv[0]))[:10]
+    return [[op, a[0], a[1] / 1e6, a[2] / 1e6] for op, a in rows]
 
 
 def main(paths):

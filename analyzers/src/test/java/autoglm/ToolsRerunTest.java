@@ -28,7 +28,7 @@ import org.junit.jupiter.api.TestFactory;
  */
 class ToolsRerunTest {
     private static final Set<String> RERUN_ELSEWHERE = Set.of("independent_check.py", "nvml_check.py",
-            "make_trace_variants.py", "glm_reference.py", "image_tokens.py");
+            "make_trace_variants.py", "glm_reference.py", "image_tokens.py", "hta_figures.py");
 
     private static List<String[]> manifest() throws Exception {
         List<String[]> out = new ArrayList<>();

@@ -7,7 +7,19 @@ import java.util.List;
  * every kernel name of the window, by total time, most first.
  */
 public record Breakdown(List<KernelStat> kernels, List<CategoryStat> categories, List<TypeStat> types,
-        List<CopyStat> copies, List<StreamStat> streams, long kernelCount, double kernelTimeMs) {
+        List<CopyStat> copies, List<StreamStat> streams, long kernelCount, double kernelTimeMs, List<OpStat> ops) {
+
+    public Breakdown(List<KernelStat> kernels, List<CategoryStat> categories, List<TypeStat> types,
+            List<CopyStat> copies, List<StreamStat> streams, long kernelCount, double kernelTimeMs) {
+        this(kernels, categories, types, copies, streams, kernelCount, kernelTimeMs, List.of());
+    }
+
+    /**
+     * One CPU op (by name) and the GPU work it launched ({@link OpAttribution}): activities, their GPU time, the
+     * time of the launch calls that made them, and its share of the attributed GPU time.
+     */
+    public record OpStat(String op, long activities, double gpuMs, double launchMs, double sharePct) {
+    }
 
     /** One kernel name: how often it ran and for how long (durations in microseconds). */
     public record KernelStat(String name, String category, long count, double totalMs, double meanUs,

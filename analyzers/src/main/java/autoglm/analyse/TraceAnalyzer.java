@@ -46,7 +46,8 @@ public final class TraceAnalyzer {
             LaunchAnalysis.run(c, out);
             Breakdown kernels = KernelAnalysis.run(c, out);
             breakdown = new Breakdown(kernels.kernels(), kernels.categories(), kernels.types(),
-                    TransferAnalysis.run(c, out), streams, kernels.kernelCount(), kernels.kernelTimeMs());
+                    TransferAnalysis.run(c, out), streams, kernels.kernelCount(), kernels.kernelTimeMs(),
+                    OpAttribution.run(c));
         } else {
             long mtia = mtiaEvents(model);
             String reason = model.gpu().size() == 0 && mtia > 0

@@ -30,20 +30,33 @@ public final class Comparer {
         }
         String note = a.kernels().isEmpty() ? noteOf(a) : b.kernels().isEmpty() ? noteOf(b) : null;
         boolean per = a.iterations() > 0 && b.iterations() > 0;
-        List<KernelChange> kernels = note == null ? kernels(a, b, per, tolerancePct) : List.of();
-        return new Comparison(a, b, List.copyOf(metrics), kernels, per, tolerancePct, note);
+        List<KernelChange> kernels = note == null ? diff(a.kernels(), b.kernels(), a, b, per, tolerancePct) : List.of();
+        List<KernelChange> ops = a.ops().isEmpty() || b.ops().isEmpty() ? List.of()
+                : diff(asStats(a.ops()), asStats(b.ops()), a, b, per, tolerancePct);
+        return new Comparison(a, b, List.copyOf(metrics), kernels, per, tolerancePct, note, ops);
     }
 
     private static String noteOf(ResultSummary r) {
         return r.source() + ": " + (r.kernelsNote() != null ? r.kernelsNote() : "no kernels");
     }
 
-    private static List<KernelChange> kernels(ResultSummary a, ResultSummary b, boolean per, double tol) {
+    /** CPU ops as rows of the same diff: the op's name, "cpu op", its activities and the GPU time they took. */
+    private static List<Breakdown.KernelStat> asStats(List<Breakdown.OpStat> ops) {
+        List<Breakdown.KernelStat> out = new ArrayList<>();
+        for (Breakdown.OpStat o : ops) {
+            out.add(new Breakdown.KernelStat(o.op(), "cpu op", o.activities(), o.gpuMs(), Double.NaN, Double.NaN,
+                    Double.NaN, Double.NaN, o.sharePct()));
+        }
+        return out;
+    }
+
+    private static List<KernelChange> diff(List<Breakdown.KernelStat> inA, List<Breakdown.KernelStat> inB,
+            ResultSummary a, ResultSummary b, boolean per, double tol) {
         Map<String, Breakdown.KernelStat[]> byName = new LinkedHashMap<>();
-        for (Breakdown.KernelStat k : a.kernels()) {
+        for (Breakdown.KernelStat k : inA) {
             byName.computeIfAbsent(k.name(), n -> new Breakdown.KernelStat[2])[0] = k;
         }
-        for (Breakdown.KernelStat k : b.kernels()) {
+        for (Breakdown.KernelStat k : inB) {
             byName.computeIfAbsent(k.name(), n -> new Breakdown.KernelStat[2])[1] = k;
         }
         double ia = per ? a.iterations() : 1;

@@ -123,6 +123,13 @@ public final class ResultJson {
                     text(f.title()), text(f.summary())));
         }
         List<Breakdown.KernelStat> kernels = new ArrayList<>();
+        List<Breakdown.OpStat> ops = new ArrayList<>();
+        if (r.breakdown() != null && r.breakdown().ops() != null) {
+            for (ResultJsonSpec.OpSpec o : r.breakdown().ops()) {
+                ops.add(new Breakdown.OpStat(text(o.op()), o.activities() == null ? 0 : o.activities(), nan(o.gpuMs()),
+                        nan(o.launchMs()), nan(o.sharePct())));
+            }
+        }
         String note = null;
         if (r.breakdown() != null && r.breakdown().kernels() != null) {
             for (ResultJsonSpec.KernelSpec k : r.breakdown().kernels()) {
@@ -145,7 +152,8 @@ public final class ResultJson {
             run = new ResultSummary.RunState(r.run().status() == null ? "unknown" : r.run().status(),
                     Boolean.TRUE.equals(r.run().complete()), r.run().note());
         }
-        return new ResultSummary(source, metrics, List.copyOf(findings), List.copyOf(kernels), note, iterations, run);
+        return new ResultSummary(source, metrics, List.copyOf(findings), List.copyOf(kernels), note, iterations, run,
+                List.copyOf(ops));
     }
 
     private static Metric metric(String name, ResultJsonSpec.MetricSpec m) {

@@ -73,7 +73,10 @@ record ResultJsonSpec(String tool, String version, Integer schema, Map<String, D
     }
 
     record BreakdownSpec(Long kernelCount, Double kernelTimeMs, List<KernelSpec> kernels, JsonNode families,
-            JsonNode types, JsonNode streams, JsonNode copies) {
+            JsonNode types, JsonNode streams, JsonNode copies, List<OpSpec> ops) {
+    }
+
+    record OpSpec(String op, Long activities, Double gpuMs, Double launchMs, Double sharePct) {
     }
 
     record KernelSpec(String name, String family, Long count, Double totalMs, Double meanUs, Double minUs, Double maxUs,

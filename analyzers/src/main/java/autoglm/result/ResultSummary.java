@@ -17,7 +17,13 @@ import java.util.Map;
  * {@code iterations} the iterations that window held (0 when unknown).
  */
 public record ResultSummary(String source, Map<String, Metric> metrics, List<FindingRef> findings,
-        List<Breakdown.KernelStat> kernels, String kernelsNote, int iterations, RunState run) {
+        List<Breakdown.KernelStat> kernels, String kernelsNote, int iterations, RunState run,
+        List<Breakdown.OpStat> ops) {
+
+    public ResultSummary(String source, Map<String, Metric> metrics, List<FindingRef> findings,
+            List<Breakdown.KernelStat> kernels, String kernelsNote, int iterations, RunState run) {
+        this(source, metrics, findings, kernels, kernelsNote, iterations, run, List.of());
+    }
 
     /**
      * How the profiled run behind a result ended: run.json's status ("exited", "failed", "interrupted",
@@ -47,10 +53,12 @@ public record ResultSummary(String source, Map<String, Metric> metrics, List<Fin
             findings.add(new FindingRef(f.rule(), f.severity(), f.title(), f.summary()));
         }
         List<Breakdown.KernelStat> kernels = List.of();
+        List<Breakdown.OpStat> ops = List.of();
         String note = null;
         int iterations = 0;
         if (d.inputs().size() == 1) {
             kernels = d.inputs().get(0).analysis().breakdown().kernels();
+            ops = d.inputs().get(0).analysis().breakdown().ops();
             iterations = d.inputs().get(0).analysis().window().iterations();
         } else if (d.inputs().isEmpty()) {
             note = "no kernel recording or trace in this result";
@@ -59,7 +67,7 @@ public record ResultSummary(String source, Map<String, Metric> metrics, List<Fin
         }
         RunState run = d.run() == null ? null : new RunState(d.run().recording().info().status(),
                 d.run().recording().info().complete(), d.run().recording().info().note());
-        return new ResultSummary(source, metrics, List.copyOf(findings), kernels, note, iterations, run);
+        return new ResultSummary(source, metrics, List.copyOf(findings), kernels, note, iterations, run, ops);
     }
 
     public Metric metric(String name) {

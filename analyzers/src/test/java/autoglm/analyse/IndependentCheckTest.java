@@ -61,6 +61,30 @@ class IndependentCheckTest {
     }
 
     @Test
+    void theTopOpsAreThoseTheIndependentScriptAttributes() throws Exception {
+        int ops = 0;
+        for (Iterator<Map.Entry<String, JsonNode>> it = expected().fields(); it.hasNext();) {
+            Map.Entry<String, JsonNode> e = it.next();
+            JsonNode want = e.getValue().get("top_ops");
+            if (want == null) {
+                continue;
+            }
+            java.util.List<Breakdown.OpStat> got = Analyses.of(e.getKey()).breakdown().ops();
+            for (int i = 0; i < want.size(); i++) {
+                JsonNode w = want.get(i);
+                Breakdown.OpStat o = got.get(i);
+                String where = e.getKey() + " op " + (i + 1);
+                assertEquals(w.get(0).asText(), o.op(), where);
+                assertEquals(w.get(1).asLong(), o.activities(), where);
+                assertEquals(w.get(2).asDouble(), o.gpuMs(), 1e-9, where + " GPU ms");
+                assertEquals(w.get(3).asDouble(), o.launchMs(), 1e-9, where + " launch ms");
+                ops++;
+            }
+        }
+        assertEquals(79, ops, "up to ten ops of each of the nine traces with GPU activity (5 and 4 where fewer launched work)");
+    }
+
+    @Test
     void theCommittedExpectationsAreWhatTheScriptComputes() throws Exception {
         Assumptions.assumeTrue(python3() != null, "python3 not found: the committed expectations are used as they are");
         Path root = Fixtures.root();

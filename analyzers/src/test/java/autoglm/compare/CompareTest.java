@@ -68,6 +68,37 @@ class CompareTest {
     }
 
     @Test
+    void cpuOpsAreDiffedByTheGpuTimeTheyLaunched() throws Exception {
+        Comparison c = Comparer.compare(Results.of(Fixtures.DECODE_KV), Results.of(Fixtures.DECODE_NO_KV), 5);
+        JsonNode independent = Fixtures.json().readTree(Fixtures.root().resolve("testdata/expected/independent.json")
+                .toFile());
+        JsonNode a = independent.get(Fixtures.DECODE_KV);
+        JsonNode b = independent.get(Fixtures.DECODE_NO_KV);
+        Map<String, KernelChange> byOp = new HashMap<>();
+        for (KernelChange k : c.ops()) {
+            byOp.put(k.name(), k);
+        }
+        int checked = 0;
+        // each op in both traces' top ten (tools/independent_check.py): GPU time per iteration on each side
+        for (JsonNode oa : a.get("top_ops")) {
+            for (JsonNode ob : b.get("top_ops")) {
+                if (!oa.get(0).asText().equals(ob.get(0).asText())) {
+                    continue;
+                }
+                KernelChange k = byOp.get(oa.get(0).asText());
+                assertEquals(oa.get(2).asDouble() / a.get("iterations").asInt(), k.perA(), 1e-9, k.name());
+                assertEquals(ob.get(2).asDouble() / b.get("iterations").asInt(), k.perB(), 1e-9, k.name());
+                assertEquals(oa.get(1).asLong(), k.countA(), k.name());
+                KernelChange.Status want = k.perB() > k.perA() * 1.05 ? KernelChange.Status.GREW
+                        : k.perB() < k.perA() * 0.95 ? KernelChange.Status.SHRANK : KernelChange.Status.SAME;
+                assertEquals(want, k.status(), k.name());
+                checked++;
+            }
+        }
+        assertTrue(checked >= 5, "ops in both top tens: " + checked);
+    }
+
+    @Test
     void aTraceAgainstItselfChangesNothing() {
         Comparison c = Comparer.compare(Results.of(Fixtures.DECODE_KV), Results.of(Fixtures.DECODE_KV), 0);
         assertEquals(c.kernels().size(), c.count(KernelChange.Status.SAME));

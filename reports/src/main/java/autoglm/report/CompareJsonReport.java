@@ -57,6 +57,20 @@ public final class CompareJsonReport implements ComparisonReport {
             }
             g.writeEndArray();
             g.writeEndObject();
+            // the CPU ops and the GPU time each launched (docs/analyses.md#ops), the same basis as the kernels
+            g.writeArrayFieldStart("ops");
+            for (KernelChange k : c.ops()) {
+                g.writeStartObject();
+                g.writeStringField("op", k.name());
+                g.writeStringField("status", k.status().key());
+                g.writeNumberField("activitiesA", k.countA());
+                g.writeNumberField("activitiesB", k.countB());
+                JsonReport.number(g, "gpuMsA", k.perA());
+                JsonReport.number(g, "gpuMsB", k.perB());
+                JsonReport.number(g, "deltaMs", k.deltaMs());
+                g.writeEndObject();
+            }
+            g.writeEndArray();
             g.writeEndObject();
         }
         out.write('\n');

@@ -72,8 +72,26 @@ public final class CompareTextReport implements ComparisonReport {
                         names.get(n - 1)));
             }
         }
+        if (!c.ops().isEmpty()) {
+            sb.append('\n').append("CPU ops (the GPU time each launched, ").append(c.perIteration() ? "per iteration"
+                    : "in all").append("): ").append(count(c.ops(), KernelChange.Status.GREW))
+                    .append(" grew, ").append(count(c.ops(), KernelChange.Status.SHRANK)).append(" shrank, ")
+                    .append(count(c.ops(), KernelChange.Status.ADDED)).append(" added, ")
+                    .append(count(c.ops(), KernelChange.Status.REMOVED)).append(" removed\n");
+            sb.append(String.format(Locale.ROOT, "  %-8s %11s %11s %11s  %s%n", "status", "GPU A", "GPU B", "change",
+                    "op"));
+            for (KernelChange k : c.ops().subList(0, Math.min(top, c.ops().size()))) {
+                sb.append(String.format(Locale.ROOT, "  %-8s %11s %11s %11s  %s%n", k.status().key(),
+                        Quantities.format(k.perA(), Unit.MILLISECONDS), Quantities.format(k.perB(), Unit.MILLISECONDS),
+                        Quantities.change(k.deltaMs(), Unit.MILLISECONDS), Text.safe(k.name())));
+            }
+        }
         out.write(sb.toString());
         out.flush();
+    }
+
+    private static long count(java.util.List<KernelChange> rows, KernelChange.Status s) {
+        return rows.stream().filter(k -> k.status() == s).count();
     }
 
     private static String withN(autoglm.analyse.Metric m) {

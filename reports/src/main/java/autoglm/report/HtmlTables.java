@@ -94,7 +94,23 @@ final class HtmlTables {
             kernelName(sb, shown.get(i), k.name());
             sb.append("</td></tr>\n");
         }
-        sb.append("</tbody></table></section>\n");
+        sb.append("</tbody></table>\n");
+        if (!b.ops().isEmpty()) {
+            sb.append("<h3>CPU ops by the GPU time they launched</h3>\n<p>Each GPU activity of the window goes to the "
+                    + "innermost CPU op around its launch call (docs/analyses.md#ops).</p>\n<table><thead><tr>"
+                    + "<th>op</th><th class=\"num\">GPU time</th><th class=\"num\">share</th>"
+                    + "<th class=\"num\">activities</th><th class=\"num\">launch calls</th></tr></thead><tbody>\n");
+            for (Breakdown.OpStat o : b.ops()) {
+                sb.append("<tr><td><code>").append(Html.escape(o.op())).append("</code></td>");
+                num(sb, Quantities.format(o.gpuMs(), Unit.MILLISECONDS));
+                num(sb, Quantities.format(o.sharePct(), Unit.PERCENT));
+                num(sb, Quantities.format(o.activities(), Unit.COUNT));
+                num(sb, Quantities.format(o.launchMs(), Unit.MILLISECONDS));
+                sb.append("</tr>\n");
+            }
+            sb.append("</tbody></table>\n");
+        }
+        sb.append("</section>\n");
     }
 
     /** Characters of a kernel name shown in the table before it is expanded. */

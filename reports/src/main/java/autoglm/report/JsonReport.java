@@ -320,6 +320,17 @@ public final class JsonReport implements Report {
             g.writeEndObject();
         }
         g.writeEndArray();
+        g.writeArrayFieldStart("ops");
+        for (Breakdown.OpStat o : b.ops()) {
+            g.writeStartObject();
+            g.writeStringField("op", o.op());
+            g.writeNumberField("activities", o.activities());
+            number(g, "gpuMs", o.gpuMs());
+            number(g, "launchMs", o.launchMs());
+            number(g, "sharePct", o.sharePct());
+            g.writeEndObject();
+        }
+        g.writeEndArray();
         g.writeEndObject();
     }
 

@@ -358,7 +358,29 @@ public final class TerminalReport implements Report {
             }
             indent(sb, "copies: " + cp, "  ", "    ");
         }
+        ops(sb, b);
     }
+
+    /** The CPU ops that launched the most GPU time (docs/analyses.md#ops), five at most, as a small table. */
+    private void ops(StringBuilder sb, Breakdown b) {
+        if (b.ops().isEmpty()) {
+            return;
+        }
+        sb.append('\n');
+        indent(sb, "by the GPU time they launched (each activity to the innermost op around its launch call)",
+                style(BOLD, "Top CPU ops") + " ", "  ");
+        String row = "  %6s %10s %10s %10s  %s";
+        sb.append(String.format(Locale.ROOT, row, "share", "GPU", "activities", "launches", "op")).append('\n');
+        for (int i = 0; i < Math.min(TOP_OPS, b.ops().size()); i++) {
+            Breakdown.OpStat o = b.ops().get(i);
+            String numbers = String.format(Locale.ROOT, row, Quantities.format(o.sharePct(), Unit.PERCENT),
+                    Quantities.format(o.gpuMs(), Unit.MILLISECONDS), Quantities.format(o.activities(), Unit.COUNT),
+                    Quantities.format(o.launchMs(), Unit.MILLISECONDS), "");
+            indent(sb, Text.safe(o.op()), numbers, "  " + " ".repeat(Math.min(42, width / 2)));
+        }
+    }
+
+    private static final int TOP_OPS = 5;
 
     /** Wraps text to the width: the first line after {@code first}, the others after {@code rest}. */
     private void indent(StringBuilder sb, String text, String first, String rest) {

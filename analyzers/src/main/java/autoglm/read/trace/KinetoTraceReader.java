@@ -363,6 +363,11 @@ public final class KinetoTraceReader implements AutoCloseable {
                     e.device = (int) longValue(v);
                     break;
                 case "stream":
+                    if (v == JsonToken.VALUE_STRING && hexStream()) {
+                        // ROCm writes some streams as a hex string ("0x0"): the same number
+                        e.stream = (int) Long.parseLong(parser.getText().substring(2), 16);
+                        break;
+                    }
                     wrong = numeric(v, "args.stream", wrong);
                     e.stream = (int) longValue(v);
                     break;
@@ -387,6 +392,13 @@ public final class KinetoTraceReader implements AutoCloseable {
             throw new JsonEOFException(parser, null, "end of input inside args");
         }
         return wrong;
+    }
+
+    /** Whether the current string is a stream id in hex, as ROCm writes them: "0x" and up to 15 hex digits. */
+    private boolean hexStream() throws IOException {
+        String t = parser.getText();
+        return t.length() > 2 && t.length() <= 17 && (t.startsWith("0x") || t.startsWith("0X"))
+                && t.substring(2).chars().allMatch(ch -> Character.digit(ch, 16) >= 0);
     }
 
     /** The arg's name when its value is not a number (null is no value, not a wrong one), else {@code was}. */
