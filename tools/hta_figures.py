@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """HTA's own figures for traces, to hold autoglm to (docs/analyses.md#hta): temporal breakdown (idle, compute,
 non-compute shares of the GPU's kernel time), idle-time breakdown (host wait, kernel wait, other, summed over the
-streams) and, for traces with NCCL kernels, the communication/computation overlap.
+streams), kernel launch statistics (median launch delay; short kernels, calls up to 50 us) and, for traces with NCCL
+kernels, the communication/computation overlap.
 
 Runs Holistic Trace Analysis from ../shared/peers/hta (its README says how) with its rounding of nanosecond
 timestamps to whole microseconds turned off (HTA_DISABLE_NS_ROUNDING=1) and its last profiler step kept
@@ -43,6 +44,12 @@ def figures(path):
         total = float(by.sum())
         for cat in ("host_wait", "kernel_wait", "other"):
             out[cat + "_pctg"] = 100.0 * float(by.get(cat, 0.0)) / total if total else None
+        launches = a.get_cuda_kernel_launch_stats(ranks=[int(t["rank"])], visualize=False)[int(t["rank"])]
+        if len(launches):
+            # HTA's launch statistics: per event launch_delay (us, clipped at 0), cpu_duration, gpu_duration
+            out["launch_delay_median_us"] = float(launches["launch_delay"].median())
+            short = (launches["cpu_duration"] <= 50) & (launches["gpu_duration"] < launches["cpu_duration"])
+            out["short_kernel_pctg"] = 100.0 * float(short.sum()) / len(launches)
         if any("nccl" in str(n).lower() for n in a.t.symbol_table.sym_table):
             o = a.get_comm_comp_overlap(visualize=False).iloc[0]
             out["comp_comm_overlap_pctg"] = float(o["comp_comm_overlap_pctg"])

@@ -162,6 +162,7 @@ def analyse(path):
         "idle_other_pct": 100.0 * other / idle if idle else None,
     }
     result["top_ops"] = top_ops(events, gpu, calls)
+    result.update(launch_queue(gpu))
     loader = union([(ns(e["ts"]), ns(e["ts"]) + ns(e["dur"])) for e in events
                     if e.get("ph") == "X" and e.get("cat") == "user_annotation"
                     and e.get("name", "").startswith("enumerate(DataLoader)")])
@@ -171,6 +172,37 @@ def analyse(path):
     else:
         result["dataloader_pct"] = None
     return result
+
+
+def launch_queue(gpu):
+    """HTA's queue length per stream (docs/analyses.md#queue): +1 at the launch call's start, -1 at the GPU start,
+    the launch first at one instant; the most on any stream, the time-weighted mean of the stream with the most
+    activities, and the time at 1024 or more, summed over streams (ms)."""
+    streams = {}
+    for g in gpu:
+        if g[4] is not None:
+            streams.setdefault(g[3], []).extend([(g[4], 0), (g[0], 1)])
+    if not streams:
+        return {"launch_queue_max": None, "launch_queue_mean": None, "launch_queue_full_ms": None}
+    most = 0
+    full = 0
+    means = {}
+    for stream, ev in streams.items():
+        ev.sort()
+        length = 0
+        area = 0
+        prev_t = ev[0][0]
+        for t, code in ev:
+            area += (t - prev_t) * length
+            if length >= 1024:
+                full += t - prev_t
+            prev_t = t
+            length += 1 if code == 0 else -1
+            most = max(most, length)
+        span = ev[-1][0] - ev[0][0]
+        means[stream] = (len(ev) // 2, area / span if span else length)
+    busiest = max(means, key=lambda k: means[k][0])
+    return {"launch_queue_max": most, "launch_queue_mean": means[busiest][1], "launch_queue_full_ms": full / 1e6}
 
 
 def top_ops(events, gpu, calls):

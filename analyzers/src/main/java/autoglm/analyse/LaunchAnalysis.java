@@ -4,10 +4,13 @@ import autoglm.model.trace.ApiCalls;
 import autoglm.model.trace.GpuActivities;
 
 /**
- * HTA's kernel launch statistics over the window's activities that have a launch call: the call's CPU
- * duration, the launch delay (GPU start minus call start) and the short kernels (GPU time below the
- * call's CPU time, calls up to {@code launch_runtime_cutoff_us}); plus kernel durations and the share
- * of small kernels.
+ * Launch statistics over the window's activities that have a launch call, under two definitions
+ * (docs/analyses.md#metrics). autoglm's own, which launch-bound reads: every kernel's call (runtime or driver, so
+ * cuBLASLt's cuLaunchKernelEx counts), the call's CPU duration, the launch delay from the call's start, the short
+ * kernels (GPU time below the call's CPU time, calls up to {@code launch_runtime_cutoff_us}). HTA's, under HTA's
+ * names ({@code hta_*}): the activities launched by cudaLaunchKernel, cudaLaunchKernelExC, cudaMemcpyAsync and
+ * cudaMemsetAsync only, the delay from the call's end clipped at 0, and copies and memsets counted among the short
+ * ones. Plus kernel durations and the share of small kernels.
  */
 final class LaunchAnalysis {
     private LaunchAnalysis() {
@@ -27,6 +30,10 @@ final class LaunchAnalysis {
         long smallTime = 0;
         long kernelTime = 0;
         double cutoffUs = c.settings.get(AnalysisSettings.LAUNCH_RUNTIME_CUTOFF_US);
+        double[] htaDelay = new double[n];
+        int hta = 0;
+        long htaShort = 0;
+        java.util.Set<Integer> htaNames = htaCalls(c.model.names());
         double smallUs = c.settings.get(AnalysisSettings.SMALL_KERNEL_US);
         for (int r : c.rows) {
             boolean isKernel = gpu.kind(r) == GpuActivities.KERNEL;
@@ -47,6 +54,12 @@ final class LaunchAnalysis {
                 launched++;
                 if (isKernel && cpuUs <= cutoffUs && durUs < cpuUs) {
                     shortKernels++;
+                }
+                if (htaNames.contains(api.name(l))) {
+                    htaDelay[hta++] = Math.max(0, gpu.start(r) - api.end(l)) / 1e3;
+                    if (cpuUs <= cutoffUs && durUs < cpuUs) {
+                        htaShort++;
+                    }
                 }
             }
         }
@@ -75,5 +88,26 @@ final class LaunchAnalysis {
             out.put("launch_cpu_us", cs.p50(), launched, cs);
             out.put("launch_delay_us", ds.p50(), launched, ds);
         }
+        if (hta == 0) {
+            out.absentAll("no activity of the window was launched by cudaLaunchKernel, cudaLaunchKernelExC, "
+                    + "cudaMemcpyAsync or cudaMemsetAsync (HTA's launch calls)", "hta_launch_delay_us",
+                    "hta_short_kernel_pct");
+        } else {
+            Spread hs = Stats.spread(htaDelay, hta);
+            out.put("hta_launch_delay_us", hs.p50(), hta, hs);
+            out.put("hta_short_kernel_pct", 100.0 * htaShort / hta, hta);
+        }
+    }
+
+    /** The ids of HTA's launch calls among the trace's names (absent ones left out). */
+    private static java.util.Set<Integer> htaCalls(autoglm.model.trace.Names names) {
+        java.util.Set<Integer> ids = new java.util.HashSet<>();
+        for (String n : new String[] {"cudaLaunchKernel", "cudaLaunchKernelExC", "cudaMemcpyAsync", "cudaMemsetAsync"}) {
+            int id = names.find(n);
+            if (id != autoglm.model.trace.Names.NONE) {
+                ids.add(id);
+            }
+        }
+        return ids;
     }
 }

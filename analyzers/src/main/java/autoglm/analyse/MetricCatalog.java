@@ -69,6 +69,11 @@ public final class MetricCatalog {
         def("input_growth_basis", Unit.TEXT, "where the input length was read: the op, input and dimension of Input Dims, or GPU time per iteration");
         def("input_growth_slope_us", Unit.MICROSECONDS, "without shapes: least-squares slope of GPU time per iteration against the iteration index");
         def("input_growth_r2", Unit.COUNT, "without shapes: R² of that line (0 to 1)");
+        def("hta_launch_delay_us", Unit.MICROSECONDS, "HTA's launch delay: GPU start minus the launch call's end, clipped at 0, over activities launched by cudaLaunchKernel, cudaLaunchKernelExC, cudaMemcpyAsync and cudaMemsetAsync (median)");
+        def("hta_short_kernel_pct", Unit.PERCENT, "HTA's short kernels: of those activities, copies and memsets included, the share whose GPU time is below their call's CPU time (calls up to 50 us)");
+        def("launch_queue_max", Unit.COUNT, "the most launches waiting on one stream of the analysed device (launched, not yet started on the GPU; HTA's queue length)");
+        def("launch_queue_mean", Unit.COUNT, "time-weighted mean launches waiting, on the stream with the most launched activities in the window");
+        def("launch_queue_full_ms", Unit.MILLISECONDS, "time any stream's launch queue held 1024 launches (HTA's full queue: the launching thread blocks), summed over streams");
         def("comm_time_pct", Unit.PERCENT, "share of GPU busy time with a communication (NCCL) kernel running");
         def("comm_overlap_pct", Unit.PERCENT, "share of communication time overlapped by computation kernels");
         def("rank_count", Unit.COUNT, "ranks of the job diagnosed together (trace files, or a folder of them)");

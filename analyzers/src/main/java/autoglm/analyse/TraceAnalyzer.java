@@ -14,7 +14,8 @@ public final class TraceAnalyzer {
         "pageable_memcpy_bytes", "pageable_memcpy_ms", "pageable_memcpy_gbps", "pageable_memcpy_pct",
         "pageable_memcpy_per_step", "pinned_memcpy_gbps", "memset_count", "host_syncs_per_step",
         "host_sync_ms_per_step", "host_sync_bubble_pct", "sync_calls", "host_blocked_pct", "host_blocked_ms", "host_blocked_ops",
-        "comm_time_pct", "comm_overlap_pct"
+        "comm_time_pct", "comm_overlap_pct", "launch_queue_max", "launch_queue_mean", "launch_queue_full_ms",
+        "hta_launch_delay_us", "hta_short_kernel_pct"
     };
 
     private final AnalysisSettings settings;
@@ -44,6 +45,7 @@ public final class TraceAnalyzer {
             TemporalAnalysis.run(c, out);
             java.util.List<Breakdown.StreamStat> streams = IdleAnalysis.run(c, out);
             LaunchAnalysis.run(c, out);
+            QueueAnalysis.run(c, out);
             Breakdown kernels = KernelAnalysis.run(c, out);
             breakdown = new Breakdown(kernels.kernels(), kernels.categories(), kernels.types(),
                     TransferAnalysis.run(c, out), streams, kernels.kernelCount(), kernels.kernelTimeMs(),

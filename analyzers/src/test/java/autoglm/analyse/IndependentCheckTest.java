@@ -61,6 +61,25 @@ class IndependentCheckTest {
     }
 
     @Test
+    void theLaunchQueueIsWhatTheIndependentScriptCounts() throws Exception {
+        int compared = 0;
+        for (Iterator<Map.Entry<String, JsonNode>> it = expected().fields(); it.hasNext();) {
+            Map.Entry<String, JsonNode> e = it.next();
+            if (!e.getValue().has("launch_queue_max")) {
+                continue;
+            }
+            Metrics m = Analyses.of(e.getKey()).metrics();
+            for (String name : new String[] {"launch_queue_max", "launch_queue_mean", "launch_queue_full_ms"}) {
+                double want = e.getValue().get(name).asDouble();
+                // 1e-6 relative: the script turns epoch microseconds into nanoseconds through a float (2^53)
+                assertEquals(want, m.get(name).value(), Math.abs(want) * 1e-6 + 1e-9, e.getKey() + " " + name);
+                compared++;
+            }
+        }
+        assertEquals(9 * 3, compared, "every fixture with GPU activity");
+    }
+
+    @Test
     void theTopOpsAreThoseTheIndependentScriptAttributes() throws Exception {
         int ops = 0;
         for (Iterator<Map.Entry<String, JsonNode>> it = expected().fields(); it.hasNext();) {

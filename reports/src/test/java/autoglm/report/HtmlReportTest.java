@@ -58,7 +58,7 @@ class HtmlReportTest {
     void selfContainedWithOneSvgPerChart() throws Exception {
         Diagnosis d = diagnoser().diagnose(List.of(Fixtures.trace(Fixtures.DECODE_KV)));
         ChartSet charts = ChartBuilder.of(d, null);
-        assertEquals(4, charts.size(), "busy over time, iteration times, gaps, top kernels");
+        assertEquals(6, charts.size(), "busy over time, launch queue, copy bandwidth, iteration times, gaps, top kernels");
         String html = Files.readString(write(d, "r.html"));
         assertEquals(charts.size(), count(html, "<svg "));
         assertFalse(html.contains("<script"), "no script at all");

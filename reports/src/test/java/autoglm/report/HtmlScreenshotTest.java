@@ -104,8 +104,13 @@ class HtmlScreenshotTest {
         assertTrue(h.get("date").matches("20[0-9]{2}-[0-9]{2}-[0-9]{2} [0-9:]{8} UTC"), h.toString());
 
         Map<String, List<String>> charts = chartTexts(dom);
-        assertEquals(List.of("gpu-busy", "step-times", "kernel-gaps", "decode-steps", "ttft", "e2e", "top-kernels"),
-                List.copyOf(charts.keySet()));
+        assertEquals(List.of("gpu-busy", "launch-queue", "copy-bandwidth", "step-times", "kernel-gaps", "decode-steps",
+                "ttft", "e2e", "top-kernels"), List.copyOf(charts.keySet()));
+        assertTrue(charts.get("launch-queue").contains("launches waiting"));
+        // the example's only stream: at most 8 launches waiting (launch-bound decode), as launch_queue_max says
+        assertTrue(charts.get("launch-queue").contains("Launch queue per stream (device 0; at most "
+                + (int) d.metrics().get("launch_queue_max").value() + ")"), charts.get("launch-queue").toString());
+        assertTrue(charts.get("copy-bandwidth").contains("bandwidth, GB/s"));
         assertTrue(charts.get("gpu-busy").contains("time from the first GPU activity of the window, ms"));
         assertTrue(charts.get("gpu-busy").contains("busy, %"));
         assertTrue(charts.get("step-times").contains("iteration time (CPU side), ms"));

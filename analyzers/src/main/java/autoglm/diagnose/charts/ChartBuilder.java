@@ -45,6 +45,14 @@ public final class ChartBuilder {
             if (busy != null) {
                 times.add(busy);
             }
+            TimeChart queue = TimelineCharts.launchQueue(trace);
+            if (queue != null) {
+                times.add(queue);
+            }
+            TimeChart copies = TimelineCharts.copyBandwidth(trace);
+            if (copies != null) {
+                times.add(copies);
+            }
             Histogram steps = TimelineCharts.iterationTimes(trace);
             if (steps != null) {
                 hists.add(steps);

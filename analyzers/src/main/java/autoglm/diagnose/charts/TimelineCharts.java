@@ -120,4 +120,151 @@ final class TimelineCharts {
         return Bins.log("kernel-gaps", "Gaps between GPU activities (per stream)", "gap (log scale)", v, n,
                 n + " gaps on the streams of device " + w.device(), autoglm.analyse.Unit.MICROSECONDS, "gaps");
     }
+
+    /** Points drawn per stream of the launch-queue chart: the most launches waiting in each slice. */
+    static final int QUEUE_POINTS = 400;
+
+    /**
+     * Launches waiting on each stream of the analysed device over the window (HTA's queue length): in each of
+     * {@value #QUEUE_POINTS} slices, the most waiting at any moment of it; x in ms from the first GPU activity.
+     */
+    static TimeChart launchQueue(TraceAnalysis t) {
+        GpuActivities gpu = t.model().gpu();
+        int dev = t.window().device();
+        long from = Long.MAX_VALUE;
+        long to = Long.MIN_VALUE;
+        List<autoglm.analyse.LaunchQueue> queues = new java.util.ArrayList<>();
+        for (GpuActivities.StreamRange sr : gpu.streams()) {
+            if (sr.device() != dev) {
+                continue;
+            }
+            autoglm.analyse.LaunchQueue q = autoglm.analyse.LaunchQueue.of(t, sr);
+            if (q != null) {
+                queues.add(q);
+                from = Math.min(from, q.times()[0]);
+                to = Math.max(to, q.times()[q.times().length - 1]);
+            }
+        }
+        if (queues.isEmpty() || to <= from) {
+            return null;
+        }
+        double width = (double) (to - from) / QUEUE_POINTS;
+        List<Series> series = new java.util.ArrayList<>();
+        long changes = 0;
+        for (autoglm.analyse.LaunchQueue q : queues) {
+            double[] most = new double[QUEUE_POINTS];
+            int prev = 0;
+            for (int i = 0; i < q.times().length; i++) {
+                int b = (int) Math.min(QUEUE_POINTS - 1, (q.times()[i] - from) / width);
+                most[b] = Math.max(most[b], Math.max(prev, q.lengths()[i]));
+                prev = q.lengths()[i];
+            }
+            // a slice without a change keeps the length before it
+            int last = 0;
+            for (int b = 0; b < QUEUE_POINTS; b++) {
+                most[b] = Math.max(most[b], last);
+                last = lengthAt(q, from + (long) ((b + 1) * width));
+            }
+            double[] x = new double[QUEUE_POINTS];
+            for (int b = 0; b < QUEUE_POINTS; b++) {
+                x[b] = (b + 0.5) * width / 1e6;
+            }
+            series.add(new Series("stream " + q.stream() + " (max " + q.max() + ")", x, most));
+            changes += q.times().length;
+        }
+        int most = queues.stream().mapToInt(autoglm.analyse.LaunchQueue::max).max().orElse(0);
+        return new TimeChart("launch-queue", "Launch queue per stream (device " + dev + "; at most " + most + ")",
+                "time from the first launch of the window, ms", "launches waiting", Double.NaN, List.copyOf(series),
+                "launched and not yet started on the GPU (HTA's queue length); the most in each of "
+                        + QUEUE_POINTS + " slices; a full queue is " + autoglm.analyse.LaunchQueue.FULL, changes);
+    }
+
+    /** The queue's length just before time t. */
+    private static int lengthAt(autoglm.analyse.LaunchQueue q, long t) {
+        int i = java.util.Arrays.binarySearch(q.times(), t);
+        int k = i >= 0 ? i - 1 : -i - 2;
+        while (i >= 0 && k >= 0 && q.times()[k] == t) {
+            k--;
+        }
+        return k < 0 ? 0 : q.lengths()[k];
+    }
+
+    /** Slices of the copy-bandwidth chart. */
+    static final int COPY_BUCKETS = 120;
+
+    /**
+     * Bandwidth of copies and memsets over the window on the analysed device, by kind (HtoD, DtoH, DtoD, memset...):
+     * each activity's bytes spread evenly over its own duration, summed per slice, GB/s; x in ms from its first GPU
+     * activity (HTA's memory bandwidth counters). Null without copies of known size.
+     */
+    static TimeChart copyBandwidth(TraceAnalysis t) {
+        GpuActivities gpu = t.model().gpu();
+        Window w = t.window();
+        int dev = w.device();
+        long from = Long.MAX_VALUE;
+        long to = Long.MIN_VALUE;
+        for (int r = 0; r < gpu.size(); r++) {
+            if (gpu.device(r) == dev && w.contains(r)) {
+                from = Math.min(from, gpu.start(r));
+                to = Math.max(to, gpu.end(r));
+            }
+        }
+        if (to <= from) {
+            return null;
+        }
+        double width = (double) (to - from) / COPY_BUCKETS;
+        java.util.Map<String, double[]> byKind = new java.util.TreeMap<>();
+        long n = 0;
+        for (int r = 0; r < gpu.size(); r++) {
+            if (gpu.device(r) != dev || !w.contains(r) || gpu.kind(r) == GpuActivities.KERNEL || gpu.bytes(r) <= 0) {
+                continue;
+            }
+            String kind = copyKind(t.model().names().get(gpu.name(r)), gpu.kind(r));
+            double[] bytes = byKind.computeIfAbsent(kind, k -> new double[COPY_BUCKETS]);
+            long s = gpu.start(r);
+            long e = Math.max(gpu.end(r), s + 1);
+            double perNs = (double) gpu.bytes(r) / (e - s);
+            int b0 = (int) Math.min(COPY_BUCKETS - 1, (s - from) / width);
+            int b1 = (int) Math.min(COPY_BUCKETS - 1, (e - from) / width);
+            for (int b = b0; b <= b1; b++) {
+                double lo = from + b * width;
+                double hi = lo + width;
+                bytes[b] += perNs * Math.max(0, Math.min(hi, e) - Math.max(lo, s));
+            }
+            n++;
+        }
+        if (byKind.isEmpty()) {
+            return null;
+        }
+        double[] x = new double[COPY_BUCKETS];
+        for (int b = 0; b < COPY_BUCKETS; b++) {
+            x[b] = (b + 0.5) * width / 1e6;
+        }
+        List<Series> series = new java.util.ArrayList<>();
+        for (java.util.Map.Entry<String, double[]> e : byKind.entrySet()) {
+            double[] gbps = new double[COPY_BUCKETS];
+            for (int b = 0; b < COPY_BUCKETS; b++) {
+                gbps[b] = e.getValue()[b] / width; // bytes per ns = GB/s
+            }
+            series.add(new Series(e.getKey(), x, gbps));
+        }
+        return new TimeChart("copy-bandwidth", "Copy and memset bandwidth (device " + dev + ")",
+                "time from the first GPU activity of the window, ms", "bandwidth, GB/s", Double.NaN,
+                List.copyOf(series), n + " copies and memsets, each one's bytes spread over its duration, "
+                        + COPY_BUCKETS + " slices", n);
+    }
+
+    /** "HtoD", "DtoH", "DtoD", "memset", from Kineto's name ("Memcpy HtoD (Pinned -> Device)"). */
+    private static String copyKind(String name, byte kind) {
+        if (kind == GpuActivities.MEMSET) {
+            return "memset";
+        }
+        String n = name == null ? "" : name;
+        for (String k : new String[] {"HtoD", "DtoH", "DtoD", "PtoP", "HtoH"}) {
+            if (n.contains(k)) {
+                return k;
+            }
+        }
+        return "copy";
+    }
 }
