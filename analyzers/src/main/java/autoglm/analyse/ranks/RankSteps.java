@@ -59,7 +59,7 @@ record RankSteps(String label, Integer rank, long[] number, long[] stepNs, long[
         }
         long base = a.model().header().baseTimeNanoseconds() == null ? 0 : a.model().header().baseTimeNanoseconds();
         long[] compute = new long[steps];
-        long[] comm = new long[steps];
+        long[] commNs = new long[steps];
         List<List<long[]>> coll = new ArrayList<>();
         for (int i = 0; i < steps; i++) {
             coll.add(new ArrayList<>());
@@ -68,6 +68,8 @@ record RankSteps(String label, Integer rank, long[] number, long[] stepNs, long[
         Names names = a.model().names();
         long p2p = 0;
         long all = 0;
+        // NCCL or not, once per kernel name (a trace has thousands of kernels and tens of names)
+        byte[] comm = new byte[names.size()];
         for (int r = 0; r < gpu.size(); r++) {
             if (gpu.kind(r) != GpuActivities.KERNEL || gpu.device(r) != w.device() || !w.contains(r)) {
                 continue;
@@ -76,8 +78,13 @@ record RankSteps(String label, Integer rank, long[] number, long[] stepNs, long[
             if (step < 0 || step >= steps) {
                 continue;
             }
-            if (KernelClass.ofKernel(names.get(gpu.name(r))).type() == KernelClass.Type.COMMUNICATION) {
-                comm[step] += gpu.dur(r);
+            int id = gpu.name(r);
+            if (id >= 0 && comm[id] == 0) {
+                comm[id] = KernelClass.ofKernel(names.get(id)).type() == KernelClass.Type.COMMUNICATION ? (byte) 1
+                        : (byte) 2;
+            }
+            if (id >= 0 && comm[id] == 1) {
+                commNs[step] += gpu.dur(r);
                 coll.get(step).add(new long[] {base + gpu.start(r), base + gpu.end(r)});
                 all++;
                 if (P2P.matcher(names.get(gpu.name(r))).find()) {
@@ -92,6 +99,6 @@ record RankSteps(String label, Integer rank, long[] number, long[] stepNs, long[
             c.sort((x, y) -> Long.compare(x[0], y[0]));
             collectives.add(c.toArray(new long[0][]));
         }
-        return new RankSteps(label, a.model().rank(), number, stepNs, compute, comm, collectives, numbered, p2p, all);
+        return new RankSteps(label, a.model().rank(), number, stepNs, compute, commNs, collectives, numbered, p2p, all);
     }
 }
