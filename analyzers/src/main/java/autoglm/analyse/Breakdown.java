@@ -7,11 +7,16 @@ import java.util.List;
  * every kernel name of the window, by total time, most first.
  */
 public record Breakdown(List<KernelStat> kernels, List<CategoryStat> categories, List<TypeStat> types,
-        List<CopyStat> copies, List<StreamStat> streams, long kernelCount, double kernelTimeMs, List<OpStat> ops) {
+        List<CopyStat> copies, List<StreamStat> streams, long kernelCount, double kernelTimeMs, List<OpStat> ops,
+        List<SequenceStat> sequences) {
 
     public Breakdown(List<KernelStat> kernels, List<CategoryStat> categories, List<TypeStat> types,
             List<CopyStat> copies, List<StreamStat> streams, long kernelCount, double kernelTimeMs) {
-        this(kernels, categories, types, copies, streams, kernelCount, kernelTimeMs, List.of());
+        this(kernels, categories, types, copies, streams, kernelCount, kernelTimeMs, List.of(), List.of());
+    }
+
+    /** A run of kernels that repeats ({@link KernelSequences}): its kernel names, occurrences and their GPU time. */
+    public record SequenceStat(List<String> kernels, long count, double totalMs) {
     }
 
     /**

@@ -49,7 +49,7 @@ public final class TraceAnalyzer {
             Breakdown kernels = KernelAnalysis.run(c, out);
             breakdown = new Breakdown(kernels.kernels(), kernels.categories(), kernels.types(),
                     TransferAnalysis.run(c, out), streams, kernels.kernelCount(), kernels.kernelTimeMs(),
-                    OpAttribution.run(c));
+                    OpAttribution.run(c), KernelSequences.run(c));
         } else {
             long mtia = mtiaEvents(model);
             String reason = model.gpu().size() == 0 && mtia > 0

@@ -95,6 +95,26 @@ final class HtmlTables {
             sb.append("</td></tr>\n");
         }
         sb.append("</tbody></table>\n");
+        if (!b.sequences().isEmpty()) {
+            sb.append("<h3>Repeated kernel sequences (fusion candidates)</h3>\n<p>Runs of 3 to 8 kernels that follow "
+                    + "each other again and again on a stream (docs/analyses.md#sequences).</p>\n<table><thead><tr>"
+                    + "<th class=\"num\">GPU time</th><th class=\"num\">runs</th><th>kernels</th></tr></thead>"
+                    + "<tbody>\n");
+            for (Breakdown.SequenceStat q : b.sequences()) {
+                sb.append("<tr>");
+                num(sb, Quantities.format(q.totalMs(), Unit.MILLISECONDS));
+                num(sb, Quantities.format(q.count(), Unit.COUNT));
+                sb.append("<td class=\"kernel\"><ol>");
+                List<String> shortNames = KernelNames.shorten(q.kernels(), 60);
+                for (int i = 0; i < q.kernels().size(); i++) {
+                    sb.append("<li>");
+                    kernelName(sb, shortNames.get(i), q.kernels().get(i));
+                    sb.append("</li>");
+                }
+                sb.append("</ol></td></tr>\n");
+            }
+            sb.append("</tbody></table>\n");
+        }
         if (!b.ops().isEmpty()) {
             sb.append("<h3>CPU ops by the GPU time they launched</h3>\n<p>Each GPU activity of the window goes to the "
                     + "innermost CPU op around its launch call (docs/analyses.md#ops).</p>\n<table><thead><tr>"

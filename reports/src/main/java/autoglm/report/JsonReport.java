@@ -320,6 +320,19 @@ public final class JsonReport implements Report {
             g.writeEndObject();
         }
         g.writeEndArray();
+        g.writeArrayFieldStart("sequences");
+        for (Breakdown.SequenceStat q : b.sequences()) {
+            g.writeStartObject();
+            g.writeArrayFieldStart("kernels");
+            for (String k : q.kernels()) {
+                g.writeString(k);
+            }
+            g.writeEndArray();
+            g.writeNumberField("count", q.count());
+            number(g, "totalMs", q.totalMs());
+            g.writeEndObject();
+        }
+        g.writeEndArray();
         g.writeArrayFieldStart("ops");
         for (Breakdown.OpStat o : b.ops()) {
             g.writeStartObject();

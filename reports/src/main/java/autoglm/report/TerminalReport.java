@@ -359,6 +359,7 @@ public final class TerminalReport implements Report {
             indent(sb, "copies: " + cp, "  ", "    ");
         }
         ops(sb, b);
+        sequences(sb, b);
     }
 
     /** The CPU ops that launched the most GPU time (docs/analyses.md#ops), five at most, as a small table. */
@@ -381,6 +382,23 @@ public final class TerminalReport implements Report {
     }
 
     private static final int TOP_OPS = 5;
+
+    /** The kernel runs that repeat (docs/analyses.md#sequences), three at most, names shortened. */
+    private void sequences(StringBuilder sb, Breakdown b) {
+        if (b.sequences().isEmpty()) {
+            return;
+        }
+        sb.append('\n');
+        indent(sb, "(fusion candidates: the same kernels one after another, again and again)",
+                style(BOLD, "Repeated kernel sequences") + " ", "  ");
+        for (int i = 0; i < Math.min(3, b.sequences().size()); i++) {
+            Breakdown.SequenceStat q = b.sequences().get(i);
+            List<String> names = KernelNames.shorten(q.kernels().stream().map(Text::safe).toList(), 40);
+            indent(sb, Quantities.format(q.totalMs(), Unit.MILLISECONDS) + " in " + Quantities.format(q.count(),
+                    Unit.COUNT) + " runs of " + q.kernels().size() + " kernels: " + String.join(" > ", names), "  ",
+                    "    ");
+        }
+    }
 
     /** Wraps text to the width: the first line after {@code first}, the others after {@code rest}. */
     private void indent(StringBuilder sb, String text, String first, String rest) {
