@@ -73,7 +73,7 @@ record ResultJsonSpec(String tool, String version, Integer schema, Map<String, D
     }
 
     record BreakdownSpec(Long kernelCount, Double kernelTimeMs, List<KernelSpec> kernels, JsonNode families,
-            JsonNode types, JsonNode streams, JsonNode copies, List<OpSpec> ops) {
+            JsonNode types, JsonNode streams, JsonNode copies, List<OpSpec> ops, JsonNode sequences) {
     }
 
     record OpSpec(String op, Long activities, Double gpuMs, Double launchMs, Double sharePct) {
