@@ -5,19 +5,14 @@ the computation and NCCL time per aligned step and the collective wait, and the 
 
     python3 tools/ranks_check.py RANK0.json.gz RANK1.json.gz ...   (JSON on stdout)
 """
-import gzip
 from decimal import Decimal
 import json
+import os
 import statistics
 import sys
 
-
-def load(path):
-    with open(path, "rb") as f:
-        head = f.read(2)
-    opener = gzip.open if head == b"\x1f\x8b" else open
-    with opener(path, "rt", encoding="utf-8") as f:
-        return json.load(f)
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from independent_check import load  # noqa: E402
 
 
 def ns(us):
