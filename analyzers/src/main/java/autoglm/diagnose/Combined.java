@@ -35,13 +35,21 @@ final class Combined {
             return new Diagnosis("autoglm", Version.get(), List.copyOf(inputs), only.analysis().metrics(),
                     only.findings(), only.analysis().dataLoss());
         }
-        List<String> labels = new ArrayList<>();
-        List<autoglm.analyse.TraceAnalysis> analyses = new ArrayList<>();
+        List<autoglm.analyse.ranks.RankSteps> steps = new ArrayList<>();
         for (int i = 0; i < inputs.size(); i++) {
-            labels.add(label(inputs.get(i), i));
-            analyses.add(inputs.get(i).analysis());
+            steps.add(autoglm.analyse.ranks.RankSteps.of(inputs.get(i).analysis(), label(inputs.get(i), i)));
         }
-        RankAnalysis.Result ranks = RankAnalysis.analyze(analyses, labels);
+        return of(inputs, steps, engine, catalogue);
+    }
+
+    /** Several inputs whose rank steps were taken when they were read (their models may be without events). */
+    static Diagnosis of(List<InputDiagnosis> inputs, List<autoglm.analyse.ranks.RankSteps> steps, RuleEngine engine,
+            RuleCatalogue catalogue) {
+        List<autoglm.analyse.TraceAnalysis> analyses = new ArrayList<>();
+        for (InputDiagnosis in : inputs) {
+            analyses.add(in.analysis());
+        }
+        RankAnalysis.Result ranks = RankAnalysis.ofSteps(analyses, steps);
         Metrics metrics = averaged(inputs).with(ranks.metrics(), RankAnalysis.metricNames());
         // the rules that compare ranks are the job's, evaluated once; the others keep their worst rank's finding
         Set<String> jobRules = new HashSet<>();

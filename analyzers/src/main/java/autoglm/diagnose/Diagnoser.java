@@ -87,16 +87,42 @@ public final class Diagnoser {
 
     /** torch.profiler traces, telling {@code progress} how the reading goes; several are the ranks of one job. */
     public Diagnosis diagnoseTraces(List<Path> files, LoadProgress progress) {
-        List<InputDiagnosis> inputs = new ArrayList<>(RankFiles.inParallel(files, f -> diagnose(TraceLoader.load(f,
-                progress))));
-        if (inputs.size() > 1) {
-            // the ranks in rank order (distributedInfo), those without one after them in the order given
-            List<InputDiagnosis> given = List.copyOf(inputs);
-            inputs.sort(java.util.Comparator.comparing((InputDiagnosis in) -> in.analysis().model().rank(),
-                    java.util.Comparator.nullsLast(java.util.Comparator.naturalOrder()))
-                    .thenComparingInt(given::indexOf));
+        if (files.size() == 1) {
+            return combine(List.of(diagnose(TraceLoader.load(files.get(0), progress))));
         }
-        return combine(inputs);
+        // the ranks of a job, read on all cores; each rank's steps are taken while its events are in memory, then its
+        // model keeps only what the report says of it (the first keeps its events, for the charts), so that at most
+        // one model per core and the first are held at once
+        List<RankRead> read = RankFiles.inParallel(files, f -> {
+            InputDiagnosis in = diagnose(TraceLoader.load(f, progress));
+            autoglm.analyse.ranks.RankSteps steps = autoglm.analyse.ranks.RankSteps.of(in.analysis(), "");
+            return new RankRead(f.equals(files.get(0)) ? in : withoutEvents(in), steps);
+        });
+        List<Integer> order = new ArrayList<>();
+        for (int i = 0; i < read.size(); i++) {
+            order.add(i);
+        }
+        // the ranks in rank order (distributedInfo), those without one after them in the order given
+        order.sort(java.util.Comparator.comparing((Integer i) -> read.get(i).input().analysis().model().rank(),
+                java.util.Comparator.nullsLast(java.util.Comparator.naturalOrder())).thenComparingInt(i -> i));
+        List<InputDiagnosis> inputs = new ArrayList<>();
+        List<autoglm.analyse.ranks.RankSteps> steps = new ArrayList<>();
+        for (int i : order) {
+            InputDiagnosis in = read.get(i).input();
+            inputs.add(in);
+            steps.add(read.get(i).steps().labelled(Combined.label(in, inputs.size() - 1)));
+        }
+        return Combined.of(inputs, steps, engine, catalogue);
+    }
+
+    /** One rank as read: its diagnosis and the steps the cross-rank analysis needs of it. */
+    private record RankRead(InputDiagnosis input, autoglm.analyse.ranks.RankSteps steps) {
+    }
+
+    private static InputDiagnosis withoutEvents(InputDiagnosis in) {
+        autoglm.analyse.TraceAnalysis a = in.analysis();
+        return new InputDiagnosis(new autoglm.analyse.TraceAnalysis(a.model().withoutEvents(), a.window(), a.metrics(),
+                a.breakdown(), a.dataLoss()), in.findings());
     }
 
     /** CUPTI recordings of one command (profile --kernels), read into one model. */

@@ -2,7 +2,6 @@ package autoglm.report;
 
 import autoglm.analyse.Quantities;
 import autoglm.analyse.Unit;
-import autoglm.model.trace.ApiCalls;
 import autoglm.model.trace.DeviceProperties;
 import autoglm.model.trace.TraceHeader;
 import autoglm.model.trace.TraceModel;
@@ -23,10 +22,11 @@ final class DeviceText {
     private DeviceText() {
     }
 
-    /** API calls looked at to tell a ROCm trace (hipLaunchKernel...) from a CUDA one. */
-    private static final int API_LOOKED_AT = 1000;
+    /** Calls that only a ROCm trace has. */
+    private static final String[] HIP_CALLS = {"hipLaunchKernel", "hipExtModuleLaunchKernel", "hipModuleLaunchKernel",
+        "hipMemcpyAsync", "hipMemcpyWithStream", "hipMemsetAsync"};
 
-    /** Whether the trace comes from ROCm: an AMD device name, or HIP runtime calls. */
+    /** Whether the trace comes from ROCm: an AMD device name, or HIP runtime calls among its names. */
     static boolean rocm(TraceModel model) {
         for (DeviceProperties d : model.header().devices()) {
             String n = d.name() == null ? "" : d.name();
@@ -34,10 +34,9 @@ final class DeviceText {
                 return true;
             }
         }
-        ApiCalls api = model.api();
-        for (int i = 0; i < Math.min(api.size(), API_LOOKED_AT); i++) {
-            String n = model.names().get(api.name(i));
-            if (n != null && n.startsWith("hip")) {
+        // HIP's launch and copy calls among the names the trace mentions (a rank kept without its events has them too)
+        for (String hip : HIP_CALLS) {
+            if (model.names().find(hip) != autoglm.model.trace.Names.NONE) {
                 return true;
             }
         }

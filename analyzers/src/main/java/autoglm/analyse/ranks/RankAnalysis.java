@@ -40,6 +40,14 @@ public final class RankAnalysis {
         for (int i = 0; i < inputs.size(); i++) {
             ranks.add(RankSteps.of(inputs.get(i), labels.get(i)));
         }
+        return ofSteps(inputs, ranks);
+    }
+
+    /**
+     * The same from each rank's steps taken when it was read ({@link RankSteps#of}), in the inputs' order, labelled:
+     * the inputs' models may then be without their events ({@link autoglm.model.trace.TraceModel#withoutEvents}).
+     */
+    public static Result ofSteps(List<TraceAnalysis> inputs, List<RankSteps> ranks) {
         String alignment;
         List<int[]> aligned = new ArrayList<>(); // per aligned step: each rank's step index
         if (ranks.stream().allMatch(RankSteps::numbered)) {

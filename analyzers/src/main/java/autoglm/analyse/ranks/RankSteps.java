@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
  * durations of the kernels the step launched), and its NCCL kernels in start order. Timestamps are the trace's own
  * plus its base time, so that ranks written by clock-synchronised hosts line up.
  */
-record RankSteps(String label, Integer rank, long[] number, long[] stepNs, long[] computeNs, long[] commNs,
+public record RankSteps(String label, Integer rank, long[] number, long[] stepNs, long[] computeNs, long[] commNs,
         List<long[][]> collectives, boolean numbered, long pointToPoint, long collectiveKernels) {
     /** NCCL kernels that send or receive between two ranks (pipeline stages) rather than reduce or gather over all. */
     private static final Pattern P2P = Pattern.compile("(?i)sendrecv|_send_|_recv_|ncclDevKernel_(Send|Recv)");
@@ -36,7 +36,13 @@ record RankSteps(String label, Integer rank, long[] number, long[] stepNs, long[
         return -1;
     }
 
-    static RankSteps of(TraceAnalysis a, String label) {
+    /** The same steps under another label. */
+    public RankSteps labelled(String other) {
+        return new RankSteps(other, rank, number, stepNs, computeNs, commNs, collectives, numbered, pointToPoint,
+                collectiveKernels);
+    }
+
+    public static RankSteps of(TraceAnalysis a, String label) {
         Window w = a.window();
         int steps = Math.max(1, w.iterations());
         long[] number = new long[steps];

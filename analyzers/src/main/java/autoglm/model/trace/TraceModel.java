@@ -43,6 +43,17 @@ public final class TraceModel {
         this.lastEnd = lastEnd;
     }
 
+    /**
+     * This model without its events (GPU activities, API calls, CPU ops, annotations): what a report says of an input
+     * it has already analysed (source, header, names, counts, data loss, span). Several ranks keep only this, so that
+     * a job of many ranks does not hold every rank's events at once.
+     */
+    public TraceModel withoutEvents() {
+        return new TraceModel(source, header, names, shapes, new GpuActivities.Builder().build(new int[0]),
+                new ApiCalls.Builder().build(names, new long[1]), new SpanTable.Builder().build(),
+                new SpanTable.Builder().build(), new SpanTable.Builder().build(), readCounts, dataLoss, firstTs, lastEnd);
+    }
+
     public TraceSource source() {
         return source;
     }
