@@ -12,8 +12,8 @@ public final class AnalysisSettings {
     /**
      * 30 us: what HTA does in practice (its docstring says 30 ns, but it compares the value with gaps in
      * microseconds). A gap after an activity that was already queued is the GPU's own: starting the next kernel,
-     * waiting on another stream's event; on Hopper the shortest such gap is about a microsecond, so 30 ns would put
-     * no gap there at all (docs/analyses.md#metrics).
+     * waiting on another stream's event; at 30 ns no gap of the H100 fixtures fell there at all
+     * (docs/analyses.md#kernel-wait).
      */
     public static final Parameter CONSECUTIVE_KERNEL_DELAY_NS = new Parameter("consecutive_kernel_delay_ns",
             Unit.NANOSECONDS, 30_000,
