@@ -57,13 +57,15 @@ final class OpAttribution {
         return List.copyOf(out);
     }
 
-    /** Each thread's rows in the table (ordered by thread, start, longest first). */
+    /** Each thread's rows in the table, which is ordered by thread (then start, longest first): one run each. */
     private static Map<Long, int[]> ranges(SpanTable ops) {
         Map<Long, int[]> out = new HashMap<>();
-        for (int i = 0; i < ops.size(); i++) {
-            int[] r = out.computeIfAbsent(ops.thread(i), k -> new int[] {Integer.MAX_VALUE, -1});
-            r[0] = Math.min(r[0], i);
-            r[1] = Math.max(r[1], i + 1);
+        int from = 0;
+        for (int i = 1; i <= ops.size(); i++) {
+            if (i == ops.size() || ops.thread(i) != ops.thread(from)) {
+                out.put(ops.thread(from), new int[] {from, i});
+                from = i;
+            }
         }
         return out;
     }

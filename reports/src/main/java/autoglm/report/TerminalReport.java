@@ -377,7 +377,7 @@ public final class TerminalReport implements Report {
             String numbers = String.format(Locale.ROOT, row, Quantities.format(o.sharePct(), Unit.PERCENT),
                     Quantities.format(o.gpuMs(), Unit.MILLISECONDS), Quantities.format(o.activities(), Unit.COUNT),
                     Quantities.format(o.launchMs(), Unit.MILLISECONDS), "");
-            indent(sb, Text.safe(o.op()), numbers, "  " + " ".repeat(Math.min(42, width / 2)));
+            indent(sb, Text.safe(o.op()), numbers, " ".repeat(numbers.length()));
         }
     }
 

@@ -34,18 +34,10 @@ public final class RankAnalysis {
     public record Result(RankTable table, Metrics metrics) {
     }
 
-    /** {@code labels}: each input's name in the report ("rank 3", "input 2"), in the inputs' order. */
-    public static Result analyze(List<TraceAnalysis> inputs, List<String> labels) {
-        List<RankSteps> ranks = new ArrayList<>();
-        for (int i = 0; i < inputs.size(); i++) {
-            ranks.add(RankSteps.of(inputs.get(i), labels.get(i)));
-        }
-        return ofSteps(inputs, ranks);
-    }
-
     /**
-     * The same from each rank's steps taken when it was read ({@link RankSteps#of}), in the inputs' order, labelled:
-     * the inputs' models may then be without their events ({@link autoglm.model.trace.TraceModel#withoutEvents}).
+     * The ranks compared from each one's steps ({@link RankSteps#of}, taken while its events were in memory), in the
+     * inputs' order, labelled: the inputs' models may be without their events
+     * ({@link autoglm.model.trace.TraceModel#withoutEvents}).
      */
     public static Result ofSteps(List<TraceAnalysis> inputs, List<RankSteps> ranks) {
         String alignment;

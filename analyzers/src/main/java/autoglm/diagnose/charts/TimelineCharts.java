@@ -152,18 +152,18 @@ final class TimelineCharts {
         List<Series> series = new java.util.ArrayList<>();
         long changes = 0;
         for (autoglm.analyse.LaunchQueue q : queues) {
+            // the most waiting in each slice: the length in effect as it starts, and each it changes to within it
             double[] most = new double[QUEUE_POINTS];
-            int prev = 0;
-            for (int i = 0; i < q.times().length; i++) {
-                int b = (int) Math.min(QUEUE_POINTS - 1, (q.times()[i] - from) / width);
-                most[b] = Math.max(most[b], Math.max(prev, q.lengths()[i]));
-                prev = q.lengths()[i];
-            }
-            // a slice without a change keeps the length before it
-            int last = 0;
+            int k = 0;
+            int cur = 0;
             for (int b = 0; b < QUEUE_POINTS; b++) {
-                most[b] = Math.max(most[b], last);
-                last = lengthAt(q, from + (long) ((b + 1) * width));
+                double end = b == QUEUE_POINTS - 1 ? Double.POSITIVE_INFINITY : from + (b + 1) * width;
+                int m = cur;
+                while (k < q.times().length && q.times()[k] < end) {
+                    cur = q.lengths()[k++];
+                    m = Math.max(m, cur);
+                }
+                most[b] = m;
             }
             double[] x = new double[QUEUE_POINTS];
             for (int b = 0; b < QUEUE_POINTS; b++) {
@@ -177,16 +177,6 @@ final class TimelineCharts {
                 "time from the first launch of the window, ms", "launches waiting", Double.NaN, List.copyOf(series),
                 "launched and not yet started on the GPU (HTA's queue length); the most in each of "
                         + QUEUE_POINTS + " slices; a full queue is " + autoglm.analyse.LaunchQueue.FULL, changes);
-    }
-
-    /** The queue's length just before time t. */
-    private static int lengthAt(autoglm.analyse.LaunchQueue q, long t) {
-        int i = java.util.Arrays.binarySearch(q.times(), t);
-        int k = i >= 0 ? i - 1 : -i - 2;
-        while (i >= 0 && k >= 0 && q.times()[k] == t) {
-            k--;
-        }
-        return k < 0 ? 0 : q.lengths()[k];
     }
 
     /** Slices of the copy-bandwidth chart. */
