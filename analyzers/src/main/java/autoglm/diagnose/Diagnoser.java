@@ -93,8 +93,10 @@ public final class Diagnoser {
         // the ranks of a job, read on all cores; each rank's steps are taken while its events are in memory, then its
         // model keeps only what the report says of it (the first keeps its events, for the charts), so that at most
         // one model per core and the first are held at once
+        // cores beyond one per file parse within each file
+        int threadsPerFile = Math.max(1, TraceLoader.defaultThreads() / files.size());
         List<RankRead> read = RankFiles.inParallel(files, f -> {
-            InputDiagnosis in = diagnose(TraceLoader.load(f, progress));
+            InputDiagnosis in = diagnose(TraceLoader.load(f, progress, threadsPerFile));
             autoglm.analyse.ranks.RankSteps steps = autoglm.analyse.ranks.RankSteps.of(in.analysis(), "");
             return new RankRead(f.equals(files.get(0)) ? in : withoutEvents(in), steps);
         });

@@ -25,8 +25,42 @@ public final class TraceLoader {
         return load(path, LoadProgress.NONE);
     }
 
-    /** As {@link #load(Path)}, telling {@code progress} every {@value #EVERY} events. */
+    /**
+     * As {@link #load(Path)}, telling {@code progress} as the reading goes; a large file is read on all cores
+     * (see {@link #load(Path, LoadProgress, int)}).
+     */
     public static TraceModel load(Path path, LoadProgress progress) {
+        return load(path, progress, defaultThreads());
+    }
+
+    /** The cores a large trace is parsed on: all, or the system property autoglm.read.threads (1: one pass). */
+    public static int defaultThreads() {
+        Integer set = Integer.getInteger("autoglm.read.threads");
+        return set != null && set >= 1 ? set : Runtime.getRuntime().availableProcessors();
+    }
+
+    /**
+     * As {@link #load(Path)}, parsing on {@code threads} cores when the file is large enough for that to pay (1 MiB of
+     * gzip, 8 MiB of plain JSON); the model is the same whatever the number. Give 1 where other files are being read
+     * on the other cores.
+     */
+    public static TraceModel load(Path path, LoadProgress progress, int threads) {
+        return load(path, progress, threads, ChunkedTraceLoader.CHUNK_BYTES, false);
+    }
+
+    /** As {@link #load(Path, LoadProgress, int)} with chunks of {@code chunkBytes}, and on small files too if asked. */
+    static TraceModel load(Path path, LoadProgress progress, int threads, int chunkBytes, boolean anySize) {
+        if (threads > 1) {
+            TraceModel model = ChunkedTraceLoader.load(path, progress, threads, chunkBytes, anySize);
+            if (model != null) {
+                return model;
+            }
+        }
+        return inOnePass(path, progress);
+    }
+
+    /** Reads the file in one pass on this thread, telling {@code progress} every {@value #EVERY} events. */
+    static TraceModel inOnePass(Path path, LoadProgress progress) {
         long t0 = System.nanoTime();
         NamePool names = new NamePool();
         ShapePool shapes = new ShapePool();

@@ -32,6 +32,15 @@ public final class ReadCounts {
         malformed.merge(reason, n, Long::sum);
     }
 
+    /** Adds what another reader counted (a chunk of the same trace read on another core). */
+    public void add(ReadCounts other) {
+        events += other.events;
+        for (int i = 0; i < byKind.length; i++) {
+            byKind[i] += other.byKind[i];
+        }
+        other.malformed.forEach((reason, n) -> malformed.merge(reason, n, Long::sum));
+    }
+
     public long events() {
         return events;
     }

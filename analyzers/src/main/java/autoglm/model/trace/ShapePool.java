@@ -55,6 +55,11 @@ public final class ShapePool {
         return inputs.toArray(new int[0][]);
     }
 
+    /** The shape as interned: for every input its rank, then its sizes. */
+    public int[] sequence(int id) {
+        return shapes.get(id).clone();
+    }
+
     public int size() {
         return shapes.size();
     }

@@ -51,11 +51,22 @@ public final class KinetoTraceReader implements AutoCloseable {
     private final FieldPredictor[] phaseFields = new FieldPredictor[128];
     private FieldPredictor[] argsFields = new FieldPredictor[16];
 
+    private final boolean chunk;
+    private long arrayEnd = -1;
     private boolean inEvents;
     private boolean sawEvents;
     private boolean finished;
 
     public KinetoTraceReader(TraceInput input, NamePool names, ShapePool shapes) {
+        this(input, names, shapes, false);
+    }
+
+    /**
+     * In chunk mode the input is a JSON array of events cut from a larger trace ({@link EventChunks}): reading stops
+     * at the array's end, whatever follows, and {@link #arrayEnd()} tells where that was.
+     */
+    KinetoTraceReader(TraceInput input, NamePool names, ShapePool shapes, boolean chunk) {
+        this.chunk = chunk;
         for (int i = 0; i < phaseFields.length; i++) {
             phaseFields[i] = new FieldPredictor();
         }
@@ -64,10 +75,15 @@ public final class KinetoTraceReader implements AutoCloseable {
         this.shapes = shapes;
         this.inputDims = new InputDimsReader(shapes);
         try {
-            this.parser = FACTORY.createParser(input.stream());
+            this.parser = input.bytes() != null ? FACTORY.createParser(input.bytes()) : FACTORY.createParser(input.stream());
         } catch (IOException e) {
             throw ReadErrors.failure(input, e);
         }
+    }
+
+    /** In chunk mode, once {@link #next()} has returned false: the byte offset of the array's closing ']'. */
+    long arrayEnd() {
+        return arrayEnd;
     }
 
     public TraceEvent event() {
@@ -106,6 +122,11 @@ public final class KinetoTraceReader implements AutoCloseable {
             JsonToken t = parser.nextToken();
             if (t == null) {
                 throw new JsonEOFException(parser, null, "end of input inside traceEvents");
+            }
+            if (t == JsonToken.END_ARRAY && chunk) {
+                arrayEnd = parser.currentTokenLocation().getByteOffset();
+                finished = true;
+                return false;
             }
             if (t == JsonToken.END_ARRAY) {
                 inEvents = false;

@@ -23,6 +23,7 @@ public final class TraceInput implements AutoCloseable {
     private final InputStream stream;
 
     private final CountingInputStream fileCounted;
+    private byte[] bytes;
 
     private TraceInput(Path path, boolean gzip, long fileBytes, CountingInputStream counted, InputStream stream,
             CountingInputStream fileCounted) {
@@ -71,6 +72,19 @@ public final class TraceInput implements AutoCloseable {
         } catch (IOException e) {
             throw new BadInputException(path + ": cannot be read (" + e.getMessage() + ")", e);
         }
+    }
+
+    /** JSON text already in memory (a chunk of a larger trace), read as if it were the file {@code path}. */
+    public static TraceInput ofBytes(Path path, byte[] json) {
+        CountingInputStream counting = new CountingInputStream(new java.io.ByteArrayInputStream(json));
+        TraceInput input = new TraceInput(path, false, json.length, counting, counting, counting);
+        input.bytes = json;
+        return input;
+    }
+
+    /** The JSON text when it is already in memory ({@link #ofBytes}), else null. */
+    byte[] bytes() {
+        return bytes;
     }
 
     public Path path() {
