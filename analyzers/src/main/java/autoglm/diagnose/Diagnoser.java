@@ -41,19 +41,65 @@ public final class Diagnoser {
     /** Why a run has no timeline metrics. */
     public static final String NO_TRACE = RunContents.NO_KERNELS;
 
-    private final RuleEngine engine;
-    private final RuleCatalogue catalogue;
+    private final java.util.function.Supplier<Rules> rules;
     private final TraceAnalyzer analyzer;
 
+    /** The catalogue and the engine that judges with it. */
+    private record Rules(RuleCatalogue catalogue, RuleEngine engine) {
+    }
+
     public Diagnoser(RuleCatalogue catalogue, ThresholdOverrides overrides, AnalysisSettings settings) {
-        this.engine = new RuleEngine(catalogue, overrides);
-        this.catalogue = catalogue;
+        Rules r = new Rules(catalogue, new RuleEngine(catalogue, overrides));
+        this.rules = () -> r;
+        this.analyzer = new TraceAnalyzer(settings);
+    }
+
+    private Diagnoser(java.util.function.Supplier<Rules> rules, AnalysisSettings settings) {
+        this.rules = rules;
         this.analyzer = new TraceAnalyzer(settings);
     }
 
     /** The bundled rules with their default thresholds and analysis settings. */
     public static Diagnoser withDefaults() {
-        return new Diagnoser(RuleCatalogue.bundled(), ThresholdOverrides.none(), AnalysisSettings.defaults());
+        return withBundledRules(AnalysisSettings.defaults());
+    }
+
+    /**
+     * The bundled rules with their default thresholds, loaded on a thread of their own while the inputs are read:
+     * loading them (YAML, Jackson's classes, the expressions) takes a few hundred milliseconds of a cold start, which
+     * then overlap the reading (the 50 MB example, 2 cores, quick JIT: 1.47 s to 1.25 s; docs/benchmarks.md). Nothing
+     * the user gave can make the bundled rules fail to load.
+     */
+    public static Diagnoser withBundledRules(AnalysisSettings settings) {
+        java.util.concurrent.CompletableFuture<Rules> loading = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            RuleCatalogue c = RuleCatalogue.bundled();
+            return new Rules(c, new RuleEngine(c, ThresholdOverrides.none()));
+        }, r -> {
+            Thread t = new Thread(r, "autoglm-rules");
+            t.setDaemon(true);
+            t.start();
+        });
+        return new Diagnoser(() -> {
+            try {
+                return loading.join();
+            } catch (java.util.concurrent.CompletionException e) {
+                if (e.getCause() instanceof RuntimeException re) {
+                    throw re;
+                }
+                if (e.getCause() instanceof Error err) {
+                    throw err;
+                }
+                throw e;
+            }
+        }, settings);
+    }
+
+    private RuleEngine engine() {
+        return rules.get().engine();
+    }
+
+    private RuleCatalogue catalogue() {
+        return rules.get().catalogue();
     }
 
     /** Whatever the files are (see {@link #diagnoseFiles}), their diagnosis; notes are dropped. */
@@ -114,7 +160,7 @@ public final class Diagnoser {
             inputs.add(in);
             steps.add(read.get(i).steps().labelled(Combined.label(in, inputs.size() - 1)));
         }
-        return Combined.of(inputs, steps, engine, catalogue);
+        return Combined.of(inputs, steps, engine(), catalogue());
     }
 
     /** One rank as read: its diagnosis and the steps the cross-rank analysis needs of it. */
@@ -144,7 +190,7 @@ public final class Diagnoser {
                 WorkloadAnalysis.NO_WORKLOAD).orAbsent(LoadAnalysis.metricNames(), LoadAnalysis.NO_LOAD)
                 .orAbsent(autoglm.analyse.ranks.RankAnalysis.metricNames(), autoglm.analyse.ranks.RankAnalysis.ONE_RANK),
                 a.breakdown(), a.dataLoss());
-        return new InputDiagnosis(analysis, engine.evaluate(analysis.metrics()));
+        return new InputDiagnosis(analysis, engine().evaluate(analysis.metrics()));
     }
 
     /** A run folder read whole ({@link RunReader}) and diagnosed. */
@@ -205,7 +251,7 @@ public final class Diagnoser {
                 autoglm.analyse.ranks.RankAnalysis.ONE_RANK);
         RunAnalysis withAll = new RunAnalysis(run.recording(), metrics, run.gpusUsed(), run.windowStartMs(),
                 run.windowEndMs(), run.dataLoss());
-        return new Diagnosis("autoglm", Version.get(), inputs, metrics, engine.evaluate(metrics), loss, withAll);
+        return new Diagnosis("autoglm", Version.get(), inputs, metrics, engine().evaluate(metrics), loss, withAll);
     }
 
     /** The workload's input wait per batch as DataLoader time, where no trace annotation measured it. */
@@ -222,6 +268,6 @@ public final class Diagnoser {
 
     /** Several inputs as one diagnosis (see {@link Diagnosis}); one input is itself. */
     public Diagnosis combine(List<InputDiagnosis> inputs) {
-        return Combined.of(inputs, engine, catalogue);
+        return Combined.of(inputs, engine(), catalogue());
     }
 }

@@ -47,6 +47,10 @@ public final class RuleOptions {
 
     /** A diagnoser with these rules, threshold overrides and analysis settings (all checked here). */
     Diagnoser diagnoser() {
+        if (rulesDir == null && parsed().stream().allMatch(kv -> kv[0].equals("analysis"))) {
+            // the bundled rules as they are: loaded while the inputs are read
+            return Diagnoser.withBundledRules(analysisSettings());
+        }
         RuleCatalogue catalogue = catalogue();
         return new Diagnoser(catalogue, thresholds(catalogue), analysisSettings());
     }
