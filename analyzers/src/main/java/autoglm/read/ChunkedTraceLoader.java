@@ -26,7 +26,7 @@ import java.util.concurrent.Future;
  * Reads one trace on several cores: this thread inflates the file and cuts its events into chunks of whole events
  * ({@link EventChunks}); a pool parses the chunks, each into its own columns and pools; this thread hands them to
  * one {@link TraceModelBuilder} in file order, with their names and shapes mapped to the trace's own. The model is
- * the one a single pass builds, name ids and all. At most {@code 2 x threads + 1} chunks are in memory at once.
+ * the one a single pass builds, name ids and all. At most {@code 2 x threads + 1} chunks are in memory at once, fewer in a small heap ({@link #window}).
  *
  * <p>Returns null where the file is not worth it (small) or not cut (see {@link EventChunks}), and where anything
  * goes wrong while reading: the caller then reads it in one pass, which says exactly what is wrong, if anything.
@@ -54,6 +54,8 @@ final class ChunkedTraceLoader {
                 return null;
             }
             EventChunks chunks = new EventChunks(input.stream(), chunkBytes, Math.max(FIRST_BLOCK, 2 * chunkBytes));
+            int window = window(threads, chunkBytes, Runtime.getRuntime().maxMemory());
+            threads = Math.min(threads, window);
             pool = Executors.newFixedThreadPool(threads, r -> {
                 Thread t = new Thread(r, "autoglm-trace-chunk");
                 t.setDaemon(true);
@@ -73,7 +75,7 @@ final class ChunkedTraceLoader {
             while ((chunk = chunks.next()) != null) {
                 EventChunks.Chunk c = chunk;
                 inFlight.add(pool.submit(() -> ParsedChunk.parse(path, c)));
-                if (inFlight.size() > 2 * threads) {
+                if (inFlight.size() >= window) {
                     ParsedChunk parsed = inFlight.poll().get();
                     if (parsed == null) {
                         return null;
@@ -124,6 +126,16 @@ final class ChunkedTraceLoader {
             }
             input.close();
         }
+    }
+
+    /**
+     * How many chunks may be in memory at once: two per thread and one, so that no thread waits, but no more than an
+     * eighth of the heap holds (a chunk's text and its columns take about 1.5 times the chunk), so that many cores do
+     * not break a small -Xmx; at least 2.
+     */
+    static int window(int threads, int chunkBytes, long maxHeap) {
+        long byHeap = maxHeap / 8 / (chunkBytes * 3L / 2);
+        return (int) Math.max(2, Math.min(2L * threads + 1, byHeap));
     }
 
     /** Hands one parsed chunk to the builder, its name and shape ids mapped in the order the chunk met them. */

@@ -65,6 +65,15 @@ class ChunkedTraceLoaderTest {
     }
 
     @Test
+    void aSmallHeapBoundsTheChunksInMemoryWhateverTheCores() {
+        int mib = 1 << 20;
+        assertEquals(5, ChunkedTraceLoader.window(2, 4 * mib, 512L * mib), "2 cores: two chunks a thread and one");
+        // 64 cores in -Xmx512m: 64 MiB for chunks of 4 MiB (6 MiB with their columns) is 10, not 129
+        assertEquals(10, ChunkedTraceLoader.window(64, 4 * mib, 512L * mib));
+        assertEquals(2, ChunkedTraceLoader.window(64, 4 * mib, 32L * mib), "never fewer than 2");
+    }
+
+    @Test
     void aLargePlainFileIsCutIntoChunksOfTheDefaultSize(@TempDir Path dir) throws IOException {
         // the example, inflated: 48 MB of JSON, over the 8 MiB from which chunks pay; 12 chunks of 4 MiB
         Path plain = Files.writeString(dir.resolve("example.json"), json(Fixtures.trace(Fixtures.DECODE8)));
