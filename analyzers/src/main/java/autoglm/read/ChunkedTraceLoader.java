@@ -65,39 +65,27 @@ final class ChunkedTraceLoader {
             ShapePool shapes = new ShapePool();
             TraceModelBuilder builder = new TraceModelBuilder(names, shapes);
             ReadCounts counts = new ReadCounts();
-            TraceEvent event = new TraceEvent();
+            Merger merger = new Merger(builder, names, shapes, counts);
             ArrayDeque<Future<ParsedChunk>> inFlight = new ArrayDeque<>();
             String name = path.toString();
-            long merged = 0;
             EventChunks.Chunk chunk;
             byte[] skeleton = null;
-            int suffix = -1;
             while ((chunk = chunks.next()) != null) {
                 EventChunks.Chunk c = chunk;
                 inFlight.add(pool.submit(() -> ParsedChunk.parse(path, c)));
-                if (inFlight.size() >= window) {
-                    ParsedChunk parsed = inFlight.poll().get();
-                    if (parsed == null) {
-                        return null;
-                    }
-                    merged += merge(parsed, builder, names, shapes, counts, event);
-                    suffix = parsed.suffixStart();
-                    progress.update(name, input.fileBytesRead(), input.fileBytes(), merged);
-                }
                 if (c.last()) {
                     // the header's rest follows the events array's ']' in the last chunk
                     skeleton = c.json();
                 }
-            }
-            while (!inFlight.isEmpty()) {
-                ParsedChunk parsed = inFlight.poll().get();
-                if (parsed == null) {
-                    return null;
+                // the oldest chunk is merged when the window is full, and all of them at the end
+                while (inFlight.size() >= window || (skeleton != null && !inFlight.isEmpty())) {
+                    if (!merger.merge(inFlight.poll().get())) {
+                        return null;
+                    }
+                    progress.update(name, input.fileBytesRead(), input.fileBytes(), merger.events);
                 }
-                merged += merge(parsed, builder, names, shapes, counts, event);
-                suffix = parsed.suffixStart();
-                progress.update(name, input.fileBytesRead(), input.fileBytes(), merged);
             }
+            int suffix = merger.suffix;
             byte[] prefix = chunks.prefix();
             byte[] header = new byte[prefix.length + skeleton.length - suffix];
             System.arraycopy(prefix, 0, header, 0, prefix.length);
@@ -138,24 +126,47 @@ final class ChunkedTraceLoader {
         return (int) Math.max(2, Math.min(2L * threads + 1, byHeap));
     }
 
-    /** Hands one parsed chunk to the builder, its name and shape ids mapped in the order the chunk met them. */
-    private static long merge(ParsedChunk chunk, TraceModelBuilder builder, NamePool names, ShapePool shapes,
-            ReadCounts counts, TraceEvent event) {
-        int[] nameMap = new int[chunk.names().size()];
-        for (int id = 0; id < nameMap.length; id++) {
-            nameMap[id] = names.intern(chunk.names().get(id));
+    /** Hands parsed chunks to the builder in order, their name and shape ids mapped in the order each chunk met them. */
+    private static final class Merger {
+        private final TraceModelBuilder builder;
+        private final NamePool names;
+        private final ShapePool shapes;
+        private final ReadCounts counts;
+        private final TraceEvent event = new TraceEvent();
+        long events;
+        /** Where the events array's ']' is in the last chunk merged. */
+        int suffix = -1;
+
+        Merger(TraceModelBuilder builder, NamePool names, ShapePool shapes, ReadCounts counts) {
+            this.builder = builder;
+            this.names = names;
+            this.shapes = shapes;
+            this.counts = counts;
         }
-        int[] shapeMap = new int[chunk.shapes().size()];
-        for (int id = 0; id < shapeMap.length; id++) {
-            int[] seq = chunk.shapes().sequence(id);
-            shapeMap[id] = shapes.intern(seq, seq.length);
+
+        /** False for a chunk whose cuts did not fall between events (null). */
+        boolean merge(ParsedChunk chunk) {
+            if (chunk == null) {
+                return false;
+            }
+            int[] nameMap = new int[chunk.names().size()];
+            for (int id = 0; id < nameMap.length; id++) {
+                nameMap[id] = names.intern(chunk.names().get(id));
+            }
+            int[] shapeMap = new int[chunk.shapes().size()];
+            for (int id = 0; id < shapeMap.length; id++) {
+                int[] seq = chunk.shapes().sequence(id);
+                shapeMap[id] = shapes.intern(seq, seq.length);
+            }
+            EventColumns columns = chunk.events();
+            for (int i = 0; i < columns.size(); i++) {
+                columns.load(i, event, nameMap, shapeMap);
+                builder.accept(event);
+            }
+            counts.add(chunk.counts());
+            events += columns.size();
+            suffix = chunk.suffixStart();
+            return true;
         }
-        EventColumns events = chunk.events();
-        for (int i = 0; i < events.size(); i++) {
-            events.load(i, event, nameMap, shapeMap);
-            builder.accept(event);
-        }
-        counts.add(chunk.counts());
-        return events.size();
     }
 }
