@@ -79,6 +79,19 @@ public final class ProfileCommand implements Callable<Integer> {
             + "injected through CUDA_INJECTION64_PATH, and run the timeline rules on them")
     Boolean kernels;
 
+    @Option(names = "--prometheus-port", paramLabel = "[HOST:]PORT", description = "serve the samples as they are "
+            + "taken, and the findings once the run is diagnosed, to Prometheus at http://HOST:PORT/metrics (HOST "
+            + "127.0.0.1 unless given; 0.0.0.0 for every interface); off by default (docs/fleet.md)")
+    String prometheusPort;
+
+    @Option(names = "--prometheus-linger", paramLabel = "DURATION", defaultValue = "0s", description = "with "
+            + "--prometheus-port: keep serving this long after the diagnosis, so that Prometheus scrapes the findings "
+            + "(at least one scrape interval; default 0s)")
+    String prometheusLinger;
+
+    /** The Prometheus endpoint of --prometheus-port, or null. */
+    private autoglm.export.PrometheusExport export;
+
     @Mixin
     WorkloadOptions workload = new WorkloadOptions();
 
@@ -125,6 +138,28 @@ public final class ProfileCommand implements Callable<Integer> {
                 throw new BadInputException("--model " + workload.model + ": " + refused);
             }
         }
+        double lingerMs = Durations.millis("--prometheus-linger", prometheusLinger);
+        if (prometheusPort != null) {
+            export = autoglm.export.PrometheusExport.start(prometheusPort, launch.runName() != null ? launch.runName()
+                    : launch.argv().get(0));
+            io.say("serving Prometheus at http://" + hostOf(prometheusPort) + ":" + export.port() + "/metrics");
+        }
+        try {
+            return profileAndReport(launch, settings, injection, diagnoser, failOn, lingerMs);
+        } finally {
+            if (export != null) {
+                export.close();
+            }
+        }
+    }
+
+    private static String hostOf(String address) {
+        int colon = address.lastIndexOf(':');
+        return colon < 0 ? "127.0.0.1" : address.substring(0, colon);
+    }
+
+    private Integer profileAndReport(Launch launch, RunInfo.Settings settings, Path injection, Diagnoser diagnoser,
+            Severity failOn, double lingerMs) throws Exception {
         Outcome base = profileOnce(launch.argv(), launch.runName(), launch.env(), settings, injection, diagnoser);
         Diagnosis diagnosis = base.diagnosis();
         Integer early = endState(base);
@@ -135,6 +170,13 @@ public final class ProfileCommand implements Callable<Integer> {
         }
         diagnosis = diagnosis.withOverrides(rules.overrides());
         Reports.write(io, report, diagnosis, base.workload());
+        if (export != null) {
+            export.findings(diagnosis.findings());
+            if (lingerMs > 0) {
+                io.say("serving the findings to Prometheus for " + prometheusLinger + " more");
+                Thread.sleep((long) lingerMs);
+            }
+        }
         if (early != null) {
             return early;
         }
@@ -250,6 +292,10 @@ public final class ProfileCommand implements Callable<Integer> {
     Outcome profileOnce(List<String> argv, String runName, Map<String, String> env, RunInfo.Settings settings,
             Path injection, Diagnoser diagnoser) throws java.io.IOException {
         Profiler profiler = Profiler.withNvml(line -> io.say(line));
+        if (export != null) {
+            profiler.onSample(export);
+            profiler.onStart(folder -> export.run(folder.getFileName().toString()));
+        }
         Profiler.Result result;
         try (TitleProgress progress = TitleProgress.open(io, runName == null ? argv.get(0) : runName)) {
             result = profiler.run(new Profiler.Request(argv, runName, out, settings,

@@ -51,6 +51,7 @@ public final class Sampler implements AutoCloseable {
     private double cpuMs;
     private volatile String writeFailure;
     private volatile java.util.function.Consumer<String> onWriteFailure = why -> { };
+    private volatile SampleListener listener = SampleListener.NONE;
 
     public Sampler(Path dir, GpuProbe gpu, HostProbe host, RunInfo.Settings settings, Supplier<Set<Long>> pids)
             throws IOException {
@@ -101,6 +102,7 @@ public final class Sampler implements AutoCloseable {
                 if (!written(gpuOut, r.sample())) {
                     return;
                 }
+                tell(() -> listener.gpu(r.sample()));
                 if (gpmOut != null && gpus.get(i).gpmSupported() && ticks % gpmEvery == 0) {
                     double interval = Double.isNaN(lastGpm[i]) ? settings.gpmIntervalMs() : timeMs - lastGpm[i];
                     ProbeRead<GpmSample> g = gpu.readGpm(i, timeMs, interval);
@@ -109,6 +111,7 @@ public final class Sampler implements AutoCloseable {
                         if (!written(gpmOut, g.sample())) {
                             return;
                         }
+                        tell(() -> listener.gpm(g.sample()));
                     }
                     lastGpm[i] = timeMs;
                 }
@@ -128,10 +131,27 @@ public final class Sampler implements AutoCloseable {
             if (h != null && !written(hostOut, h)) {
                 return;
             }
+            if (h != null) {
+                HostSample sample = h;
+                tell(() -> listener.host(sample));
+            }
         }
         ticks++;
         if (ticks % flushEvery == 0) {
             flush();
+        }
+    }
+
+    /** Tells the listener each sample from now on, once it is written. */
+    public void listen(SampleListener listener) {
+        this.listener = listener;
+    }
+
+    private void tell(Runnable r) {
+        try {
+            r.run();
+        } catch (RuntimeException e) {
+            lose("sample listener: " + e);
         }
     }
 

@@ -82,6 +82,12 @@ public final class Profiler {
     private volatile String stopIncomplete;
     private volatile java.util.function.Consumer<Path> startListener = p -> { };
     private volatile Runnable interruptListener = () -> { };
+    private volatile autoglm.record.SampleListener sampleListener = autoglm.record.SampleListener.NONE;
+
+    /** Told every sample once it is written (the Prometheus endpoint serves them live). */
+    public void onSample(autoglm.record.SampleListener listener) {
+        this.sampleListener = listener;
+    }
 
     /** Told the run folder once the command has started (a load writes its own files there). */
     public void onStart(java.util.function.Consumer<Path> listener) {
@@ -180,6 +186,7 @@ public final class Profiler {
         Sampler sampler;
         try {
             sampler = new Sampler(folder, gpu, host, req.settings(), tree::pids);
+            sampler.listen(sampleListener);
             Path runJson = folder.resolve(autoglm.read.run.RunFolder.RUN_JSON);
             sampler.onWriteFailure(why -> {
                 // at once, not only at the end: should autoglm be killed now, run.json already says why

@@ -1,0 +1,203 @@
+package autoglm.export;
+
+import autoglm.model.run.GpmSample;
+import autoglm.model.run.GpuSample;
+import autoglm.model.run.HostSample;
+import autoglm.record.SampleListener;
+import autoglm.rules.Finding;
+import autoglm.rules.Severity;
+import autoglm.util.BadInputException;
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.Gauge;
+import io.prometheus.metrics.exporter.httpserver.HTTPServer;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.util.List;
+
+/**
+ * autoglm as a Prometheus target: an HTTP endpoint ({@code /metrics}, the exposition format, made by the Prometheus
+ * Java client) serving the samples of a run as they are taken and the findings once they are made. Names follow
+ * Prometheus's conventions: base units in the name (ratios 0-1, bytes, hertz, watts, celsius), {@code _total} for
+ * counters; every series carries {@code host} and {@code run}, a GPU's also {@code gpu} (its index) and {@code uuid}.
+ * A value the probe could not read is not served (its series is dropped until it can be read again), never 0. The
+ * names are listed in docs/fleet.md.
+ */
+public final class PrometheusExport implements SampleListener, AutoCloseable {
+    private final PrometheusRegistry registry = new PrometheusRegistry();
+    private final String host;
+    private volatile String run;
+    private final HTTPServer server;
+
+    private final Gauge gpuUtil = gpuGauge("autoglm_gpu_utilization_ratio",
+            "share of the last sample period in which a kernel ran on the GPU (NVML utilization.gpu / 100)");
+    private final Gauge gpuMemUtil = gpuGauge("autoglm_gpu_memory_utilization_ratio",
+            "share of the sample period in which device memory was read or written (NVML utilization.memory / 100)");
+    private final Gauge gpuMemUsed = gpuGauge("autoglm_gpu_memory_used_bytes", "device memory in use");
+    private final Gauge gpuMemTotal = gpuGauge("autoglm_gpu_memory_total_bytes", "device memory in all");
+    private final Gauge gpuPower = gpuGauge("autoglm_gpu_power_watts", "power draw");
+    private final Gauge gpuSmClock = gpuGauge("autoglm_gpu_sm_clock_hertz", "SM clock");
+    private final Gauge gpuMemClock = gpuGauge("autoglm_gpu_memory_clock_hertz", "memory clock");
+    private final Gauge gpuTemp = gpuGauge("autoglm_gpu_temperature_celsius", "GPU temperature");
+    private final Gauge gpuThrottle = gpuGauge("autoglm_gpu_clock_event_reasons",
+            "NVML clock event (throttle) reasons, the bit mask as a number (0: none)");
+    private final Gauge gpuProcMem = gpuGauge("autoglm_gpu_process_tree_memory_bytes",
+            "device memory of the profiled command's processes");
+    private final Gauge smActive = gpuGauge("autoglm_gpu_sm_active_ratio", "GPM: share of SM cycles with a warp resident");
+    private final Gauge smOccupancy = gpuGauge("autoglm_gpu_sm_occupancy_ratio", "GPM: warps resident per SM, of the most");
+    private final Gauge tensorActive = gpuGauge("autoglm_gpu_tensor_active_ratio", "GPM: share of cycles the tensor pipes ran");
+    private final Gauge dramActive = gpuGauge("autoglm_gpu_dram_active_ratio", "GPM: share of DRAM bandwidth used");
+    private final Gauge hostCpu = hostGauge("autoglm_host_cpu_utilization_ratio", "the machine's CPU use, of all its cores");
+    private final Gauge procCpu = hostGauge("autoglm_process_tree_cpu_cores",
+            "CPU used by the profiled command's processes, in cores (1: one core busy)");
+    private final Gauge procRss = hostGauge("autoglm_process_tree_resident_memory_bytes",
+            "resident memory of the profiled command's processes");
+    private final Gauge hostMemUsed = hostGauge("autoglm_host_memory_used_bytes", "the machine's memory in use");
+    private final Gauge hostMemTotal = hostGauge("autoglm_host_memory_total_bytes", "the machine's memory in all");
+    private final Counter samples = Counter.builder().name("autoglm_samples_total")
+            .help("samples taken, by kind (gpu, gpm, host)").labelNames("host", "run", "kind").register(registry);
+    private final Gauge ruleScore = Gauge.builder().name("autoglm_rule_score")
+            .help("a rule's score, 0-100 (info from 25, warning from 75), once the run is diagnosed")
+            .labelNames("host", "run", "rule").register(registry);
+    private final Gauge ruleSeverity = Gauge.builder().name("autoglm_rule_severity")
+            .help("a rule's severity once the run is diagnosed: 0 ok, 1 info, 2 warning (not applicable: no series)")
+            .labelNames("host", "run", "rule").register(registry);
+
+    private PrometheusExport(String address, String run) throws IOException {
+        this.host = hostName();
+        this.run = run;
+        Address a = Address.parse(address);
+        this.server = HTTPServer.builder().hostname(a.host()).port(a.port()).registry(registry).buildAndStart();
+    }
+
+    /**
+     * Serves on {@code address}, [HOST:]PORT (HOST 127.0.0.1 when left out; 0.0.0.0 for every interface, which a
+     * Prometheus on another machine needs); {@code run} labels every series until {@link #run(String)} changes it.
+     */
+    public static PrometheusExport start(String address, String run) {
+        try {
+            return new PrometheusExport(address, run);
+        } catch (IOException e) {
+            throw new BadInputException("--prometheus-port " + address + ": cannot serve there (" + e.getMessage() + ")");
+        }
+    }
+
+    /** The port served (the one asked for, or the one chosen for port 0). */
+    public int port() {
+        return server.getPort();
+    }
+
+    /** The run's name, once its folder is made. */
+    public void run(String name) {
+        this.run = name;
+    }
+
+    @Override
+    public void gpu(GpuSample s) {
+        String[] l = {host, run, String.valueOf(s.gpu()), s.gpuUuid() == null ? "" : s.gpuUuid()};
+        set(gpuUtil, kept(s.utilPct()) / 100, l);
+        set(gpuMemUtil, kept(s.memUtilPct()) / 100, l);
+        set(gpuMemUsed, kept(s.memUsedBytes()), l);
+        set(gpuMemTotal, kept(s.memTotalBytes()), l);
+        set(gpuPower, kept(s.powerW()), l);
+        set(gpuSmClock, kept(s.smClockMhz()) * 1e6, l);
+        set(gpuMemClock, kept(s.memClockMhz()) * 1e6, l);
+        set(gpuTemp, kept(s.tempC()), l);
+        set(gpuThrottle, s.clockReasons() < 0 ? Double.NaN : s.clockReasons(), l);
+        set(gpuProcMem, kept(s.procMemBytes()), l);
+        samples.labelValues(host, run, "gpu").inc();
+    }
+
+    @Override
+    public void gpm(GpmSample s) {
+        String[] l = {host, run, String.valueOf(s.gpu()), s.gpuUuid() == null ? "" : s.gpuUuid()};
+        set(smActive, kept(s.smActivePct()) / 100, l);
+        set(smOccupancy, kept(s.smOccupancyPct()) / 100, l);
+        set(tensorActive, kept(s.tensorActivePct()) / 100, l);
+        set(dramActive, kept(s.dramBwPct()) / 100, l);
+        samples.labelValues(host, run, "gpm").inc();
+    }
+
+    @Override
+    public void host(HostSample s) {
+        String[] l = {host, run};
+        set(hostCpu, kept(s.cpuPct()) / 100, l);
+        set(procCpu, kept(s.procCpuPct()) / 100, l);
+        set(procRss, kept(s.procRssBytes()), l);
+        set(hostMemUsed, kept(s.hostMemUsedBytes()), l);
+        set(hostMemTotal, kept(s.hostMemTotalBytes()), l);
+        samples.labelValues(host, run, "host").inc();
+    }
+
+    /** The findings of the diagnosis: a score and a severity per rule that applied; the others have no series. */
+    public void findings(List<Finding> findings) {
+        for (Finding f : findings) {
+            String[] l = {host, run, f.rule()};
+            if (f.severity() == Severity.NOT_APPLICABLE) {
+                ruleScore.remove(l);
+                ruleSeverity.remove(l);
+                continue;
+            }
+            ruleScore.labelValues(l).set(f.score());
+            ruleSeverity.labelValues(l).set(f.severity() == Severity.WARNING ? 2 : f.severity() == Severity.INFO ? 1 : 0);
+        }
+    }
+
+    /** The value as the run folder keeps it (autoglm.util.Csv: 3 decimals), so that the two agree exactly. */
+    private static double kept(double v) {
+        String s = autoglm.util.Csv.number(v);
+        return s.isEmpty() ? Double.NaN : Double.parseDouble(s);
+    }
+
+    private static void set(Gauge g, double v, String[] labels) {
+        if (Double.isNaN(v) || Double.isInfinite(v)) {
+            g.remove(labels);
+        } else {
+            g.labelValues(labels).set(v);
+        }
+    }
+
+    private Gauge gpuGauge(String name, String help) {
+        return Gauge.builder().name(name).help(help).labelNames("host", "run", "gpu", "uuid").register(registry);
+    }
+
+    private Gauge hostGauge(String name, String help) {
+        return Gauge.builder().name(name).help(help).labelNames("host", "run").register(registry);
+    }
+
+    private static String hostName() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            String h = System.getenv("HOSTNAME");
+            return h == null ? "unknown" : h;
+        }
+    }
+
+    @Override
+    public void close() {
+        server.close();
+    }
+
+    /** [HOST:]PORT. */
+    record Address(String host, int port) {
+        static Address parse(String s) {
+            int colon = s.lastIndexOf(':');
+            String h = colon < 0 ? "127.0.0.1" : s.substring(0, colon);
+            String p = colon < 0 ? s : s.substring(colon + 1);
+            if (h.startsWith("[") && h.endsWith("]")) {
+                h = h.substring(1, h.length() - 1);
+            }
+            int port;
+            try {
+                port = Integer.parseInt(p);
+            } catch (NumberFormatException e) {
+                port = -1;
+            }
+            if (port < 0 || port > 65535 || h.isEmpty()) {
+                throw new BadInputException("--prometheus-port takes [HOST:]PORT (PORT 0-65535), not '" + s + "'");
+            }
+            return new Address(h, port);
+        }
+    }
+}
