@@ -4,8 +4,8 @@
 #   bench/gpu-check.sh JAVA_HOME_DIR OUT_DIR
 #
 # JAVA_HOME_DIR: a Java runtime with java.desktop (the charts), small enough to travel with the jar:
-#   MODULES=java.base,java.logging,java.sql,java.xml,java.management,java.naming,jdk.unsupported,jdk.zipfs,java.desktop,java.net.http \
-#       ../shared/device/make-runtime.sh .device-runtime        (45 MiB; with cli/target/autoglm.jar 63.2 MiB)
+#   MODULES=java.base,java.logging,java.sql,java.xml,java.management,jdk.unsupported,jdk.zipfs,java.desktop,java.net.http,jdk.httpserver \
+#       ../shared/device/make-runtime.sh .device-runtime        (45.3 MiB; with cli/target/autoglm.jar 63.6 MiB)
 # Runs each check with its own time limit, in order of importance, and starts no check that would not finish
 # before BUDGET seconds (default 500); what it skipped is written down as skipped. Every command's output is kept
 # in OUT_DIR, and bench/gpu_check_eval.py turns them into OUT_DIR/gpu-check.jsonl: one line per item with its
