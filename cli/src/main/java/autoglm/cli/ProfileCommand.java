@@ -90,7 +90,7 @@ public final class ProfileCommand implements Callable<Integer> {
     String prometheusLinger;
 
     /** The Prometheus endpoint of --prometheus-port, or null. */
-    private autoglm.export.PrometheusExport export;
+    private autoglm.record.export.PrometheusExport export;
 
     @Mixin
     WorkloadOptions workload = new WorkloadOptions();
@@ -140,7 +140,7 @@ public final class ProfileCommand implements Callable<Integer> {
         }
         double lingerMs = Durations.millis("--prometheus-linger", prometheusLinger);
         if (prometheusPort != null) {
-            export = autoglm.export.PrometheusExport.start(prometheusPort, launch.runName() != null ? launch.runName()
+            export = autoglm.record.export.PrometheusExport.start(prometheusPort, launch.runName() != null ? launch.runName()
                     : launch.argv().get(0));
             io.say("serving Prometheus at http://" + hostOf(prometheusPort) + ":" + export.port() + "/metrics");
         }

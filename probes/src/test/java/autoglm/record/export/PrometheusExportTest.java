@@ -1,4 +1,4 @@
-package autoglm.export;
+package autoglm.record.export;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,4 +1,4 @@
-package autoglm.export;
+package autoglm.record.export;
 
 import autoglm.model.run.GpmSample;
 import autoglm.model.run.GpuSample;
