@@ -47,14 +47,22 @@ public final class ServerMetricsAnalysis {
     }
 
     public static Metrics analyze(LoadRecording rec) {
+        String why = rec.settings().metricsUrl().isEmpty() ? "server metrics were not scraped (--no-server-metrics)"
+                : "no scrape of " + rec.settings().metricsUrl() + " succeeded" + (rec.scrapeErrors().isEmpty() ? ""
+                : " (" + String.join(", ", rec.scrapeErrors().keySet()) + ")");
+        return analyze(rec.scrapes(), why);
+    }
+
+    /**
+     * The same metrics from any sequence of a server's pages in time order (one instance's series read back from
+     * Prometheus, say); {@code whyNone} is the reason given when there is none.
+     */
+    public static Metrics analyze(List<autoglm.model.load.Scrape> scrapes, String whyNone) {
         Metrics.Builder b = new Metrics.Builder();
-        if (rec.scrapes().isEmpty()) {
-            String why = rec.settings().metricsUrl().isEmpty() ? "server metrics were not scraped (--no-server-metrics)"
-                    : "no scrape of " + rec.settings().metricsUrl() + " succeeded" + (rec.scrapeErrors().isEmpty() ? ""
-                    : " (" + String.join(", ", rec.scrapeErrors().keySet()) + ")");
-            return b.absentAll(why, metricNames().toArray(new String[0])).build();
+        if (scrapes.isEmpty()) {
+            return b.absentAll(whyNone, metricNames().toArray(new String[0])).build();
         }
-        ServerSeries s = new ServerSeries(rec.scrapes());
+        ServerSeries s = new ServerSeries(scrapes);
         int n = s.size();
         b.put("server_scrapes", n, n);
         String kind = kind(s);
