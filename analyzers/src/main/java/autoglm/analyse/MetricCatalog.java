@@ -82,6 +82,13 @@ public final class MetricCatalog {
         def("straggler_rank", Unit.TEXT, "the rank with the most computation per step");
         def("straggler_gain_pct", Unit.PERCENT, "the slowest rank's computation per step above the others' median, as a share of its step time: what the job would gain per step if it matched them");
         def("collective_wait_pct", Unit.PERCENT, "mean over the ranks other than the slowest of their time in NCCL kernels before the last rank's matching kernel started, as a share of their step time");
+        // Fleet metrics: the serving replicas of diagnose --prometheus (docs/fleet.md)
+        def("fleet_instances", Unit.COUNT, "serving replicas the selector picked in the window");
+        def("fleet_requests_max", Unit.COUNT, "requests the busiest replica finished in the window (the increase of its end-to-end latency histogram's count)");
+        def("fleet_requests_min", Unit.COUNT, "requests the idlest replica finished in the window");
+        def("fleet_imbalance_ratio", Unit.FACTOR, "the busiest replica's requests over the idlest's (the idlest counted as at least one)");
+        def("fleet_busiest_instance", Unit.TEXT, "the replica that finished the most requests");
+        def("fleet_idlest_instance", Unit.TEXT, "the replica that finished the fewest requests");
         // System metrics: from the NVML, GPM and host samples of a profiled run (docs/analyses.md#samples)
         def("run_wall_ms", Unit.MILLISECONDS, "wall time of the profiled command, from its start to its exit (or to the interruption)");
         def("active_window_ms", Unit.MILLISECONDS, "time analysed: from the start of the first sample with the GPU in use to the last such sample");

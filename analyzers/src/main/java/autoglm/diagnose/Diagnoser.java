@@ -173,6 +173,32 @@ public final class Diagnoser {
                 a.breakdown(), a.dataLoss()), in.findings());
     }
 
+    /**
+     * A fleet of serving replicas read back from Prometheus ({@link autoglm.read.prometheus.FleetReader}): the
+     * endpoint rules on each replica's server metrics, and the fleet rules across them. The fleet's metrics are the
+     * diagnosis's own; the other rules are not applicable, since Prometheus holds neither traces nor the client's view.
+     */
+    public Diagnosis diagnoseFleet(List<autoglm.read.prometheus.FleetReader.Instance> instances, String prometheus,
+            String selector, double startMs, double endMs, double stepMs) {
+        List<String[]> names = new ArrayList<>();
+        List<List<autoglm.model.load.Scrape>> pages = new ArrayList<>();
+        for (autoglm.read.prometheus.FleetReader.Instance in : instances) {
+            names.add(new String[] {in.instance(), in.job()});
+            pages.add(in.scrapes());
+        }
+        autoglm.analyse.FleetAnalysis.Result r = autoglm.analyse.FleetAnalysis.analyze(names, pages);
+        List<FleetTable.Row> rows = new ArrayList<>();
+        for (autoglm.analyse.FleetAnalysis.Replica rep : r.replicas()) {
+            List<autoglm.rules.Finding> applied = engine().evaluate(rep.metrics()).stream()
+                    .filter(f -> f.severity() != autoglm.rules.Severity.NOT_APPLICABLE).toList();
+            rows.add(new FleetTable.Row(rep.instance(), rep.job(), rep.requests(), rep.metrics(), applied));
+        }
+        Metrics fleet = r.fleet();
+        FleetTable table = new FleetTable(prometheus, selector, startMs, endMs, stepMs, rows);
+        return new Diagnosis("autoglm", Version.get(), List.of(), fleet, engine().evaluate(fleet), DataLoss.empty(), null,
+                List.of(), java.util.Map.of(), null, table);
+    }
+
     /** CUPTI recordings of one command (profile --kernels), read into one model. */
     public Diagnosis diagnoseRecordings(List<Path> files, Consumer<String> notes) {
         CuptiLoader.Result kernels = CuptiLoader.load(files);

@@ -13,10 +13,18 @@ import java.util.List;
  * {@code run} set (its samples' analysis) and its trace inputs, if any, in {@code inputs}. {@code overrides}: the
  * rule thresholds and analysis settings the user set ({@code --set NAME=VALUE}, as typed), which the reports show.
  * {@code ranks}: the per-rank table of several inputs (the ranks of one job), null for one input.
+ * {@code fleet}: the serving replicas read back from Prometheus (diagnose --prometheus), each with its own metrics and
+ * findings; then {@code metrics} and {@code findings} are the fleet's; null otherwise.
  */
 public record Diagnosis(String tool, String version, List<InputDiagnosis> inputs, Metrics metrics,
         List<Finding> findings, DataLoss dataLoss, RunAnalysis run, List<Verification> verifications,
-        java.util.Map<String, String> overrides, autoglm.analyse.ranks.RankTable ranks) {
+        java.util.Map<String, String> overrides, autoglm.analyse.ranks.RankTable ranks, FleetTable fleet) {
+
+    public Diagnosis(String tool, String version, List<InputDiagnosis> inputs, Metrics metrics, List<Finding> findings,
+            DataLoss dataLoss, RunAnalysis run, List<Verification> verifications, java.util.Map<String, String> overrides,
+            autoglm.analyse.ranks.RankTable ranks) {
+        this(tool, version, inputs, metrics, findings, dataLoss, run, verifications, overrides, ranks, null);
+    }
 
     public Diagnosis {
         overrides = overrides == null ? java.util.Map.of()
@@ -36,7 +44,7 @@ public record Diagnosis(String tool, String version, List<InputDiagnosis> inputs
 
     /** This diagnosis with the overrides in force named (--set), for the reports. */
     public Diagnosis withOverrides(java.util.Map<String, String> set) {
-        return new Diagnosis(tool, version, inputs, metrics, findings, dataLoss, run, verifications, set, ranks);
+        return new Diagnosis(tool, version, inputs, metrics, findings, dataLoss, run, verifications, set, ranks, fleet);
     }
 
     public Diagnosis(String tool, String version, List<InputDiagnosis> inputs, Metrics metrics, List<Finding> findings,
@@ -89,7 +97,7 @@ public record Diagnosis(String tool, String version, List<InputDiagnosis> inputs
             out.add(g);
         }
         return new Diagnosis(tool, version, inputs, metrics, autoglm.rules.Ranking.sorted(out), dataLoss, run,
-                List.copyOf(verified), overrides, ranks);
+                List.copyOf(verified), overrides, ranks, fleet);
     }
 
     /** The highest severity among the findings. */

@@ -13,7 +13,7 @@ import java.util.Map;
 record ResultJsonSpec(String tool, String version, Integer schema, Map<String, Double> overrides, List<InputSpec> inputs,
         RunSpec run,
         Map<String, MetricSpec> metrics, String findingsOrder, List<FindingSpec> findings, BreakdownSpec breakdown,
-        DataLossSpec dataLoss, List<VerifySpec> verify, JsonNode ranks) {
+        DataLossSpec dataLoss, List<VerifySpec> verify, JsonNode ranks, JsonNode fleet) {
 
     record InputSpec(String path, String format, Long fileBytes, Long jsonBytes, Long events, Integer rank,
             String timeBase, String displayTimeUnit, List<DeviceSpec> devices, IterationsSpec iterations,

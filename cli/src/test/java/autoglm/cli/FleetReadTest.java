@@ -36,8 +36,83 @@ class FleetReadTest {
     @TempDir
     Path tmp;
 
+    /** The folder of the fleet now running (Prometheus's data, logs, load runs): a new one for each. */
+    private Path work;
+
+    /** What a fleet test checks, with Prometheus still up: its URL, the window, and each load's completed requests. */
+    interface Check {
+        void run(String api, double startMs, double endMs, int doneA, int doneB, int a, int b) throws Exception;
+    }
+
     @Test
     void eachReplicaCountsTheRequestsItsLoadCompleted() throws Exception {
+        fleet(4, 1, this::checkRead);
+    }
+
+    @Test
+    void fourTimesTheLoadOnOneReplicaIsAnImbalanceAndEqualLoadIsNot() throws Exception {
+        fleet(4, 1, (api, startMs, endMs, doneA, doneB, a, b) -> {
+            JsonNode d = diagnose(api, startMs, endMs, "json");
+            JsonNode f = finding(d, "load-imbalance");
+            assertEquals("warning", f.get("severity").asText(), "loads completed " + doneA + " and " + doneB + ": " + f);
+            assertEquals("127.0.0.1:" + a, d.get("metrics").get("fleet_busiest_instance").get("text").asText());
+            assertEquals((double) doneA / doneB, d.get("metrics").get("fleet_imbalance_ratio").get("value").asDouble());
+            assertEquals(2, d.get("fleet").get("instances").size());
+            Run terminal = Run.of("diagnose", "--prometheus", api, "--start", Double.toString(startMs / 1000), "--end",
+                    Double.toString(endMs / 1000), "--selector", "{job=\"fleet\"}", "--step", "1s");
+            assertTrue(terminal.out().contains("diagnosis of a fleet of serving replicas"), terminal.out());
+            assertTrue(terminal.out().contains("127.0.0.1:" + a) && terminal.out().contains("load-imbalance"),
+                    terminal.out());
+            Files.writeString(tmp.resolve("terminal.txt"), terminal.out());
+            String html = Files.readString(lastOut("html", api, startMs, endMs));
+            assertTrue(html.contains("<section id=\"fleet\">") && html.contains("127.0.0.1:" + b), "HTML replicas");
+            Files.copy(lastJson, tmp.resolve("imbalanced.json"));
+        });
+        fleet(2, 2, (api, startMs, endMs, doneA, doneB, a, b) -> {
+            JsonNode f = finding(diagnose(api, startMs, endMs, "json"), "load-imbalance");
+            assertEquals("ok", f.get("severity").asText(), f.toString());
+            Files.copy(lastJson, tmp.resolve("balanced.json"));
+        });
+        // the same JSON schema: gate reads a fleet's result as any other, with thresholds on the fleet's metrics
+        Path limits = Files.writeString(tmp.resolve("fleet-gate.yaml"), "fleet_imbalance_ratio: +50%\n"
+                + "findings: {max_severity: info, new_only: true}\n");
+        Run same = Run.of("gate", "--baseline", tmp.resolve("balanced.json").toString(), "--current",
+                tmp.resolve("balanced.json").toString(), "--thresholds", limits.toString());
+        assertEquals(0, same.code(), same.out() + same.err());
+        Run worse = Run.of("gate", "--baseline", tmp.resolve("balanced.json").toString(), "--current",
+                tmp.resolve("imbalanced.json").toString(), "--thresholds", limits.toString());
+        assertEquals(1, worse.code(), worse.out() + worse.err());
+        assertTrue((worse.out() + worse.err()).contains("load-imbalance"), worse.out() + worse.err());
+    }
+
+    private Path lastJson;
+
+    /** diagnose --prometheus with the window given, written to a new file: JSON, or HTML (--html). */
+    private Path lastOut(String format, String api, double startMs, double endMs) throws Exception {
+        Path out = tmp.resolve("fleet-" + System.nanoTime() + "." + format);
+        Run r = Run.of("diagnose", "--prometheus", api, "--start", Double.toString(startMs / 1000), "--end",
+                Double.toString(endMs / 1000), "--selector", "{job=\"fleet\"}", "--step", "1s", "--format", "json",
+                format.equals("html") ? "--html" : "-o", out.toString());
+        assertEquals(0, r.code(), r.out() + r.err());
+        return out;
+    }
+
+    private JsonNode diagnose(String api, double startMs, double endMs, String format) throws Exception {
+        lastJson = lastOut(format, api, startMs, endMs);
+        return JSON.readTree(lastJson.toFile());
+    }
+
+    private static JsonNode finding(JsonNode d, String rule) {
+        for (JsonNode f : d.get("findings")) {
+            if (f.get("rule").asText().equals(rule)) {
+                return f;
+            }
+        }
+        throw new AssertionError("no " + rule + " in " + d.get("findings"));
+    }
+
+    private void fleet(int sessionsA, int sessionsB, Check check) throws Exception {
+        work = Files.createTempDirectory(tmp, "fleet");
         Path prometheus = PrometheusScrapeTest.prometheus();
         String py = LoadServeTest.python();
         int a = LoadServeTest.freePort();
@@ -47,23 +122,34 @@ class FleetReadTest {
         try {
             started.add(replica(a, py, "a"));
             started.add(replica(b, py, "b"));
-            Files.writeString(tmp.resolve("prometheus.yml"), "global:\n  scrape_interval: 1s\nscrape_configs:\n"
+            Files.writeString(work.resolve("prometheus.yml"), "global:\n  scrape_interval: 1s\nscrape_configs:\n"
                     + "  - job_name: fleet\n    static_configs:\n      - targets: ['127.0.0.1:" + a + "', '127.0.0.1:"
                     + b + "']\n");
-            started.add(new ProcessBuilder(prometheus.toString(), "--config.file=" + tmp.resolve("prometheus.yml"),
-                    "--storage.tsdb.path=" + tmp.resolve("data"), "--web.listen-address=127.0.0.1:" + web)
-                    .redirectErrorStream(true).redirectOutput(tmp.resolve("prometheus.log").toFile()).start());
+            started.add(new ProcessBuilder(prometheus.toString(), "--config.file=" + work.resolve("prometheus.yml"),
+                    "--storage.tsdb.path=" + work.resolve("data"), "--web.listen-address=127.0.0.1:" + web)
+                    .redirectErrorStream(true).redirectOutput(work.resolve("prometheus.log").toFile()).start());
             waitFor("http://127.0.0.1:" + a + "/metrics");
             waitFor("http://127.0.0.1:" + b + "/metrics");
             waitFor("http://127.0.0.1:" + web + "/-/ready");
             double startMs = System.currentTimeMillis();
             Thread.sleep(2000); // a scrape of each before the load
-            int doneA = load(a, 4, "a");
-            int doneB = load(b, 1, "b");
+            int doneA = load(a, sessionsA, "a");
+            int doneB = load(b, sessionsB, "b");
             Thread.sleep(3000); // a scrape of each after it
             double endMs = System.currentTimeMillis();
+            check.run("http://127.0.0.1:" + web, startMs, endMs, doneA, doneB, a, b);
+        } finally {
+            for (Process p : started) {
+                p.destroy();
+                p.waitFor(10, TimeUnit.SECONDS);
+            }
+        }
+    }
 
-            PrometheusApi api = new PrometheusApi("http://127.0.0.1:" + web);
+    private void checkRead(String url, double startMs, double endMs, int doneA, int doneB, int a, int b)
+            throws Exception {
+        {
+            PrometheusApi api = new PrometheusApi(url);
             List<FleetReader.Instance> fleet = FleetReader.servers(api, "{job=\"fleet\"}", startMs, endMs, 1000);
             assertEquals(2, fleet.size(), fleet.toString());
             int[] done = {doneA, doneB};
@@ -78,6 +164,19 @@ class FleetReadTest {
                 double first = pages.get(0).series().getOrDefault(count, 0.0);
                 double last = pages.get(pages.size() - 1).series().get(count);
                 assertEquals(done[which], last - first, in.instance() + ": requests counted in Prometheus");
+                StringBuilder trail = new StringBuilder();
+                pages.forEach(pg -> trail.append(pg.series().get(count)).append(' '));
+                autoglm.diagnose.Diagnosis fd = autoglm.diagnose.Diagnoser.withDefaults().diagnoseFleet(fleet, url, "",
+                        startMs, endMs, 1000);
+                double counted = fd.fleet().rows().stream().filter(r -> r.instance().equals(in.instance())).findFirst()
+                        .orElseThrow().requests();
+                assertEquals(done[which], counted, in.instance() + ": requests of the fleet analysis; pages: " + trail);
+                JsonNode cli = JSON.readTree(lastOut("json", url, startMs, endMs).toFile());
+                StringBuilder rows = new StringBuilder();
+                cli.get("fleet").get("instances").forEach(r -> rows.append(r.get("instance").asText()).append('=')
+                        .append(r.get("requests").asText()).append(' '));
+                assertTrue(rows.toString().contains(in.instance() + "=" + done[which] + ".0"), "CLI: " + rows + " start "
+                        + Double.toString(startMs / 1000) + " end " + Double.toString(endMs / 1000) + " " + cli.get("fleet"));
                 Metrics m = ServerMetricsAnalysis.analyze(pages, "none");
                 assertEquals("vllm", m.get("server_kind").text());
                 assertEquals(pages.size(), (int) m.get("server_scrapes").value());
@@ -91,11 +190,6 @@ class FleetReadTest {
             BadInputException away = assertThrows(BadInputException.class, () -> new PrometheusApi("http://127.0.0.1:"
                     + LoadServeTest.freePort()).queryRange("up", startMs, endMs, 1000));
             assertTrue(away.getMessage().contains("cannot reach it"), away.getMessage());
-        } finally {
-            for (Process p : started) {
-                p.destroy();
-                p.waitFor(10, TimeUnit.SECONDS);
-            }
         }
     }
 
@@ -103,14 +197,14 @@ class FleetReadTest {
         return new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
                 System.getProperty("java.class.path"), "autoglm.cli.Main", "serve", "--model", "glm-tiny", "--port",
                 Integer.toString(port), "--python", py).redirectErrorStream(true)
-                .redirectOutput(tmp.resolve("serve-" + name + ".log").toFile()).start();
+                .redirectOutput(work.resolve("serve-" + name + ".log").toFile()).start();
     }
 
     /** Agent sessions of two steps against one replica, no warm-up (the server would count it); the requests done. */
     private int load(int port, int sessions, String name) throws Exception {
-        Path json = tmp.resolve("load-" + name + ".json");
+        Path json = work.resolve("load-" + name + ".json");
         Run r = Run.of("load", "http://127.0.0.1:" + port, "--sessions", Integer.toString(sessions), "--steps", "2",
-                "--image", "56x112", "--think-time", "50ms-150ms", "--warmup", "0", "--out", tmp.resolve("runs-" + name).toString(),
+                "--image", "56x112", "--think-time", "50ms-150ms", "--warmup", "0", "--out", work.resolve("runs-" + name).toString(),
                 "--format", "json", "-o", json.toString());
         assertEquals(0, r.code(), r.err());
         JsonNode d = JSON.readTree(json.toFile());

@@ -29,7 +29,8 @@ public final class HtmlReport implements Report {
     public void write(Diagnosis d, Writer out) throws IOException {
         StringBuilder sb = new StringBuilder(64 * 1024);
         boolean run = d.run() != null;
-        String what = run ? "a profiled run" : d.inputs().size() == 1 ? "1 trace" : d.inputs().size() + " traces";
+        String what = run ? "a profiled run" : d.fleet() != null ? "a fleet of serving replicas"
+                : d.inputs().size() == 1 ? "1 trace" : d.inputs().size() + " traces";
         sb.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n")
                 .append("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
                         + "style-src 'unsafe-inline'; img-src data:\">\n")
@@ -41,6 +42,9 @@ public final class HtmlReport implements Report {
         HtmlTables.header(sb, d);
         if (d.ranks() != null) {
             HtmlTables.ranks(sb, d.ranks());
+        }
+        if (d.fleet() != null) {
+            HtmlTables.fleet(sb, d.fleet());
         }
         findings(sb, d, run);
         verified(sb, d);

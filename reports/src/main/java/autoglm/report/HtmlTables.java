@@ -226,6 +226,36 @@ final class HtmlTables {
                 .append("</small></p></section>\n");
     }
 
+    /** The replicas of a fleet diagnosis: where and when read, then one row per replica with its findings. */
+    static void fleet(StringBuilder sb, autoglm.diagnose.FleetTable t) {
+        sb.append("<section id=\"fleet\"><h2>Replicas</h2>\n<p>");
+        for (String[] line : FleetText.header(t)) {
+            sb.append(Html.escape(line[0])).append(": ").append(Html.text(line[1])).append("<br>");
+        }
+        sb.append("</p>\n<table><thead><tr><th>instance</th><th>job</th><th class=\"num\">requests</th>"
+                + "<th class=\"num\">running</th><th class=\"num\">waiting</th><th class=\"num\">KV cache</th>"
+                + "<th class=\"num\">TTFT</th><th class=\"num\">E2E</th><th>findings</th></tr></thead><tbody>\n");
+        for (autoglm.diagnose.FleetTable.Row r : t.rows()) {
+            sb.append("<tr><td>").append(Html.escape(r.instance())).append("</td><td>").append(Html.escape(r.job()))
+                    .append("</td>");
+            num(sb, Double.isNaN(r.requests()) ? "n/a" : String.format(java.util.Locale.ROOT, "%.0f", r.requests()));
+            for (String m : List.of("server_running_mean", "server_waiting_mean", "server_kv_usage_mean_pct",
+                    "server_ttft_ms", "server_e2el_ms")) {
+                autoglm.analyse.Metric x = r.metrics().get(m);
+                num(sb, x.present() ? MetricText.value(x) : "n/a");
+            }
+            StringBuilder found = new StringBuilder();
+            for (autoglm.rules.Finding f : r.findings()) {
+                if (f.severity() == autoglm.rules.Severity.WARNING || f.severity() == autoglm.rules.Severity.INFO) {
+                    found.append(found.length() == 0 ? "" : ", ").append(f.rule()).append(" (")
+                            .append(f.severity().key()).append(')');
+                }
+            }
+            sb.append("<td>").append(Html.escape(found.length() == 0 ? "-" : found.toString())).append("</td></tr>\n");
+        }
+        sb.append("</tbody></table></section>\n");
+    }
+
     private static String nan(double v, Unit u) {
         return Double.isNaN(v) ? "n/a" : Quantities.format(v, u);
     }

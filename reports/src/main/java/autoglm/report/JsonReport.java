@@ -67,6 +67,10 @@ public final class JsonReport implements Report {
                 g.writeFieldName("ranks");
                 RanksJson.write(g, d.ranks());
             }
+            if (d.fleet() != null) {
+                g.writeFieldName("fleet");
+                fleet(g, d.fleet());
+            }
             g.writeFieldName("dataLoss");
             dataLoss(g, d.dataLoss());
             g.writeArrayFieldStart("verify");
@@ -126,6 +130,30 @@ public final class JsonReport implements Report {
             g.writeFieldName("dataLoss");
             dataLoss(g, a.dataLoss());
         }
+        g.writeEndObject();
+    }
+
+    /** The replicas of a fleet diagnosis (docs/formats.md): where and when they were read, each one's metrics and findings. */
+    private void fleet(JsonGenerator g, autoglm.diagnose.FleetTable t) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("prometheus", t.prometheus());
+        g.writeStringField("selector", t.selector());
+        g.writeStringField("start", java.time.Instant.ofEpochMilli((long) t.startMs()).toString());
+        g.writeStringField("end", java.time.Instant.ofEpochMilli((long) t.endMs()).toString());
+        number(g, "stepS", t.stepMs() / 1000);
+        g.writeArrayFieldStart("instances");
+        for (autoglm.diagnose.FleetTable.Row r : t.rows()) {
+            g.writeStartObject();
+            g.writeStringField("instance", r.instance());
+            g.writeStringField("job", r.job());
+            number(g, "requests", r.requests());
+            g.writeFieldName("metrics");
+            metrics(g, r.metrics());
+            g.writeFieldName("findings");
+            findings(g, r.findings());
+            g.writeEndObject();
+        }
+        g.writeEndArray();
         g.writeEndObject();
     }
 

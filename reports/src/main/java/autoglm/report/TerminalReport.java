@@ -79,6 +79,7 @@ public final class TerminalReport implements Report {
     public void write(Diagnosis d, Writer out) throws IOException {
         StringBuilder sb = new StringBuilder();
         sb.append(style(BOLD, "autoglm " + d.version())).append(" - ").append(d.run() != null ? "diagnosis of a profiled run"
+                : d.fleet() != null ? "diagnosis of a fleet of serving replicas"
                 : d.inputs().size() == 1 ? "diagnosis of 1 trace"
                 : "diagnosis of " + d.inputs().size() + " traces (ranks of one job)").append('\n');
         if (!d.overrides().isEmpty()) {
@@ -91,6 +92,16 @@ public final class TerminalReport implements Report {
             sb.append('\n');
             for (String[] line : RunHeader.lines(d)) {
                 indent(sb, line[1], String.format(Locale.ROOT, "  %-10s ", line[0]), "             ");
+            }
+        }
+        if (d.fleet() != null) {
+            sb.append('\n');
+            for (String[] line : FleetText.header(d.fleet())) {
+                indent(sb, line[1], String.format(Locale.ROOT, "  %-10s ", line[0]), "             ");
+            }
+            sb.append('\n');
+            for (String line : FleetText.lines(d.fleet())) {
+                sb.append(line).append('\n');
             }
         }
         for (InputDiagnosis in : d.inputs()) {
