@@ -29,7 +29,7 @@ public final class FleetAnalysis {
 
     public static Set<String> metricNames() {
         return new LinkedHashSet<>(List.of("fleet_instances", "fleet_requests_max", "fleet_requests_min",
-                "fleet_imbalance_ratio", "fleet_busiest_instance", "fleet_idlest_instance"));
+                "fleet_requests_mean", "fleet_imbalance_ratio", "fleet_busiest_instance", "fleet_idlest_instance"));
     }
 
     /** {@code instances}: (instance, job, pages in time order) of each replica; {@code windowS}: the window's length. */
@@ -46,7 +46,7 @@ public final class FleetAnalysis {
         if (counted.size() < 2) {
             b.absentAll(replicas.size() < 2 ? ONE_INSTANCE
                     : "fewer than two replicas publish an end-to-end latency histogram", "fleet_requests_max",
-                    "fleet_requests_min", "fleet_imbalance_ratio", "fleet_busiest_instance", "fleet_idlest_instance");
+                    "fleet_requests_min", "fleet_requests_mean", "fleet_imbalance_ratio", "fleet_busiest_instance", "fleet_idlest_instance");
             return new Result(replicas, b.build());
         }
         Replica busiest = counted.get(0);
@@ -58,6 +58,7 @@ public final class FleetAnalysis {
         int n = counted.size();
         b.put("fleet_requests_max", busiest.requests(), n);
         b.put("fleet_requests_min", idlest.requests(), n);
+        b.put("fleet_requests_mean", counted.stream().mapToDouble(Replica::requests).average().orElse(Double.NaN), n);
         b.put("fleet_imbalance_ratio", busiest.requests() / Math.max(1, idlest.requests()), n);
         b.text("fleet_busiest_instance", busiest.instance(), n);
         b.text("fleet_idlest_instance", idlest.instance(), n);

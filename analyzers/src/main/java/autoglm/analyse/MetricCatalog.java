@@ -86,6 +86,7 @@ public final class MetricCatalog {
         def("fleet_instances", Unit.COUNT, "serving replicas the selector picked in the window");
         def("fleet_requests_max", Unit.COUNT, "requests the busiest replica finished in the window (the increase of its end-to-end latency histogram's count)");
         def("fleet_requests_min", Unit.COUNT, "requests the idlest replica finished in the window");
+        def("fleet_requests_mean", Unit.COUNT, "requests per replica finished in the window, the mean over the replicas counted");
         def("fleet_imbalance_ratio", Unit.FACTOR, "the busiest replica's requests over the idlest's (the idlest counted as at least one)");
         def("fleet_busiest_instance", Unit.TEXT, "the replica that finished the most requests");
         def("fleet_idlest_instance", Unit.TEXT, "the replica that finished the fewest requests");

@@ -57,6 +57,9 @@ class FleetReadTest {
             assertEquals("warning", f.get("severity").asText(), "loads completed " + doneA + " and " + doneB + ": " + f);
             assertEquals("127.0.0.1:" + a, d.get("metrics").get("fleet_busiest_instance").get("text").asText());
             assertEquals((double) doneA / doneB, d.get("metrics").get("fleet_imbalance_ratio").get("value").asDouble());
+            // the gain: the busiest replica's requests above the mean, as a share of its requests
+            double mean = (doneA + doneB) / 2.0;
+            assertEquals((doneA - mean) / doneA * 100, f.get("gain").get("percent").asDouble(), 1e-9, f.toString());
             assertEquals(2, d.get("fleet").get("instances").size());
             Run terminal = Run.of("diagnose", "--prometheus", api, "--start", Double.toString(startMs / 1000), "--end",
                     Double.toString(endMs / 1000), "--selector", "{job=\"fleet\"}", "--step", "1s");
