@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code autoglm diagnose FILE...}: read traces, rank their bottlenecks, report. */
@@ -39,29 +38,8 @@ public final class DiagnoseCommand implements Callable<Integer> {
     @Mixin
     RuleOptions rules = new RuleOptions();
 
-    @Option(names = "--prometheus", paramLabel = "URL", description = "diagnose a fleet of serving replicas read back "
-            + "from this Prometheus (its HTTP API) instead of files: the endpoint rules on each replica, the fleet rules "
-            + "across them (docs/fleet.md)")
-    String prometheus;
-
-    @Option(names = "--since", paramLabel = "DURATION", description = "with --prometheus: the window ending now "
-            + "(default 1h)")
-    String since;
-
-    @Option(names = "--start", paramLabel = "TIME", description = "with --prometheus: the window's start, RFC 3339 "
-            + "(2026-11-28T14:00:00Z) or unix seconds")
-    String start;
-
-    @Option(names = "--end", paramLabel = "TIME", description = "with --prometheus: the window's end (default now)")
-    String end;
-
-    @Option(names = "--selector", paramLabel = "{LABEL=VALUE,...}", defaultValue = "", description = "with "
-            + "--prometheus: which replicas, as label matchers (for example {job=\"vllm\"}); default all")
-    String selector;
-
-    @Option(names = "--step", paramLabel = "DURATION", defaultValue = "15s", description = "with --prometheus: one "
-            + "page of each replica every DURATION (default 15s, a usual scrape interval)")
-    String step;
+    @Mixin
+    FleetOptions fleetOptions = new FleetOptions();
 
     @Parameters(paramLabel = "FILE", arity = "0..*",
             description = "trace files (.json or .json.gz; gzip is detected by content), CUPTI recordings "
@@ -78,7 +56,7 @@ public final class DiagnoseCommand implements Callable<Integer> {
         Severity failOn = rules.failOnSeverity();
         Diagnoser diagnoser = rules.diagnoser();
         Reports.checkWritable(report);
-        if (prometheus != null) {
+        if (fleetOptions.prometheus != null) {
             return fleet(diagnoser, failOn);
         }
         if (files == null || files.isEmpty()) {
@@ -109,42 +87,19 @@ public final class DiagnoseCommand implements Callable<Integer> {
         if (files != null && !files.isEmpty()) {
             throw new autoglm.util.BadInputException("--prometheus diagnoses a fleet: give it without files");
         }
-        if (since != null && start != null) {
-            throw new autoglm.util.BadInputException("--since and --start both give the window's start: give one");
-        }
-        double endMs = end == null ? System.currentTimeMillis() : time("--end", end);
-        double startMs = start != null ? time("--start", start)
-                : endMs - Durations.millis("--since", since == null ? "1h" : since);
-        double stepMs = Durations.millis("--step", step);
-        if (!(endMs > startMs) || !(stepMs > 0)) {
-            throw new autoglm.util.BadInputException("--prometheus: the window must end after it starts, and --step be "
-                    + "positive");
-        }
-        autoglm.read.prometheus.PrometheusApi api = new autoglm.read.prometheus.PrometheusApi(prometheus);
+        FleetOptions.Window w = fleetOptions.window(System.currentTimeMillis());
+        String url = fleetOptions.prometheus;
+        String selector = fleetOptions.selector;
         java.util.List<autoglm.read.prometheus.FleetReader.Instance> fleet = autoglm.read.prometheus.FleetReader
-                .servers(api, selector, startMs, endMs, stepMs);
+                .servers(new autoglm.read.prometheus.PrometheusApi(url), selector, w.startMs(), w.endMs(), w.stepMs());
         if (fleet.isEmpty()) {
-            io.say("Prometheus at " + prometheus + " holds no vLLM, SGLang, TGI or llama.cpp series for "
+            io.say("Prometheus at " + url + " holds no vLLM, SGLang, TGI or llama.cpp series for "
                     + (selector.isBlank() ? "any job" : selector) + " in the window");
         }
-        Diagnosis diagnosis = diagnoser.diagnoseFleet(fleet, prometheus, selector, startMs, endMs, stepMs)
+        Diagnosis diagnosis = diagnoser.diagnoseFleet(fleet, url, selector, w.startMs(), w.endMs(), w.stepMs())
                 .withOverrides(rules.overrides());
         Reports.write(io, report, diagnosis, null, null);
         return exitCode(diagnosis, failOn, io);
-    }
-
-    /** RFC 3339 (2026-11-28T14:00:00Z, or with an offset) or unix seconds, in unix milliseconds. */
-    static double time(String option, String text) {
-        try {
-            return Double.parseDouble(text) * 1000;
-        } catch (NumberFormatException notSeconds) {
-            try {
-                return java.time.OffsetDateTime.parse(text).toInstant().toEpochMilli();
-            } catch (java.time.format.DateTimeParseException e) {
-                throw new autoglm.util.BadInputException(option + " " + text + ": expected RFC 3339 "
-                        + "(2026-11-28T14:00:00Z) or unix seconds");
-            }
-        }
     }
 
     /** Exit 1 when a finding reached --fail-on, and one line on stderr naming them; else 0. */

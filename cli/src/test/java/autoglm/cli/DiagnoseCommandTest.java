@@ -186,7 +186,20 @@ class DiagnoseCommandTest {
         assertOneLine(Run.of("diagnose", "--set", "analysis.bogus=1", trace(Fixtures.PAGEABLE)), "unknown analysis setting");
         assertOneLine(Run.of("diagnose", "--fail-on", "sometimes", trace(Fixtures.PAGEABLE)), "--fail-on takes none, info or warning");
         assertOneLine(Run.of("diagnose", "--format", "xml", trace(Fixtures.PAGEABLE)), "--format");
-        assertOneLine(Run.of("diagnose"), "missing required parameter");
+        assertOneLine(Run.of("diagnose"), "nothing to diagnose: give a trace, a CUPTI recording, a run folder or --prometheus URL");
+        // a fleet from Prometheus: what is wrong with the window, the selector or the address, before any query
+        assertOneLine(Run.of("diagnose", "--prometheus", "http://127.0.0.1:1", "--since", "5m", "--start", "1"),
+                "--since and --start both give the window's start");
+        assertOneLine(Run.of("diagnose", "--prometheus", "http://127.0.0.1:1", "--start", "yesterday"),
+                "--start yesterday: expected RFC 3339");
+        assertOneLine(Run.of("diagnose", "--prometheus", "http://127.0.0.1:1", "--since", "5 parsecs"),
+                "expected a duration");
+        assertOneLine(Run.of("diagnose", "--prometheus", "http://127.0.0.1:1", "--selector", "job=vllm"),
+                "--selector takes label matchers in braces");
+        assertOneLine(Run.of("diagnose", "--prometheus", "ftp://example.org"), "not an http(s) URL");
+        assertOneLine(Run.of("diagnose", "--prometheus", "http://127.0.0.1:1"), "cannot reach it");
+        assertOneLine(Run.of("diagnose", "--prometheus", "http://127.0.0.1:1", trace(Fixtures.PAGEABLE)),
+                "give it without files");
         assertOneLine(Run.of("diagnose", "--top-kernels", "-1", trace(Fixtures.PAGEABLE)),
                 "--top-kernels -1: a count of kernels, 0 or more");
     }
