@@ -73,7 +73,7 @@ class FleetReadTest {
         });
         fleet(2, 2, (api, startMs, endMs, doneA, doneB, a, b) -> {
             JsonNode f = finding(diagnose(api, startMs, endMs, "json"), "load-imbalance");
-            assertEquals("ok", f.get("severity").asText(), f.toString());
+            assertEquals("ok", f.get("severity").asText(), "loads completed " + doneA + " and " + doneB + ": " + f);
             Files.copy(lastJson, tmp.resolve("balanced.json"));
         });
         // the same JSON schema: gate reads a fleet's result as any other, with thresholds on the fleet's metrics
@@ -135,10 +135,19 @@ class FleetReadTest {
             waitFor("http://127.0.0.1:" + b + "/metrics");
             waitFor("http://127.0.0.1:" + web + "/-/ready");
             double startMs = System.currentTimeMillis();
-            Thread.sleep(2000); // a scrape of each before the load
+            // Prometheus's first scrape of a target comes up to a scrape interval or more after it is ready: the load
+            // starts once each replica has been scraped at 0 (a replica first seen mid-load counts from there on, as
+            // Prometheus's increase() does)
+            scraped("http://127.0.0.1:" + web, a, 0);
+            scraped("http://127.0.0.1:" + web, b, 0);
+            Thread.sleep(1000);
             int doneA = load(a, sessionsA, "a");
             int doneB = load(b, sessionsB, "b");
-            Thread.sleep(3000); // a scrape of each after it
+            // the window ends once Prometheus holds each replica's final count (a replica busy decoding can miss a
+            // scrape or two; a window ended before they land reads the count of an earlier scrape)
+            scraped("http://127.0.0.1:" + web, a, doneA);
+            scraped("http://127.0.0.1:" + web, b, doneB);
+            Thread.sleep(1500);
             double endMs = System.currentTimeMillis();
             check.run("http://127.0.0.1:" + web, startMs, endMs, doneA, doneB, a, b);
         } finally {
@@ -194,6 +203,25 @@ class FleetReadTest {
                     + LoadServeTest.freePort()).queryRange("up", startMs, endMs, 1000));
             assertTrue(away.getMessage().contains("cannot reach it"), away.getMessage());
         }
+    }
+
+    /** Waits (60 s at most) until Prometheus's latest value of the replica's request count is {@code done}. */
+    private static void scraped(String api, int port, int done) throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        String q = "vllm:e2e_request_latency_seconds_count{instance=\"127.0.0.1:" + port + "\"}";
+        String last = "";
+        for (int i = 0; i < 600; i++) {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(api + "/api/v1/query?query="
+                    + java.net.URLEncoder.encode(q, java.nio.charset.StandardCharsets.UTF_8))).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            JsonNode result = JSON.readTree(r.body()).path("data").path("result");
+            last = result.toString();
+            if (result.size() == 1 && Double.parseDouble(result.get(0).get("value").get(1).asText()) == done) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("Prometheus never held " + done + " requests of 127.0.0.1:" + port + ": " + last);
     }
 
     private Process replica(int port, String py, String name) throws Exception {
