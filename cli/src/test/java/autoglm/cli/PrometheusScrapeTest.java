@@ -49,9 +49,11 @@ class PrometheusScrapeTest {
         try {
             String api = "http://127.0.0.1:" + web;
             waitReady(api, server);
+            // Prometheus's first scrape of a target can come seconds after it is ready: the run lingers 4 s after its
+            // 5 s so that at least 3 scrapes land
             Process profile = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-cp", System.getProperty("java.class.path"), "autoglm.cli.Main", "profile", "--interval", "200ms",
-                    "--host-interval", "200ms", "--prometheus-port", "127.0.0.1:" + target, "--prometheus-linger", "2s",
+                    "--host-interval", "200ms", "--prometheus-port", "127.0.0.1:" + target, "--prometheus-linger", "4s",
                     "--out", tmp.resolve("runs").toString(), "--name", "scraped", "--", "sleep", "5")
                     .redirectErrorStream(true).redirectOutput(tmp.resolve("profile.log").toFile()).start();
             assertTrue(profile.waitFor(120, TimeUnit.SECONDS), "profile did not end");
