@@ -1,6 +1,7 @@
 package autoglm.analyse;
 
 import autoglm.model.load.Scrape;
+import autoglm.read.prometheus.FleetReader;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -32,13 +33,12 @@ public final class FleetAnalysis {
                 "fleet_requests_mean", "fleet_imbalance_ratio", "fleet_busiest_instance", "fleet_idlest_instance"));
     }
 
-    /** {@code instances}: (instance, job, pages in time order) of each replica; {@code windowS}: the window's length. */
-    public static Result analyze(List<String[]> instances, List<List<Scrape>> pages) {
+    /** The replicas as read back from Prometheus, each with its pages in time order. */
+    public static Result analyze(List<FleetReader.Instance> instances) {
         List<Replica> replicas = new ArrayList<>();
-        for (int i = 0; i < instances.size(); i++) {
-            List<Scrape> p = pages.get(i);
-            Metrics m = ServerMetricsAnalysis.analyze(p, "Prometheus holds no serving metrics of this instance");
-            replicas.add(new Replica(instances.get(i)[0], instances.get(i)[1], m, requests(p)));
+        for (FleetReader.Instance in : instances) {
+            Metrics m = ServerMetricsAnalysis.analyze(in.scrapes(), "Prometheus holds no serving metrics of this instance");
+            replicas.add(new Replica(in.instance(), in.job(), m, requests(in.scrapes())));
         }
         Metrics.Builder b = new Metrics.Builder();
         b.put("fleet_instances", replicas.size(), replicas.size());

@@ -180,13 +180,7 @@ public final class Diagnoser {
      */
     public Diagnosis diagnoseFleet(List<autoglm.read.prometheus.FleetReader.Instance> instances, String prometheus,
             String selector, double startMs, double endMs, double stepMs) {
-        List<String[]> names = new ArrayList<>();
-        List<List<autoglm.model.load.Scrape>> pages = new ArrayList<>();
-        for (autoglm.read.prometheus.FleetReader.Instance in : instances) {
-            names.add(new String[] {in.instance(), in.job()});
-            pages.add(in.scrapes());
-        }
-        autoglm.analyse.FleetAnalysis.Result r = autoglm.analyse.FleetAnalysis.analyze(names, pages);
+        autoglm.analyse.FleetAnalysis.Result r = autoglm.analyse.FleetAnalysis.analyze(instances);
         List<FleetTable.Row> rows = new ArrayList<>();
         for (autoglm.analyse.FleetAnalysis.Replica rep : r.replicas()) {
             List<autoglm.rules.Finding> applied = engine().evaluate(rep.metrics()).stream()

@@ -142,7 +142,7 @@ public final class ProfileCommand implements Callable<Integer> {
         if (prometheusPort != null) {
             export = autoglm.record.export.PrometheusExport.start(prometheusPort, launch.runName() != null ? launch.runName()
                     : launch.argv().get(0));
-            io.say("serving Prometheus at http://" + hostOf(prometheusPort) + ":" + export.port() + "/metrics");
+            io.say("serving Prometheus at " + export.url());
         }
         try {
             return profileAndReport(launch, settings, injection, diagnoser, failOn, lingerMs);
@@ -151,11 +151,6 @@ public final class ProfileCommand implements Callable<Integer> {
                 export.close();
             }
         }
-    }
-
-    private static String hostOf(String address) {
-        int colon = address.lastIndexOf(':');
-        return colon < 0 ? "127.0.0.1" : address.substring(0, colon);
     }
 
     private Integer profileAndReport(Launch launch, RunInfo.Settings settings, Path injection, Diagnoser diagnoser,

@@ -36,19 +36,24 @@ final class FleetText {
         rows.sort((a, b) -> Double.compare(Double.isNaN(b.requests()) ? -1 : b.requests(),
                 Double.isNaN(a.requests()) ? -1 : a.requests()));
         for (FleetTable.Row r : rows) {
-            List<String> found = new ArrayList<>();
-            for (Finding f : r.findings()) {
-                if (f.severity() == autoglm.rules.Severity.WARNING || f.severity() == autoglm.rules.Severity.INFO) {
-                    found.add(f.rule() + " (" + f.severity().key() + ")");
-                }
-            }
             out.add(String.format(Locale.ROOT, "  %-24s %9s %8s %8s %7s %10s %10s  %s", Text.safe(r.instance()),
                     Double.isNaN(r.requests()) ? "n/a" : String.format(Locale.ROOT, "%.0f", r.requests()),
                     value(r.metrics().get("server_running_mean")), value(r.metrics().get("server_waiting_mean")),
                     value(r.metrics().get("server_kv_usage_mean_pct")), value(r.metrics().get("server_ttft_ms")),
-                    value(r.metrics().get("server_e2el_ms")), found.isEmpty() ? "-" : String.join(", ", found)));
+                    value(r.metrics().get("server_e2el_ms")), found(r)));
         }
         return out;
+    }
+
+    /** The replica's findings at info or above, "rule (severity)", or "-". */
+    static String found(FleetTable.Row r) {
+        List<String> found = new ArrayList<>();
+        for (Finding f : r.findings()) {
+            if (f.severity() == autoglm.rules.Severity.WARNING || f.severity() == autoglm.rules.Severity.INFO) {
+                found.add(f.rule() + " (" + f.severity().key() + ")");
+            }
+        }
+        return found.isEmpty() ? "-" : String.join(", ", found);
     }
 
     private static String value(Metric m) {

@@ -244,14 +244,7 @@ final class HtmlTables {
                 autoglm.analyse.Metric x = r.metrics().get(m);
                 num(sb, x.present() ? MetricText.value(x) : "n/a");
             }
-            StringBuilder found = new StringBuilder();
-            for (autoglm.rules.Finding f : r.findings()) {
-                if (f.severity() == autoglm.rules.Severity.WARNING || f.severity() == autoglm.rules.Severity.INFO) {
-                    found.append(found.length() == 0 ? "" : ", ").append(f.rule()).append(" (")
-                            .append(f.severity().key()).append(')');
-                }
-            }
-            sb.append("<td>").append(Html.escape(found.length() == 0 ? "-" : found.toString())).append("</td></tr>\n");
+            sb.append("<td>").append(Html.escape(FleetText.found(r))).append("</td></tr>\n");
         }
         sb.append("</tbody></table></section>\n");
     }

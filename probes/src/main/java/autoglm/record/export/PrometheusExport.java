@@ -28,6 +28,7 @@ public final class PrometheusExport implements SampleListener, AutoCloseable {
     private final String host;
     private volatile String run;
     private final HTTPServer server;
+    private final String hostname;
 
     private final Gauge gpuUtil = gpuGauge("autoglm_gpu_utilization_ratio",
             "share of the last sample period in which a kernel ran on the GPU (NVML utilization.gpu / 100)");
@@ -67,6 +68,7 @@ public final class PrometheusExport implements SampleListener, AutoCloseable {
         this.host = hostName();
         this.run = run;
         Address a = Address.parse(address);
+        this.hostname = a.host();
         this.server = HTTPServer.builder().hostname(a.host()).port(a.port()).registry(registry).buildAndStart();
     }
 
@@ -85,6 +87,11 @@ public final class PrometheusExport implements SampleListener, AutoCloseable {
     /** The port served (the one asked for, or the one chosen for port 0). */
     public int port() {
         return server.getPort();
+    }
+
+    /** Where Prometheus scrapes it: http://HOST:PORT/metrics. */
+    public String url() {
+        return "http://" + (hostname.contains(":") ? "[" + hostname + "]" : hostname) + ":" + port() + "/metrics";
     }
 
     /** The run's name, once its folder is made. */
