@@ -24,11 +24,11 @@ import org.junit.jupiter.api.TestFactory;
  * IndependentCheckTest and ReplayTest re-run tools/independent_check.py and tools/nvml_check.py themselves, and
  * IndependentCheckTest tools/make_trace_variants.py (the derived trace); the workload's Python tests
  * (native/workload/tests/test_reference.py, run by WorkloadPythonTest) run tools/glm_reference.py and
- * tools/image_tokens.py.
+ * tools/image_tokens.py; FleetReplayTest (cli) re-runs tools/fleet_replay.py, whose OpenMetrics output it backfills.
  */
 class ToolsRerunTest {
     private static final Set<String> RERUN_ELSEWHERE = Set.of("independent_check.py", "nvml_check.py",
-            "make_trace_variants.py", "glm_reference.py", "image_tokens.py", "hta_figures.py");
+            "make_trace_variants.py", "glm_reference.py", "image_tokens.py", "hta_figures.py", "fleet_replay.py");
 
     private static List<String[]> manifest() throws Exception {
         List<String[]> out = new ArrayList<>();

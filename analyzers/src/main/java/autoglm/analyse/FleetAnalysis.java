@@ -5,32 +5,47 @@ import autoglm.read.prometheus.FleetReader;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * A fleet of serving replicas read back from Prometheus (docs/fleet.md): each replica's server metrics, as the
- * analysis of {@code autoglm load}'s own scrapes computes them, and across replicas how evenly the requests spread.
+ * analysis of {@code autoglm load}'s own scrapes computes them, and across the replicas behind one model name how
+ * evenly the requests spread, which replicas served nothing, and which one decodes much slower than its peers.
  * A replica's requests are the increase of its end-to-end latency histogram's count over the window (requests
- * finished); the imbalance is the busiest replica's requests over the idlest's, the idlest counted as at least one
- * request, so that an idle replica shows as the busiest one's count.
+ * finished). Replicas are compared only with those serving the same model ({@code model_name}); where several
+ * models are served, each fleet metric is that of the model where it is worst, named in {@code fleet_*_model}.
  */
 public final class FleetAnalysis {
-    public static final String ONE_INSTANCE = "fewer than two serving replicas in the window";
+    public static final String ONE_INSTANCE = "fewer than two serving replicas of one model in the window";
 
     /** One replica as analysed: its server metrics and the requests it finished in the window (NaN: unknown). */
-    public record Replica(String instance, String job, Metrics metrics, double requests) {
+    public record Replica(String instance, String job, String model, Metrics metrics, double requests) {
+        boolean counted() {
+            return !Double.isNaN(requests);
+        }
     }
 
     /** The replicas and the fleet's own metrics. */
     public record Result(List<Replica> replicas, Metrics fleet) {
     }
 
+    private static final String[] IMBALANCE = {"fleet_requests_max", "fleet_requests_min", "fleet_requests_mean",
+        "fleet_imbalance_ratio", "fleet_busiest_instance", "fleet_idlest_instance", "fleet_imbalance_model"};
+    private static final String[] IDLE = {"fleet_idle_instances", "fleet_idle_pct", "fleet_idle_names"};
+    private static final String[] STRAGGLER = {"fleet_straggler_ratio", "fleet_straggler_instance",
+        "fleet_straggler_itl_ms", "fleet_others_itl_ms", "fleet_straggler_model"};
+
     private FleetAnalysis() {
     }
 
     public static Set<String> metricNames() {
-        return new LinkedHashSet<>(List.of("fleet_instances", "fleet_requests_max", "fleet_requests_min",
-                "fleet_requests_mean", "fleet_imbalance_ratio", "fleet_busiest_instance", "fleet_idlest_instance"));
+        Set<String> s = new LinkedHashSet<>(List.of("fleet_instances", "fleet_models"));
+        s.addAll(List.of(IMBALANCE));
+        s.addAll(List.of(IDLE));
+        s.addAll(List.of(STRAGGLER));
+        return s;
     }
 
     /** The replicas as read back from Prometheus, each with its pages in time order. */
@@ -38,31 +53,122 @@ public final class FleetAnalysis {
         List<Replica> replicas = new ArrayList<>();
         for (FleetReader.Instance in : instances) {
             Metrics m = ServerMetricsAnalysis.analyze(in.scrapes(), "Prometheus holds no serving metrics of this instance");
-            replicas.add(new Replica(in.instance(), in.job(), m, requests(in.scrapes())));
+            replicas.add(new Replica(in.instance(), in.job(), in.model(), m, requests(in.scrapes())));
+        }
+        Map<String, List<Replica>> byModel = new TreeMap<>();
+        for (Replica r : replicas) {
+            byModel.computeIfAbsent(r.model(), k -> new ArrayList<>()).add(r);
         }
         Metrics.Builder b = new Metrics.Builder();
         b.put("fleet_instances", replicas.size(), replicas.size());
-        List<Replica> counted = replicas.stream().filter(r -> !Double.isNaN(r.requests())).toList();
-        if (counted.size() < 2) {
-            b.absentAll(replicas.size() < 2 ? ONE_INSTANCE
-                    : "fewer than two replicas publish an end-to-end latency histogram", "fleet_requests_max",
-                    "fleet_requests_min", "fleet_requests_mean", "fleet_imbalance_ratio", "fleet_busiest_instance", "fleet_idlest_instance");
-            return new Result(replicas, b.build());
-        }
-        Replica busiest = counted.get(0);
-        Replica idlest = counted.get(0);
-        for (Replica r : counted) {
-            busiest = r.requests() > busiest.requests() ? r : busiest;
-            idlest = r.requests() < idlest.requests() ? r : idlest;
-        }
-        int n = counted.size();
-        b.put("fleet_requests_max", busiest.requests(), n);
-        b.put("fleet_requests_min", idlest.requests(), n);
-        b.put("fleet_requests_mean", counted.stream().mapToDouble(Replica::requests).average().orElse(Double.NaN), n);
-        b.put("fleet_imbalance_ratio", busiest.requests() / Math.max(1, idlest.requests()), n);
-        b.text("fleet_busiest_instance", busiest.instance(), n);
-        b.text("fleet_idlest_instance", idlest.instance(), n);
+        b.put("fleet_models", byModel.size(), replicas.size());
+        imbalance(b, byModel);
+        idle(b, byModel);
+        straggler(b, byModel);
         return new Result(replicas, b.build());
+    }
+
+    /**
+     * The busiest serving replica's requests over the idlest serving one's, in the model where that is highest.
+     * Replicas that finished nothing are left to {@link #idle}: the imbalance is among those that serve.
+     */
+    private static void imbalance(Metrics.Builder b, Map<String, List<Replica>> byModel) {
+        double worst = Double.NaN;
+        for (Map.Entry<String, List<Replica>> e : byModel.entrySet()) {
+            List<Replica> serving = e.getValue().stream().filter(r -> r.counted() && r.requests() > 0).toList();
+            if (serving.size() < 2) {
+                continue;
+            }
+            Replica busiest = serving.get(0);
+            Replica idlest = serving.get(0);
+            for (Replica r : serving) {
+                busiest = r.requests() > busiest.requests() ? r : busiest;
+                idlest = r.requests() < idlest.requests() ? r : idlest;
+            }
+            double ratio = busiest.requests() / idlest.requests();
+            if (!(ratio <= worst)) {
+                worst = ratio;
+                int n = serving.size();
+                b.put("fleet_requests_max", busiest.requests(), n);
+                b.put("fleet_requests_min", idlest.requests(), n);
+                b.put("fleet_requests_mean", serving.stream().mapToDouble(Replica::requests).average().orElse(Double.NaN), n);
+                b.put("fleet_imbalance_ratio", ratio, n);
+                b.text("fleet_busiest_instance", busiest.instance(), n);
+                b.text("fleet_idlest_instance", idlest.instance(), n);
+                b.text("fleet_imbalance_model", model(e.getKey()), n);
+            }
+        }
+        if (Double.isNaN(worst)) {
+            b.absentAll(ONE_INSTANCE + " that finished requests (and publish an end-to-end latency histogram)",
+                    IMBALANCE);
+        }
+    }
+
+    /** Replicas that finished no request while another replica of their model finished some. */
+    private static void idle(Metrics.Builder b, Map<String, List<Replica>> byModel) {
+        List<String> idle = new ArrayList<>();
+        int compared = 0;
+        for (List<Replica> group : byModel.values()) {
+            List<Replica> counted = group.stream().filter(Replica::counted).toList();
+            if (counted.size() < 2 || counted.stream().noneMatch(r -> r.requests() > 0)) {
+                continue;
+            }
+            compared += counted.size();
+            counted.stream().filter(r -> r.requests() == 0).forEach(r -> idle.add(r.instance()));
+        }
+        if (compared == 0) {
+            b.absentAll(ONE_INSTANCE + " with requests finished in the window", IDLE);
+            return;
+        }
+        b.put("fleet_idle_instances", idle.size(), compared);
+        b.put("fleet_idle_pct", 100.0 * idle.size() / compared, compared);
+        b.text("fleet_idle_names", idle.isEmpty() ? "none" : String.join(", ", idle), compared);
+    }
+
+    /** The replica whose mean inter-token latency is highest against the median of its model's other replicas. */
+    private static void straggler(Metrics.Builder b, Map<String, List<Replica>> byModel) {
+        double worst = Double.NaN;
+        for (Map.Entry<String, List<Replica>> e : byModel.entrySet()) {
+            List<Replica> timed = e.getValue().stream().filter(r -> r.metrics().get("server_itl_ms").present()
+                    && r.metrics().get("server_itl_ms").n() > 0).toList();
+            if (timed.size() < 2) {
+                continue;
+            }
+            Replica slowest = timed.get(0);
+            for (Replica r : timed) {
+                slowest = itl(r) > itl(slowest) ? r : slowest;
+            }
+            Replica s = slowest;
+            double others = median(timed.stream().filter(r -> r != s).mapToDouble(FleetAnalysis::itl).toArray());
+            double ratio = itl(s) / others;
+            if (others > 0 && !(ratio <= worst)) {
+                worst = ratio;
+                int n = timed.size();
+                b.put("fleet_straggler_ratio", ratio, n);
+                b.text("fleet_straggler_instance", s.instance(), n);
+                b.put("fleet_straggler_itl_ms", itl(s), s.metrics().get("server_itl_ms").n());
+                b.put("fleet_others_itl_ms", others, n - 1);
+                b.text("fleet_straggler_model", model(e.getKey()), n);
+            }
+        }
+        if (Double.isNaN(worst)) {
+            b.absentAll(ONE_INSTANCE + " with an inter-token latency histogram that counted tokens", STRAGGLER);
+        }
+    }
+
+    private static double itl(Replica r) {
+        return r.metrics().get("server_itl_ms").value();
+    }
+
+    private static double median(double[] v) {
+        double[] s = v.clone();
+        java.util.Arrays.sort(s);
+        int m = s.length / 2;
+        return s.length % 2 == 1 ? s[m] : (s[m - 1] + s[m]) / 2;
+    }
+
+    private static String model(String name) {
+        return name.isEmpty() ? "(no model_name label)" : name;
     }
 
     /**

@@ -84,12 +84,28 @@ public final class MetricCatalog {
         def("collective_wait_pct", Unit.PERCENT, "mean over the ranks other than the slowest of their time in NCCL kernels before the last rank's matching kernel started, as a share of their step time");
         // Fleet metrics: the serving replicas of diagnose --prometheus (docs/fleet.md)
         def("fleet_instances", Unit.COUNT, "serving replicas the selector picked in the window");
+        def("fleet_models", Unit.COUNT, "models they serve (distinct model_name labels; replicas are compared only with those of the same model)");
         def("fleet_requests_max", Unit.COUNT, "requests the busiest replica finished in the window (the increase of its end-to-end latency histogram's count)");
-        def("fleet_requests_min", Unit.COUNT, "requests the idlest replica finished in the window");
-        def("fleet_requests_mean", Unit.COUNT, "requests per replica finished in the window, the mean over the replicas counted");
-        def("fleet_imbalance_ratio", Unit.FACTOR, "the busiest replica's requests over the idlest's (the idlest counted as at least one)");
+        def("fleet_requests_min", Unit.COUNT, "requests the idlest replica that served any finished in the window");
+        def("fleet_requests_mean", Unit.COUNT, "requests per serving replica of that model finished in the window");
+        def("fleet_imbalance_ratio", Unit.FACTOR, "the busiest replica's requests over the idlest serving one's, in the model where that is highest");
         def("fleet_busiest_instance", Unit.TEXT, "the replica that finished the most requests");
-        def("fleet_idlest_instance", Unit.TEXT, "the replica that finished the fewest requests");
+        def("fleet_idlest_instance", Unit.TEXT, "the serving replica that finished the fewest requests");
+        def("fleet_imbalance_model", Unit.TEXT, "the model whose replicas those are");
+        def("fleet_idle_instances", Unit.COUNT, "replicas that finished no request while another replica of their model finished some");
+        def("fleet_idle_pct", Unit.PERCENT, "those replicas as a share of the replicas compared (models with requests finished)");
+        def("fleet_idle_names", Unit.TEXT, "the idle replicas");
+        def("fleet_straggler_ratio", Unit.FACTOR, "the slowest replica's mean inter-token latency over the median of its model's other replicas'");
+        def("fleet_straggler_instance", Unit.TEXT, "the replica with the highest mean inter-token latency of its model");
+        def("fleet_straggler_itl_ms", Unit.MILLISECONDS, "its mean inter-token latency over the window (its histogram's sum over count, increases)");
+        def("fleet_others_itl_ms", Unit.MILLISECONDS, "the median of the other replicas' mean inter-token latencies");
+        def("fleet_straggler_model", Unit.TEXT, "the model whose replicas those are");
+        def("fleet_gpu_instances", Unit.COUNT, "GPU exporters (DCGM exporter or autoglm) the GPU selector picked in the window");
+        def("fleet_throttled_max_pct", Unit.PERCENT, "the most throttled GPU instance's clock_throttled_pct (share of its busy time with a power or thermal limit holding clocks down)");
+        def("fleet_throttled_min_pct", Unit.PERCENT, "the least throttled GPU instance's clock_throttled_pct, over the instances busy with clock reasons");
+        def("fleet_throttle_gap_pct", Unit.PERCENT, "the most throttled GPU instance's clock_throttled_pct minus the least throttled one's, in points");
+        def("fleet_throttled_instance", Unit.TEXT, "the GPU instance whose GPUs throttled the most");
+        def("fleet_throttled_reasons", Unit.TEXT, "its limiting clock event reasons, by share of busy time");
         // System metrics: from the NVML, GPM and host samples of a profiled run (docs/analyses.md#samples)
         def("run_wall_ms", Unit.MILLISECONDS, "wall time of the profiled command, from its start to its exit (or to the interruption)");
         def("active_window_ms", Unit.MILLISECONDS, "time analysed: from the start of the first sample with the GPU in use to the last such sample");

@@ -174,23 +174,45 @@ public final class Diagnoser {
     }
 
     /**
-     * A fleet of serving replicas read back from Prometheus ({@link autoglm.read.prometheus.FleetReader}): the
-     * endpoint rules on each replica's server metrics, and the fleet rules across them. The fleet's metrics are the
-     * diagnosis's own; the other rules are not applicable, since Prometheus holds neither traces nor the client's view.
+     * A fleet read back from Prometheus: serving replicas ({@link autoglm.read.prometheus.FleetReader}) with the
+     * endpoint rules on each one's server metrics, GPU instances ({@link autoglm.read.prometheus.GpuFleetReader})
+     * with the system rules on each one's GPU metrics, and the fleet rules across them. The fleet's metrics are the
+     * diagnosis's own; the other rules are not applicable to them, since Prometheus holds neither traces nor the
+     * client's view.
      */
-    public Diagnosis diagnoseFleet(List<autoglm.read.prometheus.FleetReader.Instance> instances, String prometheus,
-            String selector, double startMs, double endMs, double stepMs) {
+    public Diagnosis diagnoseFleet(List<autoglm.read.prometheus.FleetReader.Instance> instances,
+            List<autoglm.read.prometheus.GpuFleetReader.Instance> gpus, FleetWhere where) {
         autoglm.analyse.FleetAnalysis.Result r = autoglm.analyse.FleetAnalysis.analyze(instances);
         List<FleetTable.Row> rows = new ArrayList<>();
         for (autoglm.analyse.FleetAnalysis.Replica rep : r.replicas()) {
-            List<autoglm.rules.Finding> applied = engine().evaluate(rep.metrics()).stream()
-                    .filter(f -> f.severity() != autoglm.rules.Severity.NOT_APPLICABLE).toList();
-            rows.add(new FleetTable.Row(rep.instance(), rep.job(), rep.requests(), rep.metrics(), applied));
+            rows.add(new FleetTable.Row(rep.instance(), rep.job(), rep.model(), rep.requests(), rep.metrics(),
+                    applied(rep.metrics())));
         }
-        Metrics fleet = r.fleet();
-        FleetTable table = new FleetTable(prometheus, selector, startMs, endMs, stepMs, rows);
+        rows.sort(java.util.Comparator.comparingDouble((FleetTable.Row x) -> -FleetTable.topScore(x.findings()))
+                .thenComparingDouble(x -> Double.isNaN(x.requests()) ? 1 : -x.requests()));
+        autoglm.analyse.FleetGpuAnalysis.Result g = autoglm.analyse.FleetGpuAnalysis.analyze(gpus, where.stepMs());
+        List<FleetTable.Node> nodes = new ArrayList<>();
+        for (autoglm.analyse.FleetGpuAnalysis.Node n : g.nodes()) {
+            autoglm.read.prometheus.GpuFleetReader.Instance in = n.instance();
+            nodes.add(new FleetTable.Node(in.instance(), in.job(), in.hostname(), in.source(), in.gpus().size(),
+                    n.metrics(), applied(n.metrics())));
+        }
+        nodes.sort(java.util.Comparator.comparingDouble((FleetTable.Node x) -> -FleetTable.topScore(x.findings())));
+        Metrics fleet = r.fleet().with(g.fleet(), autoglm.analyse.FleetGpuAnalysis.metricNames());
+        FleetTable table = new FleetTable(where.prometheus(), where.selector(), where.gpuSelector(), where.startMs(),
+                where.endMs(), where.stepMs(), rows, nodes);
         return new Diagnosis("autoglm", Version.get(), List.of(), fleet, engine().evaluate(fleet), DataLoss.empty(), null,
                 List.of(), java.util.Map.of(), null, table);
+    }
+
+    /** Where and when a fleet was read: the Prometheus, the selectors of replicas and GPU instances, the window. */
+    public record FleetWhere(String prometheus, String selector, String gpuSelector, double startMs, double endMs,
+            double stepMs) {
+    }
+
+    private List<autoglm.rules.Finding> applied(Metrics m) {
+        return engine().evaluate(m).stream().filter(f -> f.severity() != autoglm.rules.Severity.NOT_APPLICABLE)
+                .sorted(java.util.Comparator.comparingDouble(f -> -f.score())).toList();
     }
 
     /** CUPTI recordings of one command (profile --kernels), read into one model. */

@@ -73,10 +73,21 @@ public final class RuleEngine {
             double score = ScoreCurve.score(value, r.scoreZero().evaluate(env), r.scoreInfo().evaluate(env),
                     r.scoreWarning().evaluate(env));
             Severity severity = Severity.ofScore(score);
-            double raw = r.gainFormula() == null ? Double.NaN : r.gainFormula().evaluate(env);
+            double raw;
+            String missing = null;
+            try {
+                raw = r.gainFormula() == null ? Double.NaN : r.gainFormula().evaluate(env);
+            } catch (Expression.Missing e) {
+                // the finding stands on its own inputs; only the estimate of its gain lacks one
+                raw = Double.NaN;
+                Metric m = metrics.get(e.name());
+                missing = "needs " + e.name() + ": " + (m.present() ? "not a number" : m.reason());
+            }
             Gain gain;
             if (r.gainFormula() == null) {
                 gain = Gain.notEstimated(r.gainBasis());
+            } else if (missing != null) {
+                gain = Gain.notApplicable(r.gainFormula().source(), missing);
             } else if (Double.isNaN(raw)) {
                 gain = Gain.notApplicable(r.gainFormula().source(), "the formula has no value here (a zero denominator)");
             } else {

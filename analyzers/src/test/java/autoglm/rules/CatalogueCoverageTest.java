@@ -21,7 +21,7 @@ class CatalogueCoverageTest {
     /** Rules the catalogue does not name that an issue asked for, by the issue: the endpoint rules of issue 15. */
     static final Set<String> BEYOND_CATALOGUE = Set.of("kv-cache-pressure", "preemption", "prefix-cache-miss",
             "prefill-interference", "image-heavy", "client-limited",
-            "load-imbalance"); // issue 19: load imbalance across replicas behind one model name
+            "load-imbalance", "idle-replica", "straggler-replica", "throttling-node"); // issue 19: fleet rules (imbalance, idle or straggling replica, throttling node)
 
     @Test
     void theBundleImplementsTheCatalogueButTheRulesNamedMissing() throws Exception {

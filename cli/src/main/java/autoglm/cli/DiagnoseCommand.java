@@ -90,14 +90,21 @@ public final class DiagnoseCommand implements Callable<Integer> {
         FleetOptions.Window w = fleetOptions.window(System.currentTimeMillis());
         String url = fleetOptions.prometheus;
         String selector = fleetOptions.selector;
+        autoglm.read.prometheus.PrometheusApi api = new autoglm.read.prometheus.PrometheusApi(url);
         java.util.List<autoglm.read.prometheus.FleetReader.Instance> fleet = autoglm.read.prometheus.FleetReader
-                .servers(new autoglm.read.prometheus.PrometheusApi(url), selector, w.startMs(), w.endMs(), w.stepMs());
+                .servers(api, selector, w.startMs(), w.endMs(), w.stepMs());
+        java.util.List<autoglm.read.prometheus.GpuFleetReader.Instance> gpus = autoglm.read.prometheus.GpuFleetReader
+                .gpus(api, fleetOptions.gpuSelector, w.startMs(), w.endMs(), w.stepMs());
         if (fleet.isEmpty()) {
             io.say("Prometheus at " + url + " holds no vLLM, SGLang, TGI or llama.cpp series for "
                     + (selector.isBlank() ? "any job" : selector) + " in the window");
         }
-        Diagnosis diagnosis = diagnoser.diagnoseFleet(fleet, url, selector, w.startMs(), w.endMs(), w.stepMs())
-                .withOverrides(rules.overrides());
+        if (gpus.isEmpty()) {
+            io.say("Prometheus at " + url + " holds no DCGM exporter or autoglm GPU series for "
+                    + (fleetOptions.gpuSelector.isBlank() ? "any job" : fleetOptions.gpuSelector) + " in the window");
+        }
+        Diagnosis diagnosis = diagnoser.diagnoseFleet(fleet, gpus, new Diagnoser.FleetWhere(url, selector,
+                fleetOptions.gpuSelector, w.startMs(), w.endMs(), w.stepMs())).withOverrides(rules.overrides());
         Reports.write(io, report, diagnosis, null, null);
         return exitCode(diagnosis, failOn, io);
     }

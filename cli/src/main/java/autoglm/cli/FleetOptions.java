@@ -25,6 +25,11 @@ final class FleetOptions {
             + "--prometheus: which replicas, as label matchers (for example {job=\"vllm\"}); default all")
     String selector;
 
+    @Option(names = "--gpu-selector", paramLabel = "{LABEL=VALUE,...}", defaultValue = "", description = "with "
+            + "--prometheus: which GPU exporters (DCGM exporter, autoglm), as label matchers (for example "
+            + "{job=\"dcgm-exporter\"}); default all")
+    String gpuSelector;
+
     @Option(names = "--step", paramLabel = "DURATION", defaultValue = "15s", description = "with --prometheus: one "
             + "page of each replica every DURATION (default 15s, a usual scrape interval)")
     String step;

@@ -178,8 +178,8 @@ class FleetReadTest {
                 assertEquals(done[which], last - first, in.instance() + ": requests counted in Prometheus");
                 StringBuilder trail = new StringBuilder();
                 pages.forEach(pg -> trail.append(pg.series().get(count)).append(' '));
-                autoglm.diagnose.Diagnosis fd = autoglm.diagnose.Diagnoser.withDefaults().diagnoseFleet(fleet, url, "",
-                        startMs, endMs, 1000);
+                autoglm.diagnose.Diagnosis fd = autoglm.diagnose.Diagnoser.withDefaults().diagnoseFleet(fleet, List.of(),
+                        new autoglm.diagnose.Diagnoser.FleetWhere(url, "", "", startMs, endMs, 1000));
                 double counted = fd.fleet().rows().stream().filter(r -> r.instance().equals(in.instance())).findFirst()
                         .orElseThrow().requests();
                 assertEquals(done[which], counted, in.instance() + ": requests of the fleet analysis; pages: " + trail);
@@ -242,7 +242,7 @@ class FleetReadTest {
         return d.get("metrics").get("load_completed").get("value").asInt();
     }
 
-    private static void waitFor(String url) throws Exception {
+    static void waitFor(String url) throws Exception {
         HttpClient http = HttpClient.newHttpClient();
         for (int i = 0; i < 600; i++) {
             try {

@@ -120,16 +120,21 @@ class PrometheusScrapeTest {
 
     /** Debian's prometheus; CI installs it (.ci/run); elsewhere the test is skipped without it. */
     static Path prometheus() {
+        return tool("prometheus");
+    }
+
+    /** A program of Debian's prometheus package (prometheus, promtool): CI=true fails without it, else skips. */
+    static Path tool(String name) {
         for (String dir : (System.getenv().getOrDefault("PATH", "") + ":/usr/bin").split(":")) {
-            Path p = Path.of(dir.isEmpty() ? "." : dir, "prometheus");
+            Path p = Path.of(dir.isEmpty() ? "." : dir, name);
             if (Files.isExecutable(p)) {
                 return p;
             }
         }
         if ("true".equals(System.getenv("CI"))) {
-            throw new AssertionError("prometheus is not installed; .ci/run installs it (apt-get install prometheus)");
+            throw new AssertionError(name + " is not installed; .ci/run installs it (apt-get install prometheus)");
         }
-        Assumptions.abort("prometheus is not installed (Debian: apt-get install prometheus); CI runs this check");
+        Assumptions.abort(name + " is not installed (Debian: apt-get install prometheus); CI runs this check");
         return null;
     }
 }

@@ -226,27 +226,50 @@ final class HtmlTables {
                 .append("</small></p></section>\n");
     }
 
-    /** The replicas of a fleet diagnosis: where and when read, then one row per replica with its findings. */
+    /** The instances of a fleet diagnosis: where and when read, then one row per replica and per GPU instance. */
     static void fleet(StringBuilder sb, autoglm.diagnose.FleetTable t) {
         sb.append("<section id=\"fleet\"><h2>Replicas</h2>\n<p>");
         for (String[] line : FleetText.header(t)) {
             sb.append(Html.escape(line[0])).append(": ").append(Html.text(line[1])).append("<br>");
         }
-        sb.append("</p>\n<table><thead><tr><th>instance</th><th>job</th><th class=\"num\">requests</th>"
+        sb.append("</p>\n<table><thead><tr><th>instance</th><th>job</th><th>model</th><th class=\"num\">requests</th>"
                 + "<th class=\"num\">running</th><th class=\"num\">waiting</th><th class=\"num\">KV cache</th>"
-                + "<th class=\"num\">TTFT</th><th class=\"num\">E2E</th><th>findings</th></tr></thead><tbody>\n");
+                + "<th class=\"num\">TTFT</th><th class=\"num\">ITL</th><th class=\"num\">E2E</th><th>findings</th>"
+                + "</tr></thead><tbody>\n");
         for (autoglm.diagnose.FleetTable.Row r : t.rows()) {
             sb.append("<tr><td>").append(Html.escape(r.instance())).append("</td><td>").append(Html.escape(r.job()))
-                    .append("</td>");
+                    .append("</td><td>").append(Html.escape(r.model())).append("</td>");
             num(sb, Double.isNaN(r.requests()) ? "n/a" : String.format(java.util.Locale.ROOT, "%.0f", r.requests()));
-            for (String m : List.of("server_running_mean", "server_waiting_mean", "server_kv_usage_mean_pct",
-                    "server_ttft_ms", "server_e2el_ms")) {
-                autoglm.analyse.Metric x = r.metrics().get(m);
-                num(sb, x.present() ? MetricText.value(x) : "n/a");
-            }
-            sb.append("<td>").append(Html.escape(FleetText.found(r))).append("</td></tr>\n");
+            cells(sb, r.metrics(), "server_running_mean", "server_waiting_mean", "server_kv_usage_mean_pct",
+                    "server_ttft_ms", "server_itl_ms", "server_e2el_ms");
+            sb.append("<td>").append(Html.escape(FleetText.found(r.findings()))).append("</td></tr>\n");
         }
-        sb.append("</tbody></table></section>\n");
+        sb.append("</tbody></table>\n");
+        if (!t.nodes().isEmpty()) {
+            sb.append("<h3>GPU instances</h3>\n<table><thead><tr><th>instance</th><th>job</th><th>host</th>"
+                    + "<th>source</th><th class=\"num\">GPUs</th><th class=\"num\">util</th><th class=\"num\">SM "
+                    + "active</th><th class=\"num\">tensor</th><th class=\"num\">DRAM</th><th class=\"num\">memory "
+                    + "peak</th><th class=\"num\">throttled</th><th class=\"num\">power</th><th>findings</th></tr>"
+                    + "</thead><tbody>\n");
+            for (autoglm.diagnose.FleetTable.Node n : t.nodes()) {
+                sb.append("<tr><td>").append(Html.escape(n.instance())).append("</td><td>").append(Html.escape(n.job()))
+                        .append("</td><td>").append(Html.escape(n.hostname())).append("</td><td>")
+                        .append(Html.escape(n.source())).append("</td>");
+                num(sb, Integer.toString(n.gpus()));
+                cells(sb, n.metrics(), "gpu_util_pct", "sm_active_pct", "tensor_active_pct", "dram_bw_pct",
+                        "gpu_mem_peak_pct", "clock_throttled_pct", "power_w");
+                sb.append("<td>").append(Html.escape(FleetText.found(n.findings()))).append("</td></tr>\n");
+            }
+            sb.append("</tbody></table>\n");
+        }
+        sb.append("</section>\n");
+    }
+
+    private static void cells(StringBuilder sb, autoglm.analyse.Metrics metrics, String... names) {
+        for (String m : names) {
+            autoglm.analyse.Metric x = metrics.get(m);
+            num(sb, x.present() ? MetricText.value(x) : "n/a");
+        }
     }
 
     private static String nan(double v, Unit u) {

@@ -138,6 +138,7 @@ public final class JsonReport implements Report {
         g.writeStartObject();
         g.writeStringField("prometheus", t.prometheus());
         g.writeStringField("selector", t.selector());
+        g.writeStringField("gpuSelector", t.gpuSelector());
         g.writeStringField("start", java.time.Instant.ofEpochMilli((long) t.startMs()).toString());
         g.writeStringField("end", java.time.Instant.ofEpochMilli((long) t.endMs()).toString());
         number(g, "stepS", t.stepMs() / 1000);
@@ -146,11 +147,27 @@ public final class JsonReport implements Report {
             g.writeStartObject();
             g.writeStringField("instance", r.instance());
             g.writeStringField("job", r.job());
+            g.writeStringField("model", r.model());
             number(g, "requests", r.requests());
             g.writeFieldName("metrics");
             metrics(g, r.metrics());
             g.writeFieldName("findings");
             findings(g, r.findings());
+            g.writeEndObject();
+        }
+        g.writeEndArray();
+        g.writeArrayFieldStart("gpuInstances");
+        for (autoglm.diagnose.FleetTable.Node n : t.nodes()) {
+            g.writeStartObject();
+            g.writeStringField("instance", n.instance());
+            g.writeStringField("job", n.job());
+            g.writeStringField("hostname", n.hostname());
+            g.writeStringField("source", n.source());
+            g.writeNumberField("gpus", n.gpus());
+            g.writeFieldName("metrics");
+            metrics(g, n.metrics());
+            g.writeFieldName("findings");
+            findings(g, n.findings());
             g.writeEndObject();
         }
         g.writeEndArray();

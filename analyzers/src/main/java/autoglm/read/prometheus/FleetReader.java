@@ -17,8 +17,11 @@ public final class FleetReader {
     /** The names of the serving engines' own metrics. */
     public static final String SERVER_NAMES = "vllm:.+|sglang:.+|tgi_.+|llamacpp:.+";
 
-    /** One replica: its {@code instance} and {@code job} labels and its pages, in time order. */
-    public record Instance(String instance, String job, List<Scrape> scrapes) {
+    /**
+     * One replica: its {@code instance} and {@code job} labels, the model it serves (its series' {@code model_name}
+     * label, as vLLM and SGLang publish it; empty when none says) and its pages, in time order.
+     */
+    public record Instance(String instance, String job, String model, List<Scrape> scrapes) {
     }
 
     private FleetReader() {
@@ -33,9 +36,14 @@ public final class FleetReader {
         String query = "{__name__=~\"" + SERVER_NAMES + "\"" + matchers(selector) + "}";
         Map<String, Map<Double, Map<String, Double>>> pages = new TreeMap<>();
         Map<String, String> jobs = new LinkedHashMap<>();
+        Map<String, String> models = new LinkedHashMap<>();
         for (PrometheusApi.Series s : api.queryRange(query, startMs, endMs, stepMs)) {
             String instance = s.labels().getOrDefault("instance", "");
             jobs.putIfAbsent(instance, s.labels().getOrDefault("job", ""));
+            String model = s.labels().get("model_name");
+            if (model != null && !model.isEmpty()) {
+                models.putIfAbsent(instance, model);
+            }
             String key = key(s.labels());
             Map<Double, Map<String, Double>> byTime = pages.computeIfAbsent(instance, k -> new TreeMap<>());
             for (int i = 0; i < s.timesMs().length; i++) {
@@ -46,7 +54,7 @@ public final class FleetReader {
         for (Map.Entry<String, Map<Double, Map<String, Double>>> e : pages.entrySet()) {
             List<Scrape> scrapes = new ArrayList<>();
             e.getValue().forEach((t, series) -> scrapes.add(new Scrape(t, series)));
-            out.add(new Instance(e.getKey(), jobs.get(e.getKey()), scrapes));
+            out.add(new Instance(e.getKey(), jobs.get(e.getKey()), models.getOrDefault(e.getKey(), ""), scrapes));
         }
         return out;
     }

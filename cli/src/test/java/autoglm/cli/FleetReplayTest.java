@@ -1,0 +1,137 @@
+package autoglm.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import autoglm.Fixtures;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A fleet replayed from recorded samples into Debian's Prometheus (DCGM exporter cannot run without a GPU, and no
+ * vLLM fleet runs here; docs/fleet.md#testing-from-recorded-samples): tools/fleet_replay.py writes the H100's NVML/GPM
+ * stream as four GPU exporters (three under DCGM exporter's names, one under autoglm's) and real {@code autoglm serve}
+ * /metrics pages as four replicas, {@code promtool tsdb create-blocks-from openmetrics} backfills them, and
+ * {@code diagnose --prometheus} must find what the script computes from the recordings by Prometheus's and the
+ * docs' definitions: each GPU instance's metrics, the system rules on it, and the fleet rules across them.
+ */
+class FleetReplayTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void aReplayedFleetIsDiagnosedAsTheRecordingsSay() throws Exception {
+        Path prometheus = PrometheusScrapeTest.prometheus();
+        Path promtool = PrometheusScrapeTest.tool("promtool");
+        Path om = tmp.resolve("fleet.om");
+        Process tool = new ProcessBuilder("python3", Fixtures.root().resolve("tools/fleet_replay.py").toString(),
+                om.toString()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        JsonNode x = JSON.readTree(tool.getInputStream());
+        assertEquals(0, tool.waitFor());
+        assertEquals(JSON.readTree(Fixtures.root().resolve("testdata/expected/fleet-replay.json").toFile()), x,
+                "the script reproduces the committed expectations");
+        Process fill = new ProcessBuilder(promtool.toString(), "tsdb", "create-blocks-from", "openmetrics", om.toString(),
+                tmp.resolve("data").toString()).redirectErrorStream(true).start();
+        String filled = new String(fill.getInputStream().readAllBytes());
+        assertEquals(0, fill.waitFor(), filled);
+        Files.writeString(tmp.resolve("prometheus.yml"), "global:\n  scrape_interval: 15s\nscrape_configs: []\n");
+        int web = LoadServeTest.freePort();
+        Process server = new ProcessBuilder(prometheus.toString(), "--config.file=" + tmp.resolve("prometheus.yml"),
+                "--storage.tsdb.path=" + tmp.resolve("data"), "--storage.tsdb.retention.time=100y",
+                "--web.listen-address=127.0.0.1:" + web).redirectErrorStream(true)
+                .redirectOutput(tmp.resolve("prometheus.log").toFile()).start();
+        try {
+            FleetReadTest.waitFor("http://127.0.0.1:" + web + "/-/ready");
+            Path out = tmp.resolve("fleet.json");
+            Run r = Run.of("diagnose", "--prometheus", "http://127.0.0.1:" + web, "--start", x.get("start_s").asText(),
+                    "--end", x.get("end_s").asText(), "--step", "1s", "--format", "json", "-o", out.toString());
+            assertEquals(0, r.code(), r.out() + r.err());
+            check(x, JSON.readTree(out.toFile()));
+            Run terminal = Run.of("diagnose", "--prometheus", "http://127.0.0.1:" + web, "--start",
+                    x.get("start_s").asText(), "--end", x.get("end_s").asText(), "--step", "1s");
+            assertTrue(terminal.out().contains("GPU instances, most severe first"), terminal.out());
+            assertTrue(terminal.out().contains("node-b:9400") && terminal.out().contains("gpu-underutilized (warning)"),
+                    terminal.out());
+            Run onlyDcgm = Run.of("diagnose", "--prometheus", "http://127.0.0.1:" + web, "--start",
+                    x.get("start_s").asText(), "--end", x.get("end_s").asText(), "--step", "1s", "--gpu-selector",
+                    "{job=\"dcgm-exporter\"}", "--selector", "{job=\"none\"}", "--format", "json");
+            JsonNode d = JSON.readTree(onlyDcgm.out());
+            assertEquals(3, d.get("fleet").get("gpuInstances").size(), "the GPU selector picks DCGM exporter's");
+            assertEquals(0, d.get("fleet").get("instances").size());
+            assertTrue(onlyDcgm.err().contains("holds no vLLM, SGLang, TGI or llama.cpp series for {job=\"none\"}"),
+                    onlyDcgm.err());
+            assertTrue(d.get("metrics").get("fleet_straggler_ratio").get("value").isNull(), "no replicas: no straggler");
+        } finally {
+            server.destroy();
+            server.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    private static void check(JsonNode x, JsonNode d) {
+        JsonNode fleet = d.get("fleet");
+        assertEquals(4, fleet.get("gpuInstances").size());
+        for (JsonNode node : fleet.get("gpuInstances")) {
+            String instance = node.get("instance").asText();
+            JsonNode e = x.get("nodes").get(instance);
+            JsonNode m = node.get("metrics");
+            for (String name : new String[] {"gpu_util_pct", "sm_active_pct", "tensor_active_pct", "power_w"}) {
+                assertEquals(e.get(name).get("mean").asDouble(), m.get(name).get("value").asDouble(), 1e-9,
+                        instance + " " + name);
+                assertEquals(e.get(name).get("n").asLong(), m.get(name).get("n").asLong(), instance + " " + name + " n");
+            }
+            assertEquals(e.get("gpu_mem_peak_pct").asDouble(), m.get("gpu_mem_peak_pct").get("value").asDouble(), 1e-9,
+                    instance);
+            assertEquals(e.get("clock_throttled_pct").get("mean").asDouble(),
+                    m.get("clock_throttled_pct").get("value").asDouble(), 1e-9, instance);
+            assertEquals(instance.equals("node-d:9464") ? "autoglm" : "dcgm", node.get("source").asText());
+            assertEquals(instance.substring(0, 6), node.get("hostname").asText());
+        }
+        // the system rules on each GPU instance: the decode node's GPU is underutilized, the matmul node's is not
+        // and throttles
+        assertEquals("warning", finding(instance(fleet.get("gpuInstances"), "node-b:9400"), "gpu-underutilized"));
+        assertEquals("ok", finding(instance(fleet.get("gpuInstances"), "node-a:9400"), "gpu-underutilized"));
+        assertTrue(finding(instance(fleet.get("gpuInstances"), "node-a:9400"), "clock-throttling").matches("info|warning"));
+        for (JsonNode rep : fleet.get("instances")) {
+            JsonNode e = x.get("replicas").get(rep.get("instance").asText());
+            assertEquals(e.get("requests").asDouble(), rep.get("requests").asDouble(), rep.toString());
+            assertEquals(e.get("itl_ms").asDouble(), rep.get("metrics").get("server_itl_ms").get("value").asDouble(), 1e-9);
+            assertEquals("glm-tiny", rep.get("model").asText());
+        }
+        JsonNode f = x.get("fleet");
+        JsonNode m = d.get("metrics");
+        assertEquals(f.get("straggler_ratio").asDouble(), m.get("fleet_straggler_ratio").get("value").asDouble(), 1e-9);
+        assertEquals(f.get("straggler_instance").asText(), m.get("fleet_straggler_instance").get("text").asText());
+        assertEquals(f.get("others_itl_ms").asDouble(), m.get("fleet_others_itl_ms").get("value").asDouble(), 1e-9);
+        assertEquals(f.get("throttle_gap_pct").asDouble(), m.get("fleet_throttle_gap_pct").get("value").asDouble(), 1e-9);
+        assertEquals(f.get("throttled_instance").asText(), m.get("fleet_throttled_instance").get("text").asText());
+        assertEquals(f.get("imbalance_ratio").asDouble(), m.get("fleet_imbalance_ratio").get("value").asDouble(), 1e-9);
+        assertEquals("warning", finding(d, "straggler-replica"));
+        assertEquals("warning", finding(d, "throttling-node"));
+        assertEquals("ok", finding(d, "idle-replica"), "every replica finished requests");
+    }
+
+    private static JsonNode instance(JsonNode rows, String name) {
+        for (JsonNode r : rows) {
+            if (r.get("instance").asText().equals(name)) {
+                return r;
+            }
+        }
+        throw new AssertionError("no " + name);
+    }
+
+    private static String finding(JsonNode withFindings, String rule) {
+        for (JsonNode f : withFindings.get("findings")) {
+            if (f.get("rule").asText().equals(rule)) {
+                return f.get("severity").asText();
+            }
+        }
+        throw new AssertionError("no " + rule + " in " + withFindings.get("findings"));
+    }
+}
