@@ -15,7 +15,7 @@ was read), node-d under autoglm's own (--prometheus-port) names.
 Replicas: the /metrics pages `autoglm load` scraped from real `autoglm serve` runs (testdata/load/*/
 server-metrics.csv), each run one replica, at its own times after the window's start.
 
-    python3 tools/fleet_replay.py testdata/prometheus/fleet-replay.om > testdata/expected/fleet-replay.json
+    python3 tools/fleet_replay.py /tmp/fleet-replay.om > testdata/expected/fleet-replay.json   (the test writes the .om itself)
 
 Prometheus's query semantics used (querying/basics, "Staleness"): a range query's value at time t is the
 series' latest sample at or before t, if not older than 5 minutes (backfilled data carries no staleness markers).

@@ -57,6 +57,12 @@ public final class LoadCommand implements Callable<Integer> {
     @Mixin
     LoadOptions load = new LoadOptions();
 
+    @Mixin
+    PrometheusOptions prometheus = new PrometheusOptions();
+
+    /** The Prometheus endpoint of --prometheus-port, or null. */
+    private autoglm.record.export.PrometheusExport export;
+
     @Parameters(index = "0", paramLabel = "URL", description = "the endpoint's base URL, e.g. http://127.0.0.1:8000")
     String url;
 
@@ -121,9 +127,26 @@ public final class LoadCommand implements Callable<Integer> {
             if (verify) {
                 throw new BadInputException("--verify re-runs one load: it does not combine with --profile sweep");
             }
+            if (prometheus.port != null) {
+                throw new BadInputException("--prometheus-port serves one load: it does not combine with --profile sweep");
+            }
             return sweep(plan, load.sweep(), diagnoser, failOn);
         }
+        export = prometheus.start(io, name);
+        try {
+            return loadAndReport(plan, diagnoser, failOn);
+        } finally {
+            if (export != null) {
+                export.close();
+            }
+        }
+    }
+
+    private Integer loadAndReport(LoadPlan plan, Diagnoser diagnoser, Severity failOn) throws Exception {
         Run base = serve ? served(plan, command, name, diagnoser) : unserved(plan, name, diagnoser);
+        if (export != null) {
+            export.run(base.folder().getFileName().toString());
+        }
         Diagnosis diagnosis = base.diagnosed().diagnosis();
         if (verify && base.problem() == null && base.interruptedBy() == null) {
             diagnosis = verify(base, plan, diagnoser);
@@ -132,6 +155,7 @@ public final class LoadCommand implements Callable<Integer> {
         }
         diagnosis = diagnosis.withOverrides(rules.overrides());
         Reports.write(io, report, diagnosis, null, base.recording());
+        prometheus.finish(io, export, diagnosis);
         if (base.interruptedBy() != null) {
             io.say("interrupted: the load so far is kept in " + base.folder() + ", marked incomplete");
             return ExitCodes.BAD_INPUT;
@@ -206,6 +230,10 @@ public final class LoadCommand implements Callable<Integer> {
         List<String> cmd = new ArrayList<>(List.of("autoglm", "load", plan.base().toString()));
         LoadFolder folder = LoadFolder.create(out, runName, cmd);
         LoadTest test = new LoadTest(plan, line -> io.say(line));
+        if (export != null) {
+            export.run(folder.path().getFileName().toString());
+            test.onRequest(export::request);
+        }
         String[] signal = new String[1];
         LoadRecording rec;
         try (Signals signals = new Signals(s -> {
@@ -267,7 +295,9 @@ public final class LoadCommand implements Callable<Integer> {
         ServedLoad.Result r;
         try (TitleProgress progress = TitleProgress.open(io, runName)) {
             r = ServedLoad.run(argv, env, runName, out, new RunInfo.Settings(100, 100, 200), plan,
-                    Durations.millis("--ready-timeout", readyTimeout), line -> io.say(line));
+                    Durations.millis("--ready-timeout", readyTimeout), line -> io.say(line), export == null
+                    ? ServedLoad.Listeners.NONE : new ServedLoad.Listeners(f -> export.run(f.getFileName().toString()),
+                    export, export::request));
         }
         io.say("run kept in " + r.folder());
         String problem = r.problem();

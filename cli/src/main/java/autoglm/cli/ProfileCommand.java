@@ -79,15 +79,8 @@ public final class ProfileCommand implements Callable<Integer> {
             + "injected through CUDA_INJECTION64_PATH, and run the timeline rules on them")
     Boolean kernels;
 
-    @Option(names = "--prometheus-port", paramLabel = "[HOST:]PORT", description = "serve the samples as they are "
-            + "taken, and the findings once the run is diagnosed, to Prometheus at http://HOST:PORT/metrics (HOST "
-            + "127.0.0.1 unless given; 0.0.0.0 for every interface); off by default (docs/fleet.md)")
-    String prometheusPort;
-
-    @Option(names = "--prometheus-linger", paramLabel = "DURATION", defaultValue = "0s", description = "with "
-            + "--prometheus-port: keep serving this long after the diagnosis, so that Prometheus scrapes the findings "
-            + "(at least one scrape interval; default 0s)")
-    String prometheusLinger;
+    @Mixin
+    PrometheusOptions prometheus = new PrometheusOptions();
 
     /** The Prometheus endpoint of --prometheus-port, or null. */
     private autoglm.record.export.PrometheusExport export;
@@ -138,14 +131,9 @@ public final class ProfileCommand implements Callable<Integer> {
                 throw new BadInputException("--model " + workload.model + ": " + refused);
             }
         }
-        double lingerMs = Durations.millis("--prometheus-linger", prometheusLinger);
-        if (prometheusPort != null) {
-            export = autoglm.record.export.PrometheusExport.start(prometheusPort, launch.runName() != null ? launch.runName()
-                    : launch.argv().get(0));
-            io.say("serving Prometheus at " + export.url());
-        }
+        export = prometheus.start(io, launch.runName() != null ? launch.runName() : launch.argv().get(0));
         try {
-            return profileAndReport(launch, settings, injection, diagnoser, failOn, lingerMs);
+            return profileAndReport(launch, settings, injection, diagnoser, failOn);
         } finally {
             if (export != null) {
                 export.close();
@@ -154,7 +142,7 @@ public final class ProfileCommand implements Callable<Integer> {
     }
 
     private Integer profileAndReport(Launch launch, RunInfo.Settings settings, Path injection, Diagnoser diagnoser,
-            Severity failOn, double lingerMs) throws Exception {
+            Severity failOn) throws Exception {
         Outcome base = profileOnce(launch.argv(), launch.runName(), launch.env(), settings, injection, diagnoser);
         Diagnosis diagnosis = base.diagnosis();
         Integer early = endState(base);
@@ -165,13 +153,7 @@ public final class ProfileCommand implements Callable<Integer> {
         }
         diagnosis = diagnosis.withOverrides(rules.overrides());
         Reports.write(io, report, diagnosis, base.workload());
-        if (export != null) {
-            export.findings(diagnosis.findings());
-            if (lingerMs > 0) {
-                io.say("serving the findings to Prometheus for " + prometheusLinger + " more");
-                Thread.sleep((long) lingerMs);
-            }
-        }
+        prometheus.finish(io, export, diagnosis);
         if (early != null) {
             return early;
         }

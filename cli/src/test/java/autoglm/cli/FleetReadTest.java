@@ -46,13 +46,18 @@ class FleetReadTest {
 
     @Test
     void eachReplicaCountsTheRequestsItsLoadCompleted() throws Exception {
-        fleet(4, 1, this::checkRead);
+        fleet(4, 1, null, this::checkRead);
     }
 
     @Test
     void fourTimesTheLoadOnOneReplicaIsAnImbalanceAndEqualLoadIsNot() throws Exception {
-        fleet(4, 1, (api, startMs, endMs, doneA, doneB, a, b) -> {
+        fleet(4, 1, "glm-tiny", (api, startMs, endMs, doneA, doneB, a, b) -> {
             JsonNode d = diagnose(api, startMs, endMs, "json");
+            // a third replica of the same model, up and scraped but given no load: idle, and left out of the imbalance
+            JsonNode idle = finding(d, "idle-replica");
+            assertEquals("warning", idle.get("severity").asText(), idle.toString());
+            assertEquals("127.0.0.1:" + third, d.get("metrics").get("fleet_idle_names").get("text").asText());
+            assertEquals(100.0 / 3, d.get("metrics").get("fleet_idle_pct").get("value").asDouble(), 1e-9);
             JsonNode f = finding(d, "load-imbalance");
             assertEquals("warning", f.get("severity").asText(), "loads completed " + doneA + " and " + doneB + ": " + f);
             assertEquals("127.0.0.1:" + a, d.get("metrics").get("fleet_busiest_instance").get("text").asText());
@@ -60,7 +65,7 @@ class FleetReadTest {
             // the gain: the busiest replica's requests above the mean, as a share of its requests
             double mean = (doneA + doneB) / 2.0;
             assertEquals((doneA - mean) / doneA * 100, f.get("gain").get("percent").asDouble(), 1e-9, f.toString());
-            assertEquals(2, d.get("fleet").get("instances").size());
+            assertEquals(3, d.get("fleet").get("instances").size());
             Run terminal = Run.of("diagnose", "--prometheus", api, "--start", Double.toString(startMs / 1000), "--end",
                     Double.toString(endMs / 1000), "--selector", "{job=\"fleet\"}", "--step", "1s");
             assertTrue(terminal.out().contains("diagnosis of a fleet of serving replicas"), terminal.out());
@@ -71,9 +76,14 @@ class FleetReadTest {
             assertTrue(html.contains("<section id=\"fleet\">") && html.contains("127.0.0.1:" + b), "HTML replicas");
             Files.copy(lastJson, tmp.resolve("imbalanced.json"));
         });
-        fleet(2, 2, (api, startMs, endMs, doneA, doneB, a, b) -> {
-            JsonNode f = finding(diagnose(api, startMs, endMs, "json"), "load-imbalance");
+        fleet(2, 2, "glm-other", (api, startMs, endMs, doneA, doneB, a, b) -> {
+            JsonNode d = diagnose(api, startMs, endMs, "json");
+            JsonNode f = finding(d, "load-imbalance");
             assertEquals("ok", f.get("severity").asText(), "loads completed " + doneA + " and " + doneB + ": " + f);
+            // the idle third replica serves another model: compared with none, it is not idle among glm-tiny's
+            assertEquals(2, d.get("metrics").get("fleet_models").get("value").asInt());
+            assertEquals("ok", finding(d, "idle-replica").get("severity").asText(), finding(d, "idle-replica").toString());
+            assertEquals("none", d.get("metrics").get("fleet_idle_names").get("text").asText());
             Files.copy(lastJson, tmp.resolve("balanced.json"));
         });
         // the same JSON schema: gate reads a fleet's result as any other, with thresholds on the fleet's metrics
@@ -114,7 +124,14 @@ class FleetReadTest {
         throw new AssertionError("no " + rule + " in " + d.get("findings"));
     }
 
-    private void fleet(int sessionsA, int sessionsB, Check check) throws Exception {
+    /** The port of the third replica, when the fleet has one. */
+    private int third;
+
+    /**
+     * Replicas a and b of glm-tiny given {@code sessionsA} and {@code sessionsB} agent sessions, and when
+     * {@code thirdModel} is given a third replica serving under that name, given none.
+     */
+    private void fleet(int sessionsA, int sessionsB, String thirdModel, Check check) throws Exception {
         work = Files.createTempDirectory(tmp, "fleet");
         Path prometheus = PrometheusScrapeTest.prometheus();
         String py = LoadServeTest.python();
@@ -125,14 +142,21 @@ class FleetReadTest {
         try {
             started.add(replica(a, py, "a"));
             started.add(replica(b, py, "b"));
+            third = thirdModel == null ? -1 : LoadServeTest.freePort();
+            if (thirdModel != null) {
+                started.add(replica(third, py, "c", "--served-model-name", thirdModel));
+            }
             Files.writeString(work.resolve("prometheus.yml"), "global:\n  scrape_interval: 1s\nscrape_configs:\n"
                     + "  - job_name: fleet\n    static_configs:\n      - targets: ['127.0.0.1:" + a + "', '127.0.0.1:"
-                    + b + "']\n");
+                    + b + "'" + (thirdModel == null ? "" : ", '127.0.0.1:" + third + "'") + "]\n");
             started.add(new ProcessBuilder(prometheus.toString(), "--config.file=" + work.resolve("prometheus.yml"),
                     "--storage.tsdb.path=" + work.resolve("data"), "--web.listen-address=127.0.0.1:" + web)
                     .redirectErrorStream(true).redirectOutput(work.resolve("prometheus.log").toFile()).start());
             waitFor("http://127.0.0.1:" + a + "/metrics");
             waitFor("http://127.0.0.1:" + b + "/metrics");
+            if (thirdModel != null) {
+                waitFor("http://127.0.0.1:" + third + "/metrics");
+            }
             waitFor("http://127.0.0.1:" + web + "/-/ready");
             double startMs = System.currentTimeMillis();
             // Prometheus's first scrape of a target comes up to a scrape interval or more after it is ready: the load
@@ -140,6 +164,9 @@ class FleetReadTest {
             // Prometheus's increase() does)
             scraped("http://127.0.0.1:" + web, a, 0);
             scraped("http://127.0.0.1:" + web, b, 0);
+            if (thirdModel != null) {
+                scraped("http://127.0.0.1:" + web, third, 0);
+            }
             Thread.sleep(1000);
             int doneA = load(a, sessionsA, "a");
             int doneB = load(b, sessionsB, "b");
@@ -224,10 +251,12 @@ class FleetReadTest {
         throw new AssertionError("Prometheus never held " + done + " requests of 127.0.0.1:" + port + ": " + last);
     }
 
-    private Process replica(int port, String py, String name) throws Exception {
-        return new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
-                System.getProperty("java.class.path"), "autoglm.cli.Main", "serve", "--model", "glm-tiny", "--port",
-                Integer.toString(port), "--python", py).redirectErrorStream(true)
+    private Process replica(int port, String py, String name, String... more) throws Exception {
+        List<String> argv = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), "autoglm.cli.Main", "serve", "--model", "glm-tiny",
+                "--port", Integer.toString(port), "--python", py));
+        argv.addAll(List.of(more));
+        return new ProcessBuilder(argv).redirectErrorStream(true)
                 .redirectOutput(work.resolve("serve-" + name + ".log").toFile()).start();
     }
 

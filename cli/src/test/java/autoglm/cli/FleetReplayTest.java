@@ -54,6 +54,14 @@ class FleetReplayTest {
                     "--end", x.get("end_s").asText(), "--step", "1s", "--format", "json", "-o", out.toString());
             assertEquals(0, r.code(), r.out() + r.err());
             check(x, JSON.readTree(out.toFile()));
+            // the PromQL docs/fleet.md gives for throttling-node, evaluated by Prometheus at the window's end over the
+            // DCGM instances, gives the gap autoglm computes
+            String limiting = "((floor(R / 4) % 2 + floor(R / 8) % 2 + floor(R / 32) % 2 + floor(R / 64) % 2 + "
+                    + "floor(R / 128) % 2) > bool 0)";
+            String t = "avg by (instance) (avg_over_time((" + limiting.replace("R", "DCGM_FI_DEV_CLOCK_THROTTLE_REASONS")
+                    + " and on (instance, gpu) DCGM_FI_DEV_GPU_UTIL > 0)[50s:1s]) * 100)";
+            assertEquals(x.get("fleet").get("throttle_gap_pct").asDouble(), instant("http://127.0.0.1:" + web,
+                    "max(" + t + ") - min(" + t + ")", x.get("end_s").asText()), 1e-9);
             Run terminal = Run.of("diagnose", "--prometheus", "http://127.0.0.1:" + web, "--start",
                     x.get("start_s").asText(), "--end", x.get("end_s").asText(), "--step", "1s");
             assertTrue(terminal.out().contains("GPU instances, most severe first"), terminal.out());
@@ -115,6 +123,16 @@ class FleetReplayTest {
         assertEquals("warning", finding(d, "straggler-replica"));
         assertEquals("warning", finding(d, "throttling-node"));
         assertEquals("ok", finding(d, "idle-replica"), "every replica finished requests");
+    }
+
+    private static double instant(String api, String promql, String time) throws Exception {
+        java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create(api + "/api/v1/query?time=" + time + "&query="
+                        + java.net.URLEncoder.encode(promql, java.nio.charset.StandardCharsets.UTF_8))).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        JsonNode result = JSON.readTree(r.body()).path("data").path("result");
+        assertEquals(1, result.size(), promql + ": " + r.body());
+        return Double.parseDouble(result.get(0).get("value").get(1).asText());
     }
 
     private static JsonNode instance(JsonNode rows, String name) {

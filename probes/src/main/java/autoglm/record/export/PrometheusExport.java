@@ -9,6 +9,7 @@ import autoglm.rules.Severity;
 import autoglm.util.BadInputException;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;
+import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
@@ -17,7 +18,8 @@ import java.util.List;
 
 /**
  * autoglm as a Prometheus target: an HTTP endpoint ({@code /metrics}, the exposition format, made by the Prometheus
- * Java client) serving the samples of a run as they are taken and the findings once they are made. Names follow
+ * Java client) serving the samples of a run as they are taken, the requests of a load as they end, and the findings
+ * once they are made. Names follow
  * Prometheus's conventions: base units in the name (ratios 0-1, bytes, hertz, watts, celsius), {@code _total} for
  * counters; every series carries {@code host} and {@code run}, a GPU's also {@code gpu} (its index) and {@code uuid}.
  * A value the probe could not read is not served (its series is dropped until it can be read again), never 0. The
@@ -63,6 +65,26 @@ public final class PrometheusExport implements SampleListener, AutoCloseable {
     private final Gauge ruleSeverity = Gauge.builder().name("autoglm_rule_severity")
             .help("a rule's severity once the run is diagnosed: 0 ok, 1 info, 2 warning (not applicable: no series)")
             .labelNames("host", "run", "rule").register(registry);
+
+    // what autoglm load's client saw of each measured request (docs/load.md's definitions; warm-ups are left out)
+    private final Counter loadRequests = Counter.builder().name("autoglm_load_requests_total")
+            .help("measured requests ended, by status (ok, or the error kind: refused, timeout, http-CODE, ...)")
+            .labelNames("host", "run", "status").register(registry);
+    private final Counter loadPromptTokens = Counter.builder().name("autoglm_load_prompt_tokens_total")
+            .help("prompt tokens of the measured requests that ended ok, as the server's usage counted them")
+            .labelNames("host", "run").register(registry);
+    private final Counter loadOutputTokens = Counter.builder().name("autoglm_load_output_tokens_total")
+            .help("output tokens of the measured requests that ended ok (the server's usage, else the token chunks)")
+            .labelNames("host", "run").register(registry);
+    private final Histogram loadTtft = loadHistogram("autoglm_load_time_to_first_token_seconds",
+            "TTFT of each measured request that ended ok: its first token chunk minus its scheduled send (docs/load.md)", 0.001, 0.005, 0.01, 0.02,
+            0.04, 0.06, 0.08, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10, 20, 40, 80, 160, 640, 2560);
+    private final Histogram loadItl = loadHistogram("autoglm_load_inter_token_latency_seconds",
+            "ITL: each gap between consecutive token chunks of a measured request that ended ok", 0.001, 0.0025,
+            0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.75, 1, 2.5, 5, 7.5, 10, 20, 40, 80);
+    private final Histogram loadE2e = loadHistogram("autoglm_load_e2e_request_latency_seconds",
+            "end-to-end latency of each measured request that ended ok: its last token chunk minus its scheduled send", 0.05, 0.1, 0.3,
+            0.5, 0.8, 1, 1.5, 2, 2.5, 5, 10, 15, 20, 30, 40, 50, 60, 120, 240, 480, 960, 1920, 7680);
 
     private PrometheusExport(String address, String run) throws IOException {
         this.host = hostName();
@@ -136,6 +158,37 @@ public final class PrometheusExport implements SampleListener, AutoCloseable {
         samples.labelValues(host, run, "host").inc();
     }
 
+    /**
+     * A request of {@code autoglm load} as it ends: counted by status; an ok one's tokens and its TTFT, each ITL and
+     * its end-to-end latency observed, as docs/load.md defines them (from the scheduled send, so that a client that
+     * falls behind shows), with the times requests.csv keeps. Warm-ups are not served.
+     */
+    public void request(autoglm.model.load.LoadRequest r) {
+        if (r.warmup()) {
+            return;
+        }
+        loadRequests.labelValues(host, run, r.status()).inc();
+        if (!r.ok()) {
+            return;
+        }
+        if (r.promptTokens() >= 0) {
+            loadPromptTokens.labelValues(host, run).inc(r.promptTokens());
+        }
+        if (r.outputTokens() >= 0) {
+            loadOutputTokens.labelValues(host, run).inc(r.outputTokens());
+        }
+        if (!Double.isNaN(r.firstMs())) {
+            loadTtft.labelValues(host, run).observe(r.ttftMs() / 1000);
+        }
+        if (!Double.isNaN(r.endMs())) {
+            loadE2e.labelValues(host, run).observe(r.e2elMs() / 1000);
+        }
+        double[] c = r.chunkMs();
+        for (int i = 1; c != null && i < c.length; i++) {
+            loadItl.labelValues(host, run).observe((c[i] - c[i - 1]) / 1000);
+        }
+    }
+
     /** The findings of the diagnosis: a score and a severity per rule that applied; the others have no series. */
     public void findings(List<Finding> findings) {
         for (Finding f : findings) {
@@ -166,6 +219,11 @@ public final class PrometheusExport implements SampleListener, AutoCloseable {
 
     private Gauge gpuGauge(String name, String help) {
         return Gauge.builder().name(name).help(help).labelNames("host", "run", "gpu", "uuid").register(registry);
+    }
+
+    private Histogram loadHistogram(String name, String help, double... bounds) {
+        return Histogram.builder().name(name).help(help).classicOnly().classicUpperBounds(bounds)
+                .labelNames("host", "run").register(registry);
     }
 
     private Gauge hostGauge(String name, String help) {

@@ -25,10 +25,16 @@ public final class LoadRunner {
     private final long t0 = System.nanoTime();
     private volatile boolean stopped;
     private volatile long deadlineNs = Long.MAX_VALUE;
+    private volatile java.util.function.Consumer<LoadRequest> onRequest = r -> { };
 
     public LoadRunner(StreamClient client, URI endpoint) {
         this.client = client;
         this.endpoint = endpoint;
+    }
+
+    /** Called with each request as it ends (warm-ups included, marked), from the thread that waited for it. */
+    public void onRequest(java.util.function.Consumer<LoadRequest> listener) {
+        this.onRequest = listener;
     }
 
     /** No request is scheduled after this many milliseconds from the start. */
@@ -188,9 +194,12 @@ public final class LoadRunner {
         double first = n > 0 ? chunks[0] : Double.NaN;
         double end = n > 0 ? chunks[n - 1] : Double.NaN;
         double thinkingEnd = o.answerNs() >= 0 ? ms(o.answerNs()) : Double.NaN;
-        rows.add(new LoadRequest(i, p.session(), p.step(), warmup, ms(scheduledNs), ms(o.sentNs()), first, thinkingEnd,
-                end, o.promptTokens(), o.completionTokens(), o.completionTokens() < 0, -1, p.imageTokensEst(),
-                p.repeatedPrefixTokens(), p.promptTokensEst(), o.status(), o.httpStatus(), o.error(), chunks));
+        LoadRequest row = new LoadRequest(i, p.session(), p.step(), warmup, ms(scheduledNs), ms(o.sentNs()), first,
+                thinkingEnd, end, o.promptTokens(), o.completionTokens(), o.completionTokens() < 0, -1,
+                p.imageTokensEst(), p.repeatedPrefixTokens(), p.promptTokensEst(), o.status(), o.httpStatus(), o.error(),
+                chunks);
+        rows.add(row);
+        onRequest.accept(row);
     }
 
     /** Milliseconds since the start, to the microsecond: the resolution requests.csv keeps every time at. */

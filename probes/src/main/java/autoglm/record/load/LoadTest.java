@@ -1,5 +1,6 @@
 package autoglm.record.load;
 
+import autoglm.model.load.LoadRequest;
 import autoglm.model.load.LoadRecording;
 import autoglm.model.load.LoadSettings;
 import autoglm.read.load.LoadFiles;
@@ -24,10 +25,17 @@ public final class LoadTest {
     private final Consumer<String> notes;
     private volatile LoadRunner runner;
     private volatile boolean stopped;
+    private volatile Consumer<LoadRequest> onRequest = r -> { };
 
     public LoadTest(LoadPlan plan, Consumer<String> notes) {
         this.plan = plan;
         this.notes = notes;
+    }
+
+    /** Called with each request as it ends (warm-ups included, marked): {@code --prometheus-port} serves them. */
+    public LoadTest onRequest(Consumer<LoadRequest> listener) {
+        this.onRequest = listener;
+        return this;
     }
 
     /** Ends the test early: nothing new is sent, requests in flight are awaited, what was measured is kept. */
@@ -52,6 +60,7 @@ public final class LoadTest {
         });
         StreamClient client = new StreamClient(Duration.ofMillis((long) plan.timeoutMs()), pool);
         LoadRunner run = new LoadRunner(client, plan.endpoint());
+        run.onRequest(onRequest);
         this.runner = run;
         if (stopped) {
             run.stop();

@@ -38,11 +38,34 @@ public final class ServedLoad {
 
     public static Result run(List<String> argv, Map<String, String> env, String name, Path out,
             RunInfo.Settings settings, LoadPlan plan, double readyTimeoutMs, Consumer<String> notes) throws IOException {
+        return run(argv, env, name, out, settings, plan, readyTimeoutMs, notes, Listeners.NONE);
+    }
+
+    /**
+     * Who else hears of the run as it goes ({@code --prometheus-port}): the run folder once made, each sample of the
+     * server's GPU and host, each request as it ends.
+     */
+    public record Listeners(Consumer<Path> folder, autoglm.record.SampleListener samples,
+            Consumer<autoglm.model.load.LoadRequest> requests) {
+        public static final Listeners NONE = new Listeners(f -> { }, null, r -> { });
+    }
+
+    /** As above, with {@code listeners} told of the folder, the samples and the requests. */
+    public static Result run(List<String> argv, Map<String, String> env, String name, Path out,
+            RunInfo.Settings settings, LoadPlan plan, double readyTimeoutMs, Consumer<String> notes,
+            Listeners listeners) throws IOException {
         Profiler profiler = Profiler.withNvml(notes);
+        if (listeners.samples() != null) {
+            profiler.onSample(listeners.samples());
+        }
         CompletableFuture<Path> started = new CompletableFuture<>();
         LoadTest test = new LoadTest(plan, notes);
+        test.onRequest(listeners.requests());
         String[] interrupted = new String[1];
-        profiler.onStart(started::complete);
+        profiler.onStart(folder -> {
+            listeners.folder().accept(folder);
+            started.complete(folder);
+        });
         profiler.onInterrupt(() -> {
             interrupted[0] = "INT";
             test.stop();

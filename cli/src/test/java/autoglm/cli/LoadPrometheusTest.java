@@ -1,0 +1,124 @@
+package autoglm.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Debian's real Prometheus scrapes {@code load --prometheus-port} every second while a bounded agent load runs against
+ * a real {@code autoglm serve} (glm-tiny on the CPU) started with {@code --serve}: what it stores must be what the run
+ * folder's requests.csv says of the measured requests (counts, TTFT and end-to-end sums, inter-token gaps), the host
+ * samples of the server's processes, and the findings of the diagnosis.
+ */
+class LoadPrometheusTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void prometheusStoresTheRequestsTheLoadKeeps() throws Exception {
+        Path prometheus = PrometheusScrapeTest.prometheus();
+        String py = LoadServeTest.python();
+        int target = LoadServeTest.freePort();
+        int web = LoadServeTest.freePort();
+        int port = LoadServeTest.freePort();
+        Files.writeString(tmp.resolve("prometheus.yml"), "global:\n  scrape_interval: 1s\nscrape_configs:\n"
+                + "  - job_name: load\n    static_configs:\n      - targets: ['127.0.0.1:" + target + "']\n");
+        Process server = new ProcessBuilder(prometheus.toString(), "--config.file=" + tmp.resolve("prometheus.yml"),
+                "--storage.tsdb.path=" + tmp.resolve("data"), "--web.listen-address=127.0.0.1:" + web)
+                .redirectErrorStream(true).redirectOutput(tmp.resolve("prometheus.log").toFile()).start();
+        try {
+            String api = "http://127.0.0.1:" + web;
+            FleetReadTest.waitFor(api + "/-/ready");
+            Path json = tmp.resolve("load.json");
+            Run r = Run.of("load", "http://127.0.0.1:" + port, "--out", tmp.resolve("runs").toString(), "--name",
+                    "exported", "--format", "json", "-o", json.toString(), "--image", "56x112", "--think-time",
+                    "50ms-150ms", "--python", py, "--sessions", "2", "--steps", "2", "--prometheus-port",
+                    "127.0.0.1:" + target, "--prometheus-linger", "4s", "--serve", "--", "autoglm", "serve", "--model",
+                    "glm-tiny", "--port", Integer.toString(port));
+            assertEquals(0, r.code(), r.err());
+            assertTrue(r.err().contains("serving Prometheus at http://127.0.0.1:" + target + "/metrics"), r.err());
+            Path run;
+            try (Stream<Path> runs = Files.list(tmp.resolve("runs"))) {
+                run = runs.findFirst().orElseThrow();
+            }
+            // requests.csv, read by its header: the measured requests that ended ok
+            List<String> lines = Files.readAllLines(run.resolve("requests.csv"));
+            List<String> header = List.of(lines.get(0).split(","));
+            int ok = 0;
+            int failed = 0;
+            double ttft = 0;
+            double e2e = 0;
+            long gaps = 0;
+            long output = 0;
+            for (String line : lines.subList(1, lines.size())) {
+                String[] c = line.split(",", -1);
+                if (c[header.indexOf("warmup")].equals("true")) {
+                    continue;
+                }
+                if (!c[header.indexOf("status")].equals("ok")) {
+                    failed++;
+                    continue;
+                }
+                ok++;
+                ttft += Double.parseDouble(c[header.indexOf("ttft_ms")]) / 1000;
+                e2e += Double.parseDouble(c[header.indexOf("e2el_ms")]) / 1000;
+                String chunks = c[header.indexOf("chunk_ms")].trim();
+                gaps += chunks.isEmpty() ? 0 : chunks.split(" ").length - 1;
+                output += Long.parseLong(c[header.indexOf("completion_tokens")]);
+            }
+            assertTrue(ok >= 4 && failed == 0, ok + " ok, " + failed + " failed");
+            String sel = "{job=\"load\",run=\"" + run.getFileName() + "\"}";
+            assertEquals(ok, last(api, "autoglm_load_requests_total{job=\"load\",status=\"ok\"}"));
+            assertEquals(ok, last(api, "autoglm_load_time_to_first_token_seconds_count" + sel));
+            assertEquals(ttft, last(api, "autoglm_load_time_to_first_token_seconds_sum" + sel), 1e-6);
+            assertEquals(e2e, last(api, "autoglm_load_e2e_request_latency_seconds_sum" + sel), 1e-6);
+            assertEquals(gaps, last(api, "autoglm_load_inter_token_latency_seconds_count" + sel));
+            assertEquals(output, last(api, "autoglm_load_output_tokens_total" + sel));
+            assertTrue(last(api, "autoglm_samples_total{job=\"load\",kind=\"host\"}") > 0, "the server's host samples");
+            // the findings, once diagnosed: a score per rule that applied
+            JsonNode d = JSON.readTree(json.toFile());
+            int applied = 0;
+            for (JsonNode f : d.get("findings")) {
+                if (f.get("severity").asText().equals("not-applicable")) {
+                    continue;
+                }
+                applied++;
+                // the JSON report rounds scores to 0.1; the endpoint serves them whole
+                double served = last(api, "autoglm_rule_score{job=\"load\",rule=\"" + f.get("rule").asText() + "\"}");
+                assertEquals(f.get("score").asDouble(), Math.round(served * 10) / 10.0, 1e-9, f.get("rule").asText());
+            }
+            assertTrue(applied > 0);
+        } finally {
+            server.destroy();
+            server.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    /** The series' latest value over the last five minutes (the run has ended; its last scrape holds the totals). */
+    private static double last(String api, String selector) throws Exception {
+        String q = "max_over_time(" + selector + "[5m])";
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(api + "/api/v1/query?query="
+                + URLEncoder.encode(q, StandardCharsets.UTF_8))).build(), HttpResponse.BodyHandlers.ofString());
+        JsonNode result = JSON.readTree(r.body()).path("data").path("result");
+        assertEquals(1, result.size(), q + ": " + r.body());
+        return Double.parseDouble(result.get(0).get("value").get(1).asText());
+    }
+}
