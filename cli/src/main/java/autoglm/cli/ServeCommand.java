@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Unmatched;
 
@@ -47,6 +48,13 @@ public final class ServeCommand implements Callable<Integer> {
             + "else python3 on PATH or /usr/bin/python3, the first that has torch)")
     String python;
 
+    @Mixin
+    PrometheusOptions prometheus = new PrometheusOptions();
+
+    @Option(names = "--out", paramLabel = "DIR", defaultValue = "runs", description = "with --prometheus-port: where "
+            + "the run folder of the server's samples goes (default runs/)")
+    java.nio.file.Path out;
+
     @Unmatched
     List<String> rest = new ArrayList<>();
 
@@ -73,6 +81,9 @@ public final class ServeCommand implements Callable<Integer> {
         } catch (WorkloadPackage.Unavailable e) {
             throw new BadInputException("serve: " + e.getMessage());
         }
+        if (prometheus.port != null) {
+            return sampled(launch);
+        }
         ProcessBuilder pb = new ProcessBuilder(launch.argv()).inheritIO();
         pb.environment().putAll(launch.env());
         Process p = pb.start();
@@ -95,5 +106,27 @@ public final class ServeCommand implements Callable<Integer> {
             // shutting down already: the hook runs
         }
         return code == 130 || code == 143 ? ExitCodes.OK : code;
+    }
+
+    /**
+     * --prometheus-port: the server under the probes, as {@code profile} runs a command (its NVML, GPM and host samples
+     * into a run folder, and served to Prometheus as each is taken), until Ctrl-C or SIGTERM stops both. The findings
+     * are not served: a server has no end to diagnose while it serves (diagnose its run folder afterwards).
+     */
+    private Integer sampled(ServeLaunch launch) throws Exception {
+        autoglm.record.run.Profiler profiler = autoglm.record.run.Profiler.withNvml(io::say);
+        try (autoglm.record.export.PrometheusExport export = prometheus.start(io, "serve-" + model)) {
+            profiler.onSample(export);
+            profiler.onStart(folder -> {
+                export.run(folder.getFileName().toString());
+                io.say("the server's samples go to " + folder);
+            });
+            autoglm.record.run.Profiler.Result r = profiler.run(new autoglm.record.run.Profiler.Request(launch.argv(),
+                    "serve-" + model, out, new autoglm.model.run.RunInfo.Settings(100, 100, 200), 10_000, null,
+                    launch.env()));
+            io.say("run kept in " + r.folder());
+            Integer code = r.info().exitCode();
+            return r.interruptedBy() != null || code == null || code == 130 || code == 143 ? ExitCodes.OK : code;
+        }
     }
 }

@@ -23,7 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Debian's real Prometheus scrapes {@code load --prometheus-port} every second while a bounded agent load runs against
  * a real {@code autoglm serve} (glm-tiny on the CPU) started with {@code --serve}: what it stores must be what the run
  * folder's requests.csv says of the measured requests (counts, TTFT and end-to-end sums, inter-token gaps), the host
- * samples of the server's processes, and the findings of the diagnosis.
+ * samples of the server's processes, and the findings of the diagnosis. And {@code serve --prometheus-port} until
+ * SIGTERM: the stored host samples are those its run folder keeps.
  */
 class LoadPrometheusTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -107,6 +108,66 @@ class LoadPrometheusTest {
             }
             assertTrue(applied > 0);
         } finally {
+            server.destroy();
+            server.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void serveUnderTheProbesServesItsSamplesUntilStopped() throws Exception {
+        Path prometheus = PrometheusScrapeTest.prometheus();
+        String py = LoadServeTest.python();
+        int target = LoadServeTest.freePort();
+        int web = LoadServeTest.freePort();
+        int port = LoadServeTest.freePort();
+        Files.writeString(tmp.resolve("prometheus.yml"), "global:\n  scrape_interval: 1s\nscrape_configs:\n"
+                + "  - job_name: serve\n    static_configs:\n      - targets: ['127.0.0.1:" + target + "']\n");
+        Process server = new ProcessBuilder(prometheus.toString(), "--config.file=" + tmp.resolve("prometheus.yml"),
+                "--storage.tsdb.path=" + tmp.resolve("data"), "--web.listen-address=127.0.0.1:" + web)
+                .redirectErrorStream(true).redirectOutput(tmp.resolve("prometheus.log").toFile()).start();
+        Process serve = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                System.getProperty("java.class.path"), "autoglm.cli.Main", "serve", "--model", "glm-tiny", "--port",
+                Integer.toString(port), "--python", py, "--prometheus-port", "127.0.0.1:" + target, "--out",
+                tmp.resolve("runs").toString()).redirectErrorStream(true)
+                .redirectOutput(tmp.resolve("serve.log").toFile()).start();
+        try {
+            String api = "http://127.0.0.1:" + web;
+            FleetReadTest.waitFor(api + "/-/ready");
+            FleetReadTest.waitFor("http://127.0.0.1:" + port + "/health");
+            double taken = 0;
+            for (int i = 0; i < 300 && taken < 3; i++) {
+                Thread.sleep(200);
+                try {
+                    taken = last(api, "autoglm_samples_total{job=\"serve\",kind=\"host\"}");
+                } catch (AssertionError notYet) {
+                    // not scraped yet
+                }
+            }
+            assertTrue(taken >= 3, "host samples served: " + taken + "; " + Files.readString(tmp.resolve("serve.log")));
+            serve.destroy(); // SIGTERM: the server and its probes stop, the run folder is finished
+            assertTrue(serve.waitFor(60, TimeUnit.SECONDS), "serve did not stop");
+            assertEquals(0, serve.exitValue(), Files.readString(tmp.resolve("serve.log")));
+            Path run;
+            try (Stream<Path> runs = Files.list(tmp.resolve("runs"))) {
+                run = runs.findFirst().orElseThrow();
+            }
+            List<String> lines = Files.readAllLines(run.resolve("host.csv"));
+            List<String> header = List.of(lines.get(0).split(","));
+            java.util.Set<Double> cpu = new java.util.HashSet<>();
+            for (String line : lines.subList(1, lines.size())) {
+                cpu.add(Double.parseDouble(line.split(",", -1)[header.indexOf("cpu_pct")]) / 100);
+            }
+            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(api + "/api/v1/query?query="
+                    + URLEncoder.encode("autoglm_host_cpu_utilization_ratio{job=\"serve\"}[5m]", StandardCharsets.UTF_8)))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            JsonNode stored = JSON.readTree(r.body()).path("data").path("result");
+            assertEquals(run.getFileName().toString(), stored.get(0).get("metric").get("run").asText());
+            stored.get(0).get("values").forEach(v -> assertTrue(cpu.contains(Double.parseDouble(v.get(1).asText())),
+                    v + " is none of the run's samples"));
+            assertTrue(Files.readString(run.resolve("run.json")).contains("\"complete\""), "run.json written");
+        } finally {
+            serve.destroy();
+            serve.waitFor(10, TimeUnit.SECONDS);
             server.destroy();
             server.waitFor(10, TimeUnit.SECONDS);
         }
