@@ -10,7 +10,8 @@ GPU instances: rows of the H100 NVML/GPM stream (testdata/nvml/nvml-100ms.jsonl,
 per node, the first N rows of each written one per second (as an exporter scraped every second would hold them: the
 values are the recorded ones, the spacing is not). node-a, node-b and node-c under DCGM exporter's names and units
 (DCGM_FI_DEV_* in percent, MiB, W, MHz; DCGM_FI_PROF_* as ratios; a profiling value on every second row, as GPM
-was read), node-d under autoglm's own (--prometheus-port) names.
+was read), node-d under autoglm's own (--prometheus-port) names, node-e under DCGM's names with its profiling
+metrics off (no DCGM_FI_PROF_* series).
 
 Replicas: the /metrics pages `autoglm load` scraped from real `autoglm serve` runs (testdata/load/*/
 server-metrics.csv), each run one replica, at its own times after the window's start.
@@ -41,6 +42,7 @@ NODES = [  # (instance, job, hostname, phase, names)
     ("node-b:9400", "dcgm-exporter", "node-b", "glm-eager-decode", "dcgm"),
     ("node-c:9400", "dcgm-exporter", "node-c", "memory-fill-70GiB", "dcgm"),
     ("node-d:9464", "autoglm", "node-d", "small-kernels-then-sleep", "autoglm"),
+    ("node-e:9400", "dcgm-exporter", "node-e", "pageable-h2d-copies", "dcgm-no-profiling"),
 ]
 REPLICAS = [  # (instance, recorded load run)
     ("replica-1:8000", "agent-glm-tiny"),
@@ -60,7 +62,7 @@ def gpu_values(row, names):
     """The series (name -> value) one row gives, in the exporter's own units; None for a value not read."""
     ok = lambda rc: row.get(rc, 0) == 0
     v = {}
-    if names == "dcgm":
+    if names.startswith("dcgm"):
         if ok("util_rc"):
             v["DCGM_FI_DEV_GPU_UTIL"] = row["gpu_util"]
             v["DCGM_FI_DEV_MEM_COPY_UTIL"] = row["mem_util"]
@@ -74,7 +76,7 @@ def gpu_values(row, names):
         v["DCGM_FI_DEV_GPU_TEMP"] = row["temp_c"]
         if ok("reasons_rc"):
             v["DCGM_FI_DEV_CLOCK_THROTTLE_REASONS"] = row["clock_reasons"]
-        if "sm_util" in row and ok("gpm_rc"):
+        if "sm_util" in row and ok("gpm_rc") and names == "dcgm":
             v["DCGM_FI_PROF_SM_ACTIVE"] = row["sm_util"] / 100
             v["DCGM_FI_PROF_SM_OCCUPANCY"] = row["sm_occupancy"] / 100
             v["DCGM_FI_PROF_PIPE_TENSOR_ACTIVE"] = row["any_tensor_util"] / 100
@@ -120,7 +122,7 @@ def mean(vals):
 
 def node_expected(series, times, names):
     """docs/fleet.md#gpus: each point covers the step before it; every point in the window weighs the same."""
-    d = names == "dcgm"
+    d = names.startswith("dcgm")
     g = lambda n: [at(series.get(n, []), t) for t in times]
     util = g("DCGM_FI_DEV_GPU_UTIL" if d else "autoglm_gpu_utilization_ratio")
     if not d:
@@ -209,7 +211,7 @@ def main():
         for i, row in enumerate(rows):
             for name, val in gpu_values(row, names).items():
                 series.setdefault(name, []).append((T0_MS + i * STEP_MS, val))
-        if names == "dcgm":
+        if names.startswith("dcgm"):
             labels = ('gpu="0",UUID="GPU-recorded-h100",device="nvidia0",modelName="NVIDIA H100 80GB HBM3",'
                       f'Hostname="{host}",instance="{instance}",job="{job}"')
         else:

@@ -84,6 +84,11 @@ class FleetReadTest {
             assertEquals(2, d.get("metrics").get("fleet_models").get("value").asInt());
             assertEquals("ok", finding(d, "idle-replica").get("severity").asText(), finding(d, "idle-replica").toString());
             assertEquals("none", d.get("metrics").get("fleet_idle_names").get("text").asText());
+            // no GPU exporter in this Prometheus: the GPU fleet metrics say so, never 0
+            JsonNode gap = d.get("metrics").get("fleet_throttle_gap_pct");
+            assertTrue(gap.get("value").isNull() && gap.get("reason").asText().contains("no DCGM exporter or autoglm GPU"
+                    + " series"), gap.toString());
+            assertEquals(0, d.get("fleet").get("gpuInstances").size());
             Files.copy(lastJson, tmp.resolve("balanced.json"));
         });
         // the same JSON schema: gate reads a fleet's result as any other, with thresholds on the fleet's metrics

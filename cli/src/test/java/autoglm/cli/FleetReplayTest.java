@@ -15,7 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A fleet replayed from recorded samples into Debian's Prometheus (DCGM exporter cannot run without a GPU, and no
  * vLLM fleet runs here; docs/fleet.md#testing-from-recorded-samples): tools/fleet_replay.py writes the H100's NVML/GPM
- * stream as four GPU exporters (three under DCGM exporter's names, one under autoglm's) and real {@code autoglm serve}
+ * stream as five GPU exporters (four under DCGM exporter's names, one of them with its profiling metrics off, one
+ * under autoglm's) and real {@code autoglm serve}
  * /metrics pages as four replicas, {@code promtool tsdb create-blocks-from openmetrics} backfills them, and
  * {@code diagnose --prometheus} must find what the script computes from the recordings by Prometheus's and the
  * docs' definitions: each GPU instance's metrics, the system rules on it, and the fleet rules across them.
@@ -71,7 +72,7 @@ class FleetReplayTest {
                     x.get("start_s").asText(), "--end", x.get("end_s").asText(), "--step", "1s", "--gpu-selector",
                     "{job=\"dcgm-exporter\"}", "--selector", "{job=\"none\"}", "--format", "json");
             JsonNode d = JSON.readTree(onlyDcgm.out());
-            assertEquals(3, d.get("fleet").get("gpuInstances").size(), "the GPU selector picks DCGM exporter's");
+            assertEquals(4, d.get("fleet").get("gpuInstances").size(), "the GPU selector picks DCGM exporter's");
             assertEquals(0, d.get("fleet").get("instances").size());
             assertTrue(onlyDcgm.err().contains("holds no vLLM, SGLang, TGI or llama.cpp series for {job=\"none\"}"),
                     onlyDcgm.err());
@@ -84,12 +85,18 @@ class FleetReplayTest {
 
     private static void check(JsonNode x, JsonNode d) {
         JsonNode fleet = d.get("fleet");
-        assertEquals(4, fleet.get("gpuInstances").size());
+        assertEquals(5, fleet.get("gpuInstances").size());
         for (JsonNode node : fleet.get("gpuInstances")) {
             String instance = node.get("instance").asText();
             JsonNode e = x.get("nodes").get(instance);
             JsonNode m = node.get("metrics");
             for (String name : new String[] {"gpu_util_pct", "sm_active_pct", "tensor_active_pct", "power_w"}) {
+                if (e.get(name).get("mean").isNull()) {
+                    // node-e's exporter has its profiling metrics off: not applicable, with that reason, never 0
+                    assertTrue(m.get(name).get("value").isNull(), instance + " " + name + ": " + m.get(name));
+                    assertTrue(m.get(name).get("reason").asText().contains("DCGM_FI_PROF_"), m.get(name).toString());
+                    continue;
+                }
                 assertEquals(e.get(name).get("mean").asDouble(), m.get(name).get("value").asDouble(), 1e-9,
                         instance + " " + name);
                 assertEquals(e.get(name).get("n").asLong(), m.get(name).get("n").asLong(), instance + " " + name + " n");

@@ -107,6 +107,19 @@ class LoadPrometheusTest {
                 assertEquals(f.get("score").asDouble(), Math.round(served * 10) / 10.0, 1e-9, f.get("rule").asText());
             }
             assertTrue(applied > 0);
+            // every query of the Grafana dashboard (docs/grafana/autoglm.json) is PromQL this Prometheus accepts, and
+            // the load panels' find the load's series
+            JsonNode dash = JSON.readTree(autoglm.Fixtures.root().resolve("docs/grafana/autoglm.json").toFile());
+            for (JsonNode e : dash.findValues("expr")) {
+                String q = e.asText().replace("$host", ".*").replace("$run", ".*");
+                HttpResponse<String> a = HTTP.send(HttpRequest.newBuilder(URI.create(api + "/api/v1/query?query="
+                        + URLEncoder.encode(q, StandardCharsets.UTF_8))).build(), HttpResponse.BodyHandlers.ofString());
+                JsonNode body = JSON.readTree(a.body());
+                assertEquals("success", body.get("status").asText(), q + ": " + a.body());
+                if (q.contains("autoglm_load_")) {
+                    assertTrue(body.get("data").get("result").size() > 0, q);
+                }
+            }
         } finally {
             server.destroy();
             server.waitFor(10, TimeUnit.SECONDS);

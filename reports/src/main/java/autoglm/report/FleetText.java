@@ -22,7 +22,7 @@ final class FleetText {
         out.add(new String[] {"prometheus", Text.safe(t.prometheus())});
         out.add(new String[] {"replicas", (t.selector().isBlank() ? "every job" : Text.safe(t.selector())) + ", "
                 + t.rows().size() + " found"});
-        out.add(new String[] {"GPU instances", (t.gpuSelector().isBlank() ? "every job" : Text.safe(t.gpuSelector()))
+        out.add(new String[] {"gpus", (t.gpuSelector().isBlank() ? "every job" : Text.safe(t.gpuSelector()))
                 + ", " + t.nodes().size() + " found"});
         out.add(new String[] {"window", java.time.Instant.ofEpochMilli((long) t.startMs()) + " to "
                 + java.time.Instant.ofEpochMilli((long) t.endMs()) + ", a page every " + autoglm.analyse.Quantities.exact(t.stepMs() / 1000) + " s"});

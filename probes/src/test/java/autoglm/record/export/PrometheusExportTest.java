@@ -95,6 +95,8 @@ class PrometheusExportTest {
             export.gpm(contents.recording().gpm().get(0));
             export.host(new autoglm.model.run.HostSample(1, 10, 50, 50, "main", 1e9, 3, 2e9, 8e9));
             export.findings(Diagnoser.withDefaults().diagnoseRun(contents).findings());
+            export.request(new autoglm.model.load.LoadRequest(0, 0, 1, false, 0, 1, 500, 600, 700, 100, 3, false, -1,
+                    0, 0, 100, "ok", 200, null, new double[] {500, 600, 700}));
             scrape(export.port()).keySet().forEach(k -> served.add(k.contains("{") ? k.substring(0, k.indexOf('{')) : k));
         }
         java.util.List<String> asked = new java.util.ArrayList<>();
@@ -103,7 +105,7 @@ class PrometheusExportTest {
         assertTrue(dash.get("panels").size() >= 8, "panels");
         int metrics = 0;
         for (String promql : asked) {
-            java.util.regex.Matcher m = java.util.regex.Pattern.compile("autoglm_[a-z_]+").matcher(promql);
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("autoglm_[a-z0-9_]+").matcher(promql);
             while (m.find()) {
                 metrics++;
                 assertTrue(served.contains(m.group()), m.group() + " in the dashboard is not served; served: " + served);
@@ -168,8 +170,8 @@ class PrometheusExportTest {
                 int space = line.lastIndexOf(' ');
                 String series = line.substring(0, space);
                 String name = series.contains("{") ? series.substring(0, series.indexOf('{')) : series;
-                assertTrue(name.matches("autoglm_[a-z_]+"), name);
-                String family = name.endsWith("_total") ? name.substring(0, name.length() - 6) : name;
+                assertTrue(name.matches("autoglm_[a-z0-9_]+"), name);
+                String family = name.replaceAll("_(total|bucket|sum|count|created)$", "");
                 String type = types.getOrDefault(name, types.get(family));
                 assertTrue(type != null, "no TYPE for " + name);
                 assertTrue(!type.equals("counter") || name.endsWith("_total"), name);
