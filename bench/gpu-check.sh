@@ -86,6 +86,14 @@ run load-serve 240 ./autoglm load http://127.0.0.1:8123 --sessions 4 --steps 4 -
     --out "$out/runs" --format json -o "$out/load-serve.json" --serve -- autoglm serve --model "$model" --port 8123 \
     --prefix-cache off
 
+# 10. the Prometheus endpoint on the GPU during `profile --model` (decode), scraped every 500 ms by
+#     bench/scrape_metrics.py (no Prometheus server on the GPU machine): the GPU and GPM series, then the findings
+"$py" bench/scrape_metrics.py http://127.0.0.1:9464/metrics "$out/scrapes" 150 0.5 &
+scraper=$!
+run prometheus 120 ./autoglm profile --model "$model" --scenario decode --prometheus-port 127.0.0.1:9464 \
+    --prometheus-linger 3s --name prom --out "$out/runs" --format json -o "$out/prometheus.json"
+kill "$scraper" 2>/dev/null
+
 echo "$(( $(date +%s) - start ))" > "$out/seconds.txt"
 "$py" bench/gpu_check_eval.py "$out" > "$out/gpu-check.jsonl"
 cat "$out/gpu-check.jsonl"

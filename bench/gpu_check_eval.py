@@ -257,6 +257,34 @@ def load_serve():
                 "turn_ttft_growth_pct": value(r, "turn_ttft_growth_pct"), "verify": prefix}
 
 
+def prometheus():
+    """The pages scraped during `profile --prometheus-port`: every GPU utilization served is one of gpu.csv's, GPM
+    ratios were served, and the findings' scores after the diagnosis."""
+    pages_dir = os.path.join(OUT, "scrapes")
+    pages = sorted(os.listdir(pages_dir)) if os.path.isdir(pages_dir) else []
+    served, gpm, scores = [], 0, set()
+    for p in pages:
+        with open(os.path.join(pages_dir, p), errors="replace") as f:
+            for line in f:
+                if line.startswith("autoglm_gpu_utilization_ratio{"):
+                    served.append(float(line.rsplit(" ", 1)[1]))
+                elif line.startswith("autoglm_gpu_sm_active_ratio{"):
+                    gpm += 1
+                elif line.startswith("autoglm_rule_score{"):
+                    scores.add(re.search(r'rule="([^"]*)"', line).group(1))
+    runs = os.path.join(OUT, "runs")
+    folder = sorted(d for d in os.listdir(runs) if d.startswith("prom")) if os.path.isdir(runs) else []
+    kept = set()
+    if folder:
+        rows = read(os.path.join("runs", folder[-1], "gpu.csv")).splitlines()
+        col = rows[0].split(",").index("util_pct")
+        kept = {float(r.split(",")[col]) / 100 for r in rows[1:] if r.split(",")[col]}
+    foreign = [v for v in served if v not in kept]
+    ok = len(pages) >= 3 and bool(served) and not foreign and gpm > 0 and bool(scores)
+    return ok, {"pages": len(pages), "utilization values served": len(served), "not in gpu.csv": foreign[:5],
+                "GPM lines": gpm, "rules scored": len(scores)}
+
+
 ITEMS = [
     ("doctor", "`autoglm doctor` lists the H100, driver and GPM support", ["doctor"], doctor),
     ("matmul", "`profile` of a loop of large bf16 matmuls: high utilization and tensor activity, no gpu-underutilized",
@@ -289,6 +317,8 @@ ITEMS = [
      scenario("slow-input", "dataloader-stall", ("pipeline", "prefetch"))),
     ("load-serve", "`autoglm serve --model glm-4-9b` under 4 agent sessions with NVML samples, `--verify` of the "
      "prefix cache measured", ["load-serve"], load_serve),
+    ("prometheus", "the Prometheus endpoint during `profile --model` (decode), scraped every 500 ms: GPU values as "
+     "gpu.csv keeps them, GPM series, then the findings", ["prometheus"], prometheus),
 ]
 
 print(json.dumps({"device": read("device.txt").strip(), "commit": read("commit.txt").strip(),
