@@ -269,14 +269,23 @@ public final class ProfileCommand implements Callable<Integer> {
     Outcome profileOnce(List<String> argv, String runName, Map<String, String> env, RunInfo.Settings settings,
             Path injection, Diagnoser diagnoser) throws java.io.IOException {
         Profiler profiler = Profiler.withNvml(line -> io.say(line));
+        autoglm.record.export.EventsTail[] tail = new autoglm.record.export.EventsTail[1];
         if (export != null) {
             profiler.onSample(export);
-            profiler.onStart(folder -> export.run(folder.getFileName().toString()));
+            profiler.onStart(folder -> {
+                export.run(folder.getFileName().toString());
+                // the workload's figures as it writes them (any command that writes events.jsonl there)
+                tail[0] = autoglm.record.export.EventsTail.start(folder.resolve("events.jsonl"), export::workload, 200);
+            });
         }
         Profiler.Result result;
         try (TitleProgress progress = TitleProgress.open(io, runName == null ? argv.get(0) : runName)) {
             result = profiler.run(new Profiler.Request(argv, runName, out, settings,
                     Durations.millis("--grace", grace), injection, env));
+        } finally {
+            if (tail[0] != null) {
+                tail[0].close();
+            }
         }
         io.say("run kept in " + result.folder());
         if (result.interruptedBy() != null) {

@@ -94,6 +94,63 @@ class PrometheusScrapeTest {
         }
     }
 
+    @Test
+    void theWorkloadsFiguresAreServedAsItWritesThem() throws Exception {
+        Path prometheus = prometheus();
+        String py = LoadServeTest.python();
+        int target = LoadServeTest.freePort();
+        int web = LoadServeTest.freePort();
+        Files.writeString(tmp.resolve("prometheus.yml"), "global:\n  scrape_interval: 1s\nscrape_configs:\n"
+                + "  - job_name: workload\n    static_configs:\n      - targets: ['127.0.0.1:" + target + "']\n");
+        Process server = new ProcessBuilder(prometheus.toString(), "--config.file=" + tmp.resolve("prometheus.yml"),
+                "--storage.tsdb.path=" + tmp.resolve("data"), "--web.listen-address=127.0.0.1:" + web)
+                .redirectErrorStream(true).redirectOutput(tmp.resolve("prometheus.log").toFile()).start();
+        try {
+            String api = "http://127.0.0.1:" + web;
+            waitReady(api, server);
+            Run r = Run.of("profile", "--model", "glm-tiny", "--scenario", "decode", "--python", py,
+                    "--prometheus-port", "127.0.0.1:" + target, "--prometheus-linger", "4s", "--out",
+                    tmp.resolve("runs").toString(), "--format", "json", "-o", tmp.resolve("d.json").toString());
+            assertEquals(0, r.code(), r.err());
+            Path run;
+            try (Stream<Path> runs = Files.list(tmp.resolve("runs"))) {
+                run = runs.findFirst().orElseThrow();
+            }
+            // events.jsonl, read here on its own: the decode steps (warm-ups left out) and the requests
+            int steps = 0;
+            int requests = 0;
+            double stepSeconds = 0;
+            double tokens = 0;
+            for (String line : Files.readAllLines(run.resolve("events.jsonl"))) {
+                JsonNode e = JSON.readTree(line);
+                if (e.get("event").asText().equals("step") && e.get("phase").asText().equals("decode")
+                        && !e.path("warmup").asBoolean(false)) {
+                    steps++;
+                    stepSeconds += e.get("ms").asDouble() / 1000;
+                    tokens += e.get("real_tokens").asDouble();
+                } else if (e.get("event").asText().equals("request")) {
+                    requests++;
+                }
+            }
+            assertTrue(steps > 0 && requests > 0, steps + " steps, " + requests + " requests");
+            String sel = "{job=\"workload\",phase=\"decode\"}";
+            assertEquals(steps, max(api, "autoglm_workload_steps_total" + sel));
+            assertEquals(tokens, max(api, "autoglm_workload_tokens_total" + sel));
+            assertEquals(steps, max(api, "autoglm_workload_step_seconds_count" + sel));
+            assertEquals(stepSeconds, max(api, "autoglm_workload_step_seconds_sum" + sel), 1e-9);
+            assertEquals(requests, max(api, "autoglm_workload_requests_total{job=\"workload\"}"));
+        } finally {
+            server.destroy();
+            server.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    private static double max(String api, String selector) throws Exception {
+        JsonNode r = query(api, "max_over_time(" + selector + "[5m])");
+        assertEquals(1, r.size(), selector + ": " + r);
+        return Double.parseDouble(r.get(0).get("value").get(1).asText());
+    }
+
     private static JsonNode query(String api, String promql) throws IOException, InterruptedException {
         HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(api + "/api/v1/query?query="
                 + URLEncoder.encode(promql, StandardCharsets.UTF_8))).build(), HttpResponse.BodyHandlers.ofString());

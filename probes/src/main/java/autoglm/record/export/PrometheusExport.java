@@ -86,6 +86,26 @@ public final class PrometheusExport implements SampleListener, AutoCloseable {
             "end-to-end latency of each measured request that ended ok: its last token chunk minus its scheduled send", 0.05, 0.1, 0.3,
             0.5, 0.8, 1, 1.5, 2, 2.5, 5, 10, 15, 20, 30, 40, 50, 60, 120, 240, 480, 960, 1920, 7680);
 
+    // what the GLM workload of profile --model reports as it runs (its events.jsonl; warm-up steps left out)
+    private final Counter workloadSteps = Counter.builder().name("autoglm_workload_steps_total")
+            .help("forward passes of the workload, by phase (prefill, decode)").labelNames("host", "run", "phase")
+            .register(registry);
+    private final Counter workloadTokens = Counter.builder().name("autoglm_workload_tokens_total")
+            .help("real (unpadded) tokens the workload's forward passes processed, by phase")
+            .labelNames("host", "run", "phase").register(registry);
+    private final Histogram workloadStep = Histogram.builder().name("autoglm_workload_step_seconds")
+            .help("time of each forward pass of the workload, by phase").classicOnly()
+            .classicUpperBounds(0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10)
+            .labelNames("host", "run", "phase").register(registry);
+    private final Counter workloadRequests = Counter.builder().name("autoglm_workload_requests_total")
+            .help("requests the workload finished").labelNames("host", "run").register(registry);
+    private final Histogram workloadTtft = loadHistogram("autoglm_workload_time_to_first_token_seconds",
+            "TTFT of each request the workload finished, queue included", 0.001, 0.005, 0.01, 0.02, 0.04, 0.06, 0.08,
+            0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10, 20, 40, 80, 160);
+    private final Histogram workloadTpot = loadHistogram("autoglm_workload_time_per_output_token_seconds",
+            "TPOT of each request the workload finished", 0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2,
+            0.5, 1);
+
     private PrometheusExport(String address, String run) throws IOException {
         this.host = hostName();
         this.run = run;
@@ -186,6 +206,32 @@ public final class PrometheusExport implements SampleListener, AutoCloseable {
         double[] c = r.chunkMs();
         for (int i = 1; c != null && i < c.length; i++) {
             loadItl.labelValues(host, run).observe((c[i] - c[i - 1]) / 1000);
+        }
+    }
+
+    /**
+     * An event of the workload's events.jsonl as it is written (docs/formats.md): a step counted by phase with its
+     * tokens and time (warm-up steps left out), a finished request's TTFT and TPOT observed; others ignored.
+     */
+    public void workload(com.fasterxml.jackson.databind.JsonNode e) {
+        String kind = e.path("event").asText();
+        if (kind.equals("step") && !e.path("warmup").asBoolean(false)) {
+            String phase = e.path("phase").asText("unknown");
+            workloadSteps.labelValues(host, run, phase).inc();
+            if (e.path("real_tokens").isNumber()) {
+                workloadTokens.labelValues(host, run, phase).inc(e.path("real_tokens").asDouble());
+            }
+            if (e.path("ms").isNumber()) {
+                workloadStep.labelValues(host, run, phase).observe(e.path("ms").asDouble() / 1000);
+            }
+        } else if (kind.equals("request")) {
+            workloadRequests.labelValues(host, run).inc();
+            if (e.path("ttft_ms").isNumber()) {
+                workloadTtft.labelValues(host, run).observe(e.path("ttft_ms").asDouble() / 1000);
+            }
+            if (e.path("tpot_ms").isNumber()) {
+                workloadTpot.labelValues(host, run).observe(e.path("tpot_ms").asDouble() / 1000);
+            }
         }
     }
 
