@@ -68,6 +68,13 @@ class FleetReplayTest {
             assertTrue(terminal.out().contains("GPU instances, most severe first"), terminal.out());
             assertTrue(terminal.out().contains("node-b:9400") && terminal.out().contains("gpu-underutilized (warning)"),
                     terminal.out());
+            Path html = tmp.resolve("fleet.html");
+            Run h = Run.of("diagnose", "--prometheus", "http://127.0.0.1:" + web, "--start", x.get("start_s").asText(),
+                    "--end", x.get("end_s").asText(), "--step", "1s", "--html", html.toString());
+            assertEquals(0, h.code(), h.err());
+            String page = Files.readString(html);
+            assertTrue(page.contains("<h3>GPU instances</h3>") && page.contains("<td>node-b:9400</td>")
+                    && page.contains("<td>replica-4:8000</td>") && page.contains("throttling-node"), "HTML");
             Run onlyDcgm = Run.of("diagnose", "--prometheus", "http://127.0.0.1:" + web, "--start",
                     x.get("start_s").asText(), "--end", x.get("end_s").asText(), "--step", "1s", "--gpu-selector",
                     "{job=\"dcgm-exporter\"}", "--selector", "{job=\"none\"}", "--format", "json");
