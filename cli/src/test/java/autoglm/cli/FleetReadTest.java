@@ -138,12 +138,11 @@ class FleetReadTest {
      */
     private void fleet(int sessionsA, int sessionsB, String thirdModel, Check check) throws Exception {
         work = Files.createTempDirectory(tmp, "fleet");
-        Path prometheus = PrometheusScrapeTest.prometheus();
         String py = LoadServeTest.python();
         int a = LoadServeTest.freePort();
         int b = LoadServeTest.freePort();
-        int web = LoadServeTest.freePort();
         List<Process> started = new ArrayList<>();
+        LoopbackPrometheus prom = null;
         try {
             started.add(replica(a, py, "a"));
             started.add(replica(b, py, "b"));
@@ -151,38 +150,36 @@ class FleetReadTest {
             if (thirdModel != null) {
                 started.add(replica(third, py, "c", "--served-model-name", thirdModel));
             }
-            Files.writeString(work.resolve("prometheus.yml"), "global:\n  scrape_interval: 1s\nscrape_configs:\n"
-                    + "  - job_name: fleet\n    static_configs:\n      - targets: ['127.0.0.1:" + a + "', '127.0.0.1:"
-                    + b + "'" + (thirdModel == null ? "" : ", '127.0.0.1:" + third + "'") + "]\n");
-            started.add(new ProcessBuilder(prometheus.toString(), "--config.file=" + work.resolve("prometheus.yml"),
-                    "--storage.tsdb.path=" + work.resolve("data"), "--web.listen-address=127.0.0.1:" + web)
-                    .redirectErrorStream(true).redirectOutput(work.resolve("prometheus.log").toFile()).start());
+            prom = LoopbackPrometheus.scraping(work, "fleet", thirdModel == null ? new int[] {a, b}
+                    : new int[] {a, b, third});
             waitFor("http://127.0.0.1:" + a + "/metrics");
             waitFor("http://127.0.0.1:" + b + "/metrics");
             if (thirdModel != null) {
                 waitFor("http://127.0.0.1:" + third + "/metrics");
             }
-            waitFor("http://127.0.0.1:" + web + "/-/ready");
             double startMs = System.currentTimeMillis();
             // Prometheus's first scrape of a target comes up to a scrape interval or more after it is ready: the load
             // starts once each replica has been scraped at 0 (a replica first seen mid-load counts from there on, as
             // Prometheus's increase() does)
-            scraped("http://127.0.0.1:" + web, a, 0);
-            scraped("http://127.0.0.1:" + web, b, 0);
+            scraped(prom.api, a, 0);
+            scraped(prom.api, b, 0);
             if (thirdModel != null) {
-                scraped("http://127.0.0.1:" + web, third, 0);
+                scraped(prom.api, third, 0);
             }
             Thread.sleep(1000);
             int doneA = load(a, sessionsA, "a");
             int doneB = load(b, sessionsB, "b");
             // the window ends once Prometheus holds each replica's final count (a replica busy decoding can miss a
             // scrape or two; a window ended before they land reads the count of an earlier scrape)
-            scraped("http://127.0.0.1:" + web, a, doneA);
-            scraped("http://127.0.0.1:" + web, b, doneB);
+            scraped(prom.api, a, doneA);
+            scraped(prom.api, b, doneB);
             Thread.sleep(1500);
             double endMs = System.currentTimeMillis();
-            check.run("http://127.0.0.1:" + web, startMs, endMs, doneA, doneB, a, b);
+            check.run(prom.api, startMs, endMs, doneA, doneB, a, b);
         } finally {
+            if (prom != null) {
+                prom.close();
+            }
             for (Process p : started) {
                 p.destroy();
                 p.waitFor(10, TimeUnit.SECONDS);

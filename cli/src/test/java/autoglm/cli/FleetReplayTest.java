@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,7 +28,6 @@ class FleetReplayTest {
 
     @Test
     void aReplayedFleetIsDiagnosedAsTheRecordingsSay() throws Exception {
-        Path prometheus = PrometheusScrapeTest.prometheus();
         Path promtool = PrometheusScrapeTest.tool("promtool");
         Path om = tmp.resolve("fleet.om");
         Process tool = new ProcessBuilder("python3", Fixtures.root().resolve("tools/fleet_replay.py").toString(),
@@ -42,16 +40,10 @@ class FleetReplayTest {
                 tmp.resolve("data").toString()).redirectErrorStream(true).start();
         String filled = new String(fill.getInputStream().readAllBytes());
         assertEquals(0, fill.waitFor(), filled);
-        Files.writeString(tmp.resolve("prometheus.yml"), "global:\n  scrape_interval: 15s\nscrape_configs: []\n");
-        int web = LoadServeTest.freePort();
-        Process server = new ProcessBuilder(prometheus.toString(), "--config.file=" + tmp.resolve("prometheus.yml"),
-                "--storage.tsdb.path=" + tmp.resolve("data"), "--storage.tsdb.retention.time=100y",
-                "--web.listen-address=127.0.0.1:" + web).redirectErrorStream(true)
-                .redirectOutput(tmp.resolve("prometheus.log").toFile()).start();
-        try {
-            FleetReadTest.waitFor("http://127.0.0.1:" + web + "/-/ready");
+        try (LoopbackPrometheus prom = LoopbackPrometheus.serving(tmp, tmp.resolve("data"))) {
+            String api = prom.api;
             Path out = tmp.resolve("fleet.json");
-            Run r = Run.of("diagnose", "--prometheus", "http://127.0.0.1:" + web, "--start", x.get("start_s").asText(),
+            Run r = Run.of("diagnose", "--prometheus", api, "--start", x.get("start_s").asText(),
                     "--end", x.get("end_s").asText(), "--step", "1s", "--format", "json", "-o", out.toString());
             assertEquals(0, r.code(), r.out() + r.err());
             check(x, JSON.readTree(out.toFile()));
@@ -61,21 +53,21 @@ class FleetReplayTest {
                     + "floor(R / 128) % 2) > bool 0)";
             String t = "avg by (instance) (avg_over_time((" + limiting.replace("R", "DCGM_FI_DEV_CLOCK_THROTTLE_REASONS")
                     + " and on (instance, gpu) DCGM_FI_DEV_GPU_UTIL > 0)[50s:1s]) * 100)";
-            assertEquals(x.get("fleet").get("throttle_gap_pct").asDouble(), instant("http://127.0.0.1:" + web,
-                    "max(" + t + ") - min(" + t + ")", x.get("end_s").asText()), 1e-9);
-            Run terminal = Run.of("diagnose", "--prometheus", "http://127.0.0.1:" + web, "--start",
+            assertEquals(x.get("fleet").get("throttle_gap_pct").asDouble(),
+                    prom.value("max(" + t + ") - min(" + t + ")", x.get("end_s").asText()), 1e-9);
+            Run terminal = Run.of("diagnose", "--prometheus", api, "--start",
                     x.get("start_s").asText(), "--end", x.get("end_s").asText(), "--step", "1s");
             assertTrue(terminal.out().contains("GPU instances, most severe first"), terminal.out());
             assertTrue(terminal.out().contains("node-b:9400") && terminal.out().contains("gpu-underutilized (warning)"),
                     terminal.out());
             Path html = tmp.resolve("fleet.html");
-            Run h = Run.of("diagnose", "--prometheus", "http://127.0.0.1:" + web, "--start", x.get("start_s").asText(),
+            Run h = Run.of("diagnose", "--prometheus", api, "--start", x.get("start_s").asText(),
                     "--end", x.get("end_s").asText(), "--step", "1s", "--html", html.toString());
             assertEquals(0, h.code(), h.err());
             String page = Files.readString(html);
             assertTrue(page.contains("<h3>GPU instances</h3>") && page.contains("<td>node-b:9400</td>")
                     && page.contains("<td>replica-4:8000</td>") && page.contains("throttling-node"), "HTML");
-            Run onlyDcgm = Run.of("diagnose", "--prometheus", "http://127.0.0.1:" + web, "--start",
+            Run onlyDcgm = Run.of("diagnose", "--prometheus", api, "--start",
                     x.get("start_s").asText(), "--end", x.get("end_s").asText(), "--step", "1s", "--gpu-selector",
                     "{job=\"dcgm-exporter\"}", "--selector", "{job=\"none\"}", "--format", "json");
             JsonNode d = JSON.readTree(onlyDcgm.out());
@@ -84,9 +76,6 @@ class FleetReplayTest {
             assertTrue(onlyDcgm.err().contains("holds no vLLM, SGLang, TGI or llama.cpp series for {job=\"none\"}"),
                     onlyDcgm.err());
             assertTrue(d.get("metrics").get("fleet_straggler_ratio").get("value").isNull(), "no replicas: no straggler");
-        } finally {
-            server.destroy();
-            server.waitFor(10, TimeUnit.SECONDS);
         }
     }
 
@@ -137,16 +126,6 @@ class FleetReplayTest {
         assertEquals("warning", finding(d, "straggler-replica"));
         assertEquals("warning", finding(d, "throttling-node"));
         assertEquals("ok", finding(d, "idle-replica"), "every replica finished requests");
-    }
-
-    private static double instant(String api, String promql, String time) throws Exception {
-        java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(
-                java.net.http.HttpRequest.newBuilder(java.net.URI.create(api + "/api/v1/query?time=" + time + "&query="
-                        + java.net.URLEncoder.encode(promql, java.nio.charset.StandardCharsets.UTF_8))).build(),
-                java.net.http.HttpResponse.BodyHandlers.ofString());
-        JsonNode result = JSON.readTree(r.body()).path("data").path("result");
-        assertEquals(1, result.size(), promql + ": " + r.body());
-        return Double.parseDouble(result.get(0).get("value").get(1).asText());
     }
 
     private static JsonNode instance(JsonNode rows, String name) {

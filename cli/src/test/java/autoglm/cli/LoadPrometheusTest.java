@@ -5,12 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -28,27 +22,17 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class LoadPrometheusTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     @TempDir
     Path tmp;
 
     @Test
     void prometheusStoresTheRequestsTheLoadKeeps() throws Exception {
-        Path prometheus = PrometheusScrapeTest.prometheus();
         String py = LoadServeTest.python();
         int target = LoadServeTest.freePort();
-        int web = LoadServeTest.freePort();
         int port = LoadServeTest.freePort();
-        Files.writeString(tmp.resolve("prometheus.yml"), "global:\n  scrape_interval: 1s\nscrape_configs:\n"
-                + "  - job_name: load\n    static_configs:\n      - targets: ['127.0.0.1:" + target + "']\n");
-        Process server = new ProcessBuilder(prometheus.toString(), "--config.file=" + tmp.resolve("prometheus.yml"),
-                "--storage.tsdb.path=" + tmp.resolve("data"), "--web.listen-address=127.0.0.1:" + web)
-                .redirectErrorStream(true).redirectOutput(tmp.resolve("prometheus.log").toFile()).start();
-        try {
-            String api = "http://127.0.0.1:" + web;
-            FleetReadTest.waitFor(api + "/-/ready");
-            Path json = tmp.resolve("load.json");
+        try (LoopbackPrometheus prom = LoopbackPrometheus.scraping(tmp, "load", target)) {
+                        Path json = tmp.resolve("load.json");
             Run r = Run.of("load", "http://127.0.0.1:" + port, "--out", tmp.resolve("runs").toString(), "--name",
                     "exported", "--format", "json", "-o", json.toString(), "--image", "56x112", "--think-time",
                     "50ms-150ms", "--python", py, "--sessions", "2", "--steps", "2", "--prometheus-port",
@@ -87,13 +71,13 @@ class LoadPrometheusTest {
             }
             assertTrue(ok >= 4 && failed == 0, ok + " ok, " + failed + " failed");
             String sel = "{job=\"load\",run=\"" + run.getFileName() + "\"}";
-            assertEquals(ok, last(api, "autoglm_load_requests_total{job=\"load\",status=\"ok\"}"));
-            assertEquals(ok, last(api, "autoglm_load_time_to_first_token_seconds_count" + sel));
-            assertEquals(ttft, last(api, "autoglm_load_time_to_first_token_seconds_sum" + sel), 1e-6);
-            assertEquals(e2e, last(api, "autoglm_load_e2e_request_latency_seconds_sum" + sel), 1e-6);
-            assertEquals(gaps, last(api, "autoglm_load_inter_token_latency_seconds_count" + sel));
-            assertEquals(output, last(api, "autoglm_load_output_tokens_total" + sel));
-            assertTrue(last(api, "autoglm_samples_total{job=\"load\",kind=\"host\"}") > 0, "the server's host samples");
+            assertEquals(ok, prom.max("autoglm_load_requests_total{job=\"load\",status=\"ok\"}"));
+            assertEquals(ok, prom.max("autoglm_load_time_to_first_token_seconds_count" + sel));
+            assertEquals(ttft, prom.max("autoglm_load_time_to_first_token_seconds_sum" + sel), 1e-6);
+            assertEquals(e2e, prom.max("autoglm_load_e2e_request_latency_seconds_sum" + sel), 1e-6);
+            assertEquals(gaps, prom.max("autoglm_load_inter_token_latency_seconds_count" + sel));
+            assertEquals(output, prom.max("autoglm_load_output_tokens_total" + sel));
+            assertTrue(prom.max("autoglm_samples_total{job=\"load\",kind=\"host\"}") > 0, "the server's host samples");
             // the findings, once diagnosed: a score per rule that applied
             JsonNode d = JSON.readTree(json.toFile());
             int applied = 0;
@@ -103,7 +87,7 @@ class LoadPrometheusTest {
                 }
                 applied++;
                 // the JSON report rounds scores to 0.1; the endpoint serves them whole
-                double served = last(api, "autoglm_rule_score{job=\"load\",rule=\"" + f.get("rule").asText() + "\"}");
+                double served = prom.max("autoglm_rule_score{job=\"load\",rule=\"" + f.get("rule").asText() + "\"}");
                 assertEquals(f.get("score").asDouble(), Math.round(served * 10) / 10.0, 1e-9, f.get("rule").asText());
             }
             assertTrue(applied > 0);
@@ -112,87 +96,59 @@ class LoadPrometheusTest {
             JsonNode dash = JSON.readTree(autoglm.Fixtures.root().resolve("docs/grafana/autoglm.json").toFile());
             for (JsonNode e : dash.findValues("expr")) {
                 String q = e.asText().replace("$host", ".*").replace("$run", ".*");
-                HttpResponse<String> a = HTTP.send(HttpRequest.newBuilder(URI.create(api + "/api/v1/query?query="
-                        + URLEncoder.encode(q, StandardCharsets.UTF_8))).build(), HttpResponse.BodyHandlers.ofString());
-                JsonNode body = JSON.readTree(a.body());
-                assertEquals("success", body.get("status").asText(), q + ": " + a.body());
+                JsonNode result = prom.query(q);
                 if (q.contains("autoglm_load_")) {
-                    assertTrue(body.get("data").get("result").size() > 0, q);
+                    assertTrue(result.size() > 0, q);
                 }
             }
-        } finally {
-            server.destroy();
-            server.waitFor(10, TimeUnit.SECONDS);
         }
     }
 
     @Test
     void serveUnderTheProbesServesItsSamplesUntilStopped() throws Exception {
-        Path prometheus = PrometheusScrapeTest.prometheus();
         String py = LoadServeTest.python();
         int target = LoadServeTest.freePort();
-        int web = LoadServeTest.freePort();
         int port = LoadServeTest.freePort();
-        Files.writeString(tmp.resolve("prometheus.yml"), "global:\n  scrape_interval: 1s\nscrape_configs:\n"
-                + "  - job_name: serve\n    static_configs:\n      - targets: ['127.0.0.1:" + target + "']\n");
-        Process server = new ProcessBuilder(prometheus.toString(), "--config.file=" + tmp.resolve("prometheus.yml"),
-                "--storage.tsdb.path=" + tmp.resolve("data"), "--web.listen-address=127.0.0.1:" + web)
-                .redirectErrorStream(true).redirectOutput(tmp.resolve("prometheus.log").toFile()).start();
-        Process serve = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
-                System.getProperty("java.class.path"), "autoglm.cli.Main", "serve", "--model", "glm-tiny", "--port",
-                Integer.toString(port), "--python", py, "--prometheus-port", "127.0.0.1:" + target, "--out",
-                tmp.resolve("runs").toString()).redirectErrorStream(true)
-                .redirectOutput(tmp.resolve("serve.log").toFile()).start();
-        try {
-            String api = "http://127.0.0.1:" + web;
-            FleetReadTest.waitFor(api + "/-/ready");
-            FleetReadTest.waitFor("http://127.0.0.1:" + port + "/health");
-            double taken = 0;
-            for (int i = 0; i < 300 && taken < 3; i++) {
-                Thread.sleep(200);
-                try {
-                    taken = last(api, "autoglm_samples_total{job=\"serve\",kind=\"host\"}");
-                } catch (AssertionError notYet) {
-                    // not scraped yet
+        try (LoopbackPrometheus prom = LoopbackPrometheus.scraping(tmp, "serve", target)) {
+            Process serve = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                    System.getProperty("java.class.path"), "autoglm.cli.Main", "serve", "--model", "glm-tiny", "--port",
+                    Integer.toString(port), "--python", py, "--prometheus-port", "127.0.0.1:" + target, "--out",
+                    tmp.resolve("runs").toString()).redirectErrorStream(true)
+                    .redirectOutput(tmp.resolve("serve.log").toFile()).start();
+            try {
+                                FleetReadTest.waitFor("http://127.0.0.1:" + port + "/health");
+                double taken = 0;
+                for (int i = 0; i < 300 && taken < 3; i++) {
+                    Thread.sleep(200);
+                    try {
+                        taken = prom.max("autoglm_samples_total{job=\"serve\",kind=\"host\"}");
+                    } catch (AssertionError notYet) {
+                        // not scraped yet
+                    }
                 }
+                assertTrue(taken >= 3, "host samples served: " + taken + "; " + Files.readString(tmp.resolve("serve.log")));
+                serve.destroy(); // SIGTERM: the server and its probes stop, the run folder is finished
+                assertTrue(serve.waitFor(60, TimeUnit.SECONDS), "serve did not stop");
+                assertEquals(0, serve.exitValue(), Files.readString(tmp.resolve("serve.log")));
+                Path run;
+                try (Stream<Path> runs = Files.list(tmp.resolve("runs"))) {
+                    run = runs.findFirst().orElseThrow();
+                }
+                List<String> lines = Files.readAllLines(run.resolve("host.csv"));
+                List<String> header = List.of(lines.get(0).split(","));
+                java.util.Set<Double> cpu = new java.util.HashSet<>();
+                for (String line : lines.subList(1, lines.size())) {
+                    cpu.add(Double.parseDouble(line.split(",", -1)[header.indexOf("cpu_pct")]) / 100);
+                }
+                JsonNode stored = prom.query("autoglm_host_cpu_utilization_ratio{job=\"serve\"}[5m]");
+                assertEquals(run.getFileName().toString(), stored.get(0).get("metric").get("run").asText());
+                stored.get(0).get("values").forEach(v -> assertTrue(cpu.contains(Double.parseDouble(v.get(1).asText())),
+                        v + " is none of the run's samples"));
+                assertTrue(Files.readString(run.resolve("run.json")).contains("\"complete\""), "run.json written");
+            } finally {
+                serve.destroy();
+                serve.waitFor(10, TimeUnit.SECONDS);
             }
-            assertTrue(taken >= 3, "host samples served: " + taken + "; " + Files.readString(tmp.resolve("serve.log")));
-            serve.destroy(); // SIGTERM: the server and its probes stop, the run folder is finished
-            assertTrue(serve.waitFor(60, TimeUnit.SECONDS), "serve did not stop");
-            assertEquals(0, serve.exitValue(), Files.readString(tmp.resolve("serve.log")));
-            Path run;
-            try (Stream<Path> runs = Files.list(tmp.resolve("runs"))) {
-                run = runs.findFirst().orElseThrow();
-            }
-            List<String> lines = Files.readAllLines(run.resolve("host.csv"));
-            List<String> header = List.of(lines.get(0).split(","));
-            java.util.Set<Double> cpu = new java.util.HashSet<>();
-            for (String line : lines.subList(1, lines.size())) {
-                cpu.add(Double.parseDouble(line.split(",", -1)[header.indexOf("cpu_pct")]) / 100);
-            }
-            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(api + "/api/v1/query?query="
-                    + URLEncoder.encode("autoglm_host_cpu_utilization_ratio{job=\"serve\"}[5m]", StandardCharsets.UTF_8)))
-                    .build(), HttpResponse.BodyHandlers.ofString());
-            JsonNode stored = JSON.readTree(r.body()).path("data").path("result");
-            assertEquals(run.getFileName().toString(), stored.get(0).get("metric").get("run").asText());
-            stored.get(0).get("values").forEach(v -> assertTrue(cpu.contains(Double.parseDouble(v.get(1).asText())),
-                    v + " is none of the run's samples"));
-            assertTrue(Files.readString(run.resolve("run.json")).contains("\"complete\""), "run.json written");
-        } finally {
-            serve.destroy();
-            serve.waitFor(10, TimeUnit.SECONDS);
-            server.destroy();
-            server.waitFor(10, TimeUnit.SECONDS);
         }
-    }
-
-    /** The series' latest value over the last five minutes (the run has ended; its last scrape holds the totals). */
-    private static double last(String api, String selector) throws Exception {
-        String q = "max_over_time(" + selector + "[5m])";
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(api + "/api/v1/query?query="
-                + URLEncoder.encode(q, StandardCharsets.UTF_8))).build(), HttpResponse.BodyHandlers.ofString());
-        JsonNode result = JSON.readTree(r.body()).path("data").path("result");
-        assertEquals(1, result.size(), q + ": " + r.body());
-        return Double.parseDouble(result.get(0).get("value").get(1).asText());
     }
 }

@@ -5,13 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -30,7 +23,6 @@ import org.junit.jupiter.api.io.TempDir;
  * samples are the ones served; the GPU's go through the same path, PrometheusExportTest checks their names.)
  */
 class PrometheusScrapeTest {
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
@@ -38,17 +30,8 @@ class PrometheusScrapeTest {
 
     @Test
     void prometheusStoresTheSamplesTheRunKeeps() throws Exception {
-        Path prometheus = prometheus();
         int target = LoadServeTest.freePort();
-        int web = LoadServeTest.freePort();
-        Files.writeString(tmp.resolve("prometheus.yml"), "global:\n  scrape_interval: 1s\nscrape_configs:\n"
-                + "  - job_name: autoglm\n    static_configs:\n      - targets: ['127.0.0.1:" + target + "']\n");
-        Process server = new ProcessBuilder(prometheus.toString(), "--config.file=" + tmp.resolve("prometheus.yml"),
-                "--storage.tsdb.path=" + tmp.resolve("data"), "--web.listen-address=127.0.0.1:" + web)
-                .redirectErrorStream(true).redirectOutput(tmp.resolve("prometheus.log").toFile()).start();
-        try {
-            String api = "http://127.0.0.1:" + web;
-            waitReady(api, server);
+        try (LoopbackPrometheus prom = LoopbackPrometheus.scraping(tmp, "autoglm", target)) {
             // Prometheus's first scrape of a target can come seconds after it is ready: the run lingers 4 s after its
             // 5 s so that at least 3 scrapes land
             Process profile = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -73,7 +56,7 @@ class PrometheusScrapeTest {
                 total.add(Double.parseDouble(cells[header.indexOf("host_mem_total_bytes")]));
             }
 
-            JsonNode stored = query(api, "autoglm_host_cpu_utilization_ratio{job=\"autoglm\"}[5m]");
+            JsonNode stored = prom.query("autoglm_host_cpu_utilization_ratio{job=\"autoglm\"}[5m]");
             assertEquals(1, stored.size(), "one series: " + stored);
             assertEquals(run.getFileName().toString(), stored.get(0).get("metric").get("run").asText());
             List<Double> values = new ArrayList<>();
@@ -82,32 +65,20 @@ class PrometheusScrapeTest {
             for (double v : values) {
                 assertTrue(cpu.contains(v), v + " stored by Prometheus is none of the run's samples " + cpu);
             }
-            JsonNode memory = query(api, "autoglm_host_memory_total_bytes[5m]");
+            JsonNode memory = prom.query("autoglm_host_memory_total_bytes[5m]");
             memory.get(0).get("values").forEach(v -> assertTrue(total.contains(Double.parseDouble(v.get(1).asText()))));
-            JsonNode taken = query(api, "max_over_time(autoglm_samples_total{kind=\"host\"}[5m])");
+            JsonNode taken = prom.query("max_over_time(autoglm_samples_total{kind=\"host\"}[5m])");
             double counted = Double.parseDouble(taken.get(0).get("value").get(1).asText());
             int kept = lines.size() - 1;
             assertTrue(counted >= values.size() && counted <= kept, counted + " samples counted, " + kept + " kept");
-        } finally {
-            server.destroy();
-            server.waitFor(10, TimeUnit.SECONDS);
         }
     }
 
     @Test
     void theWorkloadsFiguresAreServedAsItWritesThem() throws Exception {
-        Path prometheus = prometheus();
         String py = LoadServeTest.python();
         int target = LoadServeTest.freePort();
-        int web = LoadServeTest.freePort();
-        Files.writeString(tmp.resolve("prometheus.yml"), "global:\n  scrape_interval: 1s\nscrape_configs:\n"
-                + "  - job_name: workload\n    static_configs:\n      - targets: ['127.0.0.1:" + target + "']\n");
-        Process server = new ProcessBuilder(prometheus.toString(), "--config.file=" + tmp.resolve("prometheus.yml"),
-                "--storage.tsdb.path=" + tmp.resolve("data"), "--web.listen-address=127.0.0.1:" + web)
-                .redirectErrorStream(true).redirectOutput(tmp.resolve("prometheus.log").toFile()).start();
-        try {
-            String api = "http://127.0.0.1:" + web;
-            waitReady(api, server);
+        try (LoopbackPrometheus prom = LoopbackPrometheus.scraping(tmp, "workload", target)) {
             Run r = Run.of("profile", "--model", "glm-tiny", "--scenario", "decode", "--python", py,
                     "--prometheus-port", "127.0.0.1:" + target, "--prometheus-linger", "4s", "--out",
                     tmp.resolve("runs").toString(), "--format", "json", "-o", tmp.resolve("d.json").toString());
@@ -134,45 +105,12 @@ class PrometheusScrapeTest {
             }
             assertTrue(steps > 0 && requests > 0, steps + " steps, " + requests + " requests");
             String sel = "{job=\"workload\",phase=\"decode\"}";
-            assertEquals(steps, max(api, "autoglm_workload_steps_total" + sel));
-            assertEquals(tokens, max(api, "autoglm_workload_tokens_total" + sel));
-            assertEquals(steps, max(api, "autoglm_workload_step_seconds_count" + sel));
-            assertEquals(stepSeconds, max(api, "autoglm_workload_step_seconds_sum" + sel), 1e-9);
-            assertEquals(requests, max(api, "autoglm_workload_requests_total{job=\"workload\"}"));
-        } finally {
-            server.destroy();
-            server.waitFor(10, TimeUnit.SECONDS);
+            assertEquals(steps, prom.max("autoglm_workload_steps_total" + sel));
+            assertEquals(tokens, prom.max("autoglm_workload_tokens_total" + sel));
+            assertEquals(steps, prom.max("autoglm_workload_step_seconds_count" + sel));
+            assertEquals(stepSeconds, prom.max("autoglm_workload_step_seconds_sum" + sel), 1e-9);
+            assertEquals(requests, prom.max("autoglm_workload_requests_total{job=\"workload\"}"));
         }
-    }
-
-    private static double max(String api, String selector) throws Exception {
-        JsonNode r = query(api, "max_over_time(" + selector + "[5m])");
-        assertEquals(1, r.size(), selector + ": " + r);
-        return Double.parseDouble(r.get(0).get("value").get(1).asText());
-    }
-
-    private static JsonNode query(String api, String promql) throws IOException, InterruptedException {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(api + "/api/v1/query?query="
-                + URLEncoder.encode(promql, StandardCharsets.UTF_8))).build(), HttpResponse.BodyHandlers.ofString());
-        assertEquals(200, r.statusCode(), r.body());
-        return JSON.readTree(r.body()).get("data").get("result");
-    }
-
-    private static void waitReady(String api, Process server) throws Exception {
-        for (int i = 0; i < 150; i++) {
-            try {
-                HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(api + "/-/ready")).build(),
-                        HttpResponse.BodyHandlers.ofString());
-                if (r.statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                // not listening yet
-            }
-            assertTrue(server.isAlive(), "prometheus ended at start");
-            Thread.sleep(100);
-        }
-        throw new AssertionError("prometheus not ready in 15 s");
     }
 
     /** Debian's prometheus; CI installs it (.ci/run); elsewhere the test is skipped without it. */
