@@ -1,12 +1,14 @@
 """python3 -m autoglm_workload.serve --model glm-tiny|glm-4-9b [--port P] [--max-num-seqs N] [--prefix-cache on|off]
 
 The reference OpenAI-compatible server (docs/serve.md): /v1/chat/completions and /v1/completions (streaming and
-not), /v1/models, /health, /metrics under vLLM's names. Real compute: the GLM model of this package with random
+not), /v1/models, /health, /metrics under vLLM's names, POST /start_profile and /stop_profile (torch.profiler traces
+into --profile-dir, as vLLM's VLLM_TORCH_PROFILER_DIR); one JSON line per finished request on stdout. Real compute: the GLM model of this package with random
 weights, continuous batching (serve_engine). Exit codes: 0 stopped by SIGTERM/SIGINT; 2 bad arguments or
 environment (one line)."""
 
 import argparse
 import json
+import os
 import signal
 import sys
 import threading
@@ -55,6 +57,9 @@ def parse(argv):
     p.add_argument("--max-pixels", type=int, default=28 * 28 * 15000,
                    help="the image processor's max_pixels (vLLM: --mm-processor-kwargs '{\"max_pixels\": N}')")
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--profile-dir", default=os.environ.get("VLLM_TORCH_PROFILER_DIR"),
+                   help="where POST /start_profile and /stop_profile write torch.profiler traces (default: "
+                        "VLLM_TORCH_PROFILER_DIR; unset: the two routes answer 400)")
     return p.parse_args(argv)
 
 
@@ -100,6 +105,9 @@ def main(argv):
         engine = Engine(cfg, device, DTYPES[dtype_name], settings, metrics)
     except RuntimeError as e:
         return fail(f"cannot build {a.model} on {device}: {str(e).splitlines()[0]}")
+    if a.profile_dir:
+        os.makedirs(a.profile_dir, exist_ok=True)
+        engine.profile_dir = a.profile_dir
     engine.start()
     try:
         server = ThreadingHTTPServer((a.host, a.port), make_handler(engine, metrics, settings, name, cfg))

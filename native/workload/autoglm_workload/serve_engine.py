@@ -15,6 +15,8 @@ first); vLLM keeps both in one paged pool."""
 import collections
 import math
 import queue
+import json
+import os
 import threading
 import time
 import traceback
@@ -113,6 +115,9 @@ class Engine:
         self.stopping = False
         self.failure = None
         self.steps = 0
+        self.profile_dir = None          # where /start_profile's traces go (--profile-dir, VLLM_TORCH_PROFILER_DIR)
+        self.profiling = None            # the running torch.profiler.profile, or None
+        self.profile_cmds = collections.deque()
         self.thread = threading.Thread(target=self._loop, name="engine", daemon=True)
 
     def start(self):
@@ -132,6 +137,65 @@ class Engine:
             self.metrics.gauges(len(self.running), len(self.waiting), self.kv_usage())
             self.lock.notify_all()
 
+    def profile(self, action, timeout_s=60.0):
+        """start or stop torch.profiler on the engine thread (the thread that runs the model, between two steps);
+        returns (ok, message): the trace's path once stopped."""
+        done = threading.Event()
+        result = {}
+        with self.lock:
+            self.profile_cmds.append((action, done, result))
+            self.lock.notify_all()
+        if not done.wait(timeout_s):
+            return False, f"the engine did not {action} the profiler in {timeout_s:.0f} s"
+        return result["ok"], result["message"]
+
+    def _profile_cmd(self, action, done, result):
+        try:
+            if action == "start":
+                if self.profiling is not None:
+                    result.update(ok=False, message="the profiler is already running")
+                    done.set()
+                    return
+                acts = [torch.profiler.ProfilerActivity.CPU]
+                if self.device.type == "cuda":
+                    acts.append(torch.profiler.ProfilerActivity.CUDA)
+                prof = torch.profiler.profile(activities=acts, record_shapes=True)
+                self.profile_start_ns = time.time_ns()
+                prof.__enter__()
+                self.profiling = prof
+                result.update(ok=True, message="profiling")
+                done.set()
+                return
+            else:
+                if self.profiling is None:
+                    result.update(ok=False, message="the profiler is not running")
+                    done.set()
+                    return
+                prof, self.profiling = self.profiling, None
+                prof.__exit__(None, None, None)
+                path = os.path.join(self.profile_dir, f"autoglm-serve-{os.getpid()}-{self.profile_start_ns // 1000000}"
+                                    ".pt.trace.json")
+                # the trace is written off the engine thread, which goes on serving; /stop_profile answers once the
+                # file is whole
+                threading.Thread(target=self._export, args=(prof, path, self.profile_start_ns, done, result),
+                                 name="profile-export", daemon=True).start()
+                return
+        except Exception as e:   # a profiler that fails leaves the server serving
+            self.profiling = None
+            result.update(ok=False, message=f"{type(e).__name__}: {e}".splitlines()[0])
+        done.set()
+
+    @staticmethod
+    def _export(prof, path, start_ns, done, result):
+        try:
+            prof.export_chrome_trace(path)
+            wall_clock(path, start_ns)
+            result.update(ok=True, message=path)
+        except Exception as e:
+            result.update(ok=False, message=f"{type(e).__name__}: {e}".splitlines()[0])
+        finally:
+            done.set()
+
     def kv_usage(self):
         """KV slots held by running requests against the budget: a request holds its whole prompt from admission
         (vLLM allocates the prompt's blocks when it schedules it), and each token it generates."""
@@ -144,14 +208,23 @@ class Engine:
             with torch.no_grad():
                 while True:
                     with self.lock:
-                        while not self.stopping and not self.waiting and not self.running:
+                        while not self.stopping and not self.waiting and not self.running and not self.profile_cmds:
                             self.lock.wait()
                         if self.stopping:
                             break
+                        cmds = list(self.profile_cmds)
+                        self.profile_cmds.clear()
+                    for cmd in cmds:
+                        self._profile_cmd(*cmd)
+                    with self.lock:
+                        if not self.waiting and not self.running:
+                            continue
                         self._drop_cancelled()
                         self._admit()
                         self.metrics.gauges(len(self.running), len(self.waiting), self.kv_usage())
                     self._step()
+                    if self.profiling is not None:
+                        self.profiling.step()     # one ProfilerStep#N per engine step in the trace
         except Exception as e:   # the engine is dead: every request gets the error, /health says so
             self.failure = f"{type(e).__name__}: {e}".splitlines()[0]
             traceback.print_exc()
@@ -282,6 +355,31 @@ class Engine:
         self._release(r)
         self.metrics.finished(r, reason)
         r.out.put(("done", reason))
+        # the server's own log of request times, wall clock (docs/serve.md): what a request track is checked against
+        print(json.dumps(dict(event="request", id=r.id, arrival_unix_ms=unix_ms(r.arrival),
+                              scheduled_unix_ms=unix_ms(r.scheduled), first_token_unix_ms=unix_ms(r.first),
+                              end_unix_ms=unix_ms(r.end), prompt_tokens=len(r.prompt.ids),
+                              output_tokens=len(r.generated), finish=reason)), flush=True)
+
+
+# time.perf_counter() to unix milliseconds: the offset taken once, at import
+_WALL_OFFSET_S = time.time() - time.perf_counter()
+
+
+def unix_ms(perf_s):
+    return None if perf_s is None else round((perf_s + _WALL_OFFSET_S) * 1000.0, 3)
+
+
+def wall_clock(path, start_ns):
+    """A trace torch wrote as a bare array with times from the profiler's start (PyTorch builds without Kineto) gets
+    the object form with baseTimeNanoseconds, the wall time of that start, as Kineto's traces carry (docs/serve.md);
+    a Kineto trace has it already and is left as it is."""
+    with open(path) as f:
+        data = json.load(f)
+    if isinstance(data, list):
+        with open(path, "w") as f:
+            json.dump({"traceEvents": data, "baseTimeNanoseconds": start_ns, "displayTimeUnit": "ms",
+                       "autoglm": {"clock": "profiler start, time.time_ns() just before it was enabled"}}, f)
 
 
 def new_stream():

@@ -66,6 +66,19 @@ def make_handler(engine, metrics, settings, model_name, cfg):
 
         def do_POST(self):
             path = self.path.split("?")[0]
+            if path in ("/start_profile", "/stop_profile"):
+                # vLLM's and SGLang's routes: torch.profiler on the engine thread, the trace into --profile-dir
+                if not engine.profile_dir:
+                    self._error(400, "profiling is off: start the server with --profile-dir DIR or "
+                                     "VLLM_TORCH_PROFILER_DIR set")
+                    return
+                ok, message = engine.profile("start" if path == "/start_profile" else "stop")
+                if ok:
+                    self._send(200, json.dumps({"status": message} if path == "/start_profile"
+                                               else {"status": "stopped", "trace": message}))
+                else:
+                    self._error(409, message, "ProfilerError")
+                return
             if path not in ("/v1/chat/completions", "/v1/completions"):
                 self._error(404, f"no route {path}", "NotFoundError")
                 return

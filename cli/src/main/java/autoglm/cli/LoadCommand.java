@@ -17,6 +17,7 @@ import autoglm.rules.Severity;
 import autoglm.util.BadInputException;
 import autoglm.verify.RunOutcome;
 import autoglm.verify.Verifier;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -147,6 +148,10 @@ public final class LoadCommand implements Callable<Integer> {
         if (export != null) {
             export.run(base.folder().getFileName().toString());
         }
+        if (load.serverProfile > 0) {
+            ServerProfileFiles.cost(io, base.folder(), base.recording());
+            ServerProfileFiles.diagnose(io, base.folder(), diagnoser, serve);
+        }
         Diagnosis diagnosis = base.diagnosed().diagnosis();
         if (verify && base.problem() == null && base.interruptedBy() == null) {
             diagnosis = verify(base, plan, diagnoser);
@@ -229,7 +234,7 @@ public final class LoadCommand implements Callable<Integer> {
     private Run unserved(LoadPlan plan, String runName, Diagnoser diagnoser) throws Exception {
         List<String> cmd = new ArrayList<>(List.of("autoglm", "load", plan.base().toString()));
         LoadFolder folder = LoadFolder.create(out, runName, cmd);
-        LoadTest test = new LoadTest(plan, line -> io.say(line));
+        LoadTest test = new LoadTest(plan, line -> io.say(line)).serverProfile(load.serverProfile);
         if (export != null) {
             export.run(folder.path().getFileName().toString());
             test.onRequest(export::request);
@@ -292,14 +297,28 @@ public final class LoadCommand implements Callable<Integer> {
                 throw new BadInputException("--serve autoglm serve: " + e.getMessage());
             }
         }
+        Path staging = null;
+        if (load.serverProfile > 0) {
+            // the server writes its traces here (vLLM's and SGLang's variables; autoglm serve reads vLLM's); they are
+            // moved into the run folder once it exists and the load has ended
+            staging = Files.createDirectories(out.resolve(".server-profile-" + runName + "-" + System.nanoTime()))
+                    .toAbsolutePath();
+            Map<String, String> e = new java.util.HashMap<>(env);
+            e.put("VLLM_TORCH_PROFILER_DIR", staging.toString());
+            e.put("SGLANG_TORCH_PROFILER_DIR", staging.toString());
+            env = e;
+        }
         ServedLoad.Result r;
         try (TitleProgress progress = TitleProgress.open(io, runName)) {
             r = ServedLoad.run(argv, env, runName, out, new RunInfo.Settings(100, 100, 200), plan,
-                    Durations.millis("--ready-timeout", readyTimeout), line -> io.say(line), export == null
+                    Durations.millis("--ready-timeout", readyTimeout), line -> io.say(line), (export == null
                     ? ServedLoad.Listeners.NONE : new ServedLoad.Listeners(f -> export.run(f.getFileName().toString()),
-                    export, export::request));
+                    export, export::request, 0)).withServerProfile(load.serverProfile));
         }
         io.say("run kept in " + r.folder());
+        if (staging != null) {
+            ServerProfileFiles.collect(staging, r.folder());
+        }
         String problem = r.problem();
         if (problem == null && r.server().info().exitCode() != null && !r.server().info().complete()) {
             problem = "the server failed during the load (" + r.server().info().note() + ")";

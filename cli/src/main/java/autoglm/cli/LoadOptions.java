@@ -102,6 +102,11 @@ final class LoadOptions {
     @Option(names = "--metrics-url", paramLabel = "URL", description = "the server's Prometheus page (default URL/metrics)")
     String metricsUrl;
 
+    @Option(names = "--server-profile", paramLabel = "N", defaultValue = "0", description = "profile the server with "
+            + "its own torch.profiler (POST /start_profile, /stop_profile: vLLM, SGLang, autoglm serve) over the first N "
+            + "measured requests; with --serve the traces are collected into the run folder and diagnosed (docs/load.md)")
+    int serverProfile;
+
     @Option(names = "--no-server-metrics", description = "do not scrape the server's /metrics")
     boolean noServerMetrics;
 

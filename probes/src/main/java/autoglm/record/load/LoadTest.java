@@ -26,6 +26,7 @@ public final class LoadTest {
     private volatile LoadRunner runner;
     private volatile boolean stopped;
     private volatile Consumer<LoadRequest> onRequest = r -> { };
+    private int serverProfile;
 
     public LoadTest(LoadPlan plan, Consumer<String> notes) {
         this.plan = plan;
@@ -35,6 +36,12 @@ public final class LoadTest {
     /** Called with each request as it ends (warm-ups included, marked): {@code --prometheus-port} serves them. */
     public LoadTest onRequest(Consumer<LoadRequest> listener) {
         this.onRequest = listener;
+        return this;
+    }
+
+    /** {@code load --server-profile N}: the server's profiler around the first N measured requests (ServerProfiler). */
+    public LoadTest serverProfile(int requests) {
+        this.serverProfile = requests;
         return this;
     }
 
@@ -60,7 +67,12 @@ public final class LoadTest {
         });
         StreamClient client = new StreamClient(Duration.ofMillis((long) plan.timeoutMs()), pool);
         LoadRunner run = new LoadRunner(client, plan.endpoint());
-        run.onRequest(onRequest);
+        ServerProfiler profiler = serverProfile > 0 ? new ServerProfiler(plan.base(), serverProfile, run::elapsedMs) : null;
+        Consumer<LoadRequest> listener = onRequest;
+        run.onRequest(profiler == null ? listener : r -> {
+            profiler.ended(r);
+            listener.accept(r);
+        });
         this.runner = run;
         if (stopped) {
             run.stop();
@@ -77,11 +89,21 @@ public final class LoadTest {
             if (!Double.isNaN(plan.durationMs())) {
                 run.deadline(run.elapsedMs() + plan.durationMs());
             }
+            if (profiler != null) {
+                profiler.start();
+                if (!profiler.started()) {
+                    notes.accept("--server-profile: the server did not start its profiler: "
+                            + profiler.record().get("answers"));
+                }
+            }
             traffic(run);
             complete = !run.stopped();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
+            if (profiler != null) {
+                finish(profiler);
+            }
             if (scraper != null) {
                 scraper.close();
             }
@@ -91,7 +113,19 @@ public final class LoadTest {
                 scraper == null ? List.of() : scraper.scrapes(), scraper == null ? java.util.Map.of() : scraper.errors(),
                 run.elapsedMs(), complete);
         LoadFiles.write(folder, rec);
+        if (profiler != null) {
+            profiler.write(folder);
+        }
         return rec;
+    }
+
+    /** Closes the server's profiling window, also after Ctrl-C or a failure (the server would go on profiling). */
+    private static void finish(ServerProfiler profiler) {
+        try {
+            profiler.finish();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private void warmup(LoadRunner run) {

@@ -42,12 +42,17 @@ public final class ServedLoad {
     }
 
     /**
-     * Who else hears of the run as it goes ({@code --prometheus-port}): the run folder once made, each sample of the
-     * server's GPU and host, each request as it ends.
+     * What else the run does as it goes: who hears of it ({@code --prometheus-port}: the run folder once made, each
+     * sample of the server's GPU and host, each request as it ends), and the server's profiling window
+     * ({@code --server-profile N}: N measured requests, 0 for none).
      */
     public record Listeners(Consumer<Path> folder, autoglm.record.SampleListener samples,
-            Consumer<autoglm.model.load.LoadRequest> requests) {
-        public static final Listeners NONE = new Listeners(f -> { }, null, r -> { });
+            Consumer<autoglm.model.load.LoadRequest> requests, int serverProfile) {
+        public static final Listeners NONE = new Listeners(f -> { }, null, r -> { }, 0);
+
+        public Listeners withServerProfile(int requests) {
+            return new Listeners(folder, samples, this.requests, requests);
+        }
     }
 
     /** As above, with {@code listeners} told of the folder, the samples and the requests. */
@@ -61,6 +66,7 @@ public final class ServedLoad {
         CompletableFuture<Path> started = new CompletableFuture<>();
         LoadTest test = new LoadTest(plan, notes);
         test.onRequest(listeners.requests());
+        test.serverProfile(listeners.serverProfile());
         String[] interrupted = new String[1];
         profiler.onStart(folder -> {
             listeners.folder().accept(folder);

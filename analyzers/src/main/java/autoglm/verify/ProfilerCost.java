@@ -1,0 +1,49 @@
+package autoglm.verify;
+
+import autoglm.gate.NoiseTest;
+import autoglm.model.load.LoadRequest;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What the server's profiler cost ({@code load --server-profile}, docs/load.md): the measured requests that ran wholly
+ * inside the profiling window against those wholly outside it, by time per output token (TPOT: it does not depend on
+ * how long the answers were), with the counts, spreads and Welch's p. A request that straddles an edge is in neither.
+ * Times are the load's own milliseconds (requests.csv's clock).
+ */
+public record ProfilerCost(Side inside, Side outside, double slowdownPct, NoiseTest test) {
+
+    /** One side: its requests' mean and sample standard deviation of TPOT, in ms, and how many. */
+    public record Side(double meanMs, double sdMs, int n) {
+        static Side of(List<Double> v) {
+            double mean = v.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+            double ss = 0;
+            for (double x : v) {
+                ss += (x - mean) * (x - mean);
+            }
+            return new Side(mean, v.size() > 1 ? Math.sqrt(ss / (v.size() - 1)) : Double.NaN, v.size());
+        }
+    }
+
+    /** The requests' cost of the window from {@code startMs} to {@code stopMs}. */
+    public static ProfilerCost of(List<LoadRequest> requests, double startMs, double stopMs) {
+        List<Double> in = new ArrayList<>();
+        List<Double> out = new ArrayList<>();
+        for (LoadRequest r : requests) {
+            double tpot = r.tpotMs();
+            if (r.warmup() || !r.ok() || Double.isNaN(tpot)) {
+                continue;
+            }
+            if (r.sentMs() >= startMs && r.endMs() <= stopMs) {
+                in.add(tpot);
+            } else if (r.endMs() < startMs || r.sentMs() > stopMs) {
+                out.add(tpot);
+            }
+        }
+        Side a = Side.of(in);
+        Side b = Side.of(out);
+        NoiseTest t = a.n() < 2 || b.n() < 2 ? NoiseTest.notApplicable("fewer than two requests on a side")
+                : NoiseTest.welch(b.meanMs(), b.sdMs(), b.n(), a.meanMs(), a.sdMs(), a.n());
+        return new ProfilerCost(a, b, 100 * (a.meanMs() / b.meanMs() - 1), t);
+    }
+}

@@ -1,0 +1,91 @@
+package autoglm.cli;
+
+import autoglm.diagnose.Diagnoser;
+import autoglm.diagnose.Diagnosis;
+import autoglm.rules.Finding;
+import java.io.IOException;
+import java.io.Writer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * The traces of {@code load --server-profile}: moved from where the server wrote them into the run folder's
+ * server-profile/, then diagnosed with the trace analyzers (server-profile/diagnosis.json), the top findings said.
+ */
+final class ServerProfileFiles {
+    private ServerProfileFiles() {
+    }
+
+    /** Moves every file of {@code staging} into {@code folder}/server-profile/ and removes {@code staging}. */
+    static void collect(Path staging, Path folder) throws IOException {
+        Path into = Files.createDirectories(folder.resolve("server-profile"));
+        try (Stream<Path> s = Files.list(staging)) {
+            for (Path p : s.toList()) {
+                Files.move(p, into.resolve(p.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+        Files.deleteIfExists(staging);
+    }
+
+    /**
+     * What profiling cost the requests (docs/load.md): TPOT inside the window against outside it, from requests.csv
+     * and server-profile.json.
+     */
+    static void cost(Io io, Path folder, autoglm.model.load.LoadRecording load) throws IOException {
+        Path window = folder.resolve("server-profile.json");
+        if (load == null || !Files.isRegularFile(window)) {
+            return;
+        }
+        com.fasterxml.jackson.databind.JsonNode w = new com.fasterxml.jackson.databind.ObjectMapper().readTree(
+                window.toFile());
+        if (!w.path("start_ms").isNumber() || !w.path("stop_ms").isNumber()) {
+            io.say("--server-profile: the window did not open: " + autoglm.util.SafeText.oneLine(w.path("answers").toString()));
+            return;
+        }
+        autoglm.verify.ProfilerCost c = autoglm.verify.ProfilerCost.of(load.requests(), w.get("start_ms").asDouble(),
+                w.get("stop_ms").asDouble());
+        io.say(String.format(java.util.Locale.ROOT, "server profile: TPOT %s inside the window (n=%d) against %s "
+                + "outside (n=%d): %s%s", ms(c.inside().meanMs()), c.inside().n(), ms(c.outside().meanMs()),
+                c.outside().n(), Double.isNaN(c.slowdownPct()) ? "no comparison" : String.format(java.util.Locale.ROOT,
+                        "%+.0f%% under the profiler", c.slowdownPct()),
+                c.test().applicable() ? String.format(java.util.Locale.ROOT, " (Welch p=%.3g)", c.test().p()) : ""));
+    }
+
+    private static String ms(double v) {
+        return Double.isNaN(v) ? "n/a" : String.format(java.util.Locale.ROOT, "%.2f ms", v);
+    }
+
+    /** Diagnoses the traces in {@code folder}/server-profile/, or says why there are none. */
+    static void diagnose(Io io, Path folder, Diagnoser diagnoser, boolean served) throws IOException {
+        Path dir = folder.resolve("server-profile");
+        List<Path> traces = new ArrayList<>();
+        if (Files.isDirectory(dir)) {
+            try (Stream<Path> s = Files.list(dir)) {
+                s.filter(p -> p.getFileName().toString().matches(".*\\.json(\\.gz)?") && !p.getFileName().toString()
+                        .equals("diagnosis.json")).sorted().forEach(traces::add);
+            }
+        }
+        if (traces.isEmpty()) {
+            io.say("--server-profile: no trace collected" + (served ? " (see server-profile.json for the server's "
+                    + "answers)" : ": without --serve the server writes its traces where it runs (its "
+                    + "VLLM_TORCH_PROFILER_DIR); diagnose them there with autoglm diagnose"));
+            return;
+        }
+        Diagnosis d = diagnoser.diagnoseTraces(traces, autoglm.model.trace.LoadProgress.NONE);
+        try (Writer w = Files.newBufferedWriter(dir.resolve("diagnosis.json"))) {
+            new autoglm.report.JsonReport().write(d, w);
+        }
+        List<String> top = new ArrayList<>();
+        for (Finding f : d.findings()) {
+            if (f.isProblem() && top.size() < 3) {
+                top.add(f.rule() + " (" + f.severity().key() + ")");
+            }
+        }
+        io.say("server profile: " + traces.size() + (traces.size() == 1 ? " trace" : " traces") + " diagnosed into "
+                + dir.resolve("diagnosis.json") + "; " + (top.isEmpty() ? "no finding" : String.join(", ", top)));
+    }
+}

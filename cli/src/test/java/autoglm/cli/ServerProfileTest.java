@@ -1,0 +1,135 @@
+package autoglm.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code load --serve --server-profile N} against a real {@code autoglm serve} (glm-tiny on the CPU): the server's
+ * torch.profiler runs between POST /start_profile and /stop_profile around the first N measured requests, its trace
+ * lands in the run folder and is diagnosed, the cost is reported, and the client's requests, the server's own log of
+ * request times and the trace share one clock.
+ */
+class ServerProfileTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Loopback, two processes on two busy cores: the same instant seen by both may differ by this much. */
+    private static final double SLACK_MS = 100;
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void theServersProfilerRunsAroundTheWindowOnTheLoadsClock() throws Exception {
+        String py = LoadServeTest.python();
+        int port = LoadServeTest.freePort();
+        Run r = Run.of("load", "http://127.0.0.1:" + port, "--out", tmp.resolve("runs").toString(), "--format", "json",
+                "-o", tmp.resolve("load.json").toString(), "--image", "56x112", "--think-time", "50ms-150ms", "--python",
+                py, "--sessions", "2", "--steps", "4", "--server-profile", "3", "--serve", "--", "autoglm", "serve",
+                "--model", "glm-tiny", "--port", Integer.toString(port));
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.err().matches("(?s).*server profile: TPOT [0-9.]+ ms inside the window \\(n=[1-9]\\d*\\).*"), r.err());
+        Path run;
+        try (Stream<Path> runs = Files.list(tmp.resolve("runs"))) {
+            run = runs.filter(Files::isDirectory).findFirst().orElseThrow();
+        }
+        try (Stream<Path> left = Files.list(tmp.resolve("runs"))) {
+            assertEquals(1, left.count(), "the staging folder of the traces is gone");
+        }
+        JsonNode window = JSON.readTree(run.resolve("server-profile.json").toFile());
+        assertEquals(3, window.get("measured_ended_in_window").asInt());
+        Path trace;
+        try (Stream<Path> s = Files.list(run.resolve("server-profile"))) {
+            trace = s.filter(p -> p.toString().endsWith(".pt.trace.json")).findFirst().orElseThrow();
+        }
+        JsonNode diagnosis = JSON.readTree(run.resolve("server-profile/diagnosis.json").toFile());
+        assertTrue(diagnosis.get("findings").size() > 0, "the trace analyzers ran on it");
+
+        // one clock: the load's (requests.csv, server-profile.json: ms from started_epoch_ms), the server's log
+        double epoch = JSON.readTree(run.resolve("load.json").toFile()).get("settings").get("started_epoch_ms")
+                .asDouble();
+        double openUnix = epoch + window.get("start_ms").asDouble();
+        double closeUnix = epoch + window.get("stop_ms").asDouble();
+        List<double[]> client = new ArrayList<>();
+        List<String> lines = Files.readAllLines(run.resolve("requests.csv"));
+        List<String> header = List.of(lines.get(0).split(","));
+        for (String line : lines.subList(1, lines.size())) {
+            String[] c = line.split(",", -1);
+            client.add(new double[] {epoch + Double.parseDouble(c[header.indexOf("sent_ms")]),
+                epoch + Double.parseDouble(c[header.indexOf("end_ms")])});
+        }
+        List<JsonNode> served = new ArrayList<>();
+        for (String line : Files.readAllLines(run.resolve("server.log"))) {
+            if (line.startsWith("{") && line.contains("\"event\": \"request\"")) {
+                served.add(JSON.readTree(line));
+            }
+        }
+        assertEquals(client.size(), served.size(), "each request the client sent is in the server's log");
+        for (JsonNode s : served) {
+            double arrival = s.get("arrival_unix_ms").asDouble();
+            double end = s.get("end_unix_ms").asDouble();
+            // the ends match; the server stamps a request's arrival once it has read and prepared it, which can be
+            // late while the profiler writes its trace, but never before the client sent it
+            assertTrue(client.stream().anyMatch(c -> Math.abs(c[1] - end) < SLACK_MS && arrival > c[0] - SLACK_MS
+                    && arrival < c[1]), "the server's request " + arrival + ".." + end + " is one the client sent");
+        }
+        // the trace's events, on its baseTimeNanoseconds, lie within the window the client opened and closed
+        JsonNode t = JSON.readTree(trace.toFile());
+        double base = t.get("baseTimeNanoseconds").asDouble() / 1e6;
+        double first = Double.MAX_VALUE;
+        double last = 0;
+        List<double[]> ops = new ArrayList<>();
+        for (JsonNode e : t.get("traceEvents")) {
+            if ("X".equals(e.path("ph").asText()) && e.has("ts")) {
+                double from = base + e.get("ts").asDouble() / 1000;
+                double to = from + e.path("dur").asDouble() / 1000;
+                first = Math.min(first, from);
+                last = Math.max(last, to);
+                ops.add(new double[] {from, to});
+            }
+        }
+        assertTrue(first >= openUnix - SLACK_MS && last <= closeUnix + SLACK_MS, "trace " + first + ".." + last
+                + " within the window " + openUnix + ".." + closeUnix);
+        // and each request the server logged wholly inside the window overlaps operators of the trace
+        int inside = 0;
+        for (JsonNode s : served) {
+            double from = s.get("scheduled_unix_ms").asDouble();
+            double to = s.get("end_unix_ms").asDouble();
+            if (from >= first && to <= last) {
+                inside++;
+                assertTrue(ops.stream().anyMatch(o -> o[0] < to && o[1] > from), "operators while " + s + " ran");
+            }
+        }
+        assertTrue(inside >= 1, "requests of the server inside the trace");
+    }
+
+    @Test
+    void aServerThatCannotProfileIsSaidAndTheLoadGoesOn() throws Exception {
+        String py = LoadServeTest.python();
+        int port = LoadServeTest.freePort();
+        // an unserved load: the server runs apart, without --profile-dir, so /start_profile answers 400
+        Process server = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                System.getProperty("java.class.path"), "autoglm.cli.Main", "serve", "--model", "glm-tiny", "--port",
+                Integer.toString(port), "--python", py).redirectErrorStream(true)
+                .redirectOutput(tmp.resolve("serve.log").toFile()).start();
+        try {
+            FleetReadTest.waitFor("http://127.0.0.1:" + port + "/health");
+            Run r = Run.of("load", "http://127.0.0.1:" + port, "--out", tmp.resolve("runs").toString(), "--workload",
+                    "synthetic", "--requests", "3", "--input-len", "32", "--output-len", "8", "--server-profile", "2");
+            assertEquals(0, r.code(), r.err());
+            assertTrue(r.err().contains("the server did not start its profiler") && r.err().contains("400"), r.err());
+            assertTrue(r.err().contains("--server-profile: the window did not open"), r.err());
+        } finally {
+            server.destroy();
+            server.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+        }
+    }
+}

@@ -1,0 +1,123 @@
+package autoglm.record.load;
+
+import autoglm.model.load.LoadRequest;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.DoubleSupplier;
+
+/**
+ * {@code load --server-profile N}: the server's own profiler around a short window of the load (docs/load.md). vLLM
+ * and SGLang, and {@code autoglm serve}, start torch.profiler on {@code POST /start_profile} and write its trace on
+ * {@code POST /stop_profile}. The window opens when the measured traffic starts and closes once N measured requests
+ * have ended (or the load ends first); its edges, in the load's own milliseconds (requests.csv's clock), and each
+ * answer are kept in server-profile.json, so that the requests inside it can be told from those after it.
+ */
+public final class ServerProfiler {
+    private final URI base;
+    private final int requests;
+    private final DoubleSupplier clockMs;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private final AtomicInteger ended = new AtomicInteger();
+    private volatile double startMs = Double.NaN;
+    private volatile double stopMs = Double.NaN;
+    private volatile Thread stopping;
+    private final List<String> answers = new ArrayList<>();
+
+    /** Profiles the server at {@code base} over {@code requests} measured requests; {@code clockMs}: the load's clock. */
+    public ServerProfiler(URI base, int requests, DoubleSupplier clockMs) {
+        this.base = base;
+        this.requests = requests;
+        this.clockMs = clockMs;
+    }
+
+    /** Opens the window: the server starts its profiler. */
+    public void start() {
+        String answer = post("/start_profile");
+        if (answer.startsWith("200")) {
+            startMs = clockMs.getAsDouble();
+        }
+    }
+
+    /** A request of the load ended: the window closes (on another thread) once enough measured ones have. */
+    public void ended(LoadRequest r) {
+        if (!r.warmup() && !Double.isNaN(startMs) && ended.incrementAndGet() == requests) {
+            Thread t = new Thread(this::stop, "server-profile-stop");
+            t.setDaemon(true);
+            stopping = t;
+            t.start();
+        }
+    }
+
+    /** Closes the window now if it is still open, and waits for the server's answer. */
+    public void finish() throws InterruptedException {
+        Thread t = stopping;
+        if (t != null) {
+            t.join(120_000);
+        } else if (!Double.isNaN(startMs)) {
+            stop();
+        }
+    }
+
+    private synchronized void stop() {
+        if (!Double.isNaN(stopMs)) {
+            return;
+        }
+        stopMs = clockMs.getAsDouble();
+        post("/stop_profile");
+    }
+
+    private String post(String path) {
+        String answer;
+        try {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(120))
+                    .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+            String body = r.body().length() > 2000 ? r.body().substring(0, 2000) : r.body();
+            answer = r.statusCode() + " " + body.strip();
+        } catch (IOException e) {
+            answer = "error " + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            answer = "error interrupted";
+        }
+        synchronized (answers) {
+            answers.add(path + " -> " + answer);
+        }
+        return answer;
+    }
+
+    /** Whether the server started its profiler. */
+    public boolean started() {
+        return !Double.isNaN(startMs);
+    }
+
+    /** The window and the server's answers, as server-profile.json keeps them. */
+    public Map<String, Object> record() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("requests", requests);
+        m.put("start_ms", Double.isNaN(startMs) ? null : startMs);
+        m.put("stop_ms", Double.isNaN(stopMs) ? null : stopMs);
+        m.put("measured_ended_in_window", Math.min(ended.get(), requests));
+        synchronized (answers) {
+            m.put("answers", List.copyOf(answers));
+        }
+        return m;
+    }
+
+    /** Writes server-profile.json into the run folder. */
+    public void write(Path folder) throws IOException {
+        Files.writeString(folder.resolve("server-profile.json"),
+                new com.fasterxml.jackson.databind.ObjectMapper().writerWithDefaultPrettyPrinter()
+                        .writeValueAsString(record()));
+    }
+}
