@@ -163,6 +163,7 @@ class Engine:
                 self.profile_start_ns = time.time_ns()
                 prof.__enter__()
                 self.profiling = prof
+                self.profile_steps = 0
                 result.update(ok=True, message="profiling")
                 done.set()
                 return
@@ -222,9 +223,14 @@ class Engine:
                         self._drop_cancelled()
                         self._admit()
                         self.metrics.gauges(len(self.running), len(self.waiting), self.kv_usage())
-                    self._step()
-                    if self.profiling is not None:
-                        self.profiling.step()     # one ProfilerStep#N per engine step in the trace
+                    if self.profiling is None:
+                        self._step()
+                    else:
+                        # one ProfilerStep#N per engine step, as torch.profiler's step() marks them under Kineto
+                        # (written out, so that builds without Kineto mark them too)
+                        self.profile_steps += 1
+                        with torch.profiler.record_function(f"ProfilerStep#{self.profile_steps}"):
+                            self._step()
         except Exception as e:   # the engine is dead: every request gets the error, /health says so
             self.failure = f"{type(e).__name__}: {e}".splitlines()[0]
             traceback.print_exc()

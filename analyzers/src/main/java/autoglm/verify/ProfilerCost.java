@@ -8,8 +8,9 @@ import java.util.List;
 /**
  * What the server's profiler cost ({@code load --server-profile}, docs/load.md): the measured requests that ran wholly
  * inside the profiling window against those wholly outside it, by time per output token (TPOT: it does not depend on
- * how long the answers were), with the counts, spreads and Welch's p. A request that straddles an edge is in neither.
- * Times are the load's own milliseconds (requests.csv's clock).
+ * how long the answers were), with the counts, spreads and Welch's p. Outside means before the window opened or after
+ * the server had written its trace (writing it is a cost of its own); a request that straddles either edge is in
+ * neither. Times are the load's own milliseconds (requests.csv's clock).
  */
 public record ProfilerCost(Side inside, Side outside, double slowdownPct, NoiseTest test) {
 
@@ -25,8 +26,8 @@ public record ProfilerCost(Side inside, Side outside, double slowdownPct, NoiseT
         }
     }
 
-    /** The requests' cost of the window from {@code startMs} to {@code stopMs}. */
-    public static ProfilerCost of(List<LoadRequest> requests, double startMs, double stopMs) {
+    /** The requests' cost of the window from {@code startMs} to {@code stopMs}, the trace written by {@code writtenMs}. */
+    public static ProfilerCost of(List<LoadRequest> requests, double startMs, double stopMs, double writtenMs) {
         List<Double> in = new ArrayList<>();
         List<Double> out = new ArrayList<>();
         for (LoadRequest r : requests) {
@@ -36,7 +37,7 @@ public record ProfilerCost(Side inside, Side outside, double slowdownPct, NoiseT
             }
             if (r.sentMs() >= startMs && r.endMs() <= stopMs) {
                 in.add(tpot);
-            } else if (r.endMs() < startMs || r.sentMs() > stopMs) {
+            } else if (r.endMs() < startMs || r.sentMs() > writtenMs) {
                 out.add(tpot);
             }
         }

@@ -46,8 +46,9 @@ final class ServerProfileFiles {
             io.say("--server-profile: the window did not open: " + autoglm.util.SafeText.oneLine(w.path("answers").toString()));
             return;
         }
+        double stop = w.get("stop_ms").asDouble();
         autoglm.verify.ProfilerCost c = autoglm.verify.ProfilerCost.of(load.requests(), w.get("start_ms").asDouble(),
-                w.get("stop_ms").asDouble());
+                stop, w.path("written_ms").isNumber() ? w.get("written_ms").asDouble() : stop);
         io.say(String.format(java.util.Locale.ROOT, "server profile: TPOT %s inside the window (n=%d) against %s "
                 + "outside (n=%d): %s%s", ms(c.inside().meanMs()), c.inside().n(), ms(c.outside().meanMs()),
                 c.outside().n(), Double.isNaN(c.slowdownPct()) ? "no comparison" : String.format(java.util.Locale.ROOT,

@@ -20,8 +20,9 @@ import java.util.function.DoubleSupplier;
  * {@code load --server-profile N}: the server's own profiler around a short window of the load (docs/load.md). vLLM
  * and SGLang, and {@code autoglm serve}, start torch.profiler on {@code POST /start_profile} and write its trace on
  * {@code POST /stop_profile}. The window opens when the measured traffic starts and closes once N measured requests
- * have ended (or the load ends first); its edges, in the load's own milliseconds (requests.csv's clock), and each
- * answer are kept in server-profile.json, so that the requests inside it can be told from those after it.
+ * have ended (or the load ends first); its edges and when the server had written its trace, in the load's own
+ * milliseconds (requests.csv's clock), and each answer are kept in server-profile.json, so that the requests inside
+ * it can be told from those outside it.
  */
 public final class ServerProfiler {
     private final URI base;
@@ -31,6 +32,7 @@ public final class ServerProfiler {
     private final AtomicInteger ended = new AtomicInteger();
     private volatile double startMs = Double.NaN;
     private volatile double stopMs = Double.NaN;
+    private volatile double writtenMs = Double.NaN;
     private volatile Thread stopping;
     private final List<String> answers = new ArrayList<>();
 
@@ -75,6 +77,7 @@ public final class ServerProfiler {
         }
         stopMs = clockMs.getAsDouble();
         post("/stop_profile");
+        writtenMs = clockMs.getAsDouble();
     }
 
     private String post(String path) {
@@ -107,6 +110,9 @@ public final class ServerProfiler {
         m.put("requests", requests);
         m.put("start_ms", Double.isNaN(startMs) ? null : startMs);
         m.put("stop_ms", Double.isNaN(stopMs) ? null : stopMs);
+        // when /stop_profile answered: the server had written its trace (what it costs the requests then is neither
+        // inside the window nor outside it)
+        m.put("written_ms", Double.isNaN(writtenMs) ? null : writtenMs);
         m.put("measured_ended_in_window", Math.min(ended.get(), requests));
         synchronized (answers) {
             m.put("answers", List.copyOf(answers));
