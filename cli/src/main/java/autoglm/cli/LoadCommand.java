@@ -92,6 +92,11 @@ public final class LoadCommand implements Callable<Integer> {
     @Option(names = "--name", paramLabel = "NAME", defaultValue = "load", description = "name of the run (default load)")
     String name;
 
+    @Option(names = "--kernels", description = "with --serve: inject the CUPTI library into the server and its worker "
+            + "processes, as profile --kernels does: its kernels are diagnosed with the timeline rules beside the "
+            + "endpoint rules (docs/load.md)")
+    boolean kernels;
+
     @Option(names = "--python", paramLabel = "PATH", description = "the Python with PyTorch for 'autoglm serve' under --serve")
     String python;
 
@@ -112,6 +117,9 @@ public final class LoadCommand implements Callable<Integer> {
         if (serve == command.isEmpty()) {
             throw new BadInputException(serve ? "--serve needs the server's command after --"
                     : "a command after the URL needs --serve (autoglm load URL --serve -- CMD...)");
+        }
+        if (kernels && !serve) {
+            throw new BadInputException("--kernels records the server autoglm starts: it needs --serve -- CMD");
         }
         if (verify && !serve) {
             throw new BadInputException("--verify re-launches the server with each fix: it needs --serve -- CMD");
@@ -313,7 +321,7 @@ public final class LoadCommand implements Callable<Integer> {
             r = ServedLoad.run(argv, env, runName, out, new RunInfo.Settings(100, 100, 200), plan,
                     Durations.millis("--ready-timeout", readyTimeout), line -> io.say(line), (export == null
                     ? ServedLoad.Listeners.NONE : new ServedLoad.Listeners(f -> export.run(f.getFileName().toString()),
-                    export, export::request, 0)).withServerProfile(load.serverProfile));
+                    export, export::request, 0, null)).withServerProfile(load.serverProfile).withInjection(injection()));
         }
         io.say("run kept in " + r.folder());
         if (staging != null) {
@@ -334,6 +342,18 @@ public final class LoadCommand implements Callable<Integer> {
         LoadRecording read = d.run() != null && d.run().load() != null ? d.run().load() : rec;
         Reports.runHtml(folder, d.diagnosis(), null, read);
         return new Run(folder, d, read, problem, interruptedBy);
+    }
+
+    /** The CUPTI library for --kernels, or null without it; one line and exit 2 where it cannot be used. */
+    private Path injection() {
+        if (!kernels) {
+            return null;
+        }
+        try {
+            return autoglm.record.cupti.CuptiInjection.library(System.getenv());
+        } catch (autoglm.record.cupti.CuptiInjection.Unavailable e) {
+            throw new BadInputException("--kernels: " + e.getMessage());
+        }
     }
 
     /** --verify: each top finding's endpoint knobs applied to the server command (or the traffic), re-run. */

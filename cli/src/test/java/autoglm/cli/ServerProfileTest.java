@@ -111,6 +111,53 @@ class ServerProfileTest {
         assertTrue(inside >= 1, "requests of the server inside the trace");
     }
 
+    /**
+     * {@code --kernels} with {@code --serve}, tested as {@code profile --kernels} is (ProfileKernelsTest): the server
+     * command is a shell whose first process loads the injected library as CUDA would (no driver here) and whose
+     * second is the real server, so the library loads in the server's process tree, its recording is read, the
+     * server carries on, and the diagnosis says why no kernel was recorded.
+     */
+    @Test
+    void kernelsWithServeInjectTheServersProcesses() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeFalse(Files.exists(Path.of("/proc/driver/nvidia/version")),
+                "a driver is present: see docs/benchmarks.md");
+        org.junit.jupiter.api.Assumptions.assumeTrue(autoglm.record.cupti.CuptiInjection.class.getResource(
+                autoglm.record.cupti.CuptiInjection.resource()) != null, "built without the library");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.exists(Path.of("/usr/local/cuda/lib64/libcupti.so")),
+                "no libcupti on this machine");
+        String py = LoadServeTest.python();
+        int port = LoadServeTest.freePort();
+        autoglm.record.workload.ServeLaunch serve = autoglm.record.workload.ServeLaunch.of(List.of("--model",
+                "glm-tiny", "--port", Integer.toString(port)), py, System.getenv());
+        List<String> cmd = new ArrayList<>(List.of("env"));
+        serve.env().forEach((k, v) -> cmd.add(k + "=" + v));
+        cmd.addAll(List.of("sh", "-c", "\"$0\" -c \"import ctypes, os; ctypes.CDLL(os.environ['CUDA_INJECTION64_PATH'])"
+                + ".InitializeInjection()\" && exec \"$0\" \"$@\""));
+        cmd.addAll(serve.argv());
+        List<String> args = new ArrayList<>(List.of("load", "http://127.0.0.1:" + port, "--out",
+                tmp.resolve("runs").toString(), "--format", "json", "-o", tmp.resolve("k.json").toString(), "--image",
+                "56x112", "--think-time", "50ms-150ms", "--sessions", "1", "--steps", "2", "--kernels", "--serve", "--"));
+        args.addAll(cmd);
+        Run r = Run.of(args.toArray(new String[0]));
+        assertEquals(0, r.code(), r.err());
+        Path run;
+        try (Stream<Path> runs = Files.list(tmp.resolve("runs"))) {
+            run = runs.findFirst().orElseThrow();
+        }
+        try (Stream<Path> s = Files.list(run)) {
+            assertTrue(s.anyMatch(p -> p.getFileName().toString().matches("cupti-\\d+\\.bin")), "a recording");
+        }
+        assertTrue(JSON.readTree(run.resolve("run.json").toFile()).get("settings").get("kernels").asBoolean());
+        assertTrue(r.err().contains("failed: CUPTI_ERROR_"), r.err());
+        JsonNode d = JSON.readTree(tmp.resolve("k.json").toFile());
+        assertTrue(d.get("metrics").get("gpu_busy_pct").get("reason").asText().startsWith(
+                "the CUPTI recording holds no GPU activity (cupti-"), d.get("metrics").get("gpu_busy_pct").toString());
+        assertTrue(d.get("metrics").get("load_completed").get("value").asInt() > 0, "the load ran");
+        Run alone = Run.of("load", "http://127.0.0.1:" + port, "--kernels");
+        assertEquals(2, alone.code());
+        assertTrue(alone.err().contains("--kernels records the server autoglm starts: it needs --serve"), alone.err());
+    }
+
     @Test
     void aServerThatCannotProfileIsSaidAndTheLoadGoesOn() throws Exception {
         String py = LoadServeTest.python();

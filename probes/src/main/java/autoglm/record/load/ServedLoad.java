@@ -43,15 +43,20 @@ public final class ServedLoad {
 
     /**
      * What else the run does as it goes: who hears of it ({@code --prometheus-port}: the run folder once made, each
-     * sample of the server's GPU and host, each request as it ends), and the server's profiling window
-     * ({@code --server-profile N}: N measured requests, 0 for none).
+     * sample of the server's GPU and host, each request as it ends), the server's profiling window
+     * ({@code --server-profile N}: N measured requests, 0 for none), and the CUPTI library injected into the server
+     * ({@code --kernels}; null for none).
      */
     public record Listeners(Consumer<Path> folder, autoglm.record.SampleListener samples,
-            Consumer<autoglm.model.load.LoadRequest> requests, int serverProfile) {
-        public static final Listeners NONE = new Listeners(f -> { }, null, r -> { }, 0);
+            Consumer<autoglm.model.load.LoadRequest> requests, int serverProfile, Path injection) {
+        public static final Listeners NONE = new Listeners(f -> { }, null, r -> { }, 0, null);
 
-        public Listeners withServerProfile(int requests) {
-            return new Listeners(folder, samples, this.requests, requests);
+        public Listeners withServerProfile(int n) {
+            return new Listeners(folder, samples, requests, n, injection);
+        }
+
+        public Listeners withInjection(Path library) {
+            return new Listeners(folder, samples, requests, serverProfile, library);
         }
     }
 
@@ -78,7 +83,8 @@ public final class ServedLoad {
         });
         CompletableFuture<Profiler.Result> server = CompletableFuture.supplyAsync(() -> {
             try {
-                return profiler.run(new Profiler.Request(argv, name, out, settings, 10_000, null, env, LOG));
+                return profiler.run(new Profiler.Request(argv, name, out, settings.withKernels(listeners.injection()
+                        != null), 10_000, listeners.injection(), env, LOG));
             } catch (IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }
