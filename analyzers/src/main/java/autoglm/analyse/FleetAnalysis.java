@@ -139,7 +139,8 @@ public final class FleetAnalysis {
                 slowest = itl(r) > itl(slowest) ? r : slowest;
             }
             Replica s = slowest;
-            double others = median(timed.stream().filter(r -> r != s).mapToDouble(FleetAnalysis::itl).toArray());
+            double[] rest = timed.stream().filter(r -> r != s).mapToDouble(FleetAnalysis::itl).toArray();
+            double others = Stats.median(rest, rest.length);
             double ratio = itl(s) / others;
             if (others > 0 && !(ratio <= worst)) {
                 worst = ratio;
@@ -158,13 +159,6 @@ public final class FleetAnalysis {
 
     private static double itl(Replica r) {
         return r.metrics().get("server_itl_ms").value();
-    }
-
-    private static double median(double[] v) {
-        double[] s = v.clone();
-        java.util.Arrays.sort(s);
-        int m = s.length / 2;
-        return s.length % 2 == 1 ? s[m] : (s[m - 1] + s[m]) / 2;
     }
 
     private static String model(String name) {

@@ -1,8 +1,10 @@
 package autoglm.verify;
 
+import autoglm.analyse.Stats;
 import autoglm.gate.NoiseTest;
 import autoglm.model.load.LoadRequest;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -17,12 +19,8 @@ public record ProfilerCost(Side inside, Side outside, double slowdownPct, NoiseT
     /** One side: its requests' mean and sample standard deviation of TPOT, in ms, and how many. */
     public record Side(double meanMs, double sdMs, int n) {
         static Side of(List<Double> v) {
-            double mean = v.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
-            double ss = 0;
-            for (double x : v) {
-                ss += (x - mean) * (x - mean);
-            }
-            return new Side(mean, v.size() > 1 ? Math.sqrt(ss / (v.size() - 1)) : Double.NaN, v.size());
+            double[] a = v.stream().mapToDouble(Double::doubleValue).toArray();
+            return new Side(Arrays.stream(a).average().orElse(Double.NaN), Stats.stdev(a, a.length), a.length);
         }
     }
 

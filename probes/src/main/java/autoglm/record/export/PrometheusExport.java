@@ -76,13 +76,13 @@ public final class PrometheusExport implements SampleListener, AutoCloseable {
     private final Counter loadOutputTokens = Counter.builder().name("autoglm_load_output_tokens_total")
             .help("output tokens of the measured requests that ended ok (the server's usage, else the token chunks)")
             .labelNames("host", "run").register(registry);
-    private final Histogram loadTtft = loadHistogram("autoglm_load_time_to_first_token_seconds",
+    private final Histogram loadTtft = histogram("autoglm_load_time_to_first_token_seconds",
             "TTFT of each measured request that ended ok: its first token chunk minus its scheduled send (docs/load.md)", 0.001, 0.005, 0.01, 0.02,
             0.04, 0.06, 0.08, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10, 20, 40, 80, 160, 640, 2560);
-    private final Histogram loadItl = loadHistogram("autoglm_load_inter_token_latency_seconds",
+    private final Histogram loadItl = histogram("autoglm_load_inter_token_latency_seconds",
             "ITL: each gap between consecutive token chunks of a measured request that ended ok", 0.001, 0.0025,
             0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.75, 1, 2.5, 5, 7.5, 10, 20, 40, 80);
-    private final Histogram loadE2e = loadHistogram("autoglm_load_e2e_request_latency_seconds",
+    private final Histogram loadE2e = histogram("autoglm_load_e2e_request_latency_seconds",
             "end-to-end latency of each measured request that ended ok: its last token chunk minus its scheduled send", 0.05, 0.1, 0.3,
             0.5, 0.8, 1, 1.5, 2, 2.5, 5, 10, 15, 20, 30, 40, 50, 60, 120, 240, 480, 960, 1920, 7680);
 
@@ -99,10 +99,10 @@ public final class PrometheusExport implements SampleListener, AutoCloseable {
             .labelNames("host", "run", "phase").register(registry);
     private final Counter workloadRequests = Counter.builder().name("autoglm_workload_requests_total")
             .help("requests the workload finished").labelNames("host", "run").register(registry);
-    private final Histogram workloadTtft = loadHistogram("autoglm_workload_time_to_first_token_seconds",
+    private final Histogram workloadTtft = histogram("autoglm_workload_time_to_first_token_seconds",
             "TTFT of each request the workload finished, queue included", 0.001, 0.005, 0.01, 0.02, 0.04, 0.06, 0.08,
             0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10, 20, 40, 80, 160);
-    private final Histogram workloadTpot = loadHistogram("autoglm_workload_time_per_output_token_seconds",
+    private final Histogram workloadTpot = histogram("autoglm_workload_time_per_output_token_seconds",
             "TPOT of each request the workload finished", 0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2,
             0.5, 1);
 
@@ -267,7 +267,7 @@ public final class PrometheusExport implements SampleListener, AutoCloseable {
         return Gauge.builder().name(name).help(help).labelNames("host", "run", "gpu", "uuid").register(registry);
     }
 
-    private Histogram loadHistogram(String name, String help, double... bounds) {
+    private Histogram histogram(String name, String help, double... bounds) {
         return Histogram.builder().name(name).help(help).classicOnly().classicUpperBounds(bounds)
                 .labelNames("host", "run").register(registry);
     }
