@@ -26,7 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A fleet read back from Prometheus: two real {@code autoglm serve} replicas (glm-tiny on the CPU) on loopback, one
- * given four agent sessions and the other one, scraped every second by Debian's Prometheus; their series read back
+ * given four agent sessions and the other one, scraped every second by Debian's Prometheus with autoglm's own
+ * exporter (the first load's --prometheus-port); their series read back
  * through its HTTP API (query_range) by instance must count the requests each load completed, and the analysis of
  * the load's own scrapes runs on them.
  */
@@ -58,6 +59,10 @@ class FleetReadTest {
             assertEquals("warning", idle.get("severity").asText(), idle.toString());
             assertEquals("127.0.0.1:" + third, d.get("metrics").get("fleet_idle_names").get("text").asText());
             assertEquals(100.0 / 3, d.get("metrics").get("fleet_idle_pct").get("value").asDouble(), 1e-9);
+            // the same Prometheus scraped autoglm's own exporter too: load a's requests as its client counted them
+            assertEquals(doneA, fleetProm.max("autoglm_load_requests_total{job=\"fleet\",status=\"ok\",instance=\"127.0.0.1:"
+                    + exporter + "\"}"));
+            assertEquals(0, d.get("fleet").get("gpuInstances").size(), "no GPU series from a load without --serve");
             JsonNode f = finding(d, "load-imbalance");
             assertEquals("warning", f.get("severity").asText(), "loads completed " + doneA + " and " + doneB + ": " + f);
             assertEquals("127.0.0.1:" + a, d.get("metrics").get("fleet_busiest_instance").get("text").asText());
@@ -132,6 +137,10 @@ class FleetReadTest {
     /** The port of the third replica, when the fleet has one. */
     private int third;
 
+    /** The port of load a's own exporter (--prometheus-port), and the Prometheus of the fleet now running. */
+    private int exporter;
+    private LoopbackPrometheus fleetProm;
+
     /**
      * Replicas a and b of glm-tiny given {@code sessionsA} and {@code sessionsB} agent sessions, and when
      * {@code thirdModel} is given a third replica serving under that name, given none.
@@ -150,8 +159,11 @@ class FleetReadTest {
             if (thirdModel != null) {
                 started.add(replica(third, py, "c", "--served-model-name", thirdModel));
             }
-            prom = LoopbackPrometheus.scraping(work, "fleet", thirdModel == null ? new int[] {a, b}
-                    : new int[] {a, b, third});
+            // the same job scrapes autoglm's own exporter: load a's --prometheus-port
+            exporter = LoadServeTest.freePort();
+            prom = LoopbackPrometheus.scraping(work, "fleet", thirdModel == null ? new int[] {a, b, exporter}
+                    : new int[] {a, b, third, exporter});
+            fleetProm = prom;
             waitFor("http://127.0.0.1:" + a + "/metrics");
             waitFor("http://127.0.0.1:" + b + "/metrics");
             if (thirdModel != null) {
@@ -167,7 +179,7 @@ class FleetReadTest {
                 scraped(prom.api, third, 0);
             }
             Thread.sleep(1000);
-            int doneA = load(a, sessionsA, "a");
+            int doneA = load(a, sessionsA, "a", "--prometheus-port", "127.0.0.1:" + exporter, "--prometheus-linger", "3s");
             int doneB = load(b, sessionsB, "b");
             // the window ends once Prometheus holds each replica's final count (a replica busy decoding can miss a
             // scrape or two; a window ended before they land reads the count of an earlier scrape)
@@ -263,11 +275,13 @@ class FleetReadTest {
     }
 
     /** Agent sessions of two steps against one replica, no warm-up (the server would count it); the requests done. */
-    private int load(int port, int sessions, String name) throws Exception {
+    private int load(int port, int sessions, String name, String... more) throws Exception {
         Path json = work.resolve("load-" + name + ".json");
-        Run r = Run.of("load", "http://127.0.0.1:" + port, "--sessions", Integer.toString(sessions), "--steps", "2",
-                "--image", "56x112", "--think-time", "50ms-150ms", "--warmup", "0", "--out", work.resolve("runs-" + name).toString(),
-                "--format", "json", "-o", json.toString());
+        List<String> args = new ArrayList<>(List.of("load", "http://127.0.0.1:" + port, "--sessions",
+                Integer.toString(sessions), "--steps", "2", "--image", "56x112", "--think-time", "50ms-150ms", "--warmup",
+                "0", "--out", work.resolve("runs-" + name).toString(), "--format", "json", "-o", json.toString()));
+        args.addAll(List.of(more));
+        Run r = Run.of(args.toArray(new String[0]));
         assertEquals(0, r.code(), r.err());
         JsonNode d = JSON.readTree(json.toFile());
         return d.get("metrics").get("load_completed").get("value").asInt();
