@@ -320,7 +320,7 @@ public final class LoadCommand implements Callable<Integer> {
         try (TitleProgress progress = TitleProgress.open(io, runName)) {
             r = ServedLoad.run(argv, env, runName, out, new RunInfo.Settings(100, 100, 200), plan,
                     Durations.millis("--ready-timeout", readyTimeout), line -> io.say(line), (export == null
-                    ? ServedLoad.Listeners.NONE : new ServedLoad.Listeners(f -> export.run(f.getFileName().toString()),
+                    ? ServedLoad.Extras.NONE : new ServedLoad.Extras(f -> export.run(f.getFileName().toString()),
                     export, export::request, 0, null)).withServerProfile(load.serverProfile).withInjection(injection()));
         }
         io.say("run kept in " + r.folder());

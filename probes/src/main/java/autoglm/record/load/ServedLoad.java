@@ -38,7 +38,7 @@ public final class ServedLoad {
 
     public static Result run(List<String> argv, Map<String, String> env, String name, Path out,
             RunInfo.Settings settings, LoadPlan plan, double readyTimeoutMs, Consumer<String> notes) throws IOException {
-        return run(argv, env, name, out, settings, plan, readyTimeoutMs, notes, Listeners.NONE);
+        return run(argv, env, name, out, settings, plan, readyTimeoutMs, notes, Extras.NONE);
     }
 
     /**
@@ -47,34 +47,34 @@ public final class ServedLoad {
      * ({@code --server-profile N}: N measured requests, 0 for none), and the CUPTI library injected into the server
      * ({@code --kernels}; null for none).
      */
-    public record Listeners(Consumer<Path> folder, autoglm.record.SampleListener samples,
+    public record Extras(Consumer<Path> folder, autoglm.record.SampleListener samples,
             Consumer<autoglm.model.load.LoadRequest> requests, int serverProfile, Path injection) {
-        public static final Listeners NONE = new Listeners(f -> { }, null, r -> { }, 0, null);
+        public static final Extras NONE = new Extras(f -> { }, null, r -> { }, 0, null);
 
-        public Listeners withServerProfile(int n) {
-            return new Listeners(folder, samples, requests, n, injection);
+        public Extras withServerProfile(int n) {
+            return new Extras(folder, samples, requests, n, injection);
         }
 
-        public Listeners withInjection(Path library) {
-            return new Listeners(folder, samples, requests, serverProfile, library);
+        public Extras withInjection(Path library) {
+            return new Extras(folder, samples, requests, serverProfile, library);
         }
     }
 
-    /** As above, with {@code listeners} told of the folder, the samples and the requests. */
+    /** As above, with {@code extras}: who is told of the folder, the samples and the requests; profiling; kernels. */
     public static Result run(List<String> argv, Map<String, String> env, String name, Path out,
             RunInfo.Settings settings, LoadPlan plan, double readyTimeoutMs, Consumer<String> notes,
-            Listeners listeners) throws IOException {
+            Extras extras) throws IOException {
         Profiler profiler = Profiler.withNvml(notes);
-        if (listeners.samples() != null) {
-            profiler.onSample(listeners.samples());
+        if (extras.samples() != null) {
+            profiler.onSample(extras.samples());
         }
         CompletableFuture<Path> started = new CompletableFuture<>();
         LoadTest test = new LoadTest(plan, notes);
-        test.onRequest(listeners.requests());
-        test.serverProfile(listeners.serverProfile());
+        test.onRequest(extras.requests());
+        test.serverProfile(extras.serverProfile());
         String[] interrupted = new String[1];
         profiler.onStart(folder -> {
-            listeners.folder().accept(folder);
+            extras.folder().accept(folder);
             started.complete(folder);
         });
         profiler.onInterrupt(() -> {
@@ -83,8 +83,8 @@ public final class ServedLoad {
         });
         CompletableFuture<Profiler.Result> server = CompletableFuture.supplyAsync(() -> {
             try {
-                return profiler.run(new Profiler.Request(argv, name, out, settings.withKernels(listeners.injection()
-                        != null), 10_000, listeners.injection(), env, LOG));
+                return profiler.run(new Profiler.Request(argv, name, out, settings.withKernels(extras.injection()
+                        != null), 10_000, extras.injection(), env, LOG));
             } catch (IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }
