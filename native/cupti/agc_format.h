@@ -32,7 +32,9 @@ enum agc_record_type {
     AGC_DROPPED = 10, /* u32 context, u32 stream, u64 records CUPTI dropped */
     AGC_NOTE = 11,    /* u32 level (1 warning, 2 error), u32 code, u32 text string id */
     AGC_FOREIGN = 12, /* u32 CUPTI activity kind, u64 records of a kind autoglm did not enable */
-    AGC_END = 13      /* u64 records, u64 dropped, u32 buffers outstanding, u32 flushes, u64 bytes */
+    AGC_END = 13,     /* u64 records, u64 dropped, u32 buffers outstanding, u32 flushes, u64 bytes */
+    AGC_CUT = 14      /* written by autoglm, never by the library: u64 from realtime ns, u64 to, u64 activity
+                         records left out before, u64 after (the recording was cut to a load's window) */
 };
 
 enum agc_api_domain { AGC_DOMAIN_RUNTIME = 1, AGC_DOMAIN_DRIVER = 2 };

@@ -149,6 +149,31 @@ class ServerProfileTest {
         }
         assertTrue(JSON.readTree(run.resolve("run.json").toFile()).get("settings").get("kernels").asBoolean());
         assertTrue(r.err().contains("failed: CUPTI_ERROR_"), r.err());
+        // cut to the load window: it holds every measured request (sent to end) and no warm-up's end
+        JsonNode w = JSON.readTree(run.resolve("kernels-window.json").toFile());
+        assertTrue(w.get("cut").asBoolean(), w.toString());
+        double epoch = JSON.readTree(run.resolve("load.json").toFile()).get("settings").get("started_epoch_ms")
+                .asDouble();
+        double from = w.get("from_unix_ns").asDouble() / 1e6;
+        double to = w.get("to_unix_ns").asDouble() / 1e6;
+        List<String> lines = Files.readAllLines(run.resolve("requests.csv"));
+        List<String> header = List.of(lines.get(0).split(","));
+        int measured = 0;
+        for (String line : lines.subList(1, lines.size())) {
+            String[] c = line.split(",", -1);
+            double sent = epoch + Double.parseDouble(c[header.indexOf("sent_ms")]);
+            double end = epoch + Double.parseDouble(c[header.indexOf("end_ms")]);
+            if (c[header.indexOf("warmup")].equals("true")) {
+                assertTrue(end <= from + 1, "warm-up ended " + end + " before the window " + from);
+            } else {
+                measured++;
+                assertTrue(sent >= from - 1 && end <= to + 1, "request " + sent + ".." + end + " in " + from + ".." + to);
+            }
+        }
+        assertEquals(2, measured);
+        assertEquals(1, w.get("recordings").size(), w.toString());
+        assertEquals(0, w.get("recordings").get(0).get("kept").asLong(), "no driver: no activity to keep");
+        assertTrue(r.err().contains("kernel recordings cut to the load window"), r.err());
         JsonNode d = JSON.readTree(tmp.resolve("k.json").toFile());
         assertTrue(d.get("metrics").get("gpu_busy_pct").get("reason").asText().startsWith(
                 "the CUPTI recording holds no GPU activity (cupti-"), d.get("metrics").get("gpu_busy_pct").toString());

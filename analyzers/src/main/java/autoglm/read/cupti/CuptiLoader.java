@@ -232,6 +232,11 @@ public final class CuptiLoader {
                         + "enable: another CUPTI client (torch.profiler, Nsight) is active in the process", x.count());
             } else if (rec instanceof CuptiRecord.End) {
                 ended = true;
+            } else if (rec instanceof CuptiRecord.Cut c) {
+                out.loss(DataLoss.Group.SKIPPED, "CUPTI activity records before the load window, cut from the "
+                        + "recording", c.before());
+                out.loss(DataLoss.Group.SKIPPED, "CUPTI activity records after the load window, cut from the "
+                        + "recording", c.after());
             } else {
                 unknown++;
             }

@@ -27,12 +27,15 @@ public final class CuptiReader implements AutoCloseable {
     private final InputStream in;
     private final long pid;
     private final byte[] header = new byte[16];
+    private byte[] fileHeader;
     private final CRC32 crc = new CRC32();
     private byte[] chunk = new byte[1 << 20];
     private ByteBuffer buf = ByteBuffer.allocate(0);
     private long offset;
     private long chunks;
     private long records;
+    private int recordStart;
+    private int recordEnd;
 
     private CuptiReader(Path path, TraceInput input) {
         this.path = path;
@@ -57,6 +60,7 @@ public final class CuptiReader implements AutoCloseable {
                     + VERSION + ")");
         }
         this.pid = Integer.toUnsignedLong(h.getInt(12));
+        this.fileHeader = header.clone();
         this.offset = 16;
     }
 
@@ -106,6 +110,7 @@ public final class CuptiReader implements AutoCloseable {
         if (buf.remaining() < 4) {
             throw bad("chunk " + chunks + " ends inside a record header");
         }
+        recordStart = buf.position();
         int type = Byte.toUnsignedInt(buf.get());
         buf.get();
         int len = Short.toUnsignedInt(buf.getShort());
@@ -115,8 +120,22 @@ public final class CuptiReader implements AutoCloseable {
         int bodyStart = buf.position();
         CuptiRecord r = CuptiRecords.decode(type, len, buf, bodyStart);
         buf.position(bodyStart + len);
+        recordEnd = bodyStart + len;
         records++;
         return r;
+    }
+
+    /**
+     * The bytes of the record {@link #next()} returned last, its 4-byte header included, as they are in the file:
+     * valid until the next call (a copier of recordings, such as the load window's cut, writes them out unchanged).
+     */
+    public ByteBuffer recordBytes() {
+        return ByteBuffer.wrap(chunk, recordStart, recordEnd - recordStart).slice().order(ByteOrder.LITTLE_ENDIAN);
+    }
+
+    /** The 16-byte file header as read (magic, version, header size, pid). */
+    public byte[] header() {
+        return java.util.Arrays.copyOf(fileHeader, 16);
     }
 
     private boolean nextChunk() {

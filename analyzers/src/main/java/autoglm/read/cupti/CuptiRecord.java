@@ -67,6 +67,16 @@ public sealed interface CuptiRecord {
     record End(long records, long dropped, int outstanding, int flushes, long bytes) implements CuptiRecord {
     }
 
+    /**
+     * Written by autoglm, not by the library: the recording was cut to a window of CLOCK_REALTIME ns
+     * ({@code load --serve --kernels}: the load's measured window), and {@code before} and {@code after} activity
+     * records (kernels, copies, memsets, synchronisations, API calls) wholly outside it were left out.
+     */
+    record Cut(long fromNs, long toNs, long before, long after) implements CuptiRecord {
+        /** Its record type; its body: u64 from, u64 to, u64 before, u64 after. */
+        public static final int TYPE = 14;
+    }
+
     /** A record type this reader does not know (a newer writer); skipped by its length. */
     record Unknown(int type, int length) implements CuptiRecord {
     }

@@ -18,6 +18,8 @@ final class CuptiRecords {
     static final int NOTE = 11;
     static final int FOREIGN = 12;
     static final int END = 13;
+    /** Written by autoglm's cut of a recording to a window (docs/cupti-format.md), never by the library. */
+    static final int CUT = CuptiRecord.Cut.TYPE;
 
     private CuptiRecords() {
     }
@@ -38,6 +40,7 @@ final class CuptiRecords {
             case NOTE: return 12;
             case FOREIGN: return 12;
             case END: return 32;
+            case CUT: return 32;
             default: return 0;
         }
     }
@@ -89,6 +92,8 @@ final class CuptiRecords {
             case END:
                 return new CuptiRecord.End(b.getLong(p), b.getLong(p + 8), b.getInt(p + 16), b.getInt(p + 20),
                         b.getLong(p + 24));
+            case CUT:
+                return new CuptiRecord.Cut(b.getLong(p), b.getLong(p + 8), b.getLong(p + 16), b.getLong(p + 24));
             default:
                 return new CuptiRecord.Unknown(type, len);
         }

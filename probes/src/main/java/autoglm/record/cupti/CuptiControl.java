@@ -24,7 +24,7 @@ public final class CuptiControl {
     }
 
     /** Requests a flush and waits until every recording process answered or {@code timeoutMs} passed; true if all did. */
-    public boolean flush(long timeoutMs) {
+    public synchronized boolean flush(long timeoutMs) {
         long n = ++asked;
         try {
             Path tmp = folder.resolve(REQUEST + ".tmp");

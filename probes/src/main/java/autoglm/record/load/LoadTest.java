@@ -27,6 +27,21 @@ public final class LoadTest {
     private volatile boolean stopped;
     private volatile Consumer<LoadRequest> onRequest = r -> { };
     private int serverProfile;
+    private volatile MeasuredWindow window = MeasuredWindow.NONE;
+
+    /** Told when the measured traffic starts (after the warm-up) and when it has ended (also after Ctrl-C). */
+    public interface MeasuredWindow {
+        MeasuredWindow NONE = new MeasuredWindow() {
+        };
+
+        /** Just before the first measured request is sent. */
+        default void opened() {
+        }
+
+        /** Once the last measured request has ended or been given up. */
+        default void closed() {
+        }
+    }
 
     public LoadTest(LoadPlan plan, Consumer<String> notes) {
         this.plan = plan;
@@ -42,6 +57,12 @@ public final class LoadTest {
     /** {@code load --server-profile N}: the server's profiler around the first N measured requests (ServerProfiler). */
     public LoadTest serverProfile(int requests) {
         this.serverProfile = requests;
+        return this;
+    }
+
+    /** {@code load --serve --kernels}: the kernel recorders are flushed at the window's edges (KernelWindow). */
+    public LoadTest onWindow(MeasuredWindow w) {
+        this.window = w;
         return this;
     }
 
@@ -81,8 +102,11 @@ public final class LoadTest {
         MetricsScraper scraper = plan.metricsUrl() == null ? null
                 : new MetricsScraper(plan.metricsUrl(), run.t0Ns(), SCRAPE_INTERVAL_MS);
         boolean complete = false;
+        boolean opened = false;
         try {
             warmup(run);
+            window.opened();
+            opened = true;
             if (scraper != null) {
                 scraper.start();
             }
@@ -101,6 +125,9 @@ public final class LoadTest {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
+            if (opened) {
+                window.closed();
+            }
             if (profiler != null) {
                 finish(profiler);
             }

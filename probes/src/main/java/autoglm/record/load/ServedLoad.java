@@ -72,6 +72,10 @@ public final class ServedLoad {
         LoadTest test = new LoadTest(plan, notes);
         test.onRequest(extras.requests());
         test.serverProfile(extras.serverProfile());
+        KernelWindow kernels = extras.injection() != null ? new KernelWindow(profiler, notes) : null;
+        if (kernels != null) {
+            test.onWindow(kernels);
+        }
         String[] interrupted = new String[1];
         profiler.onStart(folder -> {
             extras.folder().accept(folder);
@@ -131,6 +135,9 @@ public final class ServedLoad {
             r = server.get(30, TimeUnit.SECONDS);
         } catch (ExecutionException | TimeoutException | InterruptedException e) {
             throw new IOException("the server's run did not finish: " + e);
+        }
+        if (kernels != null) {
+            kernels.cut(folder); // the server has exited: its recordings are whole
         }
         if (failure != null) {
             throw failure;

@@ -388,6 +388,16 @@ public final class Profiler {
         return null;
     }
 
+    /**
+     * Asks the kernel recorders of the running command to write what they hold and waits up to {@code timeoutMs}
+     * for each to answer ({@code load --serve --kernels}: at the edges of the load window); false when there is no
+     * recorder yet or one did not answer.
+     */
+    public boolean flushKernels(long timeoutMs) {
+        CuptiControl c = cupti;
+        return c != null && c.flush(timeoutMs);
+    }
+
     /** Before a signal that skips the command's exit handlers: the kernel recorders write what they hold. */
     private void flushKernels() {
         CuptiControl c = cupti;
