@@ -28,8 +28,9 @@ import picocli.CommandLine.Parameters;
         description = {
             "Write a run folder, CUPTI recording or trace as Chrome-trace JSON that ui.perfetto.dev and",
             "chrome://tracing open: kernels, copies and memsets on their GPU streams, CUDA API calls and CPU ops on",
-            "their threads, launch arrows, the analysed iterations, and a run's NVML, GPM and host samples as counter",
-            "tracks. A name ending in .gz is gzipped."
+            "their threads, launch arrows, the analysed iterations, a run's NVML, GPM and host samples as counter",
+            "tracks, and a load run's requests (sent, first token, end) with its server's batch, queue and KV-cache",
+            "use, all on the wall clock. A name ending in .gz is gzipped."
         },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:written", "2:bad input (one line says what)", "3:internal error"})
@@ -55,6 +56,12 @@ public final class ExportCommand implements Callable<Integer> {
         TraceModel model = null;
         RunRecording run = null;
         autoglm.model.workload.WorkloadLog workload = null;
+        autoglm.model.load.LoadRecording load = null;
+        if (Files.isDirectory(input) && autoglm.read.load.LoadFiles.present(input)) {
+            java.util.Map<String, Long> loss = new java.util.LinkedHashMap<>();
+            load = autoglm.read.load.LoadFiles.read(input, loss);
+            loss.forEach((why, n) -> io.say("load: " + n + " " + why + "; left out"));
+        }
         if (RunFolder.isRunFolder(input)) {
             run = RunFolder.read(input);
             if (autoglm.read.workload.WorkloadEvents.present(input)) {
@@ -71,6 +78,8 @@ public final class ExportCommand implements Callable<Integer> {
                 r.errors().forEach(e -> io.say("kernel recording: " + e));
                 model = r.model();
             }
+        } else if (load != null) {
+            model = null; // a load run without --serve: its requests and the server's gauges alone
         } else if (CuptiLoader.isRecording(input)) {
             model = CuptiLoader.load(List.of(input)).model();
         } else {
@@ -81,19 +90,20 @@ public final class ExportCommand implements Callable<Integer> {
         TraceModel m = model;
         RunRecording rr = run;
         autoglm.model.workload.WorkloadLog wl = workload;
+        autoglm.model.load.LoadRecording ld = load;
         Output.writeBytes("--perfetto", perfetto, raw -> {
             OutputStream os = perfetto.toString().endsWith(".gz") ? new GZIPOutputStream(Output.unclosable(raw), 1 << 16)
                     : Output.unclosable(raw);
             try (Writer w = new java.io.BufferedWriter(new OutputStreamWriter(os, StandardCharsets.UTF_8), 1 << 16)) {
-                counts[0] = new PerfettoExport().write(m, window, rr, wl, w);
+                counts[0] = new PerfettoExport().write(m, window, rr, wl, ld, w);
             }
         });
         io.err().println(String.format(Locale.ROOT, "autoglm: wrote %s: %,d kernels, %,d copies, %,d memsets, %,d CUDA API "
                 + "calls, %,d CPU ops, %,d annotations, %,d launch arrows, %,d iterations, %,d counter samples, "
-                + "%,d workload steps, %,d requests",
+                + "%,d workload steps, %,d requests, %,d load requests",
                 autoglm.util.SafeText.safe(perfetto.toString()), counts[0].kernels(), counts[0].copies(), counts[0].memsets(),
                 counts[0].apiCalls(), counts[0].cpuOps(), counts[0].annotations(), counts[0].flows(), counts[0].iterations(),
-                counts[0].counterSamples(), counts[0].steps(), counts[0].requests()));
+                counts[0].counterSamples(), counts[0].steps(), counts[0].requests(), counts[0].loadRequests()));
         return ExitCodes.OK;
     }
 }

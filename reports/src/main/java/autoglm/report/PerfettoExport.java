@@ -24,7 +24,8 @@ import java.util.function.ToDoubleFunction;
  * a time: kernels, copies and memsets on "GPU N" / "stream S" tracks; CUDA API calls, CPU ops and
  * annotations on their host threads; launch-to-GPU flow arrows (Kineto's ac2g); the analysed iterations
  * on their own track; the NVML, GPM and host samples of a run as counter tracks; and the workload's steps and
- * requests of a {@code --model} run ({@link PerfettoWorkload}). Timestamps are
+ * requests of a {@code --model} run ({@link PerfettoWorkload}), and a load run's requests and its server's gauges
+ * ({@link PerfettoLoad}). Timestamps are
  * microseconds from {@code originNs} (the earliest event), which the file's metadata records.
  */
 public final class PerfettoExport {
@@ -35,10 +36,11 @@ public final class PerfettoExport {
     static final long ITERATIONS_TID = 0;
 
     static final int WORKLOAD_PID = 4000;
+    static final int LOAD_PID = 5000;
 
     /** What was written, by kind ({@code steps} and {@code requests}: the workload's, from a --model run). */
     public record Counts(long kernels, long copies, long memsets, long apiCalls, long cpuOps, long annotations,
-            long flows, long iterations, long counterSamples, long steps, long requests) {
+            long flows, long iterations, long counterSamples, long steps, long requests, long loadRequests) {
     }
 
     private static final JsonFactory JSON = JsonFactory.builder().disable(StreamWriteFeature.AUTO_CLOSE_TARGET).build();
@@ -61,7 +63,17 @@ public final class PerfettoExport {
     /** The same, with the workload's prefill and decode steps and its requests ({@code workload} may be null). */
     public Counts write(TraceModel model, Window window, RunRecording run, autoglm.model.workload.WorkloadLog workload,
             Writer out) throws IOException {
+        return write(model, window, run, workload, null, out);
+    }
+
+    /** The same, with the requests of a load run and its server's gauges ({@code load} may be null: PerfettoLoad). */
+    public Counts write(TraceModel model, Window window, RunRecording run, autoglm.model.workload.WorkloadLog workload,
+            autoglm.model.load.LoadRecording load, Writer out) throws IOException {
         long origin = origin(model, run);
+        if (load != null && load.settings().startedEpochMs() > 0) {
+            origin = Math.min(origin == 0 ? Long.MAX_VALUE : origin, load.settings().startedEpochMs() * 1_000_000L);
+        }
+        long loadRequests = 0;
         long[] written = {0, 0};
         try (JsonGenerator g = JSON.createGenerator(out)) {
             g.writeStartObject();
@@ -69,7 +81,7 @@ public final class PerfettoExport {
             g.writeObjectFieldStart("otherData");
             g.writeStringField("producer", "autoglm export");
             g.writeNumberField("originNs", origin);
-            g.writeStringField("source", model != null ? model.source().path() : run.path());
+            g.writeStringField("source", model != null ? model.source().path() : run != null ? run.path() : "load");
             g.writeEndObject();
             g.writeArrayFieldStart("traceEvents");
             if (model != null) {
@@ -81,13 +93,16 @@ public final class PerfettoExport {
             if (workload != null) {
                 written = PerfettoWorkload.write(g, workload, WORKLOAD_PID, origin);
             }
+            if (load != null) {
+                loadRequests = PerfettoLoad.write(g, load, LOAD_PID, origin);
+            }
             g.writeEndArray();
             g.writeEndObject();
         }
         out.write('\n');
         out.flush();
         return new Counts(kernels, copies, memsets, apiCalls, cpuOps, annotations, flows, iterations, counterSamples,
-                written[0], written[1]);
+                written[0], written[1], loadRequests);
     }
 
     private static long origin(TraceModel model, RunRecording run) {

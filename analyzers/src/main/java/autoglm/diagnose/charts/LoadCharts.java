@@ -95,17 +95,14 @@ final class LoadCharts {
             return;
         }
         List<Series> queue = new ArrayList<>();
-        add(queue, "running", scrapes, "vllm:num_requests_running", "sglang:num_running_reqs", "tgi_batch_current_size",
-                "llamacpp:requests_processing");
-        add(queue, "waiting", scrapes, "vllm:num_requests_waiting", "sglang:num_queue_reqs", "tgi_queue_size",
-                "llamacpp:requests_deferred");
+        add(queue, "running", scrapes, autoglm.analyse.ServerGauges.RUNNING);
+        add(queue, "waiting", scrapes, autoglm.analyse.ServerGauges.WAITING);
         if (!queue.isEmpty()) {
             out.add(new TimeChart("server-queue", "The server's batch and queue", "time since the load started, s",
                     "requests", Double.NaN, queue, "the server's /metrics", scrapes.size()));
         }
         List<Series> kv = new ArrayList<>();
-        add(kv, "KV-cache use", scrapes, "vllm:kv_cache_usage_perc", "vllm:gpu_cache_usage_perc", "sglang:token_usage",
-                "llamacpp:kv_cache_usage_ratio");
+        add(kv, "KV-cache use", scrapes, autoglm.analyse.ServerGauges.KV);
         if (!kv.isEmpty()) {
             Series s = kv.get(0);
             double[] pct = java.util.Arrays.stream(s.y()).map(v -> 100 * v).toArray();
@@ -114,31 +111,11 @@ final class LoadCharts {
         }
     }
 
-    /** The first of the names any scrape carries, summed over its label sets, as a series over the scrapes. */
-    private static void add(List<Series> out, String label, List<Scrape> scrapes, String... names) {
-        for (String name : names) {
-            double[] x = new double[scrapes.size()];
-            double[] y = new double[scrapes.size()];
-            int n = 0;
-            for (Scrape s : scrapes) {
-                double sum = 0;
-                boolean found = false;
-                for (Map.Entry<String, Double> e : s.series().entrySet()) {
-                    String k = e.getKey();
-                    if (k.equals(name) || k.startsWith(name + "{")) {
-                        sum += e.getValue();
-                        found = true;
-                    }
-                }
-                if (found) {
-                    x[n] = s.tMs() / 1000;
-                    y[n++] = sum;
-                }
-            }
-            if (n > 0) {
-                out.add(new Series(label, java.util.Arrays.copyOf(x, n), java.util.Arrays.copyOf(y, n)));
-                return;
-            }
+    /** The gauge under the first of {@code names} any scrape carries, as a series in seconds. */
+    private static void add(List<Series> out, String label, List<Scrape> scrapes, List<String> names) {
+        autoglm.analyse.ServerGauges g = autoglm.analyse.ServerGauges.of(scrapes, names);
+        if (g != null) {
+            out.add(new Series(label, java.util.Arrays.stream(g.tMs()).map(t -> t / 1000).toArray(), g.values()));
         }
     }
 }
