@@ -157,6 +157,11 @@ public final class HtmlReport implements Report {
             return;
         }
         sb.append("<section id=\"charts\"><h2>Charts</h2>\n<div class=\"charts\">\n");
+        if (charts.load() != null) {
+            figure(sb, SvgCharts.loadTimeline(charts.load()), charts.load().source() + " (n = "
+                    + autoglm.analyse.Quantities.format(charts.load().n(), autoglm.analyse.Unit.COUNT) + "); each request "
+                    + "on the first lane free when it was sent; the same tracks open in Perfetto (autoglm export)");
+        }
         for (TimeChart c : charts.timelines()) {
             figure(sb, SvgCharts.time(c), c.source() + " (n = " + autoglm.analyse.Quantities.format(c.n(),
                     autoglm.analyse.Unit.COUNT) + ")" + (c.excluded().isEmpty() ? ""

@@ -2,6 +2,7 @@ package autoglm.report;
 
 import autoglm.diagnose.charts.Bars;
 import autoglm.diagnose.charts.Histogram;
+import autoglm.diagnose.charts.LoadTimeline;
 import autoglm.diagnose.charts.Series;
 import autoglm.diagnose.charts.TimeChart;
 import java.awt.BasicStroke;
@@ -172,6 +173,95 @@ final class SvgCharts {
         plot.setRangeGridlinePaint(new Color(0xdd, 0xdd, 0xdd));
         chart.getTitle().setFont(new Font("SansSerif", Font.BOLD, 14));
         return svg(chart, b.id());
+    }
+
+    static final int TIMELINE_HEIGHT = 460;
+
+    /**
+     * A load run's timeline: requests as bars on their lanes (to first token, then to the end; warm-ups grey, failures
+     * red), the server's batch and queue as steps, the GPU's busy share and utilization as lines, one shared time axis.
+     */
+    static String loadTimeline(LoadTimeline t) {
+        NumberAxis time = new NumberAxis(LoadTimeline.X_LABEL);
+        time.setAutoRangeIncludesZero(true);
+        org.jfree.chart.plot.CombinedDomainXYPlot plot = new org.jfree.chart.plot.CombinedDomainXYPlot(time);
+        plot.setGap(8);
+        XYIntervalSeries waiting = new XYIntervalSeries("to first token");
+        XYIntervalSeries generating = new XYIntervalSeries("first token to end");
+        XYIntervalSeries warmup = new XYIntervalSeries("warm-up");
+        XYIntervalSeries failed = new XYIntervalSeries("failed");
+        for (LoadTimeline.Span s : t.requests()) {
+            double lo = s.lane() - 0.4;
+            double hi = s.lane() + 0.4;
+            if (s.warmup() || !s.ok() || Double.isNaN(s.firstS())) {
+                XYIntervalSeries to = s.warmup() ? warmup : failed;
+                to.add(s.sentS(), s.sentS(), s.endS(), s.lane(), lo, hi);
+            } else {
+                waiting.add(s.sentS(), s.sentS(), s.firstS(), s.lane(), lo, hi);
+                generating.add(s.firstS(), s.firstS(), s.endS(), s.lane(), lo, hi);
+            }
+        }
+        XYIntervalSeriesCollection bars = new XYIntervalSeriesCollection();
+        XYBarRenderer br = new XYBarRenderer();
+        br.setUseYInterval(true);
+        br.setBarPainter(new StandardXYBarPainter());
+        br.setShadowVisible(false);
+        XYIntervalSeries[] all = {waiting, generating, warmup, failed};
+        Color[] colours = {FIRST, PALETTE[1], new Color(0xaa, 0xaa, 0xaa), PALETTE[3]};
+        for (int i = 0; i < all.length; i++) {
+            if (all[i].getItemCount() > 0) { // an empty series would still be in the legend
+                br.setSeriesPaint(bars.getSeriesCount(), colours[i]);
+                bars.addSeries(all[i]);
+            }
+        }
+        NumberAxis lanes = new NumberAxis("request lane");
+        lanes.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
+        lanes.setRange(-0.6, t.lanes() - 0.4);
+        lanes.setInverted(true);
+        plot.add(new XYPlot(bars, null, lanes, br), 3);
+        if (!t.server().isEmpty()) {
+            org.jfree.chart.renderer.xy.XYStepRenderer sr = new org.jfree.chart.renderer.xy.XYStepRenderer();
+            NumberAxis requests = new NumberAxis("server, requests");
+            requests.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
+            plot.add(new XYPlot(lines(t.server(), sr, 4), null, requests, sr), 1);
+        }
+        if (!t.gpu().isEmpty()) {
+            XYLineAndShapeRenderer lr = new XYLineAndShapeRenderer(true, false);
+            NumberAxis pct = new NumberAxis("GPU, %");
+            pct.setRange(0, 102);
+            plot.add(new XYPlot(lines(t.gpu(), lr, 4 + t.server().size()), null, pct, lr), 1);
+        }
+        for (Object p : plot.getSubplots()) {
+            XYPlot sub = (XYPlot) p;
+            sub.setBackgroundPaint(Color.WHITE);
+            sub.setDomainGridlinePaint(new Color(0xdd, 0xdd, 0xdd));
+            sub.setRangeGridlinePaint(new Color(0xdd, 0xdd, 0xdd));
+            sub.setOutlineVisible(false);
+        }
+        JFreeChart chart = new JFreeChart(t.title(), new Font("SansSerif", Font.BOLD, 14), plot, true);
+        chart.setBackgroundPaint(Color.WHITE);
+        SVGGraphics2D g2 = new SVGGraphics2D(WIDTH, TIMELINE_HEIGHT);
+        g2.setDefsKeyPrefix("c-" + LoadTimeline.ID + "-");
+        chart.draw(g2, new Rectangle(0, 0, WIDTH, TIMELINE_HEIGHT));
+        return g2.getSVGElement("chart-" + LoadTimeline.ID, true, new ViewBox(0, 0, WIDTH, TIMELINE_HEIGHT), null,
+                null);
+    }
+
+    /** The series as lines of one renderer, coloured from {@code firstColour} on in the palette. */
+    private static XYSeriesCollection lines(List<Series> series, org.jfree.chart.renderer.xy.XYItemRenderer r,
+            int firstColour) {
+        XYSeriesCollection data = new XYSeriesCollection();
+        for (int i = 0; i < series.size(); i++) {
+            Series s = series.get(i);
+            XYSeries xy = new XYSeries(s.name(), false, true);
+            for (int k = 0; k < s.size(); k++) {
+                xy.add(s.x()[k], s.y()[k], false);
+            }
+            data.addSeries(xy);
+            r.setSeriesPaint(i, PALETTE[(firstColour + i) % PALETTE.length]);
+            r.setSeriesStroke(i, new BasicStroke(1.5f));
+        }
+        return data;
     }
 
     /** Characters of a kernel name drawn beside its bar. */

@@ -164,4 +164,30 @@ class HtmlScreenshotTest {
         assertTrue(charts.get("gpu-power").contains("power, W"));
         assertTrue(dom.contains("shaded: the start-up and tail, left out of the statistics"));
     }
+
+    @Test
+    void aLoadReportDrawsItsRequestsBesideTheServersBatchOnOneAxis() throws Exception {
+        Path folder = Fixtures.root().resolve("testdata/load/agent-glm-tiny");
+        Diagnosis d = Diagnoser.withDefaults().diagnose(List.of(folder));
+        autoglm.model.load.LoadRecording load = autoglm.read.load.LoadFiles.read(folder, new HashMap<>());
+        StringWriter w = new StringWriter();
+        new HtmlReport(ChartBuilder.of(d, null, load)).write(d, w);
+        Files.createDirectories(SHOTS);
+        Path f = SHOTS.resolve("load.html");
+        Files.writeString(f, w.toString(), StandardCharsets.UTF_8);
+        String dom = render(f.toAbsolutePath(), 3000);
+        Map<String, List<String>> charts = chartTexts(dom);
+        assertEquals("load-timeline", charts.keySet().iterator().next(), "the timeline comes first");
+        List<String> texts = charts.get("load-timeline");
+        for (String t : List.of("Requests and the server's batch on one time axis", "time since the load started, s",
+                "request lane", "server, requests", "to first token", "first token to end", "warm-up", "running (batch)",
+                "waiting")) {
+            assertTrue(texts.contains(t), t + " in " + texts);
+        }
+        // glm-tiny ran on the CPU: no GPU lines, and no failed request, so neither is drawn nor in the legend
+        assertFalse(texts.contains("GPU, %"), texts.toString());
+        assertFalse(texts.contains("failed"), texts.toString());
+        assertTrue(dom.contains("13 requests of the load, the server's /metrics (n = 13)"),
+                "the caption names the sources");
+    }
 }

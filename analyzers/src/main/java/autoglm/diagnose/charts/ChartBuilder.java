@@ -66,7 +66,8 @@ public final class ChartBuilder {
             workload(workload, hists);
         }
         Bars top = trace == null ? null : topKernels(trace.breakdown());
-        return new ChartSet(List.copyOf(times), List.copyOf(hists), top);
+        LoadTimeline timeline = load == null ? null : LoadTimelines.of(load, d.run(), trace);
+        return new ChartSet(List.copyOf(times), List.copyOf(hists), top, timeline);
     }
 
     private static void samples(RunAnalysis run, List<TimeChart> out) {
