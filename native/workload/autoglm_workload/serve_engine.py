@@ -376,13 +376,23 @@ def unix_ms(perf_s):
     return None if perf_s is None else round((perf_s + _WALL_OFFSET_S) * 1000.0, 3)
 
 
+# the engine's record_function ranges: the legacy export tells them from operators by nothing but the name
+ANNOTATIONS = ("ProfilerStep#",)
+
+
 def wall_clock(path, start_ns):
     """A trace torch wrote as a bare array with times from the profiler's start (PyTorch builds without Kineto) gets
-    the object form with baseTimeNanoseconds, the wall time of that start, as Kineto's traces carry (docs/serve.md);
-    a Kineto trace has it already and is left as it is."""
+    the object form with baseTimeNanoseconds, the wall time of that start, as Kineto's traces carry (docs/serve.md),
+    and the categories Kineto gives its events, which the legacy export leaves out: a record_function range
+    (ProfilerStep#N) is a user_annotation, every other event an operator (cpu_op). A Kineto
+    trace has both already and is left as it is."""
     with open(path) as f:
         data = json.load(f)
     if isinstance(data, list):
+        for e in data:
+            if isinstance(e, dict) and e.get("ph") == "X" and "cat" not in e:
+                name = str(e.get("name", ""))
+                e["cat"] = "user_annotation" if name.startswith(ANNOTATIONS) else "cpu_op"
         with open(path, "w") as f:
             json.dump({"traceEvents": data, "baseTimeNanoseconds": start_ns, "displayTimeUnit": "ms",
                        "autoglm": {"clock": "profiler start, time.time_ns() just before it was enabled"}}, f)

@@ -224,6 +224,14 @@ public final class MetricCatalog {
         def("load_image_token_pct", Unit.PERCENT, "image tokens against all prompt tokens");
         def("load_repeated_prefix_pct", Unit.PERCENT, "prompt tokens the client knows to repeat the start of an earlier prompt (estimate): what a prefix cache can keep");
         def("load_itl_p99_p50", Unit.FACTOR, "p99 of the inter-token gaps over their median");
+        def("served_steps", Unit.COUNT, "server steps (ProfilerStep#N or kernel passes) matched to the batch its /metrics reported running");
+        def("served_kernels_per_step", Unit.COUNT, "kernels launched per server step (median; spread over steps)");
+        def("served_batch_low", Unit.COUNT, "the smallest running batch (1 or more) the server ran enough steps at");
+        def("served_batch_high", Unit.COUNT, "the largest running batch the server ran enough steps at");
+        def("served_step_ms_low_batch", Unit.MILLISECONDS, "server step time at the low batch (median)");
+        def("served_step_ms_high_batch", Unit.MILLISECONDS, "server step time at the high batch (median)");
+        def("served_busy_pct_low_batch", Unit.PERCENT, "share of a server step the GPU was busy, at the low batch (median)");
+        def("served_busy_pct_high_batch", Unit.PERCENT, "share of a server step the GPU was busy, at the high batch (median)");
         def("load_itl_stalls_in_prefill_pct", Unit.PERCENT, "gaps above 3x the median ITL during which another request got its first token (its prefill ran then)");
         def("load_prefill_quadratic_pct", Unit.PERCENT, "share of the quadratic term at the longest prompt in a fit TTFT = a + b n + c n^2");
         def("load_step_ttft_slope_ms", Unit.MS_PER_STEP, "least-squares slope of TTFT against the step number of agent sessions");

@@ -7,6 +7,7 @@ import autoglm.analyse.MetricCatalog;
 import autoglm.analyse.Metrics;
 import autoglm.analyse.RunAnalysis;
 import autoglm.analyse.SampleAnalyzer;
+import autoglm.analyse.ServedSteps;
 import autoglm.analyse.TraceAnalysis;
 import autoglm.analyse.TraceAnalyzer;
 import autoglm.analyse.WorkloadAnalysis;
@@ -230,7 +231,8 @@ public final class Diagnoser {
         TraceAnalysis analysis = new TraceAnalysis(a.model(), a.window(), a.metrics().orAbsent(
                 SampleAnalyzer.metricNames(), NO_SAMPLES).orAbsent(WorkloadAnalysis.metricNames(),
                 WorkloadAnalysis.NO_WORKLOAD).orAbsent(LoadAnalysis.metricNames(), LoadAnalysis.NO_LOAD)
-                .orAbsent(autoglm.analyse.ranks.RankAnalysis.metricNames(), autoglm.analyse.ranks.RankAnalysis.ONE_RANK),
+                .orAbsent(autoglm.analyse.ranks.RankAnalysis.metricNames(), autoglm.analyse.ranks.RankAnalysis.ONE_RANK)
+                .orAbsent(ServedSteps.metricNames(), ServedSteps.NOT_SERVED),
                 a.breakdown(), a.dataLoss());
         return new InputDiagnosis(analysis, engine().evaluate(analysis.metrics()));
     }
@@ -253,7 +255,9 @@ public final class Diagnoser {
         traceMetrics.removeAll(WorkloadAnalysis.metricNames());
         traceMetrics.removeAll(LoadAnalysis.metricNames());
         traceMetrics.removeAll(autoglm.analyse.ranks.RankAnalysis.metricNames());
+        traceMetrics.removeAll(ServedSteps.metricNames());
         Metrics metrics;
+        TraceAnalysis timeline = null;
         DataLoss loss = run.dataLoss();
         List<InputDiagnosis> inputs = List.of();
         TraceModel kernels = contents.kernels();
@@ -261,6 +265,7 @@ public final class Diagnoser {
             metrics = run.metrics().orAbsent(traceMetrics, contents.noKernels());
         } else {
             TraceAnalysis t = analyzer.analyze(kernels);
+            timeline = t;
             metrics = run.metrics().with(t.metrics(), traceMetrics);
             DataLoss traceLoss = t.dataLoss();
             String early = KernelCoverage.stoppedEarly(run, kernels);
@@ -281,6 +286,14 @@ public final class Diagnoser {
                     List.of("dataloader_pct", "dataloader_ms_per_step"));
             loss = DataLosses.merge(loss, DataLosses.of(contents.workload()));
         }
+        ServedSteps.Result served = null;
+        if (contents.load() != null && timeline != null) {
+            served = ServedSteps.of(timeline, contents.load());
+            metrics = metrics.with(ServedSteps.metrics(served), ServedSteps.metricNames());
+        } else {
+            metrics = metrics.orAbsent(ServedSteps.metricNames(), contents.load() != null ? "the load run has no kernel "
+                    + "recordings of its server (load --serve --kernels)" : ServedSteps.NOT_SERVED);
+        }
         if (contents.load() != null) {
             metrics = metrics.with(LoadAnalysis.analyze(contents.load()), LoadAnalysis.metricNames());
         } else {
@@ -293,7 +306,29 @@ public final class Diagnoser {
                 autoglm.analyse.ranks.RankAnalysis.ONE_RANK);
         RunAnalysis withAll = new RunAnalysis(run.recording(), metrics, run.gpusUsed(), run.windowStartMs(),
                 run.windowEndMs(), run.dataLoss());
-        return new Diagnosis("autoglm", Version.get(), inputs, metrics, engine().evaluate(metrics), loss, withAll);
+        return new Diagnosis("autoglm", Version.get(), inputs, metrics, engine().evaluate(metrics), loss, withAll,
+                List.of(), java.util.Map.of(), null, null, served);
+    }
+
+    /**
+     * A diagnosis of the server's own profiler traces ({@code load --server-profile}) with their steps matched to the
+     * load's running batch: the trace with the most steps is used, the served-step metrics added and the rules run
+     * again on the whole.
+     */
+    public Diagnosis withServed(Diagnosis d, autoglm.model.load.LoadRecording load) {
+        TraceAnalysis best = null;
+        for (InputDiagnosis in : d.inputs()) {
+            if (best == null || in.analysis().window().iterations() > best.window().iterations()) {
+                best = in.analysis();
+            }
+        }
+        if (best == null) {
+            return d;
+        }
+        ServedSteps.Result served = ServedSteps.of(best, load);
+        Metrics metrics = d.metrics().with(ServedSteps.metrics(served), ServedSteps.metricNames());
+        return new Diagnosis(d.tool(), d.version(), d.inputs(), metrics, engine().evaluate(metrics), d.dataLoss(),
+                d.run(), d.verifications(), d.overrides(), d.ranks(), d.fleet(), served);
     }
 
     /** The workload's input wait per batch as DataLoader time, where no trace annotation measured it. */

@@ -15,10 +15,19 @@ import java.util.List;
  * {@code ranks}: the per-rank table of several inputs (the ranks of one job), null for one input.
  * {@code fleet}: the serving replicas read back from Prometheus (diagnose --prometheus), each with its own metrics and
  * findings; then {@code metrics} and {@code findings} are the fleet's; null otherwise.
+ * {@code served}: a load run's server steps by batch (its kernel recordings or profiler trace against its /metrics),
+ * null when it is not one.
  */
 public record Diagnosis(String tool, String version, List<InputDiagnosis> inputs, Metrics metrics,
         List<Finding> findings, DataLoss dataLoss, RunAnalysis run, List<Verification> verifications,
-        java.util.Map<String, String> overrides, autoglm.analyse.ranks.RankTable ranks, FleetTable fleet) {
+        java.util.Map<String, String> overrides, autoglm.analyse.ranks.RankTable ranks, FleetTable fleet,
+        autoglm.analyse.ServedSteps.Result served) {
+
+    public Diagnosis(String tool, String version, List<InputDiagnosis> inputs, Metrics metrics, List<Finding> findings,
+            DataLoss dataLoss, RunAnalysis run, List<Verification> verifications, java.util.Map<String, String> overrides,
+            autoglm.analyse.ranks.RankTable ranks, FleetTable fleet) {
+        this(tool, version, inputs, metrics, findings, dataLoss, run, verifications, overrides, ranks, fleet, null);
+    }
 
     public Diagnosis(String tool, String version, List<InputDiagnosis> inputs, Metrics metrics, List<Finding> findings,
             DataLoss dataLoss, RunAnalysis run, List<Verification> verifications, java.util.Map<String, String> overrides,
@@ -44,7 +53,8 @@ public record Diagnosis(String tool, String version, List<InputDiagnosis> inputs
 
     /** This diagnosis with the overrides in force named (--set), for the reports. */
     public Diagnosis withOverrides(java.util.Map<String, String> set) {
-        return new Diagnosis(tool, version, inputs, metrics, findings, dataLoss, run, verifications, set, ranks, fleet);
+        return new Diagnosis(tool, version, inputs, metrics, findings, dataLoss, run, verifications, set, ranks, fleet,
+                served);
     }
 
     public Diagnosis(String tool, String version, List<InputDiagnosis> inputs, Metrics metrics, List<Finding> findings,
@@ -97,7 +107,7 @@ public record Diagnosis(String tool, String version, List<InputDiagnosis> inputs
             out.add(g);
         }
         return new Diagnosis(tool, version, inputs, metrics, autoglm.rules.Ranking.sorted(out), dataLoss, run,
-                List.copyOf(verified), overrides, ranks, fleet);
+                List.copyOf(verified), overrides, ranks, fleet, served);
     }
 
     /** The highest severity among the findings. */

@@ -158,7 +158,7 @@ public final class LoadCommand implements Callable<Integer> {
         }
         if (load.serverProfile > 0) {
             ServerProfileFiles.cost(io, base.folder(), base.recording());
-            ServerProfileFiles.diagnose(io, base.folder(), diagnoser, serve);
+            ServerProfileFiles.diagnose(io, base.folder(), diagnoser, serve, base.recording());
         }
         Diagnosis diagnosis = base.diagnosed().diagnosis();
         if (verify && base.problem() == null && base.interruptedBy() == null) {

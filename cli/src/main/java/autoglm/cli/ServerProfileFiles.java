@@ -61,7 +61,8 @@ final class ServerProfileFiles {
     }
 
     /** Diagnoses the traces in {@code folder}/server-profile/, or says why there are none. */
-    static void diagnose(Io io, Path folder, Diagnoser diagnoser, boolean served) throws IOException {
+    static void diagnose(Io io, Path folder, Diagnoser diagnoser, boolean served,
+            autoglm.model.load.LoadRecording load) throws IOException {
         Path dir = folder.resolve("server-profile");
         List<Path> traces = new ArrayList<>();
         if (Files.isDirectory(dir)) {
@@ -77,6 +78,9 @@ final class ServerProfileFiles {
             return;
         }
         Diagnosis d = diagnoser.diagnoseTraces(traces, autoglm.model.trace.LoadProgress.NONE);
+        if (load != null) {
+            d = diagnoser.withServed(d, load); // the server's steps against the batch its /metrics reported
+        }
         try (Writer w = Files.newBufferedWriter(dir.resolve("diagnosis.json"))) {
             new autoglm.report.JsonReport().write(d, w);
         }
@@ -84,6 +88,12 @@ final class ServerProfileFiles {
         for (Finding f : d.findings()) {
             if (f.isProblem() && top.size() < 3) {
                 top.add(f.rule() + " (" + f.severity().key() + ")");
+            }
+        }
+        if (d.served() != null && d.served().present()) {
+            for (autoglm.analyse.ServedSteps.ByBatch b : d.served().byBatch()) {
+                io.say(String.format(java.util.Locale.ROOT, "server profile: batch %d: %d steps, median %.2f ms",
+                        b.batch(), b.steps(), b.stepMs()));
             }
         }
         io.say("server profile: " + traces.size() + (traces.size() == 1 ? " trace" : " traces") + " diagnosed into "

@@ -52,6 +52,7 @@ class ServerProfileTest {
         }
         JsonNode diagnosis = JSON.readTree(run.resolve("server-profile/diagnosis.json").toFile());
         assertTrue(diagnosis.get("findings").size() > 0, "the trace analyzers ran on it");
+        servedStepsAsTheCheckerCountsThem(run, diagnosis.get("served"));
 
         // one clock: the load's (requests.csv, server-profile.json: ms from started_epoch_ms), the server's log
         double epoch = JSON.readTree(run.resolve("load.json").toFile()).get("settings").get("started_epoch_ms")
@@ -109,6 +110,30 @@ class ServerProfileTest {
             }
         }
         assertTrue(inside >= 1, "requests of the server inside the trace");
+    }
+
+    /** The server's steps by batch equal tools/served_steps_check.py's, written from docs/analyses.md. */
+    private static void servedStepsAsTheCheckerCountsThem(Path run, JsonNode served) throws Exception {
+        Process p = new ProcessBuilder("python3", Path.of("..", "tools", "served_steps_check.py").toString(),
+                run.toString()).redirectErrorStream(false).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        String err = new String(p.getErrorStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), err);
+        JsonNode expected = JSON.readTree(out);
+        assertTrue(served != null && served.has("byBatch"), String.valueOf(served));
+        assertEquals(expected.get("steps").asInt(), served.get("steps").asInt(), served + " against " + expected);
+        assertEquals(expected.get("unmatched").asInt(), served.get("unmatched").asInt());
+        assertEquals(expected.get("by_batch").size(), served.get("byBatch").size(), served + " against " + expected);
+        assertTrue(expected.get("by_batch").size() >= 1, "steps at a batch: " + expected);
+        for (int i = 0; i < expected.get("by_batch").size(); i++) {
+            JsonNode e = expected.get("by_batch").get(i);
+            JsonNode a = served.get("byBatch").get(i);
+            assertEquals(e.get("batch").asInt(), a.get("batch").asInt());
+            assertEquals(e.get("steps").asInt(), a.get("steps").asInt());
+            assertEquals(e.get("step_ms").asDouble(), a.get("stepMs").asDouble(), 1e-3, "batch " + e.get("batch"));
+            assertEquals(e.get("in_flight").asDouble(), a.get("inFlight").asDouble(), 1e-9, "batch " + e.get("batch"));
+            assertTrue(a.get("busyPct").isNull(), "no GPU on the CPU: no busy share");
+        }
     }
 
     /**

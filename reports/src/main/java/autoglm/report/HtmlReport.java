@@ -46,6 +46,9 @@ public final class HtmlReport implements Report {
         if (d.fleet() != null) {
             HtmlTables.fleet(sb, d.fleet());
         }
+        if (d.served() != null) {
+            HtmlTables.served(sb, d.served());
+        }
         findings(sb, d, run);
         verified(sb, d);
         chartSection(sb);

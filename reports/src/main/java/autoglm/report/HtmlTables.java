@@ -227,6 +227,28 @@ final class HtmlTables {
     }
 
     /** The instances of a fleet diagnosis: where and when read, then one row per replica and per GPU instance. */
+    /** A load run's server steps by batch (ServedText's columns). */
+    static void served(StringBuilder sb, autoglm.analyse.ServedSteps.Result r) {
+        sb.append("<section id=\"served\"><h2>Server steps by batch</h2>\n<p>").append(Html.text(ServedText.title(r)))
+                .append("</p>\n");
+        if (r.present()) {
+            sb.append("<table><thead><tr>");
+            for (String c : ServedText.COLUMNS) {
+                sb.append("<th class=\"num\">").append(Html.escape(c)).append("</th>");
+            }
+            sb.append("</tr></thead><tbody>\n");
+            for (autoglm.analyse.ServedSteps.ByBatch b : r.byBatch()) {
+                sb.append("<tr>");
+                for (String c : ServedText.cells(b)) {
+                    num(sb, c);
+                }
+                sb.append("</tr>\n");
+            }
+            sb.append("</tbody></table>\n");
+        }
+        sb.append("</section>\n");
+    }
+
     static void fleet(StringBuilder sb, autoglm.diagnose.FleetTable t) {
         sb.append("<section id=\"fleet\"><h2>Replicas</h2>\n<p>");
         for (String[] line : FleetText.header(t)) {

@@ -71,6 +71,10 @@ public final class JsonReport implements Report {
                 g.writeFieldName("fleet");
                 fleet(g, d.fleet());
             }
+            if (d.served() != null) {
+                g.writeFieldName("served");
+                served(g, d.served());
+            }
             g.writeFieldName("dataLoss");
             dataLoss(g, d.dataLoss());
             g.writeArrayFieldStart("verify");
@@ -131,6 +135,40 @@ public final class JsonReport implements Report {
             dataLoss(g, a.dataLoss());
         }
         g.writeEndObject();
+    }
+
+    /** A load run's server steps by batch (docs/formats.md): where they come from, and per batch the medians. */
+    private static void served(JsonGenerator g, autoglm.analyse.ServedSteps.Result r) throws IOException {
+        g.writeStartObject();
+        if (r.present()) {
+            g.writeStringField("basis", r.basis());
+            g.writeNumberField("steps", r.steps().size());
+            g.writeNumberField("unmatched", r.unmatched());
+            g.writeArrayFieldStart("byBatch");
+            for (autoglm.analyse.ServedSteps.ByBatch b : r.byBatch()) {
+                g.writeStartObject();
+                g.writeNumberField("batch", b.batch());
+                g.writeNumberField("steps", b.steps());
+                finite(g, "stepMs", b.stepMs());
+                finite(g, "kernels", b.kernels());
+                finite(g, "busyPct", b.busyPct());
+                finite(g, "notOnGpuMs", b.overheadMs());
+                finite(g, "inFlight", b.inFlight());
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+        } else {
+            g.writeStringField("reason", r.reason());
+        }
+        g.writeEndObject();
+    }
+
+    private static void finite(JsonGenerator g, String field, double v) throws IOException {
+        if (Double.isNaN(v) || Double.isInfinite(v)) {
+            g.writeNullField(field);
+        } else {
+            g.writeNumberField(field, v);
+        }
     }
 
     /** The replicas of a fleet diagnosis (docs/formats.md): where and when they were read, each one's metrics and findings. */

@@ -121,6 +121,12 @@ public final class TerminalReport implements Report {
             }
             indent(sb, lines.get(lines.size() - 1).strip(), "  ", "  ");
         }
+        if (d.served() != null) {
+            sb.append('\n');
+            for (String line : ServedText.lines(d.served())) {
+                sb.append(line).append('\n');
+            }
+        }
         findings(sb, d.findings(), d.run() != null ? RUN_TIME : ITERATION_TIME);
         verified(sb, d);
         if (d.inputs().size() == 1) {

@@ -1,0 +1,89 @@
+#!/usr/bin/env python3
+"""Independent check of the served steps (docs/analyses.md, "Served steps") of a load run with the server's own
+profiler trace (load --server-profile), in plain Python from the run folder's files.
+
+Steps: the ProfilerStep#N annotations of the trace in server-profile/ with the most of them (a last step of zero
+duration dropped), on the wall clock with the trace's baseTimeNanoseconds. Batch: the running-requests gauge of the
+server's /metrics (server-metrics.csv: a row where a series changed, a series without a row keeping its value; the
+first gauge name present, summed over label sets) at the last scrape at or before the step's start, scrape times on
+the wall clock with load.json's started_epoch_ms. In flight: the requests of requests.csv sent at or before the step's
+start and not ended by then. Per batch: the steps, their median time and median requests in flight.
+
+    python3 tools/served_steps_check.py RUN_FOLDER > served.json
+"""
+import csv
+import glob
+import gzip
+import json
+import os
+import statistics
+import sys
+
+RUNNING = ("vllm:num_requests_running", "sglang:num_running_reqs", "tgi_batch_current_size",
+           "llamacpp:requests_processing")
+
+
+def load_json(path):
+    opener = gzip.open if path.endswith(".gz") else open
+    with opener(path, "rt") as f:
+        return json.load(f)
+
+
+def steps_of(trace):
+    base = trace.get("baseTimeNanoseconds", 0) or 0
+    steps = sorted((e for e in trace.get("traceEvents", []) if e.get("ph") == "X"
+                    and str(e.get("name", "")).startswith("ProfilerStep#")
+                    and e.get("cat") != "gpu_user_annotation"), key=lambda e: float(e["ts"]))
+    out = [(base + float(e["ts"]) * 1000, base + (float(e["ts"]) + float(e.get("dur", 0))) * 1000) for e in steps]
+    if out and out[-1][1] == out[-1][0]:
+        out.pop()
+    return out
+
+
+def running_gauge(path):
+    """[(t_ms, value)] per scrape, for the first running-gauge name present."""
+    rows = list(csv.DictReader(open(path, newline="")))
+    for name in RUNNING:
+        if not any(r["series"] == name or r["series"].startswith(name + "{") for r in rows):
+            continue
+        values, out, last_t = {}, [], None
+        for r in rows:
+            if last_t is not None and r["t_ms"] != last_t and values:
+                out.append((float(last_t), sum(values.values())))
+            last_t = r["t_ms"]
+            if r["series"] == name or r["series"].startswith(name + "{"):
+                values[r["series"]] = float(r["value"])
+        if values:
+            out.append((float(last_t), sum(values.values())))
+        return out
+    return []
+
+
+def main():
+    run = sys.argv[1]
+    traces = [p for p in glob.glob(os.path.join(run, "server-profile", "*.json*"))
+              if os.path.basename(p) != "diagnosis.json"]
+    best = max(((steps_of(load_json(p)), p) for p in traces), key=lambda x: len(x[0]))
+    steps, name = best
+    epoch = json.load(open(os.path.join(run, "load.json")))["settings"]["started_epoch_ms"]
+    gauge = running_gauge(os.path.join(run, "server-metrics.csv"))
+    requests = [(float(r["sent_ms"]), float(r["end_ms"]) if r["end_ms"] not in ("", "NaN") else float("inf"))
+                for r in csv.DictReader(open(os.path.join(run, "requests.csv"), newline="")) if r["sent_ms"] not in ("", "NaN")]
+    by, unmatched = {}, 0
+    for s, e in steps:
+        at = [v for t, v in gauge if epoch + t <= s / 1e6]
+        if not at:
+            unmatched += 1
+            continue
+        ms = s / 1e6 - epoch
+        flight = sum(1 for a, b in requests if a <= ms < b)
+        by.setdefault(int(round(at[-1])), []).append(((e - s) / 1e6, flight))
+    json.dump({"trace": os.path.basename(name), "steps": len(steps), "unmatched": unmatched,
+               "by_batch": [{"batch": b, "steps": len(v), "step_ms": statistics.median(x[0] for x in v),
+                             "in_flight": statistics.median(x[1] for x in v)}
+                            for b, v in sorted(by.items())]}, sys.stdout, indent=2)
+    print()
+
+
+if __name__ == "__main__":
+    main()
