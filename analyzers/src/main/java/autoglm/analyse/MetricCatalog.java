@@ -224,6 +224,10 @@ public final class MetricCatalog {
         def("load_image_token_pct", Unit.PERCENT, "image tokens against all prompt tokens");
         def("load_repeated_prefix_pct", Unit.PERCENT, "prompt tokens the client knows to repeat the start of an earlier prompt (estimate): what a prefix cache can keep");
         def("load_itl_p99_p50", Unit.FACTOR, "p99 of the inter-token gaps over their median");
+        def("server_profile_cost_pct", Unit.PERCENT, "load --server-profile: TPOT of the requests inside the profiling window over those outside it, less one");
+        def("server_profile_tpot_inside_ms", Unit.MILLISECONDS, "mean TPOT of the measured requests wholly inside the profiling window (spread: standard deviation)");
+        def("server_profile_tpot_outside_ms", Unit.MILLISECONDS, "mean TPOT of those wholly outside it: before it opened or after the trace was written");
+        def("server_profile_cost_p", Unit.COUNT, "Welch's two-sided p of the two sides' TPOT");
         def("served_steps", Unit.COUNT, "server steps (ProfilerStep#N or kernel passes) matched to the batch its /metrics reported running");
         def("served_kernels_per_step", Unit.COUNT, "kernels launched per server step (median; spread over steps)");
         def("served_batch_low", Unit.COUNT, "the smallest running batch (1 or more) the server ran enough steps at");

@@ -45,4 +45,41 @@ public record ProfilerCost(Side inside, Side outside, double slowdownPct, NoiseT
                 : NoiseTest.welch(b.meanMs(), b.sdMs(), b.n(), a.meanMs(), a.sdMs(), a.n());
         return new ProfilerCost(a, b, 100 * (a.meanMs() / b.meanMs() - 1), t);
     }
+
+    /** The metrics this cost gives a load run's diagnosis (docs/load.md#--server-profile-n). */
+    public static final java.util.List<String> METRICS = java.util.List.of("server_profile_cost_pct",
+            "server_profile_tpot_inside_ms", "server_profile_tpot_outside_ms", "server_profile_cost_p");
+
+    /** The cost as metrics: the slowdown, each side's mean TPOT with its n and standard deviation, Welch's p. */
+    public autoglm.analyse.Metrics metrics() {
+        autoglm.analyse.Metrics.Builder b = new autoglm.analyse.Metrics.Builder();
+        side(b, "server_profile_tpot_inside_ms", inside, "no measured request ran wholly inside the window");
+        side(b, "server_profile_tpot_outside_ms", outside, "no measured request ran wholly outside the window");
+        if (Double.isNaN(slowdownPct)) {
+            b.absent("server_profile_cost_pct", "no requests on one side of the window to compare");
+        } else {
+            b.put("server_profile_cost_pct", slowdownPct, inside.n() + outside.n());
+        }
+        if (test.applicable()) {
+            b.put("server_profile_cost_p", test.p(), inside.n() + outside.n());
+        } else {
+            b.absent("server_profile_cost_p", test.reason());
+        }
+        return b.build();
+    }
+
+    private static void side(autoglm.analyse.Metrics.Builder b, String name, Side s, String none) {
+        if (s.n() == 0) {
+            b.absent(name, none);
+        } else {
+            b.put(name, s.meanMs(), s.n(), new autoglm.analyse.Spread(Double.NaN, Double.NaN, Double.NaN, Double.NaN,
+                    Double.NaN, s.sdMs()));
+        }
+    }
+
+    /** {@code d} with this cost among its metrics, so that the JSON and HTML reports carry it. */
+    public autoglm.diagnose.Diagnosis attachTo(autoglm.diagnose.Diagnosis d) {
+        return new autoglm.diagnose.Diagnosis(d.tool(), d.version(), d.inputs(), d.metrics().with(metrics(), METRICS),
+                d.findings(), d.dataLoss(), d.run(), d.verifications(), d.overrides(), d.ranks(), d.fleet(), d.served());
+    }
 }

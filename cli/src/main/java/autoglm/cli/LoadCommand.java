@@ -156,11 +156,15 @@ public final class LoadCommand implements Callable<Integer> {
         if (export != null) {
             export.run(base.folder().getFileName().toString());
         }
-        if (load.serverProfile > 0) {
-            ServerProfileFiles.cost(io, base.folder(), base.recording());
-            ServerProfileFiles.diagnose(io, base.folder(), diagnoser, serve, base.recording());
-        }
         Diagnosis diagnosis = base.diagnosed().diagnosis();
+        if (load.serverProfile > 0) {
+            autoglm.verify.ProfilerCost cost = ServerProfileFiles.cost(io, base.folder(), base.recording());
+            ServerProfileFiles.diagnose(io, base.folder(), diagnoser, serve, base.recording());
+            if (cost != null) {
+                diagnosis = cost.attachTo(diagnosis); // the cost in the result's metrics: JSON and HTML
+                Reports.runHtml(base.folder(), diagnosis, null, base.recording());
+            }
+        }
         if (verify && base.problem() == null && base.interruptedBy() == null) {
             diagnosis = verify(base, plan, diagnoser);
             Reports.runHtml(base.folder(), diagnosis, null, base.recording());

@@ -35,16 +35,17 @@ final class ServerProfileFiles {
      * What profiling cost the requests (docs/load.md): TPOT inside the window against outside it, from requests.csv
      * and server-profile.json.
      */
-    static void cost(Io io, Path folder, autoglm.model.load.LoadRecording load) throws IOException {
+    static autoglm.verify.ProfilerCost cost(Io io, Path folder, autoglm.model.load.LoadRecording load)
+            throws IOException {
         Path window = folder.resolve("server-profile.json");
         if (load == null || !Files.isRegularFile(window)) {
-            return;
+            return null;
         }
         com.fasterxml.jackson.databind.JsonNode w = new com.fasterxml.jackson.databind.ObjectMapper().readTree(
                 window.toFile());
         if (!w.path("start_ms").isNumber() || !w.path("stop_ms").isNumber()) {
             io.say("--server-profile: the window did not open: " + autoglm.util.SafeText.oneLine(w.path("answers").toString()));
-            return;
+            return null;
         }
         double stop = w.get("stop_ms").asDouble();
         autoglm.verify.ProfilerCost c = autoglm.verify.ProfilerCost.of(load.requests(), w.get("start_ms").asDouble(),
@@ -54,6 +55,7 @@ final class ServerProfileFiles {
                 c.outside().n(), Double.isNaN(c.slowdownPct()) ? "no comparison" : String.format(java.util.Locale.ROOT,
                         "%+.0f%% under the profiler", c.slowdownPct()),
                 c.test().applicable() ? String.format(java.util.Locale.ROOT, " (Welch p=%.3g)", c.test().p()) : ""));
+        return c;
     }
 
     private static String ms(double v) {

@@ -53,6 +53,16 @@ class ServerProfileTest {
         JsonNode diagnosis = JSON.readTree(run.resolve("server-profile/diagnosis.json").toFile());
         assertTrue(diagnosis.get("findings").size() > 0, "the trace analyzers ran on it");
         servedStepsAsTheCheckerCountsThem(run, diagnosis.get("served"));
+        // the cost the terminal says is in the result's metrics (JSON) and the run's HTML report
+        java.util.regex.Matcher said = java.util.regex.Pattern.compile("TPOT ([0-9.]+) ms inside the window \\(n=(\\d+)\\)")
+                .matcher(r.err());
+        assertTrue(said.find(), r.err());
+        JsonNode metrics = JSON.readTree(tmp.resolve("load.json").toFile()).get("metrics");
+        assertEquals(Double.parseDouble(said.group(1)), metrics.get("server_profile_tpot_inside_ms").get("value")
+                .asDouble(), 0.005);
+        assertEquals(Integer.parseInt(said.group(2)), metrics.get("server_profile_tpot_inside_ms").get("n").asInt());
+        assertTrue(Files.readString(run.resolve("report.html")).contains("server_profile_tpot_inside_ms"),
+                "the run's HTML report lists the cost");
 
         // one clock: the load's (requests.csv, server-profile.json: ms from started_epoch_ms), the server's log
         double epoch = JSON.readTree(run.resolve("load.json").toFile()).get("settings").get("started_epoch_ms")
