@@ -8,6 +8,10 @@ server's /metrics (server-metrics.csv: a row where a series changed, a series wi
 first gauge name present, summed over label sets) at the last scrape at or before the step's start, scrape times on
 the wall clock with load.json's started_epoch_ms. In flight: the requests of requests.csv sent at or before the step's
 start and not ended by then. Per batch: the steps, their median time and median requests in flight.
+Long steps: longer than 3x the median of all steps; their median, that over the median step, their share of all step
+time. Long gaps: gaps between consecutive token chunks (chunk_ms) of the measured requests that ended ok, longer than
+3x the median of all those gaps, lying within the steps' span (first start to last end); of their summed time, the
+share during which a long step ran.
 
     python3 tools/served_steps_check.py RUN_FOLDER > served.json
 """
@@ -59,6 +63,38 @@ def running_gauge(path):
     return []
 
 
+def stalls(steps, run, epoch):
+    ms = [(e - s) / 1e6 for s, e in steps]
+    median = statistics.median(ms)
+    long = [(s, e) for s, e in steps if (e - s) / 1e6 > 3 * median]
+    out = {"count": len(long)}
+    if not long:
+        return out
+    long_ms = [(e - s) / 1e6 for s, e in long]
+    out["median_ms"] = statistics.median(long_ms)
+    out["factor"] = out["median_ms"] / median
+    out["time_pct"] = 100 * sum(long_ms) / sum(ms)
+    rows = [r for r in csv.DictReader(open(os.path.join(run, "requests.csv"), newline=""))
+            if r["warmup"] == "false" and r["status"] == "ok"]
+    chunks = [[float(x) for x in r["chunk_ms"].split()] for r in rows]
+    gaps = [c[i] - c[i - 1] for c in chunks for i in range(1, len(c))]
+    p50 = statistics.median(gaps)
+    lo, hi = steps[0][0] / 1e6 - epoch, steps[-1][1] / 1e6 - epoch
+    n, total, inside = 0, 0.0, 0.0
+    for c in chunks:
+        for i in range(1, len(c)):
+            if c[i] - c[i - 1] <= 3 * p50 or c[i - 1] < lo or c[i] > hi:
+                continue
+            n += 1
+            a, b = (epoch + c[i - 1]) * 1e6, (epoch + c[i]) * 1e6
+            total += b - a
+            inside += sum(max(0.0, min(b, e) - max(a, s)) for s, e in long)
+    out["long_gaps"] = n
+    if n:
+        out["gaps_in_long_steps_pct"] = 100 * inside / total
+    return out
+
+
 def main():
     run = sys.argv[1]
     traces = [p for p in glob.glob(os.path.join(run, "server-profile", "*.json*"))
@@ -79,6 +115,7 @@ def main():
         flight = sum(1 for a, b in requests if a <= ms < b)
         by.setdefault(int(round(at[-1])), []).append(((e - s) / 1e6, flight))
     json.dump({"trace": os.path.basename(name), "steps": len(steps), "unmatched": unmatched,
+               "long_steps": stalls(steps, run, epoch),
                "by_batch": [{"batch": b, "steps": len(v), "step_ms": statistics.median(x[0] for x in v),
                              "in_flight": statistics.median(x[1] for x in v)}
                             for b, v in sorted(by.items())]}, sys.stdout, indent=2)

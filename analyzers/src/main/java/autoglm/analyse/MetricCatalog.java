@@ -228,6 +228,10 @@ public final class MetricCatalog {
         def("server_profile_tpot_inside_ms", Unit.MILLISECONDS, "mean TPOT of the measured requests wholly inside the profiling window (spread: standard deviation)");
         def("server_profile_tpot_outside_ms", Unit.MILLISECONDS, "mean TPOT of those wholly outside it: before it opened or after the trace was written");
         def("server_profile_cost_p", Unit.COUNT, "Welch's two-sided p of the two sides' TPOT");
+        def("served_long_step_ms", Unit.MILLISECONDS, "server steps longer than 3x the median step (prefill): their median");
+        def("served_long_step_factor", Unit.FACTOR, "the long steps' median over the median of all server steps");
+        def("served_long_step_time_pct", Unit.PERCENT, "share of the server's step time in those long steps");
+        def("served_itl_gaps_in_long_steps_pct", Unit.PERCENT, "of the time of the gaps between tokens above 3x the median, within the server's timeline, the share a long server step ran");
         def("served_steps", Unit.COUNT, "server steps (ProfilerStep#N or kernel passes) matched to the batch its /metrics reported running");
         def("served_kernels_per_step", Unit.COUNT, "kernels launched per server step (median; spread over steps)");
         def("served_batch_low", Unit.COUNT, "the smallest running batch (1 or more) the server ran enough steps at");

@@ -14,7 +14,7 @@ import java.util.TreeMap;
  * server's timeline (its profiler trace's ProfilerStep#N, or the kernel passes of its CUPTI recordings), each with
  * its time, the kernels it launched, the share of it the GPU was busy and the rest (launches, Python, scheduling),
  * and the batch the server's /metrics reported running at the last scrape before the step began. Steps are then
- * grouped by that batch. Times are on the wall clock; the load's are moved onto it with load.json's
+ * grouped by that batch; their long ones are set against the streams' long gaps ({@link ServedStalls}). Times are on the wall clock; the load's are moved onto it with load.json's
  * {@code started_epoch_ms}.
  */
 public final class ServedSteps {
@@ -60,10 +60,6 @@ public final class ServedSteps {
             return none("the server's timeline has no steps (" + w.basis().text() + ")");
         }
         ServerGauges running = ServerGauges.of(load.scrapes(), ServerGauges.RUNNING);
-        if (running == null) {
-            return none("the server's /metrics gave no running batch (" + String.join(", ", ServerGauges.RUNNING)
-                    + ")");
-        }
         GpuActivities gpu = t.model().gpu();
         int n = w.iterations();
         int[] kernels = new int[n];
@@ -90,8 +86,8 @@ public final class ServedSteps {
         boolean anyGpu = w.device() >= 0;
         for (int i = 0; i < n; i++) {
             long s = w.iterationStart(i) + offset;
-            double batch = running.at(s / 1e6 - epochMs);
-            if (Double.isNaN(batch)) {
+            double batch = running == null ? Double.NaN : running.at(s / 1e6 - epochMs);
+            if (Double.isNaN(batch) && running != null) {
                 unmatched++;
             }
             steps.add(new Step(s, w.iterationEnd(i) + offset, kernels[i], anyGpu ? union(busy.get(i)) : -1, batch,
@@ -105,6 +101,10 @@ public final class ServedSteps {
         }
         List<ByBatch> rows = new ArrayList<>();
         by.forEach((b, list) -> rows.add(row(b, list)));
+        if (running == null) {
+            return new Result(List.copyOf(steps), List.of(), 0, w.basis().text(), "the server's /metrics gave no "
+                    + "running batch (" + String.join(", ", ServerGauges.RUNNING) + ")");
+        }
         if (rows.isEmpty()) {
             return new Result(List.copyOf(steps), List.of(), unmatched, w.basis().text(), "no step began after the "
                     + "server's first scrape");
@@ -172,19 +172,27 @@ public final class ServedSteps {
     }
 
     public static Set<String> metricNames() {
-        return new LinkedHashSet<>(List.of("served_steps", "served_batch_low", "served_batch_high",
+        Set<String> s = new LinkedHashSet<>(List.of("served_steps", "served_batch_low", "served_batch_high",
                 "served_step_ms_low_batch", "served_step_ms_high_batch", "served_busy_pct_low_batch",
                 "served_busy_pct_high_batch", "served_kernels_per_step"));
+        s.addAll(ServedStalls.metricNames());
+        return s;
     }
 
     /**
      * The metrics of the steps: how many were matched to a batch; the lowest and highest batch (at least one request
      * running) with {@value #MIN_STEPS} steps or more, and at each its median step time and GPU busy share.
      */
-    public static Metrics metrics(Result r) {
+    public static Metrics metrics(Result r, LoadRecording load) {
         Metrics.Builder b = new Metrics.Builder();
-        if (!r.present()) {
+        if (r.steps().isEmpty()) {
             return b.absentAll(r.reason(), metricNames().toArray(new String[0])).build();
+        }
+        ServedStalls.metrics(b, r, load); // the long steps need no batch
+        if (!r.present()) {
+            return b.absentAll(r.reason(), "served_steps", "served_batch_low", "served_batch_high",
+                    "served_step_ms_low_batch", "served_step_ms_high_batch", "served_busy_pct_low_batch",
+                    "served_busy_pct_high_batch", "served_kernels_per_step").build();
         }
         int matched = r.byBatch().stream().mapToInt(ByBatch::steps).sum();
         b.put("served_steps", matched, r.steps().size());

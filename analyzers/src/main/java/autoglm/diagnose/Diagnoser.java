@@ -289,7 +289,7 @@ public final class Diagnoser {
         ServedSteps.Result served = null;
         if (contents.load() != null && timeline != null) {
             served = ServedSteps.of(timeline, contents.load());
-            metrics = metrics.with(ServedSteps.metrics(served), ServedSteps.metricNames());
+            metrics = metrics.with(ServedSteps.metrics(served, contents.load()), ServedSteps.metricNames());
         } else {
             metrics = metrics.orAbsent(ServedSteps.metricNames(), contents.load() != null ? "the load run has no kernel "
                     + "recordings of its server (load --serve --kernels)" : ServedSteps.NOT_SERVED);
@@ -326,7 +326,9 @@ public final class Diagnoser {
             return d;
         }
         ServedSteps.Result served = ServedSteps.of(best, load);
-        Metrics metrics = d.metrics().with(ServedSteps.metrics(served), ServedSteps.metricNames());
+        // the trace's timeline beside the load's view of the same window: the rules that need both can run
+        Metrics metrics = d.metrics().with(ServedSteps.metrics(served, load), ServedSteps.metricNames())
+                .with(LoadAnalysis.analyze(load), LoadAnalysis.metricNames());
         return new Diagnosis(d.tool(), d.version(), d.inputs(), metrics, engine().evaluate(metrics), d.dataLoss(),
                 d.run(), d.verifications(), d.overrides(), d.ranks(), d.fleet(), served);
     }

@@ -1,0 +1,89 @@
+package autoglm.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code prefill-stalls-decode} on the server's own profiler trace against the load (both views), with a real
+ * {@code autoglm serve} (glm-tiny on the CPU): long prompts arriving four a second while earlier answers stream make
+ * long prefill steps inside which the streams' long gaps lie, and the rule fires; the same prompts one at a time make
+ * the same long steps, but no other stream runs during them, and it stays silent. The long steps and gaps equal tools/served_steps_check.py's count from the run's files.
+ */
+class ServedStallsTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path tmp;
+
+    private JsonNode serverProfile(String name, String profile, String inputLen, String outputLen) throws Exception {
+        int port = LoadServeTest.freePort();
+        Path out = tmp.resolve(name);
+        Run r = Run.of("load", "http://127.0.0.1:" + port, "--out", out.toString(), "--workload", "synthetic",
+                "--profile", profile, "--input-len", inputLen, "--output-len", outputLen, "--requests", "16",
+                "--server-profile", "8", "--python", LoadServeTest.python(), "--serve", "--", "autoglm", "serve",
+                "--model", "glm-tiny", "--port", Integer.toString(port));
+        assertEquals(0, r.code(), r.err());
+        Path run;
+        try (Stream<Path> runs = Files.list(out)) {
+            run = runs.filter(Files::isDirectory).findFirst().orElseThrow();
+        }
+        JsonNode d = JSON.readTree(run.resolve("server-profile/diagnosis.json").toFile());
+        Process p = new ProcessBuilder("python3", Path.of("..", "tools", "served_steps_check.py").toString(),
+                run.toString()).start();
+        String text = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        String err = new String(p.getErrorStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), err);
+        JsonNode expected = JSON.readTree(text).get("long_steps");
+        JsonNode m = d.get("metrics");
+        if (expected.get("count").asInt() == 0) {
+            assertTrue(m.get("served_long_step_ms").get("value").isNull(), m.get("served_long_step_ms").toString());
+        } else {
+            assertEquals(expected.get("count").asInt(), m.get("served_long_step_ms").get("n").asInt());
+            assertEquals(expected.get("median_ms").asDouble(), m.get("served_long_step_ms").get("value").asDouble(), 1e-3);
+            assertEquals(expected.get("factor").asDouble(), m.get("served_long_step_factor").get("value").asDouble(),
+                    1e-3);
+            assertEquals(expected.get("time_pct").asDouble(), m.get("served_long_step_time_pct").get("value")
+                    .asDouble(), 1e-3);
+            if (expected.has("gaps_in_long_steps_pct")) {
+                assertEquals(expected.get("long_gaps").asInt(), m.get("served_itl_gaps_in_long_steps_pct").get("n")
+                        .asInt());
+                assertEquals(expected.get("gaps_in_long_steps_pct").asDouble(),
+                        m.get("served_itl_gaps_in_long_steps_pct").get("value").asDouble(), 1e-3);
+            }
+        }
+        return d;
+    }
+
+    private static JsonNode finding(JsonNode d, String rule) {
+        for (JsonNode f : d.get("findings")) {
+            if (f.get("rule").asText().equals(rule)) {
+                return f;
+            }
+        }
+        throw new AssertionError("no " + rule);
+    }
+
+    @Test
+    void longPromptsStallTheStreamsInsideTheServersLongSteps() throws Exception {
+        JsonNode f = finding(serverProfile("long", "constant:4", "1200", "400"), "prefill-stalls-decode");
+        assertTrue(List.of("info", "warning").contains(f.get("severity").asText()), f.toString());
+    }
+
+    @Test
+    void longPromptsOneAtATimeHaveNoStreamToStall() throws Exception {
+        JsonNode d = serverProfile("sync", "sync", "1200", "64");
+        JsonNode f = finding(d, "prefill-stalls-decode");
+        assertFalse(List.of("info", "warning").contains(f.get("severity").asText()), f.toString());
+        assertTrue(d.get("metrics").get("served_long_step_ms").get("value").isNumber(), "the prefills are long steps");
+    }
+}
