@@ -12,6 +12,8 @@ Long steps: longer than 3x the median of all steps; their median, that over the 
 time. Long gaps: gaps between consecutive token chunks (chunk_ms) of the measured requests that ended ok, longer than
 3x the median of all those gaps, lying within the steps' span (first start to last end); of their summed time, the
 share during which a long step ran.
+Vision encoder: the user annotations (not ProfilerStep#N) whose name contains "vision" or "visual" (any case), their
+time inside each step; over the steps with any, that time's share of theirs, and its median per step.
 
     python3 tools/served_steps_check.py RUN_FOLDER > served.json
 """
@@ -20,6 +22,7 @@ import glob
 import gzip
 import json
 import os
+import re
 import statistics
 import sys
 
@@ -33,12 +36,34 @@ def load_json(path):
         return json.load(f)
 
 
+def span(base, e):
+    """Wall-clock start and end in integer ns (a float of about 1.8e18 ns cannot hold single nanoseconds)."""
+    start = int(base) + round(float(e["ts"]) * 1000)
+    return start, start + round(float(e.get("dur", 0)) * 1000)
+
+
+def vision_ranges(trace):
+    base = trace.get("baseTimeNanoseconds", 0) or 0
+    return [span(base, e) for e in trace.get("traceEvents", []) if e.get("ph") == "X"
+            and e.get("cat") == "user_annotation"
+            and re.search("vision|visual", str(e.get("name", "")), re.I)]
+
+
+def vision(steps, ranges):
+    per = [sum(max(0.0, min(e, b) - max(s, a)) for a, b in ranges) for s, e in steps]
+    with_vision = [(p, e - s) for p, (s, e) in zip(per, steps) if p > 0]
+    if not with_vision:
+        return {"steps": 0}
+    return {"steps": len(with_vision), "pct": 100 * sum(p for p, _ in with_vision) / sum(d for _, d in with_vision),
+            "median_ms": statistics.median(p / 1e6 for p, _ in with_vision)}
+
+
 def steps_of(trace):
     base = trace.get("baseTimeNanoseconds", 0) or 0
     steps = sorted((e for e in trace.get("traceEvents", []) if e.get("ph") == "X"
                     and str(e.get("name", "")).startswith("ProfilerStep#")
                     and e.get("cat") != "gpu_user_annotation"), key=lambda e: float(e["ts"]))
-    out = [(base + float(e["ts"]) * 1000, base + (float(e["ts"]) + float(e.get("dur", 0))) * 1000) for e in steps]
+    out = [span(base, e) for e in steps]
     if out and out[-1][1] == out[-1][0]:
         out.pop()
     return out
@@ -101,6 +126,7 @@ def main():
               if os.path.basename(p) != "diagnosis.json"]
     best = max(((steps_of(load_json(p)), p) for p in traces), key=lambda x: len(x[0]))
     steps, name = best
+    ranges = vision_ranges(load_json(name))
     epoch = json.load(open(os.path.join(run, "load.json")))["settings"]["started_epoch_ms"]
     gauge = running_gauge(os.path.join(run, "server-metrics.csv"))
     requests = [(float(r["sent_ms"]), float(r["end_ms"]) if r["end_ms"] not in ("", "NaN") else float("inf"))
@@ -115,7 +141,7 @@ def main():
         flight = sum(1 for a, b in requests if a <= ms < b)
         by.setdefault(int(round(at[-1])), []).append(((e - s) / 1e6, flight))
     json.dump({"trace": os.path.basename(name), "steps": len(steps), "unmatched": unmatched,
-               "long_steps": stalls(steps, run, epoch),
+               "long_steps": stalls(steps, run, epoch), "vision": vision(steps, ranges),
                "by_batch": [{"batch": b, "steps": len(v), "step_ms": statistics.median(x[0] for x in v),
                              "in_flight": statistics.median(x[1] for x in v)}
                             for b, v in sorted(by.items())]}, sys.stdout, indent=2)

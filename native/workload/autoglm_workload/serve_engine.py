@@ -58,6 +58,7 @@ class Request:
         self.cached_tokens = 0
         self.cancelled = False
         self.preemptions = 0
+        self.image_embeddings = None     # position -> row of the vision tower's output, once it has run
 
     def sequence(self):
         """What must be in the KV cache before the next decode: the prompt and every token produced but the last."""
@@ -280,12 +281,42 @@ class Engine:
             r.cached_tokens = hit
             self.metrics.prefix(len(ids), hit)
 
-    def _forward(self, rows, ids, positions):
+    def _forward(self, rows, ids, positions, images=None):
         length = int(positions.max().item()) + 1
         keys = torch.arange(length, device=self.device)
         allowed = (keys[None, None, :] <= positions[:, :, None]).unsqueeze(1)
         mask = additive_mask(allowed, self.dtype)
-        return self.model(ids, positions, self.cache, mask, (rows, positions, length))
+        return self.model(ids, positions, self.cache, mask, (rows, positions, length), images)
+
+    def _images(self, r, start, chunk):
+        """A model with a vision tower (autoglm-phone-tiny, autoglm-phone-9b) runs it on each image of the request
+        before the first prefill chunk that holds the image's tokens, once per request (vLLM's encoder cache), and
+        the chunk's image tokens get its embeddings. The tower runs on the image's patch grid (its size from the
+        PNG's header, as the processor resizes it); the pixel values are not decoded, so the patches are seeded from
+        the image's bytes: the tower's work is that of the real image, its output is not. Marked "vision encoder"
+        in the server's profiler trace. None for a chunk without image tokens or a model without a tower."""
+        if self.model.visual is None or not r.prompt.spans:
+            return None
+        inside = [(p, n, gh, gw, seed) for p, n, gh, gw, seed in r.prompt.spans if p < start + chunk and p + n > start]
+        if not inside:
+            return None
+        if r.image_embeddings is None:
+            r.image_embeddings = {}
+        v = self.model.visual.v
+        for p, n, gh, gw, seed in inside:
+            if p in r.image_embeddings:
+                continue
+            gen = torch.Generator().manual_seed(seed)
+            patches = torch.randn(1, gh * gw, v.channels * v.temporal * v.patch * v.patch, generator=gen)
+            with torch.profiler.record_function("vision encoder"):
+                r.image_embeddings[p] = self.model.visual(patches.to(self.device, self.dtype), gh, gw)
+        where = torch.zeros(1, chunk, dtype=torch.bool, device=self.device)
+        rows = []
+        for p, n, gh, gw, seed in inside:
+            lo, hi = max(p, start), min(p + n, start + chunk)
+            where[0, lo - start:hi - start] = True
+            rows.append(r.image_embeddings[p][lo - p:hi - p])
+        return torch.cat(rows), where
 
     def _step(self):
         budget = self.s.max_num_batched_tokens - sum(1 for r in self.running if r.decoding())
@@ -298,7 +329,7 @@ class Engine:
             start = r.done_tokens
             ids = torch.tensor([seq[start:start + chunk]], device=self.device)
             pos = torch.arange(start, start + chunk, device=self.device)[None, :]
-            logits = self._forward(torch.tensor([r.slot], device=self.device), ids, pos)
+            logits = self._forward(torch.tensor([r.slot], device=self.device), ids, pos, self._images(r, start, chunk))
             r.done_tokens += chunk
             budget -= chunk
             if r.done_tokens == len(seq):
@@ -377,14 +408,14 @@ def unix_ms(perf_s):
 
 
 # the engine's record_function ranges: the legacy export tells them from operators by nothing but the name
-ANNOTATIONS = ("ProfilerStep#",)
+ANNOTATIONS = ("ProfilerStep#", "vision encoder")
 
 
 def wall_clock(path, start_ns):
     """A trace torch wrote as a bare array with times from the profiler's start (PyTorch builds without Kineto) gets
     the object form with baseTimeNanoseconds, the wall time of that start, as Kineto's traces carry (docs/serve.md),
     and the categories Kineto gives its events, which the legacy export leaves out: a record_function range
-    (ProfilerStep#N) is a user_annotation, every other event an operator (cpu_op). A Kineto
+    (ProfilerStep#N, the vision encoder) is a user_annotation, every other event an operator (cpu_op). A Kineto
     trace has both already and is left as it is."""
     with open(path) as f:
         data = json.load(f)

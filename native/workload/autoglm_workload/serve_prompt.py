@@ -85,10 +85,12 @@ def decode_image(url):
 
 
 class Prompt:
-    """The ids to prefill, with how many of them came from images."""
+    """The ids to prefill, with how many of them came from images, and where each image's tokens are:
+    (first position, tokens, patch rows, patch columns, a seed from the image's bytes) for a vision tower."""
 
-    def __init__(self, ids, image_tokens, images):
+    def __init__(self, ids, image_tokens, images, spans=()):
         self.ids, self.image_tokens, self.images = ids, image_tokens, images
+        self.spans = list(spans)
 
 
 def image_ids(data, count, vocab):
@@ -103,6 +105,7 @@ def chat_prompt(messages, vocab, max_pixels=MAX_PIXELS):
     ids = [SPECIAL["[gMASK]"], SPECIAL["<sop>"]]
     images = 0
     img_tokens = 0
+    spans = []
     for i, m in enumerate(messages):
         if not isinstance(m, dict) or m.get("role") not in ("system", "user", "assistant", "tool"):
             raise PromptError(f"messages[{i}]: a message needs a role of system, user, assistant or tool")
@@ -128,7 +131,9 @@ def chat_prompt(messages, vocab, max_pixels=MAX_PIXELS):
                 data = decode_image(url)
                 width, height = png_size(data)
                 n = image_tokens(height, width, max_pixels)
+                h, w = smart_resize(height, width, max_pixels=max_pixels)
                 ids.append(SPECIAL["<|begin_of_image|>"])
+                spans.append((len(ids), n, h // PATCH, w // PATCH, zlib.crc32(data)))
                 ids.extend(image_ids(data, n, vocab))
                 ids.append(SPECIAL["<|end_of_image|>"])
                 images += 1
@@ -136,7 +141,7 @@ def chat_prompt(messages, vocab, max_pixels=MAX_PIXELS):
             else:
                 raise PromptError(f"messages[{i}]: unsupported content part type {kind!r}")
     ids.append(SPECIAL["<|assistant|>"])
-    return Prompt(ids, img_tokens, images)
+    return Prompt(ids, img_tokens, images, spans)
 
 
 def completion_prompt(prompt, vocab):

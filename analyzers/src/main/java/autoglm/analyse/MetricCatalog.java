@@ -228,6 +228,8 @@ public final class MetricCatalog {
         def("server_profile_tpot_inside_ms", Unit.MILLISECONDS, "mean TPOT of the measured requests wholly inside the profiling window (spread: standard deviation)");
         def("server_profile_tpot_outside_ms", Unit.MILLISECONDS, "mean TPOT of those wholly outside it: before it opened or after the trace was written");
         def("server_profile_cost_p", Unit.COUNT, "Welch's two-sided p of the two sides' TPOT");
+        def("served_vision_prefill_pct", Unit.PERCENT, "of the server steps its vision encoder ran in (image prefills), the share of their time it took");
+        def("served_vision_ms", Unit.MILLISECONDS, "the vision encoder's time in such a step (median; spread over them)");
         def("served_long_step_ms", Unit.MILLISECONDS, "server steps longer than 3x the median step (prefill): their median");
         def("served_long_step_factor", Unit.FACTOR, "the long steps' median over the median of all server steps");
         def("served_long_step_time_pct", Unit.PERCENT, "share of the server's step time in those long steps");

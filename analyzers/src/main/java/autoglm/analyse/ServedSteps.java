@@ -20,15 +20,21 @@ import java.util.TreeMap;
 public final class ServedSteps {
     /** Steps a batch size needs to be compared with another (low and high batch). */
     static final int MIN_STEPS = 3;
+    /**
+     * A range of the server's timeline that is its vision encoder, by name: autoglm serve's "vision encoder", and any
+     * annotation naming a vision module (transformers' and vLLM's classes: Glm4vVisionModel, ...VisionTransformer).
+     */
+    static final java.util.regex.Pattern VISION = java.util.regex.Pattern.compile("(?i)vision|visual");
     public static final String NOT_SERVED = "not a load run with the server's kernel recordings (load --serve "
             + "--kernels) or profiler trace (--server-profile)";
 
     /**
      * One step: its wall-clock start and end, kernels launched in it, GPU busy time (-1: no GPU activity in the
      * timeline), the batch running by the server's /metrics (NaN: none yet), and the requests the client had in flight
-     * (sent, not yet ended) at its start.
+     * (sent, not yet ended) at its start; {@code visionNs}: the time in it of ranges the server named after its vision
+     * encoder ({@link #VISION}).
      */
-    public record Step(long startNs, long endNs, int kernels, long busyNs, double batch, int inFlight) {
+    public record Step(long startNs, long endNs, int kernels, long busyNs, double batch, int inFlight, long visionNs) {
         public double ms() {
             return (endNs - startNs) / 1e6;
         }
@@ -77,6 +83,7 @@ public final class ServedSteps {
             }
             busy.get(i).add(new long[] {gpu.start(r), gpu.end(r)});
         }
+        long[] vision = visionPerStep(t);
         double epochMs = load.settings().startedEpochMs();
         // a Kineto trace's times count from its baseTimeNanoseconds (wall clock); a CUPTI recording's are the wall clock
         Long base = t.model().header().baseTimeNanoseconds();
@@ -91,7 +98,7 @@ public final class ServedSteps {
                 unmatched++;
             }
             steps.add(new Step(s, w.iterationEnd(i) + offset, kernels[i], anyGpu ? union(busy.get(i)) : -1, batch,
-                    inFlight(load, s / 1e6 - epochMs)));
+                    inFlight(load, s / 1e6 - epochMs), vision[i]));
         }
         TreeMap<Integer, List<Step>> by = new TreeMap<>();
         for (Step s : steps) {
@@ -110,6 +117,24 @@ public final class ServedSteps {
                     + "server's first scrape");
         }
         return new Result(List.copyOf(steps), List.copyOf(rows), unmatched, w.basis().text(), null);
+    }
+
+    /** Per step, the time of the vision encoder's ranges inside it (clipped to the step). */
+    private static long[] visionPerStep(TraceAnalysis t) {
+        Window w = t.window();
+        long[] out = new long[w.iterations()];
+        autoglm.model.trace.SpanTable a = t.model().annotations();
+        for (int k = 0; k < a.size(); k++) {
+            if (!VISION.matcher(t.model().names().get(a.name(k))).find()) {
+                continue;
+            }
+            long s = a.start(k);
+            long e = s + a.dur(k);
+            for (int i = 0; i < out.length; i++) {
+                out[i] += Math.max(0, Math.min(e, w.iterationEnd(i)) - Math.max(s, w.iterationStart(i)));
+            }
+        }
+        return out;
     }
 
     /** The requests sent and not yet ended at {@code ms} (the load's clock). */
@@ -176,6 +201,7 @@ public final class ServedSteps {
                 "served_step_ms_low_batch", "served_step_ms_high_batch", "served_busy_pct_low_batch",
                 "served_busy_pct_high_batch", "served_kernels_per_step"));
         s.addAll(ServedStalls.metricNames());
+        s.addAll(List.of("served_vision_prefill_pct", "served_vision_ms"));
         return s;
     }
 
@@ -188,7 +214,8 @@ public final class ServedSteps {
         if (r.steps().isEmpty()) {
             return b.absentAll(r.reason(), metricNames().toArray(new String[0])).build();
         }
-        ServedStalls.metrics(b, r, load); // the long steps need no batch
+        ServedStalls.metrics(b, r, load); // the long steps and the vision encoder need no batch
+        vision(b, r);
         if (!r.present()) {
             return b.absentAll(r.reason(), "served_steps", "served_batch_low", "served_batch_high",
                     "served_step_ms_low_batch", "served_step_ms_high_batch", "served_busy_pct_low_batch",
@@ -218,6 +245,22 @@ public final class ServedSteps {
             busy(b, "served_busy_pct_high_batch", high);
         }
         return b.build();
+    }
+
+    /** The vision encoder's share of the steps it ran in (image prefills), and its time per step. */
+    private static void vision(Metrics.Builder b, Result r) {
+        List<Step> with = r.steps().stream().filter(s -> s.visionNs() > 0).toList();
+        if (with.isEmpty()) {
+            b.absentAll("the server's timeline names no vision encoder (autoglm serve marks it \"vision encoder\"; a "
+                    + "trace of vLLM or SGLang has no such range unless the server adds one)", "served_vision_prefill_pct",
+                    "served_vision_ms");
+            return;
+        }
+        double vision = with.stream().mapToDouble(Step::visionNs).sum();
+        double steps = with.stream().mapToDouble(s -> s.endNs() - s.startNs()).sum();
+        double[] ms = with.stream().mapToDouble(s -> s.visionNs() / 1e6).toArray();
+        b.put("served_vision_prefill_pct", 100 * vision / steps, with.size());
+        b.put("served_vision_ms", Stats.median(ms, ms.length), ms.length, Stats.spread(ms, ms.length));
     }
 
     private static void busy(Metrics.Builder b, String name, ByBatch x) {

@@ -22,7 +22,7 @@ class CatalogueCoverageTest {
     static final Set<String> BEYOND_CATALOGUE = Set.of("kv-cache-pressure", "preemption", "prefix-cache-miss",
             "prefill-interference", "image-heavy", "client-limited",
             "load-imbalance", "idle-replica", "straggler-replica", "throttling-node", // issue 19: fleet rules
-            "launch-bound-low-batch", "prefill-stalls-decode"); // issue 20: the server's steps against the load
+            "launch-bound-low-batch", "prefill-stalls-decode", "vision-encoder-share"); // issue 20: served steps
 
     @Test
     void theBundleImplementsTheCatalogueButTheRulesNamedMissing() throws Exception {

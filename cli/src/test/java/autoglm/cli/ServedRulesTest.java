@@ -19,19 +19,27 @@ import org.junit.jupiter.api.io.TempDir;
  * long prefill steps inside which the streams' long gaps lie, and the rule fires; the same prompts one at a time make
  * the same long steps, but no other stream runs during them, and it stays silent. The long steps and gaps equal tools/served_steps_check.py's count from the run's files.
  */
-class ServedStallsTest {
+class ServedRulesTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
     Path tmp;
 
     private JsonNode serverProfile(String name, String profile, String inputLen, String outputLen) throws Exception {
+        return serverProfile(name, "glm-tiny", "--workload", "synthetic", "--profile", profile, "--input-len", inputLen,
+                "--output-len", outputLen, "--requests", "16", "--server-profile", "8");
+    }
+
+    /** {@code load ... --serve -- autoglm serve --model MODEL}: the server-profile diagnosis, its figures checked. */
+    private JsonNode serverProfile(String name, String model, String... load) throws Exception {
         int port = LoadServeTest.freePort();
         Path out = tmp.resolve(name);
-        Run r = Run.of("load", "http://127.0.0.1:" + port, "--out", out.toString(), "--workload", "synthetic",
-                "--profile", profile, "--input-len", inputLen, "--output-len", outputLen, "--requests", "16",
-                "--server-profile", "8", "--python", LoadServeTest.python(), "--serve", "--", "autoglm", "serve",
-                "--model", "glm-tiny", "--port", Integer.toString(port));
+        List<String> args = new java.util.ArrayList<>(List.of("load", "http://127.0.0.1:" + port, "--out",
+                out.toString()));
+        args.addAll(List.of(load));
+        args.addAll(List.of("--python", LoadServeTest.python(), "--serve", "--", "autoglm", "serve", "--model", model,
+                "--port", Integer.toString(port)));
+        Run r = Run.of(args.toArray(new String[0]));
         assertEquals(0, r.code(), r.err());
         Path run;
         try (Stream<Path> runs = Files.list(out)) {
@@ -45,6 +53,14 @@ class ServedStallsTest {
         assertEquals(0, p.waitFor(), err);
         JsonNode expected = JSON.readTree(text).get("long_steps");
         JsonNode m = d.get("metrics");
+        JsonNode vision = JSON.readTree(text).get("vision");
+        if (vision.get("steps").asInt() == 0) {
+            assertTrue(m.get("served_vision_prefill_pct").get("value").isNull());
+        } else {
+            assertEquals(vision.get("steps").asInt(), m.get("served_vision_prefill_pct").get("n").asInt());
+            assertEquals(vision.get("pct").asDouble(), m.get("served_vision_prefill_pct").get("value").asDouble(), 1e-3);
+            assertEquals(vision.get("median_ms").asDouble(), m.get("served_vision_ms").get("value").asDouble(), 1e-3);
+        }
         if (expected.get("count").asInt() == 0) {
             assertTrue(m.get("served_long_step_ms").get("value").isNull(), m.get("served_long_step_ms").toString());
         } else {
@@ -85,5 +101,22 @@ class ServedStallsTest {
         JsonNode f = finding(d, "prefill-stalls-decode");
         assertFalse(List.of("info", "warning").contains(f.get("severity").asText()), f.toString());
         assertTrue(d.get("metrics").get("served_long_step_ms").get("value").isNumber(), "the prefills are long steps");
+    }
+
+    @Test
+    void largeScreenshotsSpendTheirPrefillInTheVisionEncoder() throws Exception {
+        JsonNode f = finding(serverProfile("vision", "autoglm-phone-tiny", "--image", "448x896", "--think-time",
+                "50ms-150ms", "--sessions", "2", "--steps", "3", "--server-profile", "4"), "vision-encoder-share");
+        assertTrue(List.of("info", "warning").contains(f.get("severity").asText()), f.toString());
+    }
+
+    @Test
+    void smallImagesUnderLongPromptsLeaveTheEncoderLittle() throws Exception {
+        JsonNode d = serverProfile("small", "autoglm-phone-tiny", "--workload", "synthetic", "--profile", "sync",
+                "--input-len", "1200", "--output-len", "16", "--requests", "6", "--image", "56x112", "--server-profile",
+                "4");
+        JsonNode f = finding(d, "vision-encoder-share");
+        assertEquals("ok", f.get("severity").asText(), f.toString());
+        assertTrue(d.get("metrics").get("served_vision_prefill_pct").get("value").isNumber(), "the encoder ran");
     }
 }
