@@ -71,6 +71,9 @@ public final class KernelWindow implements LoadTest.MeasuredWindow {
         if (from < 0 || to < 0) {
             m.put("cut", false);
             m.put("why", "the load's measured window never opened: the recordings cover the server's whole run");
+        } else if (CuptiLoader.recordings(folder).isEmpty()) {
+            m.put("cut", false);
+            m.put("why", "no process of the server initialised CUDA: nothing was recorded");
         } else {
             m.put("cut", true);
             m.put("from_unix_ns", from);
