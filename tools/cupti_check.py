@@ -6,7 +6,8 @@ the window of ../shared/fixtures/cupti that tools/make-cupti-testdata.sh cut), k
 [FROM_NS, TO_NS), selects runtime calls by the name prefixes docs/cupti-format.md lists, finds the anchor kernel
 by the definition in docs/analyses.md (kernel passes: a heuristic of ours, not a standard), and computes what
 CuptiAnalysisTest checks: record counts, the passes cut at the anchor kernel, kernels per pass, host step time,
-GPU busy share over the kept kernels and the median kernel duration.
+GPU busy share over the kept kernels and the median kernel duration; and what ServedStepsKernelTest checks: per pass
+the kernels, the host time and the busy share (the union of the pass's kernels over its host time), as medians.
 
     python3 tools/cupti_check.py CSV.gz RUNTIME_CBID_HEADER FROM_NS TO_NS > expected.json
 """
@@ -19,6 +20,29 @@ import sys
 
 WANTED = ("cudaLaunch", "cudaGraphLaunch", "cudaMemcpy", "cudaMemset", "cudaDeviceSynchronize",
           "cudaStreamSynchronize", "cudaEventSynchronize", "cudaStreamWaitEvent", "cudaMalloc", "cudaFree")
+
+
+def runtime_names(header):
+    """cbid -> runtime API name (version suffix dropped) from CUDA's cupti_runtime_cbid.h."""
+    names = {}
+    for line in open(header):
+        m = re.match(r"\s*CUPTI_RUNTIME_TRACE_CBID_(\w+)\s*=\s*(\d+)", line)
+        if m:
+            names[int(m.group(2))] = re.sub(r"_v\d+$", "", m.group(1))
+    return names
+
+
+def union(ks):
+    """GPU time covered by the kernels (overlaps counted once), ns."""
+    busy, end = 0, None
+    for s, e, _, _ in sorted(ks):
+        if end is None or s > end:
+            busy += e - s
+            end = e
+        elif e > end:
+            busy += e - end
+            end = e
+    return busy
 
 
 def find_anchor(names):
@@ -43,11 +67,7 @@ def find_anchor(names):
 
 def main():
     csv, header, lo, hi = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
-    names = {}
-    for line in open(header):
-        m = re.match(r"\s*CUPTI_RUNTIME_TRACE_CBID_(\w+)\s*=\s*(\d+)", line)
-        if m:
-            names[int(m.group(2))] = re.sub(r"_v\d+$", "", m.group(1))
+    names = runtime_names(header)
     kernels, launches = [], {}
     api = 0
     api_names = set()
@@ -75,6 +95,7 @@ def main():
     host = [launches[a[2]] if a[2] in launches else a[0] for a in anchors]
     passes = len(anchors) - 1
     per_pass = [0] * passes
+    pass_kernels = [[] for _ in range(passes)]
     kept = []
     for k in kernels:
         if k[2] in launches:
@@ -84,15 +105,11 @@ def main():
         i = bisect.bisect_right(bounds, t) - 1
         if 0 <= i < passes:
             per_pass[i] += 1
+            pass_kernels[i].append(k)
             kept.append(k)
-    busy, end = 0, None
-    for s, e, _, _ in sorted(kept):
-        if end is None or s > end:
-            busy += e - s
-            end = e
-        elif e > end:
-            busy += e - end
-            end = e
+    # per pass (docs/analyses.md, "Served steps"): the union of its kernels' GPU time over its host time
+    step_busy = [100.0 * union(pass_kernels[i]) / (host[i + 1] - host[i]) for i in range(passes)]
+    busy = union(kept)
     span = max(k[1] for k in kept) - min(k[0] for k in kept)
     json.dump({
         "kernels": len(kernels),
@@ -102,6 +119,9 @@ def main():
         "passes": passes,
         "kernels_kept": len(kept),
         "kernels_per_step": sum(per_pass) / passes,
+        "kernels_per_step_median": statistics.median(per_pass),
+        "step_time_ms_median": statistics.median((host[i + 1] - host[i]) / 1e6 for i in range(passes)),
+        "step_busy_pct_median": statistics.median(step_busy),
         "step_time_ms": statistics.mean(host[i + 1] - host[i] for i in range(passes)) / 1e6,
         "gpu_span_ms": span / 1e6,
         "gpu_busy_pct_whole_span": 100.0 * busy / span,

@@ -11,20 +11,15 @@ otherwise (one overlapping an edge is kept whole).
 """
 import gzip
 import json
-import re
 import sys
 
-from cupti_check import WANTED
+from cupti_check import WANTED, runtime_names
 
 
 def main():
     csv, header = sys.argv[1], sys.argv[2]
     lo, hi, cut_lo, cut_hi = (int(x) for x in sys.argv[3:7])
-    names = {}
-    for line in open(header):
-        m = re.match(r"\s*CUPTI_RUNTIME_TRACE_CBID_(\w+)\s*=\s*(\d+)", line)
-        if m:
-            names[int(m.group(2))] = re.sub(r"_v\d+$", "", m.group(1))
+    names = runtime_names(header)
     out = {k: {"kept": 0, "before": 0, "after": 0} for k in ("kernels", "api_calls")}
     with gzip.open(csv, "rt") as f:
         for line in f:

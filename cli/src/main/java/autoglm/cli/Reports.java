@@ -21,6 +21,7 @@ final class Reports {
 
     static final String REQUESTS_CSV = "requests.csv";
     static final String TURNS_CSV = "turns.csv";
+    static final String SERVED_CSV = "served-steps.csv";
 
     static void checkWritable(ReportOptions report) {
         Output.checkWritable("-o", report.output);
@@ -92,6 +93,15 @@ final class Reports {
             tech.tablesaw.api.Table requests = autoglm.analyse.RequestTable.of(workload);
             Output.writeFile("the run's", folder.resolve(REQUESTS_CSV), w -> autoglm.report.RequestsCsv.requests(requests, w));
             Output.writeFile("the run's", folder.resolve(TURNS_CSV), w -> autoglm.report.RequestsCsv.turns(requests, w));
+        }
+        servedSteps(folder, d);
+    }
+
+    /** A load run's server steps one row each (served-steps.csv), when the diagnosis has them. */
+    static void servedSteps(Path folder, Diagnosis d) {
+        if (d.served() != null && !d.served().steps().isEmpty()) {
+            tech.tablesaw.api.Table steps = autoglm.analyse.ServedStepTable.of(d.served());
+            Output.writeFile("the run's", folder.resolve(SERVED_CSV), w -> autoglm.report.RequestsCsv.table(steps, w));
         }
     }
 

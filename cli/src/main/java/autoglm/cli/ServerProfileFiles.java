@@ -82,6 +82,7 @@ final class ServerProfileFiles {
         Diagnosis d = diagnoser.diagnoseTraces(traces, autoglm.model.trace.LoadProgress.NONE);
         if (load != null) {
             d = diagnoser.withServed(d, load); // the server's steps against the batch its /metrics reported
+            Reports.servedSteps(dir, d);
         }
         try (Writer w = Files.newBufferedWriter(dir.resolve("diagnosis.json"))) {
             new autoglm.report.JsonReport().write(d, w);

@@ -53,6 +53,9 @@ class ServerProfileTest {
         JsonNode diagnosis = JSON.readTree(run.resolve("server-profile/diagnosis.json").toFile());
         assertTrue(diagnosis.get("findings").size() > 0, "the trace analyzers ran on it");
         servedStepsAsTheCheckerCountsThem(run, diagnosis.get("served"));
+        List<String> rows = Files.readAllLines(run.resolve("server-profile/served-steps.csv"));
+        assertEquals(diagnosis.get("served").get("steps").asInt() + 1, rows.size(), "one row a step, a header first");
+        assertTrue(rows.get(0).startsWith("step,start_unix_ns,end_unix_ns,step_ms,kernels,gpu_busy_pct"), rows.get(0));
         // the cost the terminal says is in the result's metrics (JSON) and the run's HTML report
         java.util.regex.Matcher said = java.util.regex.Pattern.compile("TPOT ([0-9.]+) ms inside the window \\(n=(\\d+)\\)")
                 .matcher(r.err());

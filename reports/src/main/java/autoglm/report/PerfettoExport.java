@@ -257,6 +257,41 @@ public final class PerfettoExport {
         g.writeEndObject();
     }
 
+    /** Opens an async ("b" or "e") event of the slice {@code id}; the caller may add "args" and closes it. */
+    static void async(JsonGenerator g, String ph, String cat, String name, String id, int pid, long tid, long ns,
+            long origin) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("ph", ph);
+        g.writeStringField("cat", cat);
+        g.writeStringField("name", name);
+        g.writeStringField("id", id);
+        g.writeNumberField("pid", pid);
+        g.writeNumberField("tid", tid);
+        g.writeNumberField("ts", micros(ns - origin));
+    }
+
+    /** One counter ("C") event: {@code value} of the track {@code name} at {@code ns}. */
+    static void counterEvent(JsonGenerator g, String name, int pid, long ns, double value, long origin)
+            throws IOException {
+        g.writeStartObject();
+        g.writeStringField("ph", "C");
+        g.writeStringField("name", name);
+        g.writeNumberField("pid", pid);
+        g.writeNumberField("tid", 0);
+        g.writeNumberField("ts", micros(ns - origin));
+        g.writeObjectFieldStart("args");
+        g.writeNumberField("value", value);
+        g.writeEndObject();
+        g.writeEndObject();
+    }
+
+    /** A number argument, left out when NaN or infinite (JSON has neither). */
+    static void finite(JsonGenerator g, String field, double v) throws IOException {
+        if (!Double.isNaN(v) && !Double.isInfinite(v)) {
+            g.writeNumberField(field, v);
+        }
+    }
+
     /** Nanoseconds as microseconds with three decimals, exactly (no binary rounding in the text). */
     static java.math.BigDecimal micros(long ns) {
         return java.math.BigDecimal.valueOf(ns, 3);
@@ -304,16 +339,7 @@ public final class PerfettoExport {
             if (Double.isNaN(value) || Double.isInfinite(value)) {
                 continue;
             }
-            g.writeStartObject();
-            g.writeStringField("ph", "C");
-            g.writeStringField("name", name);
-            g.writeNumberField("pid", pid);
-            g.writeNumberField("tid", 0);
-            g.writeNumberField("ts", micros(Math.round(t.applyAsDouble(s) * 1e6) - origin));
-            g.writeObjectFieldStart("args");
-            g.writeNumberField("value", value);
-            g.writeEndObject();
-            g.writeEndObject();
+            counterEvent(g, name, pid, Math.round(t.applyAsDouble(s) * 1e6), value, origin);
             counterSamples++;
         }
     }

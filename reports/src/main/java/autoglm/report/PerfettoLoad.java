@@ -60,14 +60,7 @@ final class PerfettoLoad {
 
     private static void async(JsonGenerator g, String ph, String name, String id, int pid, long ns, long origin,
             LoadRequest r) throws IOException {
-        g.writeStartObject();
-        g.writeStringField("ph", ph);
-        g.writeStringField("cat", "load_request");
-        g.writeStringField("name", name);
-        g.writeStringField("id", id);
-        g.writeNumberField("pid", pid);
-        g.writeNumberField("tid", REQUESTS_TID);
-        g.writeNumberField("ts", PerfettoExport.micros(ns - origin));
+        PerfettoExport.async(g, ph, "load_request", name, id, pid, REQUESTS_TID, ns, origin);
         if (r != null) {
             g.writeObjectFieldStart("args");
             g.writeNumberField("index", r.index());
@@ -77,10 +70,10 @@ final class PerfettoLoad {
             g.writeStringField("status", r.status());
             g.writeNumberField("prompt_tokens", r.promptTokens());
             g.writeNumberField("output_tokens", r.outputTokens());
-            number(g, "ttft_ms", r.ttftMs());
-            number(g, "tpot_ms", r.tpotMs());
-            number(g, "e2el_ms", r.e2elMs());
-            number(g, "client_wait_ms", r.clientWaitMs());
+            PerfettoExport.finite(g, "ttft_ms", r.ttftMs());
+            PerfettoExport.finite(g, "tpot_ms", r.tpotMs());
+            PerfettoExport.finite(g, "e2el_ms", r.e2elMs());
+            PerfettoExport.finite(g, "client_wait_ms", r.clientWaitMs());
             g.writeEndObject();
         }
         g.writeEndObject();
@@ -95,22 +88,7 @@ final class PerfettoLoad {
             if (Double.isNaN(s.values()[i]) || Double.isInfinite(s.values()[i])) {
                 continue;
             }
-            g.writeStartObject();
-            g.writeStringField("ph", "C");
-            g.writeStringField("name", name);
-            g.writeNumberField("pid", pid);
-            g.writeNumberField("tid", 0);
-            g.writeNumberField("ts", PerfettoExport.micros(epochNs + ns(s.tMs()[i]) - origin));
-            g.writeObjectFieldStart("args");
-            g.writeNumberField("value", s.values()[i] * scale);
-            g.writeEndObject();
-            g.writeEndObject();
-        }
-    }
-
-    private static void number(JsonGenerator g, String field, double v) throws IOException {
-        if (!Double.isNaN(v) && !Double.isInfinite(v)) {
-            g.writeNumberField(field, v);
+            PerfettoExport.counterEvent(g, name, pid, epochNs + ns(s.tMs()[i]), s.values()[i] * scale, origin);
         }
     }
 

@@ -41,8 +41,8 @@ final class PerfettoWorkload {
             if (s.prefill()) {
                 g.writeNumberField("cached_tokens", s.cachedTokens());
                 g.writeNumberField("image_tokens", s.imageTokens());
-                number(g, "vision_ms", s.visionMs());
-                number(g, "input_wait_ms", s.inputWaitMs());
+                PerfettoExport.finite(g, "vision_ms", s.visionMs());
+                PerfettoExport.finite(g, "input_wait_ms", s.inputWaitMs());
             } else {
                 g.writeNumberField("kv_tokens", s.kvTokens());
             }
@@ -74,33 +74,20 @@ final class PerfettoWorkload {
 
     private static void async(JsonGenerator g, String ph, String name, String id, int pid, long ns, long origin,
             WorkloadLog.Request r) throws IOException {
-        g.writeStartObject();
-        g.writeStringField("ph", ph);
-        g.writeStringField("cat", "request");
-        g.writeStringField("name", name);
-        g.writeStringField("id", id);
-        g.writeNumberField("pid", pid);
-        g.writeNumberField("tid", REQUESTS_TID);
-        g.writeNumberField("ts", PerfettoExport.micros(ns - origin));
+        PerfettoExport.async(g, ph, "request", name, id, pid, REQUESTS_TID, ns, origin);
         if (r != null) {
             g.writeObjectFieldStart("args");
             g.writeNumberField("prompt_tokens", r.promptTokens());
             g.writeNumberField("cached_tokens", r.cachedTokens());
             g.writeNumberField("image_tokens", r.imageTokens());
             g.writeNumberField("output_tokens", r.outputTokens());
-            number(g, "queue_ms", r.queueMs());
-            number(g, "ttft_ms", r.ttftMs());
-            number(g, "tpot_ms", r.tpotMs());
-            number(g, "e2e_ms", r.e2eMs());
+            PerfettoExport.finite(g, "queue_ms", r.queueMs());
+            PerfettoExport.finite(g, "ttft_ms", r.ttftMs());
+            PerfettoExport.finite(g, "tpot_ms", r.tpotMs());
+            PerfettoExport.finite(g, "e2e_ms", r.e2eMs());
             g.writeEndObject();
         }
         g.writeEndObject();
-    }
-
-    private static void number(JsonGenerator g, String field, double v) throws IOException {
-        if (!Double.isNaN(v) && !Double.isInfinite(v)) {
-            g.writeNumberField(field, v);
-        }
     }
 
     /** Epoch milliseconds to nanoseconds. */

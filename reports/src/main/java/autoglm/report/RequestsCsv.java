@@ -6,7 +6,7 @@ import tech.tablesaw.api.Table;
 
 /**
  * The workload's per-request table (requests.csv) and its per-turn summary (turns.csv) as CSV, written by Tablesaw
- * (docs/formats.md). Untrusted text cannot reach them: every column is a number.
+ * (docs/formats.md), and the analyses' other tables (served-steps.csv). Untrusted text cannot reach them: every column is a number.
  */
 public final class RequestsCsv {
     private RequestsCsv() {
@@ -20,6 +20,11 @@ public final class RequestsCsv {
     /** Its per-turn summary. */
     public static void turns(Table requests, Writer out) {
         RequestTable.byTurn(requests).write().csv(unclosed(out));
+    }
+
+    /** Any of the analyses' tables (the server's steps, served-steps.csv). */
+    public static void table(Table table, Writer out) {
+        table.write().csv(unclosed(out));
     }
 
     /** Tablesaw closes the writer it is given; the caller owns {@code out} (an atomic file write). */

@@ -39,13 +39,16 @@ class CuptiWindowCutTest {
         return Fixtures.json().readTree(Fixtures.root().resolve("testdata/expected/cupti-cut.json").toFile());
     }
 
+    /** The recording cut to the expectation's window. */
+    private static CuptiWindowCut.Counts cut(Path bin, JsonNode e) throws IOException {
+        return CuptiWindowCut.cut(bin, e.get("cut_from_ns").asLong(), e.get("cut_to_ns").asLong());
+    }
+
     @Test
     void keepsWhatOverlapsTheWindowAndSaysWhatWasCut() throws IOException {
         JsonNode e = expected();
         Path bin = recording();
-        long from = e.get("cut_from_ns").asLong();
-        long to = e.get("cut_to_ns").asLong();
-        CuptiWindowCut.Counts c = CuptiWindowCut.cut(bin, from, to);
+        CuptiWindowCut.Counts c = cut(bin, e);
         long kernels = e.at("/kernels/kept").asLong();
         long api = e.at("/api_calls/kept").asLong();
         long before = e.at("/kernels/before").asLong() + e.at("/api_calls/before").asLong();
@@ -68,10 +71,8 @@ class CuptiWindowCutTest {
     void aSecondCutToTheSameWindowLeavesTheActivityAsItIs() throws IOException {
         JsonNode e = expected();
         Path bin = recording();
-        long from = e.get("cut_from_ns").asLong();
-        long to = e.get("cut_to_ns").asLong();
-        CuptiWindowCut.Counts first = CuptiWindowCut.cut(bin, from, to);
-        CuptiWindowCut.Counts second = CuptiWindowCut.cut(bin, from, to);
+        CuptiWindowCut.Counts first = cut(bin, e);
+        CuptiWindowCut.Counts second = cut(bin, e);
         assertEquals(new CuptiWindowCut.Counts(first.kept(), 0, 0, 0), second);
         assertEquals(e.at("/kernels/kept").asLong(),
                 CuptiLoader.load(List.of(bin)).model().readCounts().of(autoglm.model.trace.EventKind.KERNEL));
