@@ -22,6 +22,18 @@ WANTED = ("cudaLaunch", "cudaGraphLaunch", "cudaMemcpy", "cudaMemset", "cudaDevi
           "cudaStreamSynchronize", "cudaEventSynchronize", "cudaStreamWaitEvent", "cudaMalloc", "cudaFree")
 
 
+def records(csv, lo, hi):
+    """The kernel (K) and runtime API (R) lines of the CSV that start in [lo, hi): (kind, fields)."""
+    with gzip.open(csv, "rt") as f:
+        for line in f:
+            kind = line[0]
+            if kind not in "KR":
+                continue
+            p = line.rstrip("\n").split(",", 5)
+            if lo <= int(p[1]) < hi:
+                yield kind, p
+
+
 def runtime_names(header):
     """cbid -> runtime API name (version suffix dropped) from CUDA's cupti_runtime_cbid.h."""
     names = {}
@@ -71,21 +83,14 @@ def main():
     kernels, launches = [], {}
     api = 0
     api_names = set()
-    with gzip.open(csv, "rt") as f:
-        for line in f:
-            kind = line[0]
-            if kind not in "KR":
-                continue
-            p = line.rstrip("\n").split(",", 5)
-            s, e, corr = int(p[1]), int(p[2]), int(p[3])
-            if not lo <= s < hi:
-                continue
-            if kind == "K":
-                kernels.append((s, e, corr, p[5]))
-            elif names.get(int(p[4]), "").startswith(WANTED):
-                api += 1
-                api_names.add(names[int(p[4])])
-                launches[corr] = s
+    for kind, p in records(csv, lo, hi):
+        s, e, corr = int(p[1]), int(p[2]), int(p[3])
+        if kind == "K":
+            kernels.append((s, e, corr, p[5]))
+        elif names.get(int(p[4]), "").startswith(WANTED):
+            api += 1
+            api_names.add(names[int(p[4])])
+            launches[corr] = s
     kernels.sort()
     anchor = find_anchor([k[3] for k in kernels])
     anchors = [k for k in kernels if k[3] == anchor]

@@ -9,11 +9,10 @@ otherwise (one overlapping an edge is kept whole).
 
     python3 tools/cupti_cut_check.py CSV.gz RUNTIME_CBID_HEADER FROM_NS TO_NS CUT_FROM_NS CUT_TO_NS > expected.json
 """
-import gzip
 import json
 import sys
 
-from cupti_check import WANTED, runtime_names
+from cupti_check import WANTED, records, runtime_names
 
 
 def main():
@@ -21,23 +20,16 @@ def main():
     lo, hi, cut_lo, cut_hi = (int(x) for x in sys.argv[3:7])
     names = runtime_names(header)
     out = {k: {"kept": 0, "before": 0, "after": 0} for k in ("kernels", "api_calls")}
-    with gzip.open(csv, "rt") as f:
-        for line in f:
-            kind = line[0]
-            if kind not in "KR":
-                continue
-            p = line.rstrip("\n").split(",", 5)
-            s, e = int(p[1]), int(p[2])
-            if not lo <= s < hi:
-                continue
-            if kind == "K":
-                what = "kernels"
-            elif names.get(int(p[4]), "").startswith(WANTED):
-                what = "api_calls"
-            else:
-                continue
-            side = "before" if e < cut_lo else "after" if s > cut_hi else "kept"
-            out[what][side] += 1
+    for kind, p in records(csv, lo, hi):
+        s, e = int(p[1]), int(p[2])
+        if kind == "K":
+            what = "kernels"
+        elif names.get(int(p[4]), "").startswith(WANTED):
+            what = "api_calls"
+        else:
+            continue
+        side = "before" if e < cut_lo else "after" if s > cut_hi else "kept"
+        out[what][side] += 1
     out["cut_from_ns"] = cut_lo
     out["cut_to_ns"] = cut_hi
     json.dump(out, sys.stdout, indent=2)
