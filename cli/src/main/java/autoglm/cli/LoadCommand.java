@@ -93,8 +93,8 @@ public final class LoadCommand implements Callable<Integer> {
     String name;
 
     @Option(names = "--kernels", description = "with --serve: inject the CUPTI library into the server and its worker "
-            + "processes, as profile --kernels does: its kernels are diagnosed with the timeline rules beside the "
-            + "endpoint rules (docs/load.md)")
+            + "processes, as profile --kernels does; the recordings are cut to the measured window, diagnosed with the "
+            + "timeline rules beside the endpoint rules, and the server's steps set against its batch (docs/load.md)")
     boolean kernels;
 
     @Option(names = "--python", paramLabel = "PATH", description = "the Python with PyTorch for 'autoglm serve' under --serve")
