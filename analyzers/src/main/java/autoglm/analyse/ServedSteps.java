@@ -3,7 +3,6 @@ package autoglm.analyse;
 import autoglm.model.load.LoadRecording;
 import autoglm.model.trace.GpuActivities;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -176,24 +175,13 @@ public final class ServedSteps {
 
     /** The time covered by the intervals (overlaps counted once). */
     private static long union(List<long[]> iv) {
-        if (iv.isEmpty()) {
-            return 0;
+        long[] st = new long[iv.size()];
+        long[] en = new long[iv.size()];
+        for (int i = 0; i < st.length; i++) {
+            st[i] = iv.get(i)[0];
+            en[i] = iv.get(i)[1];
         }
-        long[][] a = iv.toArray(new long[0][]);
-        Arrays.sort(a, (x, y) -> Long.compare(x[0], y[0]));
-        long total = 0;
-        long s = a[0][0];
-        long e = a[0][1];
-        for (int i = 1; i < a.length; i++) {
-            if (a[i][0] <= e) {
-                e = Math.max(e, a[i][1]);
-            } else {
-                total += e - s;
-                s = a[i][0];
-                e = a[i][1];
-            }
-        }
-        return total + e - s;
+        return Intervals.union(st, en, st.length).total();
     }
 
     public static Set<String> metricNames() {

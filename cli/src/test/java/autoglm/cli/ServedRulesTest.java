@@ -46,14 +46,10 @@ class ServedRulesTest {
             run = runs.filter(Files::isDirectory).findFirst().orElseThrow();
         }
         JsonNode d = JSON.readTree(run.resolve("server-profile/diagnosis.json").toFile());
-        Process p = new ProcessBuilder("python3", Path.of("..", "tools", "served_steps_check.py").toString(),
-                run.toString()).start();
-        String text = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-        String err = new String(p.getErrorStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-        assertEquals(0, p.waitFor(), err);
-        JsonNode expected = JSON.readTree(text).get("long_steps");
+        JsonNode check = ServerProfileTest.servedStepsCheck(run);
+        JsonNode expected = check.get("long_steps");
         JsonNode m = d.get("metrics");
-        JsonNode vision = JSON.readTree(text).get("vision");
+        JsonNode vision = check.get("vision");
         if (vision.get("steps").asInt() == 0) {
             assertTrue(m.get("served_vision_prefill_pct").get("value").isNull());
         } else {

@@ -125,14 +125,19 @@ class ServerProfileTest {
         assertTrue(inside >= 1, "requests of the server inside the trace");
     }
 
-    /** The server's steps by batch equal tools/served_steps_check.py's, written from docs/analyses.md. */
-    private static void servedStepsAsTheCheckerCountsThem(Path run, JsonNode served) throws Exception {
+    /** tools/served_steps_check.py's figures of the run folder {@code run} (docs/analyses.md#served-steps). */
+    static JsonNode servedStepsCheck(Path run) throws Exception {
         Process p = new ProcessBuilder("python3", Path.of("..", "tools", "served_steps_check.py").toString(),
-                run.toString()).redirectErrorStream(false).start();
+                run.toString()).start();
         String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         String err = new String(p.getErrorStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         assertEquals(0, p.waitFor(), err);
-        JsonNode expected = JSON.readTree(out);
+        return JSON.readTree(out);
+    }
+
+    /** The server's steps by batch equal tools/served_steps_check.py's, written from docs/analyses.md. */
+    private static void servedStepsAsTheCheckerCountsThem(Path run, JsonNode served) throws Exception {
+        JsonNode expected = servedStepsCheck(run);
         assertTrue(served != null && served.has("byBatch"), String.valueOf(served));
         assertEquals(expected.get("steps").asInt(), served.get("steps").asInt(), served + " against " + expected);
         assertEquals(expected.get("unmatched").asInt(), served.get("unmatched").asInt());

@@ -93,30 +93,23 @@ final class LoadTimelines {
         if (to <= from) {
             return null;
         }
-        List<long[]> iv = new ArrayList<>();
+        long[] st = new long[gpu.size()];
+        long[] en = new long[gpu.size()];
+        int n = 0;
         for (int r = 0; r < gpu.size(); r++) {
             if (gpu.device(r) == dev && gpu.end(r) > from && gpu.start(r) < to) {
-                iv.add(new long[] {Math.max(from, gpu.start(r)), Math.min(to, gpu.end(r))});
+                st[n] = Math.max(from, gpu.start(r));
+                en[n++] = Math.min(to, gpu.end(r));
             }
         }
-        if (iv.isEmpty()) {
+        if (n == 0) {
             return null;
         }
-        iv.sort(Comparator.comparingLong(a -> a[0]));
+        autoglm.analyse.Intervals u = autoglm.analyse.Intervals.union(st, en, n);
         double width = (double) (to - from) / BUSY_BUCKETS;
         double[] busy = new double[BUSY_BUCKETS];
-        long s = iv.get(0)[0];
-        long e = iv.get(0)[1];
-        for (int i = 1; i <= iv.size(); i++) {
-            if (i < iv.size() && iv.get(i)[0] <= e) {
-                e = Math.max(e, iv.get(i)[1]);
-                continue;
-            }
-            TimelineCharts.spread(busy, from, width, s, e);
-            if (i < iv.size()) {
-                s = iv.get(i)[0];
-                e = iv.get(i)[1];
-            }
+        for (int b = 0; b < BUSY_BUCKETS; b++) {
+            busy[b] = u.coveredWithin(from + Math.round(b * width), from + Math.round((b + 1) * width));
         }
         double[] x = new double[BUSY_BUCKETS];
         double[] y = new double[BUSY_BUCKETS];

@@ -68,7 +68,7 @@ final class TimelineCharts {
     }
 
     /** Adds the busy interval [s, e) to the buckets it overlaps. */
-    static void spread(double[] busy, long from, double width, long s, long e) {
+    private static void spread(double[] busy, long from, double width, long s, long e) {
         int b0 = (int) Math.min(busy.length - 1, (s - from) / width);
         int b1 = (int) Math.min(busy.length - 1, (e - from) / width);
         for (int b = b0; b <= b1; b++) {
