@@ -11,7 +11,8 @@ start and not ended by then. Per batch: the steps, their median time and median 
 Long steps: longer than 3x the median of all steps; their median, that over the median step, their share of all step
 time. Long gaps: gaps between consecutive token chunks (chunk_ms) of the measured requests that ended ok, longer than
 3x the median of all those gaps, lying within the steps' span (first start to last end); of their summed time, the
-share during which a long step ran.
+share during which a long step ran that began beside another request: two requests or more in flight at its start
+(by requests.csv, as for the batches) or a running batch of two or more at the last scrape at or before it.
 Vision encoder: the user annotations (not ProfilerStep#N) whose name contains "vision" or "visual" (any case), their
 time inside each step; over the steps with any, that time's share of theirs, and its median per step.
 
@@ -88,10 +89,11 @@ def running_gauge(path):
     return []
 
 
-def stalls(steps, run, epoch):
+def stalls(steps, run, epoch, beside):
     ms = [(e - s) / 1e6 for s, e in steps]
     median = statistics.median(ms)
     long = [(s, e) for s, e in steps if (e - s) / 1e6 > 3 * median]
+    shared = [(s, e) for s, e in long if beside(s)]
     out = {"count": len(long)}
     if not long:
         return out
@@ -113,7 +115,7 @@ def stalls(steps, run, epoch):
             n += 1
             a, b = (epoch + c[i - 1]) * 1e6, (epoch + c[i]) * 1e6
             total += b - a
-            inside += sum(max(0.0, min(b, e) - max(a, s)) for s, e in long)
+            inside += sum(max(0.0, min(b, e) - max(a, s)) for s, e in shared)
     out["long_gaps"] = n
     if n:
         out["gaps_in_long_steps_pct"] = 100 * inside / total
@@ -131,17 +133,27 @@ def main():
     gauge = running_gauge(os.path.join(run, "server-metrics.csv"))
     requests = [(float(r["sent_ms"]), float(r["end_ms"]) if r["end_ms"] not in ("", "NaN") else float("inf"))
                 for r in csv.DictReader(open(os.path.join(run, "requests.csv"), newline="")) if r["sent_ms"] not in ("", "NaN")]
+    def batch_at(s):
+        at = [v for t, v in gauge if epoch + t <= s / 1e6]
+        return at[-1] if at else None
+
+    def flight_at(s):
+        ms = s / 1e6 - epoch
+        return sum(1 for a, b in requests if a <= ms < b)
+
+    def beside(s):
+        b = batch_at(s)
+        return flight_at(s) >= 2 or (b is not None and b >= 2)
+
     by, unmatched = {}, 0
     for s, e in steps:
-        at = [v for t, v in gauge if epoch + t <= s / 1e6]
-        if not at:
+        b = batch_at(s)
+        if b is None:
             unmatched += 1
             continue
-        ms = s / 1e6 - epoch
-        flight = sum(1 for a, b in requests if a <= ms < b)
-        by.setdefault(int(round(at[-1])), []).append(((e - s) / 1e6, flight))
+        by.setdefault(int(round(b)), []).append(((e - s) / 1e6, flight_at(s)))
     json.dump({"trace": os.path.basename(name), "steps": len(steps), "unmatched": unmatched,
-               "long_steps": stalls(steps, run, epoch), "vision": vision(steps, ranges),
+               "long_steps": stalls(steps, run, epoch, beside), "vision": vision(steps, ranges),
                "by_batch": [{"batch": b, "steps": len(v), "step_ms": statistics.median(x[0] for x in v),
                              "in_flight": statistics.median(x[1] for x in v)}
                             for b, v in sorted(by.items())]}, sys.stdout, indent=2)

@@ -10,8 +10,11 @@ import java.util.List;
  * {@value #LONG_STEP_FACTOR} times the median step is a long one (a prefill of whole prompts, next to decode steps of
  * one token each); a gap between two token chunks of a measured request longer than {@value #STALL_FACTOR} times the
  * median gap is a long one (the client's definition, load_itl_stalls_in_prefill_pct). Of the time of the long gaps that
- * lie within the server's timeline, the share during which a long step ran is the stalling the server's own steps
- * explain (weighted by time: a 300 ms freeze inside a prefill counts for more than a 15 ms blip of a busy client).
+ * lie within the server's timeline, the share during which a long step ran beside another request is the stalling
+ * the server's own steps explain (weighted by time: a 300 ms freeze inside a prefill counts for more than a 15 ms blip
+ * of a busy client). A long step counts only where at least two requests were running at its start, by the client's
+ * count (sent, not ended) or the server's last scrape of its running batch: with one request in flight, a long step
+ * is that request's own (its prefill, or a step the machine slowed) and stalls no other stream.
  */
 final class ServedStalls {
     static final double LONG_STEP_FACTOR = 3;
@@ -49,6 +52,8 @@ final class ServedStalls {
                 gaps.add(c[i] - c[i - 1]);
             }
         }
+        // the long steps that ran beside another request: only those can freeze another stream
+        List<ServedSteps.Step> shared = longSteps.stream().filter(ServedStalls::beside).toList();
         double[] g = gaps.stream().mapToDouble(Double::doubleValue).toArray();
         if (g.length < 2 || !(Stats.median(g, g.length) > 0)) {
             b.absent("served_itl_gaps_in_long_steps_pct", "fewer than two gaps between tokens, or a median gap of 0");
@@ -71,7 +76,7 @@ final class ServedStalls {
                 double a = (epochMs + c[i - 1]) * 1e6;
                 double e = (epochMs + c[i]) * 1e6;
                 stallNs += e - a;
-                for (ServedSteps.Step s : longSteps) { // steps follow one another: their overlaps add up
+                for (ServedSteps.Step s : shared) { // steps follow one another: their overlaps add up
                     overlapNs += Math.max(0, Math.min(e, s.endNs()) - Math.max(a, s.startNs()));
                 }
             }
@@ -82,5 +87,10 @@ final class ServedStalls {
         } else {
             b.put("served_itl_gaps_in_long_steps_pct", 100.0 * overlapNs / stallNs, stalls);
         }
+    }
+
+    /** Whether a step began with two requests or more running: the client's in flight, or the server's batch. */
+    static boolean beside(ServedSteps.Step s) {
+        return s.inFlight() >= 2 || (!Double.isNaN(s.batch()) && s.batch() >= 2);
     }
 }
