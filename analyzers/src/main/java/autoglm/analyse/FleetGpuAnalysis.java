@@ -63,7 +63,9 @@ public final class FleetGpuAnalysis {
         int n = busy.size();
         b.put("fleet_throttled_max_pct", throttled(most), n);
         b.put("fleet_throttled_min_pct", throttled(least), n);
-        b.put("fleet_throttle_gap_pct", throttled(most) - throttled(least), n);
+        // its count is the samples behind the two shares compared, the fewer of them
+        b.put("fleet_throttle_gap_pct", throttled(most) - throttled(least), Math.min(
+                most.metrics().get("clock_throttled_pct").n(), least.metrics().get("clock_throttled_pct").n()));
         b.text("fleet_throttled_instance", most.instance().instance(), n);
         Metric reasons = most.metrics().get("clock_reasons");
         b.text("fleet_throttled_reasons", reasons.present() && reasons.items() != null && !reasons.items().isEmpty()

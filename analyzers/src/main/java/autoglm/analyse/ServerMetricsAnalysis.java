@@ -92,11 +92,11 @@ public final class ServerMetricsAnalysis {
         }
         counter(b, s, PREEMPTIONS, "server_preemptions", "the server does not count preemptions (vLLM does)");
         prefix(b, s);
-        Double e2e = hist(b, s, E2E, "server_e2el_ms");
+        Timed e2e = hist(b, s, E2E, "server_e2el_ms");
         hist(b, s, TTFT, "server_ttft_ms");
-        Double queue = hist(b, s, QUEUE, "server_queue_ms");
-        Double prefill = hist(b, s, PREFILL, "server_prefill_ms");
-        Double decode = hist(b, s, DECODE, "server_decode_ms");
+        Timed queue = hist(b, s, QUEUE, "server_queue_ms");
+        Timed prefill = hist(b, s, PREFILL, "server_prefill_ms");
+        Timed decode = hist(b, s, DECODE, "server_decode_ms");
         hist(b, s, ITL, "server_itl_ms");
         share(b, "server_queue_share_pct", queue, e2e);
         share(b, "server_prefill_share_pct", prefill, e2e);
@@ -170,8 +170,12 @@ public final class ServerMetricsAnalysis {
         }
     }
 
-    /** Mean in ms, spread from the histogram's p50/p95/p99; returns the mean (null when absent). */
-    private static Double hist(Metrics.Builder b, ServerSeries s, String[] names, String metric) {
+    /** A histogram's mean in ms and its count of observations (requests). */
+    private record Timed(double meanMs, long count) {
+    }
+
+    /** Mean in ms, spread from the histogram's p50/p95/p99; returns the mean and count (null when absent). */
+    private static Timed hist(Metrics.Builder b, ServerSeries s, String[] names, String metric) {
         for (String base : names) {
             ServerSeries.Histogram h = s.histogram(base);
             if (h == null) {
@@ -185,17 +189,18 @@ public final class ServerMetricsAnalysis {
             Spread sp = new Spread(Double.NaN, 1000 * h.quantile(0.5), 1000 * h.quantile(0.95),
                     1000 * h.quantile(0.99), Double.NaN, Double.NaN);
             b.put(metric, mean, Math.round(h.count()), sp);
-            return mean;
+            return new Timed(mean, Math.round(h.count()));
         }
         b.absent(metric, "the server does not publish this histogram");
         return null;
     }
 
-    private static void share(Metrics.Builder b, String metric, Double part, Double whole) {
-        if (part == null || whole == null || !(whole > 0)) {
+    /** A phase's mean over the end-to-end mean; its count the fewer requests of the two histograms. */
+    private static void share(Metrics.Builder b, String metric, Timed part, Timed whole) {
+        if (part == null || whole == null || !(whole.meanMs() > 0)) {
             b.absent(metric, "needs the server's phase and end-to-end histograms (vLLM publishes both)");
         } else {
-            b.put(metric, 100 * part / whole, 1);
+            b.put(metric, 100 * part.meanMs() / whole.meanMs(), Math.min(part.count(), whole.count()));
         }
     }
 }
