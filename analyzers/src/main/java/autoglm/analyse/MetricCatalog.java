@@ -88,12 +88,12 @@ public final class MetricCatalog {
         def("fleet_requests_max", Unit.COUNT, "requests the busiest replica finished in the window (the increase of its end-to-end latency histogram's count)");
         def("fleet_requests_min", Unit.COUNT, "requests the idlest replica that served any finished in the window");
         def("fleet_requests_mean", Unit.COUNT, "requests per serving replica of that model finished in the window");
-        def("fleet_imbalance_ratio", Unit.FACTOR, "the busiest replica's requests over the idlest serving one's, in the model where that is highest");
+        def("fleet_imbalance_ratio", Unit.FACTOR, "the busiest replica's requests over the idlest serving one's, in the model where that is highest (n: the requests those replicas finished)");
         def("fleet_busiest_instance", Unit.TEXT, "the replica that finished the most requests");
         def("fleet_idlest_instance", Unit.TEXT, "the serving replica that finished the fewest requests");
         def("fleet_imbalance_model", Unit.TEXT, "the model whose replicas those are");
         def("fleet_idle_instances", Unit.COUNT, "replicas that finished no request while another replica of their model finished some");
-        def("fleet_idle_pct", Unit.PERCENT, "those replicas as a share of the replicas compared (models with requests finished)");
+        def("fleet_idle_pct", Unit.PERCENT, "those replicas as a share of the replicas compared (models with requests finished; n: the requests the replicas compared finished)");
         def("fleet_idle_names", Unit.TEXT, "the idle replicas");
         def("fleet_straggler_ratio", Unit.FACTOR, "the slowest replica's mean inter-token latency over the median of its model's other replicas'");
         def("fleet_straggler_instance", Unit.TEXT, "the replica with the highest mean inter-token latency of its model");
@@ -103,7 +103,7 @@ public final class MetricCatalog {
         def("fleet_gpu_instances", Unit.COUNT, "GPU exporters (DCGM exporter or autoglm) the GPU selector picked in the window");
         def("fleet_throttled_max_pct", Unit.PERCENT, "the most throttled GPU instance's clock_throttled_pct (share of its busy time with a power or thermal limit holding clocks down)");
         def("fleet_throttled_min_pct", Unit.PERCENT, "the least throttled GPU instance's clock_throttled_pct, over the instances busy with clock reasons");
-        def("fleet_throttle_gap_pct", Unit.PERCENT, "the most throttled GPU instance's clock_throttled_pct minus the least throttled one's, in points");
+        def("fleet_throttle_gap_pct", Unit.PERCENT, "the most throttled GPU instance's clock_throttled_pct minus the least throttled one's, in points (n: the fewer samples of the two)");
         def("fleet_throttled_instance", Unit.TEXT, "the GPU instance whose GPUs throttled the most");
         def("fleet_throttled_reasons", Unit.TEXT, "its limiting clock event reasons, by share of busy time");
         // System metrics: from the NVML, GPM and host samples of a profiled run (docs/analyses.md#samples)
@@ -233,7 +233,7 @@ public final class MetricCatalog {
         def("served_long_step_ms", Unit.MILLISECONDS, "server steps longer than 3x the median step (prefill): their median");
         def("served_long_step_factor", Unit.FACTOR, "the long steps' median over the median of all server steps");
         def("served_long_step_time_pct", Unit.PERCENT, "share of the server's step time in those long steps");
-        def("served_itl_gaps_in_long_steps_pct", Unit.PERCENT, "of the time of the gaps between tokens above 3x the median, within the server's timeline, the share a long server step ran");
+        def("served_itl_gaps_in_long_steps_pct", Unit.PERCENT, "of the time of the gaps between tokens above 3x the median, within the server's timeline, the share a long server step ran that began with two requests or more running");
         def("served_steps", Unit.COUNT, "server steps (ProfilerStep#N or kernel passes) matched to the batch its /metrics reported running");
         def("served_kernels_per_step", Unit.COUNT, "kernels launched per server step (median; spread over steps)");
         def("served_batch_low", Unit.COUNT, "the smallest running batch (1 or more) the server ran enough steps at");
@@ -267,7 +267,7 @@ public final class MetricCatalog {
         def("server_prefill_ms", Unit.MILLISECONDS, "the server's prefill-time histogram: mean (quantiles as spread)");
         def("server_decode_ms", Unit.MILLISECONDS, "the server's decode-time histogram: mean (quantiles as spread)");
         def("server_itl_ms", Unit.MILLISECONDS, "the server's inter-token latency histogram: mean (quantiles as spread)");
-        def("server_queue_share_pct", Unit.PERCENT, "mean queue time against the server's mean end-to-end latency");
+        def("server_queue_share_pct", Unit.PERCENT, "mean queue time against the server's mean end-to-end latency (n: the fewer requests of the two histograms)");
         def("server_prefill_share_pct", Unit.PERCENT, "mean prefill time against the server's mean end-to-end latency");
         def("server_decode_share_pct", Unit.PERCENT, "mean decode time against the server's mean end-to-end latency");
     }

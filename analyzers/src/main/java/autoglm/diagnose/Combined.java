@@ -107,7 +107,8 @@ final class Combined {
             for (Finding f : inputs.get(i).findings()) {
                 Finding tagged = new Finding(f.rule(), f.title(), f.topic(), f.severity(), f.score(), f.evidence(),
                         f.thresholds(), f.summary().isEmpty() ? f.summary() : "[" + label + "] " + f.summary(),
-                        f.explanation(), f.fix(), f.gain(), f.reason() == null ? null : "[" + label + "] " + f.reason());
+                        f.explanation(), f.fix(), f.gain(), f.reason() == null ? null : "[" + label + "] " + f.reason(),
+                        f.counted());
                 Finding prev = worst.get(f.rule());
                 if (prev == null || Ranking.ORDER.compare(tagged, prev) < 0) {
                     worst.put(f.rule(), tagged);

@@ -101,7 +101,7 @@ public record Diagnosis(String tool, String version, List<InputDiagnosis> inputs
                             new autoglm.rules.Gain(autoglm.rules.Gain.MEASURED, percent, Double.NaN, basis,
                                     "re-run with " + Verification.knobText(v.knobs()) + " in this invocation (run "
                                             + v.run() + ")" + (sameWork ? "" : "; " + v.workChange())),
-                            f.reason());
+                            f.reason(), f.counted());
                 }
             }
             out.add(g);

@@ -69,7 +69,8 @@ record ResultJsonSpec(String tool, String version, Integer schema, Map<String, D
     }
 
     record FindingSpec(String rule, String title, String topic, String severity, Double score, JsonNode evidence,
-            JsonNode thresholds, String summary, String explanation, String fix, JsonNode gain, String reason) {
+            JsonNode thresholds, String summary, String explanation, String fix, JsonNode gain, String reason,
+            JsonNode count) {
     }
 
     record BreakdownSpec(Long kernelCount, Double kernelTimeMs, List<KernelSpec> kernels, JsonNode families,

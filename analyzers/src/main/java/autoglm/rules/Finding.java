@@ -5,7 +5,8 @@ import java.util.Map;
 
 /**
  * The result of one rule on one input. Not-applicable and ok results are findings too, with the
- * reason in {@code reason}; only info and warning are problems.
+ * reason in {@code reason}; only info and warning are problems. {@code counted}: how many events the verdict was
+ * made from and what that did to the score (null for a rule that counts nothing, or one not judged).
  */
 public record Finding(
         String rule,
@@ -19,7 +20,8 @@ public record Finding(
         String explanation,
         String fix,
         Gain gain,
-        String reason) {
+        String reason,
+        Counted counted) {
 
     public boolean isProblem() {
         return severity == Severity.WARNING || severity == Severity.INFO;

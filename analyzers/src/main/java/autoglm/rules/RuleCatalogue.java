@@ -262,9 +262,63 @@ public final class RuleCatalogue {
                 required(r.topic(), "topic", where), List.copyOf(requires), List.copyOf(thresholds), applies, metric,
                 zero, info, warning, List.copyOf(evidence), summary, explanation, fix, formula, basis, file,
                 verify(r.verify(), where), verifyEndpoint(r.verifyEndpoint(), where), verifyAlso(r, where),
-                r.fixCpu() == null ? null : template(r.fixCpu(), known, where));
+                r.fixCpu() == null ? null : template(r.fixCpu(), known, where), counts(r, thresholds, where),
+                r.uncounted() == null ? null : required(r.uncounted(), "uncounted", where));
         checkAnchors(def, where);
         return def;
+    }
+
+    /**
+     * counts: each names its events, a count ({@code metric.n}, the metric's sample count, or a count metric) and two
+     * count thresholds of the rule, {@code min} and {@code full}, with defaults 1 <= min <= full. A rule has counts or
+     * says why it has none ({@code uncounted}), not both.
+     */
+    private static List<CountGate> counts(RuleFileSpec.Rule r, List<Parameter> thresholds, String where) {
+        if (r.counts() != null && r.uncounted() != null) {
+            throw new IllegalArgumentException(where + ": 'counts' and 'uncounted' exclude each other");
+        }
+        if (r.counts() == null) {
+            return List.of();
+        }
+        if (r.counts().isEmpty()) {
+            throw new IllegalArgumentException(where + ": 'counts' must list at least one count (or use 'uncounted')");
+        }
+        List<CountGate> out = new ArrayList<>();
+        for (RuleFileSpec.Count c : r.counts()) {
+            if (c == null) {
+                throw new IllegalArgumentException(where + ": an empty entry in 'counts'");
+            }
+            String of = required(c.of(), "of", where + ", a count");
+            String n = required(c.n(), "n", where + ", count of " + SafeText.safe(of));
+            boolean sample = n.endsWith(".n");
+            String metric = sample ? n.substring(0, n.length() - 2) : n;
+            metricName(metric, where);
+            if (!sample && MetricCatalog.unit(metric) != Unit.COUNT) {
+                throw new IllegalArgumentException(where + ": count '" + n + "' is not a count metric: use "
+                        + metric + ".n for its sample count");
+            }
+            Parameter min = countThreshold(thresholds, required(c.min(), "min", where + ", count " + n), where);
+            Parameter full = countThreshold(thresholds, required(c.full(), "full", where + ", count " + n), where);
+            if (!(min.defaultValue() >= 1 && full.defaultValue() >= min.defaultValue())) {
+                throw new IllegalArgumentException(where + ": count " + n + " needs 1 <= min <= full (got "
+                        + min.defaultValue() + ", " + full.defaultValue() + ")");
+            }
+            out.add(new CountGate(of, metric, sample, min.name(), full.name()));
+        }
+        return List.copyOf(out);
+    }
+
+    private static Parameter countThreshold(List<Parameter> thresholds, String name, String where) {
+        for (Parameter p : thresholds) {
+            if (p.name().equals(name)) {
+                if (p.unit() != Unit.COUNT) {
+                    throw new IllegalArgumentException(where + ": threshold '" + name + "' of a count must have unit count");
+                }
+                return p;
+            }
+        }
+        throw new IllegalArgumentException(where + ": count threshold '" + SafeText.safe(name)
+                + "' is not a threshold of this rule");
     }
 
     /** verify: a mapping of workload knob names to values (docs/workload.md#knobs); absent means none. */

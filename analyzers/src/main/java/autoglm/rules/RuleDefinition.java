@@ -11,7 +11,9 @@ import java.util.List;
  * {@code autoglm profile --model ... --verify} re-runs with; {@code verifyEndpoint}: the server and traffic knobs
  * ({@link EndpointKnobs}) that apply it, which {@code autoglm load --serve ... --verify} re-launches with;
  * {@code verifyAlso}: further workload knob sets verified each on its own, after {@code verify} (a fix made of two
- * changes, or a second fix that changes the work).
+ * changes, or a second fix that changes the work); {@code counts}: the counts its verdict is made from, each with
+ * its minimum ({@link CountGate}), or {@code uncounted}: why the rule decides from no count of events (null where it
+ * has counts).
  */
 public record RuleDefinition(
         String id,
@@ -35,7 +37,9 @@ public record RuleDefinition(
         java.util.Map<String, String> verify,
         java.util.Map<String, String> verifyEndpoint,
         List<java.util.Map<String, String>> verifyAlso,
-        Template fixCpu) {
+        Template fixCpu,
+        List<CountGate> counts,
+        String uncounted) {
 
     /** The metric that says the workload ran on the CPU ({@code cpu}) or a GPU ({@code cuda}). */
     public static final String DEVICE_TYPE = "workload_device_type";

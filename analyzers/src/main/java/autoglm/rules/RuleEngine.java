@@ -14,7 +14,9 @@ import java.util.regex.Pattern;
 /**
  * Evaluates every rule of a catalogue on the metrics of one input and ranks the results in the one order of
  * {@link Ranking}. A rule whose required metric is absent is not applicable, with the metric's own reason; a rule
- * whose condition is not met is ok. Findings are data; nothing here prints.
+ * whose condition is not met is ok. A rule with counts ({@link CountGate}) is not applicable below its minimum
+ * ("too few to judge"), and its score is weighed by the count that limits it ({@link Counted}). Findings are data;
+ * nothing here prints.
  */
 public final class RuleEngine {
     private static final Pattern IDENT = Pattern.compile("[a-z][a-z0-9_]*");
@@ -55,7 +57,27 @@ public final class RuleEngine {
         for (String m : r.requires()) {
             Metric metric = metrics.get(m);
             if (!metric.present()) {
-                return notApplicable(r, evidence, thresholds, "needs " + m + ": " + metric.reason());
+                return notApplicable(r, evidence, thresholds, "needs " + m + ": " + metric.reason(), null);
+            }
+        }
+        Counted counted = null;
+        for (CountGate g : r.counts()) {
+            Metric metric = metrics.get(g.metric());
+            if (!metric.present() || (!g.sampleCount() && !Double.isFinite(metric.value()))) {
+                return notApplicable(r, evidence, thresholds, "needs " + g.source() + ": "
+                        + (metric.present() ? "not a number" : metric.reason()), null);
+            }
+            long n = g.sampleCount() ? metric.n() : (long) Math.floor(metric.value());
+            double min = thresholds.get(g.min());
+            double full = thresholds.get(g.full());
+            if (n < min) {
+                return notApplicable(r, evidence, thresholds, g.of() + ": " + n + ", too few to judge (at least "
+                        + Quantities.setting(min, autoglm.analyse.Unit.COUNT) + ": " + r.id() + "." + g.min() + ")",
+                        new Counted(g.of(), g.source(), n, min, full, 0, Double.NaN));
+            }
+            double w = CountGate.weight(n, full);
+            if (counted == null || w < counted.weight()) {
+                counted = new Counted(g.of(), g.source(), n, min, full, w, Double.NaN);
             }
         }
         try {
@@ -63,15 +85,20 @@ public final class RuleEngine {
                 String why = "condition not met: " + describe(r.applies(), r, env, metrics);
                 return new Finding(r.id(), r.title(), r.topic(), Severity.OK, 0, evidence, thresholds,
                         render(r.summary(), r, metrics, thresholds), render(r.explanation(), r, metrics, thresholds),
-                        render(r.fixFor(metrics), r, metrics, thresholds), Gain.none(), why);
+                        render(r.fixFor(metrics), r, metrics, thresholds), Gain.none(), why, counted);
             }
             double value = r.scoreMetric().evaluate(env);
             if (Double.isNaN(value)) {
                 return notApplicable(r, evidence, thresholds, "its score, " + r.scoreMetric().source()
-                        + ", has no value here (a zero denominator)");
+                        + ", has no value here (a zero denominator)", null);
             }
-            double score = ScoreCurve.score(value, r.scoreZero().evaluate(env), r.scoreInfo().evaluate(env),
+            double unweighted = ScoreCurve.score(value, r.scoreZero().evaluate(env), r.scoreInfo().evaluate(env),
                     r.scoreWarning().evaluate(env));
+            double score = counted == null ? unweighted : unweighted * counted.weight();
+            if (counted != null) {
+                counted = new Counted(counted.of(), counted.source(), counted.n(), counted.min(), counted.full(),
+                        counted.weight(), unweighted);
+            }
             Severity severity = Severity.ofScore(score);
             double raw;
             String missing = null;
@@ -95,23 +122,38 @@ public final class RuleEngine {
                 gain = new Gain(Gain.ESTIMATED, percent, msPerStep(percent, metrics), r.gainFormula().source(),
                         r.gainBasis());
             }
-            String reason = severity == Severity.OK
-                    ? "below the info threshold: " + describe(r.scoreMetric(), r, env, metrics)
-                    : null;
+            String reason = null;
+            if (severity == Severity.OK) {
+                reason = Severity.ofScore(unweighted) == Severity.OK
+                        ? "below the info threshold: " + describe(r.scoreMetric(), r, env, metrics)
+                        : "below the info threshold once weighed by its count: score " + oneDecimal(unweighted)
+                                + " x " + twoDecimals(counted.weight()) + " = " + oneDecimal(score) + " ("
+                                + counted.of() + ": " + counted.n() + " of the "
+                                + Quantities.setting(counted.full(), autoglm.analyse.Unit.COUNT)
+                                + " for full weight)";
+            }
             return new Finding(r.id(), r.title(), r.topic(), severity, score, evidence, thresholds,
                     render(r.summary(), r, metrics, thresholds), render(r.explanation(), r, metrics, thresholds),
-                    render(r.fixFor(metrics), r, metrics, thresholds), gain, reason);
+                    render(r.fixFor(metrics), r, metrics, thresholds), gain, reason, counted);
         } catch (Expression.Missing e) {
             Metric m = metrics.get(e.name());
             return notApplicable(r, evidence, thresholds, "needs " + e.name() + ": "
-                    + (m.present() ? "not a number" : m.reason()));
+                    + (m.present() ? "not a number" : m.reason()), null);
         }
     }
 
+    private static String oneDecimal(double v) {
+        return String.format(java.util.Locale.ROOT, "%.1f", v);
+    }
+
+    private static String twoDecimals(double v) {
+        return String.format(java.util.Locale.ROOT, "%.2f", v);
+    }
+
     private static Finding notApplicable(RuleDefinition r, Map<String, Metric> evidence,
-            Map<String, Double> thresholds, String reason) {
+            Map<String, Double> thresholds, String reason, Counted counted) {
         return new Finding(r.id(), r.title(), r.topic(), Severity.NOT_APPLICABLE, 0, evidence, thresholds, "", "", "",
-                Gain.none(), reason);
+                Gain.none(), reason, counted);
     }
 
     /** Gain in ms per iteration: percent of the mean iteration time, or of the GPU span without iterations. */

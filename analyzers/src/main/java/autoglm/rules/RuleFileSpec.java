@@ -14,7 +14,15 @@ record RuleFileSpec(String family, List<Rule> rules) {
     record Rule(String id, String title, String topic, List<String> requires, List<String> evidence,
             List<Threshold> thresholds, String applies, Score score, Gain gain, String summary, String explanation,
             String fix, @JsonProperty("fix_cpu") String fixCpu, Map<String, String> verify, @JsonProperty("verify_also") List<Map<String, String>> verifyAlso,
-            @JsonProperty("verify_endpoint") Map<String, String> verifyEndpoint) {
+            @JsonProperty("verify_endpoint") Map<String, String> verifyEndpoint, List<Count> counts,
+            String uncounted) {
+    }
+
+    /**
+     * A count the verdict is made from: {@code of} (the events, plural), {@code n} ({@code metric.n}, its sample
+     * count, or a count metric's name), {@code min} and {@code full} (names of count thresholds of the rule).
+     */
+    record Count(String of, String n, String min, String full) {
     }
 
     record Threshold(String name, String unit, @JsonProperty("default") Double defaultValue, String description) {

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
  */
 class RankingTest {
     private static Finding f(String rule, Severity s, double score, Gain gain) {
-        return new Finding(rule, rule, "t", s, score, Map.of(), Map.of(), "", "", "", gain, null);
+        return new Finding(rule, rule, "t", s, score, Map.of(), Map.of(), "", "", "", gain, null, null);
     }
 
     private static Gain est(double pct) {

@@ -87,7 +87,12 @@ public final class HtmlReport implements Report {
                             .append(Html.text(MetricText.withSamples(e.getValue()))).append("</li>");
                 }
             }
-            sb.append("</ul></dd>\n<dt>why</dt><dd>").append(Html.escape(f.explanation())).append("</dd>\n");
+            sb.append("</ul></dd>\n");
+            String count = CountText.text(f.counted());
+            if (!count.isEmpty()) {
+                sb.append("<dt>count</dt><dd>").append(Html.text(count)).append("</dd>\n");
+            }
+            sb.append("<dt>why</dt><dd>").append(Html.escape(f.explanation())).append("</dd>\n");
             sb.append("<dt>fix</dt><dd>").append(Html.escape(f.fix())).append("</dd>\n");
             sb.append("<dt>gain</dt><dd class=\"gain ").append(Html.escape(f.gain().kind())).append("\">")
                     .append(Html.text(GainText.text(f, run))).append("</dd></dl></article>\n");

@@ -331,6 +331,18 @@ public final class JsonReport implements Report {
             g.writeStringField("basis", gain.basis());
             g.writeEndObject();
             g.writeStringField("reason", f.reason());
+            if (f.counted() != null) {
+                autoglm.rules.Counted c = f.counted();
+                g.writeObjectFieldStart("count");
+                g.writeStringField("of", c.of());
+                g.writeStringField("metric", c.source());
+                g.writeNumberField("n", c.n());
+                number(g, "min", c.min());
+                number(g, "full", c.full());
+                number(g, "weight", Math.round(c.weight() * 1000) / 1000.0);
+                number(g, "unweightedScore", Math.round(c.unweightedScore() * 10) / 10.0);
+                g.writeEndObject();
+            }
             g.writeEndObject();
         }
         g.writeEndArray();

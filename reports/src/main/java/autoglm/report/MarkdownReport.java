@@ -47,7 +47,8 @@ public final class MarkdownReport implements Report {
                 sb.append("| # | severity | rule | finding | gain | fix |\n|---:|---|---|---|---|---|\n");
             }
             sb.append("| ").append(rank).append(" | ").append(f.severity().key()).append(" | ").append(Markdown.escape(f.rule()))
-                    .append(" | ").append(Markdown.escape(f.summary())).append(" | ")
+                    .append(" | ").append(Markdown.escape(f.summary() + (CountText.text(f.counted()).isEmpty() ? ""
+                            : " (" + CountText.text(f.counted()) + ")"))).append(" | ")
                     .append(Markdown.escape(GainText.shortText(f) + " " + GainText.of(f, run))).append(" | ")
                     .append(Markdown.escape(f.fix())).append(" |\n");
         }

@@ -41,6 +41,17 @@ final class RulesJsonReport implements RulesReport {
                     parameter(g, p);
                 }
                 g.writeEndArray();
+                g.writeArrayFieldStart("counts");
+                for (autoglm.rules.CountGate c : r.counts()) {
+                    g.writeStartObject();
+                    g.writeStringField("of", c.of());
+                    g.writeStringField("n", c.source());
+                    g.writeStringField("min", c.min());
+                    g.writeStringField("full", c.full());
+                    g.writeEndObject();
+                }
+                g.writeEndArray();
+                g.writeStringField("uncounted", r.uncounted());
                 g.writeStringField("gain", r.gainFormula() == null ? null : r.gainFormula().source());
                 g.writeStringField("gainBasis", r.gainBasis());
                 g.writeEndObject();

@@ -23,6 +23,13 @@ final class RulesTextReport implements RulesReport {
             sb.append("    score     ").append(r.scoreMetric().source()).append(": 0 at ").append(r.scoreZero().source())
                     .append(", 25 (info) at ").append(r.scoreInfo().source()).append(", 75 (warning) at ")
                     .append(r.scoreWarning().source()).append('\n');
+            for (autoglm.rules.CountGate c : r.counts()) {
+                sb.append("    counts    ").append(c.of()).append(" (").append(c.source()).append("): not applicable below ")
+                        .append(setting(r, c.min())).append(", full weight from ").append(setting(r, c.full())).append('\n');
+            }
+            if (r.uncounted() != null) {
+                sb.append("    counts    none: ").append(r.uncounted()).append('\n');
+            }
             for (Parameter p : r.thresholds()) {
                 sb.append("    ").append(String.format("%-24s", r.id() + "." + p.name()).trim()).append(" = ")
                         .append(Quantities.setting(p.defaultValue(), p.unit())).append("  ").append(p.description())
@@ -38,5 +45,11 @@ final class RulesTextReport implements RulesReport {
         // rule files come from --rules DIR: titles, formulas and file names may hold control characters
         out.write(Text.safeLines(sb.toString()));
         out.flush();
+    }
+
+    /** "min_long_gaps = 5". */
+    static String setting(RuleDefinition r, String threshold) {
+        Parameter p = r.threshold(threshold);
+        return threshold + " = " + Quantities.setting(p.defaultValue(), p.unit());
     }
 }

@@ -282,6 +282,10 @@ public final class TerminalReport implements Report {
             ev.append(ev.length() == 0 ? "" : "; ").append(e.getKey()).append(' ').append(MetricText.withSamples(e.getValue()));
         }
         indent(sb, ev.toString(), "    evidence  ", "              ");
+        String count = CountText.text(f.counted());
+        if (!count.isEmpty()) {
+            indent(sb, Text.safe(count), "    count     ", "              ");
+        }
         if (explain) {
             indent(sb, Text.safe(f.explanation()), "    why       ", "              ");
         }

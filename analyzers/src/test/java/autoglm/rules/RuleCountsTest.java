@@ -1,0 +1,143 @@
+package autoglm.rules;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import autoglm.Fixtures;
+import autoglm.analyse.Metrics;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Minimum counts (docs/analyses.md, "Counts"): every bundled rule says what it judges from and how few is too few, or
+ * why it counts nothing; below the minimum a rule is not applicable ("too few to judge"); from it, the score is weighed
+ * by √(n / full). The verdicts on testdata/rules/count-cases.json are tools/count_check.py's, written from the docs.
+ */
+class RuleCountsTest {
+    private static final RuleEngine ENGINE = new RuleEngine(RuleCatalogue.bundled(), ThresholdOverrides.none());
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void everyBundledRuleCountsOrSaysWhyNotAndIsAtMostInfoAtItsMinimum() {
+        for (RuleDefinition r : RuleCatalogue.bundled().rules()) {
+            assertTrue(r.counts().isEmpty() != (r.uncounted() == null), r.id() + ": counts or uncounted, one of them");
+            for (CountGate c : r.counts()) {
+                double min = r.threshold(c.min()).defaultValue();
+                double full = r.threshold(c.full()).defaultValue();
+                assertTrue(100 * CountGate.weight(min, full) < ScoreCurve.WARNING, r.id() + ": at " + min + " "
+                        + c.of() + " a finding could warn (full weight from " + full + ")");
+            }
+        }
+    }
+
+    @Test
+    void theVerdictsAreTheIndependentCheckers() throws Exception {
+        JsonNode cases = Fixtures.json().readTree(Fixtures.root().resolve("testdata/rules/count-cases.json").toFile())
+                .get("cases");
+        JsonNode expected = Fixtures.json().readTree(Fixtures.root().resolve("testdata/expected/counts.json").toFile())
+                .get("cases");
+        assertEquals(cases.size(), expected.size());
+        for (int i = 0; i < cases.size(); i++) {
+            JsonNode c = cases.get(i);
+            JsonNode e = expected.get(i);
+            String name = c.get("name").asText();
+            Finding f = evaluate(c.get("rule").asText(), c.get("metrics"));
+            assertEquals(e.get("severity").asText(), f.severity().key(), name + ": " + f.reason());
+            if (e.has("too_few")) {
+                assertTrue(f.reason().startsWith(e.get("too_few").asText() + ": " + e.get("n").asInt()
+                        + ", too few to judge (at least "), name + ": " + f.reason());
+                assertEquals(0, f.counted().weight(), name);
+            } else {
+                assertEquals(e.get("score").asDouble(), f.score(), 1e-9, name);
+                assertEquals(e.get("unweighted").asDouble(), f.counted().unweightedScore(), 1e-9, name);
+                assertEquals(e.get("weight").asDouble(), f.counted().weight(), 1e-12, name);
+            }
+        }
+    }
+
+    @Test
+    void aScoreWeighedBelowInfoSaysSo() throws Exception {
+        JsonNode c = Fixtures.json().readTree(Fixtures.root().resolve("testdata/rules/count-cases.json").toFile())
+                .get("cases").get(6);
+        Finding f = evaluate(c.get("rule").asText(), c.get("metrics"));
+        assertEquals(Severity.OK, f.severity());
+        assertTrue(f.reason().startsWith("below the info threshold once weighed by its count: score 32.8 x 0.71 = 23.2"
+                + " (long gaps between tokens: 5 of the 10 for full weight)"), f.reason());
+    }
+
+    @Test
+    void aLoweredMinimumJudgesOneGap() {
+        Metrics m = new Metrics.Builder().put("served_itl_gaps_in_long_steps_pct", 80.2, 1)
+                .put("served_long_step_factor", 30.4, 8).put("served_long_step_ms", 133, 8).build();
+        RuleEngine lowered = new RuleEngine(RuleCatalogue.bundled(),
+                ThresholdOverrides.of(RuleCatalogue.bundled(), Map.of("prefill-stalls-decode", Map.of("min_long_gaps", 1.0))));
+        Finding f = lowered.evaluate(m).stream().filter(x -> x.rule().equals("prefill-stalls-decode")).findFirst()
+                .orElseThrow();
+        assertEquals(Severity.INFO, f.severity(), "one gap of ten for full weight: 99.7 x √0.1 = 31.5");
+        assertEquals(1, f.counted().n());
+    }
+
+    @Test
+    void aRuleWithoutCountsHasNoCounted() {
+        Metrics m = new Metrics.Builder().put("input_growth_steps", 7, 7).build();
+        Finding f = ENGINE.evaluate(m).stream().filter(x -> x.rule().equals("no-kv-cache")).findFirst().orElseThrow();
+        assertEquals(Severity.WARNING, f.severity());
+        assertNull(f.counted());
+        assertNotNull(RuleCatalogue.bundled().get("no-kv-cache").uncounted());
+    }
+
+    @Test
+    void theRuleFileRefusesCountsItCannotRead() throws Exception {
+        String head = String.join("\n", "family: test", "rules:", "  - id: busy-rule", "    title: Test rule",
+                "    topic: test", "    requires: [gpu_busy_pct]", "    thresholds:",
+                "      - {name: info_pct, unit: percent, default: 50, description: informs}",
+                "      - {name: warning_pct, unit: percent, default: 20, description: warns}",
+                "      - {name: min_steps, unit: count, default: 3, description: fewest}",
+                "      - {name: full_steps, unit: count, default: 6, description: full}", "");
+        String tail = String.join("\n", "    score: {metric: gpu_busy_pct, zero: 100, info: info_pct, warning: warning_pct}",
+                "    summary: busy", "    explanation: because", "    fix: do this",
+                "    gain: {formula: 100 - gpu_busy_pct, basis: idle time}", "");
+        load(head + "    counts:\n      - {of: steps, n: gpu_busy_pct.n, min: min_steps, full: full_steps}\n" + tail);
+        assertError("is not a count metric: use gpu_busy_pct.n",
+                head + "    counts:\n      - {of: steps, n: gpu_busy_pct, min: min_steps, full: full_steps}\n" + tail);
+        assertError("count threshold 'min_gaps' is not a threshold of this rule",
+                head + "    counts:\n      - {of: steps, n: gpu_busy_pct.n, min: min_gaps, full: full_steps}\n" + tail);
+        assertError("threshold 'info_pct' of a count must have unit count",
+                head + "    counts:\n      - {of: steps, n: gpu_busy_pct.n, min: info_pct, full: full_steps}\n" + tail);
+        assertError("needs 1 <= min <= full",
+                head + "    counts:\n      - {of: steps, n: gpu_busy_pct.n, min: full_steps, full: min_steps}\n" + tail);
+        assertError("'counts' and 'uncounted' exclude each other", head
+                + "    counts:\n      - {of: steps, n: gpu_busy_pct.n, min: min_steps, full: full_steps}\n"
+                + "    uncounted: why not\n" + tail);
+    }
+
+    private static Finding evaluate(String rule, JsonNode metrics) {
+        Metrics.Builder b = new Metrics.Builder();
+        for (Iterator<Map.Entry<String, JsonNode>> it = metrics.fields(); it.hasNext();) {
+            Map.Entry<String, JsonNode> e = it.next();
+            b.put(e.getKey(), e.getValue().get(0).asDouble(), e.getValue().get(1).asLong());
+        }
+        return ENGINE.evaluate(b.build()).stream().filter(f -> f.rule().equals(rule)).findFirst().orElseThrow();
+    }
+
+    private RuleCatalogue load(String yaml) throws Exception {
+        Path dir = Files.createTempDirectory(tmp, "rules");
+        Files.writeString(dir.resolve("test.yaml"), yaml);
+        return RuleCatalogue.load(dir);
+    }
+
+    private void assertError(String expected, String yaml) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> load(yaml));
+        assertTrue(e.getMessage().contains(expected), "expected '" + expected + "' in: " + e.getMessage());
+    }
+}
