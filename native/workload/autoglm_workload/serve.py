@@ -57,6 +57,10 @@ def parse(argv):
     p.add_argument("--max-pixels", type=int, default=28 * 28 * 15000,
                    help="the image processor's max_pixels (vLLM: --mm-processor-kwargs '{\"max_pixels\": N}')")
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--fault", default=None, metavar="KIND:N",
+                   help="for testing clients (docs/serve.md#faults): exit-after-tokens:N ends the process at once once "
+                        "N token frames have been sent, mid-answer; stall-after-tokens:N sends nothing more after the "
+                        "Nth while holding every connection open")
     p.add_argument("--profile-dir", default=os.environ.get("VLLM_TORCH_PROFILER_DIR"),
                    help="where POST /start_profile and /stop_profile write torch.profiler traces (default: "
                         "VLLM_TORCH_PROFILER_DIR; unset: the two routes answer 400)")
@@ -95,6 +99,11 @@ def main(argv):
         return fail(f"--max-model-len {max_len} is above {a.model}'s {cfg.max_positions} positions")
     if not 0.0 <= a.reasoning_share <= 1.0:
         return fail("--reasoning-share must be within 0..1")
+    from .serve_http import Fault
+    try:
+        fault = Fault.parse(a.fault)
+    except ValueError as e:
+        return fail(f"--fault {a.fault}: {e}")
     settings = Settings(a.max_num_seqs, max_len, a.max_num_batched_tokens,
                         a.kv_cache_tokens or a.max_num_seqs * max_len, a.prefix_cache == "on",
                         a.prefix_cache_blocks, a.output_tokens, a.reasoning_share, a.reasoning_field, a.max_pixels)
@@ -110,7 +119,7 @@ def main(argv):
         engine.profile_dir = a.profile_dir
     engine.start()
     try:
-        server = ThreadingHTTPServer((a.host, a.port), make_handler(engine, metrics, settings, name, cfg))
+        server = ThreadingHTTPServer((a.host, a.port), make_handler(engine, metrics, settings, name, cfg, fault))
     except OSError as e:
         engine.stop()
         return fail(f"cannot listen on {a.host}:{a.port}: {e.strerror}")

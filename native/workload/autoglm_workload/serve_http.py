@@ -4,8 +4,11 @@ final frame with finish_reason, the usage frame with empty choices when stream_o
 [DONE]); errors as {"error": {"message", "type", "code"}}."""
 
 import json
+import os
 import queue
 import socket
+import sys
+import threading
 import time
 import uuid
 from http.server import BaseHTTPRequestHandler
@@ -17,7 +20,52 @@ REQUEST_TIMEOUT_S = 600.0
 MAX_BODY = 256 * 1024 * 1024
 
 
-def make_handler(engine, metrics, settings, model_name, cfg):
+class Fault:
+    """A failure asked for with --fault, for testing clients: after the Nth token frame sent (all requests counted),
+    exit-after-tokens ends the process at once (the connections drop mid-answer, as a crashed server's), and
+    stall-after-tokens sends nothing more while every connection stays open (a hung server's)."""
+    KINDS = ("exit-after-tokens", "stall-after-tokens")
+
+    def __init__(self, kind=None, after=0):
+        self.kind, self.after = kind, after
+        self.sent = 0
+        self.lock = threading.Lock()
+        self.stalled = threading.Event()
+
+    @staticmethod
+    def parse(text):
+        if text is None:
+            return Fault()
+        kind, _, n = text.partition(":")
+        if kind not in Fault.KINDS:
+            raise ValueError("the kinds are " + ", ".join(Fault.KINDS) + " (KIND:N)")
+        if not n.isdigit() or int(n) < 1:
+            raise ValueError("N must be a whole number of tokens, at least 1")
+        return Fault(kind, int(n))
+
+    def before_frame(self):
+        """Blocks for good once stalled: the frame is never sent."""
+        if self.stalled.is_set():
+            threading.Event().wait()
+
+    def token_sent(self):
+        if self.kind is None:
+            return
+        with self.lock:
+            self.sent += 1
+            reached = self.sent == self.after
+        if reached and self.kind == "exit-after-tokens":
+            print(json.dumps(dict(event="fault", fault=self.kind, tokens=self.sent)), flush=True)
+            sys.stderr.flush()
+            os._exit(3)
+        if reached:
+            print(json.dumps(dict(event="fault", fault=self.kind, tokens=self.sent)), flush=True)
+            self.stalled.set()
+
+
+def make_handler(engine, metrics, settings, model_name, cfg, fault=None):
+    fault = fault or Fault()
+
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
         server_version = "autoglm-serve"
@@ -43,6 +91,7 @@ def make_handler(engine, metrics, settings, model_name, cfg):
             self._send(code, json.dumps({"error": {"message": message, "type": kind, "param": None, "code": code}}))
 
         def _chunk(self, text):
+            fault.before_frame()
             data = text.encode("utf-8")
             self.wfile.write(b"%x\r\n%s\r\n" % (len(data), data))
             self.wfile.flush()
@@ -180,6 +229,7 @@ def make_handler(engine, metrics, settings, model_name, cfg):
                         text = words([ev[1]])
                         field = settings.reasoning_field if ev[2] else "content"
                         self._chunk(self._frame(req, chat, delta={field: text}, text=text))
+                        fault.token_sent()
                     elif ev[0] == "done":
                         self._chunk(self._frame(req, chat, delta={}, finish=ev[1]))
                         if usage:
