@@ -1,5 +1,6 @@
 package autoglm.cli;
 
+import autoglm.analyse.Quantities;
 import autoglm.diagnose.Diagnosis;
 import autoglm.record.export.PrometheusExport;
 import picocli.CommandLine.Option;
@@ -16,9 +17,22 @@ final class PrometheusOptions {
             + "(at least one scrape interval; default 0s)")
     String linger;
 
+    @Option(names = "--prometheus-final-scrapes", paramLabel = "N", defaultValue = "0", description = "with "
+            + "--prometheus-port: after the diagnosis, keep serving until the endpoint has been scraped N more times, so "
+            + "that Prometheus holds the final values (2 give rate() two points); --prometheus-linger then bounds the "
+            + "wait (60s when not given; default 0: no wait)")
+    int finalScrapes;
+
+    /** How long a wait for the final scrapes may take when --prometheus-linger is not given. */
+    static final long FINAL_SCRAPES_BOUND_MS = 60_000;
+
     /** The endpoint, started and announced, or null without --prometheus-port; the linger is checked first. */
     PrometheusExport start(Io io, String run) {
         Durations.millis("--prometheus-linger", linger);
+        if (finalScrapes < 0) {
+            throw new autoglm.util.BadInputException("--prometheus-final-scrapes " + finalScrapes
+                    + ": expected a number of scrapes, 0 or more");
+        }
         if (port == null) {
             return null;
         }
@@ -34,7 +48,18 @@ final class PrometheusOptions {
         }
         export.findings(diagnosis.findings());
         double ms = Durations.millis("--prometheus-linger", linger);
-        if (ms > 0) {
+        if (finalScrapes > 0) {
+            long bound = ms > 0 ? (long) ms : FINAL_SCRAPES_BOUND_MS;
+            io.say("serving the findings to Prometheus until it has scraped them " + finalScrapes + " more "
+                    + (finalScrapes == 1 ? "time" : "times") + " (at most " + Quantities.format(bound / 1000.0,
+                            autoglm.analyse.Unit.SECONDS) + ")");
+            long got = export.awaitScrapes(finalScrapes, bound);
+            if (got < finalScrapes) {
+                io.say("only " + got + " of the " + finalScrapes + " final scrapes came within "
+                        + Quantities.format(bound / 1000.0, autoglm.analyse.Unit.SECONDS) + ": Prometheus may not hold "
+                        + "the final values (is it scraping " + export.url() + "?)");
+            }
+        } else if (ms > 0) {
             io.say("serving the findings to Prometheus for " + linger + " more");
             Thread.sleep((long) ms);
         }

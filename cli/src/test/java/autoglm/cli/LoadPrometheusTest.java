@@ -36,7 +36,7 @@ class LoadPrometheusTest {
             Run r = Run.of("load", "http://127.0.0.1:" + port, "--out", tmp.resolve("runs").toString(), "--name",
                     "exported", "--format", "json", "-o", json.toString(), "--image", "56x112", "--think-time",
                     "50ms-150ms", "--python", py, "--sessions", "2", "--steps", "2", "--prometheus-port",
-                    "127.0.0.1:" + target, "--prometheus-linger", "4s", "--serve", "--", "autoglm", "serve", "--model",
+                    "127.0.0.1:" + target, "--prometheus-final-scrapes", "2", "--serve", "--", "autoglm", "serve", "--model",
                     "glm-tiny", "--port", Integer.toString(port));
             assertEquals(0, r.code(), r.err());
             assertTrue(r.err().contains("serving Prometheus at http://127.0.0.1:" + target + "/metrics"), r.err());
@@ -98,7 +98,7 @@ class LoadPrometheusTest {
                 String q = e.asText().replace("$host", ".*").replace("$run", ".*");
                 JsonNode result = prom.query(q);
                 if (q.contains("autoglm_load_")) {
-                    assertTrue(result.size() > 0, q);
+                    assertTrue(result.size() > 0, q + ": " + prom.query("autoglm_load_requests_total[5m]"));
                 }
             }
         }

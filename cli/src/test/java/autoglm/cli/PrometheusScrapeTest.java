@@ -32,12 +32,13 @@ class PrometheusScrapeTest {
     void prometheusStoresTheSamplesTheRunKeeps() throws Exception {
         int target = LoadServeTest.freePort();
         try (LoopbackPrometheus prom = LoopbackPrometheus.scraping(tmp, "autoglm", target)) {
-            // Prometheus's first scrape of a target can come seconds after it is ready: the run lingers 4 s after its
-            // 5 s so that at least 3 scrapes land
+            // Prometheus's first scrape of a target can come seconds after it is ready: the run goes on serving after
+            // its 5 s until Prometheus has scraped it 3 more times, so that at least 3 scrapes land
             Process profile = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-cp", System.getProperty("java.class.path"), "autoglm.cli.Main", "profile", "--interval", "200ms",
-                    "--host-interval", "200ms", "--prometheus-port", "127.0.0.1:" + target, "--prometheus-linger", "4s",
-                    "--out", tmp.resolve("runs").toString(), "--name", "scraped", "--", "sleep", "5")
+                    "--host-interval", "200ms", "--prometheus-port", "127.0.0.1:" + target,
+                    "--prometheus-final-scrapes", "3", "--out", tmp.resolve("runs").toString(), "--name", "scraped",
+                    "--", "sleep", "5")
                     .redirectErrorStream(true).redirectOutput(tmp.resolve("profile.log").toFile()).start();
             assertTrue(profile.waitFor(120, TimeUnit.SECONDS), "profile did not end");
             assertEquals(0, profile.exitValue(), Files.readString(tmp.resolve("profile.log")));
@@ -80,7 +81,7 @@ class PrometheusScrapeTest {
         int target = LoadServeTest.freePort();
         try (LoopbackPrometheus prom = LoopbackPrometheus.scraping(tmp, "workload", target)) {
             Run r = Run.of("profile", "--model", "glm-tiny", "--scenario", "decode", "--python", py,
-                    "--prometheus-port", "127.0.0.1:" + target, "--prometheus-linger", "4s", "--out",
+                    "--prometheus-port", "127.0.0.1:" + target, "--prometheus-final-scrapes", "2", "--out",
                     tmp.resolve("runs").toString(), "--format", "json", "-o", tmp.resolve("d.json").toString());
             assertEquals(0, r.code(), r.err());
             Path run;

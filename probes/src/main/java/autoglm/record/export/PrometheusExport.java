@@ -62,6 +62,10 @@ public final class PrometheusExport implements SampleListener, AutoCloseable {
     private final Gauge ruleScore = Gauge.builder().name("autoglm_rule_score")
             .help("a rule's score, 0-100 (info from 25, warning from 75), once the run is diagnosed")
             .labelNames("host", "run", "rule").register(registry);
+    /** Scrapes served whole: a collection of the registry whose response was then sent (a GET of /metrics). */
+    private final java.util.concurrent.atomic.AtomicLong scrapes = new java.util.concurrent.atomic.AtomicLong();
+    /** Set on the HTTP server's thread while it answers a scrape, until the answer is sent. */
+    private final ThreadLocal<Boolean> answering = new ThreadLocal<>();
     private final Gauge ruleSeverity = Gauge.builder().name("autoglm_rule_severity")
             .help("a rule's severity once the run is diagnosed: 0 ok, 1 info, 2 warning (not applicable: no series)")
             .labelNames("host", "run", "rule").register(registry);
@@ -111,7 +115,78 @@ public final class PrometheusExport implements SampleListener, AutoCloseable {
         this.run = run;
         Address a = Address.parse(address);
         this.hostname = a.host();
-        this.server = HTTPServer.builder().hostname(a.host()).port(a.port()).registry(registry).buildAndStart();
+        registry.register(new ScrapeCounter());
+        this.server = HTTPServer.builder().hostname(a.host()).port(a.port()).registry(registry)
+                .executorService(new Answers()).buildAndStart();
+    }
+
+    /**
+     * The HTTP server's threads (five, daemons, as the client's default): a scrape counts once its exchange is done,
+     * its answer sent, so that {@link #awaitScrapes} never closes the endpoint under a scrape still being answered.
+     */
+    private final class Answers extends java.util.concurrent.ThreadPoolExecutor {
+        Answers() {
+            super(5, 5, 0, java.util.concurrent.TimeUnit.MILLISECONDS, new java.util.concurrent.LinkedBlockingQueue<>(),
+                    r -> {
+                        Thread t = new Thread(r, "autoglm-prometheus");
+                        t.setDaemon(true);
+                        return t;
+                    });
+        }
+
+        @Override
+        protected void afterExecute(Runnable r, Throwable t) {
+            if (Boolean.TRUE.equals(answering.get())) {
+                answering.remove();
+                scrapes.incrementAndGet();
+                synchronized (scrapes) {
+                    scrapes.notifyAll();
+                }
+            }
+        }
+    }
+
+    /**
+     * autoglm_exporter_scrapes_total: the scrapes this endpoint served, the one reading it included; counting them is
+     * how {@link #awaitScrapes} knows what Prometheus has seen (promhttp_metric_handler_requests_total in Go's client).
+     * A scrape is counted once answered ({@link Answers}).
+     */
+    private final class ScrapeCounter implements io.prometheus.metrics.model.registry.Collector {
+        @Override
+        public io.prometheus.metrics.model.snapshots.MetricSnapshot collect() {
+            answering.set(Boolean.TRUE);
+            long n = scrapes.get() + 1;
+            return io.prometheus.metrics.model.snapshots.CounterSnapshot.builder().name("autoglm_exporter_scrapes")
+                    .help("scrapes this endpoint served, this one included")
+                    .dataPoint(io.prometheus.metrics.model.snapshots.CounterSnapshot.CounterDataPointSnapshot.builder()
+                            .value(n).labels(io.prometheus.metrics.model.snapshots.Labels.of("host", host, "run", run))
+                            .build())
+                    .build();
+        }
+
+        @Override
+        public String getPrometheusName() {
+            return "autoglm_exporter_scrapes_total";
+        }
+    }
+
+    /**
+     * Waits until the endpoint has served {@code more} scrapes after this call, at most {@code timeoutMs}; how many it
+     * served meanwhile.
+     */
+    public long awaitScrapes(long more, long timeoutMs) throws InterruptedException {
+        long from = scrapes.get();
+        long deadline = System.nanoTime() + timeoutMs * 1_000_000L;
+        synchronized (scrapes) {
+            while (scrapes.get() - from < more) {
+                long left = (deadline - System.nanoTime()) / 1_000_000L;
+                if (left <= 0) {
+                    break;
+                }
+                scrapes.wait(left);
+            }
+        }
+        return scrapes.get() - from;
     }
 
     /**
