@@ -178,14 +178,21 @@ class FleetReadTest {
             if (thirdModel != null) {
                 scraped(prom.api, third, 0);
             }
-            Thread.sleep(1000);
-            int doneA = load(a, sessionsA, "a", "--prometheus-port", "127.0.0.1:" + exporter, "--prometheus-linger", "3s");
+            // and once more after the window opened, so that its first page holds each replica's count at 0
+            for (int port : thirdModel == null ? new int[] {a, b} : new int[] {a, b, third}) {
+                scrapedAfter(prom.api, port, startMs / 1000);
+            }
+            int doneA = load(a, sessionsA, "a", "--prometheus-port", "127.0.0.1:" + exporter,
+                    "--prometheus-final-scrapes", "2");
             int doneB = load(b, sessionsB, "b");
             // the window ends once Prometheus holds each replica's final count (a replica busy decoding can miss a
             // scrape or two; a window ended before they land reads the count of an earlier scrape)
-            scraped(prom.api, a, doneA);
-            scraped(prom.api, b, doneB);
-            Thread.sleep(1500);
+            double finalA = scraped(prom.api, a, doneA);
+            double finalB = scraped(prom.api, b, doneB);
+            // the window ends a query step (1 s) after those scrapes and once each has been scraped again since: the
+            // range query's last step then lies past the final counts
+            scrapedAfter(prom.api, a, finalA + 1);
+            scrapedAfter(prom.api, b, finalB + 1);
             double endMs = System.currentTimeMillis();
             check.run(prom.api, startMs, endMs, doneA, doneB, a, b);
         } finally {
@@ -212,7 +219,8 @@ class FleetReadTest {
                 assertEquals("127.0.0.1:" + ports[which], in.instance());
                 assertEquals("fleet", in.job());
                 List<Scrape> pages = in.scrapes();
-                assertTrue(pages.size() >= 5, in.instance() + ": " + pages.size() + " pages");
+                // the waits above guarantee a page at 0 inside the window and one past the final count
+                assertTrue(pages.size() >= 2, in.instance() + ": " + pages.size() + " pages");
                 String count = "vllm:e2e_request_latency_seconds_count{model_name=\"glm-tiny\"}";
                 double first = pages.get(0).series().getOrDefault(count, 0.0);
                 double last = pages.get(pages.size() - 1).series().get(count);
@@ -246,8 +254,11 @@ class FleetReadTest {
         }
     }
 
-    /** Waits (60 s at most) until Prometheus's latest value of the replica's request count is {@code done}. */
-    private static void scraped(String api, int port, int done) throws Exception {
+    /**
+     * Waits (60 s at most) until Prometheus's latest value of the replica's request count is {@code done}; the time of
+     * that sample (unix seconds).
+     */
+    private static double scraped(String api, int port, int done) throws Exception {
         HttpClient http = HttpClient.newHttpClient();
         String q = "vllm:e2e_request_latency_seconds_count{instance=\"127.0.0.1:" + port + "\"}";
         String last = "";
@@ -258,11 +269,35 @@ class FleetReadTest {
             JsonNode result = JSON.readTree(r.body()).path("data").path("result");
             last = result.toString();
             if (result.size() == 1 && Double.parseDouble(result.get(0).get("value").get(1).asText()) == done) {
-                return;
+                return instant(api, "timestamp(" + q + ")");
             }
             Thread.sleep(100);
         }
         throw new AssertionError("Prometheus never held " + done + " requests of 127.0.0.1:" + port + ": " + last);
+    }
+
+    /** Waits (60 s at most) until Prometheus has scraped the replica at a time after {@code unixSeconds}. */
+    private static void scrapedAfter(String api, int port, double unixSeconds) throws Exception {
+        String q = "timestamp(up{instance=\"127.0.0.1:" + port + "\"})";
+        double last = Double.NaN;
+        for (int i = 0; i < 600; i++) {
+            last = instant(api, q);
+            if (last > unixSeconds) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("Prometheus did not scrape 127.0.0.1:" + port + " after " + unixSeconds + " (last "
+                + last + ")");
+    }
+
+    /** The single value of an instant query now (NaN when it has none). */
+    private static double instant(String api, String q) throws Exception {
+        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(api
+                + "/api/v1/query?query=" + java.net.URLEncoder.encode(q, java.nio.charset.StandardCharsets.UTF_8)))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        JsonNode result = JSON.readTree(r.body()).path("data").path("result");
+        return result.size() == 1 ? Double.parseDouble(result.get(0).get("value").get(1).asText()) : Double.NaN;
     }
 
     private Process replica(int port, String py, String name, String... more) throws Exception {
@@ -274,11 +309,14 @@ class FleetReadTest {
                 .redirectOutput(work.resolve("serve-" + name + ".log").toFile()).start();
     }
 
-    /** Agent sessions of two steps against one replica, no warm-up (the server would count it); the requests done. */
+    /**
+     * Agent sessions of four steps against one replica (four sessions against one: 16 requests against 4, the 20
+     * load-imbalance needs for full weight), no warm-up (the server would count it); the requests done.
+     */
     private int load(int port, int sessions, String name, String... more) throws Exception {
         Path json = work.resolve("load-" + name + ".json");
         List<String> args = new ArrayList<>(List.of("load", "http://127.0.0.1:" + port, "--sessions",
-                Integer.toString(sessions), "--steps", "2", "--image", "56x112", "--think-time", "50ms-150ms", "--warmup",
+                Integer.toString(sessions), "--steps", "4", "--image", "56x112", "--think-time", "50ms-150ms", "--warmup",
                 "0", "--out", work.resolve("runs-" + name).toString(), "--format", "json", "-o", json.toString()));
         args.addAll(List.of(more));
         Run r = Run.of(args.toArray(new String[0]));
