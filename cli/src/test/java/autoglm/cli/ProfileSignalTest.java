@@ -21,7 +21,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Ctrl-C and SIGTERM sent to a real autoglm process (a second JVM on this test's class path) while it
  * profiles a command: the command is stopped, the partial run is kept, marked incomplete and diagnosed,
- * and autoglm exits with 2 after one line that says so.
+ * and autoglm exits with 2 after one line that says so. The signal is sent once the command's process group is in the
+ * state the case needs (its processes started, their signals ignored where the case ignores them), read from /proc,
+ * not after a guessed delay.
  */
 class ProfileSignalTest {
     @TempDir
@@ -51,7 +53,38 @@ class ProfileSignalTest {
         return out;
     }
 
-    private Outcome interrupt(String signal, String grace, String... command) throws Exception {
+    /** The process's name (/proc/PID/comm), or "" once it is gone. */
+    private static String comm(long pid) {
+        try {
+            return Files.readString(Path.of("/proc", Long.toString(pid), "comm")).strip();
+        } catch (java.io.IOException gone) {
+            return "";
+        }
+    }
+
+    /** Whether the process ignores both SIGINT and SIGTERM (its SigIgn mask in /proc/PID/status: bits 1 and 14). */
+    private static boolean ignoresIntAndTerm(long pid) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+                if (line.startsWith("SigIgn:")) {
+                    long mask = Long.parseUnsignedLong(line.substring(7).strip(), 16);
+                    return (mask & (1L << 1)) != 0 && (mask & (1L << 14)) != 0;
+                }
+            }
+        } catch (java.io.IOException gone) {
+            // gone meanwhile
+        }
+        return false;
+    }
+
+    /** The group holds {@code count} processes named {@code name}, at least {@code ignoring} of them ignoring INT and TERM. */
+    private static java.util.function.Predicate<List<Long>> has(int count, String name, int ignoring) {
+        return g -> g.stream().filter(p -> comm(p).equals(name)).count() >= count
+                && g.stream().filter(p -> comm(p).equals(name) && ignoresIntAndTerm(p)).count() >= ignoring;
+    }
+
+    private Outcome interrupt(String signal, String grace, java.util.function.Predicate<List<Long>> ready,
+            String... command) throws Exception {
         Path out = tmp.resolve("runs");
         List<String> argv = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), "autoglm.cli.Main", "profile", "--grace", grace,
@@ -71,8 +104,11 @@ class ProfileSignalTest {
             }
         }
         assertTrue(child > 0, "the command started");
-        Thread.sleep(700);
+        for (int i = 0; i < 600 && !ready.test(group(child)); i++) {
+            Thread.sleep(50);
+        }
         List<Long> before = group(child);
+        assertTrue(ready.test(before), "the command's group is ready: " + before);
         assertTrue(Signals.kill(p.pid(), signal.equals("INT") ? Signals.SIGINT : Signals.SIGTERM));
         assertTrue(p.waitFor(60, TimeUnit.SECONDS), "autoglm ended");
         Path run;
@@ -86,7 +122,7 @@ class ProfileSignalTest {
 
     @Test
     void ctrlCStopsTheCommandAndKeepsTheRunIncomplete() throws Exception {
-        Outcome o = interrupt("INT", "10s", "sleep", "30");
+        Outcome o = interrupt("INT", "10s", has(1, "sleep", 0), "sleep", "30");
         assertEquals(ExitCodes.BAD_INPUT, o.code(), o.err());
         assertEquals(RunInfo.INTERRUPTED, o.info().status());
         assertFalse(o.info().complete());
@@ -99,7 +135,7 @@ class ProfileSignalTest {
 
     @Test
     void sigtermIsPassedOn() throws Exception {
-        Outcome o = interrupt("TERM", "10s", "sleep", "30");
+        Outcome o = interrupt("TERM", "10s", has(1, "sleep", 0), "sleep", "30");
         assertEquals(ExitCodes.BAD_INPUT, o.code(), o.err());
         assertEquals(RunInfo.INTERRUPTED, o.info().status());
         assertEquals(143, o.info().exitCode(), "sleep died of SIGTERM (128 + 15)");
@@ -108,7 +144,7 @@ class ProfileSignalTest {
 
     @Test
     void aCommandThatIgnoresSignalsIsKilledAfterTheGracePeriod() throws Exception {
-        Outcome o = interrupt("INT", "1s", "sh", "-c", "trap '' INT TERM; while :; do sleep 0.2; done");
+        Outcome o = interrupt("INT", "1s", has(1, "sh", 1), "sh", "-c", "trap '' INT TERM; while :; do sleep 0.2; done");
         assertEquals(ExitCodes.BAD_INPUT, o.code(), o.err());
         assertEquals(137, o.info().exitCode(), "SIGKILL (128 + 9)");
         assertTrue(o.err().contains("sending SIGTERM") && o.err().contains("sending SIGKILL"), o.err());
@@ -117,7 +153,7 @@ class ProfileSignalTest {
 
     @Test
     void noProcessOfTheCommandsGroupSurvivesAnInterrupt() throws Exception {
-        Outcome o = interrupt("INT", "10s", "sh", "-c", "sleep 30 & sleep 30 & wait");
+        Outcome o = interrupt("INT", "10s", has(2, "sleep", 0), "sh", "-c", "sleep 30 & sleep 30 & wait");
         assertEquals(ExitCodes.BAD_INPUT, o.code(), o.err());
         assertEquals(3, o.groupBefore().size(), "sh and its two sleeps lead and fill a group of their own: " + o.groupBefore());
         assertTrue(o.groupBefore().contains(o.childPid()));
@@ -126,7 +162,8 @@ class ProfileSignalTest {
 
     @Test
     void aGrandchildThatIgnoresSignalsIsKilledToo() throws Exception {
-        Outcome o = interrupt("TERM", "10s", "sh", "-c", "(trap '' INT TERM; sleep 30) & sleep 30 & wait");
+        Outcome o = interrupt("TERM", "10s", has(2, "sleep", 1), "sh", "-c",
+                "(trap '' INT TERM; sleep 30) & sleep 30 & wait");
         assertEquals(ExitCodes.BAD_INPUT, o.code(), o.err());
         assertTrue(o.groupBefore().size() >= 3, o.groupBefore().toString());
         assertEquals(List.of(), group(o.childPid()), "no process of the group survives");

@@ -23,19 +23,28 @@ class HostProbeTest {
         }
     }
 
+    /** Reads the process's output until {@code line} (it started what the test measures). */
+    private static void awaitLine(Process p, String line) throws Exception {
+        java.io.BufferedReader r = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(),
+                java.nio.charset.StandardCharsets.UTF_8));
+        for (String l = r.readLine(); l != null; l = r.readLine()) {
+            if (l.equals(line)) {
+                return;
+            }
+        }
+        throw new AssertionError("the process ended before it printed " + line);
+    }
+
     @Test
     void findsABusyWorkerThreadAmongIdleOnes() throws Exception {
-        Process p = new ProcessBuilder("python3", "-c", "import threading, time\n"
-                + "def spin():\n    t = time.time()\n    while time.time() - t < 3: pass\n"
-                + "for i in range(8): threading.Thread(target=time.sleep, args=(3,), daemon=True).start()\n"
-                + "threading.Thread(target=spin).start()\ntime.sleep(3)").start();
+        // the threads run until the test ends them, however slow this machine is: it says when all are started
+        Process p = new ProcessBuilder("python3", "-c", "import threading, time, sys\n"
+                + "def spin():\n    while True: pass\n"
+                + "for i in range(8): threading.Thread(target=time.sleep, args=(600,), daemon=True).start()\n"
+                + "threading.Thread(target=spin, daemon=True).start()\nprint('started', flush=True)\n"
+                + "time.sleep(600)").start();
         try {
-            // the nine threads are started (on a busy machine the interpreter's start-up takes a while)
-            long deadline = System.nanoTime() + 20_000_000_000L;
-            while (Ticks.of(p.pid()).byTid().size() < 10 && System.nanoTime() < deadline) {
-                Thread.sleep(50);
-            }
-            Thread.sleep(100);
+            awaitLine(p, "started");
             Ticks before = Ticks.of(p.pid());
             long w0 = System.nanoTime();
             HostSample s = over(p, 1000);
@@ -61,9 +70,9 @@ class HostProbeTest {
 
     @Test
     void findsABusyMainThread() throws Exception {
-        Process p = new ProcessBuilder("python3", "-c", "import time\nt = time.time()\nwhile time.time() - t < 3: pass").start();
+        Process p = new ProcessBuilder("python3", "-c", "print('spinning', flush=True)\nwhile True: pass").start();
         try {
-            Thread.sleep(200);
+            awaitLine(p, "spinning");
             Ticks before = Ticks.of(p.pid());
             long w0 = System.nanoTime();
             HostSample s = over(p, 1000);
