@@ -180,7 +180,8 @@ class LoadErrorsTest {
     void ctrlCKeepsWhatWasMeasured() throws Exception {
         String url = serve();
         Path out = tmp.resolve("runs");
-        List<String> argv = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        List<String> argv = new ArrayList<>(ProfileSignalTest.defaultSignals());
+        argv.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), "autoglm.cli.Main", "load", url, "--out", out.toString(),
                 "--image", "56x112", "--think-time", "50ms-100ms", "--sessions", "1", "--steps", "200"));
         Process p = start(argv, tmp.resolve("load.log"));

@@ -53,6 +53,15 @@ class ProfileSignalTest {
         return out;
     }
 
+    /**
+     * {@code env --default-signal=INT}: SIGINT back to its default for the autoglm under test. A build started in the
+     * background of a script (`mvn verify &`) inherits SIGINT ignored, and a JVM that starts with it ignored leaves it
+     * so (HotSpot installs no handler), whatever the test sends; a user's Ctrl-C reaches a foreground autoglm.
+     */
+    static List<String> defaultSignals() {
+        return List.of("env", "--default-signal=INT");
+    }
+
     /** The process's name (/proc/PID/comm), or "" once it is gone. */
     private static String comm(long pid) {
         try {
@@ -86,7 +95,8 @@ class ProfileSignalTest {
     private Outcome interrupt(String signal, String grace, java.util.function.Predicate<List<Long>> ready,
             String... command) throws Exception {
         Path out = tmp.resolve("runs");
-        List<String> argv = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        List<String> argv = new ArrayList<>(defaultSignals());
+        argv.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), "autoglm.cli.Main", "profile", "--grace", grace,
                 "--out", out.toString(), "--"));
         argv.addAll(List.of(command));
