@@ -131,6 +131,31 @@ class RuleCatalogueTest {
         assertEquals(97.0, f.thresholds().get("info_pct"));
     }
 
+    @Test
+    void theRuleFileRefusesCountsItCannotRead() throws Exception {
+        String head = String.join("\n", "family: test", "rules:", "  - id: busy-rule", "    title: Test rule",
+                "    topic: test", "    requires: [gpu_busy_pct]", "    thresholds:",
+                "      - {name: info_pct, unit: percent, default: 50, description: informs}",
+                "      - {name: warning_pct, unit: percent, default: 20, description: warns}",
+                "      - {name: min_steps, unit: count, default: 3, description: fewest}",
+                "      - {name: full_steps, unit: count, default: 6, description: full}", "");
+        String tail = String.join("\n", "    score: {metric: gpu_busy_pct, zero: 100, info: info_pct, warning: warning_pct}",
+                "    summary: busy", "    explanation: because", "    fix: do this",
+                "    gain: {formula: 100 - gpu_busy_pct, basis: idle time}", "");
+        load(head + "    counts:\n      - {of: steps, n: gpu_busy_pct.n, min: min_steps, full: full_steps}\n" + tail);
+        assertError("is not a count metric: use gpu_busy_pct.n",
+                head + "    counts:\n      - {of: steps, n: gpu_busy_pct, min: min_steps, full: full_steps}\n" + tail);
+        assertError("count threshold 'min_gaps' is not a threshold of this rule",
+                head + "    counts:\n      - {of: steps, n: gpu_busy_pct.n, min: min_gaps, full: full_steps}\n" + tail);
+        assertError("threshold 'info_pct' of a count must have unit count",
+                head + "    counts:\n      - {of: steps, n: gpu_busy_pct.n, min: info_pct, full: full_steps}\n" + tail);
+        assertError("needs 1 <= min <= full",
+                head + "    counts:\n      - {of: steps, n: gpu_busy_pct.n, min: full_steps, full: min_steps}\n" + tail);
+        assertError("'counts' and 'uncounted' exclude each other", head
+                + "    counts:\n      - {of: steps, n: gpu_busy_pct.n, min: min_steps, full: full_steps}\n"
+                + "    uncounted: why not\n" + tail);
+    }
+
     private RuleCatalogue load(String yaml) throws Exception {
         Path dir = Files.createTempDirectory(tmp, "rules");
         Files.writeString(dir.resolve("test.yaml"), yaml);
