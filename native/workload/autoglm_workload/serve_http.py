@@ -21,16 +21,17 @@ MAX_BODY = 256 * 1024 * 1024
 
 
 class Fault:
-    """A failure asked for with --fault, for testing clients: after the Nth token frame sent (all requests counted),
+    """A failure asked for with --fault, for testing clients: once the Nth token frame is sent (all requests counted),
     exit-after-tokens ends the process at once (the connections drop mid-answer, as a crashed server's), and
-    stall-after-tokens sends nothing more while every connection stays open (a hung server's)."""
+    stall-after-tokens sends nothing more on any stream while every connection stays open (a hung server's). The Nth
+    token is admitted under a lock, and from then on every other frame waits for good: none slips out after it."""
     KINDS = ("exit-after-tokens", "stall-after-tokens")
 
     def __init__(self, kind=None, after=0):
         self.kind, self.after = kind, after
         self.sent = 0
         self.lock = threading.Lock()
-        self.stalled = threading.Event()
+        self.halted = threading.Event()
 
     @staticmethod
     def parse(text):
@@ -43,24 +44,39 @@ class Fault:
             raise ValueError("N must be a whole number of tokens, at least 1")
         return Fault(kind, int(n))
 
-    def before_frame(self):
-        """Blocks for good once stalled: the frame is never sent."""
-        if self.stalled.is_set():
-            threading.Event().wait()
+    @staticmethod
+    def _forever():
+        threading.Event().wait()
 
-    def token_sent(self):
+    def before_frame(self):
+        """Any frame but an admitted token: never sent once the fault is reached."""
+        if self.halted.is_set():
+            self._forever()
+
+    def admit_token(self):
+        """Before a token frame: whether it is the Nth (the caller sends it, then calls reached); blocks for good
+        once the Nth was admitted."""
         if self.kind is None:
-            return
+            return False
         with self.lock:
-            self.sent += 1
-            reached = self.sent == self.after
-        if reached and self.kind == "exit-after-tokens":
-            print(json.dumps(dict(event="fault", fault=self.kind, tokens=self.sent)), flush=True)
+            if self.halted.is_set():
+                last = None
+            else:
+                self.sent += 1
+                last = self.sent == self.after
+                if last:
+                    self.halted.set()
+        if last is None:
+            self._forever()
+        return last
+
+    def reached(self):
+        """After the Nth token frame was sent: exit at once, or stall this stream as every other."""
+        print(json.dumps(dict(event="fault", fault=self.kind, tokens=self.sent)), flush=True)
+        if self.kind == "exit-after-tokens":
             sys.stderr.flush()
             os._exit(3)
-        if reached:
-            print(json.dumps(dict(event="fault", fault=self.kind, tokens=self.sent)), flush=True)
-            self.stalled.set()
+        self._forever()
 
 
 def make_handler(engine, metrics, settings, model_name, cfg, fault=None):
@@ -90,8 +106,9 @@ def make_handler(engine, metrics, settings, model_name, cfg, fault=None):
         def _error(self, code, message, kind="BadRequestError"):
             self._send(code, json.dumps({"error": {"message": message, "type": kind, "param": None, "code": code}}))
 
-        def _chunk(self, text):
-            fault.before_frame()
+        def _chunk(self, text, admitted=False):
+            if not admitted:
+                fault.before_frame()
             data = text.encode("utf-8")
             self.wfile.write(b"%x\r\n%s\r\n" % (len(data), data))
             self.wfile.flush()
@@ -228,8 +245,10 @@ def make_handler(engine, metrics, settings, model_name, cfg, fault=None):
                     if ev[0] == "token":
                         text = words([ev[1]])
                         field = settings.reasoning_field if ev[2] else "content"
-                        self._chunk(self._frame(req, chat, delta={field: text}, text=text))
-                        fault.token_sent()
+                        last = fault.admit_token()
+                        self._chunk(self._frame(req, chat, delta={field: text}, text=text), admitted=True)
+                        if last:
+                            fault.reached()
                     elif ev[0] == "done":
                         self._chunk(self._frame(req, chat, delta={}, finish=ev[1]))
                         if usage:
