@@ -18,9 +18,9 @@ final class PrometheusOptions {
     String linger;
 
     @Option(names = "--prometheus-final-scrapes", paramLabel = "N", defaultValue = "0", description = "with "
-            + "--prometheus-port: after the diagnosis, keep serving until the endpoint has been scraped N more times, so "
-            + "that Prometheus holds the final values (2 give rate() two points); --prometheus-linger then bounds the "
-            + "wait (60s when not given; default 0: no wait)")
+            + "--prometheus-port: after the diagnosis, keep serving until N more scrapes have been answered, so that "
+            + "Prometheus holds the final values (it stores each scrape before the next: of N, N - 1 are stored for "
+            + "certain); --prometheus-linger then bounds the wait (60s when not given; default 0: no wait)")
     int finalScrapes;
 
     /** How long a wait for the final scrapes may take when --prometheus-linger is not given. */
@@ -50,8 +50,8 @@ final class PrometheusOptions {
         double ms = Durations.millis("--prometheus-linger", linger);
         if (finalScrapes > 0) {
             long bound = ms > 0 ? (long) ms : FINAL_SCRAPES_BOUND_MS;
-            io.say("serving the findings to Prometheus until it has scraped them " + finalScrapes + " more "
-                    + (finalScrapes == 1 ? "time" : "times") + " (at most " + Quantities.format(bound / 1000.0,
+            io.say("serving the findings to Prometheus until " + finalScrapes + " more "
+                    + (finalScrapes == 1 ? "scrape is" : "scrapes are") + " answered (at most " + Quantities.format(bound / 1000.0,
                             autoglm.analyse.Unit.SECONDS) + ")");
             long got = export.awaitScrapes(finalScrapes, bound);
             if (got < finalScrapes) {

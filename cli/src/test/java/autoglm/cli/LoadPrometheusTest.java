@@ -36,7 +36,7 @@ class LoadPrometheusTest {
             Run r = Run.of("load", "http://127.0.0.1:" + port, "--out", tmp.resolve("runs").toString(), "--name",
                     "exported", "--format", "json", "-o", json.toString(), "--image", "56x112", "--think-time",
                     "50ms-150ms", "--python", py, "--sessions", "2", "--steps", "2", "--prometheus-port",
-                    "127.0.0.1:" + target, "--prometheus-final-scrapes", "2", "--serve", "--", "autoglm", "serve", "--model",
+                    "127.0.0.1:" + target, "--prometheus-final-scrapes", "3", "--serve", "--", "autoglm", "serve", "--model",
                     "glm-tiny", "--port", Integer.toString(port));
             assertEquals(0, r.code(), r.err());
             assertTrue(r.err().contains("serving Prometheus at http://127.0.0.1:" + target + "/metrics"), r.err());

@@ -33,11 +33,11 @@ class PrometheusScrapeTest {
         int target = LoadServeTest.freePort();
         try (LoopbackPrometheus prom = LoopbackPrometheus.scraping(tmp, "autoglm", target)) {
             // Prometheus's first scrape of a target can come seconds after it is ready: the run goes on serving after
-            // its 5 s until Prometheus has scraped it 3 more times, so that at least 3 scrapes land
+            // its 5 s until 4 more scrapes are answered, so that at least 3 are stored
             Process profile = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-cp", System.getProperty("java.class.path"), "autoglm.cli.Main", "profile", "--interval", "200ms",
                     "--host-interval", "200ms", "--prometheus-port", "127.0.0.1:" + target,
-                    "--prometheus-final-scrapes", "3", "--out", tmp.resolve("runs").toString(), "--name", "scraped",
+                    "--prometheus-final-scrapes", "4", "--out", tmp.resolve("runs").toString(), "--name", "scraped",
                     "--", "sleep", "5")
                     .redirectErrorStream(true).redirectOutput(tmp.resolve("profile.log").toFile()).start();
             assertTrue(profile.waitFor(120, TimeUnit.SECONDS), "profile did not end");

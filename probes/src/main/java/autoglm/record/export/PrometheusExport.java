@@ -62,10 +62,17 @@ public final class PrometheusExport implements SampleListener, AutoCloseable {
     private final Gauge ruleScore = Gauge.builder().name("autoglm_rule_score")
             .help("a rule's score, 0-100 (info from 25, warning from 75), once the run is diagnosed")
             .labelNames("host", "run", "rule").register(registry);
-    /** Scrapes served whole: a collection of the registry whose response was then sent (a GET of /metrics). */
+    /** Exchanges begun on the HTTP server, numbered in the order they began. */
+    private final java.util.concurrent.atomic.AtomicLong begun = new java.util.concurrent.atomic.AtomicLong();
+    /** Scrapes answered: exchanges that collected the registry (a GET of /metrics), once done. */
     private final java.util.concurrent.atomic.AtomicLong scrapes = new java.util.concurrent.atomic.AtomicLong();
-    /** Set on the HTTP server's thread while it answers a scrape, until the answer is sent. */
-    private final ThreadLocal<Boolean> answering = new ThreadLocal<>();
+    /** On the HTTP server's thread: the number of the exchange it runs, and whether that exchange collected. */
+    private final ThreadLocal<Long> exchange = new ThreadLocal<>();
+    private final ThreadLocal<Boolean> collected = new ThreadLocal<>();
+    /** Guards {@link #awaitAfter} and {@link #answeredSince}: scrapes of exchanges begun after awaitAfter. */
+    private final Object waits = new Object();
+    private long awaitAfter = Long.MAX_VALUE;
+    private long answeredSince;
     private final Gauge ruleSeverity = Gauge.builder().name("autoglm_rule_severity")
             .help("a rule's severity once the run is diagnosed: 0 ok, 1 info, 2 warning (not applicable: no series)")
             .labelNames("host", "run", "rule").register(registry);
@@ -122,7 +129,9 @@ public final class PrometheusExport implements SampleListener, AutoCloseable {
 
     /**
      * The HTTP server's threads (five, daemons, as the client's default): a scrape counts once its exchange is done,
-     * its answer sent, so that {@link #awaitScrapes} never closes the endpoint under a scrape still being answered.
+     * its answer written, so that {@link #awaitScrapes} never closes the endpoint under a scrape still being answered;
+     * and for {@link #awaitScrapes} only where the exchange began after the wait did, so that every collection it made
+     * holds what was served before the wait (the findings).
      */
     private final class Answers extends java.util.concurrent.ThreadPoolExecutor {
         Answers() {
@@ -135,13 +144,26 @@ public final class PrometheusExport implements SampleListener, AutoCloseable {
         }
 
         @Override
+        protected void beforeExecute(Thread t, Runnable r) {
+            exchange.set(begun.incrementAndGet());
+            collected.remove();
+        }
+
+        @Override
         protected void afterExecute(Runnable r, Throwable t) {
-            if (Boolean.TRUE.equals(answering.get())) {
-                answering.remove();
-                scrapes.incrementAndGet();
-                synchronized (scrapes) {
-                    scrapes.notifyAll();
+            Long number = exchange.get();
+            boolean scrape = Boolean.TRUE.equals(collected.get());
+            exchange.remove();
+            collected.remove();
+            if (!scrape || number == null) {
+                return;
+            }
+            scrapes.incrementAndGet();
+            synchronized (waits) {
+                if (number > awaitAfter) {
+                    answeredSince++;
                 }
+                waits.notifyAll();
             }
         }
     }
@@ -154,10 +176,10 @@ public final class PrometheusExport implements SampleListener, AutoCloseable {
     private final class ScrapeCounter implements io.prometheus.metrics.model.registry.Collector {
         @Override
         public io.prometheus.metrics.model.snapshots.MetricSnapshot collect() {
-            answering.set(Boolean.TRUE);
+            collected.set(Boolean.TRUE);
             long n = scrapes.get() + 1;
             return io.prometheus.metrics.model.snapshots.CounterSnapshot.builder().name("autoglm_exporter_scrapes")
-                    .help("scrapes this endpoint served, this one included")
+                    .help("scrapes this endpoint answered, this one included")
                     .dataPoint(io.prometheus.metrics.model.snapshots.CounterSnapshot.CounterDataPointSnapshot.builder()
                             .value(n).labels(io.prometheus.metrics.model.snapshots.Labels.of("host", host, "run", run))
                             .build())
@@ -171,22 +193,26 @@ public final class PrometheusExport implements SampleListener, AutoCloseable {
     }
 
     /**
-     * Waits until the endpoint has served {@code more} scrapes after this call, at most {@code timeoutMs}; how many it
-     * served meanwhile.
+     * Waits until the endpoint has answered {@code more} scrapes that began after this call, at most {@code timeoutMs};
+     * how many it answered. Prometheus scrapes a target one scrape after another and stores each before the next, so
+     * of N answered the first N - 1 are stored for certain.
      */
     public long awaitScrapes(long more, long timeoutMs) throws InterruptedException {
-        long from = scrapes.get();
         long deadline = System.nanoTime() + timeoutMs * 1_000_000L;
-        synchronized (scrapes) {
-            while (scrapes.get() - from < more) {
+        synchronized (waits) {
+            awaitAfter = begun.get();
+            answeredSince = 0;
+            while (answeredSince < more) {
                 long left = (deadline - System.nanoTime()) / 1_000_000L;
                 if (left <= 0) {
                     break;
                 }
-                scrapes.wait(left);
+                waits.wait(left);
             }
+            long got = answeredSince;
+            awaitAfter = Long.MAX_VALUE;
+            return got;
         }
-        return scrapes.get() - from;
     }
 
     /**
