@@ -117,6 +117,7 @@ def stalls(steps, run, epoch, beside):
             total += b - a
             inside += sum(max(0.0, min(b, e) - max(a, s)) for s, e in shared)
     out["long_gaps"] = n
+    out["long_steps_beside"] = len(shared)
     if n:
         out["gaps_in_long_steps_pct"] = 100 * inside / total
     return out

@@ -233,6 +233,7 @@ public final class MetricCatalog {
         def("served_long_step_ms", Unit.MILLISECONDS, "server steps longer than 3x the median step (prefill): their median");
         def("served_long_step_factor", Unit.FACTOR, "the long steps' median over the median of all server steps");
         def("served_long_step_time_pct", Unit.PERCENT, "share of the server's step time in those long steps");
+        def("served_long_steps_beside", Unit.COUNT, "long steps that began beside another request (two or more running), the ones the streams' gaps are set against");
         def("served_itl_gaps_in_long_steps_pct", Unit.PERCENT, "of the time of the gaps between tokens above 3x the median, within the server's timeline, the share a long server step ran that began with two requests or more running");
         def("served_steps", Unit.COUNT, "server steps (ProfilerStep#N or kernel passes) matched to the batch its /metrics reported running");
         def("served_kernels_per_step", Unit.COUNT, "kernels launched per server step (median; spread over steps)");

@@ -25,7 +25,7 @@ final class ServedStalls {
 
     static List<String> metricNames() {
         return List.of("served_long_step_ms", "served_long_step_factor", "served_long_step_time_pct",
-                "served_itl_gaps_in_long_steps_pct");
+                "served_long_steps_beside", "served_itl_gaps_in_long_steps_pct");
     }
 
     static void metrics(Metrics.Builder b, ServedSteps.Result r, LoadRecording load) {
@@ -36,7 +36,8 @@ final class ServedStalls {
         String none = "no server step longer than " + (int) LONG_STEP_FACTOR + "x the median step";
         double all = java.util.Arrays.stream(ms).sum();
         if (longSteps.isEmpty()) {
-            b.absentAll(none, "served_long_step_ms", "served_long_step_factor", "served_itl_gaps_in_long_steps_pct");
+            b.absentAll(none, "served_long_step_ms", "served_long_step_factor", "served_long_steps_beside",
+                    "served_itl_gaps_in_long_steps_pct");
             b.put("served_long_step_time_pct", 0, steps.size());
             return;
         }
@@ -54,6 +55,7 @@ final class ServedStalls {
         }
         // the long steps that ran beside another request: only those can freeze another stream
         List<ServedSteps.Step> shared = longSteps.stream().filter(ServedStalls::beside).toList();
+        b.put("served_long_steps_beside", shared.size(), longSteps.size());
         double[] g = gaps.stream().mapToDouble(Double::doubleValue).toArray();
         if (g.length < 2 || !(Stats.median(g, g.length) > 0)) {
             b.absent("served_itl_gaps_in_long_steps_pct", "fewer than two gaps between tokens, or a median gap of 0");

@@ -62,7 +62,7 @@ class RuleCountsTest {
     @Test
     void aScoreWeighedBelowInfoSaysSo() throws Exception {
         JsonNode c = Fixtures.json().readTree(Fixtures.root().resolve("testdata/rules/count-cases.json").toFile())
-                .get("cases").get(6);
+                .get("cases").get(7);
         Finding f = evaluate(c.get("rule").asText(), c.get("metrics"));
         assertEquals(Severity.OK, f.severity());
         assertTrue(f.reason().startsWith("below the info threshold once weighed by its count: score 32.8 x 0.71 = 23.2"
@@ -72,13 +72,28 @@ class RuleCountsTest {
     @Test
     void aLoweredMinimumJudgesOneGap() {
         Metrics m = new Metrics.Builder().put("served_itl_gaps_in_long_steps_pct", 80.2, 1)
-                .put("served_long_step_factor", 30.4, 8).put("served_long_step_ms", 133, 8).build();
+                .put("served_long_step_factor", 30.4, 8).put("served_long_step_ms", 133, 8)
+                .put("served_long_steps_beside", 8, 8).build();
         RuleEngine lowered = new RuleEngine(RuleCatalogue.bundled(),
                 ThresholdOverrides.of(RuleCatalogue.bundled(), Map.of("prefill-stalls-decode", Map.of("min_long_gaps", 1.0))));
         Finding f = lowered.evaluate(m).stream().filter(x -> x.rule().equals("prefill-stalls-decode")).findFirst()
                 .orElseThrow();
         assertEquals(Severity.INFO, f.severity(), "one gap of ten for full weight: 99.7 x √0.1 = 31.5");
         assertEquals(1, f.counted().n());
+    }
+
+    @Test
+    void aCountOverriddenBelowOneIsRefused() {
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> ThresholdOverrides.of(RuleCatalogue.bundled(), Map.of("queueing", Map.of("min_requests", 0.0))));
+        assertTrue(e.getMessage().startsWith("queueing.min_requests = 0.0: a minimum count and the count for full "
+                + "weight are at least 1"), e.getMessage());
+        // a full count below the minimum: full weight from the minimum on
+        Metrics m = new Metrics.Builder().put("load_goodput_pct", 57.1, 5).build();
+        RuleEngine engine = new RuleEngine(RuleCatalogue.bundled(), ThresholdOverrides.of(RuleCatalogue.bundled(),
+                Map.of("latency-slo", Map.of("full_requests", 2.0))));
+        Finding f = engine.evaluate(m).stream().filter(x -> x.rule().equals("latency-slo")).findFirst().orElseThrow();
+        assertEquals(1, f.counted().weight());
     }
 
     @Test

@@ -68,6 +68,7 @@ class ServedRulesTest {
                     1e-3);
             assertEquals(expected.get("time_pct").asDouble(), m.get("served_long_step_time_pct").get("value")
                     .asDouble(), 1e-3);
+            assertEquals(expected.get("long_steps_beside").asInt(), m.get("served_long_steps_beside").get("value").asInt());
             if (expected.has("gaps_in_long_steps_pct")) {
                 assertEquals(expected.get("long_gaps").asInt(), m.get("served_itl_gaps_in_long_steps_pct").get("n")
                         .asInt());
