@@ -48,6 +48,8 @@ def curve(x, zero, info, warning):
         return 0.0
     if x < x1:
         return 25 * x / x1
+    if x2 <= x1:
+        return 100.0  # warning at the info anchor: anything past it is at the ceiling
     k = math.log(1 / 3) / (x2 - x1)
     return 25 + 75 * (1 - math.exp(k * (x - x1)))
 

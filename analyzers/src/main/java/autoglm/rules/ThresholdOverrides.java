@@ -35,6 +35,14 @@ public final class ThresholdOverrides {
                     throw new IllegalArgumentException("rule '" + r.id() + "' has no threshold '" + t + "'"
                             + (names.length() == 0 ? "" : " (it has: " + names + ")"));
                 }
+                double v = e.getValue().get(t);
+                boolean count = r.counts().stream().anyMatch(c -> c.min().equals(t) || c.full().equals(t));
+                if (count && !(v >= 1)) {
+                    // a minimum of 0 would judge from no event at all; a full count below 1 would weigh nothing
+                    throw new IllegalArgumentException(r.id() + "." + t + " = " + v + ": a minimum count and the count "
+                            + "for full weight are at least 1 (a full count below the minimum gives full weight from "
+                            + "the minimum)");
+                }
             }
             copy.put(e.getKey(), Collections.unmodifiableMap(new LinkedHashMap<>(e.getValue())));
         }
