@@ -124,7 +124,7 @@ public final class FleetAnalysis {
             return;
         }
         b.put("fleet_idle_instances", idle.size(), compared);
-        // its count is the requests the others finished: one replica of two gets none of 5 by chance 3% of the time
+        // its count is the requests the others finished: a given one of two replicas gets none of 5 by chance 3% of the time
         b.put("fleet_idle_pct", 100.0 * idle.size() / compared, Math.round(finished));
         b.text("fleet_idle_names", idle.isEmpty() ? "none" : String.join(", ", idle), compared);
     }

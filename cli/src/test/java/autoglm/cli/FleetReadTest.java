@@ -173,26 +173,26 @@ class FleetReadTest {
             // Prometheus's first scrape of a target comes up to a scrape interval or more after it is ready: the load
             // starts once each replica has been scraped at 0 (a replica first seen mid-load counts from there on, as
             // Prometheus's increase() does)
-            scraped(prom.api, a, 0);
-            scraped(prom.api, b, 0);
+            scraped(prom, a, 0);
+            scraped(prom, b, 0);
             if (thirdModel != null) {
-                scraped(prom.api, third, 0);
+                scraped(prom, third, 0);
             }
             // and once more after the window opened, so that its first page holds each replica's count at 0
             for (int port : thirdModel == null ? new int[] {a, b} : new int[] {a, b, third}) {
-                scrapedAfter(prom.api, port, startMs / 1000);
+                scrapedAfter(prom, port, startMs / 1000);
             }
             int doneA = load(a, sessionsA, "a", "--prometheus-port", "127.0.0.1:" + exporter,
                     "--prometheus-final-scrapes", "2");
             int doneB = load(b, sessionsB, "b");
             // the window ends once Prometheus holds each replica's final count (a replica busy decoding can miss a
             // scrape or two; a window ended before they land reads the count of an earlier scrape)
-            double finalA = scraped(prom.api, a, doneA);
-            double finalB = scraped(prom.api, b, doneB);
+            double finalA = scraped(prom, a, doneA);
+            double finalB = scraped(prom, b, doneB);
             // the window ends a query step (1 s) after those scrapes and once each has been scraped again since: the
             // range query's last step then lies past the final counts
-            scrapedAfter(prom.api, a, finalA + 1);
-            scrapedAfter(prom.api, b, finalB + 1);
+            scrapedAfter(prom, a, finalA + 1);
+            scrapedAfter(prom, b, finalB + 1);
             double endMs = System.currentTimeMillis();
             check.run(prom.api, startMs, endMs, doneA, doneB, a, b);
         } finally {
@@ -258,30 +258,26 @@ class FleetReadTest {
      * Waits (60 s at most) until Prometheus's latest value of the replica's request count is {@code done}; the time of
      * that sample (unix seconds).
      */
-    private static double scraped(String api, int port, int done) throws Exception {
-        HttpClient http = HttpClient.newHttpClient();
+    private static double scraped(LoopbackPrometheus prom, int port, int done) throws Exception {
         String q = "vllm:e2e_request_latency_seconds_count{instance=\"127.0.0.1:" + port + "\"}";
-        String last = "";
+        double last = Double.NaN;
         for (int i = 0; i < 600; i++) {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(api + "/api/v1/query?query="
-                    + java.net.URLEncoder.encode(q, java.nio.charset.StandardCharsets.UTF_8))).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            JsonNode result = JSON.readTree(r.body()).path("data").path("result");
-            last = result.toString();
-            if (result.size() == 1 && Double.parseDouble(result.get(0).get("value").get(1).asText()) == done) {
-                return instant(api, "timestamp(" + q + ")");
+            last = prom.now(q);
+            if (last == done) {
+                return prom.now("timestamp(" + q + ")");
             }
             Thread.sleep(100);
         }
-        throw new AssertionError("Prometheus never held " + done + " requests of 127.0.0.1:" + port + ": " + last);
+        throw new AssertionError("Prometheus never held " + done + " requests of 127.0.0.1:" + port + " (last " + last
+                + ")");
     }
 
     /** Waits (60 s at most) until Prometheus has scraped the replica at a time after {@code unixSeconds}. */
-    private static void scrapedAfter(String api, int port, double unixSeconds) throws Exception {
+    private static void scrapedAfter(LoopbackPrometheus prom, int port, double unixSeconds) throws Exception {
         String q = "timestamp(up{instance=\"127.0.0.1:" + port + "\"})";
         double last = Double.NaN;
         for (int i = 0; i < 600; i++) {
-            last = instant(api, q);
+            last = prom.now(q);
             if (last > unixSeconds) {
                 return;
             }
@@ -289,15 +285,6 @@ class FleetReadTest {
         }
         throw new AssertionError("Prometheus did not scrape 127.0.0.1:" + port + " after " + unixSeconds + " (last "
                 + last + ")");
-    }
-
-    /** The single value of an instant query now (NaN when it has none). */
-    private static double instant(String api, String q) throws Exception {
-        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(api
-                + "/api/v1/query?query=" + java.net.URLEncoder.encode(q, java.nio.charset.StandardCharsets.UTF_8)))
-                .build(), HttpResponse.BodyHandlers.ofString());
-        JsonNode result = JSON.readTree(r.body()).path("data").path("result");
-        return result.size() == 1 ? Double.parseDouble(result.get(0).get("value").get(1).asText()) : Double.NaN;
     }
 
     private Process replica(int port, String py, String name, String... more) throws Exception {

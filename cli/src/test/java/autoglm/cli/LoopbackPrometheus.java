@@ -109,6 +109,12 @@ final class LoopbackPrometheus implements AutoCloseable {
         return Double.parseDouble(result.get(0).get("value").get(1).asText());
     }
 
+    /** The value of an instant query now that gives one series; NaN while it gives none or several (for waits). */
+    double now(String promql) throws IOException, InterruptedException {
+        JsonNode result = answer(promql, null).path("data").path("result");
+        return result.size() == 1 ? Double.parseDouble(result.get(0).get("value").get(1).asText()) : Double.NaN;
+    }
+
     /** The series' highest value over the last five minutes (a counter's last, once its run has ended). */
     double max(String selector) throws IOException, InterruptedException {
         return value("max_over_time(" + selector + "[5m])", null);
