@@ -8,6 +8,11 @@ package autoglm.rules;
 public record Counted(String of, String source, long n, double min, double full, double weight,
         double unweightedScore) {
 
+    /** The same count once the rule's score before weighing is known. */
+    Counted scored(double unweighted) {
+        return new Counted(of, source, n, min, full, weight, unweighted);
+    }
+
     /** Whether the count held the score down (fewer events than give full weight). */
     public boolean weighed() {
         return weight < 1;

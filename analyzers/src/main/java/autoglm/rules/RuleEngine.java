@@ -95,10 +95,7 @@ public final class RuleEngine {
             double unweighted = ScoreCurve.score(value, r.scoreZero().evaluate(env), r.scoreInfo().evaluate(env),
                     r.scoreWarning().evaluate(env));
             double score = counted == null ? unweighted : unweighted * counted.weight();
-            if (counted != null) {
-                counted = new Counted(counted.of(), counted.source(), counted.n(), counted.min(), counted.full(),
-                        counted.weight(), unweighted);
-            }
+            counted = counted == null ? null : counted.scored(unweighted);
             Severity severity = Severity.ofScore(score);
             double raw;
             String missing = null;
