@@ -179,26 +179,10 @@ public final class FleetAnalysis {
         if (pages.size() < 2) {
             return Double.NaN;
         }
+        ServerSeries s = new ServerSeries(pages);
         for (String base : ServerMetricsAnalysis.E2E) {
-            String count = base + "_count";
-            java.util.Map<String, Double> last = new java.util.HashMap<>();
-            double total = 0;
-            boolean seen = false;
-            for (int i = 0; i < pages.size(); i++) {
-                for (java.util.Map.Entry<String, Double> e : pages.get(i).series().entrySet()) {
-                    String k = e.getKey();
-                    if (!(k.equals(count) || k.startsWith(count + "{")) || Double.isNaN(e.getValue())) {
-                        continue;
-                    }
-                    seen = true;
-                    double before = last.getOrDefault(k, i == 0 ? e.getValue() : 0.0);
-                    double v = e.getValue();
-                    total += v >= before ? v - before : v; // a reset: the counter started again from 0
-                    last.put(k, v);
-                }
-            }
-            if (seen) {
-                return total;
+            if (s.find(base + "_count") != null) {
+                return s.increase(base + "_count");
             }
         }
         return Double.NaN;

@@ -257,9 +257,10 @@ public final class MetricCatalog {
         def("server_running_max", Unit.COUNT, "most requests running at a scrape");
         def("server_waiting_mean", Unit.COUNT, "requests waiting in the server's queue (mean over scrapes; spread)");
         def("server_waiting_time_pct", Unit.PERCENT, "scrapes at which at least one request was waiting");
-        def("server_kv_usage_mean_pct", Unit.PERCENT, "KV-cache use (mean over scrapes; spread)");
-        def("server_kv_usage_max_pct", Unit.PERCENT, "highest KV-cache use at a scrape");
-        def("server_preemptions", Unit.COUNT, "requests the server preempted during the load (counter increase)");
+        def("server_kv_usage_mean_pct", Unit.PERCENT, "KV-cache use, the mean of the engines (data-parallel ranks) at each scrape, then over scrapes; spread");
+        def("server_kv_usage_max_pct", Unit.PERCENT, "highest KV-cache use of any one engine at a scrape (an engine's use; engines' uses are not added)");
+        def("server_kv_engines", Unit.COUNT, "engines (label sets of the KV-cache gauge: data-parallel ranks) the server published");
+        def("server_preemptions", Unit.COUNT, "requests the server preempted (vLLM) or retracted (SGLang) during the load (counter increase; from SGLang's older gauge, a lower bound)");
         def("server_prefix_caching", Unit.TEXT, "whether the server's prefix caching is on (vLLM cache_config_info)");
         def("server_prefix_hit_pct", Unit.PERCENT, "prefix-cache hits against queries, in tokens, during the load");
         def("server_ttft_ms", Unit.MILLISECONDS, "the server's TTFT histogram over the load: mean (histogram quantiles as spread)");

@@ -3,11 +3,10 @@ package autoglm.analyse;
 import autoglm.model.load.Scrape;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 
 /**
  * A gauge of the server's /metrics over a load's scrapes, under the first of its names (vLLM's old and new,
- * SGLang's, TGI's, llama.cpp's) any scrape carries, summed over its label sets as PromQL's {@code sum()} would:
+ * SGLang's, TGI's, llama.cpp's) any scrape carries, read as {@link ServerSeries} reads each family:
  * the running batch, the queue and the KV-cache use, for the charts, the timeline and the per-step figures.
  */
 public record ServerGauges(String name, double[] tMs, double[] values) {
@@ -16,32 +15,28 @@ public record ServerGauges(String name, double[] tMs, double[] values) {
     /** A fraction 0-1 under every name listed. */
     public static final List<String> KV = List.of(ServerMetricsAnalysis.KV);
 
-    /** The gauge under the first of {@code names} found, or null when no scrape carries any. */
+    /**
+     * The gauge under the first of {@code names} found, or null when no scrape carries any: summed over its series
+     * for the running batch and the queue, the highest engine's for the KV-cache use (engines' fractions do not add;
+     * docs/analyses.md#server-metrics).
+     */
     public static ServerGauges of(List<Scrape> scrapes, List<String> names) {
-        for (String name : names) {
-            double[] t = new double[scrapes.size()];
-            double[] v = new double[scrapes.size()];
-            int n = 0;
-            for (Scrape s : scrapes) {
-                double sum = 0;
-                boolean found = false;
-                for (Map.Entry<String, Double> e : s.series().entrySet()) {
-                    String k = e.getKey();
-                    if (k.equals(name) || k.startsWith(name + "{")) {
-                        sum += e.getValue();
-                        found = true;
-                    }
-                }
-                if (found) {
-                    t[n] = s.tMs();
-                    v[n++] = sum;
-                }
-            }
-            if (n > 0) {
-                return new ServerGauges(name, Arrays.copyOf(t, n), Arrays.copyOf(v, n));
+        ServerSeries s = new ServerSeries(scrapes);
+        String name = s.find(names.toArray(new String[0]));
+        if (name == null) {
+            return null;
+        }
+        double[] all = names == KV ? s.maxEngine(name) : s.summed(name);
+        double[] t = new double[all.length];
+        double[] v = new double[all.length];
+        int n = 0;
+        for (int i = 0; i < all.length; i++) {
+            if (!Double.isNaN(all[i])) {
+                t[n] = s.timeMs(i);
+                v[n++] = all[i];
             }
         }
-        return null;
+        return new ServerGauges(name, Arrays.copyOf(t, n), Arrays.copyOf(v, n));
     }
 
     public int size() {

@@ -12,15 +12,25 @@ import java.util.Set;
  * from the first scrape to the last, so earlier traffic does not count.
  */
 public final class ServerMetricsAnalysis {
+    // Every family's names, newest first, then older releases' and other engines'; docs/analyses.md#server-metrics
+    // and docs/load.md#engines list which engine publishes which. Gauges that add across engines: RUNNING, WAITING;
+    // a gauge per engine that does not add: KV (a fraction 0-1 under every name).
     static final String[] RUNNING = {"vllm:num_requests_running", "sglang:num_running_reqs", "tgi_batch_current_size",
         "llamacpp:requests_processing"};
     static final String[] WAITING = {"vllm:num_requests_waiting", "sglang:num_queue_reqs", "tgi_queue_size",
         "llamacpp:requests_deferred"};
     static final String[] KV = {"vllm:kv_cache_usage_perc", "vllm:gpu_cache_usage_perc", "sglang:token_usage",
         "llamacpp:kv_cache_usage_ratio"};
-    static final String[] PREEMPTIONS = {"vllm:num_preemptions_total", "vllm:num_preemptions"};
-    static final String[] PREFIX_QUERIES = {"vllm:prefix_cache_queries_total", "vllm:prefix_cache_queries"};
-    static final String[] PREFIX_HITS = {"vllm:prefix_cache_hits_total", "vllm:prefix_cache_hits"};
+    /** Counters of preempted requests: vLLM's, SGLang's retractions (its counter; its older gauge below). */
+    static final String[] PREEMPTIONS = {"vllm:num_preemptions_total", "vllm:num_preemptions",
+        "sglang:num_retracted_requests_total"};
+    /** SGLang's gauge of the requests the last scheduling step retracted (before its counter existed). */
+    static final String RETRACTED_GAUGE = "sglang:num_retracted_reqs";
+    /** Prefix-cache queries and hits in tokens: vLLM V1 (0.9 on), then vLLM 0.8's gpu_ names. */
+    static final String[] PREFIX_QUERIES = {"vllm:prefix_cache_queries_total", "vllm:prefix_cache_queries",
+        "vllm:gpu_prefix_cache_queries_total", "vllm:gpu_prefix_cache_queries"};
+    static final String[] PREFIX_HITS = {"vllm:prefix_cache_hits_total", "vllm:prefix_cache_hits",
+        "vllm:gpu_prefix_cache_hits_total", "vllm:gpu_prefix_cache_hits"};
     static final String[] PROMPT_TOKENS = {"vllm:prompt_tokens_total", "sglang:prompt_tokens_total",
         "llamacpp:prompt_tokens_total"};
     static final String[] CACHED_TOKENS = {"sglang:cached_tokens_total"};
@@ -40,7 +50,7 @@ public final class ServerMetricsAnalysis {
 
     public static Set<String> metricNames() {
         return new LinkedHashSet<>(List.of("server_kind", "server_scrapes", "server_running_mean", "server_running_max",
-                "server_waiting_mean", "server_waiting_time_pct", "server_kv_usage_mean_pct", "server_kv_usage_max_pct",
+                "server_waiting_mean", "server_waiting_time_pct", "server_kv_usage_mean_pct", "server_kv_usage_max_pct", "server_kv_engines",
                 "server_preemptions", "server_prefix_caching", "server_prefix_hit_pct", "server_ttft_ms",
                 "server_e2el_ms", "server_queue_ms", "server_prefill_ms", "server_decode_ms", "server_itl_ms",
                 "server_queue_share_pct", "server_prefill_share_pct", "server_decode_share_pct"));
@@ -76,21 +86,13 @@ public final class ServerMetricsAnalysis {
         if (waiting == null) {
             b.absentAll("the server does not publish its waiting queue", "server_waiting_mean", "server_waiting_time_pct");
         } else {
-            double[] w = s.values(waiting);
+            double[] w = present(s.summed(waiting));
             b.put("server_waiting_mean", Stats.mean(w, w.length), w.length, Stats.spread(w, w.length));
             long busy = java.util.Arrays.stream(w).filter(v -> v >= 1).count();
             b.put("server_waiting_time_pct", 100.0 * busy / w.length, w.length);
         }
-        String kv = s.find(KV);
-        if (kv == null) {
-            b.absentAll("the server does not publish its KV-cache use", "server_kv_usage_mean_pct",
-                    "server_kv_usage_max_pct");
-        } else {
-            double[] v = java.util.Arrays.stream(s.values(kv)).map(x -> 100 * x).toArray();
-            b.put("server_kv_usage_mean_pct", Stats.mean(v, v.length), v.length, Stats.spread(v, v.length));
-            b.put("server_kv_usage_max_pct", java.util.Arrays.stream(v).max().orElse(Double.NaN), v.length);
-        }
-        counter(b, s, PREEMPTIONS, "server_preemptions", "the server does not count preemptions (vLLM does)");
+        kv(b, s);
+        preemptions(b, s);
         prefix(b, s);
         Timed e2e = hist(b, s, E2E, "server_e2el_ms");
         hist(b, s, TTFT, "server_ttft_ms");
@@ -126,19 +128,65 @@ public final class ServerMetricsAnalysis {
             b.absentAll("the server does not publish it", mean, max);
             return;
         }
-        double[] v = s.values(name);
+        double[] v = present(s.summed(name));
         b.put(mean, Stats.mean(v, v.length), v.length, Stats.spread(v, v.length));
         b.put(max, java.util.Arrays.stream(v).max().orElse(Double.NaN), v.length);
     }
 
-    private static void counter(Metrics.Builder b, ServerSeries s, String[] names, String metric, String absent) {
-        String name = s.find(names);
-        double inc = name == null ? Double.NaN : s.increase(name);
-        if (Double.isNaN(inc)) {
-            b.absent(metric, name == null ? absent : "fewer than two scrapes");
-        } else {
-            b.put(metric, inc, s.size());
+    private static double[] present(double[] v) {
+        return java.util.Arrays.stream(v).filter(x -> !Double.isNaN(x)).toArray();
+    }
+
+    /**
+     * KV-cache use per engine (a data-parallel server publishes one gauge per engine; their fractions do not add):
+     * the highest engine at any page, and the mean of the engines over the pages.
+     */
+    private static void kv(Metrics.Builder b, ServerSeries s) {
+        String kv = s.find(KV);
+        if (kv == null) {
+            b.absentAll("the server does not publish its KV-cache use", "server_kv_usage_mean_pct",
+                    "server_kv_usage_max_pct", "server_kv_engines");
+            return;
         }
+        double[] max = java.util.Arrays.stream(present(s.maxEngine(kv))).map(x -> 100 * x).toArray();
+        double[] mean = java.util.Arrays.stream(present(s.meanEngine(kv))).map(x -> 100 * x).toArray();
+        b.put("server_kv_usage_mean_pct", Stats.mean(mean, mean.length), mean.length, Stats.spread(mean, mean.length));
+        b.put("server_kv_usage_max_pct", java.util.Arrays.stream(max).max().orElse(Double.NaN), max.length);
+        b.put("server_kv_engines", s.engines(kv).size(), max.length);
+    }
+
+    /**
+     * Preempted requests: the counter's increase (vLLM's, SGLang's retractions); with only SGLang's older gauge of
+     * the last step's retractions, the sum of its values at the pages where it changed to a positive value (a lower
+     * bound: steps that retracted between two pages are missed).
+     */
+    private static void preemptions(Metrics.Builder b, ServerSeries s) {
+        String name = s.find(PREEMPTIONS);
+        if (name != null) {
+            double inc = s.increase(name);
+            if (Double.isNaN(inc)) {
+                b.absent("server_preemptions", "fewer than two scrapes");
+            } else {
+                b.put("server_preemptions", inc, s.size());
+            }
+            return;
+        }
+        if (s.find(RETRACTED_GAUGE) != null) {
+            double[] v = s.summed(RETRACTED_GAUGE);
+            double total = 0;
+            double prev = 0;
+            for (double x : v) {
+                if (!Double.isNaN(x)) {
+                    if (x > 0 && x != prev) {
+                        total += x;
+                    }
+                    prev = x;
+                }
+            }
+            b.put("server_preemptions", total, s.size());
+            return;
+        }
+        b.absent("server_preemptions", "the server does not count preemptions (vLLM and SGLang do)");
     }
 
     private static void prefix(Metrics.Builder b, ServerSeries s) {

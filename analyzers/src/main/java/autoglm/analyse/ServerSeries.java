@@ -1,57 +1,58 @@
 package autoglm.analyse;
 
 import autoglm.model.load.Scrape;
-import autoglm.read.prometheus.Exposition;
+import autoglm.model.load.SeriesKey;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
- * A server's scrapes as PromQL would see them (docs/analyses.md, "Server metrics"): a gauge's value per scrape, a
- * counter's increase over the run (resets survived), a histogram's bucket increases and from them its quantiles and
- * mean. Series that differ only in labels (several models, ranks) are summed, as {@code sum()} would; a metric is
- * found under the first of its candidate names present, so vLLM's old and new names, SGLang's, TGI's and
- * llama.cpp's all map to one role.
+ * A server's pages as PromQL would see them (docs/analyses.md#server-metrics), one code path for the pages {@code
+ * autoglm load} scraped and those read back from Prometheus. Per family:
+ * <ul>
+ * <li>a gauge that adds across engines (running, waiting): its series summed per page, as {@code sum()};</li>
+ * <li>a gauge that does not (KV-cache use): per engine (each label set), the highest engine and the mean of the
+ * engines per page;</li>
+ * <li>a counter: per series, the increase over the pages, resets survived; a series absent from an earlier page of
+ * the same server counts from 0 when it appears (SGLang's and vLLM's labelled children are created at their first
+ * observation); the increases summed;</li>
+ * <li>a histogram: the same per bucket series (by {@code le}, other labels summed), count and sum.</li>
+ * </ul>
+ * A family is found under the first of its candidate names present, so every engine's old and new names map to one
+ * role ({@link ServerFamilies}).
  */
 final class ServerSeries {
-    private final List<Scrape> scrapes;
-    /** per scrape: sample name -> (labels without le -> value), parsed once. */
-    private final List<Map<String, List<Exposition.Sample>>> parsed = new ArrayList<>();
+    private final List<Scrape> pages;
+    /** per page: sample name -> its series on that page. */
+    private final List<Map<String, List<Map.Entry<SeriesKey, Double>>>> byName = new ArrayList<>();
 
-    ServerSeries(List<Scrape> scrapes) {
-        this.scrapes = scrapes;
-        for (Scrape s : scrapes) {
-            StringBuilder text = new StringBuilder();
-            for (Map.Entry<String, Double> e : s.series().entrySet()) {
-                text.append(e.getKey()).append(' ').append(num(e.getValue())).append('\n');
+    ServerSeries(List<Scrape> pages) {
+        this.pages = pages;
+        for (Scrape s : pages) {
+            Map<String, List<Map.Entry<SeriesKey, Double>>> m = new LinkedHashMap<>();
+            for (Map.Entry<SeriesKey, Double> e : s.samples().entrySet()) {
+                m.computeIfAbsent(e.getKey().name(), k -> new ArrayList<>()).add(e);
             }
-            Map<String, List<Exposition.Sample>> byName = new LinkedHashMap<>();
-            for (Exposition.Family f : Exposition.parse(text.toString()).families()) {
-                for (Exposition.Sample x : f.samples()) {
-                    byName.computeIfAbsent(x.name(), k -> new ArrayList<>()).add(x);
-                }
-            }
-            parsed.add(byName);
+            byName.add(m);
         }
     }
 
-    private static String num(double v) {
-        return Double.isNaN(v) ? "NaN" : Double.isInfinite(v) ? (v > 0 ? "+Inf" : "-Inf") : Double.toString(v);
-    }
-
     int size() {
-        return scrapes.size();
+        return pages.size();
     }
 
     double timeMs(int i) {
-        return scrapes.get(i).tMs();
+        return pages.get(i).tMs();
     }
 
-    /** The first candidate any scrape has, or null. */
+    /** The first candidate any page has, or null. */
     String find(String... names) {
         for (String n : names) {
-            for (Map<String, List<Exposition.Sample>> p : parsed) {
+            for (Map<String, List<Map.Entry<SeriesKey, Double>>> p : byName) {
                 if (p.containsKey(n)) {
                     return n;
                 }
@@ -60,37 +61,107 @@ final class ServerSeries {
         return null;
     }
 
-    /** The summed value of {@code name} in each scrape (NaN where a scrape lacks it). */
-    double[] values(String name) {
-        double[] v = new double[parsed.size()];
+    /** The series of {@code name} on page i (empty when the page lacks it). */
+    private List<Map.Entry<SeriesKey, Double>> on(int i, String name) {
+        return byName.get(i).getOrDefault(name, List.of());
+    }
+
+    /** An additive gauge: the sum of {@code name}'s series on each page (NaN where a page lacks it). */
+    double[] summed(String name) {
+        double[] v = new double[size()];
         for (int i = 0; i < v.length; i++) {
-            List<Exposition.Sample> xs = parsed.get(i).get(name);
-            if (xs == null) {
-                v[i] = Double.NaN;
-                continue;
-            }
+            List<Map.Entry<SeriesKey, Double>> xs = on(i, name);
             double sum = 0;
-            for (Exposition.Sample x : xs) {
-                sum += x.value();
+            for (Map.Entry<SeriesKey, Double> x : xs) {
+                sum += x.getValue();
             }
-            v[i] = sum;
+            v[i] = xs.isEmpty() ? Double.NaN : sum;
         }
         return v;
     }
 
-    /** The increase of a counter over the scrapes, resets counted as Prometheus does; NaN without two scrapes. */
-    double increase(String name) {
-        double[] v = values(name);
-        double[] present = java.util.Arrays.stream(v).filter(d -> !Double.isNaN(d)).toArray();
-        return present.length < 2 ? Double.NaN : PromFunctions.increase(present);
+    /** A per-engine gauge on each page: the highest engine's value (NaN where a page lacks it). */
+    double[] maxEngine(String name) {
+        double[] v = new double[size()];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = on(i, name).stream().mapToDouble(Map.Entry::getValue).filter(d -> !Double.isNaN(d)).max()
+                    .orElse(Double.NaN);
+        }
+        return v;
     }
 
-    /** A label's value on the first sample of {@code name} found, or null. */
+    /** A per-engine gauge on each page: the mean of the engines' values (NaN where a page lacks it). */
+    double[] meanEngine(String name) {
+        double[] v = new double[size()];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = on(i, name).stream().mapToDouble(Map.Entry::getValue).filter(d -> !Double.isNaN(d)).average()
+                    .orElse(Double.NaN);
+        }
+        return v;
+    }
+
+    /** The engines (distinct label sets) that published {@code name} on any page. */
+    Set<SeriesKey> engines(String name) {
+        Set<SeriesKey> s = new LinkedHashSet<>();
+        for (int i = 0; i < size(); i++) {
+            on(i, name).forEach(e -> s.add(e.getKey()));
+        }
+        return s;
+    }
+
+    /**
+     * The increase of a counter over the pages, summed over its series: resets counted as Prometheus does, and a
+     * series that first appears after the first page counts from 0 (it was created by its first event). NaN
+     * without two pages or without the counter.
+     */
+    double increase(String name) {
+        Map<SeriesKey, double[]> series = new LinkedHashMap<>();
+        int n = size();
+        for (int i = 0; i < n; i++) {
+            for (Map.Entry<SeriesKey, Double> e : on(i, name)) {
+                series.computeIfAbsent(e.getKey(), k -> nans(n))[i] = e.getValue();
+            }
+        }
+        if (series.isEmpty() || n < 2) {
+            return Double.NaN;
+        }
+        double total = 0;
+        for (double[] v : series.values()) {
+            total += fromZero(v);
+        }
+        return total;
+    }
+
+    /** A series' increase over the pages; 0 before its first page when that is not the server's first page. */
+    private static double fromZero(double[] v) {
+        int first = 0;
+        while (first < v.length && Double.isNaN(v[first])) {
+            first++;
+        }
+        if (first == v.length) {
+            return 0;
+        }
+        double[] w = v;
+        if (first > 0) {
+            w = v.clone();
+            w[first - 1] = 0;
+        }
+        double inc = PromFunctions.increase(w);
+        return Double.isNaN(inc) ? 0 : inc;
+    }
+
+    private static double[] nans(int n) {
+        double[] v = new double[n];
+        Arrays.fill(v, Double.NaN);
+        return v;
+    }
+
+    /** A label's value on the first series of {@code name} found, or null. */
     String label(String name, String label) {
-        for (Map<String, List<Exposition.Sample>> p : parsed) {
-            List<Exposition.Sample> xs = p.get(name);
-            if (xs != null && !xs.isEmpty()) {
-                return xs.get(0).labels().get(label);
+        for (int i = 0; i < size(); i++) {
+            List<Map.Entry<SeriesKey, Double>> xs = on(i, name);
+            if (!xs.isEmpty()) {
+                return xs.get(0).getKey().label(label);
             }
         }
         return null;
@@ -113,25 +184,23 @@ final class ServerSeries {
         if (find(bucket) == null) {
             return null;
         }
-        Map<String, List<Double>> byLe = new LinkedHashMap<>();
-        for (Map<String, List<Exposition.Sample>> p : parsed) {
-            Map<String, Double> sums = new LinkedHashMap<>();
-            for (Exposition.Sample x : p.getOrDefault(bucket, List.of())) {
-                String le = x.labels().get("le");
-                if (le != null) {
-                    sums.merge(le, x.value(), Double::sum);
+        int n = size();
+        // each bucket series (with its le) increases on its own, from 0 when it appears; then summed by le
+        Map<SeriesKey, double[]> series = new LinkedHashMap<>();
+        for (int i = 0; i < n; i++) {
+            for (Map.Entry<SeriesKey, Double> e : on(i, bucket)) {
+                if (e.getKey().label("le") != null) {
+                    series.computeIfAbsent(e.getKey(), k -> nans(n))[i] = e.getValue();
                 }
             }
-            for (Map.Entry<String, Double> e : sums.entrySet()) {
-                byLe.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(e.getValue());
-            }
+        }
+        Map<Double, Double> byLe = new java.util.TreeMap<>();
+        for (Map.Entry<SeriesKey, double[]> e : series.entrySet()) {
+            double le = autoglm.read.prometheus.Exposition.value(e.getKey().label("le"));
+            byLe.merge(le, n < 2 ? Double.NaN : fromZero(e.getValue()), Double::sum);
         }
         List<PromFunctions.Bucket> buckets = new ArrayList<>();
-        for (Map.Entry<String, List<Double>> e : byLe.entrySet()) {
-            double[] v = e.getValue().stream().mapToDouble(Double::doubleValue).toArray();
-            double inc = v.length < 2 ? Double.NaN : PromFunctions.increase(v);
-            buckets.add(new PromFunctions.Bucket(Exposition.value(e.getKey()), inc));
-        }
+        byLe.forEach((le, inc) -> buckets.add(new PromFunctions.Bucket(le, inc)));
         return new Histogram(buckets, increase(base + "_count"), increase(base + "_sum"));
     }
 }

@@ -29,7 +29,7 @@ class ServedStepsKernelTest {
         LoadSettings settings = new LoadSettings("", "glm8", "chat", "synthetic", "sync", Double.NaN, 1, 1, 1, 1, 0, 0,
                 0, 0, Double.NaN, Double.NaN, Double.NaN, "", List.of(), epochMs);
         LoadRecording load = new LoadRecording(settings, List.of(), List.of(new Scrape(0, Map.of(
-                "vllm:num_requests_running{model_name=\"glm8\"}", 1.0))), Map.of(), 2000, true);
+                autoglm.model.load.SeriesKey.of("vllm:num_requests_running", Map.of("model_name", "glm8")), 1.0))), Map.of(), 2000, true);
         ServedSteps.Result r = ServedSteps.of(t, load);
         assertEquals(null, r.reason());
         assertEquals(x.get("passes").asInt(), r.steps().size());

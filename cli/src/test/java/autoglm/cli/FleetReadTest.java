@@ -221,12 +221,13 @@ class FleetReadTest {
                 List<Scrape> pages = in.scrapes();
                 // the waits above guarantee a page at 0 inside the window and one past the final count
                 assertTrue(pages.size() >= 2, in.instance() + ": " + pages.size() + " pages");
-                String count = "vllm:e2e_request_latency_seconds_count{model_name=\"glm-tiny\"}";
-                double first = pages.get(0).series().getOrDefault(count, 0.0);
-                double last = pages.get(pages.size() - 1).series().get(count);
+                autoglm.model.load.SeriesKey count = autoglm.model.load.SeriesKey.of(
+                        "vllm:e2e_request_latency_seconds_count", java.util.Map.of("model_name", "glm-tiny"));
+                double first = pages.get(0).samples().getOrDefault(count, 0.0);
+                double last = pages.get(pages.size() - 1).samples().get(count);
                 assertEquals(done[which], last - first, in.instance() + ": requests counted in Prometheus");
                 StringBuilder trail = new StringBuilder();
-                pages.forEach(pg -> trail.append(pg.series().get(count)).append(' '));
+                pages.forEach(pg -> trail.append(pg.samples().get(count)).append(' '));
                 autoglm.diagnose.Diagnosis fd = autoglm.diagnose.Diagnoser.withDefaults().diagnoseFleet(fleet, List.of(),
                         new autoglm.diagnose.Diagnoser.FleetWhere(url, "", "", startMs, endMs, 1000));
                 double counted = fd.fleet().rows().stream().filter(r -> r.instance().equals(in.instance())).findFirst()

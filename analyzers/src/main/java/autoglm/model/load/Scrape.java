@@ -3,11 +3,11 @@ package autoglm.model.load;
 import java.util.Map;
 
 /**
- * One scrape of the server's /metrics: when (ms since the run's start) and every series' value, keyed by the
- * series in Prometheus' own notation, {@code name{label="value",...}} with the labels sorted.
+ * One page of the server's /metrics: when (ms since the run's start, or the epoch for pages read back from
+ * Prometheus) and every sample's value by its series (name and labels, typed: {@link SeriesKey}).
  */
-public record Scrape(double tMs, Map<String, Double> series) {
+public record Scrape(double tMs, Map<SeriesKey, Double> samples) {
     public Scrape {
-        series = Map.copyOf(series);
+        samples = Map.copyOf(samples);
     }
 }

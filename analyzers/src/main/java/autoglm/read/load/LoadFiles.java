@@ -4,6 +4,7 @@ import autoglm.model.load.LoadRecording;
 import autoglm.model.load.LoadRequest;
 import autoglm.model.load.LoadSettings;
 import autoglm.model.load.Scrape;
+import autoglm.model.load.SeriesKey;
 import autoglm.util.BadInputException;
 import autoglm.util.SafeFiles;
 import autoglm.util.SafeText;
@@ -81,7 +82,9 @@ public final class LoadFiles {
                 Scrape s = all.get(i);
                 String t = String.format(Locale.ROOT, "%.3f", s.tMs());
                 boolean edge = i == 0 || i == all.size() - 1;
-                for (Map.Entry<String, Double> e : new TreeMap<>(s.series()).entrySet()) {
+                Map<String, Double> page = new TreeMap<>();
+                s.samples().forEach((k, v) -> page.put(k.text(), v));
+                for (Map.Entry<String, Double> e : page.entrySet()) {
                     Double before = previous.put(e.getKey(), e.getValue());
                     if (edge || before == null || Double.compare(before, e.getValue()) != 0) {
                         w.write(t + "," + autoglm.util.Csv.text(e.getKey()) + "," + number(e.getValue()) + "\n");
@@ -330,24 +333,27 @@ public final class LoadFiles {
             r.readLine();
             String line;
             String t = null;
-            Map<String, Double> series = new TreeMap<>();
+            Map<SeriesKey, Double> series = new LinkedHashMap<>();
+            Map<String, SeriesKey> keys = new java.util.HashMap<>();
             while ((line = r.readLine()) != null) {
                 List<String> f;
                 double v;
+                SeriesKey key;
                 try {
                     f = autoglm.util.Csv.split(line);
                     v = Double.parseDouble(f.get(2).replace("+Inf", "Infinity").replace("-Inf", "-Infinity"));
                     Double.parseDouble(f.get(0));
+                    key = keys.computeIfAbsent(f.get(1), LoadFiles::seriesKey);
                 } catch (RuntimeException e) {
                     loss.merge("server-metrics.csv: unreadable rows", 1L, Long::sum);
                     continue;
                 }
                 if (t != null && !t.equals(f.get(0))) {
                     out.add(new Scrape(Double.parseDouble(t), series));
-                    series = new TreeMap<>(series); // a series without a row at a scrape kept its value
+                    series = new LinkedHashMap<>(series); // a series without a row at a scrape kept its value
                 }
                 t = f.get(0);
-                series.put(f.get(1), v);
+                series.put(key, v);
             }
             if (t != null) {
                 out.add(new Scrape(Double.parseDouble(t), series));
@@ -356,5 +362,15 @@ public final class LoadFiles {
             throw new BadInputException(file + ": cannot be read: " + SafeText.oneLine(String.valueOf(e.getMessage())));
         }
         return out;
+    }
+
+    /** A series as server-metrics.csv names it, name{label="value",...}, parsed once per distinct text. */
+    private static SeriesKey seriesKey(String text) {
+        autoglm.read.prometheus.Exposition.Page p = autoglm.read.prometheus.Exposition.parse(text + " 0\n");
+        if (p.families().isEmpty() || p.families().get(0).samples().isEmpty()) {
+            throw new IllegalArgumentException("not a series: " + text);
+        }
+        autoglm.read.prometheus.Exposition.Sample x = p.families().get(0).samples().get(0);
+        return SeriesKey.of(x.name(), x.labels());
     }
 }

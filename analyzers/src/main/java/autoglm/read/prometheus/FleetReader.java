@@ -1,6 +1,7 @@
 package autoglm.read.prometheus;
 
 import autoglm.model.load.Scrape;
+import autoglm.model.load.SeriesKey;
 import autoglm.util.BadInputException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -34,7 +35,7 @@ public final class FleetReader {
     public static List<Instance> servers(PrometheusApi api, String selector, double startMs, double endMs,
             double stepMs) {
         String query = "{__name__=~\"" + SERVER_NAMES + "\"" + matchers(selector) + "}";
-        Map<String, Map<Double, Map<String, Double>>> pages = new TreeMap<>();
+        Map<String, Map<Double, Map<SeriesKey, Double>>> pages = new TreeMap<>();
         Map<String, String> jobs = new LinkedHashMap<>();
         Map<String, String> models = new LinkedHashMap<>();
         for (PrometheusApi.Series s : api.queryRange(query, startMs, endMs, stepMs)) {
@@ -44,14 +45,14 @@ public final class FleetReader {
             if (model != null && !model.isEmpty()) {
                 models.putIfAbsent(instance, model);
             }
-            String key = key(s.labels());
-            Map<Double, Map<String, Double>> byTime = pages.computeIfAbsent(instance, k -> new TreeMap<>());
+            SeriesKey key = key(s.labels());
+            Map<Double, Map<SeriesKey, Double>> byTime = pages.computeIfAbsent(instance, k -> new TreeMap<>());
             for (int i = 0; i < s.timesMs().length; i++) {
                 byTime.computeIfAbsent(s.timesMs()[i], k -> new LinkedHashMap<>()).put(key, s.values()[i]);
             }
         }
         List<Instance> out = new ArrayList<>();
-        for (Map.Entry<String, Map<Double, Map<String, Double>>> e : pages.entrySet()) {
+        for (Map.Entry<String, Map<Double, Map<SeriesKey, Double>>> e : pages.entrySet()) {
             List<Scrape> scrapes = new ArrayList<>();
             e.getValue().forEach((t, series) -> scrapes.add(new Scrape(t, series)));
             out.add(new Instance(e.getKey(), jobs.get(e.getKey()), models.getOrDefault(e.getKey(), ""), scrapes));
@@ -72,18 +73,12 @@ public final class FleetReader {
         return "," + s.substring(1, s.length() - 1);
     }
 
-    /** The series as an exposition line would name it: name{label="value",...}, without instance and job. */
-    static String key(Map<String, String> labels) {
-        StringBuilder b = new StringBuilder(labels.get("__name__"));
-        List<String> pairs = new ArrayList<>();
-        labels.forEach((k, v) -> {
-            if (!k.equals("__name__") && !k.equals("instance") && !k.equals("job")) {
-                pairs.add(k + "=\"" + v.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n") + "\"");
-            }
-        });
-        if (!pairs.isEmpty()) {
-            b.append('{').append(String.join(",", pairs)).append('}');
-        }
-        return b.toString();
+    /** The series as the server's page named it: its name and labels, without instance and job. */
+    static SeriesKey key(Map<String, String> labels) {
+        Map<String, String> rest = new TreeMap<>(labels);
+        rest.remove("__name__");
+        rest.remove("instance");
+        rest.remove("job");
+        return SeriesKey.of(labels.get("__name__"), rest);
     }
 }

@@ -74,25 +74,15 @@ class ServerPagesTest {
 
     /** Two scrapes of the same page, as a load would have scraped an idle server. */
     private static Metrics server(String name) throws Exception {
-        Map<String, Double> series = new TreeMap<>();
-        page(name).families().forEach(f -> f.samples().forEach(s -> series.put(key(s), s.value())));
+        Map<autoglm.model.load.SeriesKey, Double> series = new java.util.LinkedHashMap<>();
+        page(name).families().forEach(f -> f.samples().forEach(s -> series.put(
+                autoglm.model.load.SeriesKey.of(s.name(), s.labels()), s.value())));
         LoadSettings st = new LoadSettings("http://x", "m", "chat", "agent", "sync", Double.NaN, 1, 1, 1, 1, 0, 0, 0, 0,
                 Double.NaN, Double.NaN, Double.NaN, "http://x/metrics", List.of(), 0);
         return ServerMetricsAnalysis.analyze(new LoadRecording(st, List.of(), List.of(new Scrape(0, series),
                 new Scrape(500, series)), Map.of(), 500, true));
     }
 
-    private static String key(Exposition.Sample s) {
-        StringBuilder b = new StringBuilder(s.name());
-        if (!s.labels().isEmpty()) {
-            b.append('{');
-            new TreeMap<>(s.labels()).forEach((k, v) -> b.append(k).append("=\"").append(v.replace("\\", "\\\\")
-                    .replace("\"", "\\\"")).append("\","));
-            b.setLength(b.length() - 1);
-            b.append('}');
-        }
-        return b.toString();
-    }
 
     @Test
     void vllmsDocumentationPage() throws Exception {

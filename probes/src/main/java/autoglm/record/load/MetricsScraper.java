@@ -1,6 +1,7 @@
 package autoglm.record.load;
 
 import autoglm.model.load.Scrape;
+import autoglm.model.load.SeriesKey;
 import autoglm.read.prometheus.Exposition;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -11,7 +12,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * Scrapes the server's Prometheus page (docs/load.md#server-metrics) at the start, every interval, and at the end,
@@ -67,10 +67,10 @@ public final class MetricsScraper implements AutoCloseable {
             if (!page.malformed().isEmpty()) {
                 count("malformed lines", page.malformed().size());
             }
-            Map<String, Double> series = new TreeMap<>();
+            Map<SeriesKey, Double> series = new LinkedHashMap<>();
             for (Exposition.Family f : page.families()) {
                 for (Exposition.Sample s : f.samples()) {
-                    series.put(key(s.name(), s.labels()), s.value());
+                    series.put(SeriesKey.of(s.name(), s.labels()), s.value());
                 }
             }
             if (series.isEmpty()) {
@@ -91,24 +91,6 @@ public final class MetricsScraper implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         return false;
-    }
-
-    /** The series key: name{label="value",...}, labels sorted, values escaped as the exposition format does. */
-    public static String key(String name, Map<String, String> labels) {
-        if (labels.isEmpty()) {
-            return name;
-        }
-        StringBuilder b = new StringBuilder(name).append('{');
-        boolean first = true;
-        for (Map.Entry<String, String> e : new TreeMap<>(labels).entrySet()) {
-            if (!first) {
-                b.append(',');
-            }
-            first = false;
-            b.append(e.getKey()).append("=\"").append(e.getValue().replace("\\", "\\\\").replace("\"", "\\\"")
-                    .replace("\n", "\\n")).append('"');
-        }
-        return b.append('}').toString();
     }
 
     private synchronized void count(String why) {
