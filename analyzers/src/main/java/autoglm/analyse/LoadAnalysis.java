@@ -38,6 +38,7 @@ public final class LoadAnalysis {
                 "load_itl_stalls_in_prefill_pct", "load_prefill_quadratic_pct", "load_step_ttft_slope_ms",
                 "load_ttft_by_step", "load_e2el_by_step", "load_thinking_by_step", "load_prefix_missed_pct", "turns", "turn_ttft_growth_pct", "turn_prompt_tokens_last", "ttft_ms"));
         s.addAll(ServerMetricsAnalysis.metricNames());
+        s.addAll(QueueEvidence.NAMES);
         return s;
     }
 
@@ -81,7 +82,7 @@ public final class LoadAnalysis {
         Metrics server = ServerMetricsAnalysis.analyze(rec);
         Metrics client = b.build();
         return client.with(server, ServerMetricsAnalysis.metricNames()).with(prefixMissed(client, server),
-                List.of("load_prefix_missed_pct"));
+                List.of("load_prefix_missed_pct")).with(QueueEvidence.of(rec, client, server), QueueEvidence.NAMES);
     }
 
     /** Repeated prompt the cache did not keep: the client's repeated share minus the server's hit rate (0 if off). */

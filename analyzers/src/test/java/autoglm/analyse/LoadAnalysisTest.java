@@ -112,7 +112,7 @@ class LoadAnalysisTest {
         // TTFT grew by step (metrics above), but most of it was waiting in the queue: queueing explains it
         Finding growth = finding(d, "multi-turn-growth");
         assertEquals(Severity.OK, growth.severity());
-        assertTrue(growth.reason().contains("server_queue_share_pct"), growth.reason());
+        assertTrue(growth.reason().contains("queue_share_pct"), growth.reason());
         assertEquals("latency-slo", d.findings().get(0).rule(), "the summary without a gain model first");
     }
 

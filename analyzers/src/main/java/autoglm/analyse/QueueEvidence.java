@@ -1,0 +1,98 @@
+package autoglm.analyse;
+
+import autoglm.model.load.LoadRecording;
+import autoglm.model.load.LoadRequest;
+import java.util.List;
+
+/**
+ * The share of request latency spent waiting in the server's queue, from the best evidence the server gives
+ * (docs/analyses.md#queue-evidence; the queueing rule decides from it):
+ * <ol>
+ * <li>{@code server-histograms}: the server's queue-time histogram against its end-to-end histogram (vLLM, SGLang,
+ * TGI);</li>
+ * <li>{@code server-queue-client-e2el}: the server's queue-time histogram against the client's own end-to-end latency,
+ * where the server publishes no end-to-end histogram;</li>
+ * <li>{@code waiting-gauge}: without a queue-time histogram (llama.cpp), the waiting gauge by Little's law: the mean
+ * number waiting at the scrapes where the running batch was at its largest, over the completion rate, is the mean
+ * wait; against the client's mean end-to-end latency.</li>
+ * </ol>
+ * Where the server publishes none of these (Ollama has no /metrics), the share is absent and says so.
+ */
+final class QueueEvidence {
+    static final List<String> NAMES = List.of("queue_share_pct", "queue_ms", "queue_basis");
+
+    private QueueEvidence() {
+    }
+
+    static Metrics of(LoadRecording rec, Metrics client, Metrics server) {
+        Metrics.Builder b = new Metrics.Builder();
+        Metric share = server.get("server_queue_share_pct");
+        Metric queue = server.get("server_queue_ms");
+        Metric e2el = client.get("load_e2el_ms");
+        if (share.present()) {
+            b.put("queue_share_pct", share.value(), share.n());
+            b.put("queue_ms", queue.value(), queue.n(), queue.spread());
+            b.text("queue_basis", "server-histograms: the server's queue-time histogram against its end-to-end "
+                    + "histogram", share.n());
+        } else if (queue.present() && e2el.present() && e2el.value() > 0) {
+            long n = Math.min(queue.n(), e2el.n());
+            b.put("queue_share_pct", Math.min(100, 100 * queue.value() / e2el.value()), n);
+            b.put("queue_ms", queue.value(), queue.n(), queue.spread());
+            b.text("queue_basis", "server-queue-client-e2el: the server's queue-time histogram against the client's "
+                    + "end-to-end latency (the server publishes no end-to-end histogram)", n);
+        } else if (!little(b, rec, server, client)) {
+            String why = rec.scrapes().isEmpty() ? "the server's /metrics was not read ("
+                    + server.get("server_scrapes").reason() + "), and no other evidence of its queue"
+                    : "the server publishes neither a queue-time histogram nor a waiting gauge";
+            b.absentAll(why, NAMES.toArray(new String[0]));
+        }
+        return b.build();
+    }
+
+    /**
+     * Little's law on the waiting gauge: L = λ W, so the mean wait W is the mean number waiting L (at each scrape
+     * inside the measured window where the running batch was at its largest, 0 at the others) over the completion
+     * rate λ. False when the gauges or the requests are missing.
+     */
+    private static boolean little(Metrics.Builder b, LoadRecording rec, Metrics server, Metrics client) {
+        ServerGauges waiting = ServerGauges.of(rec.scrapes(), ServerGauges.WAITING);
+        ServerGauges running = ServerGauges.of(rec.scrapes(), ServerGauges.RUNNING);
+        Metric e2el = client.get("load_e2el_ms");
+        List<LoadRequest> ok = rec.measured().stream().filter(LoadRequest::ok).toList();
+        if (waiting == null || running == null || !e2el.present() || ok.isEmpty()) {
+            return false;
+        }
+        double start = ok.stream().mapToDouble(LoadRequest::scheduledMs).min().orElse(Double.NaN);
+        double end = ok.stream().mapToDouble(LoadRequest::endMs).max().orElse(Double.NaN);
+        double max = 0;
+        for (int i = 0; i < running.size(); i++) {
+            if (running.tMs()[i] >= start && running.tMs()[i] <= end) {
+                max = Math.max(max, running.values()[i]);
+            }
+        }
+        double sum = 0;
+        int pages = 0;
+        for (int i = 0; i < waiting.size(); i++) {
+            double t = waiting.tMs()[i];
+            if (t < start || t > end) {
+                continue;
+            }
+            pages++;
+            if (max > 0 && running.at(t) >= max) {
+                sum += waiting.values()[i];
+            }
+        }
+        if (pages < 2 || !(end > start)) {
+            return false;
+        }
+        double lambdaPerMs = ok.size() / (end - start);
+        double waitMs = (sum / pages) / lambdaPerMs;
+        long n = Math.min(ok.size(), pages);
+        b.put("queue_share_pct", Math.min(100, 100 * waitMs / e2el.value()), n);
+        b.put("queue_ms", waitMs, n);
+        b.text("queue_basis", "waiting-gauge: Little's law on the waiting gauge (" + waiting.name()
+                + ") at the scrapes with the batch full (" + running.name() + " at " + Math.round(max)
+                + "), against the client's end-to-end latency", n);
+        return true;
+    }
+}
