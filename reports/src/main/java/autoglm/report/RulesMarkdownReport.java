@@ -22,6 +22,7 @@ final class RulesMarkdownReport implements RulesReport {
         sb.append("Override any threshold with `--set RULE.THRESHOLD=VALUE` and any analysis setting with\n");
         sb.append("`--set analysis.NAME=VALUE`. How rules are scored and ranked: [analyses.md](analyses.md).\n");
         counts(sb, catalogue);
+        engines(sb, catalogue);
         for (RuleDefinition r : catalogue.rules()) {
             sb.append("\n## ").append(r.id()).append("\n\n");
             sb.append("**").append(Markdown.escape(r.title())).append("** (family `").append(r.family())
@@ -121,6 +122,31 @@ final class RulesMarkdownReport implements RulesReport {
             if (r.counts().isEmpty() && r.uncounted() == null) {
                 sb.append("| `").append(r.id()).append("` | not declared | | |\n");
             }
+        }
+    }
+
+    /**
+     * The endpoint rules by serving engine: what each decides from there, or why it cannot decide (EngineEvidence,
+     * which the test suite's accuracy matrix holds to each engine's emulator).
+     */
+    private static void engines(StringBuilder sb, RuleCatalogue catalogue) {
+        sb.append("\n## Rules by engine\n\n");
+        sb.append("What each endpoint rule decides from on each serving engine, or why it cannot decide there (not\n");
+        sb.append("applicable, with that reason). What each engine publishes, and what autoglm reads of it, is in\n");
+        sb.append("[load.md](load.md#engines); the accuracy matrix ([benchmarks.md](benchmarks.md#accuracy-matrix)) checks every\n");
+        sb.append("cell on an emulator of that engine built from its source.\n\n| rule |");
+        autoglm.analyse.EngineEvidence.ENGINES.values().forEach(e -> sb.append(' ').append(Markdown.escape(e)).append(" |"));
+        sb.append("\n|---|");
+        autoglm.analyse.EngineEvidence.ENGINES.keySet().forEach(e -> sb.append("---|"));
+        sb.append('\n');
+        for (java.util.Map.Entry<String, java.util.Map<String, String>> r : autoglm.analyse.EngineEvidence.cells()
+                .entrySet()) {
+            if (catalogue.rules().stream().noneMatch(d -> d.id().equals(r.getKey()))) {
+                continue;
+            }
+            sb.append("| `").append(r.getKey()).append("` |");
+            r.getValue().values().forEach(c -> sb.append(' ').append(c.replace("|", "\\|")).append(" |"));
+            sb.append('\n');
         }
     }
 

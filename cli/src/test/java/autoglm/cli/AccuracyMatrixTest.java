@@ -1,0 +1,114 @@
+package autoglm.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The accuracy matrix (issue 31; docs/benchmarks.md "Accuracy matrix"): every scenario the emulators inject
+ * (queueing, KV pressure with preemption, prefix miss in sessions, long context from about 1k to 16k tokens,
+ * prefill interference, image-heavy prompts, a healthy control) on every engine emulator (vLLM V1, V1 with two
+ * data-parallel engines, vLLM 0.8, SGLang, TGI, llama.cpp, Ollama), each loaded by {@code autoglm load}: the first
+ * finding is the injected cause, or the cause's rule says why it cannot decide on that engine
+ * ({@link EngineMatrix}); the control reports nothing; every server figure autoglm read equals the emulator's
+ * truth log (tolerances in {@link TruthFigures}). The table is written to target/accuracy-matrix.md.
+ */
+class AccuracyMatrixTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path tmp;
+
+    /** One cell: the load's JSON report and the emulator's truth. */
+    record Cell(String engine, String scenario, JsonNode report, TruthFigures.Compared figures) {
+    }
+
+    static Cell run(Path dir, String engine, String scenario, List<String> emulatorArgs, List<String> traffic)
+            throws Exception {
+        List<String> eargs = new ArrayList<>(List.of("--scenario", scenario));
+        eargs.addAll(emulatorArgs);
+        try (Emulator e = Emulator.start(dir, engine, eargs)) {
+            Path json = dir.resolve("report.json");
+            List<String> args = new ArrayList<>(List.of("load", e.url(), "--out", dir.resolve("runs").toString(),
+                    "--format", "json", "-o", json.toString(), "--timeout", "120s"));
+            args.addAll(traffic);
+            Run r = Run.of(args.toArray(new String[0]));
+            assertEquals(0, r.code(), engine + "/" + scenario + ": " + r.err() + "\n" + e.log());
+            JsonNode report = JSON.readTree(json.toFile());
+            return new Cell(engine, scenario, report, TruthFigures.compare(report, e));
+        }
+    }
+
+    @Test
+    void everyScenarioOnEveryEngine() throws Exception {
+        List<Cell> cells = new ArrayList<>();
+        for (String scenario : EngineMatrix.SCENARIOS.keySet()) {
+            for (String engine : EngineMatrix.ENGINES) {
+                Path dir = tmp.resolve(engine + "-" + scenario);
+                cells.add(run(dir, engine, scenario, List.of(), EngineMatrix.SCENARIOS.get(scenario)));
+            }
+        }
+        String table = table(cells);
+        Path out = Paths.get("target", "accuracy-matrix.md");
+        Files.createDirectories(out.getParent());
+        Files.writeString(out, table, StandardCharsets.UTF_8);
+        List<String> wrong = new ArrayList<>();
+        for (Cell c : cells) {
+            wrong.addAll(EngineMatrix.check(c));
+            c.figures().misses().forEach(m -> wrong.add(c.engine() + "/" + c.scenario() + ": " + m));
+        }
+        assertTrue(wrong.isEmpty(), String.join("\n", wrong) + "\n\n" + table);
+    }
+
+    /**
+     * The issue's first bullet: one slot, four requests in flight, prompts all about 100 tokens, a server with a
+     * queue-time and a TTFT histogram and the gauges but no end-to-end histogram. Queueing ranks first, decided
+     * from the queue histogram against the client's E2EL; long-context is not applicable (prompts of one length).
+     */
+    @Test
+    void queueWithoutAnEndToEndHistogram() throws Exception {
+        Cell c = run(tmp.resolve("no-e2e"), "vllm", "queueing", List.of("--omit", "vllm:e2e_request_latency_seconds"),
+                EngineMatrix.SCENARIOS.get("queueing"));
+        JsonNode first = EngineMatrix.firstFinding(c.report());
+        assertEquals("queueing", first == null ? null : first.get("rule").asText(), c.report().get("findings")
+                .toString());
+        assertTrue(c.report().get("metrics").get("queue_basis").get("text").asText()
+                .startsWith("server-queue-client-e2el"), c.report().get("metrics").get("queue_basis").toString());
+        JsonNode lc = EngineMatrix.finding(c.report(), "long-context");
+        assertEquals("not-applicable", lc.get("severity").asText(), lc.toString());
+        assertTrue(c.figures().misses().isEmpty(), c.figures().misses().toString());
+    }
+
+    static String table(List<Cell> cells) {
+        StringBuilder b = new StringBuilder();
+        b.append("| scenario | engine | first finding | cause's rule | figures against the truth |\n");
+        b.append("|---|---|---|---|---|\n");
+        for (Cell c : cells) {
+            JsonNode first = EngineMatrix.firstFinding(c.report());
+            String cause = EngineMatrix.CAUSE.get(c.scenario());
+            String causeCell = "-";
+            if (cause != null) {
+                JsonNode f = EngineMatrix.finding(c.report(), cause);
+                causeCell = f == null ? "(absent)" : f.get("severity").asText() + ("not-applicable".equals(
+                        f.get("severity").asText()) ? ": " + f.path("reason").asText() : "");
+            }
+            b.append("| ").append(c.scenario()).append(" | ").append(c.engine()).append(" | ")
+                    .append(first == null ? "none" : first.get("rule").asText() + " (" + first.get("severity").asText()
+                            + String.format(Locale.ROOT, ", %.0f", first.get("score").asDouble()) + ")")
+                    .append(" | ").append(causeCell.replace("|", "\\|")).append(" | ")
+                    .append(String.join("; ", c.figures().lines()).replace("|", "\\|")).append(" |\n");
+        }
+        return b.toString();
+    }
+}

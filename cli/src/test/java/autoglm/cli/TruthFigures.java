@@ -1,0 +1,112 @@
+package autoglm.cli;
+
+import autoglm.read.prometheus.Exposition;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The figures autoglm read from a server, set against the emulator's truth log (docs/benchmarks.md, "Accuracy
+ * matrix", states these tolerances). The measured requests are the truth's requests that arrived after its first
+ * scrape (the warm-up request ends before the load's first scrape).
+ * <ul>
+ * <li>Server histograms (E2EL, queue time), counters (preemptions, prefix hits) and the KV gauge's highest engine:
+ * equal to the truth to 0.01 ms, 1e-6 points or exactly: they are the same numbers the emulator observed.</li>
+ * <li>The client's TTFT against the truth's first chunk: within 15 ms + 10% (the client times from its send, the
+ * emulator from the parsed request: loopback and HTTP in between, on a shared CPU).</li>
+ * <li>The queue share by an estimating route: from the server's queue histogram against the client's E2EL, within 3
+ * points + 5%; by Little's law on the waiting gauge (sampled every 500 ms), within 35% of the truth's share.</li>
+ * </ul>
+ */
+final class TruthFigures {
+    private static final List<String> KV = List.of("vllm:kv_cache_usage_perc", "vllm:gpu_cache_usage_perc",
+            "sglang:token_usage", "llamacpp:kv_cache_usage_ratio");
+
+    /** The lines of the comparison, and those that missed. */
+    record Compared(List<String> lines, List<String> misses) {
+    }
+
+    static Compared compare(JsonNode report, Emulator e) throws Exception {
+        List<JsonNode> scrapes = e.truth("scrape");
+        List<JsonNode> all = e.truth("request");
+        double t0 = scrapes.isEmpty() ? Double.NEGATIVE_INFINITY : scrapes.get(0).get("t_ms").asDouble();
+        List<JsonNode> req = all.stream().filter(r -> r.get("arrival_ms").asDouble() >= t0
+                && "ok".equals(r.path("status").asText("ok"))).toList();
+        JsonNode m = report.get("metrics");
+        List<String> lines = new ArrayList<>();
+        List<String> misses = new ArrayList<>();
+        Compared c = new Compared(lines, misses);
+        if (req.isEmpty()) {
+            misses.add("the truth log has no measured request");
+            return c;
+        }
+        double e2el = mean(req, r -> r.get("end_ms").asDouble() - r.get("arrival_ms").asDouble());
+        double queue = mean(req, r -> r.get("queue_ms").asDouble());
+        check(c, m, "server_e2el_ms", e2el, 0.01, 0);
+        check(c, m, "server_queue_ms", queue, 0.01, 0);
+        check(c, m, "server_preemptions", sum(req, r -> r.path("preemptions").asDouble()), 0, 0);
+        double prompt = sum(req, r -> r.get("prompt_tokens").asDouble());
+        double cached = sum(req, r -> r.path("cached_tokens").asDouble());
+        if (prompt > 0) {
+            check(c, m, "server_prefix_hit_pct", 100 * cached / prompt, 1e-6, 0);
+        }
+        double kv = kvMax(scrapes);
+        if (!Double.isNaN(kv)) {
+            check(c, m, "server_kv_usage_max_pct", 100 * kv, 1e-6, 0);
+        }
+        check(c, m, "load_ttft_ms", mean(req, r -> r.get("first_chunk_ms").asDouble() - r.get("arrival_ms")
+                .asDouble()), 15, 0.10);
+        String basis = m.path("queue_basis").path("text").asText("");
+        double share = 100 * queue / e2el;
+        if (basis.startsWith("server-queue-client-e2el")) {
+            check(c, m, "queue_share_pct", share, 3, 0.05);
+        } else if (basis.startsWith("waiting-gauge")) {
+            check(c, m, "queue_share_pct", share, 0, 0.35);
+        }
+        return c;
+    }
+
+    private static void check(Compared c, JsonNode m, String name, double truth, double abs, double rel) {
+        JsonNode x = m.get(name);
+        if (x == null || x.get("value") == null || x.get("value").isNull()) {
+            return; // not read from this engine: the rule matrix says why
+        }
+        double got = x.get("value").asDouble();
+        boolean ok = Math.abs(got - truth) <= abs + rel * Math.abs(truth);
+        String line = String.format(Locale.ROOT, "%s %.3f vs %.3f", name, got, truth);
+        c.lines().add(line + (ok ? "" : " MISS"));
+        if (!ok) {
+            c.misses().add(line + " (tolerance " + abs + " + " + (100 * rel) + "%)");
+        }
+    }
+
+    /** The highest engine's KV use at any truth scrape from the first on (a fraction). */
+    private static double kvMax(List<JsonNode> scrapes) {
+        double max = Double.NaN;
+        for (JsonNode s : scrapes) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = s.get("series").fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                Exposition.Page p = Exposition.parse(e.getKey() + " " + e.getValue().asText() + "\n");
+                for (Exposition.Family f : p.families()) {
+                    for (Exposition.Sample x : f.samples()) {
+                        if (KV.contains(x.name()) && !Double.isNaN(x.value())) {
+                            max = Double.isNaN(max) ? x.value() : Math.max(max, x.value());
+                        }
+                    }
+                }
+            }
+        }
+        return max;
+    }
+
+    private static double mean(List<JsonNode> xs, java.util.function.ToDoubleFunction<JsonNode> f) {
+        return xs.stream().mapToDouble(f).average().orElse(Double.NaN);
+    }
+
+    private static double sum(List<JsonNode> xs, java.util.function.ToDoubleFunction<JsonNode> f) {
+        return xs.stream().mapToDouble(f).sum();
+    }
+}
