@@ -7,6 +7,10 @@ their launch call started inside an iteration and they ran on the busiest device
 
     python3 tools/analysis_check.py TRACES_DIR [TRACE...] > testdata/expected/analysis.json
 
+Communication kernels (`nccl` in the name; RCCL's keep NCCL's names) are left out of the kernel-size, occupancy and
+launch figures (docs/analyses.md#communication): `kernels` counts every kernel, the rest are over the computation
+kernels, and the launch figures over the launched activities that are not communication kernels.
+
 Besides the traces themselves, "nccl-renamed" is the DataLoader trace with its nvjet GEMMs renamed to NCCL
 all-reduce kernels (communication that overlaps no computation), as RuleFindingsTest makes it.
 """
@@ -20,6 +24,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from independent_check import API_CATS, GPU_CATS, iterations, load, ns, union  # noqa: E402
 
 SMALL_US = 5.0
+LAUNCH_CUTOFF_US = 50.0  # analysis.launch_runtime_cutoff_us: short kernels are judged against calls up to 50 us
 # docs/analyses.md, "Kernel families and tensor cores (from names)", in its order
 ATTENTION = re.compile(r"flash|fmha|sdpa|attention|attn|paged_attention", re.I)
 GEMM = re.compile(r"gemm|nvjet|xmma|cutlass|matmul|gemv|cublas|magma|wgmma|_mma_|splitkreduce", re.I)
@@ -29,11 +34,44 @@ TC = re.compile(r"hmma|wgmma|gmma|imma|dmma|tensorop|tf32|bf16|f16|fp16|fp8|e4m3
                 r"h16816|s1688|s16816|16816|1688gemm|884gemm|nvjet|_mma_", re.I)
 
 
-def window_gpu(events, iters):
-    launch = {}
+def communication(e):
+    # docs/analyses.md, "Kernel families": communication when the name contains nccl
+    return e["cat"] == "kernel" and "nccl" in e["name"].lower()
+
+
+def calls(events):
+    """The launching runtime or driver call of each correlation id: (start ns, duration ns)."""
+    out = {}
     for e in events:
         if e.get("ph") == "X" and e.get("cat") in API_CATS and "correlation" in e.get("args", {}):
-            launch[e["args"]["correlation"]] = ns(e["ts"])
+            out[e["args"]["correlation"]] = (ns(e["ts"]), ns(e["dur"]))
+    return out
+
+
+def launch_figures(events, gpu, compute):
+    """launch_cpu_us, launch_delay_us over the launched activities that are not communication kernels; and
+    short_kernel_pct: computation kernels shorter than their call (calls up to 50 us) among the computation kernels."""
+    call = calls(events)
+    cpu, delay = [], []
+    for e in gpu:
+        c = call.get(e["args"].get("correlation"))
+        if c is None or communication(e):
+            continue
+        cpu.append(c[1] / 1e3)
+        delay.append((ns(e["ts"]) - c[0]) / 1e3)
+    out = {"launch_cpu_us": statistics.median(cpu) if cpu else None,
+           "launch_delay_us": statistics.median(delay) if delay else None}
+    short = 0
+    for e in compute:
+        c = call.get(e["args"].get("correlation"))
+        if c is not None and c[1] / 1e3 <= LAUNCH_CUTOFF_US and ns(e["dur"]) < c[1]:
+            short += 1
+    out["short_kernel_pct"] = 100.0 * short / len(compute) if compute else None
+    return out
+
+
+def window_gpu(events, iters):
+    launch = {k: v[0] for k, v in calls(events).items()}
     rows = []
     for e in events:
         if e.get("ph") != "X" or e.get("cat") not in GPU_CATS:
@@ -56,15 +94,24 @@ def analyse(trace):
     iters = iterations(events)
     gpu = window_gpu(events, iters)
     kernels = [e for e in gpu if e["cat"] == "kernel"]
-    out = {"iterations": len(iters), "kernels": len(kernels)}
-    if kernels:
-        us = sorted(e["dur"] for e in kernels)
-        total = sum(us)
+    compute = [e for e in kernels if not communication(e)]
+    out = {"iterations": len(iters), "kernels": len(kernels), "computation_kernels": len(compute)}
+    if compute:
+        us = sorted(e["dur"] for e in compute)
         out["kernel_us"] = statistics.median(us)
         out["small_kernel_pct"] = 100.0 * sum(1 for d in us if d < SMALL_US) / len(us)
-        occ = [(e["args"]["est. achieved occupancy %"], e["dur"]) for e in kernels
+        out["small_kernel_time_pct"] = 100.0 * sum(d for d in us if d < SMALL_US) / sum(us)
+        occ = [(e["args"]["est. achieved occupancy %"], e["dur"]) for e in compute
                if "est. achieved occupancy %" in e["args"]]
         out["occupancy_pct"] = sum(o * d for o, d in occ) / sum(d for _, d in occ) if occ else None
+        blocks = [(e["args"]["blocks per SM"], e["dur"]) for e in compute if "blocks per SM" in e["args"]]
+        with_blocks = sum(d for _, d in blocks)
+        out["low_blocks_time_pct"] = (100.0 * sum(d for b, d in blocks if b < 1) / with_blocks
+                                      if with_blocks else None)
+        out["kernels_per_step"] = len(compute) / len(iters) if iters else None
+        out.update(launch_figures(events, gpu, compute))
+    if kernels:
+        total = sum(sorted(e["dur"] for e in kernels))  # summed in duration order, as before
         gemm = [e for e in kernels if "nccl" not in e["name"].lower() and not ATTENTION.search(e["name"])
                 and GEMM.search(e["name"])]
         applicable = [e for e in gemm if not NOT_TC.search(e["name"])]
@@ -75,7 +122,6 @@ def analyse(trace):
         out["gemm_time_pct"] = 100.0 * gemm_time / total
         out["simt_gemm_pct"] = 100.0 * simt / total if gemm_time else None
         out["gemm_tensor_core_pct"] = 100.0 * tc / applicable_time if applicable_time else None
-        out["kernels_per_step"] = len(kernels) / len(iters) if iters else None
         nccl = union([(ns(e["ts"]), ns(e["ts"]) + ns(e["dur"])) for e in kernels if "nccl" in e["name"].lower()])
         busy = union([(ns(e["ts"]), ns(e["ts"]) + ns(e["dur"])) for e in gpu])
         out["comm_time_pct"] = 100.0 * sum(b - a for a, b in nccl) / sum(b - a for a, b in busy) if nccl else None

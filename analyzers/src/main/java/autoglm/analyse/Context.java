@@ -102,6 +102,14 @@ final class Context {
         return kernelClass(gpu.name(row));
     }
 
+    /**
+     * Whether the row is a communication kernel (NCCL, or RCCL, which keeps NCCL's names): left out of the occupancy,
+     * small-kernel and launch figures, its time is comm-bound's (docs/analyses.md#communication).
+     */
+    boolean communication(int row) {
+        return classOf(row).type() == KernelClass.Type.COMMUNICATION;
+    }
+
     /** The class of a kernel name, classified once per interned name. */
     KernelClass kernelClass(int nameId) {
         return classes.computeIfAbsent(nameId, id -> KernelClass.ofKernel(model.names().get(id)));

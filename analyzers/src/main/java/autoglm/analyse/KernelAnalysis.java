@@ -10,7 +10,8 @@ import java.util.Map;
 
 /**
  * Kernel breakdown by name and family (sums of durations, as HTA's kernel breakdown), tensor-core use
- * of GEMM kernels, and duration-weighted estimated achieved occupancy.
+ * of GEMM kernels, and duration-weighted estimated achieved occupancy of the computation kernels (communication
+ * kernels left out: docs/analyses.md#communication).
  */
 final class KernelAnalysis {
 
@@ -71,6 +72,10 @@ final class KernelAnalysis {
                         unknownTc += d;
                 }
             }
+            if (kc.type() == KernelClass.Type.COMMUNICATION) {
+                // a collective's grid is NCCL's channels and its time the other ranks': comm-bound's, not occupancy's
+                continue;
+            }
             float occ = gpu.occupancyPct(r);
             if (!Float.isNaN(occ)) {
                 occWeighted += occ * (double) d;
@@ -108,12 +113,12 @@ final class KernelAnalysis {
             out.absent("compute_capability", "the trace has no deviceProperties for the device");
         }
         if (occTime == 0) {
-            out.absent("occupancy_pct", "no kernel carries Kineto's est. achieved occupancy");
+            out.absent("occupancy_pct", "no computation kernel carries Kineto's est. achieved occupancy");
         } else {
             out.put("occupancy_pct", occWeighted / occTime, occCount);
         }
         if (blocksTime == 0) {
-            out.absent("low_blocks_time_pct", "no kernel carries blocks per SM");
+            out.absent("low_blocks_time_pct", "no computation kernel carries blocks per SM");
         } else {
             out.put("low_blocks_time_pct", TemporalAnalysis.pct(lowBlocksTime, blocksTime), occCount);
         }

@@ -11,6 +11,11 @@ import autoglm.model.trace.GpuActivities;
  * names ({@code hta_*}): the activities launched by cudaLaunchKernel, cudaLaunchKernelExC, cudaMemcpyAsync and
  * cudaMemsetAsync only, the delay from the call's end clipped at 0, and copies and memsets counted among the short
  * ones. Plus kernel durations and the share of small kernels.
+ * <p>
+ * Communication kernels (NCCL, RCCL) are left out of autoglm's figures: kernel durations, small and short kernels,
+ * kernels per step and the launch call statistics are over the rest (docs/analyses.md#communication); a collective's
+ * duration is set by the other ranks, its time is comm-bound's. {@code kernels} counts them, and HTA's figures keep
+ * HTA's definition, which counts them too.
  */
 final class LaunchAnalysis {
     private LaunchAnalysis() {
@@ -25,6 +30,7 @@ final class LaunchAnalysis {
         double[] kernelUs = new double[n];
         int launched = 0;
         int kernels = 0;
+        int allKernels = 0;
         long shortKernels = 0;
         long small = 0;
         long smallTime = 0;
@@ -37,8 +43,12 @@ final class LaunchAnalysis {
         double smallUs = c.settings.get(AnalysisSettings.SMALL_KERNEL_US);
         for (int r : c.rows) {
             boolean isKernel = gpu.kind(r) == GpuActivities.KERNEL;
+            boolean comm = isKernel && c.communication(r);
             double durUs = gpu.dur(r) / 1e3;
             if (isKernel) {
+                allKernels++;
+            }
+            if (isKernel && !comm) {
                 kernelUs[kernels++] = durUs;
                 kernelTime += gpu.dur(r);
                 if (durUs < smallUs) {
@@ -49,11 +59,13 @@ final class LaunchAnalysis {
             int l = gpu.launch(r);
             if (l >= 0) {
                 double cpuUs = api.dur(l) / 1e3;
-                cpu[launched] = cpuUs;
-                delay[launched] = (gpu.start(r) - api.start(l)) / 1e3;
-                launched++;
-                if (isKernel && cpuUs <= cutoffUs && durUs < cpuUs) {
-                    shortKernels++;
+                if (!comm) {
+                    cpu[launched] = cpuUs;
+                    delay[launched] = (gpu.start(r) - api.start(l)) / 1e3;
+                    launched++;
+                    if (isKernel && cpuUs <= cutoffUs && durUs < cpuUs) {
+                        shortKernels++;
+                    }
                 }
                 if (htaNames.contains(api.name(l))) {
                     htaDelay[hta++] = Math.max(0, gpu.start(r) - api.end(l)) / 1e3;
@@ -63,15 +75,16 @@ final class LaunchAnalysis {
                 }
             }
         }
-        out.put("kernels", kernels, kernels);
+        out.put("kernels", allKernels, allKernels);
         if (c.steps() > 0) {
             out.put("kernels_per_step", (double) kernels / c.steps(), c.steps());
         } else {
             out.absent("kernels_per_step", "no iterations in the trace");
         }
         if (kernels == 0) {
-            out.absentAll("no kernels in the window", "kernel_us", "small_kernel_pct", "small_kernel_time_pct",
-                    "short_kernel_pct");
+            out.absentAll(allKernels == 0 ? "no kernels in the window"
+                    : "only communication kernels in the window: their time is comm-bound's", "kernel_us",
+                    "small_kernel_pct", "small_kernel_time_pct", "short_kernel_pct");
         } else {
             Spread ks = Stats.spread(kernelUs, kernels);
             out.put("kernel_us", ks.p50(), kernels, ks);
@@ -80,8 +93,8 @@ final class LaunchAnalysis {
             out.put("short_kernel_pct", 100.0 * shortKernels / kernels, kernels);
         }
         if (launched == 0) {
-            out.absentAll("no GPU activity in the window has its launch call in the trace", "launch_cpu_us",
-                    "launch_delay_us");
+            out.absentAll("no GPU activity in the window other than communication kernels has its launch call in "
+                    + "the trace", "launch_cpu_us", "launch_delay_us");
         } else {
             Spread cs = Stats.spread(cpu, launched);
             Spread ds = Stats.spread(delay, launched);
