@@ -27,7 +27,8 @@ public final class EngineEvidence {
         String noMetrics = CANNOT + "Ollama serves no /metrics";
         row("queueing", "queue-time and e2e histograms", "the same, summed over the engines", "the same (0.8 names)",
                 "`queue_time_seconds` and e2e histograms", "`tgi_request_queue_duration` and `tgi_request_duration`",
-                "Little's law on `requests_deferred` while `requests_processing` is at its largest", noMetrics);
+                "Little's law on `requests_deferred` while `requests_processing` is at its largest",
+                "the load's TTFT above an unloaded baseline (`--baseline`, auto): waiting or interference, said as such");
         row("kv-cache-pressure", "`kv_cache_usage_perc`", "per engine: the fullest engine", "`gpu_cache_usage_perc`",
                 "`token_usage`", CANNOT + "TGI publishes no KV-cache use", CANNOT
                 + "llama.cpp's server publishes no KV-cache use", noMetrics);

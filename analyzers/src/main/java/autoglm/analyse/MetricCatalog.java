@@ -272,7 +272,7 @@ public final class MetricCatalog {
         def("server_queue_share_pct", Unit.PERCENT, "mean queue time against the server's mean end-to-end latency (n: the fewer requests of the two histograms)");
         def("queue_share_pct", Unit.PERCENT, "mean time waiting in the server's queue against mean end-to-end latency, from the best evidence the server gives (queue_basis; docs/analyses.md#queue-evidence)");
         def("queue_ms", Unit.MILLISECONDS, "mean time waiting in the server's queue per request, from that evidence");
-        def("queue_basis", Unit.TEXT, "the evidence: server-histograms, server-queue-client-e2el or waiting-gauge (Little's law)");
+        def("queue_basis", Unit.TEXT, "the evidence: server-histograms, server-queue-client-e2el, waiting-gauge (Little's law) or baseline-excess (TTFT above an unloaded baseline)");
         def("server_prefill_share_pct", Unit.PERCENT, "mean prefill time against the server's mean end-to-end latency");
         def("server_decode_share_pct", Unit.PERCENT, "mean decode time against the server's mean end-to-end latency");
     }

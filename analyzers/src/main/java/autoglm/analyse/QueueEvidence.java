@@ -15,8 +15,11 @@ import java.util.List;
  * <li>{@code waiting-gauge}: without a queue-time histogram (llama.cpp), the waiting gauge by Little's law: the mean
  * number waiting at the scrapes where the running batch was at its largest, over the completion rate, is the mean
  * wait; against the client's mean end-to-end latency.</li>
+ * <li>{@code baseline-excess}: where the server publishes none of these (Ollama has no /metrics), the load's mean TTFT
+ * above the unloaded baseline's (requests one at a time before the load: load --baseline), over the load's mean
+ * E2EL: the time added by waiting or by interference from other requests, which such a server gives no way to tell
+ * apart (said in the basis).</li>
  * </ol>
- * Where the server publishes none of these (Ollama has no /metrics), the share is absent and says so.
  */
 final class QueueEvidence {
     static final List<String> NAMES = List.of("queue_share_pct", "queue_ms", "queue_basis");
@@ -40,10 +43,12 @@ final class QueueEvidence {
             b.put("queue_ms", queue.value(), queue.n(), queue.spread());
             b.text("queue_basis", "server-queue-client-e2el: the server's queue-time histogram against the client's "
                     + "end-to-end latency (the server publishes no end-to-end histogram)", n);
-        } else if (!little(b, rec, server, client)) {
-            String why = rec.scrapes().isEmpty() ? "the server's /metrics was not read ("
-                    + server.get("server_scrapes").reason() + "), and no other evidence of its queue"
-                    : "the server publishes neither a queue-time histogram nor a waiting gauge";
+        } else if (!little(b, rec, server, client) && !baseline(b, rec, client)) {
+            String why = (rec.scrapes().isEmpty() ? "the server's /metrics was not read ("
+                    + server.get("server_scrapes").reason() + ")"
+                    : "the server publishes neither a queue-time histogram nor a waiting gauge")
+                    + (rec.baseline().isEmpty() ? ", and no unloaded baseline was measured (load --baseline N)"
+                    : ", and the unloaded baseline's prompts do not match the load's");
             b.absentAll(why, NAMES.toArray(new String[0]));
         }
         return b.build();
@@ -94,5 +99,42 @@ final class QueueEvidence {
                 + ") at the scrapes with the batch full (" + running.name() + " at " + Math.round(max)
                 + "), against the client's end-to-end latency", n);
         return true;
+    }
+
+    /**
+     * The excess of the load's TTFT over the unloaded baseline's, compared on the measured requests whose prompts
+     * are as long as the baseline's (from 0.8 times its shortest to 1.25 times its longest, in tokens: the server's
+     * count, else the client's estimate), so that longer prompts do not pass for waiting. False without a baseline
+     * or without such requests.
+     */
+    private static boolean baseline(Metrics.Builder b, LoadRecording rec, Metrics client) {
+        List<LoadRequest> base = rec.baseline().stream().filter(LoadRequest::ok).toList();
+        Metric e2el = client.get("load_e2el_ms");
+        if (base.isEmpty() || !e2el.present() || !(e2el.value() > 0)) {
+            return false;
+        }
+        double lo = base.stream().mapToDouble(QueueEvidence::prompt).min().orElse(Double.NaN) * 0.8;
+        double hi = base.stream().mapToDouble(QueueEvidence::prompt).max().orElse(Double.NaN) * 1.25;
+        List<LoadRequest> like = rec.measured().stream().filter(LoadRequest::ok)
+                .filter(r -> prompt(r) >= lo && prompt(r) <= hi).toList();
+        if (like.isEmpty()) {
+            return false;
+        }
+        double baseTtft = base.stream().mapToDouble(LoadRequest::ttftMs).average().orElse(Double.NaN);
+        double loadTtft = like.stream().mapToDouble(LoadRequest::ttftMs).average().orElse(Double.NaN);
+        double loadE2el = like.stream().mapToDouble(LoadRequest::e2elMs).average().orElse(Double.NaN);
+        double excess = Math.max(0, loadTtft - baseTtft);
+        long n = Math.min(base.size(), like.size());
+        b.put("queue_share_pct", Math.min(100, 100 * excess / loadE2el), n);
+        b.put("queue_ms", excess, n);
+        b.text("queue_basis", String.format(java.util.Locale.ROOT, "baseline-excess: TTFT under load above an unloaded "
+                + "baseline (%d requests one at a time, mean TTFT %.1f ms; %d requests of the load with prompts as "
+                + "long): waiting or interference, which this server gives no way to tell apart", base.size(),
+                baseTtft, like.size()), n);
+        return true;
+    }
+
+    private static double prompt(LoadRequest r) {
+        return r.promptTokens() >= 0 ? r.promptTokens() : r.promptTokensEst();
     }
 }

@@ -246,7 +246,8 @@ public final class LoadCommand implements Callable<Integer> {
     private Run unserved(LoadPlan plan, String runName, Diagnoser diagnoser) throws Exception {
         List<String> cmd = new ArrayList<>(List.of("autoglm", "load", plan.base().toString()));
         LoadFolder folder = LoadFolder.create(out, runName, cmd);
-        LoadTest test = new LoadTest(plan, line -> io.say(line)).serverProfile(load.serverProfile);
+        LoadTest test = new LoadTest(plan, line -> io.say(line)).serverProfile(load.serverProfile)
+                .baseline(load.baselineRequests());
         if (export != null) {
             export.run(folder.path().getFileName().toString());
             test.onRequest(export::request);

@@ -63,6 +63,29 @@ final class LoadOptions {
             + "measured ones, left out of every figure (default 1)")
     int warmup;
 
+    @Option(names = "--baseline", paramLabel = "N|auto", defaultValue = "auto", description = "requests sent one at "
+            + "a time after the warm-up, before the measured load, as the unloaded baseline its TTFT is set against "
+            + "where the server publishes no engine metrics (Ollama; docs/load.md#baseline); auto (default): 3 when "
+            + "the server's /metrics shows none, else 0")
+    String baseline;
+
+    /** --baseline as a count, or LoadTest.AUTO_BASELINE. */
+    int baselineRequests() {
+        if ("auto".equals(baseline)) {
+            return autoglm.record.load.LoadTest.AUTO_BASELINE;
+        }
+        try {
+            int n = Integer.parseInt(baseline.strip());
+            if (n >= 0 && n <= 1000) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // the line below
+        }
+        throw new BadInputException("--baseline " + SafeText.oneLine(String.valueOf(baseline))
+                + ": a number of requests from 0 to 1000, or auto");
+    }
+
     @Option(names = "--seed", paramLabel = "S", defaultValue = "0", description = "seed of the traffic (default 0)")
     long seed;
 

@@ -44,6 +44,8 @@ public final class LoadFiles {
     public static final String LOAD_JSON = "load.json";
     public static final String REQUESTS = "requests.csv";
     public static final String SERVER_METRICS = "server-metrics.csv";
+    /** The unloaded baseline's requests (load --baseline), in requests.csv's columns; absent when none was sent. */
+    public static final String BASELINE = "baseline.csv";
     public static final int SCHEMA = 1;
     public static final List<String> COLUMNS = List.of("index", "session", "step", "warmup", "scheduled_ms", "sent_ms",
             "first_token_ms", "thinking_end_ms", "end_ms", "prompt_tokens", "completion_tokens", "tokens_estimated",
@@ -73,6 +75,18 @@ public final class LoadFiles {
             });
             w.flush();
         });
+        if (!r.baseline().isEmpty()) {
+            SafeFiles.write(folder.resolve(BASELINE), out -> {
+                Writer w = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8));
+                table(r.baseline()).write().csv(new java.io.FilterWriter(w) {
+                    @Override
+                    public void close() throws IOException {
+                        flush();
+                    }
+                });
+                w.flush();
+            });
+        }
         SafeFiles.write(folder.resolve(SERVER_METRICS), out -> {
             Writer w = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8));
             w.write("t_ms,series,value\n");
@@ -255,7 +269,7 @@ public final class LoadFiles {
         o.path("scrape_errors").fields().forEachRemaining(e -> scrapeErrors.put(e.getKey(), e.getValue().asLong()));
         return new LoadRecording(settings, requests(folder.resolve(REQUESTS), loss), scrapes(folder.resolve(
                 SERVER_METRICS), loss), scrapeErrors, o.path("duration_ms").asDouble(Double.NaN),
-                o.path("complete").asBoolean(false));
+                o.path("complete").asBoolean(false), requests(folder.resolve(BASELINE), loss));
     }
 
     private static double num(JsonNode n) {

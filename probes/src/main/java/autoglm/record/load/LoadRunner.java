@@ -21,6 +21,7 @@ public final class LoadRunner {
     private final StreamClient client;
     private final URI endpoint;
     private final List<LoadRequest> rows = Collections.synchronizedList(new ArrayList<>());
+    private final List<LoadRequest> baseline = new ArrayList<>();
     private final AtomicInteger index = new AtomicInteger();
     private final long t0 = System.nanoTime();
     private volatile boolean stopped;
@@ -69,6 +70,23 @@ public final class LoadRunner {
         Outcome o = client.send(endpoint, p.body()).join();
         record(i, p, warmup, scheduled, o);
         return o;
+    }
+
+    /** Sends one request of the unloaded baseline now and waits for its end; kept apart from the load's. */
+    public Outcome sendBaseline(Prepared p) {
+        long scheduled = System.nanoTime();
+        Outcome o = client.send(endpoint, p.body()).join();
+        synchronized (baseline) {
+            baseline.add(row(baseline.size(), p, false, scheduled, o));
+        }
+        return o;
+    }
+
+    /** The baseline's requests, in the order sent. */
+    public List<LoadRequest> baseline() {
+        synchronized (baseline) {
+            return List.copyOf(baseline);
+        }
     }
 
     /** Independent requests (synthetic, replay): {@code source} gives request i, null when there are no more. */
@@ -186,6 +204,12 @@ public final class LoadRunner {
     }
 
     private void record(int i, Prepared p, boolean warmup, long scheduledNs, Outcome o) {
+        LoadRequest row = row(i, p, warmup, scheduledNs, o);
+        rows.add(row);
+        onRequest.accept(row);
+    }
+
+    private LoadRequest row(int i, Prepared p, boolean warmup, long scheduledNs, Outcome o) {
         int n = o.chunkNs().size();
         double[] chunks = new double[n];
         for (int k = 0; k < n; k++) {
@@ -198,8 +222,7 @@ public final class LoadRunner {
                 thinkingEnd, end, o.promptTokens(), o.completionTokens(), o.completionTokens() < 0, -1,
                 p.imageTokensEst(), p.repeatedPrefixTokens(), p.promptTokensEst(), o.status(), o.httpStatus(), o.error(),
                 chunks);
-        rows.add(row);
-        onRequest.accept(row);
+        return row;
     }
 
     /** Milliseconds since the start, to the microsecond: the resolution requests.csv keeps every time at. */

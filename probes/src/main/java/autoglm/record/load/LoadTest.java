@@ -27,6 +27,10 @@ public final class LoadTest {
     private volatile boolean stopped;
     private volatile Consumer<LoadRequest> onRequest = r -> { };
     private int serverProfile;
+    /** Requests of the unloaded baseline; {@link #AUTO_BASELINE}: 3 when the server publishes no engine metrics. */
+    private int baseline = AUTO_BASELINE;
+    public static final int AUTO_BASELINE = -1;
+    static final int AUTO_BASELINE_REQUESTS = 3;
     private volatile MeasuredWindow window = MeasuredWindow.NONE;
 
     /** Told when the measured traffic starts (after the warm-up) and when it has ended (also after Ctrl-C). */
@@ -51,6 +55,16 @@ public final class LoadTest {
     /** Called with each request as it ends (warm-ups included, marked): {@code --prometheus-port} serves them. */
     public LoadTest onRequest(Consumer<LoadRequest> listener) {
         this.onRequest = listener;
+        return this;
+    }
+
+    /**
+     * {@code load --baseline N}: N requests one at a time after the warm-up, before the measured load, kept apart as
+     * the unloaded baseline (docs/load.md#baseline); {@link #AUTO_BASELINE} sends 3 when the server's /metrics gives
+     * no serving engine's metrics, none otherwise.
+     */
+    public LoadTest baseline(int requests) {
+        this.baseline = requests;
         return this;
     }
 
@@ -105,6 +119,7 @@ public final class LoadTest {
         boolean opened = false;
         try {
             warmup(run);
+            baseline(run);
             window.opened();
             opened = true;
             if (scraper != null) {
@@ -138,7 +153,7 @@ public final class LoadTest {
         }
         LoadRecording rec = new LoadRecording(settings(serveCommand, startedEpoch), run.requests(),
                 scraper == null ? List.of() : scraper.scrapes(), scraper == null ? java.util.Map.of() : scraper.errors(),
-                run.elapsedMs(), complete);
+                run.elapsedMs(), complete, run.baseline());
         LoadFiles.write(folder, rec);
         if (profiler != null) {
             profiler.write(folder);
@@ -168,6 +183,43 @@ public final class LoadTest {
                 throw new BadInputException(plan.endpoint() + ": the connection was refused (" + o.error() + ")");
             }
         }
+    }
+
+    /** The unloaded baseline: requests drawn as the load's are (other seeds), one at a time. */
+    private void baseline(LoadRunner run) {
+        int n = baseline;
+        if (n == AUTO_BASELINE) {
+            n = engineMetrics() ? 0 : AUTO_BASELINE_REQUESTS;
+            if (n > 0) {
+                notes.accept("the server publishes no engine metrics at " + (plan.metricsUrl() == null ? "(not scraped)"
+                        : plan.metricsUrl()) + ": measuring an unloaded baseline of " + n + " requests one at a time");
+            }
+        }
+        for (int i = 0; i < n && !run.stopped(); i++) {
+            Prepared p = switch (plan.workload()) {
+                case LoadPlan.AGENT -> LoadRunner.agents(plan.model(), plan.scaledWidth(), plan.scaledHeight(),
+                        plan.imageFile(), plan.seed() + 2_000_000 + i, true, plan.thinkMinMs(), plan.thinkMaxMs())
+                        .create(0).next(null, null);
+                case LoadPlan.REPLAY -> null;
+                default -> synthetic().get(-1_000 - i);
+            };
+            if (p == null) {
+                return;
+            }
+            run.sendBaseline(p);
+        }
+    }
+
+    /** Whether one scrape of the server's /metrics now shows a serving engine's metrics. */
+    private boolean engineMetrics() {
+        if (plan.metricsUrl() == null) {
+            return false;
+        }
+        MetricsScraper probe = new MetricsScraper(plan.metricsUrl(), System.nanoTime(), SCRAPE_INTERVAL_MS);
+        if (!probe.scrapeOnce()) {
+            return false;
+        }
+        return autoglm.analyse.ServerMetricsAnalysis.analyze(probe.scrapes(), "").get("server_kind").present();
     }
 
     private SyntheticRequests synthetic() {
