@@ -46,8 +46,28 @@ class AccuracyMatrixTest {
             Run r = Run.of(args.toArray(new String[0]));
             assertEquals(0, r.code(), engine + "/" + scenario + ": " + r.err() + "\n" + e.log());
             JsonNode report = JSON.readTree(json.toFile());
+            readBack(dir, report, engine + "/" + scenario);
             return new Cell(engine, scenario, report, TruthFigures.compare(report, e));
         }
+    }
+
+    /** diagnose of the run folder (its requests, baseline and server metrics read back) gives the same verdicts. */
+    private static void readBack(Path dir, JsonNode report, String what) throws Exception {
+        Path folder;
+        try (java.util.stream.Stream<Path> s = Files.list(dir.resolve("runs"))) {
+            folder = s.filter(Files::isDirectory).findFirst().orElseThrow();
+        }
+        Path again = dir.resolve("again.json");
+        Run r = Run.of("diagnose", folder.toString(), "--format", "json", "-o", again.toString());
+        assertEquals(0, r.code(), what + ": diagnose of the run folder: " + r.err());
+        JsonNode d = JSON.readTree(again.toFile());
+        for (String m : List.of("queue_share_pct", "queue_basis", "server_kv_usage_max_pct", "server_preemptions",
+                "server_prefix_hit_pct", "load_ttft_ms")) {
+            assertEquals(report.get("metrics").get(m), d.get("metrics").get(m), what + ": " + m + " read back");
+        }
+        assertEquals(EngineMatrix.firstFinding(report) == null ? null : EngineMatrix.firstFinding(report).get("rule"),
+                EngineMatrix.firstFinding(d) == null ? null : EngineMatrix.firstFinding(d).get("rule"),
+                what + ": first finding read back");
     }
 
     @Test
