@@ -52,7 +52,9 @@ public final class FleetAnalysis {
     public static Result analyze(List<FleetReader.Instance> instances) {
         List<Replica> replicas = new ArrayList<>();
         for (FleetReader.Instance in : instances) {
-            Metrics m = ServerMetricsAnalysis.analyze(in.scrapes(), "Prometheus holds no serving metrics of this instance");
+            Metrics server = ServerMetricsAnalysis.analyze(in.scrapes(),
+                    "Prometheus holds no serving metrics of this instance");
+            Metrics m = server.with(QueueEvidence.ofServer(in.scrapes(), server), QueueEvidence.NAMES);
             replicas.add(new Replica(in.instance(), in.job(), in.model(), m, requests(in.scrapes())));
         }
         Map<String, List<Replica>> byModel = new TreeMap<>();

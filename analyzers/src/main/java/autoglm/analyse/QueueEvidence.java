@@ -27,6 +27,26 @@ final class QueueEvidence {
     private QueueEvidence() {
     }
 
+    /**
+     * A replica read back from Prometheus (diagnose --prometheus), with no client of its own: the server's
+     * histograms only (the first route).
+     */
+    static Metrics ofServer(List<autoglm.model.load.Scrape> pages, Metrics server) {
+        Metrics.Builder b = new Metrics.Builder();
+        Metric share = server.get("server_queue_share_pct");
+        if (share.present()) {
+            Metric queue = server.get("server_queue_ms");
+            b.put("queue_share_pct", share.value(), share.n());
+            b.put("queue_ms", queue.value(), queue.n(), queue.spread());
+            b.text("queue_basis", "server-histograms: the server's queue-time histogram against its end-to-end "
+                    + "histogram", share.n());
+        } else {
+            b.absentAll(share.reason() + " (a replica read from Prometheus has no client timing to set a queue "
+                    + "histogram or gauge against)", NAMES.toArray(new String[0]));
+        }
+        return b.build();
+    }
+
     static Metrics of(LoadRecording rec, Metrics client, Metrics server) {
         Metrics.Builder b = new Metrics.Builder();
         Metric share = server.get("server_queue_share_pct");
