@@ -54,7 +54,7 @@ public final class FleetAnalysis {
         for (FleetReader.Instance in : instances) {
             Metrics server = ServerMetricsAnalysis.analyze(in.scrapes(),
                     "Prometheus holds no serving metrics of this instance");
-            Metrics m = server.with(QueueEvidence.ofServer(in.scrapes(), server), QueueEvidence.NAMES);
+            Metrics m = server.with(QueueEvidence.ofServer(server), QueueEvidence.NAMES);
             replicas.add(new Replica(in.instance(), in.job(), in.model(), m, requests(in.scrapes())));
         }
         Map<String, List<Replica>> byModel = new TreeMap<>();

@@ -31,7 +31,7 @@ final class QueueEvidence {
      * A replica read back from Prometheus (diagnose --prometheus), with no client of its own: the server's
      * histograms only (the first route).
      */
-    static Metrics ofServer(List<autoglm.model.load.Scrape> pages, Metrics server) {
+    static Metrics ofServer(Metrics server) {
         Metrics.Builder b = new Metrics.Builder();
         Metric share = server.get("server_queue_share_pct");
         if (share.present()) {
