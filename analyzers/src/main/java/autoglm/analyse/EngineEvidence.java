@@ -31,7 +31,8 @@ public final class EngineEvidence {
                 "the load's TTFT above an unloaded baseline (`--baseline`, auto): waiting or interference, said as such");
         row("kv-cache-pressure", "`kv_cache_usage_perc`", "per engine: the fullest engine", "`gpu_cache_usage_perc`",
                 "`token_usage`", CANNOT + "TGI publishes no KV-cache use", CANNOT
-                + "llama.cpp's server publishes no KV-cache use", noMetrics);
+                + "current llama.cpp publishes no KV-cache use (older builds' `kv_cache_usage_ratio` is read)",
+                noMetrics);
         row("preemption", "`num_preemptions_total`", "the same, summed", "`num_preemptions_total`",
                 "`num_retracted_requests_total` (older: the `num_retracted_reqs` gauge, a lower bound)",
                 CANNOT + "TGI does not count preemptions", CANNOT + "llama.cpp does not count preemptions", noMetrics);
