@@ -110,6 +110,23 @@ class AccuracyMatrixTest {
         assertTrue(c.figures().misses().isEmpty(), c.figures().misses().toString());
     }
 
+    /**
+     * The third bullet: SGLang's histograms and counters appear at their first use; with --warmup 0 the load's first
+     * scrape comes before any, and every request must still count (8 of 8, not 6), with the truth's means.
+     */
+    @Test
+    void sglangSeriesThatAppearLateCountFromZero() throws Exception {
+        Cell c = run(tmp.resolve("sglang-warmup0"), "sglang", "healthy", List.of(), List.of("--workload", "agent",
+                "--sessions", "2", "--steps", "4", "--image", "56x112", "--think-time", "10ms-30ms", "--warmup", "0"));
+        JsonNode m = c.report().get("metrics");
+        for (String h : List.of("server_e2el_ms", "server_ttft_ms", "server_queue_ms")) {
+            assertEquals(8, m.get(h).get("n").asInt(), h + ": " + m.get(h));
+        }
+        assertTrue(c.figures().lines().stream().anyMatch(l -> l.startsWith("server_prefix_hit_pct")), c.figures()
+                .lines().toString());
+        assertTrue(c.figures().misses().isEmpty(), c.figures().misses().toString());
+    }
+
     static String table(List<Cell> cells) {
         StringBuilder b = new StringBuilder();
         b.append("| scenario | engine | first finding | cause's rule | figures against the truth |\n");
