@@ -64,7 +64,7 @@ class Handler(BaseHTTPRequestHandler):
         elif path == "/v1/models":
             self._send(200, "application/json", json.dumps(eng.models_body(), separators=(",", ":")).encode())
         else:
-            status, ctype, body = eng.not_found()
+            status, ctype, body = eng.other_get(path)
             self._send(status, ctype, body)
 
     def do_POST(self):

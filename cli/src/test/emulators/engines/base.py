@@ -93,6 +93,9 @@ class Engine:
     def metrics_page(self):
         return 404, "text/plain; charset=utf-8", b"404 page not found", None
 
+    def other_get(self, path):
+        return self.not_found()
+
     def on_arrival(self, core, req):
         pass
 
