@@ -3,10 +3,15 @@
 with plain Python and prints the values WorkloadAnalysis must reproduce, as JSON.
 
     python3 tools/workload_check.py testdata/workload/X.jsonl > testdata/expected/workload-X.json
+
+The conversation growth (turn_ttft_growth_pct) is given only where its line decides (tools/fit_check.py's judge:
+3 turns or more, 4 requests or more, the slope's two-sided p below 0.05); its p wherever the line was fitted.
 """
 import json
 import statistics
 import sys
+
+from fit_check import judge  # the fit and its verdict (docs/analyses.md#fits)
 
 
 def slope(xs, ys):
@@ -67,7 +72,12 @@ def main(path):
         # the model's own time to first token: the wait in the queue left out
         own = [r["ttft_ms"] - r.get("queue_ms", 0) for r in reqs]
         first = statistics.fmean(o for o, r in zip(own, reqs) if r["turn"] == 0)
-        out["turn_ttft_growth_pct"] = 100 * slope(turns, own) / first
+        fit, _ = judge([float(t) for t in turns], own, 1, None, False)
+        if "p" in fit:
+            out["turn_ttft_growth_p"] = fit["p"]
+        if fit["verdict"] == "applicable":
+            # the slope by the plain formula: the same line as the fit's
+            out["turn_ttft_growth_pct"] = 100 * slope(turns, own) / first if first > 0 else 0.0
         out["turn_prompt_tokens_last"] = statistics.fmean(r["prompt_tokens"] for r in reqs if r["turn"] == max(turns))
     # per turn (docs/formats.md, the per-turn table): requests, mean prompt tokens, mean and max TTFT, mean e2e
     out["turns"] = [dict(turn=t, requests=len(rt), prompt_tokens_mean=statistics.fmean(r["prompt_tokens"] for r in rt),

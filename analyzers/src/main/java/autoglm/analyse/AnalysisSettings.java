@@ -28,9 +28,22 @@ public final class AnalysisSettings {
     public static final Parameter MIN_GROWTH_R2 = new Parameter("min_growth_r2", Unit.COUNT, 0.9,
             "without recorded shapes, a linear growth of GPU time per iteration with at least this R^2 "
                     + "stands in for input growth");
+    /**
+     * 0.05: the usual level. A fit decides a rule only where the coefficient it reads (a slope, the quadratic term)
+     * is this unlikely under no effect at all (docs/analyses.md#fits).
+     */
+    public static final Parameter FIT_ALPHA = new Parameter("fit_alpha", Unit.COUNT, 0.05,
+            "a fitted figure (TTFT over prompt length, over steps or turns; GPU time over iterations) decides only "
+                    + "where its coefficient's two-sided p (Student's t from its standard error) is below this");
+    /**
+     * 2x: a parabola through prompts 4% apart (100 to 104 tokens) is noise; at twice the shortest the quadratic
+     * term of prefill is 4 times as large at the longest prompt, a curve the fit can see.
+     */
+    public static final Parameter FIT_MIN_PROMPT_RATIO = new Parameter("fit_min_prompt_ratio", Unit.FACTOR, 2,
+            "the fit of TTFT over prompt length needs the longest prompt at least this many times the shortest");
 
     public static final List<Parameter> ALL = List.of(CONSECUTIVE_KERNEL_DELAY_NS, SMALL_KERNEL_US, LONG_GAP_MS,
-            LAUNCH_RUNTIME_CUTOFF_US, MIN_GROWTH_R2);
+            LAUNCH_RUNTIME_CUTOFF_US, MIN_GROWTH_R2, FIT_ALPHA, FIT_MIN_PROMPT_RATIO);
 
     private final Map<String, Double> values;
 
@@ -44,9 +57,19 @@ public final class AnalysisSettings {
 
     /** Settings with overrides by name; unknown names are refused. */
     public static AnalysisSettings of(Map<String, Double> overrides) {
-        for (String name : overrides.keySet()) {
+        for (Map.Entry<String, Double> e : overrides.entrySet()) {
+            String name = e.getKey();
             if (find(name) == null) {
                 throw new IllegalArgumentException("unknown analysis setting '" + name + "'");
+            }
+            double v = e.getValue();
+            if (name.equals(FIT_ALPHA.name()) && !(v > 0 && v < 1)) {
+                throw new IllegalArgumentException("analysis." + name + " is a probability: above 0 and below 1, not "
+                        + Quantities.exact(v));
+            }
+            if (name.equals(FIT_MIN_PROMPT_RATIO.name()) && !(v >= 1 && Double.isFinite(v))) {
+                throw new IllegalArgumentException("analysis." + name + " is a ratio of prompt lengths: 1 or more, not "
+                        + Quantities.exact(v));
             }
         }
         return new AnalysisSettings(new LinkedHashMap<>(overrides));

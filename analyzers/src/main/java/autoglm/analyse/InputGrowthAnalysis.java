@@ -8,7 +8,8 @@ import autoglm.model.trace.SpanTable;
  * (the embedding lookup of a language model) has its input sizes recorded when the profiler ran with
  * record_shapes; the longest run of iterations over which one of those sizes grows by exactly one per
  * iteration is the structural sign of decoding without a KV cache. Without recorded shapes, a linear
- * growth of GPU time per iteration (R^2 of at least {@code min_growth_r2}) stands in for it.
+ * growth of GPU time per iteration (a slope significant at {@code fit_alpha}, R^2 of at least
+ * {@code min_growth_r2}) stands in for it; a slope that is not significant decides nothing (docs/analyses.md#fits).
  */
 final class InputGrowthAnalysis {
     private InputGrowthAnalysis() {
@@ -18,7 +19,7 @@ final class InputGrowthAnalysis {
         Window w = c.window;
         int n = w.iterations();
         String[] names = {"input_growth_steps", "input_len_first", "input_len_last", "input_growth_basis",
-            "input_growth_slope_us", "input_growth_r2"};
+            "input_growth_slope_us", "input_growth_r2", "input_growth_p"};
         if (n < 2) {
             out.absentAll("needs at least two iterations to see the input grow", names);
             return;
@@ -80,14 +81,14 @@ final class InputGrowthAnalysis {
                     "input_len_last");
             out.text("input_growth_basis", "Input Dims of the first op of each iteration (" + c.name(firstOp)
                     + ")", n);
-            out.absentAll(SHAPES_READ, "input_growth_slope_us", "input_growth_r2");
+            out.absentAll(SHAPES_READ, "input_growth_slope_us", "input_growth_r2", "input_growth_p");
             return;
         }
         int startIter = bestEnd - best;
         out.put("input_growth_steps", best + 1, n);
         out.put("input_len_first", dims[startIter][bestInput][bestDim], 1);
         out.put("input_len_last", dims[bestEnd][bestInput][bestDim], 1);
-        out.absentAll(SHAPES_READ, "input_growth_slope_us", "input_growth_r2");
+        out.absentAll(SHAPES_READ, "input_growth_slope_us", "input_growth_r2", "input_growth_p");
         out.text("input_growth_basis", "Input Dims of " + c.name(opName[bestEnd]) + ", input " + (bestInput + 1)
                 + ", dimension " + (bestDim + 1) + ", iterations " + (startIter + 1) + " to " + (bestEnd + 1), best + 1);
     }
@@ -108,13 +109,32 @@ final class InputGrowthAnalysis {
             long w1 = c.iterGpuEnd[i];
             busy[i] = w0 == Long.MIN_VALUE ? 0 : c.busy.coveredWithin(w0, w1) / 1e3;
         }
-        double[] fit = Stats.linearFit(busy, n);
-        boolean grows = fit[1] > 0 && fit[2] >= c.settings.get(AnalysisSettings.MIN_GROWTH_R2);
-        out.put("input_growth_steps", grows ? n : 0, n);
+        double[] index = new double[n];
+        for (int i = 0; i < n; i++) {
+            index[i] = i;
+        }
+        double alpha = c.settings.get(AnalysisSettings.FIT_ALPHA);
+        Fits.Judged j = Fits.judge(index, busy, 1, Double.NaN, false, alpha);
         out.absentAll("shapes were not recorded (record_shapes=False)", "input_len_first", "input_len_last");
         out.text("input_growth_basis", "GPU time per iteration (shapes not recorded)", n);
-        out.put("input_growth_slope_us", fit[1], n);
-        out.put("input_growth_r2", fit[2], n);
+        if (j.fit() == null) {
+            // n >= 4 and the index takes n values: only a singular design (it cannot happen) lands here
+            out.absentAll("the line of GPU time over iterations could not be fitted", "input_growth_steps",
+                    "input_growth_slope_us", "input_growth_r2", "input_growth_p");
+            return;
+        }
+        out.put("input_growth_slope_us", j.coef(), n);
+        out.put("input_growth_r2", j.fit().r2(), n);
+        out.put("input_growth_p", j.p(), n);
+        if (!j.applicable()) {
+            out.absent("input_growth_steps", "shapes were not recorded (record_shapes=True gives the input lengths) and "
+                    + "GPU time per iteration shows no significant trend (slope "
+                    + Quantities.format(j.coef(), Unit.MICROSECONDS) + " per iteration, " + j.test() + " >= "
+                    + Quantities.setting(alpha, Unit.COUNT) + ": analysis." + AnalysisSettings.FIT_ALPHA.name() + ")");
+            return;
+        }
+        boolean grows = j.coef() > 0 && j.fit().r2() >= c.settings.get(AnalysisSettings.MIN_GROWTH_R2);
+        out.put("input_growth_steps", grows ? n : 0, n);
     }
 
     private static boolean sameStructure(int[][] a, int[][] b) {

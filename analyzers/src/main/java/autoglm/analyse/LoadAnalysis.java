@@ -35,8 +35,8 @@ public final class LoadAnalysis {
                 "load_itl_ms", "load_e2el_ms", "load_thinking_ms", "load_goodput", "load_goodput_pct",
                 "load_slo_miss_ttft_pct", "load_slo_miss_tpot_pct", "load_slo_miss_e2el_pct", "load_prompt_tokens",
                 "load_image_tokens", "load_image_token_pct", "load_repeated_prefix_pct", "load_itl_p99_p50",
-                "load_itl_stalls_in_prefill_pct", "load_prefill_quadratic_pct", "load_step_ttft_slope_ms",
-                "load_ttft_by_step", "load_e2el_by_step", "load_thinking_by_step", "load_prefix_missed_pct", "turns", "turn_ttft_growth_pct", "turn_prompt_tokens_last", "ttft_ms"));
+                "load_itl_stalls_in_prefill_pct", "load_prefill_quadratic_pct", "load_prefill_quadratic_p", "load_step_ttft_slope_ms",
+                "load_ttft_by_step", "load_e2el_by_step", "load_thinking_by_step", "load_prefix_missed_pct", "turns", "turn_ttft_growth_pct", "turn_ttft_growth_p", "turn_prompt_tokens_last", "ttft_ms"));
         s.addAll(ServerMetricsAnalysis.metricNames());
         s.addAll(QueueEvidence.NAMES);
         return s;
@@ -44,6 +44,11 @@ public final class LoadAnalysis {
 
     /** The metrics the analyses give a load run; {@link #metricNames()} all present or absent with a reason. */
     public static Metrics analyze(LoadRecording rec) {
+        return analyze(rec, AnalysisSettings.defaults());
+    }
+
+    /** The same with the analysis settings given (the fits' {@code analysis.fit_*}). */
+    public static Metrics analyze(LoadRecording rec, AnalysisSettings settings) {
         Metrics.Builder b = new Metrics.Builder();
         LoadSettings st = rec.settings();
         List<LoadRequest> all = rec.measured();
@@ -76,9 +81,9 @@ public final class LoadAnalysis {
         put(b, "load_itl_ms", itl, "no request streamed two token chunks");
         goodput(b, st, ok, duration);
         prompt(b, ok);
-        LoadPatterns.steps(b, ok);
+        LoadPatterns.steps(b, ok, settings);
         LoadPatterns.stalls(b, ok, itl);
-        LoadPatterns.quadratic(b, ok);
+        LoadPatterns.quadratic(b, ok, settings);
         Metrics server = ServerMetricsAnalysis.analyze(rec);
         Metrics client = b.build();
         return client.with(server, ServerMetricsAnalysis.metricNames()).with(prefixMissed(client, server),

@@ -6,7 +6,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.apache.commons.math3.stat.regression.OLSMultipleLinearRegression;
 
 /**
  * Patterns across the requests of a load run (docs/analyses.md, "Load runs"): latency growth over the steps of
@@ -16,22 +15,22 @@ import org.apache.commons.math3.stat.regression.OLSMultipleLinearRegression;
 final class LoadPatterns {
     /** A gap this many times the median ITL is a stall. */
     static final double STALL_FACTOR = 3;
-    /** Requests, and distinct prompt lengths, the quadratic fit needs. */
-    static final int FIT_MIN_REQUESTS = 8;
-    static final int FIT_MIN_LENGTHS = 3;
 
     private LoadPatterns() {
     }
 
-    /** TTFT by step number within sessions: its least-squares slope, the slope relative to step 1, the last prompt. */
-    static void steps(Metrics.Builder b, List<LoadRequest> ok) {
+    /**
+     * TTFT by step number within sessions: its least-squares slope as measured, the last prompt, and the growth
+     * relative to step 1 where the slope is significant ({@link TurnGrowth}).
+     */
+    static void steps(Metrics.Builder b, List<LoadRequest> ok, AnalysisSettings settings) {
         List<LoadRequest> rs = ok.stream().filter(r -> r.step() > 0).toList();
         Map<Integer, List<LoadRequest>> byStep = new TreeMap<>();
         for (LoadRequest r : rs) {
             byStep.computeIfAbsent(r.step(), k -> new ArrayList<>()).add(r);
         }
         String[] names = {"load_step_ttft_slope_ms", "load_ttft_by_step", "load_e2el_by_step", "load_thinking_by_step",
-            "turns", "turn_ttft_growth_pct", "turn_prompt_tokens_last"};
+            "turns", "turn_ttft_growth_pct", "turn_ttft_growth_p", "turn_prompt_tokens_last"};
         if (byStep.size() < 2 || !byStep.containsKey(1)) {
             b.absentAll(rs.isEmpty() ? "no session traffic (the agent workload, or replayed requests with steps, has it)"
                     : "sessions of fewer than two completed steps", names);
@@ -47,16 +46,30 @@ final class LoadPatterns {
         }
         double[] x = rs.stream().mapToDouble(LoadRequest::step).toArray();
         double[] y = rs.stream().mapToDouble(LoadRequest::ttftMs).toArray();
-        double slope = WorkloadAnalysis.slope(x, y);
-        double first = byStep.get(1).stream().mapToDouble(LoadRequest::ttftMs).average().orElse(Double.NaN);
         int last = ((TreeMap<Integer, List<LoadRequest>>) byStep).lastKey();
-        b.put("load_step_ttft_slope_ms", slope, rs.size());
+        // the slope as measured, significant or not: what --verify compares before and after a fix
+        b.put("load_step_ttft_slope_ms", WorkloadAnalysis.slope(x, y), rs.size());
         b.put("turns", last, byStep.get(1).size());
-        b.put("turn_ttft_growth_pct", first > 0 ? 100 * slope / first : 0, rs.size());
+        growth(ok, settings).put(b);
         List<LoadRequest> lastRs = byStep.get(last);
         boolean server = lastRs.stream().allMatch(r -> r.promptTokens() >= 0);
         b.put("turn_prompt_tokens_last", lastRs.stream().mapToDouble(r -> server ? r.promptTokens()
                 : r.promptTokensEst()).average().orElse(Double.NaN), lastRs.size());
+    }
+
+    /**
+     * The growth of TTFT over the step numbers of the sessions' completed requests, relative to step 1's mean TTFT;
+     * null where they have fewer than two step numbers or no step 1.
+     */
+    static TurnGrowth growth(List<LoadRequest> ok, AnalysisSettings settings) {
+        List<LoadRequest> rs = ok.stream().filter(r -> r.step() > 0).toList();
+        if (rs.stream().noneMatch(r -> r.step() == 1) || rs.stream().mapToInt(LoadRequest::step).distinct().count() < 2) {
+            return null;
+        }
+        double[] x = rs.stream().mapToDouble(LoadRequest::step).toArray();
+        double[] y = rs.stream().mapToDouble(LoadRequest::ttftMs).toArray();
+        double first = rs.stream().filter(r -> r.step() == 1).mapToDouble(LoadRequest::ttftMs).average().orElseThrow();
+        return TurnGrowth.of(x, y, first, settings, "step");
     }
 
     /** The mean of a figure at each step number (NaN where no request of the step had it). */
@@ -118,34 +131,20 @@ final class LoadPatterns {
 
     /**
      * TTFT = a + b n + c n^2 over prompt length n (the server's count, else the estimate): the share of the quadratic
-     * term at the longest prompt. TTFT includes queueing, so this reads true for sync or lightly loaded traffic.
+     * term in the fitted TTFT at the longest prompt measured. TTFT includes queueing, so this reads true for sync or
+     * lightly loaded traffic. Absent, with the reason, unless the fit may decide ({@link PrefillCurve}).
      */
-    static void quadratic(Metrics.Builder b, List<LoadRequest> ok) {
-        boolean server = !ok.isEmpty() && ok.stream().allMatch(r -> r.promptTokens() >= 0);
-        double[] n = ok.stream().mapToDouble(r -> server ? r.promptTokens() : r.promptTokensEst()).toArray();
-        double[] y = ok.stream().mapToDouble(LoadRequest::ttftMs).toArray();
-        long distinct = Arrays.stream(n).distinct().count();
-        if (ok.size() < FIT_MIN_REQUESTS || distinct < FIT_MIN_LENGTHS) {
-            b.absent("load_prefill_quadratic_pct", "needs " + FIT_MIN_REQUESTS + " completed requests of at least "
-                    + FIT_MIN_LENGTHS + " prompt lengths");
+    static void quadratic(Metrics.Builder b, List<LoadRequest> ok, AnalysisSettings settings) {
+        PrefillCurve c = PrefillCurve.of(ok, settings);
+        if (c.judged().fit() == null) {
+            b.absentAll(c.reason(), "load_prefill_quadratic_pct", "load_prefill_quadratic_p");
             return;
         }
-        double scale = Arrays.stream(n).max().orElse(1);
-        double[][] x = new double[n.length][2];
-        for (int i = 0; i < n.length; i++) {
-            double u = n[i] / scale;
-            x[i][0] = u;
-            x[i][1] = u * u;
-        }
-        OLSMultipleLinearRegression ols = new OLSMultipleLinearRegression();
-        try {
-            ols.newSampleData(y, x);
-            double[] beta = ols.estimateRegressionParameters();
-            double quad = Math.max(0, beta[2]);
-            double total = beta[0] + beta[1] + beta[2];
-            b.put("load_prefill_quadratic_pct", total > 0 ? Math.min(100, 100 * quad / total) : 0, ok.size());
-        } catch (RuntimeException e) {
-            b.absent("load_prefill_quadratic_pct", "the fit is singular (prompt lengths too alike)");
+        b.put("load_prefill_quadratic_p", c.judged().p(), ok.size());
+        if (c.reason() != null) {
+            b.absent("load_prefill_quadratic_pct", c.reason());
+        } else {
+            b.put("load_prefill_quadratic_pct", c.sharePct(), ok.size());
         }
     }
 }

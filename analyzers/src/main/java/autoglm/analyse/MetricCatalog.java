@@ -69,6 +69,7 @@ public final class MetricCatalog {
         def("input_growth_basis", Unit.TEXT, "where the input length was read: the op, input and dimension of Input Dims, or GPU time per iteration");
         def("input_growth_slope_us", Unit.MICROSECONDS, "without shapes: least-squares slope of GPU time per iteration against the iteration index");
         def("input_growth_r2", Unit.COUNT, "without shapes: R² of that line (0 to 1)");
+        def("input_growth_p", Unit.COUNT, "without shapes: two-sided p of that line's slope (Student's t from its standard error)");
         def("hta_launch_delay_us", Unit.MICROSECONDS, "HTA's launch delay: GPU start minus the launch call's end, clipped at 0, over activities launched by cudaLaunchKernel, cudaLaunchKernelExC, cudaMemcpyAsync and cudaMemsetAsync, communication kernels included as HTA counts them (median; read by no rule)");
         def("hta_short_kernel_pct", Unit.PERCENT, "HTA's short kernels: of those activities, copies and memsets included, the share whose GPU time is below their call's CPU time (calls up to 50 us; HTA's definition, communication kernels included; read by no rule)");
         def("launch_queue_max", Unit.COUNT, "the most launches waiting on one stream of the analysed device (launched, not yet started on the GPU; HTA's queue length)");
@@ -182,7 +183,8 @@ public final class MetricCatalog {
         def("output_tokens", Unit.COUNT, "output tokens per request (mean)");
         def("decode_waste_pct", Unit.PERCENT, "share of decode rows computed that produced no kept token: extra beams, and finished requests still in their batch");
         def("turns", Unit.COUNT, "turns per conversation");
-        def("turn_ttft_growth_pct", Unit.PER_TURN, "slope of time to first token against the turn index, relative to the first turn's");
+        def("turn_ttft_growth_pct", Unit.PER_TURN, "slope of time to first token against the turn index, relative to the first turn's; only where 3 turns or more and a slope significant at analysis.fit_alpha");
+        def("turn_ttft_growth_p", Unit.COUNT, "two-sided p of that slope (Student's t from its standard error)");
         def("turn_prompt_tokens_last", Unit.COUNT, "prompt tokens (history included) in the last turn (mean over conversations)");
         def("bandwidth_gbps", Unit.GB_PER_SECOND, "device memory bandwidth, measured by a device-to-device copy (read + write)");
         def("roofline_floor_ms", Unit.MILLISECONDS, "least time a decode step can take: weights (embedding excluded) and the keys and values its rows really hold (padding excluded) read once, over bandwidth_gbps");
@@ -244,8 +246,9 @@ public final class MetricCatalog {
         def("served_busy_pct_low_batch", Unit.PERCENT, "share of a server step the GPU was busy, at the low batch (median)");
         def("served_busy_pct_high_batch", Unit.PERCENT, "share of a server step the GPU was busy, at the high batch (median)");
         def("load_itl_stalls_in_prefill_pct", Unit.PERCENT, "gaps above 3x the median ITL during which another request got its first token (its prefill ran then)");
-        def("load_prefill_quadratic_pct", Unit.PERCENT, "share of the quadratic term at the longest prompt in a fit TTFT = a + b n + c n^2");
-        def("load_step_ttft_slope_ms", Unit.MS_PER_STEP, "least-squares slope of TTFT against the step number of agent sessions");
+        def("load_prefill_quadratic_pct", Unit.PERCENT, "share of the quadratic term in the fitted TTFT at the longest prompt measured, in a fit TTFT = a + b n + c n^2 over prompt length n; only where the prompts span analysis.fit_min_prompt_ratio and c is positive and significant");
+        def("load_prefill_quadratic_p", Unit.COUNT, "two-sided p of the quadratic coefficient c in that fit (Student's t from its standard error)");
+        def("load_step_ttft_slope_ms", Unit.MS_PER_STEP, "least-squares slope of TTFT against the step number of agent sessions, as measured (significant or not)");
         def("load_ttft_by_step", Unit.TEXT, "mean TTFT at each step number of the sessions");
         def("load_e2el_by_step", Unit.TEXT, "mean step latency (E2EL) at each step number of the sessions");
         def("load_thinking_by_step", Unit.TEXT, "mean thinking time (until the answer starts) at each step number");

@@ -30,7 +30,7 @@ public final class WorkloadAnalysis {
                 "tokens_per_s", "ttft_ms", "tpot_ms", "e2e_ms", "prefill_ms", "prefill_time_pct", "decode_time_pct", "peak_mem_bytes", "padded_token_pct",
                 "pad_tokens", "prompt_tokens", "mean_batch", "mean_queue", "batch_knob", "compiles",
                 "compiles_after_warmup", "compile_ms", "load_ms", "warmup_ms", "cold_start_pct", "num_beams",
-                "max_new_tokens", "output_tokens", "decode_waste_pct", "turns", "turn_ttft_growth_pct",
+                "max_new_tokens", "output_tokens", "decode_waste_pct", "turns", "turn_ttft_growth_pct", "turn_ttft_growth_p",
                 "turn_prompt_tokens_last", "bandwidth_gbps", "roofline_floor_ms", "roofline_pct", "fit_pct",
                 "fit_need_bytes", "fit_free_bytes", "cpu_half_precision", "input_wait_pct", "input_wait_ms_per_batch",
                 "queue_ms", "request_prompt_tokens", "cached_prompt_tokens", "prefix_reuse_pct", "output_tokens_total",
@@ -38,6 +38,11 @@ public final class WorkloadAnalysis {
     }
 
     public static Metrics analyze(WorkloadLog log) {
+        return analyze(log, AnalysisSettings.defaults());
+    }
+
+    /** The same with the analysis settings given (the fits' {@code analysis.fit_*}). */
+    public static Metrics analyze(WorkloadLog log, AnalysisSettings settings) {
         Metrics.Builder b = new Metrics.Builder();
         WorkloadLog.Start s = log.start();
         b.text("workload_model", s.model(), 1);
@@ -86,7 +91,7 @@ public final class WorkloadAnalysis {
         } else {
             decode(b, log, decodes);
         }
-        requests(b, log);
+        requests(b, log, settings);
         return b.build();
     }
 
@@ -206,13 +211,13 @@ public final class WorkloadAnalysis {
         b.put("roofline_pct", 100 * floor / step, decodes.size());
     }
 
-    private static void requests(Metrics.Builder b, WorkloadLog log) {
+    private static void requests(Metrics.Builder b, WorkloadLog log, AnalysisSettings settings) {
         List<WorkloadLog.Request> rs = log.requests();
         b.put("workload_requests", rs.size(), rs.size());
         if (rs.isEmpty()) {
             String why = log.error() != null ? "no request finished: " + log.error().message() : "no request finished";
             b.absentAll(why, "ttft_ms", "tpot_ms", "e2e_ms", "output_tokens", "turn_ttft_growth_pct",
-                    "turn_prompt_tokens_last", "queue_ms", "request_prompt_tokens", "prefix_reuse_pct",
+                    "turn_ttft_growth_p", "turn_prompt_tokens_last", "queue_ms", "request_prompt_tokens", "prefix_reuse_pct",
                     "output_tokens_total");
             return;
         }
@@ -232,7 +237,8 @@ public final class WorkloadAnalysis {
         putR(b, "output_tokens", rs, r -> r.outputTokens());
         int lastTurn = rs.stream().mapToInt(WorkloadLog.Request::turn).max().orElse(0);
         if (lastTurn == 0) {
-            b.absentAll("single-turn requests (turns=1)", "turn_ttft_growth_pct", "turn_prompt_tokens_last");
+            b.absentAll("single-turn requests (turns=1)", "turn_ttft_growth_pct", "turn_ttft_growth_p",
+                    "turn_prompt_tokens_last");
             return;
         }
         double[] x = new double[rs.size()];
@@ -253,8 +259,7 @@ public final class WorkloadAnalysis {
                 last.add(rs.get(i));
             }
         }
-        double slope = slope(x, y);
-        b.put("turn_ttft_growth_pct", firstN == 0 || first == 0 ? 0 : 100 * slope / (first / firstN), rs.size());
+        TurnGrowth.of(x, y, firstN == 0 ? 0 : first / firstN, settings, "turn").put(b);
         putR(b, "turn_prompt_tokens_last", last, r -> r.promptTokens());
     }
 

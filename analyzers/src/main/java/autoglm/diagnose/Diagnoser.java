@@ -44,6 +44,7 @@ public final class Diagnoser {
 
     private final java.util.function.Supplier<Rules> rules;
     private final TraceAnalyzer analyzer;
+    private final AnalysisSettings settings;
 
     /** The catalogue and the engine that judges with it. */
     private record Rules(RuleCatalogue catalogue, RuleEngine engine) {
@@ -53,11 +54,13 @@ public final class Diagnoser {
         Rules r = new Rules(catalogue, new RuleEngine(catalogue, overrides));
         this.rules = () -> r;
         this.analyzer = new TraceAnalyzer(settings);
+        this.settings = settings;
     }
 
     private Diagnoser(java.util.function.Supplier<Rules> rules, AnalysisSettings settings) {
         this.rules = rules;
         this.analyzer = new TraceAnalyzer(settings);
+        this.settings = settings;
     }
 
     /** The bundled rules with their default thresholds and analysis settings. */
@@ -281,7 +284,7 @@ public final class Diagnoser {
                     ? "the workload's events could not be read: " + contents.workloadProblem()
                     : WorkloadAnalysis.NO_WORKLOAD);
         } else {
-            Metrics w = WorkloadAnalysis.analyze(contents.workload());
+            Metrics w = WorkloadAnalysis.analyze(contents.workload(), settings);
             metrics = metrics.with(w, WorkloadAnalysis.metricNames()).with(inputWaitAsDataLoader(metrics, w),
                     List.of("dataloader_pct", "dataloader_ms_per_step"));
             loss = DataLosses.merge(loss, DataLosses.of(contents.workload()));
@@ -295,7 +298,7 @@ public final class Diagnoser {
                     + "recordings of its server (load --serve --kernels)" : ServedSteps.NOT_SERVED);
         }
         if (contents.load() != null) {
-            metrics = metrics.with(LoadAnalysis.analyze(contents.load()), LoadAnalysis.metricNames());
+            metrics = metrics.with(LoadAnalysis.analyze(contents.load(), settings), LoadAnalysis.metricNames());
         } else {
             Set<String> loadOnly = new LinkedHashSet<>(LoadAnalysis.metricNames());
             loadOnly.removeAll(WorkloadAnalysis.metricNames());
@@ -328,7 +331,7 @@ public final class Diagnoser {
         ServedSteps.Result served = ServedSteps.of(best, load);
         // the trace's timeline beside the load's view of the same window: the rules that need both can run
         Metrics metrics = d.metrics().with(ServedSteps.metrics(served, load), ServedSteps.metricNames())
-                .with(LoadAnalysis.analyze(load), LoadAnalysis.metricNames());
+                .with(LoadAnalysis.analyze(load, settings), LoadAnalysis.metricNames());
         return new Diagnosis(d.tool(), d.version(), d.inputs(), metrics, engine().evaluate(metrics), d.dataLoss(),
                 d.run(), d.verifications(), d.overrides(), d.ranks(), d.fleet(), served);
     }

@@ -73,7 +73,11 @@ class WorkloadAnalysisTest {
                 "most of the prompt was reused: " + m.get("cached_prompt_tokens").value());
         assertEquals(m.get("request_prompt_tokens").value(),
                 m.get("prompt_tokens").value() + m.get("cached_prompt_tokens").value(), "asked = computed + reused");
-        assertTrue(m.get("turn_ttft_growth_pct").value() < 5, "no growth left to report");
+        // no growth left to report: TTFT -14 ms per turn at t = -0.44 is no slope at all (docs/analyses.md#fits)
+        assertFalse(m.get("turn_ttft_growth_pct").present());
+        assertTrue(m.get("turn_ttft_growth_pct").reason().startsWith("TTFT does not change significantly with the "
+                + "turn"), m.get("turn_ttft_growth_pct").reason());
+        assertTrue(m.get("turn_ttft_growth_p").value() >= 0.05);
     }
 
     @Test
