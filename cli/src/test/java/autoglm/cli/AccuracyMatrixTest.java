@@ -37,6 +37,7 @@ class AccuracyMatrixTest {
     static Cell run(Path dir, String engine, String scenario, List<String> emulatorArgs, List<String> traffic)
             throws Exception {
         List<String> eargs = new ArrayList<>(List.of("--scenario", scenario));
+        eargs.addAll(EngineMatrix.EMULATOR);
         eargs.addAll(emulatorArgs);
         try (Emulator e = Emulator.start(dir, engine, eargs)) {
             Path json = dir.resolve("report.json");

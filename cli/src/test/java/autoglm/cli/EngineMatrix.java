@@ -15,6 +15,12 @@ import java.util.Map;
 final class EngineMatrix {
     static final List<String> ENGINES = List.of("vllm", "vllm-dp2", "vllm-0.8", "sglang", "tgi", "llamacpp", "ollama");
 
+    /**
+     * What every emulator runs with: a model that answers in at most 48 tokens (the agent's requests ask for up to
+     * 3,000, as Open-AutoGLM does; a real model stops at its end-of-sequence token well before).
+     */
+    static final List<String> EMULATOR = List.of("--max-output", "48");
+
     /** Scenario -> the load's traffic. */
     static final Map<String, List<String>> SCENARIOS = new LinkedHashMap<>();
     /** Scenario -> the rules that name its cause (the first finding must be one of them). */

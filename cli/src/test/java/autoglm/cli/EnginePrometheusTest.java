@@ -28,8 +28,10 @@ class EnginePrometheusTest {
 
     @Test
     void perEngineKvAndLateSeriesReadBackFromPrometheus() throws Exception {
-        try (Emulator dp = Emulator.start(tmp.resolve("dp"), "vllm-dp2", List.of("--scenario", "kv-pressure"));
-                Emulator sg = Emulator.start(tmp.resolve("sg"), "sglang", List.of("--scenario", "healthy"));
+        try (Emulator dp = Emulator.start(tmp.resolve("dp"), "vllm-dp2", List.of("--scenario", "kv-pressure",
+                "--max-output", "48"));
+                Emulator sg = Emulator.start(tmp.resolve("sg"), "sglang", List.of("--scenario", "healthy",
+                "--max-output", "48"));
                 LoopbackPrometheus prom = LoopbackPrometheus.scraping(tmp, "engines", dp.port, sg.port)) {
             double startMs = System.currentTimeMillis();
             // a page of each before any traffic: SGLang's counters are not on it yet
