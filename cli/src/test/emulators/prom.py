@@ -152,8 +152,13 @@ class Page:
         self.series = {}
 
     def sample(self, name, labelstr, valuestr, value):
+        """One sample line; the truth log gets the value as served (the printed text read back)."""
         self.out.append("%s%s %s\n" % (name, labelstr, valuestr))
-        self.series[name + labelstr] = float(value)
+        try:
+            served = float(valuestr.replace("+Inf", "inf").replace("-Inf", "-inf"))
+        except ValueError:
+            served = float(value)
+        self.series[name + labelstr] = served
 
     def text(self):
         return "".join(self.out)
