@@ -105,7 +105,8 @@ def chat_body(text, max_tokens=12, stream=True, usage=True):
 
 
 def parse_prometheus(text):
-    """(types {family: type}, samples {name{labels}: value}); raises ValueError on a malformed line."""
+    """(types {family: type}, samples {name{labels}: value}); raises ValueError on a malformed line or a series
+    written twice."""
     types, samples = {}, {}
     for line in text.splitlines():
         if not line.strip():
@@ -120,6 +121,8 @@ def parse_prometheus(text):
         key, _, value = line.rpartition(" ")
         if not key or ("{" in key and not key.endswith("}")):
             raise ValueError("bad sample line: " + line)
+        if key in samples:
+            raise ValueError("the same series twice: " + key)
         samples[key] = float(value.replace("+Inf", "inf").replace("-Inf", "-inf"))
     return types, samples
 
