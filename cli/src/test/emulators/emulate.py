@@ -8,7 +8,6 @@ import argparse
 import os
 import signal
 import sys
-import threading
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
@@ -180,11 +179,10 @@ def main(argv=None):
         sys.stderr.write("emulate.py: cannot listen on 127.0.0.1:%d: %s\n" % (ns.port, e.strerror))
         return 2
     engine.start()
-    stop = threading.Event()
 
     def on_signal(signum, frame):
-        stop.set()
-        threading.Thread(target=srv.shutdown, daemon=True).start()
+        # the main thread only runs serve_forever: leave it, and the finally below cleans up
+        raise SystemExit(0)
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
     try:
@@ -194,6 +192,8 @@ def main(argv=None):
         return 2
     try:
         srv.serve_forever(poll_interval=0.1)
+    except SystemExit:
+        pass
     finally:
         engine.stop()
         srv.server_close()

@@ -60,6 +60,9 @@ def rust_f64(d):
 class Child:
     __slots__ = ("value", "buckets", "sum", "created")
 
+    def __init__(self):
+        self.buckets = None
+
 
 class Family:
     """One metric family with labelled children, created on first use (labels())."""
@@ -152,8 +155,13 @@ class Page:
         self.series = {}
 
     def sample(self, name, labelstr, valuestr, value):
+        """One sample line; the truth log gets the value as served (the printed text read back)."""
         self.out.append("%s%s %s\n" % (name, labelstr, valuestr))
-        self.series[name + labelstr] = float(value)
+        try:
+            served = float(valuestr.replace("+Inf", "inf").replace("-Inf", "-inf"))
+        except ValueError:
+            served = float(value)
+        self.series[name + labelstr] = served
 
     def text(self):
         return "".join(self.out)
@@ -194,38 +202,48 @@ def render_client(families, created=True):
 
 
 def render_multiprocess(processes):
-    """processes: [(pid, [families in that process's file order])]; families of one name are merged."""
+    """processes: [(pid, [families in that process's file order])]. Families of one name are merged as
+    _accumulate_metrics merges the processes' files: counters and histograms with the same labels add up, "all" gauges
+    keep one sample per pid, "mostrecent" gauges keep the latest value."""
     merged = {}
     for pid, families in processes:
         for fam in families:
             if not fam.children:
                 continue
-            entry = merged.setdefault((fam.name, fam.kind), (fam, []))
-            entry[1].append((pid, fam))
+            entry = merged.setdefault((fam.name, fam.kind), (fam, {}))
+            acc = entry[1]
+            for values, c in fam.children.items():
+                base = list(zip(fam.labelnames, values))
+                if fam.kind == "gauge" and fam.mp_mode in ("all", "liveall"):
+                    base.append(("pid", str(pid)))
+                key = _labelstr(base)
+                prev = acc.get(key)
+                if prev is None:
+                    acc[key] = [base, c.value, c.sum, list(c.buckets) if c.buckets is not None else None, fam]
+                elif fam.kind == "gauge":
+                    prev[1] = c.value
+                else:
+                    prev[1] += c.value
+                    prev[2] += c.sum
+                    if prev[3] is not None:
+                        prev[3] = [a + b for a, b in zip(prev[3], c.buckets)]
     page = Page()
-    for (name, kind), (first, parts) in merged.items():
+    for (name, kind), (first, acc) in merged.items():
         mname = name + "_total" if kind == "counter" else name
         page.out.append("# HELP %s %s\n" % (mname, _escape_doc(first.doc)))
         page.out.append("# TYPE %s %s\n" % (mname, kind))
         if kind == "histogram":
-            for pid, fam in parts:
-                for values, c in fam.children.items():
-                    page.sample(name + "_sum", _labelstr(list(zip(fam.labelnames, values))), go_float(c.sum), c.sum)
-            for pid, fam in parts:
-                for values, c in fam.children.items():
-                    base = list(zip(fam.labelnames, values))
-                    acc = 0
-                    for bound, n in sorted(zip(fam.bounds, c.buckets)):
-                        acc += n
-                        page.sample(name + "_bucket", _labelstr(base + [("le", go_float(bound))]), go_float(acc), acc)
-                    page.sample(name + "_count", _labelstr(base), go_float(acc), acc)
+            for key, (base, value, total, buckets, fam) in acc.items():
+                page.sample(name + "_sum", key, go_float(total), total)
+            for key, (base, value, total, buckets, fam) in acc.items():
+                n = 0
+                for bound, k in sorted(zip(fam.bounds, buckets)):
+                    n += k
+                    page.sample(name + "_bucket", _labelstr(base + [("le", go_float(bound))]), go_float(n), n)
+                page.sample(name + "_count", key, go_float(n), n)
             continue
-        for pid, fam in parts:
-            for values, c in fam.children.items():
-                base = list(zip(fam.labelnames, values))
-                if kind == "gauge" and fam.mp_mode in ("all", "liveall"):
-                    base.append(("pid", str(pid)))
-                page.sample(mname, _labelstr(base), go_float(c.value), c.value)
+        for key, (base, value, total, buckets, fam) in acc.items():
+            page.sample(mname, key, go_float(value), value)
     return page
 
 

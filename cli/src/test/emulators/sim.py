@@ -20,8 +20,9 @@ Policies (set per engine by its module, Config fields):
   common prefix; the others wait ("deferred"); no preemption.
 - mix: whether a step may prefill and decode together (vLLM with chunked prefill, llama.cpp) or a step that
   prefills decodes nothing (vLLM without chunked prefill, SGLang without --enable-mixed-chunk, TGI).
-Every request is given exactly min(max_tokens, max_output) output tokens (ignore_eos), or an error after N tokens
-with --fault error-after-tokens:N.
+Every request is given exactly min(max_tokens, --max-output) output tokens (finishing "length" at max_tokens, "stop"
+when --max-output cut it short, as an end-of-sequence token would), or an error after N tokens with --fault
+error-after-tokens:N.
 """
 import collections
 import queue
@@ -325,8 +326,8 @@ class Core(threading.Thread):
         return n
 
     def _admit_reserve(self, req):
-        need = len(req.prompt) + req.target
-        held = sum(len(r.prompt) + r.target for r in self.running)
+        need = len(req.prompt) + req.max_tokens
+        held = sum(len(r.prompt) + r.max_tokens for r in self.running)
         return held + need <= self.cfg.kv_tokens
 
     def _pick_slot(self, req):
@@ -475,7 +476,7 @@ class Core(threading.Thread):
         if fault is not None and len(req.outputs) >= fault and len(req.outputs) < req.target:
             self._finish(req, now, "error")
         elif len(req.outputs) >= req.target:
-            self._finish(req, now, "length")
+            self._finish(req, now, req.extra.get("finish", "length"))
 
     def _finish(self, req, now, reason):
         if req in self.running:

@@ -163,8 +163,6 @@ class Engine:
         mt = body.get("max_tokens", body.get("max_completion_tokens", 16 if not chat else 256))
         if not isinstance(mt, int) or isinstance(mt, bool) or mt < 1:
             raise tok.BadRequest("max_tokens must be a positive integer")
-        if self.opts.max_output:
-            mt = min(mt, self.opts.max_output)
         stream = bool(body.get("stream", False))
         so = body.get("stream_options") or {}
         include_usage = bool(so.get("include_usage", False)) if isinstance(so, dict) else False
@@ -172,9 +170,14 @@ class Engine:
 
     def submit(self, body, chat):
         ids, images, mt, stream, include_usage = self.parse(body, chat)
-        req = sim.Request(ids, mt, self.clock.ms(), {"images": images, "max_tokens_param": body.get("max_tokens")})
-        req.target = mt
+        target = min(mt, self.opts.max_output) if self.opts.max_output else mt
+        # a request cut short by --max-output ends as a model's end-of-sequence would: finish_reason "stop"
+        finish = "length" if target >= mt else "stop"
+        req = sim.Request(ids, mt, self.clock.ms(), {"images": images, "max_tokens_param": body.get("max_tokens"),
+                                                     "finish": finish})
+        req.target = target
         job = Job(self, body, chat, req, stream, include_usage)
+        job.finish = finish
         core = self.route(req)
         core.submit(req)
         return job

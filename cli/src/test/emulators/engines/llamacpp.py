@@ -232,11 +232,11 @@ class LlamaCpp(base.Engine):
         return {"completion_tokens": c, "prompt_tokens": p, "total_tokens": p + c}
 
     def finish_frames(self, job):
-        fin = {"finish_reason": "length", "index": 0}
+        fin = {"finish_reason": job.finish, "index": 0}
         if job.chat:
             fin["delta"] = {}
         else:
-            fin = {"text": "", "index": 0, "logprobs": None, "finish_reason": "length"}
+            fin = {"text": "", "index": 0, "logprobs": None, "finish_reason": job.finish}
         if self.old:
             c = self.chunk(job, [fin], usage=self.usage_obj(job), timings=self.timings(job))
             return [base.sse(c, choices=True), base.sse("[DONE]")]
@@ -264,13 +264,13 @@ class LlamaCpp(base.Engine):
             msg = {"role": "assistant", "content": content}
             if reasoning:
                 msg["reasoning_content"] = reasoning
-            choice = {"finish_reason": "length", "index": 0, "message": msg}
+            choice = {"finish_reason": job.finish, "index": 0, "message": msg}
             body = {"choices": [choice], "created": int(time.time()), "model": self.model,
                     "system_fingerprint": self.build(), "object": "chat.completion", "usage": self.usage_obj(job),
                     "id": job.id, "timings": self.timings(job)}
         else:
             choice = {"text": "".join(t for _, t in job.texts), "index": 0, "logprobs": None,
-                      "finish_reason": "length"}
+                      "finish_reason": job.finish}
             body = {"choices": [choice], "created": int(time.time()), "model": self.model,
                     "system_fingerprint": self.build(), "object": "text_completion", "usage": self.usage_obj(job),
                     "id": job.id, "timings": self.timings(job)}

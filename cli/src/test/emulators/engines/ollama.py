@@ -105,13 +105,13 @@ class Ollama(base.Engine):
 
     def finish_frames(self, job):
         if not job.chat:
-            out = [base.sse(self.cmpl_chunk(job, [{"text": "", "index": 0, "finish_reason": "length"}],
+            out = [base.sse(self.cmpl_chunk(job, [{"text": "", "index": 0, "finish_reason": job.finish}],
                                             {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0}
                                             if job.include_usage else None), choices=True)]
             if job.include_usage:
                 out.append(base.sse(self.cmpl_chunk(job, [], self.usage_obj(job))))
             return out + [base.sse("[DONE]")]
-        out = [base.sse(self.chunk(job, [{"index": 0, "delta": {}, "finish_reason": "length"}]), choices=True)]
+        out = [base.sse(self.chunk(job, [{"index": 0, "delta": {}, "finish_reason": job.finish}]), choices=True)]
         if job.include_usage:
             out.append(base.sse(self.chunk(job, [], usage=self.usage_obj(job))))
         return out + [base.sse("[DONE]")]
@@ -135,12 +135,12 @@ class Ollama(base.Engine):
                 msg["reasoning"] = reasoning
             body = {"id": job.id, "object": "chat.completion", "created": job.created, "model": self.model,
                     "system_fingerprint": "fp_ollama",
-                    "choices": [{"index": 0, "message": msg, "finish_reason": "length"}],
+                    "choices": [{"index": 0, "message": msg, "finish_reason": job.finish}],
                     "usage": self.usage_obj(job)}
         else:
             body = {"id": job.id, "object": "text_completion", "created": job.created, "model": self.model,
                     "system_fingerprint": "fp_ollama",
-                    "choices": [{"text": "".join(t for _, t in job.texts), "index": 0, "finish_reason": "length"}],
+                    "choices": [{"text": "".join(t for _, t in job.texts), "index": 0, "finish_reason": job.finish}],
                     "usage": self.usage_obj(job)}
         return 200, "application/json", base.dumps_compact(body).encode()
 

@@ -59,6 +59,7 @@ TTFT = [0.1, 0.2, 0.4, 0.6, 0.8, 1, 2, 4, 6, 8, 10, 20, 40, 60, 80, 100, 200, 40
 E2E = [0.1, 0.2, 0.4, 0.6, 0.8, 1, 2, 4, 6, 8, 10, 20, 40, 60, 80, 100, 200, 400, 600, 1200, 1800, 2400]
 ITL = [0.002, 0.004, 0.006, 0.008, 0.010, 0.015, 0.020, 0.025, 0.030, 0.035, 0.040, 0.060, 0.080, 0.100, 0.200,
        0.400, 0.600, 0.800, 1.000, 2.000, 4.000, 6.000, 8.000]
+EOS_ID = 151329  # GLM-4's <|endoftext|>: SGLang reports the matched end-of-sequence token id as matched_stop
 RETRACTIONS = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 15, 20, 25, 30, 40, 50, 75, 100]
 
 # log_stats gauges, in the order log_stats sets them (metrics_collector.py): (name, documentation, mode)
@@ -339,8 +340,8 @@ class SGLang(base.Engine):
     def finish_frames(self, job):
         out = []
         if job.chat:
-            choice = {"index": 0, "delta": self.delta(), "logprobs": None, "finish_reason": "length",
-                      "matched_stop": None}
+            choice = {"index": 0, "delta": self.delta(), "logprobs": None, "finish_reason": job.finish,
+                      "matched_stop": EOS_ID if job.finish == "stop" else None}
             out.append(base.sse(self.chunk(job, [choice]), choices=True))
         if job.include_usage:
             if job.chat:
@@ -363,13 +364,13 @@ class SGLang(base.Engine):
         if job.chat:
             msg = {"role": "assistant", "content": content or None, "reasoning_content": reasoning or None,
                    "tool_calls": None}
-            choice = {"index": 0, "message": msg, "logprobs": None, "finish_reason": "length", "matched_stop": None,
+            choice = {"index": 0, "message": msg, "logprobs": None, "finish_reason": job.finish, "matched_stop": None,
                       "hidden_states": None}
             body = {"id": job.id, "object": "chat.completion", "created": job.created, "model": self.model_name(job),
                     "choices": [choice], "usage": self.usage_obj(job), "metadata": {"weight_version": "default"}}
         else:
             choice = {"index": 0, "text": "".join(t for _, t in job.texts), "logprobs": None,
-                      "finish_reason": "length", "matched_stop": None}
+                      "finish_reason": job.finish, "matched_stop": None}
             body = {"id": job.id, "object": "text_completion", "created": job.created, "model": self.model_name(job),
                     "choices": [choice], "usage": self.usage_obj(job)}
         return 200, "application/json", base.dumps_compact(body).encode()

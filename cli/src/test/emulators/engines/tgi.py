@@ -150,7 +150,7 @@ class TGI(base.Engine):
             if prefill or decode:
                 batch = core.running
                 self.cur_size.set((), len(batch))
-                self.cur_max.set((), sum(len(r.prompt) + r.target for r in batch))
+                self.cur_max.set((), sum(len(r.prompt) + r.max_tokens for r in batch))
 
     def on_step_end(self, core, prefill, decode, produced, now, cost):
         if not prefill and not decode:
@@ -226,9 +226,9 @@ class TGI(base.Engine):
         last = idx == job.req.target - 1
         if job.chat:
             choice = {"index": 0, "delta": {"role": "assistant", "content": text}, "logprobs": None,
-                      "finish_reason": "length" if last else None}
+                      "finish_reason": job.finish if last else None}
             return [base.sse(self.chunk(job, [choice]), choices=True, text=bool(text), sep=":")]
-        choice = {"index": 0, "text": text, "logprobs": None, "finish_reason": "length" if last else None}
+        choice = {"index": 0, "text": text, "logprobs": None, "finish_reason": job.finish if last else None}
         c = {"id": "", "created": job.created, "model": self.model_name(job),
              "system_fingerprint": VERSION + "-native", "choices": [choice]}
         return [base.sse(c, choices=True, text=bool(text), sep=":")]
@@ -259,11 +259,11 @@ class TGI(base.Engine):
             body = {"object": "chat.completion", "id": "", "created": job.created, "model": self.model_name(job),
                     "system_fingerprint": VERSION + "-native",
                     "choices": [{"index": 0, "message": {"role": "assistant", "content": text}, "logprobs": None,
-                                 "finish_reason": "length"}], "usage": self.usage_obj(job)}
+                                 "finish_reason": job.finish}], "usage": self.usage_obj(job)}
         else:
             body = {"id": "", "created": job.created, "model": self.model_name(job),
                     "system_fingerprint": VERSION + "-native",
-                    "choices": [{"index": 0, "text": text, "logprobs": None, "finish_reason": "length"}],
+                    "choices": [{"index": 0, "text": text, "logprobs": None, "finish_reason": job.finish}],
                     "usage": self.usage_obj(job)}
         return 200, "application/json", base.dumps_compact(body).encode()
 

@@ -351,14 +351,14 @@ class VLLM(base.Engine):
     def token_frames(self, job, idx, kind, text):
         last = idx == job.req.target - 1
         if not job.chat:
-            choice = {"index": 0, "text": text, "logprobs": None, "finish_reason": "length" if last else None,
+            choice = {"index": 0, "text": text, "logprobs": None, "finish_reason": job.finish if last else None,
                       "stop_reason": None}
             return [base.sse(self.chunk(job, [choice]), choices=True, text=bool(text))]
         d = self.delta(kind, text)
         if d is None and not last:
             return []
         choice = {"index": 0, "delta": d if d is not None else {}, "logprobs": None}
-        choice["finish_reason"] = "length" if last else None
+        choice["finish_reason"] = job.finish if last else None
         if last:
             choice["stop_reason"] = None
         if not self.old:
@@ -404,13 +404,13 @@ class VLLM(base.Engine):
             msg = {"role": "assistant", "content": content, "refusal": None, "annotations": None, "audio": None,
                    "function_call": None, "tool_calls": []}
             msg[self.reasoning_key()] = reasoning or None
-            choice = {"index": 0, "message": msg, "logprobs": None, "finish_reason": "length", "stop_reason": None}
+            choice = {"index": 0, "message": msg, "logprobs": None, "finish_reason": job.finish, "stop_reason": None}
             body = {"id": job.id, "object": "chat.completion", "created": job.created, "model": self.model,
                     "choices": [choice], "service_tier": None, "system_fingerprint": None, "usage": usage,
                     "prompt_logprobs": None, "kv_transfer_params": None}
         else:
             choice = {"index": 0, "text": "".join(t for _, t in job.texts), "logprobs": None,
-                      "finish_reason": "length", "stop_reason": None, "prompt_logprobs": None}
+                      "finish_reason": job.finish, "stop_reason": None, "prompt_logprobs": None}
             body = {"id": job.id, "object": "text_completion", "created": job.created, "model": self.model,
                     "choices": [choice], "usage": usage}
         return 200, "application/json", base.dumps_compact(body).encode()
