@@ -172,8 +172,8 @@ final class LoadOptions {
         }
         double[] slos = slos();
         String[] tt = thinkTime.split("-", 2);
-        double[] think = tt.length == 2 ? new double[] {Durations.millis("--think-time", tt[0]),
-            Durations.millis("--think-time", tt[1])} : new double[] {Double.NaN, Double.NaN};
+        double[] think = tt.length == 2 ? new double[] {Durations.millis("--think-time", tt[0], thinkTime),
+            Durations.millis("--think-time", tt[1], thinkTime)} : new double[] {Double.NaN, Double.NaN};
         if (tt.length != 2 || think[1] < think[0]) {
             throw new BadInputException("--think-time " + SafeText.oneLine(thinkTime) + ": MIN-MAX, e.g. 1s-4s");
         }
@@ -226,7 +226,7 @@ final class LoadOptions {
                 throw new BadInputException("--slo " + SafeText.oneLine(slo) + ": expected ttft=D,tpot=D,e2el=D "
                         + "(any of them, durations such as 2s or 100ms)");
             }
-            out[i] = Durations.millis("--slo " + kv[0], kv[1]);
+            out[i] = Durations.millis("--slo", kv[1], part.trim());
         }
         return out;
     }
