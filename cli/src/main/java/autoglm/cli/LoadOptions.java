@@ -96,7 +96,8 @@ final class LoadOptions {
             + "ignore_eos (default 128)")
     int outputLen;
 
-    @Option(names = "--slo", paramLabel = "ttft=2s,tpot=100ms,e2el=5s", description = "latency targets for goodput")
+    @Option(names = "--slo", paramLabel = "ttft=2s,tpot=100ms,e2el=5s", description = "latency targets for goodput, "
+            + "each with its unit (ms, s, m, h)")
     String slo;
 
     @Option(names = "--metrics-url", paramLabel = "URL", description = "the server's Prometheus page (default URL/metrics)")
@@ -111,7 +112,7 @@ final class LoadOptions {
     boolean noServerMetrics;
 
     @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "600s", description = "longest a request may "
-            + "take (default 600s)")
+            + "take, with its unit: ms, s, m or h (default 600s)")
     String timeout;
 
     LoadPlan plan(String url, String modelName) {

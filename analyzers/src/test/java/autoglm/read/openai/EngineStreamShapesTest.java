@@ -60,7 +60,7 @@ class EngineStreamShapesTest {
     }
 
     @Test
-    void tgiSendsAnOpenAiErrorEventAndBeforeThatAString() throws Exception {
+    void tgiSendsAnOpenAiErrorEventAndItsCompletionsRouteOnceAString() throws Exception {
         errorIs(read("tgi-error.sse"), "Request failed during generation: Server error: CUDA out of memory");
         errorIs(read("tgi-old-error.sse"), "Request failed during generation: Server error: CUDA out of memory");
     }
