@@ -111,7 +111,7 @@ class LoadHeaderTest {
         }
     }
 
-    private static List<Map<String, String>> csv(Path file) throws Exception {
+    static List<Map<String, String>> csv(Path file) throws Exception {
         List<String> lines = Files.readAllLines(file);
         List<String> header = autoglm.util.Csv.split(lines.get(0));
         List<Map<String, String>> out = new ArrayList<>();
