@@ -45,12 +45,18 @@ def requests(folder):
         for r in csv.DictReader(f):
             if r["warmup"] == "true":
                 continue
+            # chunk_ms: every chunk with a non-empty choices (vLLM's bench serve times them all, the role chunk
+            # first); a run folder from before first_text_ms and text_chunks has only the chunks that carried text
+            # there, so its first text is its first chunk and its text chunks are all of them (docs/formats.md)
             chunks = [float(x) for x in r["chunk_ms"].split()] if r["chunk_ms"].strip() else []
             completion = num(r["completion_tokens"])
+            texts = int(r["text_chunks"]) if "text_chunks" in r else len(chunks)
+            first_text = num(r["first_text_ms"]) if "first_text_ms" in r else (chunks[0] if chunks else None)
             rows.append(dict(ok=r["status"] == "ok", scheduled=float(r["scheduled_ms"]), sent=num(r["sent_ms"]),
                              first=chunks[0] if chunks else None, end=chunks[-1] if chunks else None, chunks=chunks,
-                             out=completion if completion is not None else len(chunks), prompt=num(r["prompt_tokens"]),
-                             prompt_est=num(r["prompt_tokens_est"]), step=int(r["step"])))
+                             first_text=first_text, out=completion if completion is not None else texts,
+                             prompt=num(r["prompt_tokens"]), prompt_est=num(r["prompt_tokens_est"]),
+                             step=int(r["step"])))
     return rows
 
 
@@ -83,6 +89,7 @@ def main(folder):
     end = max(r["end"] if r["end"] is not None else r["sent"] for r in rs)
     duration_s = (end - start) / 1000
     ttft = [r["first"] - r["scheduled"] for r in ok]
+    first_text = [r["first_text"] - r["scheduled"] for r in ok]
     e2el = [r["end"] - r["scheduled"] for r in ok]
     tpot = [(r["end"] - r["first"]) / (r["out"] - 1) for r in ok if r["out"] > 1]
     itl = [b - a for r in ok for a, b in zip(r["chunks"], r["chunks"][1:])]
@@ -100,7 +107,8 @@ def main(folder):
     out = {"completed": len(ok), "measured": len(rs), "duration_s": duration_s,
            "request_throughput": len(ok) / duration_s, "output_throughput": tokens_out / duration_s,
            "total_token_throughput": (tokens_in + tokens_out) / duration_s, "total_input_tokens": tokens_in,
-           "total_output_tokens": tokens_out, "ttft_ms": stats(ttft), "tpot_ms": stats(tpot), "itl_ms": stats(itl),
+           "total_output_tokens": tokens_out, "ttft_ms": stats(ttft), "first_text_ms": stats(first_text),
+           "tpot_ms": stats(tpot), "itl_ms": stats(itl),
            "e2el_ms": stats(e2el)}
     if any(v is not None for v in slo.values()):
         good = sum(1 for r in ok if meets(r))

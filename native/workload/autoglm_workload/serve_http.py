@@ -1,7 +1,7 @@
 """The HTTP side of the reference server: OpenAI-compatible routes, server-sent events in chunked HTTP/1.1
-framing shaped as vLLM sends them (an opening frame with the role and empty content, one frame per token, a
-final frame with finish_reason, the usage frame with empty choices when stream_options.include_usage, then
-[DONE]); errors as {"error": {"message", "type", "code"}}."""
+framing shaped as vLLM sends them (an opening frame with the role and empty content when the first token is
+ready, one frame per token, a final frame with finish_reason, the usage frame with empty choices when
+stream_options.include_usage, then [DONE]); errors as {"error": {"message", "type", "code"}}."""
 
 import json
 import os
@@ -239,9 +239,13 @@ def make_handler(engine, metrics, settings, model_name, cfg, fault=None):
             self.send_header("Transfer-Encoding", "chunked")
             self.end_headers()
             try:
-                if chat:
-                    self._chunk(self._frame(req, chat, delta={"role": "assistant", "content": ""}))
+                opened = not chat
                 for ev in self._events(req):
+                    if not opened and ev[0] != "error":
+                        # as vLLM: the role frame goes with the engine's first output (the first token), not before
+                        # the prefill (vllm/entrypoints/openai/chat_completion/serving.py, first_iteration)
+                        self._chunk(self._frame(req, chat, delta={"role": "assistant", "content": ""}))
+                        opened = True
                     if ev[0] == "token":
                         text = words([ev[1]])
                         field = settings.reasoning_field if ev[2] else "content"

@@ -15,8 +15,9 @@ import java.util.function.ToDoubleFunction;
 
 /**
  * Client-side metrics of a load run (docs/analyses.md, "Load runs"), warm-up requests left out: counts and errors by
- * kind, request and token throughput, TTFT / TPOT / ITL / E2EL / thinking time as vLLM's bench serve defines them
- * (from the scheduled send), goodput against the SLOs, the client's own lag behind an open-loop schedule, growth
+ * kind, request and token throughput, TTFT / TPOT / ITL / E2EL as vLLM's bench serve defines them (from the scheduled
+ * send), time to first text and thinking time beside them, goodput against the SLOs (and the SLOs and timeout in
+ * force), the client's own lag behind an open-loop schedule, growth
  * over the steps of agent sessions, the prompt's make-up (images, repeated prefix), long stalls between tokens that
  * coincide with other requests' prefill, and the prefill cost's quadratic share. Server metrics are {@link
  * ServerMetricsAnalysis}'s.
@@ -31,8 +32,9 @@ public final class LoadAnalysis {
         Set<String> s = new LinkedHashSet<>(List.of("load_requests", "load_completed", "load_errors", "load_error_pct",
                 "load_error_kinds", "load_duration_ms", "load_request_rate", "load_target_rate",
                 "load_achieved_rate_pct", "load_client_wait_ms", "load_concurrency", "load_input_tokens",
-                "load_output_tokens", "load_output_throughput", "load_total_throughput", "load_ttft_ms", "load_tpot_ms",
-                "load_itl_ms", "load_e2el_ms", "load_thinking_ms", "load_goodput", "load_goodput_pct",
+                "load_output_tokens", "load_output_throughput", "load_total_throughput", "load_ttft_ms",
+                "load_first_text_ms", "load_tpot_ms", "load_itl_ms", "load_e2el_ms", "load_thinking_ms", "load_slo_ttft_ms", "load_slo_tpot_ms",
+                "load_slo_e2el_ms", "load_timeout_ms", "load_goodput", "load_goodput_pct",
                 "load_slo_miss_ttft_pct", "load_slo_miss_tpot_pct", "load_slo_miss_e2el_pct", "load_prompt_tokens",
                 "load_image_tokens", "load_image_token_pct", "load_repeated_prefix_pct", "load_itl_p99_p50",
                 "load_itl_stalls_in_prefill_pct", "load_prefill_quadratic_pct", "load_prefill_quadratic_p", "load_step_ttft_slope_ms",
@@ -73,12 +75,14 @@ public final class LoadAnalysis {
         stats(b, "load_client_wait_ms", all, LoadRequest::clientWaitMs);
         tokens(b, ok, duration);
         stats(b, "load_ttft_ms", ok, LoadRequest::ttftMs);
+        stats(b, "load_first_text_ms", ok, LoadRequest::firstTextLatencyMs);
         stats(b, "ttft_ms", ok, LoadRequest::ttftMs);
         stats(b, "load_tpot_ms", ok, LoadRequest::tpotMs);
         stats(b, "load_e2el_ms", ok, LoadRequest::e2elMs);
         stats(b, "load_thinking_ms", ok, LoadRequest::thinkingMs);
         double[] itl = itls(ok);
-        put(b, "load_itl_ms", itl, "no request streamed two token chunks");
+        put(b, "load_itl_ms", itl, "no request streamed two chunks");
+        settings(b, st);
         goodput(b, st, ok, duration);
         prompt(b, ok);
         LoadPatterns.steps(b, ok, settings);
@@ -180,6 +184,24 @@ public final class LoadAnalysis {
         return v;
     }
 
+    /** The SLOs and the timeout in force, for every report's header. */
+    private static void settings(Metrics.Builder b, LoadSettings st) {
+        String[][] slos = {{"load_slo_ttft_ms", "ttft"}, {"load_slo_tpot_ms", "tpot"}, {"load_slo_e2el_ms", "e2el"}};
+        double[] v = {st.sloTtftMs(), st.sloTpotMs(), st.sloE2elMs()};
+        for (int i = 0; i < slos.length; i++) {
+            if (Double.isNaN(v[i])) {
+                b.absent(slos[i][0], "no --slo " + slos[i][1] + "= given");
+            } else {
+                b.put(slos[i][0], v[i], 1);
+            }
+        }
+        if (Double.isNaN(st.timeoutMs())) {
+            b.absent("load_timeout_ms", "not recorded: the run's load.json is older than its timeout_ms");
+        } else {
+            b.put("load_timeout_ms", st.timeoutMs(), 1);
+        }
+    }
+
     private static void goodput(Metrics.Builder b, LoadSettings st, List<LoadRequest> ok, double duration) {
         boolean any = !Double.isNaN(st.sloTtftMs()) || !Double.isNaN(st.sloTpotMs()) || !Double.isNaN(st.sloE2elMs());
         if (!any) {
@@ -259,11 +281,12 @@ public final class LoadAnalysis {
         return rs.stream().mapToDouble(f).filter(d -> !Double.isNaN(d)).sum();
     }
 
-    /** The distributions the load reports print, by metric: TTFT, TPOT, ITL, E2EL, thinking (ms). */
+    /** The distributions the load reports print, by metric: TTFT, first text, TPOT, ITL, E2EL, thinking (ms). */
     public static Map<String, LoadStats> distributions(LoadRecording rec) {
         List<LoadRequest> ok = rec.measured().stream().filter(LoadRequest::ok).toList();
         Map<String, LoadStats> m = new LinkedHashMap<>();
         m.put("ttft", LoadStats.of(ok.stream().mapToDouble(LoadRequest::ttftMs).toArray()));
+        m.put("first_text", LoadStats.of(ok.stream().mapToDouble(LoadRequest::firstTextLatencyMs).toArray()));
         m.put("tpot", LoadStats.of(ok.stream().mapToDouble(LoadRequest::tpotMs).toArray()));
         m.put("itl", LoadStats.of(itls(ok)));
         m.put("e2el", LoadStats.of(ok.stream().mapToDouble(LoadRequest::e2elMs).toArray()));

@@ -128,6 +128,9 @@ public final class LoadCommand implements Callable<Integer> {
             throw new BadInputException("--verify-top " + verifyTop + ": at least 1");
         }
         LoadPlan plan = load.plan(url, load.model);
+        // every duration is checked before the endpoint is asked anything
+        Durations.millis("--ready-timeout", readyTimeout);
+        prometheus.check();
         if (!serve && plan.model() == null) {
             plan = plan.withModel(autoglm.record.load.Endpoint.firstModel(plan.base()));
             io.say("model " + plan.model() + " (the first of /v1/models)");

@@ -119,7 +119,8 @@ final class LoadOptions {
             + "ignore_eos (default 128)")
     int outputLen;
 
-    @Option(names = "--slo", paramLabel = "ttft=2s,tpot=100ms,e2el=5s", description = "latency targets for goodput")
+    @Option(names = "--slo", paramLabel = "ttft=2s,tpot=100ms,e2el=5s", description = "latency targets for goodput, "
+            + "each with its unit (ms, s, m, h)")
     String slo;
 
     @Option(names = "--metrics-url", paramLabel = "URL", description = "the server's Prometheus page (default URL/metrics)")
@@ -134,7 +135,7 @@ final class LoadOptions {
     boolean noServerMetrics;
 
     @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "600s", description = "longest a request may "
-            + "take (default 600s)")
+            + "take, with its unit: ms, s, m or h (default 600s)")
     String timeout;
 
     LoadPlan plan(String url, String modelName) {
@@ -195,8 +196,8 @@ final class LoadOptions {
         }
         double[] slos = slos();
         String[] tt = thinkTime.split("-", 2);
-        double[] think = tt.length == 2 ? new double[] {Durations.millis("--think-time", tt[0]),
-            Durations.millis("--think-time", tt[1])} : new double[] {Double.NaN, Double.NaN};
+        double[] think = tt.length == 2 ? new double[] {Durations.millis("--think-time", tt[0], thinkTime),
+            Durations.millis("--think-time", tt[1], thinkTime)} : new double[] {Double.NaN, Double.NaN};
         if (tt.length != 2 || think[1] < think[0]) {
             throw new BadInputException("--think-time " + SafeText.oneLine(thinkTime) + ": MIN-MAX, e.g. 1s-4s");
         }
@@ -249,7 +250,7 @@ final class LoadOptions {
                 throw new BadInputException("--slo " + SafeText.oneLine(slo) + ": expected ttft=D,tpot=D,e2el=D "
                         + "(any of them, durations such as 2s or 100ms)");
             }
-            out[i] = Durations.millis("--slo " + kv[0], kv[1]);
+            out[i] = Durations.millis("--slo", kv[1], part.trim());
         }
         return out;
     }

@@ -123,6 +123,8 @@ public final class ProfileCommand implements Callable<Integer> {
         boolean model = checkWhatToRun();
         Path injection = injection(model);
         RunInfo.Settings settings = settings().withKernels(injection != null);
+        Durations.millis("--grace", grace);
+        prometheus.check();
         Launch launch = model ? workloadLaunch() : new Launch(command, name, Map.of(), Map.of(), null, null);
         if (model) {
             // what this machine cannot run is refused before a run folder or a probe starts

@@ -26,13 +26,18 @@ final class PrometheusOptions {
     /** How long a wait for the final scrapes may take when --prometheus-linger is not given. */
     static final long FINAL_SCRAPES_BOUND_MS = 60_000;
 
-    /** The endpoint, started and announced, or null without --prometheus-port; the linger is checked first. */
-    PrometheusExport start(Io io, String run) {
+    /** The linger and the final scrapes as given: one line and exit 2 before anything starts when they are bad. */
+    void check() {
         Durations.millis("--prometheus-linger", linger);
         if (finalScrapes < 0) {
             throw new autoglm.util.BadInputException("--prometheus-final-scrapes " + finalScrapes
                     + ": expected a number of scrapes, 0 or more");
         }
+    }
+
+    /** The endpoint, started and announced, or null without --prometheus-port; the linger is checked first. */
+    PrometheusExport start(Io io, String run) {
+        check();
         if (port == null) {
             return null;
         }

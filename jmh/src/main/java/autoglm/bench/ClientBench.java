@@ -165,7 +165,9 @@ public final class ClientBench {
 
     private static void record(Outcome o, long[] sent, List<long[]> lateness, AtomicLong requests,
             AtomicLong chunkCount, AtomicLong errors) {
-        if (!o.status().equals("ok") || sent == null || sent.length != o.chunkNs().size()) {
+        // chunk 0 is the opening role frame, sent before the stream's token frames are due (the client times it as
+        // vLLM's bench does); the token frames follow it one for one
+        if (!o.status().equals("ok") || sent == null || sent.length != o.chunkNs().size() - 1) {
             errors.incrementAndGet();
             return;
         }
@@ -173,7 +175,7 @@ public final class ClientBench {
         chunkCount.addAndGet(sent.length);
         long[] late = new long[sent.length];
         for (int i = 0; i < sent.length; i++) {
-            late[i] = o.chunkNs().get(i) - sent[i];
+            late[i] = o.chunkNs().get(i + 1) - sent[i];
         }
         lateness.add(late);
     }

@@ -35,6 +35,10 @@ final class HtmlTables {
         } else {
             row(sb, "software", "autoglm " + d.version());
         }
+        String load = LoadText.settings(d.metrics());
+        if (load != null) {
+            row(sb, "load", load);
+        }
         for (InputDiagnosis in : d.inputs()) {
             TraceAnalysis a = in.analysis();
             row(sb, d.run() != null ? "kernels" : "trace", a.model().source().path() + " ("

@@ -12,13 +12,14 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The summary of a load run as lines (docs/load.md#output): what was sent, counts, throughput, the latency
- * distributions (n, mean, median, std, p90, p95, p99), goodput, TTFT by step and the server's side. The terminal
- * prints it above the findings; Markdown puts the table in a code block. Every number comes computed.
+ * The summary of a load run as lines (docs/load.md#output): what was sent, the SLOs and timeout in force, counts,
+ * throughput, the latency distributions (n, mean, median, std, p90, p95, p99), goodput, TTFT by step and the server's
+ * side. The terminal prints it above the findings; Markdown puts the table in a code block. Every number comes
+ * computed.
  */
 public final class LoadText {
-    private static final String[][] ROWS = {{"ttft", "TTFT"}, {"tpot", "TPOT"}, {"itl", "ITL"}, {"e2el", "E2EL"},
-        {"thinking", "thinking"}, {"client_wait", "client wait"}};
+    private static final String[][] ROWS = {{"ttft", "TTFT"}, {"first_text", "to first text"}, {"tpot", "TPOT"},
+        {"itl", "ITL"}, {"e2el", "E2EL"}, {"thinking", "thinking"}, {"client_wait", "client wait"}};
 
     private LoadText() {
     }
@@ -32,6 +33,10 @@ public final class LoadText {
         };
         out.add(Text.safe("load: " + traffic + ", profile " + s.profile() + ", model " + s.model() + " at " + s.url()
                 + ", seed " + s.seed() + (complete ? "" : "  [INCOMPLETE: stopped early]")));
+        String settings = settings(d.metrics());
+        if (settings != null) {
+            out.add(settings);
+        }
         out.add("requests: " + v(d, "load_requests") + " measured (" + s.warmup() + " warm-up left out), "
                 + v(d, "load_completed") + " ok, " + v(d, "load_errors") + " failed"
                 + (d.metrics().get("load_error_kinds").present() ? " (" + v(d, "load_error_kinds") + ")" : ""));
@@ -77,6 +82,28 @@ public final class LoadText {
             out.add(Text.safe("server metrics: " + kind.reason()));
         }
         return out;
+    }
+
+    /**
+     * "SLOs TTFT 2 s, TPOT 100 ms, E2EL none; timeout 600 s": the SLOs and the timeout in force, as the load's
+     * metrics hold them (every report's header prints this line); null when the metrics are not a load run's.
+     */
+    public static String settings(autoglm.analyse.Metrics m) {
+        Metric requests = m.get("load_requests");
+        if (requests == null || !requests.present()) {
+            return null;
+        }
+        StringBuilder sb = new StringBuilder("SLOs");
+        String[][] slos = {{"load_slo_ttft_ms", "TTFT"}, {"load_slo_tpot_ms", "TPOT"}, {"load_slo_e2el_ms", "E2EL"}};
+        for (int i = 0; i < slos.length; i++) {
+            Metric x = m.get(slos[i][0]);
+            sb.append(i == 0 ? " " : ", ").append(slos[i][1]).append(' ').append(x != null && x.present()
+                    ? Quantities.setting(x.value(), Unit.MILLISECONDS) : "none");
+        }
+        Metric t = m.get("load_timeout_ms");
+        sb.append("; timeout ").append(t != null && t.present() ? Quantities.setting(t.value(), Unit.MILLISECONDS)
+                : "not recorded (a run from before load.json kept it)");
+        return sb.toString();
     }
 
     private static String v(Diagnosis d, String name) {

@@ -37,6 +37,10 @@ public final class MarkdownReport implements Report {
                     .append(v).append('`'));
             sb.append("Overrides in force (--set): ").append(Markdown.escape(set.toString())).append(".\n\n");
         }
+        String load = LoadText.settings(d.metrics());
+        if (load != null) {
+            sb.append("Load: ").append(Markdown.escape(load)).append(".\n\n");
+        }
         sb.append("Findings ").append(autoglm.rules.Ranking.DESCRIPTION).append(".\n\n");
         int rank = 0;
         for (Finding f : d.findings()) {

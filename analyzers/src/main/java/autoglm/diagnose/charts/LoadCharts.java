@@ -30,7 +30,7 @@ final class LoadCharts {
             }
         }
         hist(hists, "load-itl", "Inter-token latency", "inter-token latency",
-                gaps.stream().mapToDouble(Double::doubleValue).toArray(), "gaps between token chunks of the load", "gaps");
+                gaps.stream().mapToDouble(Double::doubleValue).toArray(), "gaps between the chunks of the load (ITL)", "gaps");
         hist(hists, "load-e2el", "End-to-end latency", "end-to-end latency",
                 ok.stream().mapToDouble(LoadRequest::e2elMs).toArray(), src, "requests");
         steps(ok, times);

@@ -47,10 +47,17 @@ public final class LoadFiles {
     /** The unloaded baseline's requests (load --baseline), in requests.csv's columns; absent when none was sent. */
     public static final String BASELINE = "baseline.csv";
     public static final int SCHEMA = 1;
+    /** The columns every requests.csv has: a run folder lacking one is refused. */
     public static final List<String> COLUMNS = List.of("index", "session", "step", "warmup", "scheduled_ms", "sent_ms",
             "first_token_ms", "thinking_end_ms", "end_ms", "prompt_tokens", "completion_tokens", "tokens_estimated",
             "cached_tokens", "image_tokens_est", "repeated_prefix_tokens_est", "prompt_tokens_est", "status",
             "http_status", "error", "ttft_ms", "tpot_ms", "e2el_ms", "client_wait_ms", "chunk_ms");
+    /**
+     * Written since TTFT is vLLM's bench serve's (the first chunk with choices): the first chunk that carried text and
+     * how many did. A requests.csv without them is older: its chunk_ms holds only the chunks that carried text, so
+     * first_text_ms reads as first_token_ms and text_chunks as chunk_ms's count (docs/formats.md).
+     */
+    public static final List<String> TEXT_COLUMNS = List.of("first_text_ms", "text_chunks");
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
             .configure(com.fasterxml.jackson.core.JsonGenerator.Feature.AUTO_CLOSE_TARGET, false);
 
@@ -132,6 +139,7 @@ public final class LoadFiles {
         putNumber(slo, "ttft", s.sloTtftMs());
         putNumber(slo, "tpot", s.sloTpotMs());
         putNumber(slo, "e2el", s.sloE2elMs());
+        putNumber(st, "timeout_ms", s.timeoutMs());
         st.put("metrics_url", s.metricsUrl());
         ArrayNode cmd = st.putArray("serve_command");
         s.serveCommand().forEach(cmd::add);
@@ -160,6 +168,7 @@ public final class LoadFiles {
         DoubleColumn scheduled = DoubleColumn.create("scheduled_ms");
         DoubleColumn sent = DoubleColumn.create("sent_ms");
         DoubleColumn first = DoubleColumn.create("first_token_ms");
+        DoubleColumn firstText = DoubleColumn.create("first_text_ms");
         DoubleColumn thinking = DoubleColumn.create("thinking_end_ms");
         DoubleColumn end = DoubleColumn.create("end_ms");
         LongColumn prompt = LongColumn.create("prompt_tokens");
@@ -177,6 +186,7 @@ public final class LoadFiles {
         DoubleColumn e2el = DoubleColumn.create("e2el_ms");
         DoubleColumn wait = DoubleColumn.create("client_wait_ms");
         StringColumn chunks = StringColumn.create("chunk_ms");
+        IntColumn textChunks = IntColumn.create("text_chunks");
         for (LoadRequest r : rs) {
             index.append(r.index());
             session.append(r.session());
@@ -185,6 +195,7 @@ public final class LoadFiles {
             put(scheduled, r.scheduledMs());
             put(sent, r.sentMs());
             put(first, r.firstMs());
+            put(firstText, r.firstTextMs());
             put(thinking, r.thinkingEndMs());
             put(end, r.endMs());
             put(prompt, r.promptTokens());
@@ -209,10 +220,11 @@ public final class LoadFiles {
                 b.append(String.format(Locale.ROOT, "%.3f", c));
             }
             chunks.append(b.toString());
+            textChunks.append(r.textChunks());
         }
-        return Table.create("requests", index, session, step, warmup, scheduled, sent, first, thinking, end, prompt,
-                completion, estimated, cached, image, repeated, promptEst, status, http, error, ttft, tpot, e2el, wait,
-                chunks);
+        return Table.create("requests", index, session, step, warmup, scheduled, sent, first, firstText, thinking, end,
+                prompt, completion, estimated, cached, image, repeated, promptEst, status, http, error, ttft, tpot, e2el,
+                wait, chunks, textChunks);
     }
 
     private static void put(DoubleColumn c, double v) {
@@ -264,7 +276,7 @@ public final class LoadFiles {
                 s.path("sessions").asInt(), s.path("steps").asInt(), s.path("seed").asLong(), s.path("warmup").asInt(),
                 s.path("image_width").asInt(), s.path("image_height").asInt(), num(s.path("slo_ms").get("ttft")),
                 num(s.path("slo_ms").get("tpot")), num(s.path("slo_ms").get("e2el")), s.path("metrics_url").asText(""),
-                cmd, s.path("started_epoch_ms").asLong());
+                cmd, s.path("started_epoch_ms").asLong(), num(s.get("timeout_ms")));
         Map<String, Long> scrapeErrors = new LinkedHashMap<>();
         o.path("scrape_errors").fields().forEachRemaining(e -> scrapeErrors.put(e.getKey(), e.getValue().asLong()));
         return new LoadRecording(settings, requests(folder.resolve(REQUESTS), loss), scrapes(folder.resolve(
@@ -315,13 +327,16 @@ public final class LoadFiles {
         double[] chunks = chunkText.isBlank() ? new double[0]
                 : java.util.Arrays.stream(chunkText.trim().split(" ")).mapToDouble(Double::parseDouble).toArray();
         String error = f.get(ix.get("error"));
+        boolean older = !ix.keySet().containsAll(TEXT_COLUMNS); // its chunks all carried text
+        double first = d(f, ix, "first_token_ms");
         return new LoadRequest(i(f, ix, "index"), i(f, ix, "session"), i(f, ix, "step"),
                 Boolean.parseBoolean(f.get(ix.get("warmup"))), d(f, ix, "scheduled_ms"), d(f, ix, "sent_ms"),
-                d(f, ix, "first_token_ms"), d(f, ix, "thinking_end_ms"), d(f, ix, "end_ms"), l(f, ix, "prompt_tokens"),
-                l(f, ix, "completion_tokens"), Boolean.parseBoolean(f.get(ix.get("tokens_estimated"))),
-                l(f, ix, "cached_tokens"), l(f, ix, "image_tokens_est"), l(f, ix, "repeated_prefix_tokens_est"),
-                l(f, ix, "prompt_tokens_est"), f.get(ix.get("status")), i(f, ix, "http_status"),
-                error.isEmpty() ? null : error, chunks);
+                first, older ? first : d(f, ix, "first_text_ms"), d(f, ix, "thinking_end_ms"), d(f, ix, "end_ms"),
+                l(f, ix, "prompt_tokens"), l(f, ix, "completion_tokens"),
+                Boolean.parseBoolean(f.get(ix.get("tokens_estimated"))), l(f, ix, "cached_tokens"),
+                l(f, ix, "image_tokens_est"), l(f, ix, "repeated_prefix_tokens_est"), l(f, ix, "prompt_tokens_est"),
+                f.get(ix.get("status")), i(f, ix, "http_status"), error.isEmpty() ? null : error, chunks,
+                older ? chunks.length : i(f, ix, "text_chunks"));
     }
 
     private static int i(List<String> f, Map<String, Integer> ix, String c) {

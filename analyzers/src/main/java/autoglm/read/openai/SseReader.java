@@ -8,16 +8,27 @@ import java.util.List;
  * completions: text is fed as it arrives, in pieces cut anywhere (even inside a line or a CRLF), and whole events come
  * out. Lines end in LF, CRLF or CR; a line starting with ':' is a comment (a keep-alive); {@code data:} lines of one
  * event are joined with LF; a blank line ends the event; {@code event:} names it. Other fields are ignored, as the
- * format says.
+ * format says, but one: {@code error:}, which llama.cpp's server wrote for an error mid-answer before its HTTP
+ * refactor ({@code error: {"code":500,"message":...}}, examples/server/utils.hpp server_sent_event). The format would
+ * drop it, and the answer would look whole; here its value comes out as an event of its own, {@code errorField} set,
+ * when the blank line ends it.
  */
 public final class SseReader {
-    /** One event: its name ("message" unless given) and its data. */
-    public record Event(String name, String data) {
+    /**
+     * One event: its name ("message" unless given) and its data; with {@code errorField}, the value of llama.cpp's
+     * {@code error:} lines instead.
+     */
+    public record Event(String name, String data, boolean errorField) {
+        public Event(String name, String data) {
+            this(name, data, false);
+        }
     }
 
     private final StringBuilder line = new StringBuilder();
     private final StringBuilder data = new StringBuilder();
+    private final StringBuilder error = new StringBuilder();
     private boolean hasData;
+    private boolean hasError;
     private String name = "message";
     private boolean lastWasCr;
     private long comments;
@@ -45,7 +56,9 @@ public final class SseReader {
     public List<Event> finish() {
         line.setLength(0);
         data.setLength(0);
+        error.setLength(0);
         hasData = false;
+        hasError = false;
         return List.of();
     }
 
@@ -78,8 +91,13 @@ public final class SseReader {
             if (hasData) {
                 out.add(new Event(name, data.toString()));
             }
+            if (hasError) {
+                out.add(new Event(name, error.toString(), true));
+            }
             data.setLength(0);
+            error.setLength(0);
             hasData = false;
+            hasError = false;
             name = "message";
             return;
         }
@@ -101,6 +119,12 @@ public final class SseReader {
             hasData = true;
         } else if (field.equals("event")) {
             name = value;
+        } else if (field.equals("error")) {
+            if (hasError) {
+                error.append('\n');
+            }
+            error.append(value);
+            hasError = true;
         }
     }
 }

@@ -112,23 +112,41 @@ class StreamTest {
     @Test
     void latencyAsVllmBenchServeDefinesIt() {
         long sent = 1_000_000_000L;
-        // token chunks at +200 ms (reasoning), +250 ms (reasoning), +400 ms, +460 ms; usage says 5 tokens
-        List<Long> at = List.of(sent + 200_000_000L, sent + 250_000_000L, sent + 400_000_000L, sent + 460_000_000L);
-        RequestLatency l = RequestLatency.of(new StreamedResponse(sent, at, List.of(true, true, false, false), 100, 5,
-                null));
-        assertEquals(200, l.ttftMs(), 1e-9);
-        assertEquals(460, l.e2elMs(), 1e-9);
-        assertEquals((460.0 - 200.0) / (5 - 1), l.tpotMs(), 1e-9);
-        assertEquals(List.of(50.0, 150.0, 60.0), java.util.Arrays.stream(l.itlMs()).boxed().toList());
+        // chunks with choices at +150 ms (the role chunk), +200 ms (reasoning), +250 ms (reasoning), +400 ms, +460 ms
+        // (answer), +470 ms (finish_reason only); usage says 5 tokens. vLLM's bench serve
+        // (vllm/benchmarks/lib/endpoint_request_func.py): TTFT at the first chunk with choices, ITL between every two,
+        // latency at the last
+        List<Long> at = List.of(sent + 150_000_000L, sent + 200_000_000L, sent + 250_000_000L, sent + 400_000_000L,
+                sent + 460_000_000L, sent + 470_000_000L);
+        List<Boolean> text = List.of(false, true, true, true, true, false);
+        RequestLatency l = RequestLatency.of(new StreamedResponse(sent, at, text,
+                List.of(false, true, true, false, false, false), 100, 5, null));
+        assertEquals(150, l.ttftMs(), 1e-9, "the role chunk");
+        assertEquals(200, l.firstTextMs(), 1e-9, "time to first text");
+        assertEquals(470, l.e2elMs(), 1e-9);
+        assertEquals((470.0 - 150.0) / (5 - 1), l.tpotMs(), 1e-9);
+        assertEquals(List.of(50.0, 50.0, 150.0, 60.0, 10.0), java.util.Arrays.stream(l.itlMs()).boxed().toList(),
+                "from the chunk after the first, as vLLM's bench appends them");
         assertEquals(400, l.thinkingMs(), 1e-9, "until the answer starts");
         assertEquals(5, l.outputTokens());
         assertFalse(l.estimatedTokens());
-        RequestLatency noUsage = RequestLatency.of(new StreamedResponse(sent, at, List.of(false, false, false, false),
-                -1, -1, null));
-        assertEquals(4, noUsage.outputTokens(), "chunks counted when the server gave no usage");
+        RequestLatency noUsage = RequestLatency.of(new StreamedResponse(sent, at, text,
+                List.of(false, false, false, false, false, false), -1, -1, null));
+        assertEquals(4, noUsage.outputTokens(), "the chunks that carried text, when the server gave no usage");
         assertTrue(noUsage.estimatedTokens());
-        assertEquals((460.0 - 200.0) / 3, noUsage.tpotMs(), 1e-9);
-        RequestLatency none = RequestLatency.of(new StreamedResponse(sent, List.of(), List.of(), -1, -1, "reset"));
+        assertEquals(200, noUsage.thinkingMs(), 1e-9, "no reasoning: the answer starts with the first text");
+        assertEquals((470.0 - 150.0) / 3, noUsage.tpotMs(), 1e-9);
+        RequestLatency none = RequestLatency.of(new StreamedResponse(sent, List.of(), List.of(), List.of(), -1, -1,
+                "reset"));
         assertTrue(Double.isNaN(none.ttftMs()));
+    }
+
+    @Test
+    void theRoleChunkAndTheFinishChunkHaveChoicesTheUsageChunkHasNone() {
+        List<ChatChunk> chunks = feed(List.of(STREAM)).stream().map(e -> ChatChunk.of(e.data())).toList();
+        assertEquals(List.of(true, true, true, true, true, false, false),
+                chunks.stream().map(ChatChunk::choices).toList());
+        assertEquals(ChatChunk.Kind.OTHER, ChatChunk.of("{\"id\":\"c1\",\"object\":\"chat.completion.chunk\"}").kind(),
+                "neither choices nor usage: skipped, as vLLM's bench skips it");
     }
 }

@@ -85,16 +85,16 @@ public final class PrometheusExport implements SampleListener, AutoCloseable {
             .help("prompt tokens of the measured requests that ended ok, as the server's usage counted them")
             .labelNames("host", "run").register(registry);
     private final Counter loadOutputTokens = Counter.builder().name("autoglm_load_output_tokens_total")
-            .help("output tokens of the measured requests that ended ok (the server's usage, else the token chunks)")
+            .help("output tokens of the measured requests that ended ok (the server's usage, else the chunks that carried text)")
             .labelNames("host", "run").register(registry);
     private final Histogram loadTtft = histogram("autoglm_load_time_to_first_token_seconds",
-            "TTFT of each measured request that ended ok: its first token chunk minus its scheduled send (docs/load.md)", 0.001, 0.005, 0.01, 0.02,
+            "TTFT of each measured request that ended ok: its first chunk with choices minus its scheduled send (docs/load.md)", 0.001, 0.005, 0.01, 0.02,
             0.04, 0.06, 0.08, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10, 20, 40, 80, 160, 640, 2560);
     private final Histogram loadItl = histogram("autoglm_load_inter_token_latency_seconds",
-            "ITL: each gap between consecutive token chunks of a measured request that ended ok", 0.001, 0.0025,
+            "ITL: each gap between consecutive chunks with choices of a measured request that ended ok", 0.001, 0.0025,
             0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.75, 1, 2.5, 5, 7.5, 10, 20, 40, 80);
     private final Histogram loadE2e = histogram("autoglm_load_e2e_request_latency_seconds",
-            "end-to-end latency of each measured request that ended ok: its last token chunk minus its scheduled send", 0.05, 0.1, 0.3,
+            "end-to-end latency of each measured request that ended ok: its last chunk with choices minus its scheduled send", 0.05, 0.1, 0.3,
             0.5, 0.8, 1, 1.5, 2, 2.5, 5, 10, 15, 20, 30, 40, 50, 60, 120, 240, 480, 960, 1920, 7680);
 
     // what the GLM workload of profile --model reports as it runs (its events.jsonl; warm-up steps left out)

@@ -217,11 +217,12 @@ public final class LoadRunner {
         }
         double first = n > 0 ? chunks[0] : Double.NaN;
         double end = n > 0 ? chunks[n - 1] : Double.NaN;
+        double firstText = o.firstTextNs() >= 0 ? ms(o.firstTextNs()) : Double.NaN;
         double thinkingEnd = o.answerNs() >= 0 ? ms(o.answerNs()) : Double.NaN;
         LoadRequest row = new LoadRequest(i, p.session(), p.step(), warmup, ms(scheduledNs), ms(o.sentNs()), first,
-                thinkingEnd, end, o.promptTokens(), o.completionTokens(), o.completionTokens() < 0, -1,
+                firstText, thinkingEnd, end, o.promptTokens(), o.completionTokens(), o.completionTokens() < 0, -1,
                 p.imageTokensEst(), p.repeatedPrefixTokens(), p.promptTokensEst(), o.status(), o.httpStatus(), o.error(),
-                chunks);
+                chunks, o.textChunks());
         return row;
     }
 

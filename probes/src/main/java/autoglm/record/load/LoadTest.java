@@ -260,6 +260,7 @@ public final class LoadTest {
                 p.burstiness(), plan.sessions(), plan.steps(), plan.seed(), plan.warmup(),
                 plan.workload().equals(LoadPlan.SYNTHETIC) && plan.imageWidth() == 0 && plan.imageFile() == null ? 0
                         : plan.scaledWidth(), plan.scaledHeight(), plan.sloTtftMs(), plan.sloTpotMs(), plan.sloE2elMs(),
-                plan.metricsUrl() == null ? "" : plan.metricsUrl().toString(), serveCommand, startedEpoch);
+                plan.metricsUrl() == null ? "" : plan.metricsUrl().toString(), serveCommand, startedEpoch,
+                plan.timeoutMs());
     }
 }

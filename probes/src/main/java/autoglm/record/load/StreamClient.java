@@ -27,7 +27,8 @@ import javax.net.ssl.SSLException;
  * makes vLLM's server drop the body and answer 400), the answer read as server-sent events as its bytes arrive, each
  * event timed when its line is complete. Nothing blocks a thread per request: 256 streams need no 256 threads. A
  * request that has not ended within the timeout (headers, or the rest of a streaming answer) is cancelled and counted
- * as a timeout.
+ * as a timeout. An engine's error in the stream, in whichever shape the engine sends it ({@link ChatChunk}; docs/load.md,
+ * "Errors in the stream"), ends the request as {@code server-error} with the engine's message made safe.
  */
 public final class StreamClient {
     private static final int ERROR_BODY_CHARS = 300;
@@ -74,6 +75,8 @@ public final class StreamClient {
         final StringBuilder reasoning = new StringBuilder();
         final StringBuilder answer = new StringBuilder();
         long sentNs;
+        long firstTextNs = -1;
+        int textChunks;
         long answerNs = -1;
         long prompt = -1;
         long completion = -1;
@@ -98,10 +101,16 @@ public final class StreamClient {
                 return;
             }
             for (SseReader.Event e : sse.feedLine(line)) {
-                ChatChunk c = ChatChunk.of(e.data());
+                ChatChunk c = e.errorField() ? ChatChunk.errorField(e.data()) : ChatChunk.of(e.data());
+                if (c.choices()) {
+                    chunks.add(now); // TTFT and ITL as vLLM's bench serve times them: every chunk with choices
+                }
                 switch (c.kind()) {
                     case TOKENS -> {
-                        chunks.add(now);
+                        textChunks++;
+                        if (firstTextNs < 0) {
+                            firstTextNs = now;
+                        }
                         reasoning.append(c.reasoningText());
                         answer.append(c.content());
                         if (!c.reasoning() && answerNs < 0) {
@@ -109,7 +118,7 @@ public final class StreamClient {
                         }
                         usage(c);
                     }
-                    case USAGE, EMPTY -> usage(c);
+                    case USAGE, EMPTY, OTHER -> usage(c);
                     case DONE -> done = true;
                     case ERROR -> fail("server-error", c.error());
                     case MALFORMED -> fail("malformed", c.error());
@@ -151,12 +160,12 @@ public final class StreamClient {
                 fail("http-" + httpStatus, errorBody.toString().strip());
             } else if (!done && status == null) {
                 fail("incomplete", "the stream ended without [DONE]");
-            } else if (chunks.isEmpty() && status == null) {
+            } else if (textChunks == 0 && status == null) {
                 fail("incomplete", "the answer carried no token");
             }
             String s = status == null ? "ok" : status;
-            return new Outcome(sentNs, List.copyOf(chunks), answerNs, prompt, completion, s, httpStatus,
-                    error == null ? null : SafeText.oneLine(error), reasoning.toString(),
+            return new Outcome(sentNs, List.copyOf(chunks), firstTextNs, textChunks, answerNs, prompt, completion, s,
+                    httpStatus, error == null ? null : SafeText.oneLine(error), reasoning.toString(),
                     answer.toString());
         }
 
