@@ -37,6 +37,7 @@ public final class LoadAnalysis {
                 "load_image_tokens", "load_image_token_pct", "load_repeated_prefix_pct", "load_itl_p99_p50",
                 "load_itl_stalls_in_prefill_pct", "load_prefill_quadratic_pct", "load_step_ttft_slope_ms",
                 "load_ttft_by_step", "load_e2el_by_step", "load_thinking_by_step", "load_prefix_missed_pct", "turns", "turn_ttft_growth_pct", "turn_prompt_tokens_last", "ttft_ms"));
+        s.addAll(LatencyShares.NAMES);
         s.addAll(ServerMetricsAnalysis.metricNames());
         return s;
     }
@@ -77,6 +78,7 @@ public final class LoadAnalysis {
         prompt(b, ok);
         LoadPatterns.steps(b, ok);
         LoadPatterns.stalls(b, ok, itl);
+        LatencyShares.put(b, ok, itl);
         LoadPatterns.quadratic(b, ok);
         Metrics server = ServerMetricsAnalysis.analyze(rec);
         Metrics client = b.build();
