@@ -88,4 +88,19 @@ class GainReportTest {
                 Metric.of("load_e2el_ms", Unit.MILLISECONDS, 500, 20, null), true);
         assertEquals("2.00 s -> 500 ms (4.00x better)", VerifyText.cell(e2el));
     }
+
+    @Test
+    void compareGivesASignedQuantityItsDifference() {
+        autoglm.compare.MetricChange slope = new autoglm.compare.MetricChange("load_step_ttft_slope_ms",
+                Metric.of("load_step_ttft_slope_ms", Unit.MS_PER_STEP, -725, 20, null),
+                Metric.of("load_step_ttft_slope_ms", Unit.MS_PER_STEP, -102, 20, null),
+                autoglm.gate.NoiseTest.notApplicable("test"));
+        assertTrue(Double.isNaN(slope.deltaPct()), "no relative change of a signed quantity: " + slope.deltaPct());
+        assertEquals("+623 ms per step", CompareTextReport.change(slope));
+        autoglm.compare.MetricChange step = new autoglm.compare.MetricChange("step_time_ms",
+                Metric.of("step_time_ms", Unit.MILLISECONDS, 100, 20, null),
+                Metric.of("step_time_ms", Unit.MILLISECONDS, 120, 20, null),
+                autoglm.gate.NoiseTest.notApplicable("test"));
+        assertEquals("+20.0%", CompareTextReport.change(step));
+    }
 }
