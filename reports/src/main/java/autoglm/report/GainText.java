@@ -32,14 +32,16 @@ final class GainText {
                 + ": " + g.basis() + bound(g);
     }
 
-    /** "; at most its bound, ... (35.0%)" where the formula gave more than the cause takes of the base. */
+    /** "; capped at its bound, F (35.0%), the share of ... the cause takes" where the formula gave more. */
     private static String bound(Gain g) {
         if (!g.capped()) {
             return "";
         }
-        return "; capped at " + (g.bound() >= 100 ? "100%" : "its bound, " + g.boundFormula() + " ("
-                + Quantities.format(g.bound(), Unit.PERCENT) + ")") + ", the share of "
-                + g.base().label() + " the cause takes";
+        if (!(g.bound() < 100)) {
+            return "; capped at 100%";
+        }
+        return "; capped at its bound, " + g.boundFormula() + " (" + Quantities.format(g.bound(), Unit.PERCENT)
+                + "), the share of " + g.base().label() + " the cause takes";
     }
 
     /** "estimated 47.1%", for tables. */

@@ -76,6 +76,16 @@ class GainReportTest {
     }
 
     @Test
+    void aGainCappedByItsBoundSaysSo() {
+        autoglm.rules.Gain g = new autoglm.rules.Gain(autoglm.rules.Gain.ESTIMATED, 35, Double.NaN, "2 * x", "basis",
+                autoglm.rules.GainBase.E2EL, 35, "server_queue_share_pct", true);
+        Finding f = new Finding("r", "t", "endpoint", autoglm.rules.Severity.INFO, 50, java.util.Map.of(),
+                java.util.Map.of(), "", "", "", g, null, null);
+        assertEquals("estimated 35.0% of request latency (E2EL): basis; capped at its bound, server_queue_share_pct "
+                + "(35.0%), the share of request latency (E2EL) the cause takes", GainText.text(f));
+    }
+
+    @Test
     void aSignedBeforeAndAfterIsADifference() {
         Verification.Comparison slope = new Verification.Comparison("load_step_ttft_slope_ms",
                 Metric.of("load_step_ttft_slope_ms", Unit.MS_PER_STEP, -725, 20, null),
