@@ -42,8 +42,18 @@ public final class AnalysisSettings {
     public static final Parameter FIT_MIN_PROMPT_RATIO = new Parameter("fit_min_prompt_ratio", Unit.FACTOR, 2,
             "the fit of TTFT over prompt length needs the longest prompt at least this many times the shortest");
 
+    /** Severity follows impact (docs/analyses.md#severity-follows-impact): below this gain a finding is at most info. */
+    public static final Parameter MIN_GAIN_PCT = new Parameter("min_gain_pct", Unit.PERCENT, 1,
+            "a finding whose estimated gain is below this share of its base is at most info: its score is capped "
+                    + "below 75, linearly from 25 at negligible_gain_pct to 75 here");
+    /** Below this gain a finding is ok: there is nothing worth reporting to gain. */
+    public static final Parameter NEGLIGIBLE_GAIN_PCT = new Parameter("negligible_gain_pct", Unit.PERCENT, 0.1,
+            "a finding whose estimated gain is below this share of its base is ok (not reported): its score is "
+                    + "capped below 25, linearly from 0 at no gain");
+
     public static final List<Parameter> ALL = List.of(CONSECUTIVE_KERNEL_DELAY_NS, SMALL_KERNEL_US, LONG_GAP_MS,
-            LAUNCH_RUNTIME_CUTOFF_US, MIN_GROWTH_R2, FIT_ALPHA, FIT_MIN_PROMPT_RATIO);
+            LAUNCH_RUNTIME_CUTOFF_US, MIN_GROWTH_R2, FIT_ALPHA, FIT_MIN_PROMPT_RATIO, MIN_GAIN_PCT,
+            NEGLIGIBLE_GAIN_PCT);
 
     private final Map<String, Double> values;
 
@@ -70,6 +80,10 @@ public final class AnalysisSettings {
             if (name.equals(FIT_MIN_PROMPT_RATIO.name()) && !(v >= 1 && Double.isFinite(v))) {
                 throw new IllegalArgumentException("analysis." + name + " is a ratio of prompt lengths: 1 or more, not "
                         + Quantities.exact(v));
+            }
+            if ((name.equals(MIN_GAIN_PCT.name()) || name.equals(NEGLIGIBLE_GAIN_PCT.name())) && !(v >= 0 && v <= 100)) {
+                throw new IllegalArgumentException("analysis." + name + " = " + v + ": a share of a gain's base, "
+                        + "0 to 100");
             }
         }
         return new AnalysisSettings(new LinkedHashMap<>(overrides));

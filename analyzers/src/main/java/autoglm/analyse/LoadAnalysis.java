@@ -39,6 +39,7 @@ public final class LoadAnalysis {
                 "load_image_tokens", "load_image_token_pct", "load_repeated_prefix_pct", "load_itl_p99_p50",
                 "load_itl_stalls_in_prefill_pct", "load_prefill_quadratic_pct", "load_prefill_quadratic_p", "load_step_ttft_slope_ms",
                 "load_ttft_by_step", "load_e2el_by_step", "load_thinking_by_step", "load_prefix_missed_pct", "turns", "turn_ttft_growth_pct", "turn_ttft_growth_p", "turn_prompt_tokens_last", "ttft_ms"));
+        s.addAll(LatencyShares.NAMES);
         s.addAll(ServerMetricsAnalysis.metricNames());
         s.addAll(QueueEvidence.NAMES);
         return s;
@@ -87,6 +88,7 @@ public final class LoadAnalysis {
         prompt(b, ok);
         LoadPatterns.steps(b, ok, settings);
         LoadPatterns.stalls(b, ok, itl);
+        LatencyShares.put(b, ok, itl);
         LoadPatterns.quadratic(b, ok, settings);
         Metrics server = ServerMetricsAnalysis.analyze(rec);
         Metrics client = b.build();

@@ -251,6 +251,8 @@ public final class MetricCatalog {
         def("served_busy_pct_low_batch", Unit.PERCENT, "share of a server step the GPU was busy, at the low batch (median)");
         def("served_busy_pct_high_batch", Unit.PERCENT, "share of a server step the GPU was busy, at the high batch (median)");
         def("load_itl_stalls_in_prefill_pct", Unit.PERCENT, "gaps above 3x the median ITL during which another request got its first token (its prefill ran then)");
+        def("load_ttft_share_pct", Unit.PERCENT, "time to first token against end-to-end latency: summed over the completed requests, the share of the mean E2EL before the first token");
+        def("load_prefill_stall_pct", Unit.PERCENT, "the time stalls between tokens add during another request's prefill: over the gaps above 3x the median gap inside which another request got its first token, the excess over the median, summed, against the summed E2EL");
         def("load_prefill_quadratic_pct", Unit.PERCENT, "share of the quadratic term in the fitted TTFT at the longest prompt measured, in a fit TTFT = a + b n + c n^2 over prompt length n; only where the prompts span analysis.fit_min_prompt_ratio and c is positive and significant");
         def("load_prefill_quadratic_p", Unit.COUNT, "two-sided p of the quadratic coefficient c in that fit (Student's t from its standard error)");
         def("load_step_ttft_slope_ms", Unit.MS_PER_STEP, "least-squares slope of TTFT against the step number of agent sessions, as measured (significant or not)");

@@ -51,7 +51,7 @@ public final class Diagnoser {
     }
 
     public Diagnoser(RuleCatalogue catalogue, ThresholdOverrides overrides, AnalysisSettings settings) {
-        Rules r = new Rules(catalogue, new RuleEngine(catalogue, overrides));
+        Rules r = new Rules(catalogue, new RuleEngine(catalogue, overrides, ceiling(settings)));
         this.rules = () -> r;
         this.analyzer = new TraceAnalyzer(settings);
         this.settings = settings;
@@ -77,7 +77,7 @@ public final class Diagnoser {
     public static Diagnoser withBundledRules(AnalysisSettings settings) {
         java.util.concurrent.CompletableFuture<Rules> loading = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
             RuleCatalogue c = RuleCatalogue.bundled();
-            return new Rules(c, new RuleEngine(c, ThresholdOverrides.none()));
+            return new Rules(c, new RuleEngine(c, ThresholdOverrides.none(), ceiling(settings)));
         }, r -> {
             Thread t = new Thread(r, "autoglm-rules");
             t.setDaemon(true);
@@ -96,6 +96,12 @@ public final class Diagnoser {
                 throw e;
             }
         }, settings);
+    }
+
+    /** How small gains cap scores under these settings ({@code analysis.negligible_gain_pct}, {@code min_gain_pct}). */
+    private static autoglm.rules.GainCeiling ceiling(AnalysisSettings settings) {
+        return new autoglm.rules.GainCeiling(settings.get(AnalysisSettings.NEGLIGIBLE_GAIN_PCT),
+                settings.get(AnalysisSettings.MIN_GAIN_PCT));
     }
 
     private RuleEngine engine() {

@@ -82,9 +82,11 @@ public record Diagnosis(String tool, String version, List<InputDiagnosis> inputs
             for (Verification v : verified) {
                 Verification.Comparison tps = v.comparison("tokens_per_s");
                 String basis = "1 - tokens_per_s before / tokens_per_s after";
+                autoglm.rules.GainBase base = autoglm.rules.GainBase.SERVING;
                 if (tps == null || Double.isNaN(tps.factor())) {
                     tps = v.comparison("load_e2el_ms");
                     basis = "1 - load_e2el_ms after / load_e2el_ms before";
+                    base = autoglm.rules.GainBase.E2EL;
                 }
                 if (!v.rule().equals(f.rule()) || v.status() != Verification.Status.MEASURED || tps == null
                         || Double.isNaN(tps.speedup())) {
@@ -100,7 +102,7 @@ public record Diagnosis(String tool, String version, List<InputDiagnosis> inputs
                             f.thresholds(), f.summary(), f.explanation(), f.fix(),
                             new autoglm.rules.Gain(autoglm.rules.Gain.MEASURED, percent, Double.NaN, basis,
                                     "re-run with " + Verification.knobText(v.knobs()) + " in this invocation (run "
-                                            + v.run() + ")" + (sameWork ? "" : "; " + v.workChange())),
+                                            + v.run() + ")" + (sameWork ? "" : "; " + v.workChange()), base),
                             f.reason(), f.counted());
                 }
             }

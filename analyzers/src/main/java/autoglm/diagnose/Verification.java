@@ -34,10 +34,12 @@ public record Verification(String rule, Map<String, String> knobs, Status status
     }
 
     /**
-     * A metric before and after; {@code factor} is after / before (NaN when either is absent or zero). With several
-     * runs a side, before and after are the medians of the runs, with n the runs and the spread over them. {@code p}:
-     * Welch's two-sided p of the difference (over the runs' values, or over the samples of one run a side), NaN where
-     * it cannot be computed.
+     * A metric before and after; {@code factor} is after / before, only where the metric cannot be negative (before
+     * positive, after at least 0): a ratio of a signed quantity (a slope, a trend) means nothing, so it is NaN there,
+     * as where either side is absent; {@code difference} (after - before) is always given. With several runs a side,
+     * before and after are the medians of the runs, with n the runs and the spread over them. {@code p}: Welch's
+     * two-sided p of the difference (over the runs' values, or over the samples of one run a side), NaN where it
+     * cannot be computed.
      */
     public record Comparison(String metric, Metric before, Metric after, boolean lowerIsBetter, double p) {
         public Comparison(String metric, Metric before, Metric after, boolean lowerIsBetter) {
@@ -49,14 +51,26 @@ public record Verification(String rule, Map<String, String> knobs, Status status
             return !Double.isNaN(p) && p >= alpha;
         }
 
+        /** after / before where both are figures a ratio compares (before above 0, after at least 0), else NaN. */
         public double factor() {
-            if (!before.present() || !after.present() || before.value() == 0) {
+            if (!before.present() || !after.present() || !(before.value() > 0) || !(after.value() >= 0)) {
                 return Double.NaN;
             }
             return after.value() / before.value();
         }
 
-        /** How many times better the fix made it: > 1 is an improvement, whichever way the metric points. */
+        /** after - before, in the metric's unit; NaN where either side is absent. */
+        public double difference() {
+            if (!before.present() || !after.present()) {
+                return Double.NaN;
+            }
+            return after.value() - before.value();
+        }
+
+        /**
+         * How many times better the fix made it: > 1 is an improvement, whichever way the metric points; NaN where
+         * {@link #factor} is (a signed quantity, a side absent) or 0.
+         */
         public double speedup() {
             double f = factor();
             return Double.isNaN(f) || f == 0 ? Double.NaN : lowerIsBetter ? 1 / f : f;

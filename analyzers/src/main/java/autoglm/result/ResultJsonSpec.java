@@ -12,7 +12,8 @@ import java.util.Map;
  */
 record ResultJsonSpec(String tool, String version, Integer schema, Map<String, Double> overrides, List<InputSpec> inputs,
         RunSpec run,
-        Map<String, MetricSpec> metrics, String findingsOrder, List<FindingSpec> findings, BreakdownSpec breakdown,
+        Map<String, MetricSpec> metrics, String findingsOrder, List<FindingSpec> findings, JsonNode gainOverlaps,
+        BreakdownSpec breakdown,
         DataLossSpec dataLoss, List<VerifySpec> verify, JsonNode ranks, JsonNode fleet) {
 
     record InputSpec(String path, String format, Long fileBytes, Long jsonBytes, Long events, Integer rank,
@@ -58,7 +59,8 @@ record ResultJsonSpec(String tool, String version, Integer schema, Map<String, D
             Boolean changesWork, String workChange, Integer runs, Map<String, ComparisonSpec> metrics) {
     }
 
-    record ComparisonSpec(MetricSpec before, MetricSpec after, Double factor, Double speedup, Double welchP,
+    record ComparisonSpec(MetricSpec before, MetricSpec after, Double factor, Double speedup, Double difference,
+            Double welchP,
             Boolean withinNoise, Boolean lowerIsBetter, Boolean work) {
     }
 

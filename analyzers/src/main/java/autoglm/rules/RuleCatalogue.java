@@ -245,22 +245,40 @@ public final class RuleCatalogue {
         Expression warning = expression(required(score.warning(), "warning", where + ", score"), known, where);
         RuleFileSpec.Gain gain = r.gain();
         if (gain == null || (gain.formula() == null) == (gain.none() == null)) {
-            throw new IllegalArgumentException(where + ": 'gain' needs either formula and basis, or none (why the rule "
-                    + "has no gain model)");
+            throw new IllegalArgumentException(where + ": 'gain' needs either formula, base, bound and basis, or none "
+                    + "(why the rule has no gain model)");
         }
         Expression formula = gain.formula() == null ? null : expression(gain.formula(), known, where);
         String basis = gain.formula() == null ? required(gain.none(), "none", where + ", gain")
                 : required(gain.basis(), "basis", where + ", gain");
-        if (gain.formula() == null && gain.basis() != null) {
-            throw new IllegalArgumentException(where + ", gain: 'none' says why there is no estimate; 'basis' belongs "
-                    + "to a formula");
+        if (gain.formula() == null && (gain.basis() != null || gain.base() != null || gain.bound() != null)) {
+            throw new IllegalArgumentException(where + ", gain: 'none' says why there is no estimate; 'basis', 'base' "
+                    + "and 'bound' belong to a formula");
+        }
+        GainBase base = null;
+        Expression bound = null;
+        if (formula != null) {
+            if (gain.base() == null) {
+                throw new IllegalArgumentException(where + ", gain: missing 'base' (what the gain is a share of: "
+                        + GainBase.keys() + ")");
+            }
+            try {
+                base = GainBase.ofKey(gain.base().strip());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(where + ", gain: " + e.getMessage());
+            }
+            if (gain.bound() == null) {
+                throw new IllegalArgumentException(where + ", gain: missing 'bound' (the share of its base the cause "
+                        + "takes, which the estimate cannot pass)");
+            }
+            bound = expression(gain.bound(), known, where);
         }
         Template summary = template(required(r.summary(), "summary", where), known, where);
         Template explanation = template(required(r.explanation(), "explanation", where), known, where);
         Template fix = template(required(r.fix(), "fix", where), known, where);
         RuleDefinition def = new RuleDefinition(id, family, required(r.title(), "title", where),
                 required(r.topic(), "topic", where), List.copyOf(requires), List.copyOf(thresholds), applies, metric,
-                zero, info, warning, List.copyOf(evidence), summary, explanation, fix, formula, basis, file,
+                zero, info, warning, List.copyOf(evidence), summary, explanation, fix, formula, base, bound, basis, file,
                 verify(r.verify(), where), verifyEndpoint(r.verifyEndpoint(), where), verifyAlso(r, where),
                 r.fixCpu() == null ? null : template(r.fixCpu(), known, where), counts(r, thresholds, where),
                 r.uncounted() == null ? null : required(r.uncounted(), "uncounted", where));

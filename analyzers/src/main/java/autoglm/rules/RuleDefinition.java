@@ -6,7 +6,8 @@ import java.util.List;
 /**
  * A rule as declared in rules/*.yaml: its id (from the catalogue), title, topic, the metrics it needs,
  * typed thresholds, an optional condition, the score curve (metric, zero point, info and warning
- * anchors), the evidence to show, the summary/explanation/fix templates, the gain formula, and
+ * anchors), the evidence to show, the summary/explanation/fix templates, the gain formula with its base and bound
+ * (null all three where the rule has no gain model; {@code gainBasis} then says why), and
  * {@code verify}: the workload knobs that apply the fix (empty when the workload cannot apply it), which
  * {@code autoglm profile --model ... --verify} re-runs with; {@code verifyEndpoint}: the server and traffic knobs
  * ({@link EndpointKnobs}) that apply it, which {@code autoglm load --serve ... --verify} re-launches with;
@@ -32,6 +33,8 @@ public record RuleDefinition(
         Template explanation,
         Template fix,
         Expression gainFormula,
+        GainBase gainBase,
+        Expression gainBound,
         String gainBasis,
         String source,
         java.util.Map<String, String> verify,

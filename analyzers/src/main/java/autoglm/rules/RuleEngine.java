@@ -15,18 +15,27 @@ import java.util.regex.Pattern;
  * Evaluates every rule of a catalogue on the metrics of one input and ranks the results in the one order of
  * {@link Ranking}. A rule whose required metric is absent is not applicable, with the metric's own reason; a rule
  * whose condition is not met is ok. A rule with counts ({@link CountGate}) is not applicable below its minimum
- * ("too few to judge"), and its score is weighed by the count that limits it ({@link Counted}). Findings are data;
- * nothing here prints.
+ * ("too few to judge"), and its score is weighed by the count that limits it ({@link Counted}). A gain is at most
+ * its rule's bound and 100%, and a small estimated gain caps the score ({@link GainCeiling}); the finding's reason
+ * then says so. Findings are data; nothing here prints.
  */
 public final class RuleEngine {
     private static final Pattern IDENT = Pattern.compile("[a-z][a-z0-9_]*");
 
     private final RuleCatalogue catalogue;
     private final ThresholdOverrides overrides;
+    private final GainCeiling ceiling;
 
+    /** With the default {@code analysis.min_gain_pct} and {@code analysis.negligible_gain_pct}. */
     public RuleEngine(RuleCatalogue catalogue, ThresholdOverrides overrides) {
+        this(catalogue, overrides, GainCeiling.defaults());
+    }
+
+    /** {@code ceiling}: how a small estimated gain caps a finding's score ({@link GainCeiling}). */
+    public RuleEngine(RuleCatalogue catalogue, ThresholdOverrides overrides, GainCeiling ceiling) {
         this.catalogue = catalogue;
         this.overrides = overrides;
+        this.ceiling = ceiling;
     }
 
     public List<Finding> evaluate(Metrics metrics) {
@@ -96,31 +105,20 @@ public final class RuleEngine {
                     r.scoreWarning().evaluate(env));
             double score = counted == null ? unweighted : unweighted * counted.weight();
             counted = counted == null ? null : counted.scored(unweighted);
+            Gain gain = gain(r, env, metrics);
+            String capped = null;
+            if (ceiling.caps(gain) && score > ceiling.ceiling(gain.percent())) {
+                // severity follows impact: a small gain caps the score, whatever the evidence
+                double cap = ceiling.ceiling(gain.percent());
+                capped = "score " + oneDecimal(score) + " capped at " + oneDecimal(cap) + " by its gain: "
+                        + ceiling.why(gain);
+                score = cap;
+            }
             Severity severity = Severity.ofScore(score);
-            double raw;
-            String missing = null;
-            try {
-                raw = r.gainFormula() == null ? Double.NaN : r.gainFormula().evaluate(env);
-            } catch (Expression.Missing e) {
-                // the finding stands on its own inputs; only the estimate of its gain lacks one
-                raw = Double.NaN;
-                Metric m = metrics.get(e.name());
-                missing = "needs " + e.name() + ": " + (m.present() ? "not a number" : m.reason());
-            }
-            Gain gain;
-            if (r.gainFormula() == null) {
-                gain = Gain.notEstimated(r.gainBasis());
-            } else if (missing != null) {
-                gain = Gain.notApplicable(r.gainFormula().source(), missing);
-            } else if (Double.isNaN(raw)) {
-                gain = Gain.notApplicable(r.gainFormula().source(), "the formula has no value here (a zero denominator)");
-            } else {
-                double percent = Math.max(0, Math.min(100, raw));
-                gain = new Gain(Gain.ESTIMATED, percent, msPerStep(percent, metrics), r.gainFormula().source(),
-                        r.gainBasis());
-            }
-            String reason = null;
-            if (severity == Severity.OK) {
+            String reason = capped;
+            if (severity == Severity.OK && capped != null) {
+                reason = "below the info threshold once capped by its gain: " + capped;
+            } else if (severity == Severity.OK) {
                 reason = Severity.ofScore(unweighted) == Severity.OK
                         ? "below the info threshold: " + describe(r.scoreMetric(), r, env, metrics)
                         : "below the info threshold once weighed by its count: score " + oneDecimal(unweighted)
@@ -139,6 +137,47 @@ public final class RuleEngine {
         }
     }
 
+    /**
+     * The rule's gain: its formula's value, at least 0 and at most min(100, bound), where the bound is the share of
+     * the base the cause takes; not applicable where the formula or the bound lacks an input or has no value.
+     */
+    private static Gain gain(RuleDefinition r, Expression.Env env, Metrics metrics) {
+        if (r.gainFormula() == null) {
+            return Gain.notEstimated(r.gainBasis());
+        }
+        String formula = r.gainFormula().source();
+        double raw;
+        double bound;
+        try {
+            raw = r.gainFormula().evaluate(env);
+        } catch (Expression.Missing e) {
+            // the finding stands on its own inputs; only the estimate of its gain lacks one
+            return Gain.notApplicable(formula, needs(e, metrics), r.gainBase());
+        }
+        try {
+            bound = r.gainBound().evaluate(env);
+        } catch (Expression.Missing e) {
+            return Gain.notApplicable(formula, "its bound, " + r.gainBound().source() + ", " + needs(e, metrics),
+                    r.gainBase());
+        }
+        if (Double.isNaN(raw)) {
+            return Gain.notApplicable(formula, "the formula has no value here (a zero denominator)", r.gainBase());
+        }
+        if (Double.isNaN(bound)) {
+            return Gain.notApplicable(formula, "its bound, " + r.gainBound().source() + ", has no value here (a zero "
+                    + "denominator)", r.gainBase());
+        }
+        double cap = Math.max(0, Math.min(100, bound));
+        double percent = Math.max(0, Math.min(cap, raw));
+        return new Gain(Gain.ESTIMATED, percent, msPerStep(percent, r.gainBase(), metrics), formula, r.gainBasis(),
+                r.gainBase(), bound, r.gainBound().source(), raw > cap);
+    }
+
+    private static String needs(Expression.Missing e, Metrics metrics) {
+        Metric m = metrics.get(e.name());
+        return "needs " + e.name() + ": " + (m.present() ? "not a number" : m.reason());
+    }
+
     private static String oneDecimal(double v) {
         return String.format(java.util.Locale.ROOT, "%.1f", v);
     }
@@ -153,8 +192,14 @@ public final class RuleEngine {
                 Gain.none(), reason, counted);
     }
 
-    /** Gain in ms per iteration: percent of the mean iteration time, or of the GPU span without iterations. */
-    private static double msPerStep(double percent, Metrics metrics) {
+    /**
+     * Gain in ms per iteration: percent of the mean iteration time, for gains on iteration time or on the GPU span
+     * (which the iterations fill); NaN without iterations or on another base.
+     */
+    private static double msPerStep(double percent, GainBase base, Metrics metrics) {
+        if (base != GainBase.STEP && base != GainBase.GPU_SPAN) {
+            return Double.NaN;
+        }
         Metric step = metrics.get("step_time_ms");
         if (step.present()) {
             return percent / 100 * step.value();

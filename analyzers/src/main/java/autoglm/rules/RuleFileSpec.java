@@ -32,9 +32,11 @@ record RuleFileSpec(String family, List<Rule> rules) {
     }
 
     /**
-     * {@code formula} and {@code basis}: an estimate; or {@code none}: why the rule has no gain model (the finding's
-     * place in the ranking is then fixed, see {@link Ranking}).
+     * {@code formula}, {@code base} (a {@link GainBase} key: what the estimate is a share of), {@code bound} (an
+     * expression: the share of that base the cause takes, which the estimate cannot pass) and {@code basis}: an
+     * estimate; or {@code none}: why the rule has no gain model (the finding's place in the ranking is then fixed, see
+     * {@link Ranking}).
      */
-    record Gain(String formula, String basis, String none) {
+    record Gain(String formula, String base, String bound, String basis, String none) {
     }
 }

@@ -26,7 +26,7 @@ class RankingTest {
     }
 
     private static Gain est(double pct) {
-        return new Gain(Gain.ESTIMATED, pct, Double.NaN, "x", "y");
+        return new Gain(Gain.ESTIMATED, pct, Double.NaN, "x", "y", GainBase.GPU_SPAN);
     }
 
     private static List<String> ids(List<Finding> fs) {
@@ -44,7 +44,7 @@ class RankingTest {
                 f("info-74", Severity.INFO, 40, est(74)),
                 f("warning-unpriced", Severity.WARNING, 80, Gain.notEstimated("a risk")),
                 f("info-5", Severity.INFO, 70, est(5)),
-                f("warning-nan", Severity.WARNING, 90, Gain.notApplicable("a / b", "b is 0")),
+                f("warning-nan", Severity.WARNING, 90, Gain.notApplicable("a / b", "b is 0", GainBase.GPU_SPAN)),
                 f("info-5-lower", Severity.INFO, 30, est(5))));
         Collections.shuffle(all, new java.util.Random(7));
         assertEquals(List.of(

@@ -30,7 +30,7 @@ class RuleCatalogueTest {
             "    summary: busy {gpu_busy_pct} over {gpu_busy_pct.n} steps, below {info_pct}",
             "    explanation: because",
             "    fix: do this",
-            "    gain: {formula: 100 - gpu_busy_pct, basis: idle time}",
+            "    gain: {formula: 100 - gpu_busy_pct, base: gpu-span, bound: gpu_idle_pct, basis: idle time}",
             "");
 
     @TempDir
@@ -47,6 +47,54 @@ class RuleCatalogueTest {
             assertFalse(r.fix().text().isBlank(), r.id());
         }
         assertEquals(50, c.get("launch-bound").threshold("busy_info_pct").defaultValue());
+    }
+
+    @Test
+    void everyBundledGainNamesItsBaseAndBound() {
+        // issue 31: "estimated 98.8% of request latency" was a share of the p99 gap between tokens; every estimate
+        // now says what it is a share of, and what bounds it
+        int estimated = 0;
+        for (RuleDefinition r : RuleCatalogue.bundled().rules()) {
+            if (r.gainFormula() == null) {
+                assertEquals(null, r.gainBase(), r.id() + ": a rule without a gain model has no base");
+                assertEquals(null, r.gainBound(), r.id());
+                continue;
+            }
+            estimated++;
+            assertNotNull(r.gainBase(), r.id() + ": gain.base");
+            assertNotNull(r.gainBound(), r.id() + ": gain.bound");
+            assertFalse(r.gainBasis().isBlank(), r.id());
+        }
+        assertTrue(estimated >= 39, "rules with a gain formula: " + estimated);
+        assertEquals(GainBase.E2EL, RuleCatalogue.bundled().get("prefill-interference").gainBase());
+    }
+
+    @Test
+    void refusesAGainWithoutABaseOrBound() throws Exception {
+        assertError("busy-rule, gain: missing 'base' (what the gain is a share of: e2el, ttft",
+                VALID.replace("base: gpu-span, ", ""));
+        assertError("unknown gain base 'latency' (use one of e2el, ttft, itl, step, gpu-span, serving, run, capacity)",
+                VALID.replace("base: gpu-span", "base: latency"));
+        assertError("busy-rule, gain: missing 'bound'", VALID.replace("bound: gpu_idle_pct, ", ""));
+        assertError("'basis', 'base' and 'bound' belong to a formula", VALID.replace(
+                "{formula: 100 - gpu_busy_pct, base: gpu-span, bound: gpu_idle_pct, basis: idle time}",
+                "{none: a risk, base: e2el}"));
+        assertError("'nope' in \"nope\" is neither a metric", VALID.replace("bound: gpu_idle_pct", "bound: nope"));
+    }
+
+    @Test
+    void theEngineKeepsAGainWithinItsBound() throws Exception {
+        // the formula claims all of the GPU's idle time; the bound says the cause takes half of it
+        RuleCatalogue c = load(VALID.replace("bound: gpu_idle_pct", "bound: gpu_idle_pct / 2"));
+        autoglm.analyse.Metrics m = new autoglm.diagnose.Diagnoser(RuleCatalogue.bundled(), ThresholdOverrides.none(),
+                autoglm.analyse.AnalysisSettings.defaults()).diagnose(List.of(Fixtures.trace(Fixtures.DECODE_KV))).metrics();
+        Finding f = new RuleEngine(c, ThresholdOverrides.none()).evaluate(m).get(0);
+        double half = m.get("gpu_idle_pct").value() / 2;
+        assertTrue(half > 0, "fixture idle " + half);
+        assertEquals(half, f.gain().percent(), 1e-9);
+        assertEquals(half, f.gain().bound(), 1e-9);
+        assertTrue(f.gain().capped());
+        assertEquals(GainBase.GPU_SPAN, f.gain().base());
     }
 
     @Test
@@ -141,7 +189,7 @@ class RuleCatalogueTest {
                 "      - {name: full_steps, unit: count, default: 6, description: full}", "");
         String tail = String.join("\n", "    score: {metric: gpu_busy_pct, zero: 100, info: info_pct, warning: warning_pct}",
                 "    summary: busy", "    explanation: because", "    fix: do this",
-                "    gain: {formula: 100 - gpu_busy_pct, basis: idle time}", "");
+                "    gain: {formula: 100 - gpu_busy_pct, base: gpu-span, bound: gpu_idle_pct, basis: idle time}", "");
         load(head + "    counts:\n      - {of: steps, n: gpu_busy_pct.n, min: min_steps, full: full_steps}\n" + tail);
         assertError("is not a count metric: use gpu_busy_pct.n",
                 head + "    counts:\n      - {of: steps, n: gpu_busy_pct, min: min_steps, full: full_steps}\n" + tail);

@@ -98,11 +98,21 @@ public final class CompareTextReport implements ComparisonReport {
         return Quantities.format(m) + " (n=" + m.n() + ")";
     }
 
-    /** A percentage's change in points, other changes relative to A ("+0.7 pp", "+5.1%"). */
+    /**
+     * A percentage's change in points, other changes relative to A ("+0.7 pp", "+5.1%"); a signed quantity's (no
+     * relative change, {@link MetricChange#deltaPct}) as the difference in its unit ("+623 ms per step").
+     */
     static String change(MetricChange m) {
-        if (m.a().unit() == autoglm.analyse.Unit.PERCENT && !m.a().isText() && !m.a().isBreakdown()) {
+        if (m.a().isText() || m.a().isBreakdown()) {
+            return "";
+        }
+        if (m.a().unit() == autoglm.analyse.Unit.PERCENT) {
             return Quantities.change(m.delta(), Unit.PERCENT);
         }
-        return Double.isNaN(m.deltaPct()) ? "" : String.format(Locale.ROOT, "%+.1f%%", m.deltaPct());
+        if (Double.isNaN(m.deltaPct())) {
+            return Double.isNaN(m.delta()) || m.a().value() == 0 && m.b().value() == 0 ? ""
+                    : Quantities.change(m.delta(), m.a().unit());
+        }
+        return String.format(Locale.ROOT, "%+.1f%%", m.deltaPct());
     }
 }

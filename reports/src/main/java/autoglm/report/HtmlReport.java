@@ -49,7 +49,7 @@ public final class HtmlReport implements Report {
         if (d.served() != null) {
             HtmlTables.served(sb, d.served());
         }
-        findings(sb, d, run);
+        findings(sb, d);
         verified(sb, d);
         chartSection(sb);
         if (d.inputs().size() == 1) {
@@ -64,7 +64,7 @@ public final class HtmlReport implements Report {
         out.flush();
     }
 
-    private void findings(StringBuilder sb, Diagnosis d, boolean run) {
+    private void findings(StringBuilder sb, Diagnosis d) {
         sb.append("<section id=\"findings\"><h2>Findings</h2>\n<p class=\"order\">")
                 .append(Html.escape(autoglm.rules.Ranking.DESCRIPTION)).append(".</p>\n");
         int rank = 0;
@@ -95,10 +95,23 @@ public final class HtmlReport implements Report {
             sb.append("<dt>why</dt><dd>").append(Html.escape(f.explanation())).append("</dd>\n");
             sb.append("<dt>fix</dt><dd>").append(Html.escape(f.fix())).append("</dd>\n");
             sb.append("<dt>gain</dt><dd class=\"gain ").append(Html.escape(f.gain().kind())).append("\">")
-                    .append(Html.text(GainText.text(f, run))).append("</dd></dl></article>\n");
+                    .append(Html.text(GainText.text(f))).append("</dd>");
+            if (f.reason() != null) {
+                sb.append("\n<dt>severity</dt><dd>").append(Html.text(f.reason())).append("</dd>");
+            }
+            sb.append("</dl></article>\n");
         }
         if (rank == 0) {
             sb.append("<p class=\"ok\">No bottleneck found at info level or above.</p>\n");
+        }
+        java.util.List<String> overlaps = GainText.overlaps(d.findings());
+        if (!overlaps.isEmpty()) {
+            sb.append("<div class=\"overlaps\"><h3>").append(GainText.OVERLAP_TITLE).append("</h3>\n<p>")
+                    .append(Html.escape(GainText.OVERLAP_INTRO)).append(".</p>\n<ul>");
+            for (String line : overlaps) {
+                sb.append("<li>").append(Html.text(line)).append("</li>");
+            }
+            sb.append("</ul></div>\n");
         }
         StringBuilder ok = new StringBuilder();
         StringBuilder na = new StringBuilder();

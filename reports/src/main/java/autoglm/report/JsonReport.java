@@ -59,6 +59,8 @@ public final class JsonReport implements Report {
             g.writeStringField("findingsOrder", autoglm.rules.Ranking.DESCRIPTION);
             g.writeFieldName("findings");
             findings(g, d.findings());
+            g.writeFieldName("gainOverlaps");
+            overlaps(g, d.findings());
             if (d.inputs().size() == 1) {
                 g.writeFieldName("breakdown");
                 breakdown(g, d.inputs().get(0).analysis().breakdown());
@@ -243,8 +245,10 @@ public final class JsonReport implements Report {
             metric(g, c.before());
             g.writeFieldName("after");
             metric(g, c.after());
+            // a factor only where a ratio means something (no signed quantity); the difference always
             number(g, "factor", c.factor());
             number(g, "speedup", c.speedup());
+            number(g, "difference", c.difference());
             number(g, "welchP", c.p());
             if (!Double.isNaN(c.p())) {
                 g.writeBooleanField("withinNoise", c.withinNoise(autoglm.diagnose.Verification.ALPHA));
@@ -329,6 +333,12 @@ public final class JsonReport implements Report {
             number(g, "msPerStep", gain.msPerStep());
             g.writeStringField("formula", gain.formula());
             g.writeStringField("basis", gain.basis());
+            // what the percent is of, and the share of it the cause takes (the bound the estimate cannot pass)
+            g.writeStringField("base", gain.base() == null ? null : gain.base().key());
+            g.writeStringField("baseLabel", gain.base() == null ? null : gain.base().label());
+            number(g, "bound", gain.bound());
+            g.writeStringField("boundFormula", gain.boundFormula());
+            g.writeBooleanField("capped", gain.capped());
             g.writeEndObject();
             g.writeStringField("reason", f.reason());
             if (f.counted() != null) {
@@ -343,6 +353,31 @@ public final class JsonReport implements Report {
                 number(g, "unweightedScore", Math.round(c.unweightedScore() * 10) / 10.0);
                 g.writeEndObject();
             }
+            g.writeEndObject();
+        }
+        g.writeEndArray();
+    }
+
+    /** Per base with two reported gains or more: the parts, and the combined estimate (docs/formats.md). */
+    private void overlaps(JsonGenerator g, List<Finding> findings) throws IOException {
+        g.writeStartArray();
+        for (autoglm.rules.GainOverlap o : autoglm.rules.GainOverlap.of(findings)) {
+            g.writeStartObject();
+            g.writeStringField("base", o.base().key());
+            g.writeStringField("baseLabel", o.base().label());
+            g.writeArrayFieldStart("gains");
+            for (autoglm.rules.GainOverlap.Part p : o.parts()) {
+                g.writeStartObject();
+                g.writeStringField("rule", p.rule());
+                g.writeStringField("kind", p.kind());
+                number(g, "percent", p.percent());
+                g.writeStringField("sameAs", p.sameAs());
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            number(g, "combinedPct", o.combinedPct());
+            number(g, "largestPct", o.largestPct());
+            number(g, "sumPct", o.sumPct());
             g.writeEndObject();
         }
         g.writeEndArray();

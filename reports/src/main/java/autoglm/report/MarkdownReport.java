@@ -53,11 +53,18 @@ public final class MarkdownReport implements Report {
             sb.append("| ").append(rank).append(" | ").append(f.severity().key()).append(" | ").append(Markdown.escape(f.rule()))
                     .append(" | ").append(Markdown.escape(f.summary() + (CountText.text(f.counted()).isEmpty() ? ""
                             : " (" + CountText.text(f.counted()) + ")"))).append(" | ")
-                    .append(Markdown.escape(GainText.shortText(f) + " " + GainText.of(f, run))).append(" | ")
+                    .append(Markdown.escape(GainText.shortText(f) + " " + GainText.of(f))).append(" | ")
                     .append(Markdown.escape(f.fix())).append(" |\n");
         }
         if (rank == 0) {
             sb.append("No bottleneck found at info level or above.\n");
+        }
+        List<String> overlaps = GainText.overlaps(d.findings());
+        if (!overlaps.isEmpty()) {
+            sb.append("\n**").append(GainText.OVERLAP_TITLE).append("**: ").append(GainText.OVERLAP_INTRO).append(".\n\n");
+            for (String line : overlaps) {
+                sb.append("- ").append(Markdown.escape(line)).append('\n');
+            }
         }
         metrics(sb, d.metrics());
         verified(sb, d);

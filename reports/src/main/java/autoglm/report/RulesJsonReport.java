@@ -54,6 +54,8 @@ final class RulesJsonReport implements RulesReport {
                 g.writeStringField("uncounted", r.uncounted());
                 g.writeStringField("gain", r.gainFormula() == null ? null : r.gainFormula().source());
                 g.writeStringField("gainBasis", r.gainBasis());
+                g.writeStringField("gainBase", r.gainBase() == null ? null : r.gainBase().key());
+                g.writeStringField("gainBound", r.gainBound() == null ? null : r.gainBound().source());
                 g.writeEndObject();
             }
             g.writeEndArray();

@@ -23,6 +23,7 @@ final class RulesMarkdownReport implements RulesReport {
         sb.append("`--set analysis.NAME=VALUE`. How rules are scored and ranked: [analyses.md](analyses.md).\n");
         counts(sb, catalogue);
         engines(sb, catalogue);
+        gains(sb);
         for (RuleDefinition r : catalogue.rules()) {
             sb.append("\n## ").append(r.id()).append("\n\n");
             sb.append("**").append(Markdown.escape(r.title())).append("** (family `").append(r.family())
@@ -46,7 +47,9 @@ final class RulesMarkdownReport implements RulesReport {
             if (r.gainFormula() == null) {
                 sb.append("- gain: not estimated: ").append(Markdown.escape(r.gainBasis().strip())).append("\n\n");
             } else {
-                sb.append("- estimated gain: `").append(r.gainFormula().source()).append("`: ")
+                sb.append("- estimated gain, a share of ").append(Markdown.escape(r.gainBase().label())).append(" (`")
+                        .append(r.gainBase().key()).append("`): `").append(r.gainFormula().source())
+                        .append("`, at most `").append(r.gainBound().source()).append("`: ")
                         .append(Markdown.escape(r.gainBasis().strip())).append("\n\n");
             }
             if (!r.verifications().isEmpty()) {
@@ -148,6 +151,37 @@ final class RulesMarkdownReport implements RulesReport {
             r.getValue().values().forEach(c -> sb.append(' ').append(c.replace("|", "\\|")).append(" |"));
             sb.append('\n');
         }
+    }
+
+    /**
+     * What every gain is a share of, what bounds it, how gains on one base combine, and how a small gain caps a
+     * finding's severity: the engine's rules, stated once for all rules (docs/analyses.md#gains says more).
+     */
+    private static void gains(StringBuilder sb) {
+        sb.append("\n## Gains and severity\n\n");
+        sb.append("Every gain formula names its base, what its percentage is a share of (`gain.base`), and a bound\n");
+        sb.append("(`gain.bound`): the share of that base the cause takes. The engine keeps the estimate between 0 and\n");
+        sb.append("min(100, bound), and says so in the report where the formula gave more. The bases:\n\n");
+        sb.append("| base | report says | what it is |\n|---|---|---|\n");
+        for (autoglm.rules.GainBase b : autoglm.rules.GainBase.values()) {
+            sb.append("| `").append(b.key()).append("` | ").append(Markdown.escape(b.label())).append(" | ")
+                    .append(Markdown.escape(b.description())).append(" |\n");
+        }
+        sb.append("\nGains on one base overlap: where two reported findings or more have gains on the same base, the\n");
+        sb.append("report gives their combined estimate 1 − Π(1 − gᵢ), which takes the shares as independent and\n");
+        sb.append("cannot pass 100%, beside the largest alone and the sum ([analyses.md](analyses.md#overlapping-gains)).\n");
+        sb.append("Two estimates with the same formula (kv-cache-pressure's and queueing's queue time) are the same time,\n");
+        sb.append("counted once. Gains on different bases are never added.\n\n");
+        sb.append("Severity follows impact: an estimated gain below `analysis.min_gain_pct` (default ")
+                .append(Quantities.setting(AnalysisSettings.MIN_GAIN_PCT.defaultValue(), autoglm.analyse.Unit.PERCENT))
+                .append(") of its base caps the\n");
+        sb.append("finding's score below 75, so it is at most info; below `analysis.negligible_gain_pct` (default ")
+                .append(Quantities.setting(AnalysisSettings.NEGLIGIBLE_GAIN_PCT.defaultValue(),
+                        autoglm.analyse.Unit.PERCENT)).append(") below 25,\n");
+        sb.append("so it is ok and not reported. The cap is linear: 0 at no gain, 25 at `negligible_gain_pct`, 75 at\n");
+        sb.append("`min_gain_pct`, none above; the finding's reason says when it applied\n");
+        sb.append("([analyses.md](analyses.md#severity-follows-impact)). Measured gains and findings without an estimate\n");
+        sb.append("are not capped.\n");
     }
 
     private static String value(RuleDefinition r, String threshold) {

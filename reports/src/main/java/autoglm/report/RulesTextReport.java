@@ -35,7 +35,9 @@ final class RulesTextReport implements RulesReport {
                         .append(Quantities.setting(p.defaultValue(), p.unit())).append("  ").append(p.description())
                         .append('\n');
             }
-            sb.append("    gain      ").append((r.gainFormula() == null ? "not estimated: " + r.gainBasis() : r.gainFormula().source())).append('\n');
+            sb.append("    gain      ").append((r.gainFormula() == null ? "not estimated: " + r.gainBasis()
+                    : r.gainFormula().source() + " % of " + r.gainBase().label() + ", at most " + r.gainBound().source()))
+                    .append('\n');
         }
         sb.append("\nanalysis settings; override with --set analysis.NAME=VALUE\n");
         for (Parameter p : AnalysisSettings.ALL) {

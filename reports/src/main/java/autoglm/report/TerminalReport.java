@@ -43,10 +43,6 @@ public final class TerminalReport implements Report {
     private static final String YELLOW = "\u001b[33m";
     private static final String GREEN = "\u001b[32m";
 
-    /** Gains of the system rules of a run are shares of its run time; those of trace rules, of iteration time. */
-    private static final String RUN_TIME = "of run time";
-    private static final String ITERATION_TIME = "of iteration time";
-
     private final boolean colour;
     private final boolean explain;
     private final int topKernels;
@@ -127,7 +123,7 @@ public final class TerminalReport implements Report {
                 sb.append(line).append('\n');
             }
         }
-        findings(sb, d.findings(), d.run() != null ? RUN_TIME : ITERATION_TIME);
+        findings(sb, d.findings());
         verified(sb, d);
         if (d.inputs().size() == 1) {
             kernels(sb, d.inputs().get(0).analysis().breakdown());
@@ -222,7 +218,7 @@ public final class TerminalReport implements Report {
         }
     }
 
-    private void findings(StringBuilder sb, List<Finding> findings, String gainOf) {
+    private void findings(StringBuilder sb, List<Finding> findings) {
         List<Finding> problems = new ArrayList<>();
         List<String> ok = new ArrayList<>();
         // not-applicable rules by reason, so that each reason (a missing driver, no trace) is said once
@@ -251,7 +247,15 @@ public final class TerminalReport implements Report {
         }
         int rank = 1;
         for (Finding f : problems) {
-            finding(sb, rank++, f, gainOf);
+            finding(sb, rank++, f);
+        }
+        List<String> overlaps = GainText.overlaps(findings);
+        if (!overlaps.isEmpty()) {
+            sb.append('\n');
+            indent(sb, ": " + GainText.OVERLAP_INTRO, style(BOLD, GainText.OVERLAP_TITLE), "");
+            for (String line : overlaps) {
+                indent(sb, Text.safe(line), "  ", "    ");
+            }
         }
         sb.append('\n');
         if (!ok.isEmpty()) {
@@ -268,7 +272,7 @@ public final class TerminalReport implements Report {
         }
     }
 
-    private void finding(StringBuilder sb, int rank, Finding f, String gainOf) {
+    private void finding(StringBuilder sb, int rank, Finding f) {
         String sev = f.severity() == Severity.WARNING ? style(RED + BOLD, "WARNING") : style(YELLOW + BOLD, "INFO   ");
         sb.append('\n');
         indent(sb, style(BOLD, f.rule()) + "  " + Text.safe(f.title()) + String.format(Locale.ROOT, "  (score\u00a0%.0f)",
@@ -290,8 +294,12 @@ public final class TerminalReport implements Report {
             indent(sb, Text.safe(f.explanation()), "    why       ", "              ");
         }
         indent(sb, Text.safe(f.fix()), "    fix       ", "              ");
-        String gain = GainText.text(f, gainOf.equals(RUN_TIME));
+        String gain = GainText.text(f);
         indent(sb, Text.safe(gain), "    gain      ", "              ");
+        if (f.reason() != null) {
+            // a reported finding's reason: its score was capped by a small gain (severity follows impact)
+            indent(sb, Text.safe(f.reason()), "    severity  ", "              ");
+        }
     }
 
     private void verified(StringBuilder sb, Diagnosis d) {

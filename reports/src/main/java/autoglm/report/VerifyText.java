@@ -44,7 +44,11 @@ final class VerifyText {
     private VerifyText() {
     }
 
-    /** One cell: "before -> after (factor)"; a metric absent on both sides is "n/a". */
+    /**
+     * One cell: "before -> after (factor)" for a figure a ratio compares ("2.00x better"); for a signed one (a slope,
+     * a trend: {@link Verification.Comparison#factor} is NaN) the difference instead, "-725 ms per step -> -102 ms per
+     * step (+623 ms per step)", never a factor; a metric absent on both sides is "n/a".
+     */
     static String cell(Verification.Comparison c) {
         if (c == null) {
             return "n/a";
@@ -53,10 +57,13 @@ final class VerifyText {
         if (WORK.contains(c.metric())) {
             return s + " (work)";
         }
+        String noise = c.withinNoise(Verification.ALPHA) ? ", within noise" : "";
         double x = c.speedup();
         if (!Double.isNaN(x)) {
             s += String.format(Locale.ROOT, " (%s%s)", x >= 1 ? Quantities.number(x) + "x better"
-                    : Quantities.number(1 / x) + "x worse", c.withinNoise(Verification.ALPHA) ? ", within noise" : "");
+                    : Quantities.number(1 / x) + "x worse", noise);
+        } else if (!Double.isNaN(c.difference())) {
+            s += " (" + Quantities.change(c.difference(), c.before().unit()) + noise + ")";
         }
         return s;
     }
