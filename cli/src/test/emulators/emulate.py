@@ -24,7 +24,7 @@ BASE = {"slots": 4, "kv_tokens": 65536, "prefix_cache": True, "chunked": True, "
 SCENARIOS = {
     "healthy": {},
     "queueing": {"slots": 1},
-    "kv-pressure": {"slots": 8, "kv_tokens": 16384},
+    "kv-pressure": {"slots": 8, "kv_tokens": 4096},
     "prefix-miss": {"prefix_cache": False},
     "long-context": {"kv_tokens": 262144, "prefill_ms": (1.0, 0.002, 2e-6)},
     "prefill-interference": {"chunked": False, "prefill_ms": (1.0, 0.05, 0.0)},

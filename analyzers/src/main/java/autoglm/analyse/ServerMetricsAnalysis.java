@@ -204,10 +204,12 @@ public final class ServerMetricsAnalysis {
         double queries = q == null ? Double.NaN : s.increase(q);
         double hits = h == null ? Double.NaN : s.increase(h);
         if (q == null) {
+            // SGLang: its cached-token counter is created at the first request with a cache hit, so a page with
+            // its prompt-token counter and never that one means no hit yet (0), not "not counted"
             q = s.find(PROMPT_TOKENS[1]);
             h = s.find(CACHED_TOKENS);
-            queries = q == null || h == null ? Double.NaN : s.increase(q);
-            hits = q == null || h == null ? Double.NaN : s.increase(h);
+            queries = q == null ? Double.NaN : s.increase(q);
+            hits = q == null ? Double.NaN : h == null ? 0 : s.increase(h);
         }
         if (Double.isNaN(queries) || Double.isNaN(hits)) {
             b.absent("server_prefix_hit_pct", "the server does not count prefix-cache queries and hits");

@@ -65,7 +65,7 @@ final class LoadOptions {
 
     @Option(names = "--baseline", paramLabel = "N|auto", defaultValue = "auto", description = "requests sent one at "
             + "a time after the warm-up, before the measured load, as the unloaded baseline its TTFT is set against "
-            + "where the server publishes no engine metrics (Ollama; docs/load.md#baseline); auto (default): 3 when "
+            + "where the server publishes no engine metrics (Ollama; docs/load.md#baseline); auto (default): 5 when "
             + "the server's /metrics shows none, else 0")
     String baseline;
 

@@ -27,10 +27,10 @@ public final class LoadTest {
     private volatile boolean stopped;
     private volatile Consumer<LoadRequest> onRequest = r -> { };
     private int serverProfile;
-    /** Requests of the unloaded baseline; {@link #AUTO_BASELINE}: 3 when the server publishes no engine metrics. */
+    /** Requests of the unloaded baseline; {@link #AUTO_BASELINE}: 5 when the server publishes no engine metrics. */
     private int baseline = AUTO_BASELINE;
     public static final int AUTO_BASELINE = -1;
-    static final int AUTO_BASELINE_REQUESTS = 3;
+    static final int AUTO_BASELINE_REQUESTS = 5;
     private volatile MeasuredWindow window = MeasuredWindow.NONE;
 
     /** Told when the measured traffic starts (after the warm-up) and when it has ended (also after Ctrl-C). */
@@ -60,7 +60,7 @@ public final class LoadTest {
 
     /**
      * {@code load --baseline N}: N requests one at a time after the warm-up, before the measured load, kept apart as
-     * the unloaded baseline (docs/load.md#baseline); {@link #AUTO_BASELINE} sends 3 when the server's /metrics gives
+     * the unloaded baseline (docs/load.md#baseline); {@link #AUTO_BASELINE} sends 5 when the server's /metrics gives
      * no serving engine's metrics, none otherwise.
      */
     public LoadTest baseline(int requests) {
