@@ -24,10 +24,10 @@ BASE = {"slots": 4, "kv_tokens": 65536, "prefix_cache": True, "chunked": True, "
 SCENARIOS = {
     "healthy": {},
     "queueing": {"slots": 1},
-    "kv-pressure": {"slots": 8, "kv_tokens": 4096},
+    "kv-pressure": {"slots": 8, "kv_tokens": 1536},
     "prefix-miss": {"prefix_cache": False},
     "long-context": {"kv_tokens": 262144, "prefill_ms": (1.0, 0.002, 2e-6)},
-    "prefill-interference": {"chunked": False, "prefill_ms": (1.0, 0.05, 0.0)},
+    "prefill-interference": {"slots": 8, "chunked": False, "prefill_ms": (1.0, 0.1, 0.0)},
     "image-heavy": {},
 }
 

@@ -23,6 +23,8 @@ import java.util.List;
  */
 final class QueueEvidence {
     static final List<String> NAMES = List.of("queue_share_pct", "queue_ms", "queue_basis");
+    /** Scrapes inside the measured window Little's law needs (fewer: not decided from the gauge). */
+    static final int MIN_PAGES = 3;
 
     private QueueEvidence() {
     }
@@ -107,12 +109,12 @@ final class QueueEvidence {
                 sum += waiting.values()[i];
             }
         }
-        if (pages < 2 || !(end > start)) {
+        if (pages < MIN_PAGES || !(end > start)) {
             return false;
         }
         double lambdaPerMs = ok.size() / (end - start);
         double waitMs = (sum / pages) / lambdaPerMs;
-        long n = Math.min(ok.size(), pages);
+        long n = ok.size();
         b.put("queue_share_pct", Math.min(100, 100 * waitMs / e2el.value()), n);
         b.put("queue_ms", waitMs, n);
         b.text("queue_basis", "waiting-gauge: Little's law on the waiting gauge (" + waiting.name()

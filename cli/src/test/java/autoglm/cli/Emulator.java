@@ -22,8 +22,10 @@ final class Emulator implements AutoCloseable {
     private final Path truth;
     private final Path log;
     final int port;
+    final String engine;
 
-    private Emulator(Process process, Path truth, Path log, int port) {
+    private Emulator(String engine, Process process, Path truth, Path log, int port) {
+        this.engine = engine;
         this.process = process;
         this.truth = truth;
         this.log = log;
@@ -81,7 +83,7 @@ final class Emulator implements AutoCloseable {
             Thread.sleep(20);
         }
         int port = Integer.parseInt(Files.readString(portFile, StandardCharsets.UTF_8).strip());
-        return new Emulator(p, truth, log, port);
+        return new Emulator(engine, p, truth, log, port);
     }
 
     String url() {

@@ -39,7 +39,7 @@ final class EngineMatrix {
         scenario("healthy", null, List.of(), "--workload", "synthetic", "--profile", "concurrent:4", "--requests",
                 "16", "--input-len", "200", "--output-len", "16");
         scenario("queueing", "queueing", List.of(), "--workload", "synthetic", "--profile", "concurrent:4",
-                "--requests", "16", "--input-len", "100", "--output-len", "16");
+                "--requests", "24", "--input-len", "100", "--output-len", "16");
         scenario("kv-pressure", "kv-cache-pressure", List.of("preemption"), cat(agent, "--sessions", "4", "--steps",
                 "3", "--image", "280x560"));
         scenario("prefix-miss", "prefix-cache-miss", List.of(), cat(agent, "--sessions", "2", "--steps", "5",
@@ -47,7 +47,7 @@ final class EngineMatrix {
         scenario("long-context", "long-context", List.of(), "--workload", "synthetic", "--profile", "sync",
                 "--requests", "12", "--input-len", "8000", "--input-spread", "0.9", "--output-len", "4");
         scenario("prefill-interference", "prefill-interference", List.of("prefill-stalls-decode"), "--workload",
-                "synthetic", "--profile", "constant:8", "--requests", "24", "--input-len", "1500", "--input-spread",
+                "synthetic", "--profile", "constant:4", "--requests", "24", "--input-len", "1500", "--input-spread",
                 "0.5", "--output-len", "48");
         scenario("image-heavy", "image-heavy", List.of(), cat(agent, "--sessions", "2", "--steps", "3", "--image",
                 "1080x2400"));

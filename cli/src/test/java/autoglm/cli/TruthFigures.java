@@ -10,16 +10,17 @@ import java.util.Map;
 
 /**
  * The figures autoglm read from a server, set against the emulator's truth log (docs/benchmarks.md, "Accuracy
- * matrix", states these tolerances). The measured requests are the truth's requests that arrived after its first
- * scrape (the warm-up request ends before the load's first scrape).
+ * matrix", states these tolerances). The measured requests are the truth's last requests, as many as the load
+ * measured (the warm-up and an unloaded baseline come before them).
  * <ul>
  * <li>Server histograms (E2EL, queue time, TTFT: the mean of the values the emulator observed into them), counters
  * (preemptions, prefix hits) and the KV gauge's highest engine: equal to the truth to 0.01 ms, 1e-6 points or
  * exactly: they are the same numbers the emulator observed.</li>
+ * <li>vLLM 0.8's prefix hits, counted in blocks of 16 tokens: within 1 point of the tokens' share.</li>
  * <li>The client's TTFT against the truth's first chunk: within 15 ms + 10% (the client times from its send, the
  * emulator from the parsed request: loopback and HTTP in between, on a shared CPU).</li>
  * <li>The queue share by an estimating route: from the server's queue histogram against the client's E2EL, within 3
- * points + 5%; by Little's law on the waiting gauge (sampled every 500 ms), within 35% of the truth's share.</li>
+ * points + 5%; by Little's law on the waiting gauge (sampled every 500 ms), within 3 points + 35%.</li>
  * </ul>
  */
 final class TruthFigures {
@@ -39,10 +40,13 @@ final class TruthFigures {
     static Compared compare(JsonNode report, Emulator e) throws Exception {
         List<JsonNode> scrapes = e.truth("scrape");
         List<JsonNode> all = e.truth("request");
-        double t0 = scrapes.isEmpty() ? Double.NEGATIVE_INFINITY : scrapes.get(0).get("t_ms").asDouble();
-        List<JsonNode> req = all.stream().filter(r -> r.get("arrival_ms").asDouble() >= t0
-                && "ok".equals(r.path("status").asText("ok"))).toList();
         JsonNode m = report.get("metrics");
+        // the measured requests are the load's last: the warm-up and the unloaded baseline come before them
+        int measured = m.path("load_requests").path("value").asInt(0);
+        List<JsonNode> byArrival = new ArrayList<>(all);
+        byArrival.sort(java.util.Comparator.comparingDouble(r -> r.get("arrival_ms").asDouble()));
+        List<JsonNode> req = byArrival.subList(Math.max(0, byArrival.size() - measured), byArrival.size()).stream()
+                .filter(r -> "ok".equals(r.path("status").asText("ok"))).toList();
         List<String> lines = new ArrayList<>();
         List<String> misses = new ArrayList<>();
         Compared c = new Compared(lines, misses);
@@ -60,7 +64,8 @@ final class TruthFigures {
         double prompt = sum(req, r -> r.get("prompt_tokens").asDouble());
         double cached = sum(req, r -> r.path("cached_tokens").asDouble());
         if (prompt > 0) {
-            check(c, m, "server_prefix_hit_pct", 100 * cached / prompt, 1e-6, 0);
+            // vLLM 0.8 counts its prefix-cache queries and hits in blocks of 16 tokens: within a point of the tokens'
+            check(c, m, "server_prefix_hit_pct", 100 * cached / prompt, e.engine.equals("vllm-0.8") ? 1 : 1e-6, 0);
         }
         double kv = kvMax(scrapes);
         if (!Double.isNaN(kv)) {
@@ -73,7 +78,7 @@ final class TruthFigures {
         if (basis.startsWith("server-queue-client-e2el")) {
             check(c, m, "queue_share_pct", share, 3, 0.05);
         } else if (basis.startsWith("waiting-gauge")) {
-            check(c, m, "queue_share_pct", share, 0, 0.35);
+            check(c, m, "queue_share_pct", share, 3, 0.35);
         }
         return c;
     }

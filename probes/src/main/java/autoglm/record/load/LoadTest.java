@@ -27,7 +27,7 @@ public final class LoadTest {
     private volatile boolean stopped;
     private volatile Consumer<LoadRequest> onRequest = r -> { };
     private int serverProfile;
-    /** Requests of the unloaded baseline; {@link #AUTO_BASELINE}: 5 when the server publishes no engine metrics. */
+    /** Requests of the unloaded baseline; {@link #AUTO_BASELINE}: 5 when the server's /metrics serves no page. */
     private int baseline = AUTO_BASELINE;
     public static final int AUTO_BASELINE = -1;
     static final int AUTO_BASELINE_REQUESTS = 5;
@@ -60,8 +60,8 @@ public final class LoadTest {
 
     /**
      * {@code load --baseline N}: N requests one at a time after the warm-up, before the measured load, kept apart as
-     * the unloaded baseline (docs/load.md#baseline); {@link #AUTO_BASELINE} sends 5 when the server's /metrics gives
-     * no serving engine's metrics, none otherwise.
+     * the unloaded baseline (docs/load.md#baseline); {@link #AUTO_BASELINE} sends 5 when the server's /metrics serves
+     * no page (Ollama), none otherwise.
      */
     public LoadTest baseline(int requests) {
         this.baseline = requests;
@@ -191,7 +191,7 @@ public final class LoadTest {
         if (n == AUTO_BASELINE) {
             n = engineMetrics() ? 0 : AUTO_BASELINE_REQUESTS;
             if (n > 0) {
-                notes.accept("the server publishes no engine metrics at " + (plan.metricsUrl() == null ? "(not scraped)"
+                notes.accept("the server serves no metrics at " + (plan.metricsUrl() == null ? "(not scraped)"
                         : plan.metricsUrl()) + ": measuring an unloaded baseline of " + n + " requests one at a time");
             }
         }
@@ -210,16 +210,15 @@ public final class LoadTest {
         }
     }
 
-    /** Whether one scrape of the server's /metrics now shows a serving engine's metrics. */
+    /**
+     * Whether the server's /metrics serves a page now. An idle SGLang serves a page with none of its own names yet
+     * (they appear at their first use), so a page counts whatever it holds; Ollama answers 404.
+     */
     private boolean engineMetrics() {
         if (plan.metricsUrl() == null) {
             return false;
         }
-        MetricsScraper probe = new MetricsScraper(plan.metricsUrl(), System.nanoTime(), SCRAPE_INTERVAL_MS);
-        if (!probe.scrapeOnce()) {
-            return false;
-        }
-        return autoglm.analyse.ServerMetricsAnalysis.analyze(probe.scrapes(), "").get("server_kind").present();
+        return new MetricsScraper(plan.metricsUrl(), System.nanoTime(), SCRAPE_INTERVAL_MS).scrapeOnce();
     }
 
     private SyntheticRequests synthetic() {
