@@ -13,7 +13,7 @@ Policies (set per engine by its module, Config fields):
   preempted (vLLM: the last scheduled, recompute; SGLang: the one with fewest output tokens and longest prompt,
   "retract") and goes back to the front of the waiting queue with its KV freed. With prefix caching, freed full
   blocks keep their hash and are reused (LRU eviction) until their space is needed.
-- admission "reserve" (TGI): a request enters the batch when prompt + max_tokens of every member fits the KV
+- admission "reserve" (TGI): a request enters the batch when prompt + output tokens of every member fits the KV
   budget; no preemption.
 - admission "slots" (llama.cpp, Ollama): n slots, each with kv_tokens / n of context; a request takes an idle slot
   (the one whose cached tokens share the longest prefix with it, else the least recently used) and reuses that
@@ -326,9 +326,12 @@ class Core(threading.Thread):
         return n
 
     def _admit_reserve(self, req):
-        need = len(req.prompt) + req.max_tokens
-        held = sum(len(r.prompt) + r.max_tokens for r in self.running)
-        return held + need <= self.cfg.kv_tokens
+        # the tokens the request will generate (min(max_tokens, --max-output)): with --max-output the emulated
+        # model stops there, and TGI's reservation of max_new_tokens would refuse requests a real model answers
+        # shortly; a request admitted alone is never held back (no hang on a cache smaller than one request)
+        need = len(req.prompt) + req.target
+        held = sum(len(r.prompt) + r.target for r in self.running)
+        return not self.running or held + need <= self.cfg.kv_tokens
 
     def _pick_slot(self, req):
         idle = [i for i, r in enumerate(self.slot_busy) if r is None]
