@@ -11,6 +11,9 @@ import tokens as tok
 class Server(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
+    # the engines' servers listen with a long backlog (uvicorn 2048, Go's net/http the system's); socketserver's 5
+    # would drop connections beyond it under open-loop traffic, and the client's retried SYN comes a second later
+    request_queue_size = 2048
 
     def __init__(self, engine, clock, truth):
         self.engine = engine
