@@ -66,7 +66,7 @@ final class LoadOptions {
     @Option(names = "--baseline", paramLabel = "N|auto", defaultValue = "auto", description = "requests sent one at "
             + "a time after the warm-up, before the measured load, as the unloaded baseline its TTFT is set against "
             + "where the server publishes no engine metrics (Ollama; docs/load.md#baseline); auto (default): 5 when "
-            + "the server's /metrics serves no page, else 0")
+            + "the server's /metrics serves no page, else 0 (0 with --no-server-metrics)")
     String baseline;
 
     /** --baseline as a count, or LoadTest.AUTO_BASELINE. */

@@ -33,19 +33,18 @@ class EnginePrometheusTest {
                 Emulator sg = Emulator.start(tmp.resolve("sg"), "sglang", List.of("--scenario", "healthy",
                 "--max-output", "48"));
                 LoopbackPrometheus prom = LoopbackPrometheus.scraping(tmp, "engines", dp.port, sg.port)) {
-            double startMs = System.currentTimeMillis();
-            // a page of each before any traffic: SGLang's counters are not on it yet
-            scrapedAfter(prom, dp.port, startMs / 1000);
-            scrapedAfter(prom, sg.port, startMs / 1000);
-            double windowStart = System.currentTimeMillis() - 500;
+            // a stored page of each before any traffic (SGLang's holds only its cache_config_info then)
+            double firstPage = Math.max(stored(prom, "vllm:num_requests_running", dp.port),
+                    stored(prom, "sglang:cache_config_info", sg.port));
+            double windowStart = firstPage * 1000 - 500;
             load(dp, List.of("--workload", "agent", "--sessions", "4", "--steps", "3", "--image", "280x560",
                     "--think-time", "10ms-30ms"));
             load(sg, List.of("--workload", "agent", "--sessions", "2", "--steps", "4", "--image", "56x112",
                     "--think-time", "10ms-30ms", "--warmup", "0"));
-            double loaded = System.currentTimeMillis();
-            scrapedAfter(prom, dp.port, loaded / 1000);
-            scrapedAfter(prom, sg.port, loaded / 1000);
-            double endMs = System.currentTimeMillis() + 500;
+            // until Prometheus holds each server's last request
+            counted(prom, "vllm:e2e_request_latency_seconds_count", dp.port, dp.truth("request").size());
+            counted(prom, "sglang:e2e_request_latency_seconds_count", sg.port, sg.truth("request").size());
+            double endMs = System.currentTimeMillis() + 1000;
             Path out = tmp.resolve("fleet.json");
             Run r = Run.of("diagnose", "--prometheus", prom.api, "--start", Double.toString(windowStart / 1000),
                     "--end", Double.toString(endMs / 1000), "--selector", "{job=\"engines\"}", "--step", "1s",
@@ -101,15 +100,31 @@ class EnginePrometheusTest {
         return max;
     }
 
-    /** Waits (60 s at most) until Prometheus has scraped the target at a time after {@code unixSeconds}. */
-    private static void scrapedAfter(LoopbackPrometheus prom, int port, double unixSeconds) throws Exception {
-        String q = "timestamp(up{instance=\"127.0.0.1:" + port + "\"})";
+    /** Waits (60 s at most) until Prometheus holds {@code name} of the target; the time of that sample (unix s). */
+    private static double stored(LoopbackPrometheus prom, String name, int port) throws Exception {
+        String q = "max(timestamp(" + name + "{instance=\"127.0.0.1:" + port + "\"}))";
         for (int i = 0; i < 600; i++) {
-            if (prom.now(q) > unixSeconds) {
+            double t = prom.now(q);
+            if (!Double.isNaN(t)) {
+                return t;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("Prometheus never held " + name + " of 127.0.0.1:" + port);
+    }
+
+    /** Waits (60 s at most) until Prometheus's latest sum of the target's {@code name} is {@code n}. */
+    private static void counted(LoopbackPrometheus prom, String name, int port, int n) throws Exception {
+        String q = "sum(" + name + "{instance=\"127.0.0.1:" + port + "\"})";
+        double last = Double.NaN;
+        for (int i = 0; i < 600; i++) {
+            last = prom.now(q);
+            if (last == n) {
                 return;
             }
             Thread.sleep(100);
         }
-        throw new AssertionError("Prometheus did not scrape 127.0.0.1:" + port + " after " + unixSeconds);
+        throw new AssertionError("Prometheus never held " + n + " of " + name + " of 127.0.0.1:" + port + " (last "
+                + last + ")");
     }
 }

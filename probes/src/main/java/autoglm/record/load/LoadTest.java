@@ -189,10 +189,11 @@ public final class LoadTest {
     private void baseline(LoadRunner run) {
         int n = baseline;
         if (n == AUTO_BASELINE) {
-            n = engineMetrics() ? 0 : AUTO_BASELINE_REQUESTS;
+            // with --no-server-metrics nothing says the server lacks metrics: no baseline unless asked for
+            n = plan.metricsUrl() == null || engineMetrics() ? 0 : AUTO_BASELINE_REQUESTS;
             if (n > 0) {
-                notes.accept("the server serves no metrics at " + (plan.metricsUrl() == null ? "(not scraped)"
-                        : plan.metricsUrl()) + ": measuring an unloaded baseline of " + n + " requests one at a time");
+                notes.accept("the server serves no metrics at " + plan.metricsUrl() + ": measuring an unloaded "
+                        + "baseline of " + n + " requests one at a time (--baseline 0 to skip it)");
             }
         }
         for (int i = 0; i < n && !run.stopped(); i++) {
@@ -215,9 +216,6 @@ public final class LoadTest {
      * (they appear at their first use), so a page counts whatever it holds; Ollama answers 404.
      */
     private boolean engineMetrics() {
-        if (plan.metricsUrl() == null) {
-            return false;
-        }
         return new MetricsScraper(plan.metricsUrl(), System.nanoTime(), SCRAPE_INTERVAL_MS).scrapeOnce();
     }
 
