@@ -91,6 +91,7 @@ class AccuracyMatrixTest {
         Path out = Paths.get("target", "accuracy-matrix.md");
         Files.createDirectories(out.getParent());
         Files.writeString(out, table, StandardCharsets.UTF_8);
+        Files.writeString(Paths.get("target", "accuracy-matrix-compact.md"), compact(cells), StandardCharsets.UTF_8);
         List<String> wrong = new ArrayList<>();
         for (Cell c : cells) {
             wrong.addAll(EngineMatrix.check(c));
@@ -133,6 +134,39 @@ class AccuracyMatrixTest {
         assertTrue(c.figures().lines().stream().anyMatch(l -> l.startsWith("server_prefix_hit_pct")), c.figures()
                 .lines().toString());
         assertTrue(c.figures().misses().isEmpty(), c.figures().misses().toString());
+    }
+
+    /** Scenario x engine: the first finding (severity, score), "cannot: ..." where the cause's rule cannot decide. */
+    static String compact(List<Cell> cells) {
+        StringBuilder b = new StringBuilder("| scenario |");
+        EngineMatrix.ENGINES.forEach(e -> b.append(' ').append(e).append(" |"));
+        b.append("\n|---|");
+        EngineMatrix.ENGINES.forEach(e -> b.append("---|"));
+        int checks = 0;
+        int misses = 0;
+        for (String scenario : EngineMatrix.SCENARIOS.keySet()) {
+            List<Cell> row = cells.stream().filter(c -> c.scenario().equals(scenario)).toList();
+            if (row.isEmpty()) {
+                continue;
+            }
+            b.append("\n| ").append(scenario).append(" |");
+            for (Cell c : row) {
+                JsonNode first = EngineMatrix.firstFinding(c.report());
+                String cause = EngineMatrix.CAUSE.get(scenario);
+                String cannot = cause == null ? null : autoglm.analyse.EngineEvidence.cannotDecide(cause, c.engine());
+                b.append(' ').append(first == null ? "none" : first.get("rule").asText() + " (" + first.get("severity")
+                        .asText() + String.format(Locale.ROOT, " %.0f", first.get("score").asDouble()) + ")");
+                if (cannot != null) {
+                    b.append("; ").append(cause).append(" cannot decide");
+                }
+                b.append(" |");
+                checks += c.figures().lines().size();
+                misses += c.figures().misses().size();
+            }
+        }
+        b.append("\n\nServer and client figures checked against the emulators' truth: ").append(checks)
+                .append(", outside their tolerance: ").append(misses).append(".\n");
+        return b.toString();
     }
 
     static String table(List<Cell> cells) {

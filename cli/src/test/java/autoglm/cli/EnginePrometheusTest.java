@@ -29,9 +29,9 @@ class EnginePrometheusTest {
     @Test
     void perEngineKvAndLateSeriesReadBackFromPrometheus() throws Exception {
         try (Emulator dp = Emulator.start(tmp.resolve("dp"), "vllm-dp2", List.of("--scenario", "kv-pressure",
-                "--max-output", "48"));
+                "--max-output", "48", "--kv-tokens", "1024", "--decode-ms", "25"));
                 Emulator sg = Emulator.start(tmp.resolve("sg"), "sglang", List.of("--scenario", "healthy",
-                "--max-output", "48"));
+                "--max-output", "48", "--decode-ms", "8"));
                 LoopbackPrometheus prom = LoopbackPrometheus.scraping(tmp, "engines", dp.port, sg.port)) {
             // a stored page of each before any traffic (SGLang's holds only its cache_config_info then)
             double firstPage = Math.max(stored(prom, "vllm:num_requests_running", dp.port),
