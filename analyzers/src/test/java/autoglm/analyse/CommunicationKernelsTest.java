@@ -80,12 +80,13 @@ class CommunicationKernelsTest {
     @Test
     void adviceForcedToFireStillRanksBelowCommBoundAndClaimsNoMoreThanTheComputationTime() throws Exception {
         // thresholds loosened until both rules report on these ranks: their gains are shares of computation time
-        // (launch-bound's is idle time, and its median kernel, 21 us here, keeps it from applying)
+        // (launch-bound's is idle time, and its median kernel, 21 us here, keeps it from applying); their gains are
+        // tiny, so the severity cap of small gains is lifted too (analysis.min_gain_pct, negligible_gain_pct)
         RuleCatalogue c = RuleCatalogue.bundled();
         Diagnoser loose = new Diagnoser(c, ThresholdOverrides.of(c, Map.of(
                 "low-occupancy", Map.of("min_low_blocks_pct", 1.0, "info_pct", 90.0, "warning_pct", 80.0),
                 "small-kernels", Map.of("info_pct", 1.0, "warning_pct", 2.0))),
-                AnalysisSettings.defaults());
+                AnalysisSettings.of(Map.of("min_gain_pct", 0.0, "negligible_gain_pct", 0.0)));
         Diagnosis d = loose.diagnose(List.of(RANKS));
         List<Finding> fs = d.findings();
         assertEquals("comm-bound", fs.get(0).rule(), fs.get(0).summary());
