@@ -48,6 +48,8 @@ public final class EngineEvidence {
         row("long-context", client + " (TTFT against the server's prompt count)", client, client, client, client,
                 client, client);
         row("client-limited", client, client, client, client, client, client, client);
+        row("multi-turn-growth", client + " (silent where the server's queue or its prefix misses explain it)", client,
+                client, client, client, client, client);
     }
 
     private static void row(String rule, String... cells) {

@@ -281,7 +281,7 @@ public final class MetricCatalog {
         def("server_itl_ms", Unit.MILLISECONDS, "the server's inter-token latency histogram: mean (quantiles as spread)");
         def("server_queue_share_pct", Unit.PERCENT, "mean queue time against the server's mean end-to-end latency (n: the fewer requests of the two histograms)");
         def("queue_share_pct", Unit.PERCENT, "mean time waiting in the server's queue against mean end-to-end latency, from the best evidence the server gives (queue_basis; docs/analyses.md#queue-evidence)");
-        def("queue_ms", Unit.MILLISECONDS, "mean time waiting in the server's queue per request, from that evidence");
+        def("load_queue_ms", Unit.MILLISECONDS, "mean time waiting in the server's queue per request, from that evidence");
         def("queue_basis", Unit.TEXT, "the evidence: server-histograms, server-queue-client-e2el, waiting-gauge (Little's law) or baseline-excess (TTFT above an unloaded baseline)");
         def("server_prefill_share_pct", Unit.PERCENT, "mean prefill time against the server's mean end-to-end latency");
         def("server_decode_share_pct", Unit.PERCENT, "mean decode time against the server's mean end-to-end latency");
@@ -291,7 +291,9 @@ public final class MetricCatalog {
     }
 
     private static void def(String name, Unit unit, String description) {
-        DEFINITIONS.put(name, new Definition(name, unit, description));
+        if (DEFINITIONS.putIfAbsent(name, new Definition(name, unit, description)) != null) {
+            throw new IllegalStateException("metric " + name + " defined twice in the catalogue");
+        }
     }
 
     public static Definition get(String name) {

@@ -22,7 +22,7 @@ import java.util.List;
  * </ol>
  */
 final class QueueEvidence {
-    static final List<String> NAMES = List.of("queue_share_pct", "queue_ms", "queue_basis");
+    static final List<String> NAMES = List.of("queue_share_pct", "load_queue_ms", "queue_basis");
     /** Scrapes inside the measured window Little's law needs (fewer: not decided from the gauge). */
     static final int MIN_PAGES = 3;
 
@@ -39,7 +39,7 @@ final class QueueEvidence {
         if (share.present()) {
             Metric queue = server.get("server_queue_ms");
             b.put("queue_share_pct", share.value(), share.n());
-            b.put("queue_ms", queue.value(), queue.n(), queue.spread());
+            b.put("load_queue_ms", queue.value(), queue.n(), queue.spread());
             b.text("queue_basis", "server-histograms: the server's queue-time histogram against its end-to-end "
                     + "histogram", share.n());
         } else {
@@ -56,13 +56,13 @@ final class QueueEvidence {
         Metric e2el = client.get("load_e2el_ms");
         if (share.present()) {
             b.put("queue_share_pct", share.value(), share.n());
-            b.put("queue_ms", queue.value(), queue.n(), queue.spread());
+            b.put("load_queue_ms", queue.value(), queue.n(), queue.spread());
             b.text("queue_basis", "server-histograms: the server's queue-time histogram against its end-to-end "
                     + "histogram", share.n());
         } else if (queue.present() && e2el.present() && e2el.value() > 0) {
             long n = Math.min(queue.n(), e2el.n());
             b.put("queue_share_pct", Math.min(100, 100 * queue.value() / e2el.value()), n);
-            b.put("queue_ms", queue.value(), queue.n(), queue.spread());
+            b.put("load_queue_ms", queue.value(), queue.n(), queue.spread());
             b.text("queue_basis", "server-queue-client-e2el: the server's queue-time histogram against the client's "
                     + "end-to-end latency (the server publishes no end-to-end histogram)", n);
         } else if (!little(b, rec, server, client) && !baseline(b, rec, client)) {
@@ -70,7 +70,8 @@ final class QueueEvidence {
                     + server.get("server_scrapes").reason() + ")"
                     : "the server publishes neither a queue-time histogram nor a waiting gauge")
                     + (rec.baseline().isEmpty() ? ", and no unloaded baseline was measured (load --baseline N)"
-                    : ", and the unloaded baseline's prompts do not match the load's");
+                    : rec.baseline().stream().noneMatch(LoadRequest::ok) ? ", and no request of the unloaded "
+                    + "baseline succeeded" : ", and the unloaded baseline's prompts do not match the load's");
             b.absentAll(why, NAMES.toArray(new String[0]));
         }
         return b.build();
@@ -116,7 +117,7 @@ final class QueueEvidence {
         double waitMs = (sum / pages) / lambdaPerMs;
         long n = ok.size();
         b.put("queue_share_pct", Math.min(100, 100 * waitMs / e2el.value()), n);
-        b.put("queue_ms", waitMs, n);
+        b.put("load_queue_ms", waitMs, n);
         b.text("queue_basis", "waiting-gauge: Little's law on the waiting gauge (" + waiting.name()
                 + ") at the scrapes with the batch full (" + running.name() + " at " + Math.round(max)
                 + "), against the client's end-to-end latency", n);
@@ -148,7 +149,7 @@ final class QueueEvidence {
         double excess = Math.max(0, loadTtft - baseTtft);
         long n = Math.min(base.size(), like.size());
         b.put("queue_share_pct", Math.min(100, 100 * excess / loadE2el), n);
-        b.put("queue_ms", excess, n);
+        b.put("load_queue_ms", excess, n);
         b.text("queue_basis", String.format(java.util.Locale.ROOT, "baseline-excess: TTFT under load above an unloaded "
                 + "baseline (%d requests one at a time, mean TTFT %.1f ms; %d requests of the load with prompts as "
                 + "long): waiting or interference, which this server gives no way to tell apart", base.size(),

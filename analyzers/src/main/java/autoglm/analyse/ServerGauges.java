@@ -26,7 +26,7 @@ public record ServerGauges(String name, double[] tMs, double[] values) {
         if (name == null) {
             return null;
         }
-        double[] all = names == KV ? s.maxEngine(name) : s.summed(name);
+        double[] all = KV.contains(name) ? s.maxEngine(name) : s.summed(name);
         double[] t = new double[all.length];
         double[] v = new double[all.length];
         int n = 0;

@@ -8,8 +8,9 @@ import java.util.Set;
 /**
  * Metrics from the server's own /metrics over a load run (docs/analyses.md, "Server metrics"): its queue, running
  * batch, KV-cache use, preemptions, prefix-cache hits and its latency histograms, under vLLM's names (old and new),
- * SGLang's, TGI's and llama.cpp's. Gauges are averaged over the scrapes; counters and histograms are the increase
- * from the first scrape to the last, so earlier traffic does not count.
+ * SGLang's, TGI's and llama.cpp's, each family read by {@link ServerSeries} (docs/analyses.md#server-metrics). Gauges
+ * are averaged over the scrapes (KV use per engine); counters and histograms are the increase from the first scrape to
+ * the last, so earlier traffic does not count, and a series that appears later counts from 0.
  */
 public final class ServerMetricsAnalysis {
     // Every family's names, newest first, then older releases' and other engines'; docs/analyses.md#server-metrics

@@ -23,7 +23,7 @@ import java.util.Set;
  * <li>a histogram: the same per bucket series (by {@code le}, other labels summed), count and sum.</li>
  * </ul>
  * A family is found under the first of its candidate names present, so every engine's old and new names map to one
- * role ({@link ServerFamilies}).
+ * role (the candidate lists of {@link ServerMetricsAnalysis}).
  */
 final class ServerSeries {
     private final List<Scrape> pages;

@@ -32,6 +32,14 @@ public enum Unit {
         return symbol;
     }
 
+    /**
+     * Whether a figure of this unit is a signed rate of change (a slope per step or per turn, a trend): its
+     * before/after is a difference, never a ratio, whatever the signs of the two values.
+     */
+    public boolean signed() {
+        return this == PERCENT_PER_STEP || this == MS_PER_STEP || this == PER_TURN;
+    }
+
     /** The name used in YAML and JSON: "percent", "ms", "us", "count", ... */
     public String key() {
         switch (this) {

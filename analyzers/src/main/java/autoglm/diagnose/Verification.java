@@ -51,9 +51,13 @@ public record Verification(String rule, Map<String, String> knobs, Status status
             return !Double.isNaN(p) && p >= alpha;
         }
 
-        /** after / before where both are figures a ratio compares (before above 0, after at least 0), else NaN. */
+        /**
+         * after / before where both are figures a ratio compares (before above 0, after at least 0, and not a signed
+         * rate such as a slope: {@link autoglm.analyse.Unit#signed}), else NaN.
+         */
         public double factor() {
-            if (!before.present() || !after.present() || !(before.value() > 0) || !(after.value() >= 0)) {
+            if (!before.present() || !after.present() || !(before.value() > 0) || !(after.value() >= 0)
+                    || before.unit().signed()) {
                 return Double.NaN;
             }
             return after.value() / before.value();

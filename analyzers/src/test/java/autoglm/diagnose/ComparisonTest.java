@@ -26,6 +26,13 @@ class ComparisonTest {
         assertEquals(623, c.difference(), 1e-9);
         // from a positive slope to a negative one: no ratio either
         assertTrue(Double.isNaN(of("load_step_ttft_slope_ms", Unit.MS_PER_STEP, 40, -10, true).factor()));
+        // a slope is signed by its unit, even where both sides happen to be positive: +200 to +50 is no "4x better"
+        Verification.Comparison pos = of("load_step_ttft_slope_ms", Unit.MS_PER_STEP, 200, 50, true);
+        assertTrue(Double.isNaN(pos.factor()), "factor " + pos.factor());
+        assertEquals(-150, pos.difference(), 1e-9);
+        assertTrue(Double.isNaN(new autoglm.compare.MetricChange("step_trend_pct", Metric.of("step_trend_pct",
+                Unit.PERCENT_PER_STEP, 4, 20, null), Metric.of("step_trend_pct", Unit.PERCENT_PER_STEP, 1, 20, null),
+                null).deltaPct()));
     }
 
     @Test

@@ -128,8 +128,9 @@ public final class LoadCommand implements Callable<Integer> {
             throw new BadInputException("--verify-top " + verifyTop + ": at least 1");
         }
         LoadPlan plan = load.plan(url, load.model);
-        // every duration is checked before the endpoint is asked anything
+        // every duration (and --baseline) is checked before the endpoint is asked anything
         Durations.millis("--ready-timeout", readyTimeout);
+        load.baselineRequests();
         prometheus.check();
         if (!serve && plan.model() == null) {
             plan = plan.withModel(autoglm.record.load.Endpoint.firstModel(plan.base()));
@@ -329,7 +330,8 @@ public final class LoadCommand implements Callable<Integer> {
             r = ServedLoad.run(argv, env, runName, out, new RunInfo.Settings(100, 100, 200), plan,
                     Durations.millis("--ready-timeout", readyTimeout), line -> io.say(line), (export == null
                     ? ServedLoad.Extras.NONE : new ServedLoad.Extras(f -> export.run(f.getFileName().toString()),
-                    export, export::request, 0, null)).withServerProfile(load.serverProfile).withInjection(injection()));
+                    export, export::request, 0, null)).withServerProfile(load.serverProfile).withInjection(injection())
+                    .withBaseline(load.baselineRequests()));
         }
         io.say("run kept in " + r.folder());
         if (staging != null) {

@@ -48,7 +48,7 @@ class EmulatedStreamTest {
     /** The emulator, once it has written its port. */
     private String emulate(String name, String... args) throws Exception {
         Path port = tmp.resolve(name + ".port");
-        List<String> argv = new ArrayList<>(List.of("python3", EMULATE.toString(), "--port-file", port.toString(),
+        List<String> argv = new ArrayList<>(List.of(Emulator.python(), EMULATE.toString(), "--port-file", port.toString(),
                 "--truth", tmp.resolve(name + ".truth").toString()));
         argv.addAll(List.of(args));
         Process p = new ProcessBuilder(argv).redirectErrorStream(true).redirectOutput(tmp.resolve(name + ".log")

@@ -52,7 +52,7 @@ final class EngineMatrix {
         scenario("prefix-miss", "prefix-cache-miss", List.of(), cat(agent, "--sessions", "2", "--steps", "5",
                 "--image", "56x112"));
         scenario("long-context", "long-context", List.of(), "--workload", "synthetic", "--profile", "sync",
-                "--requests", "12", "--input-len", "8000", "--input-spread", "0.9", "--output-len", "4");
+                "--requests", "12", "--input-len", "8500", "--input-spread", "0.88", "--output-len", "4");
         scenario("prefill-interference", "prefill-interference", List.of("prefill-stalls-decode"), "--workload",
                 "synthetic", "--profile", "constant:5", "--requests", "32", "--input-len", "1500", "--input-spread",
                 "0.5", "--output-len", "48");
@@ -120,6 +120,15 @@ final class EngineMatrix {
     static List<String> check(AccuracyMatrixTest.Cell c) {
         List<String> wrong = new ArrayList<>();
         String where = c.engine() + "/" + c.scenario() + ": ";
+        // every cell of the rules-by-engine matrix that says "cannot" holds on this engine in every scenario
+        for (String rule : EngineEvidence.cells().keySet()) {
+            String why = EngineEvidence.cannotDecide(rule, c.engine());
+            JsonNode f = finding(c.report(), rule);
+            if (why != null && f != null && !"not-applicable".equals(f.get("severity").asText())) {
+                wrong.add(where + "the matrix says " + rule + " cannot decide here (" + why + "), but it was "
+                        + f.get("severity").asText());
+            }
+        }
         JsonNode first = firstFinding(c.report());
         List<String> causes = CAUSES.get(c.scenario());
         if (causes == null) {

@@ -36,9 +36,19 @@ final class TruthFigures {
     private static final List<String> KV = List.of("vllm:kv_cache_usage_perc", "vllm:gpu_cache_usage_perc",
             "sglang:token_usage", "llamacpp:kv_cache_usage_ratio");
 
-    /** The lines of the comparison, and those that missed. */
-    record Compared(List<String> lines, List<String> misses) {
+    /** The lines of the comparison, and those that missed; {@code engine} says which figures must have been read. */
+    record Compared(List<String> lines, List<String> misses, String engine) {
     }
+
+    /**
+     * The server figures autoglm must read from each engine (docs/load.md#engines): a figure of this list that it
+     * reports absent is a miss, as much as a wrong one.
+     */
+    private static final java.util.Set<String> VLLM = java.util.Set.of("server_e2el_ms", "server_queue_ms",
+            "server_ttft_ms", "server_preemptions", "server_prefix_hit_pct", "server_kv_usage_max_pct");
+    static final Map<String, java.util.Set<String>> MUST_READ = Map.of("vllm", VLLM, "vllm-dp2", VLLM, "vllm-0.8",
+            VLLM, "sglang", VLLM, "tgi", java.util.Set.of("server_e2el_ms", "server_queue_ms"), "llamacpp",
+            java.util.Set.of(), "ollama", java.util.Set.of());
 
     static Compared compare(JsonNode report, Emulator e) throws Exception {
         List<JsonNode> scrapes = e.truth("scrape");
@@ -52,7 +62,7 @@ final class TruthFigures {
                 .filter(r -> "ok".equals(r.path("status").asText("ok"))).toList();
         List<String> lines = new ArrayList<>();
         List<String> misses = new ArrayList<>();
-        Compared c = new Compared(lines, misses);
+        Compared c = new Compared(lines, misses, e.engine);
         if (req.isEmpty()) {
             misses.add("the truth log has no measured request");
             return c;
@@ -109,7 +119,11 @@ final class TruthFigures {
             return;
         }
         if (x == null || x.get("value") == null || x.get("value").isNull()) {
-            return; // not read from this engine: the rule matrix says why
+            if (MUST_READ.getOrDefault(c.engine(), java.util.Set.of()).contains(name)) {
+                c.misses().add(name + " not read (" + (x == null ? "absent" : x.path("reason").asText()) + "), but "
+                        + c.engine() + " publishes it");
+            }
+            return; // not published by this engine: the rule matrix says why
         }
         double got = x.get("value").asDouble();
         boolean ok = Math.abs(got - truth) <= abs + rel * Math.abs(truth);

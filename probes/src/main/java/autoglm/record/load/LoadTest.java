@@ -188,6 +188,13 @@ public final class LoadTest {
     /** The unloaded baseline: requests drawn as the load's are (other seeds), one at a time. */
     private void baseline(LoadRunner run) {
         int n = baseline;
+        if (plan.workload().equals(LoadPlan.REPLAY)) {
+            if (n > 0) {
+                notes.accept("--baseline " + n + ": not sent for replayed traffic (no request of the file stands for "
+                        + "an unloaded one)");
+            }
+            return;
+        }
         if (n == AUTO_BASELINE) {
             // with --no-server-metrics nothing says the server lacks metrics: no baseline unless asked for
             n = plan.metricsUrl() == null || engineMetrics() ? 0 : AUTO_BASELINE_REQUESTS;
@@ -201,12 +208,8 @@ public final class LoadTest {
                 case LoadPlan.AGENT -> LoadRunner.agents(plan.model(), plan.scaledWidth(), plan.scaledHeight(),
                         plan.imageFile(), plan.seed() + 2_000_000 + i, true, plan.thinkMinMs(), plan.thinkMaxMs())
                         .create(0).next(null, null);
-                case LoadPlan.REPLAY -> null;
                 default -> synthetic().get(-1_000 - i);
             };
-            if (p == null) {
-                return;
-            }
             run.sendBaseline(p);
         }
     }

@@ -48,15 +48,25 @@ public final class ServedLoad {
      * ({@code --kernels}; null for none).
      */
     public record Extras(Consumer<Path> folder, autoglm.record.SampleListener samples,
-            Consumer<autoglm.model.load.LoadRequest> requests, int serverProfile, Path injection) {
-        public static final Extras NONE = new Extras(f -> { }, null, r -> { }, 0, null);
+            Consumer<autoglm.model.load.LoadRequest> requests, int serverProfile, Path injection, int baseline) {
+        public static final Extras NONE = new Extras(f -> { }, null, r -> { }, 0, null, LoadTest.AUTO_BASELINE);
+
+        public Extras(Consumer<Path> folder, autoglm.record.SampleListener samples,
+                Consumer<autoglm.model.load.LoadRequest> requests, int serverProfile, Path injection) {
+            this(folder, samples, requests, serverProfile, injection, LoadTest.AUTO_BASELINE);
+        }
 
         public Extras withServerProfile(int n) {
-            return new Extras(folder, samples, requests, n, injection);
+            return new Extras(folder, samples, requests, n, injection, baseline);
         }
 
         public Extras withInjection(Path library) {
-            return new Extras(folder, samples, requests, serverProfile, library);
+            return new Extras(folder, samples, requests, serverProfile, library, baseline);
+        }
+
+        /** load --baseline: requests of the unloaded baseline, or LoadTest.AUTO_BASELINE. */
+        public Extras withBaseline(int n) {
+            return new Extras(folder, samples, requests, serverProfile, injection, n);
         }
     }
 
@@ -72,6 +82,7 @@ public final class ServedLoad {
         LoadTest test = new LoadTest(plan, notes);
         test.onRequest(extras.requests());
         test.serverProfile(extras.serverProfile());
+        test.baseline(extras.baseline());
         KernelWindow kernels = extras.injection() != null ? new KernelWindow(profiler, notes) : null;
         if (kernels != null) {
             test.onWindow(kernels);
