@@ -58,6 +58,10 @@ class EnginePrometheusTest {
             double kv = dpRow.get("metrics").get("server_kv_usage_max_pct").get("value").asDouble();
             assertTrue(kv <= kvTruth + 1e-9, "the fullest engine's use, not the engines' sum: " + kv + " > " + kvTruth);
             assertTrue(kv > 0, "KV use read: " + kv);
+            // and it is the fullest engine of one page the emulator served, not two engines added
+            List<Double> fullest = perPage(dp.truth("scrape"), "vllm:kv_cache_usage_perc");
+            assertTrue(fullest.stream().anyMatch(x -> Math.abs(100 * x - kv) < 1e-9), kv + " is no page's fullest "
+                    + "engine: " + fullest);
             assertEquals(2, dpRow.get("metrics").get("server_kv_engines").get("value").asInt());
 
             List<JsonNode> reqs = sg.truth("request");
@@ -84,6 +88,24 @@ class EnginePrometheusTest {
             }
         }
         throw new AssertionError("no instance 127.0.0.1:" + port + " in " + fleet);
+    }
+
+    /** Per page the emulator served, its fullest engine's value of {@code name}. */
+    private static List<Double> perPage(List<JsonNode> scrapes, String name) {
+        List<Double> out = new ArrayList<>();
+        for (JsonNode s : scrapes) {
+            double max = Double.NaN;
+            for (Iterator<Map.Entry<String, JsonNode>> it = s.get("series").fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                if (e.getKey().equals(name) || e.getKey().startsWith(name + "{")) {
+                    max = Double.isNaN(max) ? e.getValue().asDouble() : Math.max(max, e.getValue().asDouble());
+                }
+            }
+            if (!Double.isNaN(max)) {
+                out.add(max);
+            }
+        }
+        return out;
     }
 
     /** The highest value of one engine's series of {@code name} over every page the emulator served. */
