@@ -58,6 +58,20 @@ class Job:
         self.end_ms = None
 
 
+class FastApiWire:
+    """The HTTP surface vLLM's and SGLang's servers share, both FastAPI apps: SSE content type, an empty 200 on
+    /health, FastAPI's 404 body."""
+
+    def stream_headers(self):
+        return [("content-type", "text/event-stream; charset=utf-8")]
+
+    def health(self):
+        return 200, None, b""
+
+    def not_found(self):
+        return 404, "application/json", b'{"detail":"Not Found"}'
+
+
 class Engine:
     name = "base"
     has_reasoning_parser = False

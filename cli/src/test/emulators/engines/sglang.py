@@ -152,7 +152,7 @@ class SchedulerMetrics:
         self.retracted_since_log = 0
 
 
-class SGLang(base.Engine):
+class SGLang(base.FastApiWire, base.Engine):
     has_reasoning_parser = True
     dp_policy = "round_robin"
 
@@ -275,15 +275,7 @@ class SGLang(base.Engine):
             page = prom.render_multiprocess([(pid, sel) for _, pid, sel in files])
         return 200, "text/plain; version=0.0.4; charset=utf-8", page.text().encode(), page.series
 
-    # --- wire ----------------------------------------------------------------------------------------------
-    def stream_headers(self):
-        return [("content-type", "text/event-stream; charset=utf-8")]
-
-    def health(self):
-        return 200, None, b""
-
-    def not_found(self):
-        return 404, "application/json", b'{"detail":"Not Found"}'
+    # --- wire: FastAPI's (base.FastApiWire) ---------------------------------------------------------------
 
     def models_body(self):
         return {"object": "list", "data": [{"id": self.model, "object": "model", "created": 1700000000,

@@ -80,7 +80,7 @@ def buckets_125(max_value):
         exp += 1
 
 
-class VLLM(base.Engine):
+class VLLM(base.FastApiWire, base.Engine):
     has_reasoning_parser = True
     dp_policy = "vllm"
 
@@ -296,15 +296,7 @@ class VLLM(base.Engine):
             page = prom.render_client(fams, created=not self.old)
         return 200, "text/plain; version=0.0.4; charset=utf-8", page.text().encode(), page.series
 
-    # --- wire ------------------------------------------------------------------------------------------
-    def stream_headers(self):
-        return [("content-type", "text/event-stream; charset=utf-8")]
-
-    def health(self):
-        return 200, None, b""
-
-    def not_found(self):
-        return 404, "application/json", b'{"detail":"Not Found"}'
+    # --- wire: FastAPI's (base.FastApiWire) -----------------------------------------------------------
 
     def models_body(self):
         c = int(self.start_ms / 1000) + 1700000000
