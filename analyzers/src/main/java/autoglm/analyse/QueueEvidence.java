@@ -125,36 +125,62 @@ final class QueueEvidence {
     }
 
     /**
-     * The excess of the load's TTFT over the unloaded baseline's, compared on the measured requests whose prompts
-     * are as long as the baseline's (from 0.8 times its shortest to 1.25 times its longest, in tokens: the server's
-     * count, else the client's estimate), so that longer prompts do not pass for waiting. False without a baseline
-     * or without such requests.
+     * The excess of the load's TTFT over the unloaded baseline's at the same prompt length: for each measured request
+     * whose prompt lies within the baseline's (from 0.8 times its shortest to 1.25 times its longest, in tokens: the
+     * server's count, else the client's estimate), the baseline's TTFT at that length is interpolated linearly between
+     * the baseline's requests around it (the nearest end's beyond them; requests of one length averaged), so that
+     * longer prompts do not pass for waiting. False without a baseline or without such requests.
      */
     private static boolean baseline(Metrics.Builder b, LoadRecording rec, Metrics client) {
         List<LoadRequest> base = rec.baseline().stream().filter(LoadRequest::ok).toList();
-        Metric e2el = client.get("load_e2el_ms");
-        if (base.isEmpty() || !e2el.present() || !(e2el.value() > 0)) {
+        if (base.isEmpty()) {
             return false;
         }
-        double lo = base.stream().mapToDouble(QueueEvidence::prompt).min().orElse(Double.NaN) * 0.8;
-        double hi = base.stream().mapToDouble(QueueEvidence::prompt).max().orElse(Double.NaN) * 1.25;
+        java.util.TreeMap<Double, double[]> byLength = new java.util.TreeMap<>();
+        for (LoadRequest r : base) {
+            double[] sum = byLength.computeIfAbsent(prompt(r), k -> new double[2]);
+            sum[0] += r.ttftMs();
+            sum[1]++;
+        }
+        double lo = byLength.firstKey() * 0.8;
+        double hi = byLength.lastKey() * 1.25;
         List<LoadRequest> like = rec.measured().stream().filter(LoadRequest::ok)
                 .filter(r -> prompt(r) >= lo && prompt(r) <= hi).toList();
         if (like.isEmpty()) {
             return false;
         }
+        double excess = 0;
+        double e2el = 0;
+        for (LoadRequest r : like) {
+            excess += r.ttftMs() - at(byLength, prompt(r));
+            e2el += r.e2elMs();
+        }
+        excess = Math.max(0, excess / like.size());
+        double loadE2el = e2el / like.size();
         double baseTtft = base.stream().mapToDouble(LoadRequest::ttftMs).average().orElse(Double.NaN);
-        double loadTtft = like.stream().mapToDouble(LoadRequest::ttftMs).average().orElse(Double.NaN);
-        double loadE2el = like.stream().mapToDouble(LoadRequest::e2elMs).average().orElse(Double.NaN);
-        double excess = Math.max(0, loadTtft - baseTtft);
         long n = Math.min(base.size(), like.size());
         b.put("queue_share_pct", Math.min(100, 100 * excess / loadE2el), n);
         b.put("load_queue_ms", excess, n);
         b.text("queue_basis", String.format(java.util.Locale.ROOT, "baseline-excess: TTFT under load above an unloaded "
-                + "baseline (%d requests one at a time, mean TTFT %.1f ms; %d requests of the load with prompts as "
-                + "long): waiting or interference, which this server gives no way to tell apart", base.size(),
-                baseTtft, like.size()), n);
+                + "baseline at the same prompt lengths (%d requests one at a time, mean TTFT %.1f ms; %d requests of "
+                + "the load with prompts as long): waiting or interference, which this server gives no way to tell "
+                + "apart", base.size(), baseTtft, like.size()), n);
         return true;
+    }
+
+    /** The baseline's mean TTFT at prompt length {@code x}: linear between its lengths, the nearest end's beyond. */
+    private static double at(java.util.TreeMap<Double, double[]> byLength, double x) {
+        java.util.Map.Entry<Double, double[]> below = byLength.floorEntry(x);
+        java.util.Map.Entry<Double, double[]> above = byLength.ceilingEntry(x);
+        if (below == null) {
+            return above.getValue()[0] / above.getValue()[1];
+        }
+        double yb = below.getValue()[0] / below.getValue()[1];
+        if (above == null || above.getKey().equals(below.getKey())) {
+            return yb;
+        }
+        double ya = above.getValue()[0] / above.getValue()[1];
+        return yb + (ya - yb) * (x - below.getKey()) / (above.getKey() - below.getKey());
     }
 
     private static double prompt(LoadRequest r) {
