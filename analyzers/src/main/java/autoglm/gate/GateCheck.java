@@ -43,9 +43,11 @@ public record GateCheck(Threshold threshold, Unit unit, Status status, double ba
         return current - baseline;
     }
 
-    /** Change relative to the baseline, percent; NaN when the baseline is 0. */
+    /** Change relative to the baseline, percent; NaN when the baseline is 0 or the unit is a signed rate. */
     public double deltaPct() {
-        return baseline == 0 ? Double.NaN : 100 * (current - baseline) / Math.abs(baseline);
+        // a signed rate (a slope, a trend) changes by its difference alone: -725 to -102 ms per step is no "+86%"
+        return baseline == 0 || unit != null && unit.signed() ? Double.NaN
+                : 100 * (current - baseline) / Math.abs(baseline);
     }
 
     static GateCheck skipped(Threshold t, Unit unit, Metric base, Metric cur, String reason) {

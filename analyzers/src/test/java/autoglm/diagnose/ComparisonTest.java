@@ -33,6 +33,11 @@ class ComparisonTest {
         assertTrue(Double.isNaN(new autoglm.compare.MetricChange("step_trend_pct", Metric.of("step_trend_pct",
                 Unit.PERCENT_PER_STEP, 4, 20, null), Metric.of("step_trend_pct", Unit.PERCENT_PER_STEP, 1, 20, null),
                 null).deltaPct()));
+        // and the gate's relative change: none for a slope, the difference alone
+        assertTrue(Double.isNaN(new autoglm.gate.GateCheck(null, Unit.MS_PER_STEP, autoglm.gate.GateCheck.Status.PASS,
+                -725, -102, 10, 10, 0, null, "").deltaPct()));
+        assertEquals(-25, new autoglm.gate.GateCheck(null, Unit.MILLISECONDS, autoglm.gate.GateCheck.Status.PASS,
+                400, 300, 10, 10, 0, null, "").deltaPct(), 1e-12);
     }
 
     @Test
