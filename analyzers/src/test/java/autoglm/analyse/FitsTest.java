@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import autoglm.Fixtures;
-import autoglm.diagnose.Diagnoser;
 import autoglm.diagnose.Diagnosis;
 import autoglm.model.load.LoadRecording;
 import autoglm.model.load.LoadRequest;
@@ -137,12 +136,11 @@ class FitsTest {
     }
 
     private static Diagnosis diagnose(String run) {
-        return Diagnoser.withDefaults().diagnoseRun(Fixtures.root().resolve("testdata/load/" + run), n -> { })
-                .diagnosis();
+        return autoglm.LoadRuns.diagnose(run);
     }
 
     private static Finding finding(Diagnosis d, String id) {
-        return d.findings().stream().filter(f -> f.rule().equals(id)).findFirst().orElseThrow();
+        return autoglm.LoadRuns.finding(d, id);
     }
 
     @Test

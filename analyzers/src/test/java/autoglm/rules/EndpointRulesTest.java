@@ -3,8 +3,6 @@ package autoglm.rules;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import autoglm.Fixtures;
-import autoglm.diagnose.Diagnoser;
 import autoglm.diagnose.Diagnosis;
 import java.util.List;
 import java.util.Map;
@@ -31,12 +29,11 @@ class EndpointRulesTest {
             "prefix-cache-miss", "prefill-interference", "image-heavy", "long-context", "client-limited");
 
     private static Diagnosis diagnose(String run) {
-        return Diagnoser.withDefaults().diagnoseRun(Fixtures.root().resolve("testdata/load/" + run), n -> { })
-                .diagnosis();
+        return autoglm.LoadRuns.diagnose(run);
     }
 
     private static Finding finding(Diagnosis d, String id) {
-        return d.findings().stream().filter(f -> f.rule().equals(id)).findFirst().orElseThrow();
+        return autoglm.LoadRuns.finding(d, id);
     }
 
     @Test
