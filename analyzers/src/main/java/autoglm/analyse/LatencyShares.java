@@ -1,7 +1,6 @@
 package autoglm.analyse;
 
 import autoglm.model.load.LoadRequest;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -18,7 +17,8 @@ final class LatencyShares {
     /**
      * {@code load_ttft_share_pct}: Σ TTFT / Σ E2EL. {@code load_prefill_stall_pct}: over every gap between token
      * chunks longer than {@link LoadPatterns#STALL_FACTOR} times the median gap m (of all the completed requests'
-     * gaps, R-7) inside which another request got its first token, the excess gap − m, summed, over Σ E2EL.
+     * gaps, R-7) during which another request got its first token ({@link LoadPatterns#firstDuring}), the excess
+     * gap − m, summed, over Σ E2EL.
      */
     static void put(Metrics.Builder b, List<LoadRequest> ok, double[] itl) {
         double e2el = 0;
@@ -49,22 +49,11 @@ final class LatencyShares {
             double[] c = r.chunkMs();
             for (int i = 1; i < c.length; i++) {
                 double gap = c[i] - c[i - 1];
-                if (gap > LoadPatterns.STALL_FACTOR * median && firstIn(firsts, c[i - 1], c[i])) {
+                if (gap > LoadPatterns.STALL_FACTOR * median && LoadPatterns.firstDuring(firsts, c[i - 1], c[i], median)) {
                     excess += gap - median;
                 }
             }
         }
         b.put("load_prefill_stall_pct", 100 * excess / e2el, ok.size());
-    }
-
-    /** Whether a first token came in (from, to]: another request's prefill ran in that gap. */
-    private static boolean firstIn(double[] sorted, double from, double to) {
-        return upper(sorted, to) > upper(sorted, from);
-    }
-
-    /** Index of the first value above x. */
-    private static int upper(double[] sorted, double x) {
-        int i = Arrays.binarySearch(sorted, Math.nextUp(x));
-        return i >= 0 ? i : -i - 1;
     }
 }

@@ -107,10 +107,7 @@ final class LoadPatterns {
             for (int i = 1; i < c.length; i++) {
                 if (c[i] - c[i - 1] > STALL_FACTOR * p50) {
                     stalls++;
-                    // another request's first token inside (c[i-1], c[i]]: its prefill ran in this gap
-                    int from = upper(firsts, c[i - 1]);
-                    int count = upper(firsts, c[i]) - from;
-                    if (count > 0) {
+                    if (firstDuring(firsts, c[i - 1], c[i], p50)) {
                         during++;
                     }
                 }
@@ -121,6 +118,16 @@ final class LoadPatterns {
         } else {
             b.put("load_itl_stalls_in_prefill_pct", 100.0 * during / stalls, stalls);
         }
+    }
+
+    /**
+     * Whether another request's first token came during the gap (a, b] between two chunks of a request: its prefill
+     * ran then. Both ends move by half the median gap m: the stalled request's next chunk and the prefilled request's
+     * first token leave the server in the same step, and two connections deliver them in either order (milliseconds
+     * apart at most); a token of the next step comes about m later.
+     */
+    static boolean firstDuring(double[] sortedFirsts, double a, double b, double m) {
+        return upper(sortedFirsts, b + m / 2) > upper(sortedFirsts, a + m / 2);
     }
 
     /** Index of the first value above x. */

@@ -25,6 +25,9 @@ class PrefillInterferenceGainTest {
         assertEquals(x.get("prefill_stall_pct").asDouble(), d.metrics().get("load_prefill_stall_pct").value(), 1e-9);
         assertEquals(x.get("ttft_share_pct").asDouble(), d.metrics().get("load_ttft_share_pct").value(), 1e-9);
         assertEquals(x.get("requests").asLong(), d.metrics().get("load_prefill_stall_pct").n());
+        assertEquals(x.get("stalls_in_prefill_pct").asDouble(),
+                d.metrics().get("load_itl_stalls_in_prefill_pct").value(), 1e-9);
+        assertEquals(x.get("long_gaps").asLong(), d.metrics().get("load_itl_stalls_in_prefill_pct").n());
         Finding f = d.findings().stream().filter(g -> g.rule().equals("prefill-interference")).findFirst()
                 .orElseThrow();
         assertTrue(f.isProblem(), f.severity() + " " + f.reason());
