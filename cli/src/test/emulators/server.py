@@ -81,6 +81,7 @@ class Handler(BaseHTTPRequestHandler):
     def do_POST(self):
         eng = self.server.engine
         path = self.path.split("?", 1)[0]
+        received = self.server.clock.ms()  # the headers are in; the body is read and parsed after
         length = int(self.headers.get("Content-Length") or 0)
         raw = self.rfile.read(length) if length else b""
         self._in = length
@@ -91,7 +92,7 @@ class Handler(BaseHTTPRequestHandler):
         chat = path == "/v1/chat/completions"
         try:
             body = json.loads(raw.decode("utf-8") or "null")
-            job = eng.submit(body, chat)
+            job = eng.submit(body, chat, received)
         except (ValueError, tok.BadRequest) as e:
             status, ctype, payload = eng.error_body(400, str(e))
             self._send(status, ctype, payload)

@@ -182,7 +182,7 @@ class Engine:
         include_usage = bool(so.get("include_usage", False)) if isinstance(so, dict) else False
         return ids, images, mt, stream, include_usage
 
-    def submit(self, body, chat):
+    def submit(self, body, chat, received_ms=None):
         ids, images, mt, stream, include_usage = self.parse(body, chat)
         target = min(mt, self.opts.max_output) if self.opts.max_output else mt
         # a request cut short by --max-output ends as a model's end-of-sequence would: finish_reason "stop"
@@ -192,6 +192,7 @@ class Engine:
         req.target = target
         job = Job(self, body, chat, req, stream, include_usage)
         job.finish = finish
+        job.received_ms = received_ms
         core = self.route(req)
         core.submit(req)
         return job
@@ -270,7 +271,8 @@ class Engine:
         def rnd(v):
             return None if v is None else round(v, 3)
         rec = {
-            "type": "request", "id": job.id, "engine_rank": r.engine_rank, "arrival_ms": rnd(r.arrival_ms),
+            "type": "request", "id": job.id, "engine_rank": r.engine_rank, "received_ms": rnd(getattr(job, "received_ms", None)),
+            "arrival_ms": rnd(r.arrival_ms),
             "queued_ms": rnd(r.queued_ms), "first_chunk_ms": rnd(job.first_chunk_ms),
             "first_text_ms": rnd(job.first_text_ms), "end_ms": rnd(job.end_ms),
             "prompt_tokens": len(r.prompt), "completion_tokens": len(r.outputs),

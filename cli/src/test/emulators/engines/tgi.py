@@ -121,8 +121,8 @@ class TGI(base.Engine):
         self.max_total_g.set((), self.cfg.kv_tokens)
         self.joined = {}
 
-    def submit(self, body, chat):
-        job = super().submit(body, chat)
+    def submit(self, body, chat, received_ms=None):
+        job = super().submit(body, chat, received_ms)
         with self.reg.lock:
             if job.chat:
                 self.count.inc((), 1)
