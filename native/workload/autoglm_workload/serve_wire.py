@@ -11,6 +11,7 @@ MAX_HEAD_BYTES = 64 * 1024            # request line and headers, the blank line
 MAX_HEADERS = 100                     # header lines (http.client's own limit)
 MAX_BODY_BYTES = 64 * 1024 * 1024     # a request body, declared or chunked
 MAX_CHUNK_LINE_BYTES = 1024           # one chunk-size line, extensions included
+MAX_METHOD_BYTES = 16                 # a method (the longest registered is under 16)
 
 _TOKEN = re.compile(rb"[!#$%&'*+\-.^_`|~0-9A-Za-z]+\Z")
 _VERSION = re.compile(rb"HTTP/1\.[01]\Z")
@@ -108,6 +109,7 @@ class Framer:
         if end < 0:
             if len(buf) > MAX_HEAD_BYTES:
                 raise BadRequest(431, f"the request line and headers are longer than {MAX_HEAD_BYTES} bytes")
+            _early_check(buf)
             self.scanned = len(buf)
             return False
         if end + 4 > MAX_HEAD_BYTES:
@@ -177,6 +179,19 @@ class Framer:
         self.chunk_left = n
         self.state = "data" if n else "trailer"
         return True
+
+
+def _early_check(buf):
+    """What cannot begin a request is refused at once, not at the read deadline: bytes that are no method (a TLS
+    hello to this plain server), or a request line that is whole and wrong."""
+    line_end = buf.find(b"\r\n")
+    if line_end >= 0:
+        _request_line(bytes(buf[:line_end]))
+        return
+    start = bytes(buf[:MAX_METHOD_BYTES + 1])
+    method = start.split(b" ", 1)[0]
+    if method and (not _TOKEN.match(method) or (b" " not in start and len(start) > MAX_METHOD_BYTES)):
+        raise BadRequest(400, "this is not an HTTP request")
 
 
 def _request_line(line):

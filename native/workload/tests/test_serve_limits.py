@@ -129,6 +129,12 @@ class FramerTest(unittest.TestCase):
         self.assertEqual(400, self.refused(b"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n"))
         self.assertEqual(431, self.refused(b"GET / HTTP/1.1\r\nX: " + b"a" * 70000))
 
+    def test_what_cannot_be_a_request_is_refused_before_the_read_deadline(self):
+        # a TLS hello to this plain server is answered at once (the client says "SSL"), not after the deadline
+        self.assertEqual(400, self.refused(b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03"))
+        self.assertEqual(400, self.refused(b"GET /x HTTP/9\r\nHost"))
+        self.assertIsNone(self.feed(b"POST /v1/completions HT"))
+
 
 class InProcess(unittest.TestCase):
     """A server and a glm-tiny engine in this process; every request the engine is given is recorded."""
