@@ -2,7 +2,8 @@
 
 The reference OpenAI-compatible server (docs/serve.md): /v1/chat/completions and /v1/completions (streaming and
 not), /v1/models, /health, /metrics under vLLM's names, POST /start_profile and /stop_profile (torch.profiler traces
-into --profile-dir, as vLLM's VLLM_TORCH_PROFILER_DIR); one JSON line per finished request on stdout. Real compute: the GLM model of this package with random
+into --profile-dir, as vLLM's VLLM_TORCH_PROFILER_DIR); one JSON line per finished request on stdout. Connections are
+read off one thread with a deadline per request, answered by bounded pools (serve_server; the limits: docs/serve.md). Real compute: the GLM model of this package with random
 weights, continuous batching (serve_engine). Exit codes: 0 stopped by SIGTERM/SIGINT; 2 bad arguments or
 environment (one line)."""
 

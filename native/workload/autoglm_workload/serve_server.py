@@ -176,7 +176,11 @@ class Server:
                 elif key.data == "wake":
                     self._drain_wake()
                 else:
-                    self._readable(key.data, now)
+                    try:
+                        self._readable(key.data, now)
+                    except Exception:        # a fault of this server's on one connection closes that one only
+                        traceback.print_exc()
+                        self._close(key.data)
             self._returned(now)
             if now - swept >= SWEEP_S:
                 swept = now
@@ -192,6 +196,7 @@ class Server:
                 s.close()
             except OSError:
                 pass
+        self.sel.close()
 
     def _drain_wake(self):
         try:
