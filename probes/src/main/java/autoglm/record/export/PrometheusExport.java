@@ -133,12 +133,12 @@ public final class PrometheusExport implements SampleListener, AutoCloseable {
     }
 
     /**
-     * The HTTP server's threads (EXCHANGE_THREADS, daemons), each exchange cut EXCHANGE_DEADLINE_MS after the JDK handed
-     * it over ({@link DeadlineExecutor}: a client that sends half a request, or stops reading its answer, holds a thread
-     * that long at most, so real scrapes go on while stalled clients are open). A scrape counts once its exchange is
-     * done, its answer written (not when its deadline cut it), so that {@link #awaitScrapes} never closes the endpoint
-     * under a scrape still being answered; and for {@link #awaitScrapes} only where the exchange began after the wait
-     * did, so that every collection it made holds what was served before the wait (the findings).
+     * The HTTP server's threads (EXCHANGE_THREADS, daemons), each exchange cut EXCHANGE_DEADLINE_MS after the JDK
+     * handed it over ({@link DeadlineExecutor}: a client that sends half a request, or stops reading its answer, holds
+     * a thread that long at most, so real scrapes go on while stalled clients are open). A scrape counts once its
+     * exchange is done, its answer written (not when its deadline cut it), so that {@link #awaitScrapes} never closes
+     * the endpoint under a scrape still being answered; and for {@link #awaitScrapes} only where the exchange began
+     * after the wait did, so that every collection it made holds what was served before the wait (the findings).
      */
     private final class Answers extends DeadlineExecutor {
         Answers(long deadlineMs) {
