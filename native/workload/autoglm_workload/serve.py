@@ -2,7 +2,8 @@
 
 The reference OpenAI-compatible server (docs/serve.md): /v1/chat/completions and /v1/completions (streaming and
 not), /v1/models, /health, /metrics under vLLM's names, POST /start_profile and /stop_profile (torch.profiler traces
-into --profile-dir, as vLLM's VLLM_TORCH_PROFILER_DIR); one JSON line per finished request on stdout. Real compute: the GLM model of this package with random
+into --profile-dir, as vLLM's VLLM_TORCH_PROFILER_DIR); one JSON line per finished request on stdout. Connections are
+read off one thread with a deadline per request, answered by bounded pools (serve_server; the limits: docs/serve.md). Real compute: the GLM model of this package with random
 weights, continuous batching (serve_engine). Exit codes: 0 stopped by SIGTERM/SIGINT; 2 bad arguments or
 environment (one line)."""
 
@@ -11,10 +12,8 @@ import json
 import os
 import signal
 import sys
-import threading
 import time
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from .presets import PRESETS
 
@@ -64,6 +63,15 @@ def parse(argv):
     p.add_argument("--profile-dir", default=os.environ.get("VLLM_TORCH_PROFILER_DIR"),
                    help="where POST /start_profile and /stop_profile write torch.profiler traces (default: "
                         "VLLM_TORCH_PROFILER_DIR; unset: the two routes answer 400)")
+    # the limits of docs/serve.md#limits that a deployment may want to change
+    p.add_argument("--profile-max-s", type=float, default=60.0,
+                   help="a profiler session stops by itself after this many seconds (default 60)")
+    p.add_argument("--profile-max-mb", type=float, default=1024.0,
+                   help="/start_profile is refused (403) once the traces written reach this many MiB (default 1024)")
+    p.add_argument("--read-timeout-s", type=float, default=30.0,
+                   help="a request's head and body must arrive within this many seconds (else 408; default 30)")
+    p.add_argument("--max-connections", type=int, default=1024,
+                   help="connections open at once (default 1024; past it the longest waiting one is closed)")
     return p.parse_args(argv)
 
 
@@ -82,8 +90,10 @@ def main(argv):
         return fail(f"PyTorch is not installed for {sys.executable} (Debian: apt install python3-torch)")
     from .runner import DTYPES
     from .serve_engine import Engine
-    from .serve_http import make_handler
+    from .serve_http import make_handler, pool_of
     from .serve_metrics import Metrics
+    from .serve_profiler import Profiler
+    from .serve_server import Limits, Server
     cfg = PRESETS[a.model]
     device = torch.device("cuda" if a.device == "auto" and torch.cuda.is_available() else
                           ("cpu" if a.device == "auto" else a.device))
@@ -99,6 +109,10 @@ def main(argv):
         return fail(f"--max-model-len {max_len} is above {a.model}'s {cfg.max_positions} positions")
     if not 0.0 <= a.reasoning_share <= 1.0:
         return fail("--reasoning-share must be within 0..1")
+    for name, v in (("--profile-max-s", a.profile_max_s), ("--profile-max-mb", a.profile_max_mb),
+                    ("--read-timeout-s", a.read_timeout_s), ("--max-connections", a.max_connections)):
+        if not v > 0 or v == float("inf"):
+            return fail(f"{name} must be a positive number, not {v}")
     from .serve_http import Fault
     try:
         fault = Fault.parse(a.fault)
@@ -115,30 +129,46 @@ def main(argv):
     except RuntimeError as e:
         return fail(f"cannot build {a.model} on {device}: {str(e).splitlines()[0]}")
     if a.profile_dir:
-        os.makedirs(a.profile_dir, exist_ok=True)
-        engine.profile_dir = a.profile_dir
+        try:
+            os.makedirs(a.profile_dir, exist_ok=True)
+        except OSError as e:
+            return fail(f"--profile-dir {a.profile_dir}: {e.strerror}")
+        engine.profiler = Profiler(a.profile_dir, device, a.profile_max_s, int(a.profile_max_mb * 1024 * 1024))
+    raise_file_limit(a.max_connections)
     engine.start()
     try:
-        server = ThreadingHTTPServer((a.host, a.port), make_handler(engine, metrics, settings, name, cfg, fault))
-    except OSError as e:
+        server = Server(a.host, a.port, make_handler(engine, metrics, settings, name, cfg, fault), pool_of,
+                        Limits(read_timeout_s=a.read_timeout_s, max_connections=a.max_connections))
+    except (OSError, OverflowError) as e:
         engine.stop()
-        return fail(f"cannot listen on {a.host}:{a.port}: {e.strerror}")
-    server.daemon_threads = True
-    stop = threading.Event()
+        return fail(f"cannot listen on {a.host}:{a.port}: {getattr(e, 'strerror', None) or e}")
 
     def on_signal(signum, frame):
-        stop.set()
-        threading.Thread(target=server.shutdown, daemon=True).start()
+        server.stop()
 
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
     print(json.dumps(dict(event="ready", url=f"http://{a.host}:{server.server_address[1]}", model=name,
                           device=str(device), dtype=dtype_name, max_num_seqs=a.max_num_seqs, max_model_len=max_len,
                           prefix_cache=settings.prefix_cache, t=round(time.time() * 1000.0, 3))), flush=True)
-    server.serve_forever(poll_interval=0.2)
-    server.server_close()
+    server.serve_forever()
     engine.stop()
+    sys.stdout.flush()
     return 0
+
+
+def raise_file_limit(connections):
+    """Room for `connections` sockets and the files of the process: the soft limit on open files raised toward the
+    hard one (as the JVM does), where it is lower."""
+    try:
+        import resource
+        soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+        want = connections + 256
+        if soft != resource.RLIM_INFINITY and soft < want:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (want if hard == resource.RLIM_INFINITY else min(want, hard),
+                                                        hard))
+    except (ImportError, ValueError, OSError):
+        pass
 
 
 if __name__ == "__main__":

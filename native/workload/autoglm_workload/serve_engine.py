@@ -16,7 +16,6 @@ import collections
 import math
 import queue
 import json
-import os
 import threading
 import time
 import traceback
@@ -24,8 +23,10 @@ import traceback
 import torch
 
 from .glm import GlmModel, additive_mask
+from .serve_profiler import Result
 
 BLOCK = 16
+ENGINE_STOP_S = 5.0      # how long stop() waits for the step in progress
 
 
 class SlotCache:
@@ -116,19 +117,23 @@ class Engine:
         self.stopping = False
         self.failure = None
         self.steps = 0
-        self.profile_dir = None          # where /start_profile's traces go (--profile-dir, VLLM_TORCH_PROFILER_DIR)
-        self.profiling = None            # the running torch.profiler.profile, or None
+        self.profiler = None             # serve_profiler.Profiler with --profile-dir (VLLM_TORCH_PROFILER_DIR)
         self.profile_cmds = collections.deque()
         self.thread = threading.Thread(target=self._loop, name="engine", daemon=True)
 
     def start(self):
         self.thread.start()
 
+    @property
+    def profile_dir(self):
+        return self.profiler.dir if self.profiler else None
+
     def stop(self):
+        """Ends the loop after the step it is in; waits for that at most ENGINE_STOP_S (the thread is a daemon)."""
         with self.lock:
             self.stopping = True
             self.lock.notify_all()
-        self.thread.join(timeout=10)
+        self.thread.join(timeout=ENGINE_STOP_S)
 
     def submit(self, req):
         with self.lock:
@@ -139,64 +144,22 @@ class Engine:
             self.lock.notify_all()
 
     def profile(self, action, timeout_s=60.0):
-        """start or stop torch.profiler on the engine thread (the thread that runs the model, between two steps);
-        returns (ok, message): the trace's path once stopped."""
+        """start or stop torch.profiler on the engine thread (the thread that runs the model, between two steps):
+        a serve_profiler.Result, the trace's path once stopped."""
+        if self.profiler is None:
+            return Result(False, 400, "profiling is off")
         done = threading.Event()
-        result = {}
+        box = []
+
+        def reply(result):
+            box.append(result)
+            done.set()
         with self.lock:
-            self.profile_cmds.append((action, done, result))
+            self.profile_cmds.append((action, reply))
             self.lock.notify_all()
         if not done.wait(timeout_s):
-            return False, f"the engine did not {action} the profiler in {timeout_s:.0f} s"
-        return result["ok"], result["message"]
-
-    def _profile_cmd(self, action, done, result):
-        try:
-            if action == "start":
-                if self.profiling is not None:
-                    result.update(ok=False, message="the profiler is already running")
-                    done.set()
-                    return
-                acts = [torch.profiler.ProfilerActivity.CPU]
-                if self.device.type == "cuda":
-                    acts.append(torch.profiler.ProfilerActivity.CUDA)
-                prof = torch.profiler.profile(activities=acts, record_shapes=True)
-                self.profile_start_ns = time.time_ns()
-                prof.__enter__()
-                self.profiling = prof
-                self.profile_steps = 0
-                result.update(ok=True, message="profiling")
-                done.set()
-                return
-            else:
-                if self.profiling is None:
-                    result.update(ok=False, message="the profiler is not running")
-                    done.set()
-                    return
-                prof, self.profiling = self.profiling, None
-                prof.__exit__(None, None, None)
-                path = os.path.join(self.profile_dir, f"autoglm-serve-{os.getpid()}-{self.profile_start_ns // 1000000}"
-                                    ".pt.trace.json")
-                # the trace is written off the engine thread, which goes on serving; /stop_profile answers once the
-                # file is whole
-                threading.Thread(target=self._export, args=(prof, path, self.profile_start_ns, done, result),
-                                 name="profile-export", daemon=True).start()
-                return
-        except Exception as e:   # a profiler that fails leaves the server serving
-            self.profiling = None
-            result.update(ok=False, message=f"{type(e).__name__}: {e}".splitlines()[0])
-        done.set()
-
-    @staticmethod
-    def _export(prof, path, start_ns, done, result):
-        try:
-            prof.export_chrome_trace(path)
-            wall_clock(path, start_ns)
-            result.update(ok=True, message=path)
-        except Exception as e:
-            result.update(ok=False, message=f"{type(e).__name__}: {e}".splitlines()[0])
-        finally:
-            done.set()
+            return Result(False, 409, f"the engine did not {action} the profiler in {timeout_s:.0f} s")
+        return box[0]
 
     def kv_usage(self):
         """KV slots held by running requests against the budget: a request holds its whole prompt from admission
@@ -211,26 +174,31 @@ class Engine:
                 while True:
                     with self.lock:
                         while not self.stopping and not self.waiting and not self.running and not self.profile_cmds:
-                            self.lock.wait()
+                            left = self.profiler.left_s() if self.profiler else None
+                            if left == 0.0:
+                                break
+                            self.lock.wait(left)
                         if self.stopping:
                             break
                         cmds = list(self.profile_cmds)
                         self.profile_cmds.clear()
                     for cmd in cmds:
-                        self._profile_cmd(*cmd)
+                        self.profiler.command(*cmd)
+                    if self.profiler:
+                        self.profiler.check_time()
                     with self.lock:
                         if not self.waiting and not self.running:
                             continue
                         self._drop_cancelled()
                         self._admit()
                         self.metrics.gauges(len(self.running), len(self.waiting), self.kv_usage())
-                    if self.profiling is None:
+                    if self.profiler is None or not self.profiler.active:
                         self._step()
                     else:
                         # one ProfilerStep#N per engine step, as torch.profiler's step() marks them under Kineto
                         # (written out, so that builds without Kineto mark them too)
-                        self.profile_steps += 1
-                        with torch.profiler.record_function(f"ProfilerStep#{self.profile_steps}"):
+                        self.profiler.steps += 1
+                        with torch.profiler.record_function(f"ProfilerStep#{self.profiler.steps}"):
                             self._step()
         except Exception as e:   # the engine is dead: every request gets the error, /health says so
             self.failure = f"{type(e).__name__}: {e}".splitlines()[0]
@@ -405,28 +373,6 @@ _WALL_OFFSET_S = time.time() - time.perf_counter()
 
 def unix_ms(perf_s):
     return None if perf_s is None else round((perf_s + _WALL_OFFSET_S) * 1000.0, 3)
-
-
-# the engine's record_function ranges: the legacy export tells them from operators by nothing but the name
-ANNOTATIONS = ("ProfilerStep#", "vision encoder")
-
-
-def wall_clock(path, start_ns):
-    """A trace torch wrote as a bare array with times from the profiler's start (PyTorch builds without Kineto) gets
-    the object form with baseTimeNanoseconds, the wall time of that start, as Kineto's traces carry (docs/serve.md),
-    and the categories Kineto gives its events, which the legacy export leaves out: a record_function range
-    (ProfilerStep#N, the vision encoder) is a user_annotation, every other event an operator (cpu_op). A Kineto
-    trace has both already and is left as it is."""
-    with open(path) as f:
-        data = json.load(f)
-    if isinstance(data, list):
-        for e in data:
-            if isinstance(e, dict) and e.get("ph") == "X" and "cat" not in e:
-                name = str(e.get("name", ""))
-                e["cat"] = "user_annotation" if name.startswith(ANNOTATIONS) else "cpu_op"
-        with open(path, "w") as f:
-            json.dump({"traceEvents": data, "baseTimeNanoseconds": start_ns, "displayTimeUnit": "ms",
-                       "autoglm": {"clock": "profiler start, time.time_ns() just before it was enabled"}}, f)
 
 
 def new_stream():

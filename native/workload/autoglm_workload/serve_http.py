@@ -6,18 +6,17 @@ stream_options.include_usage, then [DONE]); errors as {"error": {"message", "typ
 import json
 import os
 import queue
-import socket
 import sys
 import threading
 import time
 import uuid
-from http.server import BaseHTTPRequestHandler
 
 from .serve_engine import Request, new_stream
-from .serve_prompt import PromptError, chat_prompt, completion_prompt, words
+from .serve_prompt import PromptError, TooLong, chat_prompt, completion_prompt, words
+from .serve_server import head_bytes
+from .serve_validate import Invalid, check, parse
 
 REQUEST_TIMEOUT_S = 600.0
-MAX_BODY = 256 * 1024 * 1024
 
 
 class Fault:
@@ -79,29 +78,56 @@ class Fault:
         self._forever()
 
 
+COMPLETIONS = ("/v1/chat/completions", "/v1/completions")
+
+
+def pool_of(req):
+    """The server's pool for a request (serve_server): completions hold their thread while they stream, every other
+    route answers at once and has threads of its own, so that /health answers whatever the completions do."""
+    return "completion" if req.method == "POST" and req.path in COMPLETIONS else "control"
+
+
 def make_handler(engine, metrics, settings, model_name, cfg, fault=None):
+    """handle(request, out) for serve_server.Server: answers one whole request; whether the connection may stay
+    open."""
     fault = fault or Fault()
 
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-        server_version = "autoglm-serve"
+    def handle(req, out):
+        h = Handler(req, out)
+        if req.method == "GET":
+            h.do_GET()
+        elif req.method == "POST":
+            h.do_POST()
+        else:
+            h._error(501, f"unsupported method {req.method}", "NotImplementedError")
+        return not h.close
 
-        def log_message(self, fmt, *args):
-            pass
-
-        def setup(self):
-            super().setup()
-            # one frame per token: without TCP_NODELAY, Nagle's algorithm holds small frames back (uvicorn sets it)
-            self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    class Handler:
+        def __init__(self, req, out):
+            self.req, self.out = req, out
+            self.path = req.target
+            self.close = not req.keep_alive
+            self.head = []
+            self.code = None
 
         # ---- plumbing ----
+        def send_response(self, code):
+            self.code = code
+
+        def send_header(self, name, value):
+            self.head.append((name, value))
+
+        def end_headers(self):
+            self.out.write(head_bytes(self.code, self.head, self.close))
+            self.head = []
+
         def _send(self, code, body, ctype="application/json"):
             data = body.encode("utf-8") if isinstance(body, str) else body
             self.send_response(code)
             self.send_header("Content-Type", ctype)
             self.send_header("Content-Length", str(len(data)))
             self.end_headers()
-            self.wfile.write(data)
+            self.out.write(data)
 
         def _error(self, code, message, kind="BadRequestError"):
             self._send(code, json.dumps({"error": {"message": message, "type": kind, "param": None, "code": code}}))
@@ -110,8 +136,7 @@ def make_handler(engine, metrics, settings, model_name, cfg, fault=None):
             if not admitted:
                 fault.before_frame()
             data = text.encode("utf-8")
-            self.wfile.write(b"%x\r\n%s\r\n" % (len(data), data))
-            self.wfile.flush()
+            self.out.write(b"%x\r\n%s\r\n" % (len(data), data))
 
         # ---- routes ----
         def do_GET(self):
@@ -132,74 +157,63 @@ def make_handler(engine, metrics, settings, model_name, cfg, fault=None):
 
         def do_POST(self):
             path = self.path.split("?")[0]
+            raw, self.req.body = self.req.body, None
+            self.req.release()
             if path in ("/start_profile", "/stop_profile"):
                 # vLLM's and SGLang's routes: torch.profiler on the engine thread, the trace into --profile-dir
                 if not engine.profile_dir:
                     self._error(400, "profiling is off: start the server with --profile-dir DIR or "
                                      "VLLM_TORCH_PROFILER_DIR set")
                     return
-                ok, message = engine.profile("start" if path == "/start_profile" else "stop")
-                if ok:
-                    self._send(200, json.dumps({"status": message} if path == "/start_profile"
-                                               else {"status": "stopped", "trace": message}))
+                r = engine.profile("start" if path == "/start_profile" else "stop")
+                if r.ok:
+                    self._send(200, json.dumps(r.answer))
                 else:
-                    self._error(409, message, "ProfilerError")
+                    self._error(r.code, r.message, "ProfilerError")
                 return
-            if path not in ("/v1/chat/completions", "/v1/completions"):
+            if path not in COMPLETIONS:
                 self._error(404, f"no route {path}", "NotFoundError")
-                return
-            try:
-                length = int(self.headers.get("Content-Length", "-1"))
-            except ValueError:
-                length = -1
-            if length < 0 or length > MAX_BODY:
-                self._error(400 if length < 0 else 413, "a JSON body with a Content-Length is required")
-                return
-            try:
-                body = json.loads(self.rfile.read(length))
-                if not isinstance(body, dict):
-                    raise ValueError("not an object")
-            except ValueError as e:
-                self._error(400, f"the body is not a JSON object: {e}")
                 return
             chat = path == "/v1/chat/completions"
             try:
-                self._complete(body, chat)
-            except (BrokenPipeError, ConnectionResetError):
-                pass
-
-        def _complete(self, body, chat):
-            if body.get("model", model_name) != model_name:
-                self._error(404, f"The model `{body.get('model')}` does not exist.", "NotFoundError")
+                ask = check(parse(raw), chat)
+            except Invalid as e:
+                self._error(400, str(e))
                 return
+            del raw
             try:
-                prompt = chat_prompt(body.get("messages"), cfg.vocab, settings.max_pixels) if chat \
-                    else completion_prompt(body.get("prompt"), cfg.vocab)
+                self._complete(ask, chat)
+            except OSError:              # the client went away, or stopped reading for the write timeout
+                self.close = True
+
+        def _complete(self, ask, chat):
+            if ask.model not in (None, model_name):
+                self._error(404, f"The model `{ask.model}` does not exist.", "NotFoundError")
+                return
+            # cut into pieces only while the prompt can fit: a prompt too long costs its first max-model-len pieces
+            limit = settings.max_model_len - 1
+            try:
+                prompt = chat_prompt(ask.source, cfg.vocab, settings.max_pixels, limit) if chat \
+                    else completion_prompt(ask.source, cfg.vocab, limit)
+            except TooLong:
+                self._error(400, f"This model's maximum context length is {settings.max_model_len} tokens. "
+                                 f"However, your request has at least {settings.max_model_len} input tokens.")
+                return
             except PromptError as e:
                 self._error(400, str(e))
                 return
+            ask.source = None
             room = settings.max_model_len - len(prompt.ids)
-            if room < 1:
-                self._error(400, f"This model's maximum context length is {settings.max_model_len} tokens. "
-                                 f"However, your request has {len(prompt.ids)} input tokens.")
-                return
-            asked = body.get("max_completion_tokens", body.get("max_tokens"))
-            if asked is not None and (not isinstance(asked, int) or asked < 1):
-                self._error(400, "max_tokens must be a positive integer")
-                return
-            n = min(settings.output_tokens, room, asked or settings.output_tokens)
-            kwargs = body.get("chat_template_kwargs") or {}
-            thinking = chat and kwargs.get("enable_thinking", True) is not False
+            n = min(settings.output_tokens, room, ask.max_tokens or settings.output_tokens)
             rid = ("chatcmpl-" if chat else "cmpl-") + uuid.uuid4().hex
-            req = Request(rid, prompt, n, thinking, new_stream())
+            req = Request(rid, prompt, n, ask.thinking, new_stream())
             try:
                 engine.submit(req)
             except RuntimeError as e:
                 self._error(503, str(e), "ServiceUnavailable")
                 return
-            if body.get("stream"):
-                usage = bool((body.get("stream_options") or {}).get("include_usage"))
-                self._stream(req, chat, usage)
+            if ask.stream:
+                self._stream(req, chat, ask.include_usage)
             else:
                 self._whole(req, chat)
 
@@ -265,10 +279,10 @@ def make_handler(engine, metrics, settings, model_name, cfg, fault=None):
                         self._chunk("data: " + json.dumps({"error": {"message": ev[1], "type": "InternalServerError",
                                                                      "code": 500}}) + "\n\n")
                 self._chunk("data: [DONE]\n\n")
-                self.wfile.write(b"0\r\n\r\n")
-                self.wfile.flush()
-            except (BrokenPipeError, ConnectionResetError):
+                self.out.write(b"0\r\n\r\n")
+            except OSError:
                 req.cancelled = True
+                self.close = True
 
         def _whole(self, req, chat):
             reasoning, content, finish = [], [], None
@@ -292,4 +306,4 @@ def make_handler(engine, metrics, settings, model_name, cfg, fault=None):
                                                                 "logprobs": None, "finish_reason": finish}])
             self._send(200, json.dumps(base))
 
-    return Handler
+    return handle

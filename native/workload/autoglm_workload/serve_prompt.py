@@ -33,6 +33,41 @@ class PromptError(ValueError):
     """The request cannot be turned into a prompt: the server answers 400 with this message."""
 
 
+class TooLong(PromptError):
+    """The prompt has more ids than the limit it was built under (it was cut no further)."""
+
+    def __init__(self, limit):
+        super().__init__(f"the prompt has more than {limit} tokens")
+        self.limit = limit
+
+
+class Ids(list):
+    """Prompt ids that refuse to grow past `limit` (None: no limit): a prompt is cut into pieces only until it is
+    known not to fit, so that what a request costs before its 400 is bounded by the limit, not by its length. No
+    count of characters or bytes can refuse a prompt sooner: a whitespace run of any length is one piece."""
+
+    def __init__(self, limit=None):
+        super().__init__()
+        self.limit = limit
+
+    def add(self, ids):
+        self.extend(ids)
+        if self.limit is not None and len(self) > self.limit:
+            raise TooLong(self.limit)
+
+    def text(self, text, vocab):
+        if self.limit is None:
+            self.extend(text_ids(text, vocab))
+            return
+        span = vocab - FIRST_ID
+        room = self.limit - len(self)
+        for m in _PIECE.finditer(text):
+            if room <= 0:
+                raise TooLong(self.limit)
+            self.append(FIRST_ID + zlib.crc32(m.group().encode("utf-8")) % span)
+            room -= 1
+
+
 def text_ids(text, vocab):
     span = vocab - FIRST_ID
     return [FIRST_ID + zlib.crc32(p.encode("utf-8")) % span for p in _PIECE.findall(text)]
@@ -99,10 +134,12 @@ def image_ids(data, count, vocab):
     return [FIRST_ID + (seed + 7919 * i) % span for i in range(count)]
 
 
-def chat_prompt(messages, vocab, max_pixels=MAX_PIXELS):
+def chat_prompt(messages, vocab, max_pixels=MAX_PIXELS, limit=None):
+    """The prompt of a chat request; raises PromptError for a malformed one, TooLong past `limit` ids."""
     if not isinstance(messages, list) or not messages:
         raise PromptError("messages must be a non-empty list")
-    ids = [SPECIAL["[gMASK]"], SPECIAL["<sop>"]]
+    ids = Ids(limit)
+    ids.add([SPECIAL["[gMASK]"], SPECIAL["<sop>"]])
     images = 0
     img_tokens = 0
     spans = []
@@ -110,19 +147,22 @@ def chat_prompt(messages, vocab, max_pixels=MAX_PIXELS):
         if not isinstance(m, dict) or m.get("role") not in ("system", "user", "assistant", "tool"):
             raise PromptError(f"messages[{i}]: a message needs a role of system, user, assistant or tool")
         role = m["role"]
-        ids.append(SPECIAL["<|observation|>" if role == "tool" else f"<|{role}|>"])
+        ids.add([SPECIAL["<|observation|>" if role == "tool" else f"<|{role}|>"]])
         content = m.get("content")
         if content is None:
             continue
         if isinstance(content, str):
-            ids.extend(text_ids(content, vocab))
+            ids.text(content, vocab)
             continue
         if not isinstance(content, list):
             raise PromptError(f"messages[{i}].content must be a string or a list of parts")
         for part in content:
             kind = part.get("type") if isinstance(part, dict) else None
             if kind == "text":
-                ids.extend(text_ids(str(part.get("text", "")), vocab))
+                text = part.get("text", "")
+                if not isinstance(text, str):
+                    raise PromptError(f"messages[{i}]: a text part's text must be a string")
+                ids.text(text, vocab)
             elif kind == "image_url":
                 url = part.get("image_url", {})
                 url = url.get("url") if isinstance(url, dict) else url
@@ -132,24 +172,29 @@ def chat_prompt(messages, vocab, max_pixels=MAX_PIXELS):
                 width, height = png_size(data)
                 n = image_tokens(height, width, max_pixels)
                 h, w = smart_resize(height, width, max_pixels=max_pixels)
-                ids.append(SPECIAL["<|begin_of_image|>"])
+                ids.add([SPECIAL["<|begin_of_image|>"]])
+                if limit is not None and len(ids) + n > limit:
+                    raise TooLong(limit)
                 spans.append((len(ids), n, h // PATCH, w // PATCH, zlib.crc32(data)))
-                ids.extend(image_ids(data, n, vocab))
-                ids.append(SPECIAL["<|end_of_image|>"])
+                ids.add(image_ids(data, n, vocab))
+                ids.add([SPECIAL["<|end_of_image|>"]])
                 images += 1
                 img_tokens += n
             else:
                 raise PromptError(f"messages[{i}]: unsupported content part type {kind!r}")
-    ids.append(SPECIAL["<|assistant|>"])
-    return Prompt(ids, img_tokens, images, spans)
+    ids.add([SPECIAL["<|assistant|>"]])
+    return Prompt(list(ids), img_tokens, images, spans)
 
 
-def completion_prompt(prompt, vocab):
+def completion_prompt(prompt, vocab, limit=None):
+    """The prompt of a completion request (a string, or a list of one); TooLong past `limit` ids."""
     if isinstance(prompt, list) and len(prompt) == 1:
         prompt = prompt[0]
     if not isinstance(prompt, str):
         raise PromptError("prompt must be a string")
-    return Prompt(text_ids(prompt, vocab), 0, 0)
+    ids = Ids(limit)
+    ids.text(prompt, vocab)
+    return Prompt(list(ids), 0, 0)
 
 
 def words(token_ids):

@@ -11,7 +11,6 @@ import time
 import unittest
 import urllib.request
 import zlib
-from http.server import ThreadingHTTPServer
 
 import torch
 
@@ -20,9 +19,10 @@ from autoglm_workload.glm import GlmModel
 from autoglm_workload.presets import PRESETS
 from autoglm_workload.serve import Settings
 from autoglm_workload.serve_engine import Engine, Request, new_stream
-from autoglm_workload.serve_http import make_handler
+from autoglm_workload.serve_http import make_handler, pool_of
 from autoglm_workload.serve_metrics import Metrics
 from autoglm_workload.serve_prompt import Prompt, chat_prompt, image_tokens
+from autoglm_workload.serve_server import Server
 
 CFG = PRESETS["glm-tiny"]
 
@@ -152,14 +152,13 @@ class HttpTest(unittest.TestCase):
     def setUpClass(cls):
         s = settings(output_tokens=4)
         cls.engine = engine(s)
-        cls.server = ThreadingHTTPServer(("127.0.0.1", 0), make_handler(cls.engine, cls.engine.metrics, s,
-                                                                         "glm-tiny", CFG))
+        cls.server = Server("127.0.0.1", 0, make_handler(cls.engine, cls.engine.metrics, s, "glm-tiny", CFG), pool_of)
         threading.Thread(target=cls.server.serve_forever, daemon=True).start()
         cls.url = f"http://127.0.0.1:{cls.server.server_address[1]}"
 
     @classmethod
     def tearDownClass(cls):
-        cls.server.shutdown()
+        cls.server.stop()
         cls.engine.stop()
 
     def post(self, body):

@@ -117,42 +117,46 @@ public final class PrometheusExport implements SampleListener, AutoCloseable {
             "TPOT of each request the workload finished", 0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2,
             0.5, 1);
 
-    private PrometheusExport(String address, String run) throws IOException {
+    /** Threads answering scrapes: more than a few stalled clients need to hold them all before the deadline. */
+    static final int EXCHANGE_THREADS = 16;
+    /** How long one exchange (reading the request, writing the answer) may take before its connection is closed. */
+    static final long EXCHANGE_DEADLINE_MS = 10_000;
+
+    private PrometheusExport(String address, String run, long exchangeDeadlineMs) throws IOException {
         this.host = hostName();
         this.run = run;
         Address a = Address.parse(address);
         this.hostname = a.host();
         registry.register(new ScrapeCounter());
         this.server = HTTPServer.builder().hostname(a.host()).port(a.port()).registry(registry)
-                .executorService(new Answers()).buildAndStart();
+                .executorService(new Answers(exchangeDeadlineMs)).buildAndStart();
     }
 
     /**
-     * The HTTP server's threads (five, daemons, as the client's default): a scrape counts once its exchange is done,
-     * its answer written, so that {@link #awaitScrapes} never closes the endpoint under a scrape still being answered;
-     * and for {@link #awaitScrapes} only where the exchange began after the wait did, so that every collection it made
-     * holds what was served before the wait (the findings).
+     * The HTTP server's threads (EXCHANGE_THREADS, daemons), each exchange cut EXCHANGE_DEADLINE_MS after the JDK
+     * handed it over ({@link DeadlineExecutor}: a client that sends half a request, or stops reading its answer, holds
+     * a thread that long at most, so real scrapes go on while stalled clients are open). A scrape counts once its
+     * exchange is done, its answer written (not when its deadline cut it), so that {@link #awaitScrapes} never closes
+     * the endpoint under a scrape still being answered; and for {@link #awaitScrapes} only where the exchange began
+     * after the wait did, so that every collection it made holds what was served before the wait (the findings).
      */
-    private final class Answers extends java.util.concurrent.ThreadPoolExecutor {
-        Answers() {
-            super(5, 5, 0, java.util.concurrent.TimeUnit.MILLISECONDS, new java.util.concurrent.LinkedBlockingQueue<>(),
-                    r -> {
-                        Thread t = new Thread(r, "autoglm-prometheus");
-                        t.setDaemon(true);
-                        return t;
-                    });
+    private final class Answers extends DeadlineExecutor {
+        Answers(long deadlineMs) {
+            super(EXCHANGE_THREADS, deadlineMs, "autoglm-prometheus");
         }
 
         @Override
         protected void beforeExecute(Thread t, Runnable r) {
+            super.beforeExecute(t, r);
             exchange.set(begun.incrementAndGet());
             collected.remove();
         }
 
         @Override
         protected void afterExecute(Runnable r, Throwable t) {
+            super.afterExecute(r, t);
             Long number = exchange.get();
-            boolean scrape = Boolean.TRUE.equals(collected.get());
+            boolean scrape = Boolean.TRUE.equals(collected.get()) && !cutShort();
             exchange.remove();
             collected.remove();
             if (!scrape || number == null) {
@@ -220,8 +224,13 @@ public final class PrometheusExport implements SampleListener, AutoCloseable {
      * Prometheus on another machine needs); {@code run} labels every series until {@link #run(String)} changes it.
      */
     public static PrometheusExport start(String address, String run) {
+        return start(address, run, EXCHANGE_DEADLINE_MS);
+    }
+
+    /** As {@link #start(String, String)}, each exchange cut after {@code exchangeDeadlineMs} (tests). */
+    static PrometheusExport start(String address, String run, long exchangeDeadlineMs) {
         try {
-            return new PrometheusExport(address, run);
+            return new PrometheusExport(address, run, exchangeDeadlineMs);
         } catch (IOException e) {
             throw new BadInputException("--prometheus-port " + address + ": cannot serve there (" + e.getMessage() + ")");
         }

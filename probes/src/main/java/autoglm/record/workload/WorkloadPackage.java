@@ -22,7 +22,8 @@ public final class WorkloadPackage {
     public static final List<String> FILES = List.of("__init__.py", "__main__.py", "bandwidth.py", "cli.py",
             "decoders.py", "events.py", "glm.py", "hf.py", "knobs.py", "lengths.py", "pipeline.py", "presets.py",
             "prompts.py", "requests.py", "runner.py", "scenarios.py", "serve.py", "serve_engine.py", "serve_http.py",
-            "serve_metrics.py", "serve_prompt.py", "session.py", "vision.py");
+            "serve_metrics.py", "serve_profiler.py", "serve_prompt.py", "serve_server.py", "serve_validate.py",
+            "serve_wire.py", "session.py", "vision.py");
     private static final String RESOURCE = "/autoglm/workload/" + PACKAGE + "/";
 
     /** The workload cannot be started: one line says why. */
