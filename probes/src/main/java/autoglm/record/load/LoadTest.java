@@ -137,6 +137,11 @@ public final class LoadTest {
             }
             traffic(run);
             complete = !run.stopped();
+            if (run.cutAnswers() > 0) {
+                notes.accept(run.cutAnswers() + " agent answers were longer than " + StreamClient.MAX_TEXT_CHARS
+                        + " characters of reasoning or of answer: their session's next step re-sent the first "
+                        + StreamClient.MAX_TEXT_CHARS + " of each (docs/load.md#limits)");
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
