@@ -69,14 +69,16 @@ class LoadHostileStreamTest {
     }
 
     @Test
-    void aServerThatFloodsIsCutAtTheChunkLimitInASmallHeap() throws Exception {
+    void aServerThatFloodsIsCutAtTheChunkOrByteLimitInASmallHeap() throws Exception {
         // issue 32: "load keeps every answer's whole text and every chunk time: a server streaming as fast as it can
-        // takes the client to 2.9 GB in 10 s, and to OutOfMemoryError in -Xmx1g"
-        byte[] block = repeat(HostileServer.event("hello world "), 1000);
+        // takes the client to 2.9 GB in 10 s, and to OutOfMemoryError in -Xmx1g". The first answer floods chunks
+        // of text, the second keep-alive comments (no chunk, no text: only the 256 MiB an answer ends it)
+        byte[] chunks = repeat(HostileServer.event("hello world "), 1000);
+        byte[] comments = repeat(": keep-alive\n".getBytes(StandardCharsets.US_ASCII), 5000);
         try (HostileServer server = new HostileServer((i, out) -> {
             HostileServer.streamHead(out);
             while (true) {
-                out.write(block); // as fast as the socket takes it, until the client closes it
+                out.write(i == 0 ? chunks : comments); // as fast as the socket takes it, until the client closes it
             }
         })) {
             Child c = load(300, server.url(), SYNTHETIC);
@@ -84,10 +86,14 @@ class LoadHostileStreamTest {
             assertTrue(c.err().contains("no request succeeded (too-large x2"), c.err());
             List<Map<String, String>> rows = requests();
             assertEquals(2, rows.size());
-            for (Map<String, String> r : rows) {
-                assertEquals("too-large", r.get("status"), r.toString().substring(0, 300));
-                assertEquals(MAX_CHUNKS, r.get("chunk_ms").split(" ").length, "every chunk up to the limit is timed");
-            }
+            Map<String, String> flood = rows.get(0);
+            assertEquals("too-large", flood.get("status"), flood.get("error"));
+            assertTrue(flood.get("error").contains("131,072 chunks"), flood.get("error"));
+            assertEquals(MAX_CHUNKS, flood.get("chunk_ms").split(" ").length, "every chunk up to the limit is timed");
+            Map<String, String> keepAlive = rows.get(1);
+            assertEquals("too-large", keepAlive.get("status"), keepAlive.toString());
+            assertTrue(keepAlive.get("error").contains("268,435,456 bytes"), "256 MiB: " + keepAlive);
+            assertEquals("", keepAlive.get("chunk_ms"), keepAlive.toString());
         }
     }
 

@@ -93,6 +93,31 @@ public final class StreamClient {
                 + timeout.toMillis() + " ms") : err));
     }
 
+    /** The start of a text, up to {@link #MAX_TEXT_CHARS}, never half a surrogate pair; once cut, nothing more. */
+    private static final class Prefix {
+        private final StringBuilder text = new StringBuilder();
+        boolean cut;
+
+        void add(String more) {
+            if (cut) {
+                return;
+            }
+            int room = MAX_TEXT_CHARS - text.length();
+            if (more.length() <= room) {
+                text.append(more);
+                return;
+            }
+            cut = true;
+            int end = room > 0 && Character.isHighSurrogate(more.charAt(room - 1)) ? room - 1 : room;
+            text.append(more, 0, end);
+        }
+
+        @Override
+        public String toString() {
+            return text.toString();
+        }
+    }
+
     /**
      * Reads one answer's bytes, its lines and events; all calls come from the client's executor, one at a time. It
      * completes its body itself when it closes an answer (too-large, an error body read far enough).
@@ -102,14 +127,13 @@ public final class StreamClient {
         final LineSplitter lines = new LineSplitter(MAX_LINE_BYTES);
         final SseReader sse = new SseReader();
         final ByteArrayOutputStream errorBody = new ByteArrayOutputStream();
-        final StringBuilder reasoning = new StringBuilder();
-        final StringBuilder answer = new StringBuilder();
+        final Prefix reasoning = new Prefix();
+        final Prefix answer = new Prefix();
         Flow.Subscription subscription;
         long[] chunks = new long[64];
         int chunkCount;
         long bytes;
         boolean closed;
-        boolean textCut;
         long sentNs;
         long firstTextNs = -1;
         int textChunks;
@@ -193,8 +217,8 @@ public final class StreamClient {
                         if (firstTextNs < 0) {
                             firstTextNs = now;
                         }
-                        keep(reasoning, c.reasoningText());
-                        keep(answer, c.content());
+                        reasoning.add(c.reasoningText());
+                        answer.add(c.content());
                         if (!c.reasoning() && answerNs < 0) {
                             answerNs = now;
                         }
@@ -214,20 +238,6 @@ public final class StreamClient {
                 chunks = Arrays.copyOf(chunks, Math.min(chunks.length * 2, MAX_CHUNKS_PER_REQUEST));
             }
             chunks[chunkCount++] = now;
-        }
-
-        /** Appends text up to {@link #MAX_TEXT_CHARS}, never half a surrogate pair; what does not fit is cut. */
-        private void keep(StringBuilder to, String text) {
-            int room = MAX_TEXT_CHARS - to.length();
-            if (text.length() <= room) {
-                to.append(text);
-                return;
-            }
-            textCut = true;
-            if (room > 0) {
-                int end = Character.isHighSurrogate(text.charAt(room - 1)) ? room - 1 : room;
-                to.append(text, 0, end);
-            }
         }
 
         private void usage(ChatChunk c) {
@@ -288,7 +298,7 @@ public final class StreamClient {
             String s = status == null ? "ok" : status;
             return new Outcome(sentNs, Outcome.times(chunks, chunkCount), firstTextNs, textChunks, answerNs, prompt,
                     completion, s, httpStatus, error == null ? null : detail(error), reasoning.toString(),
-                    answer.toString(), textCut);
+                    answer.toString(), reasoning.cut || answer.cut);
         }
 
         private static String count(long n) {
