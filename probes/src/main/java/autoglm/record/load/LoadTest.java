@@ -138,9 +138,10 @@ public final class LoadTest {
             traffic(run);
             complete = !run.stopped();
             if (run.cutAnswers() > 0) {
-                notes.accept(run.cutAnswers() + " agent answers were longer than " + StreamClient.MAX_TEXT_CHARS
-                        + " characters of reasoning or of answer: their session's next step re-sent the first "
-                        + StreamClient.MAX_TEXT_CHARS + " of each (docs/load.md#limits)");
+                String limit = String.format(java.util.Locale.ROOT, "%,d", StreamClient.MAX_TEXT_CHARS);
+                notes.accept("agent answers with more than " + limit + " characters of reasoning or of answer text: "
+                        + run.cutAnswers() + "; the next step of each session re-sent only the first " + limit
+                        + " (docs/load.md#limits)");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
