@@ -12,6 +12,10 @@ import java.util.List;
  * refactor ({@code error: {"code":500,"message":...}}, examples/server/utils.hpp server_sent_event). The format would
  * drop it, and the answer would look whole; here its value comes out as an event of its own, {@code errorField} set,
  * when the blank line ends it.
+ *
+ * <p>Nothing grows without bound (docs/load.md#limits): a line longer than {@value #MAX_LINE_CHARS} characters is
+ * skipped, and an event whose joined {@code data:} (or {@code error:}) passes {@value #MAX_EVENT_CHARS} characters is
+ * dropped; each is counted in {@link #tooLarge} as it passes its limit, so a reader can end the stream there.
  */
 public final class SseReader {
     /**
@@ -24,6 +28,11 @@ public final class SseReader {
         }
     }
 
+    /** The longest line kept, in characters; a longer one is skipped and counted. */
+    public static final int MAX_LINE_CHARS = 1 << 20;
+    /** The longest data (or error value) of one event, in characters, its lines joined; a longer event is dropped. */
+    public static final int MAX_EVENT_CHARS = 1 << 20;
+
     private final StringBuilder line = new StringBuilder();
     private final StringBuilder data = new StringBuilder();
     private final StringBuilder error = new StringBuilder();
@@ -32,6 +41,9 @@ public final class SseReader {
     private String name = "message";
     private boolean lastWasCr;
     private long comments;
+    private boolean skippingLine;
+    private boolean eventTooLarge;
+    private long tooLarge;
 
     /** Feeds the next piece of the stream; returns the events it completed, in order. */
     public List<Event> feed(CharSequence piece) {
@@ -45,6 +57,13 @@ public final class SseReader {
             lastWasCr = c == '\r';
             if (c == '\n' || c == '\r') {
                 endLine(out);
+            } else if (skippingLine) {
+                continue;
+            } else if (line.length() >= MAX_LINE_CHARS) {
+                tooLarge++;
+                skippingLine = true;
+                line.setLength(0);
+                line.trimToSize();
             } else {
                 line.append(c);
             }
@@ -59,7 +78,14 @@ public final class SseReader {
         error.setLength(0);
         hasData = false;
         hasError = false;
+        skippingLine = false;
+        eventTooLarge = false;
         return List.of();
+    }
+
+    /** Lines and events that passed their limit ({@link #MAX_LINE_CHARS}, {@link #MAX_EVENT_CHARS}) so far. */
+    public long tooLarge() {
+        return tooLarge;
     }
 
     /** Comment lines seen (keep-alives). */
@@ -72,8 +98,12 @@ public final class SseReader {
      * LF, without copying it character by character. Text of an unfinished line fed before comes first.
      */
     public List<Event> feedLine(String whole) {
-        if (line.length() > 0 || lastWasCr || whole.indexOf('\r') >= 0) {
+        if (line.length() > 0 || lastWasCr || skippingLine || whole.indexOf('\r') >= 0) {
             return feed(whole + "\n");
+        }
+        if (whole.length() > MAX_LINE_CHARS) {
+            tooLarge++;
+            return List.of();
         }
         List<Event> out = new ArrayList<>(1);
         endLine(whole, out);
@@ -81,6 +111,10 @@ public final class SseReader {
     }
 
     private void endLine(List<Event> out) {
+        if (skippingLine) {
+            skippingLine = false;
+            return;
+        }
         String l = line.toString();
         line.setLength(0);
         endLine(l, out);
@@ -88,16 +122,17 @@ public final class SseReader {
 
     private void endLine(String l, List<Event> out) {
         if (l.isEmpty()) {
-            if (hasData) {
+            if (hasData && !eventTooLarge) {
                 out.add(new Event(name, data.toString()));
             }
-            if (hasError) {
+            if (hasError && !eventTooLarge) {
                 out.add(new Event(name, error.toString(), true));
             }
             data.setLength(0);
             error.setLength(0);
             hasData = false;
             hasError = false;
+            eventTooLarge = false;
             name = "message";
             return;
         }
@@ -112,19 +147,33 @@ public final class SseReader {
             value = value.substring(1);
         }
         if (field.equals("data")) {
-            if (hasData) {
-                data.append('\n');
-            }
-            data.append(value);
+            join(data, hasData, value);
             hasData = true;
         } else if (field.equals("event")) {
             name = value;
         } else if (field.equals("error")) {
-            if (hasError) {
-                error.append('\n');
-            }
-            error.append(value);
+            join(error, hasError, value);
             hasError = true;
         }
+    }
+
+    /** Adds one line's value to the event's data (or error value), unless that passes {@link #MAX_EVENT_CHARS}. */
+    private void join(StringBuilder to, boolean more, String value) {
+        if (eventTooLarge) {
+            return;
+        }
+        if ((long) to.length() + (more ? 1 : 0) + value.length() > MAX_EVENT_CHARS) {
+            tooLarge++;
+            eventTooLarge = true;
+            data.setLength(0);
+            error.setLength(0);
+            data.trimToSize();
+            error.trimToSize();
+            return;
+        }
+        if (more) {
+            to.append('\n');
+        }
+        to.append(value);
     }
 }

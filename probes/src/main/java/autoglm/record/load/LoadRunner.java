@@ -23,6 +23,7 @@ public final class LoadRunner {
     private final List<LoadRequest> rows = Collections.synchronizedList(new ArrayList<>());
     private final List<LoadRequest> baseline = new ArrayList<>();
     private final AtomicInteger index = new AtomicInteger();
+    private final AtomicInteger cutAnswers = new AtomicInteger();
     private final long t0 = System.nanoTime();
     private volatile boolean stopped;
     private volatile long deadlineNs = Long.MAX_VALUE;
@@ -162,6 +163,9 @@ public final class LoadRunner {
                     AgentSession a = factory.create(session + 1);
                     Outcome previous = null;
                     for (int step = 1; step <= steps && !over(); step++) {
+                        if (previous != null && previous.textCut()) {
+                            cutAnswers.incrementAndGet(); // this step's history holds what was kept of it
+                        }
                         Prepared p = a.next(previous, session == 0 ? null : firstOfSession0[0]);
                         if (session == 0 && step == 1) {
                             firstOfSession0[0] = a.lastEstimate();
@@ -185,6 +189,14 @@ public final class LoadRunner {
         for (Thread t : threads) {
             t.join();
         }
+    }
+
+    /**
+     * Agent answers whose reasoning or answer text passed {@link StreamClient#MAX_TEXT_CHARS}: the session's next step
+     * re-added what was kept of them (docs/load.md#limits).
+     */
+    public int cutAnswers() {
+        return cutAnswers.get();
     }
 
     /** Makes session N (1-based). */

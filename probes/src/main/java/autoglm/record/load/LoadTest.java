@@ -137,6 +137,12 @@ public final class LoadTest {
             }
             traffic(run);
             complete = !run.stopped();
+            if (run.cutAnswers() > 0) {
+                String limit = String.format(java.util.Locale.ROOT, "%,d", StreamClient.MAX_TEXT_CHARS);
+                notes.accept("agent answers with more than " + limit + " characters of reasoning or of answer text: "
+                        + run.cutAnswers() + "; the next step of each session re-sent only the first " + limit
+                        + " (docs/load.md#limits)");
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {

@@ -1,23 +1,55 @@
 package autoglm.record.load;
 
+import java.util.AbstractList;
 import java.util.List;
+import java.util.RandomAccess;
 
 /**
  * What the client saw of one request (docs/analyses.md, "Request latency"): when it was sent and when each chunk with
  * a non-empty {@code choices} arrived (System.nanoTime; the chunks vLLM's bench serve times, the opening role chunk
  * included), the first of them that carried text (content, reasoning or a tool call; -1: none) and how many did, the
  * first that carried answer text, not reasoning (-1: none), the usage (-1: none), and how it ended: {@code status}
- * "ok" or an error kind (refused, timeout, reset, tls, http-CODE, malformed, server-error, incomplete), with one line
- * of detail; the reasoning and answer text it streamed (the agent workload re-adds them to its history).
+ * "ok" or an error kind (refused, timeout, reset, tls, bad-headers, http-CODE, malformed, server-error, incomplete,
+ * too-large), with one line of detail; the reasoning and answer text it streamed (the agent workload re-adds them to
+ * its history), each at most {@link StreamClient#MAX_TEXT_CHARS} characters: {@code textCut} when either was longer
+ * (docs/load.md#limits).
  */
 public record Outcome(long sentNs, List<Long> chunkNs, long firstTextNs, int textChunks, long answerNs,
         long promptTokens, long completionTokens, String status, int httpStatus, String error, String reasoning,
-        String answer) {
+        String answer, boolean textCut) {
 
-    /** An outcome whose chunks all carried text (no opening role chunk). */
+    /** An outcome whose chunks all carried text (no opening role chunk), its text whole. */
     public Outcome(long sentNs, List<Long> chunkNs, long answerNs, long promptTokens, long completionTokens,
             String status, int httpStatus, String error, String reasoning, String answer) {
         this(sentNs, chunkNs, chunkNs.isEmpty() ? -1 : chunkNs.get(0), chunkNs.size(), answerNs, promptTokens,
-                completionTokens, status, httpStatus, error, reasoning, answer);
+                completionTokens, status, httpStatus, error, reasoning, answer, false);
+    }
+
+    /** The first {@code n} times of {@code ns} as a list, unboxed: 8 bytes a chunk, not a Long object each. */
+    static List<Long> times(long[] ns, int n) {
+        return new Times(ns, n);
+    }
+
+    private static final class Times extends AbstractList<Long> implements RandomAccess {
+        private final long[] ns;
+        private final int n;
+
+        Times(long[] ns, int n) {
+            this.ns = ns;
+            this.n = n;
+        }
+
+        @Override
+        public Long get(int i) {
+            if (i < 0 || i >= n) {
+                throw new IndexOutOfBoundsException(i);
+            }
+            return ns[i];
+        }
+
+        @Override
+        public int size() {
+            return n;
+        }
     }
 }
