@@ -80,6 +80,10 @@ public final class StreamClient {
         c.sentNs = System.nanoTime();
         CompletableFuture<HttpResponse<Void>> f = http.sendAsync(req, info -> {
             c.httpStatus = info.statusCode();
+            if (info.headers().allValues("content-length").stream().map(String::strip).distinct().count() > 1) {
+                // RFC 9112 6.3: differing lengths leave the message's end unknown; the answer cannot be believed
+                c.badHeaders("two different Content-Length headers: " + info.headers().allValues("content-length"));
+            }
             return c;
         });
         // the request's timeout bounds only the wait for the headers: a server that hangs mid-answer is cut off here
@@ -254,6 +258,12 @@ public final class StreamClient {
                 status = kind;
                 error = why;
             }
+        }
+
+        /** Ends the answer as bad-headers before its body is read. */
+        synchronized void badHeaders(String why) {
+            fail("bad-headers", why);
+            close();
         }
 
         /** Ends the answer as too-large: the client closes the connection, what was measured is kept. */
