@@ -117,11 +117,13 @@ public final class ServerMetricsAnalysis {
     }
 
     /**
-     * Whether the analyses read a series of this name (a family's, or its histogram's _bucket, _count or _sum, or
-     * vLLM's cache_config_info): what a fleet read back from Prometheus needs to keep.
+     * Whether the analyses read a series of this name: a family's, its histogram's _bucket, _count or _sum, or an
+     * engine's info series (*_info: vLLM's cache_config_info is read, and SGLang's is the only series of its pages
+     * before its first request, so it marks the pages before which a later series counts from 0). What a fleet read
+     * back from Prometheus keeps.
      */
     public static boolean reads(String name) {
-        return name != null && (ServerValues.checked(name) || name.equals("vllm:cache_config_info"));
+        return name != null && (ServerValues.checked(name) || name.endsWith("_info"));
     }
 
     static String kind(ServerSeries s) {
