@@ -71,8 +71,8 @@ public final class Exposition {
         Map<String, List<Sample>> byFamily = new LinkedHashMap<>();
         List<String> malformed = new ArrayList<>();
         int malformedCount = 0;
-        Map<autoglm.model.load.SeriesKey, Integer> firstLine = new java.util.HashMap<>();
-        java.util.Set<autoglm.model.load.SeriesKey> twice = new java.util.HashSet<>();
+        PageSeries series = new PageSeries();
+        java.util.Set<Sample> twice = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
         long duplicates = 0;
         String[] lines = text.split("\n", -1);
         for (int i = 0; i < lines.length; i++) {
@@ -86,15 +86,15 @@ public final class Exposition {
             } else {
                 Object r = sample(line);
                 if (r instanceof Sample s) {
-                    autoglm.model.load.SeriesKey key = autoglm.model.load.SeriesKey.of(s.name(), s.labels());
-                    Integer before = firstLine.putIfAbsent(key, i + 1);
+                    PageSeries.Seen before = series.earlier(s, i + 1);
                     if (before == null) {
                         byFamily.computeIfAbsent(familyOf(s.name(), types), k -> new ArrayList<>()).add(s);
                         why = null;
                     } else {
-                        duplicates += twice.add(key) ? 2 : 1;
-                        why = "series " + autoglm.util.SafeText.safe(shorten(key.text())) + " given again (first on line "
-                                + before + "): every copy refused";
+                        duplicates += twice.add(before.sample()) ? 2 : 1;
+                        why = "series " + autoglm.util.SafeText.safe(shorten(autoglm.model.load.SeriesKey.of(s.name(),
+                                s.labels()).text())) + " given again (first on line " + before.line()
+                                + "): every copy refused";
                     }
                 } else {
                     why = (String) r;
@@ -112,7 +112,7 @@ public final class Exposition {
         }
         if (!twice.isEmpty()) {
             for (List<Sample> samples : byFamily.values()) {
-                samples.removeIf(x -> twice.contains(autoglm.model.load.SeriesKey.of(x.name(), x.labels())));
+                samples.removeIf(twice::contains);
             }
         }
         List<Family> families = new ArrayList<>();
