@@ -23,7 +23,8 @@ import java.util.Set;
  * <li>a histogram: the same per bucket series (by {@code le}, other labels summed), count and sum.</li>
  * </ul>
  * A family is found under the first of its candidate names present, so every engine's old and new names map to one
- * role (the candidate lists of {@link ServerMetricsAnalysis}).
+ * role (the candidate lists of {@link ServerMetricsAnalysis}). Values {@link ServerValues} refuses are left out of
+ * their page (as if the page lacked them) and counted by reason in {@link #refused()}.
  */
 final class ServerSeries {
     private final List<Scrape> pages;
