@@ -85,7 +85,8 @@ public final class ServerMetricsAnalysis {
         gauge(b, s, RUNNING, "server_running_mean", "server_running_max");
         String waiting = s.find(WAITING);
         if (waiting == null) {
-            b.absentAll("the server does not publish its waiting queue", "server_waiting_mean", "server_waiting_time_pct");
+            b.absentAll(s.absent("the server does not publish its waiting queue", WAITING), "server_waiting_mean",
+                    "server_waiting_time_pct");
         } else {
             double[] w = present(s.summed(waiting));
             b.put("server_waiting_mean", Stats.mean(w, w.length), w.length, Stats.spread(w, w.length));
@@ -107,6 +108,24 @@ public final class ServerMetricsAnalysis {
         return b.build();
     }
 
+    /**
+     * The values of these pages the analyses refuse (docs/analyses.md#server-metrics, "What is refused"), by reason:
+     * what the run's data loss counts of the server's pages.
+     */
+    public static java.util.Map<String, Long> refused(List<autoglm.model.load.Scrape> scrapes) {
+        return scrapes.isEmpty() ? java.util.Map.of() : new ServerSeries(scrapes).refused();
+    }
+
+    /**
+     * Whether the analyses read a series of this name: a family's, its histogram's _bucket, _count or _sum, or an
+     * engine's info series (*_info: vLLM's cache_config_info is read, and SGLang's is the only series of its pages
+     * before its first request, so it marks the pages before which a later series counts from 0). What a fleet read
+     * back from Prometheus keeps.
+     */
+    public static boolean reads(String name) {
+        return name != null && (ServerValues.checked(name) || name.endsWith("_info"));
+    }
+
     static String kind(ServerSeries s) {
         if (s.find(RUNNING[0], WAITING[0], KV[0], KV[1], TTFT[0], E2E[0]) != null) {
             return "vllm";
@@ -126,7 +145,7 @@ public final class ServerMetricsAnalysis {
     private static void gauge(Metrics.Builder b, ServerSeries s, String[] names, String mean, String max) {
         String name = s.find(names);
         if (name == null) {
-            b.absentAll("the server does not publish it", mean, max);
+            b.absentAll(s.absent("the server does not publish it", names), mean, max);
             return;
         }
         double[] v = present(s.summed(name));
@@ -145,7 +164,7 @@ public final class ServerMetricsAnalysis {
     private static void kv(Metrics.Builder b, ServerSeries s) {
         String kv = s.find(KV);
         if (kv == null) {
-            b.absentAll("the server does not publish its KV-cache use", "server_kv_usage_mean_pct",
+            b.absentAll(s.absent("the server does not publish its KV-cache use", KV), "server_kv_usage_mean_pct",
                     "server_kv_usage_max_pct", "server_kv_engines");
             return;
         }
@@ -187,7 +206,8 @@ public final class ServerMetricsAnalysis {
             b.put("server_preemptions", total, s.size());
             return;
         }
-        b.absent("server_preemptions", "the server does not count preemptions (vLLM and SGLang do)");
+        b.absent("server_preemptions", s.absent("the server does not count preemptions (vLLM and SGLang do)",
+                PREEMPTIONS));
     }
 
     private static void prefix(Metrics.Builder b, ServerSeries s) {
@@ -242,7 +262,7 @@ public final class ServerMetricsAnalysis {
             b.put(metric, mean, Math.round(h.count()), sp);
             return new Timed(mean, Math.round(h.count()));
         }
-        b.absent(metric, "the server does not publish this histogram");
+        b.absent(metric, s.absent("the server does not publish this histogram", names));
         return null;
     }
 

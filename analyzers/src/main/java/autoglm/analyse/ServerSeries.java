@@ -23,22 +23,57 @@ import java.util.Set;
  * <li>a histogram: the same per bucket series (by {@code le}, other labels summed), count and sum.</li>
  * </ul>
  * A family is found under the first of its candidate names present, so every engine's old and new names map to one
- * role (the candidate lists of {@link ServerMetricsAnalysis}).
+ * role (the candidate lists of {@link ServerMetricsAnalysis}). Values {@link ServerValues} refuses are left out of
+ * their page (as if the page lacked them) and counted by reason in {@link #refused()}.
  */
 final class ServerSeries {
     private final List<Scrape> pages;
-    /** per page: sample name -> its series on that page. */
+    /** per page: sample name -> its series on that page that were believed. */
     private final List<Map<String, List<Map.Entry<SeriesKey, Double>>>> byName = new ArrayList<>();
+    /** per page: the series it had whose value was refused ({@link ServerValues}). */
+    private final List<Set<SeriesKey>> refusedOn = new ArrayList<>();
+    /** The names of the series refused on some page. */
+    private final Set<String> refusedNames = new java.util.HashSet<>();
+    private final Map<String, Long> refused = new LinkedHashMap<>();
 
     ServerSeries(List<Scrape> pages) {
         this.pages = pages;
         for (Scrape s : pages) {
             Map<String, List<Map.Entry<SeriesKey, Double>>> m = new LinkedHashMap<>();
+            Set<SeriesKey> out = ServerValues.none();
             for (Map.Entry<SeriesKey, Double> e : s.samples().entrySet()) {
-                m.computeIfAbsent(e.getKey().name(), k -> new ArrayList<>()).add(e);
+                String why = ServerValues.check(e.getKey(), e.getValue());
+                if (why != null) {
+                    out.add(e.getKey());
+                    refused.merge(why, 1L, Long::sum);
+                } else {
+                    m.computeIfAbsent(e.getKey().name(), k -> new ArrayList<>()).add(e);
+                }
             }
+            ServerValues.histograms(m, out, refused);
+            m.values().removeIf(List::isEmpty);
+            out.forEach(k -> refusedNames.add(k.name()));
             byName.add(m);
+            refusedOn.add(out);
         }
+    }
+
+    /** The values refused on the pages, by reason ({@link ServerValues}): counted in the run's data loss. */
+    Map<String, Long> refused() {
+        return java.util.Collections.unmodifiableMap(refused);
+    }
+
+    /**
+     * Why none of {@code names} is read: every value of one was refused, else {@code otherwise} (the server does not
+     * publish them).
+     */
+    String absent(String otherwise, String... names) {
+        for (String n : names) {
+            if (refusedNames.contains(n) || refusedNames.contains(n + "_bucket")) {
+                return "every value of " + n + " on the server's pages was refused (see data loss)";
+            }
+        }
+        return otherwise;
     }
 
     int size() {
@@ -115,25 +150,47 @@ final class ServerSeries {
      * without two pages or without the counter.
      */
     double increase(String name) {
+        Map<SeriesKey, Integer> seen = new java.util.HashMap<>();
+        Map<SeriesKey, double[]> series = series(name, seen);
+        if (series.isEmpty() || size() < 2) {
+            return Double.NaN;
+        }
+        double total = 0;
+        for (Map.Entry<SeriesKey, double[]> e : series.entrySet()) {
+            total += fromZero(e.getValue(), seen.get(e.getKey()));
+        }
+        return total;
+    }
+
+    /**
+     * Each series of {@code name} over the pages (NaN where a page lacks it or its value was refused), and in
+     * {@code seen} the first page each was on, its value believed or refused.
+     */
+    private Map<SeriesKey, double[]> series(String name, Map<SeriesKey, Integer> seen) {
         Map<SeriesKey, double[]> series = new LinkedHashMap<>();
         int n = size();
         for (int i = 0; i < n; i++) {
             for (Map.Entry<SeriesKey, Double> e : on(i, name)) {
                 series.computeIfAbsent(e.getKey(), k -> nans(n))[i] = e.getValue();
+                seen.putIfAbsent(e.getKey(), i);
+            }
+            if (refusedNames.contains(name)) {
+                for (SeriesKey k : refusedOn.get(i)) {
+                    if (k.name().equals(name)) {
+                        seen.putIfAbsent(k, i);
+                    }
+                }
             }
         }
-        if (series.isEmpty() || n < 2) {
-            return Double.NaN;
-        }
-        double total = 0;
-        for (double[] v : series.values()) {
-            total += fromZero(v);
-        }
-        return total;
+        return series;
     }
 
-    /** A series' increase over the pages; 0 before its first page when that is not the server's first page. */
-    private static double fromZero(double[] v) {
+    /**
+     * A series' increase over the pages; 0 before its first page when that is not the server's first page, and the
+     * series was on no earlier page ({@code seen}: the first page it was on, with a value refused there or not): a
+     * value refused on an earlier page is unknown, not 0.
+     */
+    private static double fromZero(double[] v, int seen) {
         int first = 0;
         while (first < v.length && Double.isNaN(v[first])) {
             first++;
@@ -142,7 +199,7 @@ final class ServerSeries {
             return 0;
         }
         double[] w = v;
-        if (first > 0) {
+        if (first > 0 && (seen < 0 || seen >= first)) {
             w = v.clone();
             w[first - 1] = 0;
         }
@@ -186,18 +243,13 @@ final class ServerSeries {
         }
         int n = size();
         // each bucket series (with its le) increases on its own, from 0 when it appears; then summed by le
-        Map<SeriesKey, double[]> series = new LinkedHashMap<>();
-        for (int i = 0; i < n; i++) {
-            for (Map.Entry<SeriesKey, Double> e : on(i, bucket)) {
-                if (e.getKey().label("le") != null) {
-                    series.computeIfAbsent(e.getKey(), k -> nans(n))[i] = e.getValue();
-                }
-            }
-        }
+        Map<SeriesKey, Integer> seen = new java.util.HashMap<>();
+        Map<SeriesKey, double[]> series = series(bucket, seen);
+        series.keySet().removeIf(k -> k.label("le") == null);
         Map<Double, Double> byLe = new java.util.TreeMap<>();
         for (Map.Entry<SeriesKey, double[]> e : series.entrySet()) {
             double le = autoglm.read.prometheus.Exposition.value(e.getKey().label("le"));
-            byLe.merge(le, n < 2 ? Double.NaN : fromZero(e.getValue()), Double::sum);
+            byLe.merge(le, n < 2 ? Double.NaN : fromZero(e.getValue(), seen.get(e.getKey())), Double::sum);
         }
         List<PromFunctions.Bucket> buckets = new ArrayList<>();
         byLe.forEach((le, inc) -> buckets.add(new PromFunctions.Bucket(le, inc)));

@@ -192,6 +192,26 @@ public final class Diagnoser {
      */
     public Diagnosis diagnoseFleet(List<autoglm.read.prometheus.FleetReader.Instance> instances,
             List<autoglm.read.prometheus.GpuFleetReader.Instance> gpus, FleetWhere where) {
+        return diagnoseFleet(instances, gpus, where, java.util.Map.of());
+    }
+
+    /**
+     * The same, with what the reading refused or left out ({@code refused}, reason: count) and the values of each
+     * replica's series the analyses refused counted in the diagnosis's data loss.
+     */
+    public Diagnosis diagnoseFleet(List<autoglm.read.prometheus.FleetReader.Instance> instances,
+            List<autoglm.read.prometheus.GpuFleetReader.Instance> gpus, FleetWhere where,
+            java.util.Map<String, Long> refused) {
+        DataLoss loss = DataLoss.empty();
+        for (java.util.Map.Entry<String, Long> e : refused.entrySet()) {
+            loss = loss.with(DataLoss.Group.MALFORMED, e.getKey(), e.getValue());
+        }
+        for (autoglm.read.prometheus.FleetReader.Instance in : instances) {
+            for (java.util.Map.Entry<String, Long> e : autoglm.analyse.ServerMetricsAnalysis.refused(in.scrapes())
+                    .entrySet()) {
+                loss = loss.with(DataLoss.Group.MALFORMED, e.getKey(), e.getValue());
+            }
+        }
         autoglm.analyse.FleetAnalysis.Result r = autoglm.analyse.FleetAnalysis.analyze(instances);
         List<FleetTable.Row> rows = new ArrayList<>();
         for (autoglm.analyse.FleetAnalysis.Replica rep : r.replicas()) {
@@ -211,7 +231,7 @@ public final class Diagnoser {
         Metrics fleet = r.fleet().with(g.fleet(), autoglm.analyse.FleetGpuAnalysis.metricNames());
         FleetTable table = new FleetTable(where.prometheus(), where.selector(), where.gpuSelector(), where.startMs(),
                 where.endMs(), where.stepMs(), rows, nodes);
-        return new Diagnosis("autoglm", Version.get(), List.of(), fleet, engine().evaluate(fleet), DataLoss.empty(), null,
+        return new Diagnosis("autoglm", Version.get(), List.of(), fleet, engine().evaluate(fleet), loss, null,
                 List.of(), java.util.Map.of(), null, table);
     }
 
@@ -305,6 +325,7 @@ public final class Diagnoser {
         }
         if (contents.load() != null) {
             metrics = metrics.with(LoadAnalysis.analyze(contents.load(), settings), LoadAnalysis.metricNames());
+            loss = DataLosses.merge(loss, DataLosses.of(contents.load()));
         } else {
             Set<String> loadOnly = new LinkedHashSet<>(LoadAnalysis.metricNames());
             loadOnly.removeAll(WorkloadAnalysis.metricNames());

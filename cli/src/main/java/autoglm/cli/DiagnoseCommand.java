@@ -90,11 +90,15 @@ public final class DiagnoseCommand implements Callable<Integer> {
         FleetOptions.Window w = fleetOptions.window(System.currentTimeMillis());
         String url = fleetOptions.prometheus;
         String selector = fleetOptions.selector;
-        autoglm.read.prometheus.PrometheusApi api = new autoglm.read.prometheus.PrometheusApi(url);
+        autoglm.read.prometheus.PrometheusApi api = new autoglm.read.prometheus.PrometheusApi(url,
+                fleetOptions.timeoutMs());
+        // what the reading refuses or leaves out past its limits, by reason: the diagnosis's data loss
+        java.util.Map<String, Long> refused = new java.util.LinkedHashMap<>();
         java.util.List<autoglm.read.prometheus.FleetReader.Instance> fleet = autoglm.read.prometheus.FleetReader
-                .servers(api, selector, w.startMs(), w.endMs(), w.stepMs());
+                .servers(api, selector, w.startMs(), w.endMs(), w.stepMs(), refused,
+                        autoglm.analyse.ServerMetricsAnalysis::reads);
         java.util.List<autoglm.read.prometheus.GpuFleetReader.Instance> gpus = autoglm.read.prometheus.GpuFleetReader
-                .gpus(api, fleetOptions.gpuSelector, w.startMs(), w.endMs(), w.stepMs());
+                .gpus(api, fleetOptions.gpuSelector, w.startMs(), w.endMs(), w.stepMs(), refused);
         if (fleet.isEmpty()) {
             io.say("Prometheus at " + url + " holds no vLLM, SGLang, TGI or llama.cpp series for "
                     + (selector.isBlank() ? "any job" : selector) + " in the window");
@@ -104,7 +108,7 @@ public final class DiagnoseCommand implements Callable<Integer> {
                     + (fleetOptions.gpuSelector.isBlank() ? "any job" : fleetOptions.gpuSelector) + " in the window");
         }
         Diagnosis diagnosis = diagnoser.diagnoseFleet(fleet, gpus, new Diagnoser.FleetWhere(url, selector,
-                fleetOptions.gpuSelector, w.startMs(), w.endMs(), w.stepMs())).withOverrides(rules.overrides());
+                fleetOptions.gpuSelector, w.startMs(), w.endMs(), w.stepMs()), refused).withOverrides(rules.overrides());
         Reports.write(io, report, diagnosis, null, null);
         return exitCode(diagnosis, failOn, io);
     }

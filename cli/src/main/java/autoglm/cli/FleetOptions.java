@@ -34,6 +34,20 @@ final class FleetOptions {
             + "page of each replica every DURATION (default 15s, a usual scrape interval)")
     String step;
 
+    @Option(names = "--prometheus-timeout", paramLabel = "DURATION", defaultValue = "60s", description = "with "
+            + "--prometheus: the longest one query's whole answer may take, headers and body (default 60s); past it "
+            + "the diagnosis stops with exit 2")
+    String timeout;
+
+    /** The deadline of one query's whole answer, in ms. */
+    long timeoutMs() {
+        double ms = Durations.millis("--prometheus-timeout", timeout);
+        if (!(ms >= 1) || ms > 86_400_000) {
+            throw new BadInputException("--prometheus-timeout " + timeout + ": expected a duration from 1ms to 24h");
+        }
+        return (long) ms;
+    }
+
     /** The window and the spacing of its points, in unix milliseconds. */
     record Window(double startMs, double endMs, double stepMs) {
     }

@@ -13,14 +13,34 @@ package autoglm.model.load;
  * when the output count is the text chunks' (no usage). {@code status} is "ok" or the error's kind (docs/analyses.md,
  * "Request latency"). A run recorded before autoglm timed chunks as vLLM's bench does has only its text chunks in
  * {@code chunkMs} ({@code firstTextMs} = {@code firstMs}, {@code textChunks} = their count): read back, its TTFT is
- * its time to first text, as measured then (docs/formats.md).
+ * its time to first text, as measured then (docs/formats.md). {@code usageRefused} is why the server's usage was not
+ * believed ({@link Usage}), null when it was (or none was given): the counts are then -1 and the output is the text
+ * chunks'.
  */
 public record LoadRequest(int index, int session, int step, boolean warmup, double scheduledMs, double sentMs,
         double firstMs, double firstTextMs, double thinkingEndMs, double endMs, long promptTokens,
         long completionTokens, boolean estimatedTokens, long cachedTokens, long imageTokens, long repeatedPrefixTokens,
-        long promptTokensEst, String status, int httpStatus, String error, double[] chunkMs, int textChunks) {
+        long promptTokensEst, String status, int httpStatus, String error, double[] chunkMs, int textChunks,
+        String usageRefused) {
 
     public static final String OK = "ok";
+
+    /**
+     * A request with the usage as the server gave it (-1: not given): a usage {@link Usage} refuses is not used (the
+     * counts -1, the output estimated from the text chunks) and its reason kept in {@code usageRefused}.
+     */
+    public LoadRequest(int index, int session, int step, boolean warmup, double scheduledMs, double sentMs,
+            double firstMs, double firstTextMs, double thinkingEndMs, double endMs, long promptTokens,
+            long completionTokens, boolean estimatedTokens, long cachedTokens, long imageTokens,
+            long repeatedPrefixTokens, long promptTokensEst, String status, int httpStatus, String error,
+            double[] chunkMs, int textChunks) {
+        this(index, session, step, warmup, scheduledMs, sentMs, firstMs, firstTextMs, thinkingEndMs, endMs,
+                Usage.prompt(promptTokens, completionTokens, textChunks),
+                Usage.completion(promptTokens, completionTokens, textChunks),
+                estimatedTokens || Usage.completion(promptTokens, completionTokens, textChunks) < 0, cachedTokens,
+                imageTokens, repeatedPrefixTokens, promptTokensEst, status, httpStatus, error, chunkMs, textChunks,
+                Usage.refusal(promptTokens, completionTokens, textChunks));
+    }
 
     /** A request whose chunks all carried text (a run recorded before the role chunk was timed). */
     public LoadRequest(int index, int session, int step, boolean warmup, double scheduledMs, double sentMs,
@@ -30,6 +50,13 @@ public record LoadRequest(int index, int session, int step, boolean warmup, doub
         this(index, session, step, warmup, scheduledMs, sentMs, firstMs, firstMs, thinkingEndMs, endMs, promptTokens,
                 completionTokens, estimatedTokens, cachedTokens, imageTokens, repeatedPrefixTokens, promptTokensEst,
                 status, httpStatus, error, chunkMs, chunkMs.length);
+    }
+
+    /** The same request with its usage refused for {@code why} (read back from requests.csv's usage_refused). */
+    public LoadRequest withUsageRefused(String why) {
+        return why == null || why.isEmpty() ? this : new LoadRequest(index, session, step, warmup, scheduledMs, sentMs,
+                firstMs, firstTextMs, thinkingEndMs, endMs, -1, -1, true, cachedTokens, imageTokens,
+                repeatedPrefixTokens, promptTokensEst, status, httpStatus, error, chunkMs, textChunks, why);
     }
 
     public boolean ok() {

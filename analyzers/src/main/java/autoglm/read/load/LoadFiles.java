@@ -187,6 +187,7 @@ public final class LoadFiles {
         DoubleColumn wait = DoubleColumn.create("client_wait_ms");
         StringColumn chunks = StringColumn.create("chunk_ms");
         IntColumn textChunks = IntColumn.create("text_chunks");
+        StringColumn refused = StringColumn.create("usage_refused");
         for (LoadRequest r : rs) {
             index.append(r.index());
             session.append(r.session());
@@ -221,10 +222,11 @@ public final class LoadFiles {
             }
             chunks.append(b.toString());
             textChunks.append(r.textChunks());
+            refused.append(r.usageRefused() == null ? "" : cell(r.usageRefused()));
         }
         return Table.create("requests", index, session, step, warmup, scheduled, sent, first, firstText, thinking, end,
                 prompt, completion, estimated, cached, image, repeated, promptEst, status, http, error, ttft, tpot, e2el,
-                wait, chunks, textChunks);
+                wait, chunks, textChunks, refused);
     }
 
     private static void put(DoubleColumn c, double v) {
@@ -336,7 +338,8 @@ public final class LoadFiles {
                 Boolean.parseBoolean(f.get(ix.get("tokens_estimated"))), l(f, ix, "cached_tokens"),
                 l(f, ix, "image_tokens_est"), l(f, ix, "repeated_prefix_tokens_est"), l(f, ix, "prompt_tokens_est"),
                 f.get(ix.get("status")), i(f, ix, "http_status"), error.isEmpty() ? null : error, chunks,
-                older ? chunks.length : i(f, ix, "text_chunks"));
+                older ? chunks.length : i(f, ix, "text_chunks"))
+                .withUsageRefused(ix.containsKey("usage_refused") ? f.get(ix.get("usage_refused")) : null);
     }
 
     private static int i(List<String> f, Map<String, Integer> ix, String c) {

@@ -1,5 +1,6 @@
 package autoglm.read.openai;
 
+import autoglm.model.load.Usage;
 import autoglm.util.SafeText;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -58,8 +59,8 @@ public record ChatChunk(Kind kind, boolean reasoning, long promptTokens, long co
             return error(message(n));
         }
         JsonNode usage = n.get("usage");
-        long prompt = usage != null && usage.isObject() ? usage.path("prompt_tokens").asLong(-1) : -1;
-        long completion = usage != null && usage.isObject() ? usage.path("completion_tokens").asLong(-1) : -1;
+        long prompt = usage != null && usage.isObject() ? count(usage.get("prompt_tokens")) : -1;
+        long completion = usage != null && usage.isObject() ? count(usage.get("completion_tokens")) : -1;
         JsonNode choices = n.path("choices");
         boolean tokens = false;
         boolean reasoning = false;
@@ -153,6 +154,33 @@ public record ChatChunk(Kind kind, boolean reasoning, long promptTokens, long co
         JsonNode choices = n.get("choices");
         JsonNode finish = choices.size() == 1 ? choices.get(0).get("finish_reason") : null;
         return choices.size() == 1 && (finish == null || finish.isNull());
+    }
+
+    /**
+     * A usage count as given: -1 when absent or null; a whole number a long holds, as it is (its bounds are {@link
+     * Usage}'s); anything else (negative, fractional, beyond a long such as 1e400 or 99999999999999999999999, a string)
+     * {@link Usage#NOT_A_COUNT}, which {@link Usage} refuses. Never read through {@code asLong}, which saturates 1e400
+     * to 9.2e18 and wraps the integer.
+     */
+    static long count(JsonNode v) {
+        if (v == null || v.isNull() || v.isMissingNode()) {
+            return -1;
+        }
+        if (v.isIntegralNumber()) {
+            return v.canConvertToLong() && v.longValue() >= 0 ? v.longValue() : Usage.NOT_A_COUNT;
+        }
+        if (v.isFloatingPointNumber()) {
+            if (!v.isBigDecimal() && !Double.isFinite(v.doubleValue())) {
+                return Usage.NOT_A_COUNT;
+            }
+            try {
+                long n = v.decimalValue().stripTrailingZeros().longValueExact();
+                return n >= 0 ? n : Usage.NOT_A_COUNT;
+            } catch (ArithmeticException | NumberFormatException e) {
+                return Usage.NOT_A_COUNT;
+            }
+        }
+        return Usage.NOT_A_COUNT;
     }
 
     private static boolean nonEmpty(JsonNode v) {

@@ -14,7 +14,9 @@ import java.util.Map;
  * on Maven Central parses the format without its whole client (the Prometheus Java client only writes it).
  *
  * <p>A line that does not parse is never fatal: it is counted in {@link Page#malformed()} with its line number and
- * why, and the rest of the page is read. Nothing here throws on any input.
+ * why, and the rest of the page is read. A series given twice on one page (the same name and labels, in any order)
+ * is refused whole: every copy is left out, never the last one believed, and each copy is counted in {@link
+ * Page#malformed()} and {@link Page#duplicates()}. Nothing here throws on any input.
  */
 public final class Exposition {
     /** One sample: the series' name (with its _bucket/_sum/_count suffix), labels in order, value, timestamp or null. */
@@ -25,8 +27,15 @@ public final class Exposition {
     public record Family(String name, String type, String help, List<Sample> samples) {
     }
 
-    /** The families in page order, and the lines that did not parse ("line 7: ..."). */
-    public record Page(List<Family> families, List<String> malformed) {
+    /**
+     * The families in page order, the lines that did not parse ("line 7: ...", at most {@value #MAX_REASONS} and a
+     * count of the rest), and how many sample lines were left out as copies of a series given twice.
+     */
+    public record Page(List<Family> families, List<String> malformed, long duplicates) {
+        public Page(List<Family> families, List<String> malformed) {
+            this(families, malformed, 0);
+        }
+
         /** The family named {@code name}, or null. */
         public Family family(String name) {
             for (Family f : families) {
@@ -62,6 +71,9 @@ public final class Exposition {
         Map<String, List<Sample>> byFamily = new LinkedHashMap<>();
         List<String> malformed = new ArrayList<>();
         int malformedCount = 0;
+        PageSeries series = new PageSeries();
+        java.util.Set<Sample> twice = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        long duplicates = 0;
         String[] lines = text.split("\n", -1);
         for (int i = 0; i < lines.length; i++) {
             String line = lines[i].endsWith("\r") ? lines[i].substring(0, lines[i].length() - 1) : lines[i];
@@ -74,8 +86,16 @@ public final class Exposition {
             } else {
                 Object r = sample(line);
                 if (r instanceof Sample s) {
-                    byFamily.computeIfAbsent(familyOf(s.name(), types), k -> new ArrayList<>()).add(s);
-                    why = null;
+                    PageSeries.Seen before = series.earlier(s, i + 1);
+                    if (before == null) {
+                        byFamily.computeIfAbsent(familyOf(s.name(), types), k -> new ArrayList<>()).add(s);
+                        why = null;
+                    } else {
+                        duplicates += twice.add(before.sample()) ? 2 : 1;
+                        why = "series " + autoglm.util.SafeText.safe(shorten(autoglm.model.load.SeriesKey.of(s.name(),
+                                s.labels()).text())) + " given again (first on line " + before.line()
+                                + "): every copy refused";
+                    }
                 } else {
                     why = (String) r;
                 }
@@ -90,12 +110,17 @@ public final class Exposition {
         if (malformedCount > malformed.size()) {
             malformed.add("and " + (malformedCount - malformed.size()) + " more malformed lines");
         }
+        if (!twice.isEmpty()) {
+            for (List<Sample> samples : byFamily.values()) {
+                samples.removeIf(twice::contains);
+            }
+        }
         List<Family> families = new ArrayList<>();
         for (Map.Entry<String, List<Sample>> e : byFamily.entrySet()) {
             families.add(new Family(e.getKey(), types.getOrDefault(e.getKey(), "untyped"), helps.get(e.getKey()),
                     List.copyOf(e.getValue())));
         }
-        return new Page(List.copyOf(families), List.copyOf(malformed));
+        return new Page(List.copyOf(families), List.copyOf(malformed), duplicates);
     }
 
     /** The family a series belongs to: a histogram's or summary's _bucket/_sum/_count series go under its name. */
