@@ -21,6 +21,8 @@ public record LoadRequest(int index, int session, int step, boolean warmup, doub
         long promptTokensEst, String status, int httpStatus, String error, double[] chunkMs, int textChunks) {
 
     public static final String OK = "ok";
+    /** A request a signal cut short (load got SIGINT or SIGTERM): neither the server's failure nor a measurement. */
+    public static final String INTERRUPTED = "interrupted";
 
     /** A request whose chunks all carried text (a run recorded before the role chunk was timed). */
     public LoadRequest(int index, int session, int step, boolean warmup, double scheduledMs, double sentMs,
@@ -34,6 +36,10 @@ public record LoadRequest(int index, int session, int step, boolean warmup, doub
 
     public boolean ok() {
         return OK.equals(status);
+    }
+
+    public boolean interrupted() {
+        return INTERRUPTED.equals(status);
     }
 
     /** Output tokens: the server's count, else the chunks that carried text. */
