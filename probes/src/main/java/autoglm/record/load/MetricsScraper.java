@@ -125,11 +125,8 @@ public final class MetricsScraper implements AutoCloseable {
         return outcome.equals(ScrapeAttempt.OK);
     }
 
-    /** Parses the kept lines into a scrape; its outcome. */
+    /** Parses the kept lines into a scrape; its outcome. Malformed lines are counted, kept or not. */
     private String keep(double t, ScrapePage page) {
-        if (page.keptSamples() + page.leftOut() == 0) {
-            return "no metric on the page";
-        }
         Exposition.Page p = Exposition.parse(page.kept());
         Map<SeriesKey, Double> series = new LinkedHashMap<>();
         for (Exposition.Family f : p.families()) {
@@ -137,9 +134,13 @@ public final class MetricsScraper implements AutoCloseable {
                 series.put(shared(SeriesKey.of(s.name(), s.labels())), s.value());
             }
         }
+        long malformed = page.malformed() + p.malformed().size();
         synchronized (this) {
-            if (!p.malformed().isEmpty()) {
-                errors.merge("malformed lines", (long) p.malformed().size(), Long::sum);
+            if (malformed > 0) {
+                errors.merge("malformed lines", malformed, Long::sum);
+            }
+            if (series.isEmpty() && page.leftOut() == 0) {
+                return "no metric on the page";
             }
             scrapes.add(new Scrape(t, series));
         }

@@ -6,15 +6,17 @@ import java.util.function.Consumer;
 /**
  * One /metrics page as its lines arrive: the samples of the series an analysis reads ({@link ServerSeriesNames}),
  * with their families' {@code # TYPE} and {@code # HELP} lines, are kept as text for the exposition parser; every other
- * sample is only counted; other comments are dropped. At most {@code maxKept} samples are kept: past that the page
- * is refused ({@link #tooMany}), since a page cut short would read as series that vanished. Called from the HTTP
- * client's thread, one line at a time; read once the answer is whole.
+ * sample is only counted, and a line that is no sample at all counted as malformed (checked as far as telling a
+ * sample from garbage needs: a metric name, labels closed, a number); other comments are dropped. At most {@code
+ * maxKept} samples are kept: past that the page is refused ({@link #tooMany}), since a page cut short would read as
+ * series that vanished. Called from the HTTP client's thread, one line at a time; read once the answer is whole.
  */
 final class ScrapePage implements Consumer<String> {
     private final int maxKept;
     private final StringBuilder kept = new StringBuilder();
     private long keptSamples;
     private long leftOut;
+    private long malformed;
     private boolean tooMany;
 
     ScrapePage(int maxKept) {
@@ -43,7 +45,11 @@ final class ScrapePage implements Consumer<String> {
             end++;
         }
         if (!ServerSeriesNames.uses(raw.substring(i, end))) {
-            leftOut++;
+            if (looksLikeSample(raw, i, end)) {
+                leftOut++;
+            } else {
+                malformed++;
+            }
             return;
         }
         if (keptSamples == maxKept) {
@@ -54,6 +60,64 @@ final class ScrapePage implements Consumer<String> {
         if (!tooMany) {
             kept.append(raw, i, raw.length()).append('\n');
         }
+    }
+
+    /** Whether the line is a name (from {@code start} to {@code end}), labels closed if any, and a number. */
+    static boolean looksLikeSample(String line, int start, int end) {
+        if (end == start || Character.isDigit(line.charAt(start))) {
+            return false;
+        }
+        for (int k = start; k < end; k++) {
+            char c = line.charAt(k);
+            if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == ':')) {
+                return false;
+            }
+        }
+        int i = end;
+        if (i < line.length() && line.charAt(i) == '{') {
+            boolean quoted = false;
+            for (i++; i < line.length(); i++) {
+                char c = line.charAt(i);
+                if (quoted && c == '\\') {
+                    i++;
+                } else if (c == '"') {
+                    quoted = !quoted;
+                } else if (!quoted && c == '}') {
+                    break;
+                }
+            }
+            if (i >= line.length()) {
+                return false;
+            }
+            i++;
+        }
+        String[] rest = line.substring(i).trim().split("[ \t]+", 3);
+        return !rest[0].isEmpty() && number(rest[0]);
+    }
+
+    /** Go's ParseFloat as the exposition format uses it, without a regular expression per line. */
+    private static boolean number(String s) {
+        String l = s.toLowerCase(java.util.Locale.ROOT);
+        if (l.equals("nan") || l.equals("inf") || l.equals("+inf") || l.equals("-inf")) {
+            return true;
+        }
+        for (int k = 0; k < s.length(); k++) {
+            char c = s.charAt(k);
+            if (!(c >= '0' && c <= '9' || c == '.' || c == 'e' || c == 'E' || c == '+' || c == '-')) {
+                return false;
+            }
+        }
+        try {
+            Double.parseDouble(s);
+            return true;
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
+    /** Lines that are no sample of a series the analyses leave out (the kept ones are checked by the parser). */
+    long malformed() {
+        return malformed;
     }
 
     /** The kept lines, one page of the exposition format. */

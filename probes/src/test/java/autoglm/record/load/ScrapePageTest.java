@@ -57,12 +57,26 @@ class ScrapePageTest {
     @Test
     void vllmsDocumentedPageKeepsElevenSamplesAndCountsTheOthers() throws Exception {
         // read off the file by hand: running (1), the TTFT histogram's buckets and count (8 + 1), cache_config_info
-        // (1) are read; generation tokens (1), request successes (3), the iteration-tokens histogram (8 + 1) and the
-        // four "..." lines the docs elide with are not
+        // (1) are read; generation tokens (1), request successes (3) and the iteration-tokens histogram (8 + 1) are
+        // not; the four "..." lines the docs elide with are no samples at all
         ScrapePage page = new ScrapePage(MetricsScraper.MAX_SERIES_PER_SCRAPE);
         Files.readString(Fixtures.root().resolve("testdata/prometheus/vllm-docs-example.txt")).lines().forEach(page);
         assertEquals(11, page.keptSamples());
-        assertEquals(17, page.leftOut());
+        assertEquals(13, page.leftOut());
+        assertEquals(4, page.malformed());
+    }
+
+    @Test
+    void aLineThatIsNoSampleIsMalformedNotASeriesLeftOut() {
+        ScrapePage page = new ScrapePage(10);
+        // a JSON answer where a page was expected (LoadErrorsTest points --metrics-url at /v1/models), and garbage
+        for (String line : List.of("{\"object\":\"list\",\"data\":[]}", "hello world", "x{a=\"1\"", "9lives 1",
+                "unrelated_total{a=\"}\"} 1 1700000000000", "unrelated_total NaN", "unrelated_total{} +Inf")) {
+            page.accept(line);
+        }
+        assertEquals(4, page.malformed());
+        assertEquals(3, page.leftOut());
+        assertEquals(0, page.keptSamples());
     }
 
     @Test
