@@ -58,6 +58,9 @@ public final class MetricsScraper implements AutoCloseable {
 
     /** Starts scraping on the scraper's thread, the first page at once; returns without waiting for it. */
     public void start() {
+        if (abandon.isDone()) {
+            return; // the load was interrupted before its traffic started
+        }
         running = true;
         thread = new Thread(() -> {
             while (running) {
