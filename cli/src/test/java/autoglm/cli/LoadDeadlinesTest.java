@@ -133,26 +133,20 @@ class LoadDeadlinesTest {
         await("the slow answer cut off by the client", () -> h.cut("/v1/models"), 1);
     }
 
-    @Test
-    void sigtermDuringAHungStreamAndAHungScrapeEndsTheLoadAtOnceAndKeepsTheRun() throws Exception {
-        // issue 32: "SIGTERM during a hung stream waits out --timeout (up to 600 s by default); a second signal does
-        // not help", and "SIGTERM is ignored for 145 s; run.json stays running" with a page at 1 byte/s
-        HostileServer h = hostile()
-                .on("/v1/chat/completions", HostileServer.stall("text/event-stream", ROLE_CHUNK))
-                .on("/metrics", HostileServer.trickle("text/plain; version=0.0.4", VLLM_PAGE, 1000));
+    /** autoglm load as a child JVM (its own signals), its output in {@code log}. */
+    private Process child(Path log, String... args) throws Exception {
         List<String> argv = new ArrayList<>(ProfileSignalTest.defaultSignals());
         argv.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
-                System.getProperty("java.class.path"), "autoglm.cli.Main", "load", h.url(), "--model", "m", "--out",
-                tmp.resolve("runs").toString(), "--workload", "synthetic", "--requests", "2", "--warmup", "0",
-                "--baseline", "0", "--timeout", "600s"));
-        Path log = tmp.resolve("load.log");
+                System.getProperty("java.class.path"), "autoglm.cli.Main", "load"));
+        argv.addAll(List.of(args));
         Process p = new ProcessBuilder(argv).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         started.add(p);
-        // the first request's answer has begun and stopped, and a scrape is being sent a byte a second
-        await("a stream hung", () -> h.begun("/v1/chat/completions"), 1);
-        await("a scrape begun", () -> h.begun("/metrics"), 1);
+        return p;
+    }
+
+    /** One SIGTERM; the process ends (a bound far below its 600 s timeout), exit 2, the run kept, interrupted. */
+    private Path terminatedRun(Process p, Path log) throws Exception {
         assertTrue(Signals.kill(p.pid(), Signals.SIGTERM));
-        // once, and a bound on the process far below its 600 s timeout
         assertTrue(p.waitFor(90, TimeUnit.SECONDS), "load ended on one SIGTERM: " + Files.readString(log));
         String out = Files.readString(log);
         assertEquals(2, p.exitValue(), out);
@@ -162,11 +156,42 @@ class LoadDeadlinesTest {
         RunInfo info = RunInfoJson.read(run.resolve("run.json"));
         assertEquals(RunInfo.INTERRUPTED, info.status());
         assertFalse(info.complete());
+        return run;
+    }
+
+    @Test
+    void sigtermDuringAHungStreamEndsTheLoadAtOnceAndKeepsTheRun() throws Exception {
+        // issue 32: "SIGTERM during a hung stream waits out --timeout (up to 600 s by default); a second signal does
+        // not help"
+        HostileServer h = hostile().on("/v1/chat/completions", HostileServer.stall("text/event-stream", ROLE_CHUNK));
+        Path log = tmp.resolve("load.log");
+        Process p = child(log, h.url(), "--model", "m", "--out", tmp.resolve("runs").toString(), "--workload",
+                "synthetic", "--requests", "2", "--warmup", "0", "--timeout", "600s", "--no-server-metrics");
+        // the first request's answer has begun and stopped
+        await("a stream hung", () -> h.begun("/v1/chat/completions"), 1);
+        Path run = terminatedRun(p, log);
         List<Map<String, String>> rows = csv(run.resolve("requests.csv"));
         assertEquals(1, rows.size(), rows.toString());
         assertEquals("interrupted", rows.get(0).get("status"), "a cut stream is not the server's failure");
-        // the hung stream's connection was closed when the process ended
+        // the hung stream's connection was closed
         await("the hung stream closed", () -> h.cut("/v1/chat/completions"), 1);
+    }
+
+    @Test
+    void sigtermDuringAHungScrapeEndsTheLoadAtOnceAndKeepsTheRun() throws Exception {
+        // issue 32: "A /metrics page sent at 1 byte/s: ... SIGTERM is ignored for 145 s; run.json stays running"; the
+        // streams hang too, so that whatever the load waits on when the signal comes, it waits on a hung server
+        HostileServer h = hostile()
+                .on("/v1/chat/completions", HostileServer.stall("text/event-stream", ROLE_CHUNK))
+                .on("/metrics", HostileServer.trickle("text/plain; version=0.0.4", VLLM_PAGE, 1000));
+        Path log = tmp.resolve("load.log");
+        Process p = child(log, h.url(), "--model", "m", "--out", tmp.resolve("runs").toString(), "--workload",
+                "synthetic", "--requests", "2", "--warmup", "0", "--baseline", "0", "--timeout", "600s");
+        await("a scrape begun", () -> h.begun("/metrics"), 1);
+        Path run = terminatedRun(p, log);
+        assertTrue(Files.isRegularFile(run.resolve("requests.csv")), "what was measured (nothing, or the cut request) "
+                + "is written");
+        csv(run.resolve("requests.csv")).forEach(row -> assertEquals("interrupted", row.get("status"), row.toString()));
     }
 
     @Test
