@@ -12,6 +12,8 @@ import java.util.function.Consumer;
  * series that vanished. Called from the HTTP client's thread, one line at a time; read once the answer is whole.
  */
 final class ScrapePage implements Consumer<String> {
+    /** The kept text's bound (long labels or help texts): past it the page is refused as for too many samples. */
+    static final int MAX_KEPT_CHARS = 8 << 20;
     private final int maxKept;
     private final StringBuilder kept = new StringBuilder();
     private long keptSamples;
@@ -35,8 +37,8 @@ final class ScrapePage implements Consumer<String> {
         if (raw.charAt(i) == '#') {
             String[] parts = raw.substring(i + 1).trim().split("[ \t]+", 3);
             if (parts.length >= 2 && (parts[0].equals("TYPE") || parts[0].equals("HELP"))
-                    && ServerSeriesNames.usesFamily(parts[1]) && !tooMany) {
-                kept.append(raw, i, raw.length()).append('\n');
+                    && ServerSeriesNames.usesFamily(parts[1])) {
+                keep(raw, i);
             }
             return;
         }
@@ -53,13 +55,27 @@ final class ScrapePage implements Consumer<String> {
             return;
         }
         if (keptSamples == maxKept) {
-            tooMany = true;
-            kept.setLength(0);
+            refuse();
         }
         keptSamples++;
-        if (!tooMany) {
-            kept.append(raw, i, raw.length()).append('\n');
+        keep(raw, i);
+    }
+
+    private void keep(String raw, int from) {
+        if (tooMany) {
+            return;
         }
+        if (kept.length() + raw.length() - from + 1 > MAX_KEPT_CHARS) {
+            refuse();
+            return;
+        }
+        kept.append(raw, from, raw.length()).append('\n');
+    }
+
+    private void refuse() {
+        tooMany = true;
+        kept.setLength(0);
+        kept.trimToSize();
     }
 
     /** Whether the line is a name (from {@code start} to {@code end}), labels closed if any, and a number. */
@@ -135,7 +151,7 @@ final class ScrapePage implements Consumer<String> {
         return leftOut;
     }
 
-    /** Whether more than the bound of samples the analyses read were on the page. */
+    /** Whether more than the bound of samples the analyses read, or of their text, were on the page. */
     boolean tooMany() {
         return tooMany;
     }

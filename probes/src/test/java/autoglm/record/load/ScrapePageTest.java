@@ -88,5 +88,13 @@ class ScrapePageTest {
         assertTrue(page.tooMany());
         assertEquals(5, page.keptSamples());
         assertEquals("", page.kept(), "a page cut short would read as series that vanished: none kept");
+        // a few read samples with long labels: the kept text's own bound
+        ScrapePage wide = new ScrapePage(MetricsScraper.MAX_SERIES_PER_SCRAPE);
+        String label = "x".repeat(60_000);
+        for (int i = 0; i * 60_000 <= ScrapePage.MAX_KEPT_CHARS; i++) {
+            wide.accept("vllm:num_requests_running{engine=\"" + i + label + "\"} 1");
+        }
+        assertTrue(wide.tooMany());
+        assertEquals("", wide.kept());
     }
 }
