@@ -16,7 +16,10 @@ import org.junit.jupiter.api.Test;
 /**
  * Issue 32, "The client's own cost measured": testdata/load/synthetic-big-metrics-page is a real load (300 requests at
  * 50 a second against the vLLM emulator) whose --metrics-url served a page of 700,000 series no analysis reads
- * beside one it does (vllm:num_requests_running). Its scrapes.csv says what each scrape cost; the figures here are
+ * beside one it does (vllm:num_requests_running): {@code autoglm load EMULATOR --metrics-url PAGE --workload
+ * synthetic --requests 300 --profile constant:50 --input-len 16 --output-len 4 --warmup 1 --baseline 0}, the page a
+ * fixed answer of Python's http.server (vLLM's running gauge, then {@code unrelated_events_total{id="N"} N} for N
+ * below 700,000; 29.9 MB). Its scrapes.csv says what each scrape cost; the figures here are
  * recomputed from that file by docs/analyses.md's definitions. Its page never changed, so server-metrics.csv holds
  * rows at two times only, for eight scrapes ("the summary's N scrapes is wrong when the page does not change").
  */
