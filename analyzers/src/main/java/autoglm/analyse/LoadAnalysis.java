@@ -40,6 +40,7 @@ public final class LoadAnalysis {
                 "load_itl_stalls_in_prefill_pct", "load_prefill_quadratic_pct", "load_prefill_quadratic_p", "load_step_ttft_slope_ms",
                 "load_ttft_by_step", "load_e2el_by_step", "load_thinking_by_step", "load_prefix_missed_pct", "turns", "turn_ttft_growth_pct", "turn_ttft_growth_p", "turn_prompt_tokens_last", "ttft_ms"));
         s.addAll(LatencyShares.NAMES);
+        s.addAll(ScrapeCost.NAMES);
         s.addAll(ServerMetricsAnalysis.metricNames());
         s.addAll(QueueEvidence.NAMES);
         return s;
@@ -91,7 +92,7 @@ public final class LoadAnalysis {
         LatencyShares.put(b, ok, itl);
         LoadPatterns.quadratic(b, ok, settings);
         Metrics server = ServerMetricsAnalysis.analyze(rec);
-        Metrics client = b.build();
+        Metrics client = b.build().with(ScrapeCost.of(rec), ScrapeCost.NAMES);
         return client.with(server, ServerMetricsAnalysis.metricNames()).with(prefixMissed(client, server),
                 List.of("load_prefix_missed_pct")).with(QueueEvidence.of(rec, client, server), QueueEvidence.NAMES);
     }

@@ -206,6 +206,9 @@ public final class MetricCatalog {
         def("load_target_rate", Unit.REQUESTS_PER_SECOND, "the open-loop profile's rate");
         def("load_achieved_rate_pct", Unit.PERCENT, "rate of the actual sends against the rate their schedule asked for");
         def("load_client_wait_ms", Unit.MILLISECONDS, "time from a request's scheduled send to its actual send: the client's own lag");
+        def("load_scrape_ms", Unit.MILLISECONDS, "time one scrape of the server's /metrics took the client, fetching and parsing the page (mean; spread; n: scrapes, failed ones included)");
+        def("load_scrape_busy_pct", Unit.PERCENT, "share of the time from the first scrape to the last that the /metrics scraper was fetching or parsing a page");
+        def("load_client_lag_cause", Unit.TEXT, "what the client-limited rule names as the client's cause of lag: the /metrics scraper when it was busy 20% of the time or more, else CPU, connection setup, encoding images");
         def("load_concurrency", Unit.COUNT, "requests in flight on average: summed E2EL over the duration (Little's law)");
         def("load_input_tokens", Unit.COUNT, "prompt tokens of the completed requests (the server's usage, else the client's estimate)");
         def("load_output_tokens", Unit.COUNT, "output tokens of the completed requests (usage, else the chunks that carried text)");

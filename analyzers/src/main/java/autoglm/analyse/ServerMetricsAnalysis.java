@@ -27,6 +27,8 @@ public final class ServerMetricsAnalysis {
         "sglang:num_retracted_requests_total"};
     /** SGLang's gauge of the requests the last scheduling step retracted (before its counter existed). */
     static final String RETRACTED_GAUGE = "sglang:num_retracted_reqs";
+    /** vLLM's cache configuration, its labels read (enable_prefix_caching). */
+    static final String CACHE_CONFIG = "vllm:cache_config_info";
     /** Prefix-cache queries and hits in tokens: vLLM V1 (0.9 on), then vLLM 0.8's gpu_ names. */
     static final String[] PREFIX_QUERIES = {"vllm:prefix_cache_queries_total", "vllm:prefix_cache_queries",
         "vllm:gpu_prefix_cache_queries_total", "vllm:gpu_prefix_cache_queries"};
@@ -211,7 +213,7 @@ public final class ServerMetricsAnalysis {
     }
 
     private static void prefix(Metrics.Builder b, ServerSeries s) {
-        String info = s.find("vllm:cache_config_info");
+        String info = s.find(CACHE_CONFIG);
         String enabled = info == null ? null : s.label(info, "enable_prefix_caching");
         if (enabled != null) {
             b.text("server_prefix_caching", Boolean.parseBoolean(enabled.toLowerCase(java.util.Locale.ROOT)) ? "on"

@@ -19,33 +19,6 @@ final class DataLosses {
         return total;
     }
 
-    /**
-     * What a load run lost or refused: the scrapes of the server's /metrics that failed (by reason, as load.json's
-     * scrape_errors counts them), the values of its pages the analyses refused (docs/analyses.md#server-metrics), and
-     * the measured requests whose usage was refused (autoglm.model.load.Usage: their text chunks counted instead).
-     */
-    static DataLoss of(autoglm.model.load.LoadRecording load) {
-        DataLoss loss = DataLoss.empty();
-        for (Map.Entry<String, Long> e : new java.util.TreeMap<>(load.scrapeErrors()).entrySet()) {
-            loss = loss.with(DataLoss.Group.PROBE, "scrape errors of the server's /metrics: " + e.getKey(),
-                    e.getValue());
-        }
-        for (Map.Entry<String, Long> e : autoglm.analyse.ServerMetricsAnalysis.refused(load.scrapes()).entrySet()) {
-            loss = loss.with(DataLoss.Group.MALFORMED, e.getKey(), e.getValue());
-        }
-        Map<String, Long> usage = new java.util.TreeMap<>();
-        for (autoglm.model.load.LoadRequest r : load.measured()) {
-            if (r.usageRefused() != null) {
-                usage.merge(r.usageRefused(), 1L, Long::sum);
-            }
-        }
-        for (Map.Entry<String, Long> e : usage.entrySet()) {
-            loss = loss.with(DataLoss.Group.MALFORMED, "requests whose usage was refused (their text chunks counted "
-                    + "instead): " + e.getKey(), e.getValue());
-        }
-        return loss;
-    }
-
     /** What the workload's events lost or left out: malformed lines, unknown kinds, warm-up, a missing end. */
     static DataLoss of(WorkloadLog w) {
         DataLoss loss = DataLoss.empty();

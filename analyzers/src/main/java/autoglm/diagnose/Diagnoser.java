@@ -325,7 +325,7 @@ public final class Diagnoser {
         }
         if (contents.load() != null) {
             metrics = metrics.with(LoadAnalysis.analyze(contents.load(), settings), LoadAnalysis.metricNames());
-            loss = DataLosses.merge(loss, DataLosses.of(contents.load()));
+            loss = DataLosses.merge(loss, LoadLosses.of(contents.load()));
         } else {
             Set<String> loadOnly = new LinkedHashSet<>(LoadAnalysis.metricNames());
             loadOnly.removeAll(WorkloadAnalysis.metricNames());

@@ -260,8 +260,8 @@ public final class LoadCommand implements Callable<Integer> {
         LoadRecording rec;
         try (Signals signals = new Signals(s -> {
             signal[0] = s;
-            io.say("got SIG" + s + ": no new request is sent; waiting for those in flight");
-            test.stop();
+            io.say("got SIG" + s + ": stopping the load now; requests in flight are cut short (counted as interrupted)");
+            test.interrupt();
         })) {
             rec = test.run(folder.path(), List.of());
         } catch (RuntimeException e) {

@@ -24,6 +24,8 @@ public record LoadRequest(int index, int session, int step, boolean warmup, doub
         String usageRefused) {
 
     public static final String OK = "ok";
+    /** A request a signal cut short (load got SIGINT or SIGTERM): neither the server's failure nor a measurement. */
+    public static final String INTERRUPTED = "interrupted";
 
     /**
      * A request with the usage as the server gave it (-1: not given): a usage {@link Usage} refuses is not used (the
@@ -61,6 +63,10 @@ public record LoadRequest(int index, int session, int step, boolean warmup, doub
 
     public boolean ok() {
         return OK.equals(status);
+    }
+
+    public boolean interrupted() {
+        return INTERRUPTED.equals(status);
     }
 
     /** Output tokens: the server's count, else the chunks that carried text. */

@@ -38,7 +38,9 @@ import tech.tablesaw.api.Table;
  * The files a load run adds to its run folder (docs/formats.md#load-runs): load.json (settings, duration, whether it
  * ran to the end, failed scrapes), requests.csv (one row per request, written by Tablesaw) and server-metrics.csv
  * ({@code t_ms,series,value}: every series at the first and the last scrape, and in between a row only where a
- * series changed; a series without a row at a scrape kept its value). Both directions live here so they cannot drift.
+ * series changed; a series without a row at a scrape kept its value) and scrapes.csv ({@link ScrapeLogFile}: every
+ * scrape, with its cost, so that a page that changed nothing is still counted). Both directions live here so they
+ * cannot drift.
  */
 public final class LoadFiles {
     public static final String LOAD_JSON = "load.json";
@@ -94,6 +96,7 @@ public final class LoadFiles {
                 w.flush();
             });
         }
+        ScrapeLogFile.write(folder, r.scrapeLog());
         SafeFiles.write(folder.resolve(SERVER_METRICS), out -> {
             Writer w = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8));
             w.write("t_ms,series,value\n");
@@ -281,9 +284,10 @@ public final class LoadFiles {
                 cmd, s.path("started_epoch_ms").asLong(), num(s.get("timeout_ms")));
         Map<String, Long> scrapeErrors = new LinkedHashMap<>();
         o.path("scrape_errors").fields().forEachRemaining(e -> scrapeErrors.put(e.getKey(), e.getValue().asLong()));
-        return new LoadRecording(settings, requests(folder.resolve(REQUESTS), loss), scrapes(folder.resolve(
-                SERVER_METRICS), loss), scrapeErrors, o.path("duration_ms").asDouble(Double.NaN),
-                o.path("complete").asBoolean(false), requests(folder.resolve(BASELINE), loss));
+        List<autoglm.model.load.ScrapeAttempt> log = ScrapeLogFile.read(folder, loss);
+        return new LoadRecording(settings, requests(folder.resolve(REQUESTS), loss), ScrapeLogFile.fill(scrapes(
+                folder.resolve(SERVER_METRICS), loss), log), scrapeErrors, o.path("duration_ms").asDouble(Double.NaN),
+                o.path("complete").asBoolean(false), requests(folder.resolve(BASELINE), loss), log);
     }
 
     private static double num(JsonNode n) {

@@ -1,40 +1,53 @@
 package autoglm.record.load;
 
 import autoglm.util.BadInputException;
+import autoglm.util.BoundedHttp;
 import autoglm.util.SafeText;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import javax.net.ssl.SSLException;
 
 /**
  * What the load asks the endpoint before it starts: the models it serves (/v1/models). Where nothing can run (the
- * connection is refused, TLS fails, the answer is not OpenAI's) this is bad input, one line.
+ * connection is refused, TLS fails, the answer is not OpenAI's, or it does not come whole within {@link #DEADLINE_MS}
+ * and {@link #MAX_BYTES}: docs/load.md#limits) this is bad input, one line.
  */
 public final class Endpoint {
+    /** The whole answer of /v1/models, headers and body. */
+    public static final long DEADLINE_MS = 30_000;
+    /** A larger model list is refused. */
+    public static final long MAX_BYTES = 4L << 20;
+
     private Endpoint() {
     }
 
     /** The first model id of /v1/models. */
     public static String firstModel(URI base) {
+        return firstModel(base, new CompletableFuture<>());
+    }
+
+    /** The same, given up (one line: interrupted) as soon as {@code abandon} completes. */
+    public static String firstModel(URI base, CompletableFuture<?> abandon) {
         URI uri = base.resolve("/v1/models");
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(10)).build();
-        HttpResponse<String> r;
+        BoundedHttp http = new BoundedHttp(BoundedHttp.client(Duration.ofSeconds(10))).abandonedWhen(abandon);
+        BoundedHttp.Answer r;
         try {
-            r = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30)).GET().build(),
-                    HttpResponse.BodyHandlers.ofString());
+            r = http.text(uri, Duration.ofMillis(DEADLINE_MS), MAX_BYTES);
         } catch (ConnectException e) {
             throw new BadInputException(base + ": the connection was refused (is the server running?)");
         } catch (HttpTimeoutException e) {
-            throw new BadInputException(base + ": no answer within 30 s");
+            throw new BadInputException(uri + ": no whole answer within " + DEADLINE_MS / 1000 + " s (give the model "
+                    + "with --model)");
+        } catch (BoundedHttp.TooLarge e) {
+            throw new BadInputException(uri + ": " + e.getMessage() + " (give the model with --model)");
+        } catch (BoundedHttp.Abandoned e) {
+            throw new BadInputException(uri + ": interrupted before the model list arrived");
         } catch (SSLException e) {
             throw new BadInputException(base + ": TLS failed (" + SafeText.oneLine(String.valueOf(e.getMessage())) + ")");
         } catch (IOException e) {
@@ -43,8 +56,8 @@ public final class Endpoint {
             Thread.currentThread().interrupt();
             throw new BadInputException(base + ": interrupted");
         }
-        if (r.statusCode() != 200) {
-            throw new BadInputException(uri + " answered HTTP " + r.statusCode() + ": give the model with --model");
+        if (r.status() != 200) {
+            throw new BadInputException(uri + " answered HTTP " + r.status() + ": give the model with --model");
         }
         try {
             JsonNode n = new ObjectMapper().readTree(r.body());

@@ -6,16 +6,25 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.function.IntFunction;
 
 /**
  * Drives the traffic (docs/load.md#profiles) and records every request. Closed loop (sync, concurrent:N, agent
  * sessions): a request is scheduled when its worker or session is ready. Open loop (constant, poisson, replay
  * offsets): at its arrival time, whatever the server or the client is doing; the client's lag behind the schedule
- * is kept as its wait, and latency counts from the schedule. {@link #stop} ends it early (Ctrl-C): requests in
- * flight are awaited up to the client's timeout, nothing measured is dropped.
+ * is kept as its wait, and latency counts from the schedule. {@link #stop} ends it early: nothing new is sent,
+ * requests in flight are awaited up to the client's timeout. {@link #abort} ends it now (SIGINT, SIGTERM): every wait
+ * returns, the requests in flight are recorded at once as {@link LoadRequest#INTERRUPTED} (their answers are left
+ * to the process's end), and what ended before is kept.
  */
 public final class LoadRunner {
     private final StreamClient client;
@@ -28,6 +37,14 @@ public final class LoadRunner {
     private volatile boolean stopped;
     private volatile long deadlineNs = Long.MAX_VALUE;
     private volatile java.util.function.Consumer<LoadRequest> onRequest = r -> { };
+    private final CompletableFuture<Void> aborted = new CompletableFuture<>();
+    /** Requests sent and not yet recorded, by a number of their own: whoever removes one records it. */
+    private final Map<Long, Pending> pending = new ConcurrentHashMap<>();
+    private final AtomicLong pendingIds = new AtomicLong();
+
+    /** A request in flight: when it was sent, and where its outcome goes. */
+    private record Pending(long sentNs, Consumer<Outcome> sink) {
+    }
 
     public LoadRunner(StreamClient client, URI endpoint) {
         this.client = client;
@@ -46,6 +63,79 @@ public final class LoadRunner {
 
     public void stop() {
         stopped = true;
+    }
+
+    /** Ends the load now: see the class's comment. */
+    public void abort() {
+        stopped = true;
+        aborted.complete(null);
+        for (Long id : pending.keySet()) {
+            Pending p = pending.remove(id);
+            if (p != null) {
+                p.sink().accept(Outcome.interrupted(p.sentNs()));
+            }
+        }
+    }
+
+    /** Completes when {@link #abort} is called. */
+    public CompletableFuture<Void> aborted() {
+        return aborted;
+    }
+
+    /** Registers a request sent now; the number its outcome is claimed by. */
+    private long register(Consumer<Outcome> sink) {
+        long id = pendingIds.incrementAndGet();
+        pending.put(id, new Pending(System.nanoTime(), sink));
+        if (aborted.isDone()) {
+            Pending p = pending.remove(id);
+            if (p != null) {
+                p.sink().accept(Outcome.interrupted(p.sentNs()));
+            }
+        }
+        return id;
+    }
+
+    /** Hands {@code o} to its sink unless {@link #abort} recorded the request already; whether it did. */
+    private boolean claim(long id, Outcome o) {
+        Pending p = pending.remove(id);
+        if (p == null) {
+            return false;
+        }
+        p.sink().accept(o);
+        return true;
+    }
+
+    /** Sends {@code p}'s body and waits until its answer ends or the load is aborted; the outcome recorded. */
+    private Outcome sendAndWait(Prepared p, Consumer<Outcome> sink) {
+        java.util.concurrent.atomic.AtomicReference<Outcome> recorded = new java.util.concurrent.atomic.AtomicReference<>();
+        long id = register(o -> {
+            recorded.set(o);
+            sink.accept(o);
+        });
+        if (recorded.get() != null) {
+            return recorded.get(); // aborted already: not sent
+        }
+        CompletableFuture<Outcome> f = client.send(endpoint, p.body());
+        CompletableFuture.anyOf(f, aborted).join();
+        if (f.isDone()) {
+            claim(id, f.join());
+        }
+        Outcome o = recorded.get();
+        return o != null ? o : Outcome.interrupted(System.nanoTime()); // abort() is recording it as this
+    }
+
+    /** Sleeps {@code nanos}, or less when the load is aborted meanwhile. */
+    private void pause(long nanos) throws InterruptedException {
+        if (nanos <= 0) {
+            return;
+        }
+        try {
+            aborted.get(nanos, TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            // the time has passed
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     public boolean stopped() {
@@ -68,19 +158,17 @@ public final class LoadRunner {
     public Outcome sendNow(Prepared p, boolean warmup) {
         long scheduled = System.nanoTime();
         int i = index.getAndIncrement();
-        Outcome o = client.send(endpoint, p.body()).join();
-        record(i, p, warmup, scheduled, o);
-        return o;
+        return sendAndWait(p, o -> record(i, p, warmup, scheduled, o));
     }
 
     /** Sends one request of the unloaded baseline now and waits for its end; kept apart from the load's. */
     public Outcome sendBaseline(Prepared p) {
         long scheduled = System.nanoTime();
-        Outcome o = client.send(endpoint, p.body()).join();
-        synchronized (baseline) {
-            baseline.add(row(baseline.size(), p, false, scheduled, o));
-        }
-        return o;
+        return sendAndWait(p, o -> {
+            synchronized (baseline) {
+                baseline.add(row(baseline.size(), p, false, scheduled, o));
+            }
+        });
     }
 
     /** The baseline's requests, in the order sent. */
@@ -106,14 +194,16 @@ public final class LoadRunner {
                 if (scheduled >= deadlineNs) {
                     break;
                 }
-                long wait = scheduled - System.nanoTime();
-                if (wait > 0) {
-                    Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+                pause(scheduled - System.nanoTime());
+                if (stopped) {
+                    break;
                 }
                 int i = index.getAndIncrement();
-                inflight.add(client.send(endpoint, p.body()).thenAccept(o -> record(i, p, false, scheduled, o)));
+                long id = register(o -> record(i, p, false, scheduled, o));
+                inflight.add(client.send(endpoint, p.body()).thenAccept(o -> claim(id, o)));
             }
-            awaitAll(inflight);
+            CompletableFuture.anyOf(CompletableFuture.allOf(inflight.toArray(new CompletableFuture[0])), aborted)
+                    .join();
             return;
         }
         int width = profile.kind() == Profile.Kind.SYNC ? 1 : profile.concurrency();
@@ -156,10 +246,7 @@ public final class LoadRunner {
             Thread t = new Thread(() -> {
                 try {
                     long startNs = t0 + (long) (starts[session] * 1e6);
-                    long wait = startNs - System.nanoTime();
-                    if (wait > 0) {
-                        Thread.sleep(wait / 1_000_000);
-                    }
+                    pause(startNs - System.nanoTime());
                     AgentSession a = factory.create(session + 1);
                     Outcome previous = null;
                     for (int step = 1; step <= steps && !over(); step++) {
@@ -175,7 +262,7 @@ public final class LoadRunner {
                             previous = null; // the phone would retry with what it has: no answer to add
                         }
                         if (step < steps) {
-                            Thread.sleep(a.thinkMs());
+                            pause(a.thinkMs() * 1_000_000L);
                         }
                     }
                 } catch (InterruptedException e) {
@@ -209,10 +296,6 @@ public final class LoadRunner {
         LocalDate today = LocalDate.now();
         return session -> new AgentSession(session, model, width, height, image, seed, today, stream, thinkMinMs,
                 thinkMaxMs);
-    }
-
-    private static void awaitAll(List<CompletableFuture<Void>> all) {
-        CompletableFuture.allOf(all.toArray(new CompletableFuture[0])).join();
     }
 
     private void record(int i, Prepared p, boolean warmup, long scheduledNs, Outcome o) {

@@ -17,14 +17,25 @@ import java.util.function.Consumer;
 /**
  * One load test against a running endpoint (docs/load.md): warm-up requests, then the workload under its profile
  * while the server's /metrics is scraped every 500 ms; the requests, the scrapes and the settings are written to the
- * run folder as they are at the end, also after Ctrl-C ({@link #stop}) or a failure (then marked incomplete).
+ * run folder as they are at the end, also after {@link #stop} or {@link #interrupt} (SIGINT, SIGTERM: at once) or a
+ * failure (then marked incomplete). The server's page is never waited for before the traffic: the scrapes run on
+ * their own thread, and whether the server has metrics at all (for the automatic baseline) is asked at the start,
+ * on a thread of its own, while the warm-up runs.
  */
 public final class LoadTest {
     public static final long SCRAPE_INTERVAL_MS = 500;
     private LoadPlan plan;
     private final Consumer<String> notes;
     private volatile LoadRunner runner;
+    private volatile MetricsScraper scraper;
+    private volatile ServerProfiler profiler;
     private volatile boolean stopped;
+    /** Completed by {@link #interrupt}: every wait of the test gives up. */
+    private final java.util.concurrent.CompletableFuture<Void> interrupted = new java.util.concurrent.CompletableFuture<>();
+    /** Whether the server's /metrics serves a page: asked at the start, read by the automatic baseline. */
+    private java.util.concurrent.CompletableFuture<Boolean> hasMetrics;
+    /** How long the automatic baseline waits for {@link #hasMetrics} when the warm-up did not outlast it. */
+    static final long METRICS_PROBE_WAIT_MS = 1_000;
     private volatile Consumer<LoadRequest> onRequest = r -> { };
     private int serverProfile;
     /** Requests of the unloaded baseline; {@link #AUTO_BASELINE}: 5 when the server's /metrics serves no page. */
@@ -89,12 +100,36 @@ public final class LoadTest {
         }
     }
 
+    /**
+     * Ends the test now (SIGINT, SIGTERM; from any thread): nothing new is sent, the requests in flight are recorded
+     * as interrupted without waiting for their answers ({@link LoadRunner#abort}), a scrape in progress is given up
+     * and no last one taken, and {@link #run} writes what was measured and returns.
+     */
+    public void interrupt() {
+        stopped = true;
+        interrupted.complete(null);
+        LoadRunner r = runner;
+        if (r != null) {
+            r.abort();
+        }
+        MetricsScraper s = scraper;
+        if (s != null) {
+            s.abandon();
+        }
+        ServerProfiler p = profiler;
+        if (p != null) {
+            p.abandon();
+        }
+    }
+
     /** Runs the test and writes its files into {@code folder}; {@code serveCommand} is recorded (may be empty). */
     public LoadRecording run(Path folder, List<String> serveCommand) throws IOException {
         if (plan.model() == null) {
-            plan = plan.withModel(Endpoint.firstModel(plan.base()));
+            plan = plan.withModel(Endpoint.firstModel(plan.base(), interrupted));
             notes.accept("model " + plan.model() + " (the first of /v1/models)");
         }
+        hasMetrics = baseline == AUTO_BASELINE && plan.metricsUrl() != null
+                && !plan.workload().equals(LoadPlan.REPLAY) ? MetricsScraper.probe(plan.metricsUrl()) : null;
         ExecutorService pool = Executors.newFixedThreadPool(2, r -> {
             Thread t = new Thread(r, "load-client");
             t.setDaemon(true);
@@ -103,18 +138,22 @@ public final class LoadTest {
         StreamClient client = new StreamClient(Duration.ofMillis((long) plan.timeoutMs()), pool);
         LoadRunner run = new LoadRunner(client, plan.endpoint());
         ServerProfiler profiler = serverProfile > 0 ? new ServerProfiler(plan.base(), serverProfile, run::elapsedMs) : null;
+        this.profiler = profiler;
         Consumer<LoadRequest> listener = onRequest;
         run.onRequest(profiler == null ? listener : r -> {
             profiler.ended(r);
             listener.accept(r);
         });
         this.runner = run;
-        if (stopped) {
-            run.stop();
-        }
         long startedEpoch = System.currentTimeMillis();
         MetricsScraper scraper = plan.metricsUrl() == null ? null
                 : new MetricsScraper(plan.metricsUrl(), run.t0Ns(), SCRAPE_INTERVAL_MS);
+        this.scraper = scraper;
+        if (interrupted.isDone()) {
+            interrupt(); // a signal came before the runner, the scraper or the profiler existed
+        } else if (stopped) {
+            run.stop();
+        }
         boolean complete = false;
         boolean opened = false;
         try {
@@ -159,7 +198,7 @@ public final class LoadTest {
         }
         LoadRecording rec = new LoadRecording(settings(serveCommand, startedEpoch), run.requests(),
                 scraper == null ? List.of() : scraper.scrapes(), scraper == null ? java.util.Map.of() : scraper.errors(),
-                run.elapsedMs(), complete, run.baseline());
+                run.elapsedMs(), complete, run.baseline(), scraper == null ? List.of() : scraper.log());
         LoadFiles.write(folder, rec);
         if (profiler != null) {
             profiler.write(folder);
@@ -203,7 +242,12 @@ public final class LoadTest {
         }
         if (n == AUTO_BASELINE) {
             // with --no-server-metrics nothing says the server lacks metrics: no baseline unless asked for
-            n = plan.metricsUrl() == null || engineMetrics() ? 0 : AUTO_BASELINE_REQUESTS;
+            Boolean has = plan.metricsUrl() == null ? Boolean.TRUE : engineMetrics();
+            if (has == null) {
+                notes.accept("the server's /metrics has not answered yet: no unloaded baseline is measured (--baseline "
+                        + "N measures one)");
+            }
+            n = has == null || has ? 0 : AUTO_BASELINE_REQUESTS;
             if (n > 0) {
                 notes.accept("the server serves no metrics at " + plan.metricsUrl() + ": measuring an unloaded "
                         + "baseline of " + n + " requests one at a time (--baseline 0 to skip it)");
@@ -221,11 +265,19 @@ public final class LoadTest {
     }
 
     /**
-     * Whether the server's /metrics serves a page now. An idle SGLang serves a page with none of its own names yet
-     * (they appear at their first use), so a page counts whatever it holds; Ollama answers 404.
+     * Whether the server's /metrics served a page when asked at the start ({@link MetricsScraper#probe}), waiting at
+     * most {@link #METRICS_PROBE_WAIT_MS} more for the answer; null when it has not come.
      */
-    private boolean engineMetrics() {
-        return new MetricsScraper(plan.metricsUrl(), System.nanoTime(), SCRAPE_INTERVAL_MS).scrapeOnce();
+    private Boolean engineMetrics() {
+        try {
+            java.util.concurrent.CompletableFuture.anyOf(hasMetrics, interrupted).get(METRICS_PROBE_WAIT_MS,
+                    java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+            // not answered yet
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return hasMetrics.getNow(null);
     }
 
     private SyntheticRequests synthetic() {

@@ -1,30 +1,51 @@
 package autoglm.record.load;
 
 import autoglm.model.load.Scrape;
+import autoglm.model.load.ScrapeAttempt;
 import autoglm.model.load.SeriesKey;
 import autoglm.read.prometheus.Exposition;
+import autoglm.util.BoundedHttp;
+import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 /**
- * Scrapes the server's Prometheus page (docs/load.md#server-metrics) at the start, every interval, and at the end,
- * on its own thread. A failed scrape is counted by its reason and never stops the load; malformed lines are counted.
+ * Scrapes the server's Prometheus page (docs/load.md#server-metrics) at the start, every interval, and at the end, all
+ * on its own thread but the last: the load never waits for a page. Each scrape is bounded (docs/load.md#limits): the
+ * whole answer within {@link #DEADLINE_MS}, at most {@link #MAX_PAGE_BYTES} and lines of {@link #MAX_LINE_BYTES};
+ * only the series an analysis reads are kept ({@link ScrapePage}), at most {@link #MAX_SERIES_PER_SCRAPE}, the
+ * others counted. A failed scrape is counted by its reason and never stops the load; malformed lines are counted.
+ * Every scrape, failed or not, is logged with what it cost (fetch and parse, ms).
  */
 public final class MetricsScraper implements AutoCloseable {
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(2)).build();
+    /** The whole answer (headers and page) of one scrape; past it the scrape counts as "timeout". */
+    public static final long DEADLINE_MS = 5_000;
+    /** A larger page is refused ("too large"): the scrape is dropped, counted. */
+    public static final long MAX_PAGE_BYTES = 32L << 20;
+    /** A longer line refuses the page ("line too long"). */
+    public static final int MAX_LINE_BYTES = 64 << 10;
+    /** Samples of the analysed series on one page; more refuses the page ("too many series"). */
+    public static final int MAX_SERIES_PER_SCRAPE = 20_000;
+    /** Distinct series whose keys are shared between scrapes; past it each scrape has keys of its own. */
+    private static final int MAX_SHARED_KEYS = 100_000;
+    /** The outcome of a scrape given up because the load ended. */
+    static final String INTERRUPTED = "interrupted";
+
+    private final BoundedHttp http;
+    private final CompletableFuture<Void> abandon = new CompletableFuture<>();
     private final URI uri;
     private final long t0Ns;
     private final long intervalMs;
     private final List<Scrape> scrapes = new ArrayList<>();
+    private final List<ScrapeAttempt> log = new ArrayList<>();
     private final Map<String, Long> errors = new LinkedHashMap<>();
+    private final Map<SeriesKey, SeriesKey> keys = new HashMap<>();
     private Thread thread;
     private volatile boolean running;
 
@@ -32,20 +53,22 @@ public final class MetricsScraper implements AutoCloseable {
         this.uri = uri;
         this.t0Ns = t0Ns;
         this.intervalMs = intervalMs;
+        this.http = new BoundedHttp(BoundedHttp.client(Duration.ofSeconds(2))).abandonedWhen(abandon);
     }
 
+    /** Starts scraping on the scraper's thread, the first page at once; returns without waiting for it. */
     public void start() {
+        if (abandon.isDone()) {
+            return; // the load was interrupted before its traffic started
+        }
         running = true;
-        scrapeOnce();
         thread = new Thread(() -> {
             while (running) {
+                scrapeOnce();
                 try {
                     Thread.sleep(intervalMs);
                 } catch (InterruptedException e) {
                     return;
-                }
-                if (running) {
-                    scrapeOnce();
                 }
             }
         }, "metrics-scraper");
@@ -53,72 +76,127 @@ public final class MetricsScraper implements AutoCloseable {
         thread.start();
     }
 
+    /**
+     * Whether {@code uri} serves a page with any sample now (the scraper's bounds; on a thread of its own, so that
+     * nobody waits for it unless they choose to). An idle SGLang serves a page with none of its own names yet, so a
+     * page counts whatever it holds; Ollama answers 404.
+     */
+    public static CompletableFuture<Boolean> probe(URI uri) {
+        CompletableFuture<Boolean> out = new CompletableFuture<>();
+        Thread t = new Thread(() -> {
+            MetricsScraper s = new MetricsScraper(uri, System.nanoTime(), 0);
+            s.scrapeOnce();
+            out.complete(s.log.get(0).ok());
+        }, "metrics-probe");
+        t.setDaemon(true);
+        t.start();
+        return out;
+    }
+
     /** One scrape now; false when it failed (its reason is counted). */
     public boolean scrapeOnce() {
-        double t = (System.nanoTime() - t0Ns) / 1e6;
+        long start = System.nanoTime();
+        double t = (start - t0Ns) / 1e6;
+        ScrapePage page = new ScrapePage(MAX_SERIES_PER_SCRAPE);
+        String outcome;
         try {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).GET().build(),
-                    HttpResponse.BodyHandlers.ofString());
-            if (r.statusCode() != 200) {
-                count("http-" + r.statusCode());
-                return false;
-            }
-            Exposition.Page page = Exposition.parse(r.body());
-            if (!page.malformed().isEmpty()) {
-                count("malformed lines", page.malformed().size());
-            }
-            Map<SeriesKey, Double> series = new LinkedHashMap<>();
-            for (Exposition.Family f : page.families()) {
-                for (Exposition.Sample s : f.samples()) {
-                    series.put(SeriesKey.of(s.name(), s.labels()), s.value());
-                }
-            }
-            if (series.isEmpty()) {
-                count("no metric on the page");
-                return false;
-            }
-            synchronized (scrapes) {
-                scrapes.add(new Scrape(t, series));
-            }
-            return true;
+            BoundedHttp.Answer a = http.lines(uri, Duration.ofMillis(DEADLINE_MS), MAX_PAGE_BYTES, MAX_LINE_BYTES,
+                    page);
+            outcome = a.status() != 200 ? "http-" + a.status() : page.tooMany() ? "too many series" : keep(t, page);
+        } catch (BoundedHttp.TooLarge e) {
+            outcome = e.line() ? "line too long" : "too large";
         } catch (java.net.ConnectException e) {
-            count("refused");
+            outcome = "refused";
         } catch (java.net.http.HttpTimeoutException e) {
-            count("timeout");
-        } catch (java.io.IOException e) {
-            count("reset");
+            outcome = "timeout";
+        } catch (BoundedHttp.Abandoned e) {
+            outcome = INTERRUPTED;
+        } catch (IOException e) {
+            outcome = "reset";
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            outcome = INTERRUPTED;
         }
-        return false;
+        double cost = (System.nanoTime() - start) / 1e6;
+        synchronized (this) {
+            log.add(new ScrapeAttempt(t, cost, outcome, page.keptSamples(), page.leftOut()));
+            // one given up because the load ended (close, or a signal) is logged with its cost, not counted as failed
+            if (!outcome.equals(ScrapeAttempt.OK) && !outcome.equals(INTERRUPTED)) {
+                errors.merge(outcome, 1L, Long::sum);
+            }
+        }
+        return outcome.equals(ScrapeAttempt.OK);
     }
 
-    private synchronized void count(String why) {
-        count(why, 1);
+    /** Parses the kept lines into a scrape; its outcome. Malformed lines are counted, kept or not. */
+    private String keep(double t, ScrapePage page) {
+        Exposition.Page p = Exposition.parse(page.kept());
+        Map<SeriesKey, Double> series = new LinkedHashMap<>();
+        for (Exposition.Family f : p.families()) {
+            for (Exposition.Sample s : f.samples()) {
+                series.put(shared(SeriesKey.of(s.name(), s.labels())), s.value());
+            }
+        }
+        long malformed = page.malformed() + p.malformed().size();
+        synchronized (this) {
+            if (malformed > 0) {
+                errors.merge("malformed lines", malformed, Long::sum);
+            }
+            if (series.isEmpty() && page.leftOut() == 0) {
+                return "no metric on the page";
+            }
+            scrapes.add(new Scrape(t, series));
+        }
+        return ScrapeAttempt.OK;
     }
 
-    private synchronized void count(String why, long n) {
-        errors.merge(why, n, Long::sum);
+    /** One key per series across the scrapes (up to a bound): pages hold references, not copies. */
+    private SeriesKey shared(SeriesKey k) {
+        synchronized (keys) {
+            SeriesKey have = keys.get(k);
+            if (have != null) {
+                return have;
+            }
+            if (keys.size() < MAX_SHARED_KEYS) {
+                keys.put(k, k);
+            }
+            return k;
+        }
     }
 
+    /**
+     * Stops the scraper's thread (a scrape in progress is given up) and takes the last page, on the caller's thread
+     * within the deadline, unless {@link #abandon} was called.
+     */
     @Override
     public void close() {
         running = false;
         if (thread != null) {
             thread.interrupt();
             try {
-                thread.join(6000);
+                thread.join(DEADLINE_MS + 1_000);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
         }
-        scrapeOnce();
+        if (!abandon.isDone()) {
+            scrapeOnce();
+        }
     }
 
-    public List<Scrape> scrapes() {
-        synchronized (scrapes) {
-            return List.copyOf(scrapes);
-        }
+    /** A signal ends the load: a scrape in progress is given up at once, and no last page is taken. */
+    public void abandon() {
+        running = false;
+        abandon.complete(null);
+    }
+
+    public synchronized List<Scrape> scrapes() {
+        return List.copyOf(scrapes);
+    }
+
+    /** Every scrape made, in order, failed ones included. */
+    public synchronized List<ScrapeAttempt> log() {
+        return List.copyOf(log);
     }
 
     public synchronized Map<String, Long> errors() {

@@ -18,7 +18,16 @@ public record Outcome(long sentNs, List<Long> chunkNs, long firstTextNs, int tex
         long promptTokens, long completionTokens, String status, int httpStatus, String error, String reasoning,
         String answer, boolean textCut) {
 
-    /** An outcome whose chunks all carried text (no opening role chunk), its text whole. */
+    /**
+     * A request a signal cut short ({@code LoadRequest.INTERRUPTED}): sent at {@code sentNs}, nothing of its answer
+     * kept; it counts neither as the server's failure nor as a measurement.
+     */
+    public static Outcome interrupted(long sentNs) {
+        return new Outcome(sentNs, List.of(), -1, 0, -1, -1, -1, autoglm.model.load.LoadRequest.INTERRUPTED, 0,
+                "autoglm got a signal and stopped the load before this answer ended", "", "", false);
+    }
+
+    /** An outcome whose chunks all carried text (no opening role chunk). */
     public Outcome(long sentNs, List<Long> chunkNs, long answerNs, long promptTokens, long completionTokens,
             String status, int httpStatus, String error, String reasoning, String answer) {
         this(sentNs, chunkNs, chunkNs.isEmpty() ? -1 : chunkNs.get(0), chunkNs.size(), answerNs, promptTokens,

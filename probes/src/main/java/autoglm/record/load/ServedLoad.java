@@ -4,11 +4,9 @@ import autoglm.model.load.LoadRecording;
 import autoglm.model.run.RunInfo;
 import autoglm.record.run.Profiler;
 import autoglm.util.BadInputException;
+import autoglm.util.BoundedHttp;
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -27,6 +25,10 @@ import java.util.function.Consumer;
  */
 public final class ServedLoad {
     public static final String LOG = "server.log";
+    /** One look at /health or /v1/models while the server starts: the whole answer. */
+    static final long READY_LOOK_MS = 2_000;
+    /** Larger answers to those looks are not ready. */
+    static final long READY_MAX_BYTES = 4L << 20;
 
     /** The run: its folder, how the server's run ended, and the load (null when it never ran: {@code problem}). */
     public record Result(Path folder, Profiler.Result server, LoadRecording load, String problem,
@@ -94,7 +96,7 @@ public final class ServedLoad {
         });
         profiler.onInterrupt(() -> {
             interrupted[0] = "INT";
-            test.stop();
+            test.interrupt(); // before the server gets the signal: its streams end as interrupted, not as resets
         });
         CompletableFuture<Profiler.Result> server = CompletableFuture.supplyAsync(() -> {
             try {
@@ -161,8 +163,9 @@ public final class ServedLoad {
 
     /** Null once /health or /v1/models answers 200; else why not (the server exited, or the time ran out). */
     static String awaitReady(URI base, double timeoutMs, CompletableFuture<?> server) {
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(2)).build();
+        // each look bounded as a whole (a /health that answers a byte a second is not ready), and given up when the
+        // server exits
+        BoundedHttp http = new BoundedHttp(BoundedHttp.client(Duration.ofSeconds(2))).abandonedWhen(server);
         long deadline = System.nanoTime() + (long) (timeoutMs * 1e6);
         while (System.nanoTime() < deadline) {
             if (server.isDone()) {
@@ -170,9 +173,9 @@ public final class ServedLoad {
             }
             for (String path : new String[] {"/health", "/v1/models"}) {
                 try {
-                    HttpResponse<Void> r = http.send(HttpRequest.newBuilder(base.resolve(path))
-                            .timeout(Duration.ofSeconds(2)).GET().build(), HttpResponse.BodyHandlers.discarding());
-                    if (r.statusCode() == 200) {
+                    BoundedHttp.Answer r = http.text(base.resolve(path), Duration.ofMillis(READY_LOOK_MS),
+                            READY_MAX_BYTES);
+                    if (r.status() == 200) {
                         return null;
                     }
                 } catch (IOException e) {

@@ -4,8 +4,6 @@ import autoglm.model.load.LoadRequest;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,7 +26,14 @@ public final class ServerProfiler {
     private final URI base;
     private final int requests;
     private final DoubleSupplier clockMs;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    /** The whole answer of /start_profile or /stop_profile (the server writes its trace before it answers). */
+    public static final long DEADLINE_MS = 120_000;
+    /** After a signal: how long /stop_profile is waited for (it was sent; the server stops profiling on its own). */
+    public static final long STOP_AFTER_SIGNAL_MS = 5_000;
+    /** Larger answers are cut off (the first 2,000 characters are kept). */
+    public static final long MAX_ANSWER_BYTES = 1L << 20;
+    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private final java.util.concurrent.CompletableFuture<Void> abandoned = new java.util.concurrent.CompletableFuture<>();
     private final AtomicInteger ended = new AtomicInteger();
     private volatile double startMs = Double.NaN;
     private volatile double stopMs = Double.NaN;
@@ -61,14 +66,25 @@ public final class ServerProfiler {
         }
     }
 
-    /** Closes the window now if it is still open, and waits for the server's answer. */
+    /**
+     * Closes the window now if it is still open, and waits for the server's answer (after {@link #abandon}, at most
+     * {@link #STOP_AFTER_SIGNAL_MS}).
+     */
     public void finish() throws InterruptedException {
         Thread t = stopping;
-        if (t != null) {
-            t.join(120_000);
-        } else if (!Double.isNaN(startMs)) {
-            stop();
+        if (t == null && !Double.isNaN(startMs)) {
+            t = new Thread(this::stop, "server-profile-stop");
+            t.setDaemon(true);
+            t.start();
         }
+        if (t != null) {
+            t.join(abandoned.isDone() ? STOP_AFTER_SIGNAL_MS : DEADLINE_MS + 1_000);
+        }
+    }
+
+    /** A signal ends the load: /start_profile is given up if it has not answered, finish waits briefly. */
+    public void abandon() {
+        abandoned.complete(null);
     }
 
     private synchronized void stop() {
@@ -83,10 +99,12 @@ public final class ServerProfiler {
     private String post(String path) {
         String answer;
         try {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(120))
-                    .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+            // /stop_profile is sent even after a signal (the server would go on profiling): only its wait is cut
+            autoglm.util.BoundedHttp http = new autoglm.util.BoundedHttp(client);
+            autoglm.util.BoundedHttp.Answer r = (path.equals("/start_profile") ? http.abandonedWhen(abandoned) : http)
+                    .post(base.resolve(path), Duration.ofMillis(DEADLINE_MS), MAX_ANSWER_BYTES);
             String body = r.body().length() > 2000 ? r.body().substring(0, 2000) : r.body();
-            answer = r.statusCode() + " " + body.strip();
+            answer = r.status() + " " + body.strip();
         } catch (IOException e) {
             answer = "error " + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
         } catch (InterruptedException e) {
