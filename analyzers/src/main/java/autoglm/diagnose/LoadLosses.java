@@ -14,6 +14,7 @@ import java.util.Map;
  */
 final class LoadLosses {
     static final String MALFORMED_LINES = "malformed lines";
+    static final String SERIES_TWICE = "series given twice on a page (every copy refused)";
 
     private LoadLosses() {
     }
@@ -23,6 +24,9 @@ final class LoadLosses {
         for (Map.Entry<String, Long> e : new java.util.TreeMap<>(rec.scrapeErrors()).entrySet()) {
             loss = e.getKey().equals(MALFORMED_LINES)
                     ? loss.with(DataLoss.Group.MALFORMED, "malformed lines on the server's /metrics pages", e.getValue())
+                    : e.getKey().equals(SERIES_TWICE)
+                    ? loss.with(DataLoss.Group.MALFORMED, "samples of series given twice on the server's /metrics pages "
+                            + "(every copy refused)", e.getValue())
                     : loss.with(DataLoss.Group.PROBE, "scrapes of the server's /metrics that failed: " + e.getKey(),
                             e.getValue());
         }

@@ -29,11 +29,12 @@ public final class Exposition {
 
     /**
      * The families in page order, the lines that did not parse ("line 7: ...", at most {@value #MAX_REASONS} and a
-     * count of the rest), and how many sample lines were left out as copies of a series given twice.
+     * count of the rest), how many sample lines were left out as copies of a series given twice, and how many lines
+     * did not parse (all of them, the copies of a series not included).
      */
-    public record Page(List<Family> families, List<String> malformed, long duplicates) {
+    public record Page(List<Family> families, List<String> malformed, long duplicates, long malformedLines) {
         public Page(List<Family> families, List<String> malformed) {
-            this(families, malformed, 0);
+            this(families, malformed, 0, malformed.size());
         }
 
         /** The family named {@code name}, or null. */
@@ -74,6 +75,7 @@ public final class Exposition {
         PageSeries series = new PageSeries();
         java.util.Set<Sample> twice = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
         long duplicates = 0;
+        long repeats = 0;
         String[] lines = text.split("\n", -1);
         for (int i = 0; i < lines.length; i++) {
             String line = lines[i].endsWith("\r") ? lines[i].substring(0, lines[i].length() - 1) : lines[i];
@@ -92,6 +94,7 @@ public final class Exposition {
                         why = null;
                     } else {
                         duplicates += twice.add(before.sample()) ? 2 : 1;
+                        repeats++;
                         why = "series " + autoglm.util.SafeText.safe(shorten(autoglm.model.load.SeriesKey.of(s.name(),
                                 s.labels()).text())) + " given again (first on line " + before.line()
                                 + "): every copy refused";
@@ -120,7 +123,7 @@ public final class Exposition {
             families.add(new Family(e.getKey(), types.getOrDefault(e.getKey(), "untyped"), helps.get(e.getKey()),
                     List.copyOf(e.getValue())));
         }
-        return new Page(List.copyOf(families), List.copyOf(malformed), duplicates);
+        return new Page(List.copyOf(families), List.copyOf(malformed), duplicates, malformedCount - repeats);
     }
 
     /** The family a series belongs to: a histogram's or summary's _bucket/_sum/_count series go under its name. */

@@ -75,6 +75,7 @@ public final class LoadRunner {
                 p.sink().accept(Outcome.interrupted(p.sentNs()));
             }
         }
+        client.cancelAll(); // recorded first: the cancelled futures' outcomes find nothing left to claim
     }
 
     /** Completes when {@link #abort} is called. */

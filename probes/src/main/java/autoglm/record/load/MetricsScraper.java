@@ -24,6 +24,10 @@ import java.util.concurrent.CompletableFuture;
  * Every scrape, failed or not, is logged with what it cost (fetch and parse, ms).
  */
 public final class MetricsScraper implements AutoCloseable {
+    /** scrape_errors' key of the lines that did not parse (counted, the scrape kept). */
+    public static final String MALFORMED_LINES = "malformed lines";
+    /** scrape_errors' key of the samples of series given twice on a page (every copy refused, the scrape kept). */
+    public static final String SERIES_TWICE = "series given twice on a page (every copy refused)";
     /** The whole answer (headers and page) of one scrape; past it the scrape counts as "timeout". */
     public static final long DEADLINE_MS = 5_000;
     /** A larger page is refused ("too large"): the scrape is dropped, counted. */
@@ -137,10 +141,13 @@ public final class MetricsScraper implements AutoCloseable {
                 series.put(shared(SeriesKey.of(s.name(), s.labels())), s.value());
             }
         }
-        long malformed = page.malformed() + p.malformed().size();
+        long malformed = page.malformed() + p.malformedLines();
         synchronized (this) {
             if (malformed > 0) {
-                errors.merge("malformed lines", malformed, Long::sum);
+                errors.merge(MALFORMED_LINES, malformed, Long::sum);
+            }
+            if (p.duplicates() > 0) {
+                errors.merge(SERIES_TWICE, p.duplicates(), Long::sum);
             }
             if (series.isEmpty() && page.leftOut() == 0) {
                 return "no metric on the page";

@@ -60,6 +60,7 @@ public final class StreamClient {
     public static final int ERROR_BODY_READ_BYTES = 4 * 1024;
     private final HttpClient http;
     private final Duration timeout;
+    private final java.util.Set<CompletableFuture<?>> inFlight = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     public StreamClient(Duration timeout, Executor executor) {
         HttpClient.Builder b = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
@@ -69,6 +70,16 @@ public final class StreamClient {
         }
         this.http = b.build();
         this.timeout = timeout;
+    }
+
+    /**
+     * Cancels every request in flight (a signal ended the load): each connection is closed now, not when the process
+     * ends. Their outcomes are the load's to record (interrupted), not these futures'.
+     */
+    public void cancelAll() {
+        for (CompletableFuture<?> f : List.copyOf(inFlight)) {
+            f.cancel(true);
+        }
     }
 
     /** Sends a body already serialised (images encoded before the clock starts); completes when the answer ends. */
@@ -86,6 +97,8 @@ public final class StreamClient {
             }
             return c;
         });
+        inFlight.add(f);
+        f.whenComplete((r, e) -> inFlight.remove(f));
         // the request's timeout bounds only the wait for the headers: a server that hangs mid-answer is cut off here
         CompletableFuture.delayedExecutor(timeout.toMillis(), TimeUnit.MILLISECONDS).execute(() -> {
             if (!f.isDone()) {
