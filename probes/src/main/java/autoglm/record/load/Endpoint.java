@@ -50,8 +50,13 @@ public final class Endpoint {
             throw new BadInputException(uri + ": interrupted before the model list arrived");
         } catch (SSLException e) {
             throw new BadInputException(base + ": TLS failed (" + SafeText.oneLine(String.valueOf(e.getMessage())) + ")");
+        } catch (java.net.ProtocolException e) {
+            throw new BadInputException(uri + ": an answer the HTTP client cannot read (" + SafeText.oneLine(
+                    String.valueOf(e.getMessage())) + "; give the model with --model)");
         } catch (IOException e) {
-            throw new BadInputException(base + ": " + SafeText.oneLine(e.toString()));
+            throw new BadInputException(base + ": the connection failed (" + SafeText.oneLine(
+                    e.getMessage() == null ? e.getClass().getSimpleName().replace("Exception", "")
+                            : e.getMessage()) + ")");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new BadInputException(base + ": interrupted");
