@@ -10,7 +10,9 @@
 
     python3 tools/netfuzz_record.py testdata/netfuzz
 
-Needs python3, prometheus and promtool (Debian's), and the autoglm jar (./autoglm builds it).
+Needs python3, prometheus and promtool (Debian's), and autoglm: ./autoglm, or the command in AUTOGLM_CMD
+(space-separated; NetFuzzRecordingTest re-runs this script with the suite's own classes and compares the shape of
+what it records with the committed files: answers change in their ids, dates and timings, not in their shape).
 """
 import http.server
 import json
@@ -143,7 +145,8 @@ def prometheus(out):
             threading.Thread(target=proxy.serve_forever, daemon=True).start()
             api = "http://127.0.0.1:%d" % proxy.server_address[1]
             window = ["--start", str(x["start_s"]), "--end", str(x["end_s"]), "--step", "1s"]
-            subprocess.check_call([os.path.join(ROOT, "autoglm"), "diagnose", "--prometheus", api] + window
+            autoglm = os.environ.get("AUTOGLM_CMD", "").split() or [os.path.join(ROOT, "autoglm")]
+            subprocess.check_call(autoglm + ["diagnose", "--prometheus", api] + window
                                   + ["--format", "json", "-o", os.path.join(tmp, "fleet.json")])
             proxy.shutdown()
         finally:

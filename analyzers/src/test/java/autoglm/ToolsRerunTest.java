@@ -29,7 +29,8 @@ import org.junit.jupiter.api.TestFactory;
 class ToolsRerunTest {
     private static final Set<String> RERUN_ELSEWHERE = Set.of("independent_check.py", "nvml_check.py",
             "make_trace_variants.py", "glm_reference.py", "image_tokens.py", "hta_figures.py", "fleet_replay.py",
-            "served_steps_check.py"); // ServerProfileTest runs it on the run it makes
+            "served_steps_check.py", // ServerProfileTest runs it on the run it makes
+            "netfuzz_record.py"); // NetFuzzRecordingTest (cli) re-runs it and compares the shape of its recordings
 
     private static List<String[]> manifest() throws Exception {
         List<String[]> out = new ArrayList<>();
