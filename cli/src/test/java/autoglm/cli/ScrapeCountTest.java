@@ -31,9 +31,10 @@ class ScrapeCountTest {
     Path tmp;
 
     private Run load(String url, String metrics, Path json) {
-        // one request a second, each done in tens of ms: the server is idle between them
+        // one request every 2 s, each done in tens of ms: the server is idle between them for several 500 ms scrapes,
+        // so its read series stand still from one to the next however late a busy machine takes them
         return Run.of("load", url, "--out", tmp.resolve("runs").toString(), "--metrics-url", metrics, "--workload",
-                "synthetic", "--requests", "3", "--profile", "constant:1", "--input-len", "32", "--output-len", "8",
+                "synthetic", "--requests", "3", "--profile", "constant:0.5", "--input-len", "32", "--output-len", "8",
                 "--warmup", "0", "--baseline", "0", "--format", "json", "-o", json.toString());
     }
 

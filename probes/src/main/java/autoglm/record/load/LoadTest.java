@@ -34,6 +34,8 @@ public final class LoadTest {
     private final java.util.concurrent.CompletableFuture<Void> interrupted = new java.util.concurrent.CompletableFuture<>();
     /** Whether the server's /metrics serves a page: asked at the start, read by the automatic baseline. */
     private java.util.concurrent.CompletableFuture<Boolean> hasMetrics;
+    /** How long the traffic waits for the first scrape (its base page) before it starts without it. */
+    static final long FIRST_PAGE_WAIT_MS = 1000;
     /** How long the automatic baseline waits for {@link #hasMetrics} when the warm-up did not outlast it. */
     static final long METRICS_PROBE_WAIT_MS = 1_000;
     private volatile Consumer<LoadRequest> onRequest = r -> { };
@@ -163,6 +165,11 @@ public final class LoadTest {
             opened = true;
             if (scraper != null) {
                 scraper.start();
+                if (!scraper.awaitFirst(FIRST_PAGE_WAIT_MS)) {
+                    notes.accept("the server's /metrics page did not come within " + FIRST_PAGE_WAIT_MS + " ms: the "
+                            + "traffic began without it, and the server's counters and histograms count from the first "
+                            + "page that came, after the first requests (docs/load.md#limits)");
+                }
             }
             if (!Double.isNaN(plan.durationMs())) {
                 run.deadline(run.elapsedMs() + plan.durationMs());

@@ -53,6 +53,8 @@ public final class MetricsScraper implements AutoCloseable {
     private Thread thread;
     private volatile boolean running;
 
+    private final CompletableFuture<Void> firstEnded = new CompletableFuture<>();
+
     public MetricsScraper(URI uri, long t0Ns, long intervalMs) {
         this.uri = uri;
         this.t0Ns = t0Ns;
@@ -69,6 +71,7 @@ public final class MetricsScraper implements AutoCloseable {
         thread = new Thread(() -> {
             while (running) {
                 scrapeOnce();
+                firstEnded.complete(null);
                 try {
                     Thread.sleep(intervalMs);
                 } catch (InterruptedException e) {
@@ -78,6 +81,23 @@ public final class MetricsScraper implements AutoCloseable {
         }, "metrics-scraper");
         thread.setDaemon(true);
         thread.start();
+    }
+
+    /**
+     * Waits up to {@code ms} for the first scrape {@link #start} began to end (a page or a failure); whether it did.
+     * The load waits for it so that the first page, the base the server's counters and histograms are counted from,
+     * is taken before any measured request: one taken after would hide the first requests' queue and TTFT
+     * observations in the base. A page slower than that does not hold the traffic back.
+     */
+    public boolean awaitFirst(long ms) throws InterruptedException {
+        try {
+            firstEnded.get(ms, java.util.concurrent.TimeUnit.MILLISECONDS);
+            return true;
+        } catch (java.util.concurrent.TimeoutException e) {
+            return false;
+        } catch (java.util.concurrent.ExecutionException e) {
+            return true;
+        }
     }
 
     /**
