@@ -38,6 +38,8 @@ public final class LoadRunner {
     private volatile long deadlineNs = Long.MAX_VALUE;
     private volatile java.util.function.Consumer<LoadRequest> onRequest = r -> { };
     private final CompletableFuture<Void> aborted = new CompletableFuture<>();
+    /** Set under the lock of {@code pending} by {@link #abort}: a request registered after is recorded at once. */
+    private boolean abortedFlag;
     /** Requests sent and not yet recorded, by a number of their own: whoever removes one records it. */
     private final Map<Long, Pending> pending = new ConcurrentHashMap<>();
     private final AtomicLong pendingIds = new AtomicLong();
@@ -67,15 +69,19 @@ public final class LoadRunner {
 
     /** Ends the load now: see the class's comment. */
     public void abort() {
-        stopped = true;
-        aborted.complete(null);
-        for (Long id : pending.keySet()) {
-            Pending p = pending.remove(id);
-            if (p != null) {
-                p.sink().accept(Outcome.interrupted(p.sentNs()));
+        synchronized (pending) {
+            stopped = true;
+            abortedFlag = true;
+            for (Long id : pending.keySet()) {
+                Pending p = pending.remove(id);
+                if (p != null) {
+                    p.sink().accept(Outcome.interrupted(p.sentNs()));
+                }
             }
         }
         client.cancelAll(); // recorded first: the cancelled futures' outcomes find nothing left to claim
+        // last: whoever waits on it wakes to every request in flight already recorded (the run is then written)
+        aborted.complete(null);
     }
 
     /** Completes when {@link #abort} is called. */
@@ -86,11 +92,11 @@ public final class LoadRunner {
     /** Registers a request sent now; the number its outcome is claimed by. */
     private long register(Consumer<Outcome> sink) {
         long id = pendingIds.incrementAndGet();
-        pending.put(id, new Pending(System.nanoTime(), sink));
-        if (aborted.isDone()) {
-            Pending p = pending.remove(id);
-            if (p != null) {
-                p.sink().accept(Outcome.interrupted(p.sentNs()));
+        synchronized (pending) {
+            if (abortedFlag) {
+                sink.accept(Outcome.interrupted(System.nanoTime())); // abort() has run: recorded now, never sent
+            } else {
+                pending.put(id, new Pending(System.nanoTime(), sink));
             }
         }
         return id;
@@ -121,8 +127,8 @@ public final class LoadRunner {
         if (f.isDone()) {
             claim(id, f.join());
         }
-        Outcome o = recorded.get();
-        return o != null ? o : Outcome.interrupted(System.nanoTime()); // abort() is recording it as this
+        Outcome o = recorded.get(); // claimed, or recorded by abort() before it completed `aborted`
+        return o != null ? o : Outcome.interrupted(System.nanoTime());
     }
 
     /** Sleeps {@code nanos}, or less when the load is aborted meanwhile. */
