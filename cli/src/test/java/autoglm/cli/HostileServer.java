@@ -1,19 +1,12 @@
 package autoglm.cli;
 
-import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * A server on loopback (port 0, a real socket) that answers each POST as a test tells it: what a hostile or broken
@@ -26,20 +19,27 @@ final class HostileServer implements AutoCloseable {
         void write(int index, OutputStream out) throws IOException;
     }
 
-    private final ServerSocket socket;
     private final List<String> bodies = Collections.synchronizedList(new ArrayList<>());
-    private final Answer answer;
+    private final RawHttp.Server server;
 
     HostileServer(Answer answer) throws IOException {
-        this.answer = answer;
-        this.socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-        Thread t = new Thread(this::accept, "hostile-server");
-        t.setDaemon(true);
-        t.start();
+        // RawHttp's loopback server reads each request and closes the connection after the answer
+        this.server = new RawHttp.Server(req -> {
+            int index;
+            synchronized (bodies) {
+                index = bodies.size();
+                bodies.add(new String(req.body(), StandardCharsets.UTF_8));
+            }
+            return out -> {
+                OutputStream b = new BufferedOutputStream(out, 64 * 1024);
+                answer.write(index, b);
+                b.flush();
+            };
+        });
     }
 
     String url() {
-        return "http://127.0.0.1:" + socket.getLocalPort();
+        return server.url();
     }
 
     /** The request bodies received, in arrival order. */
@@ -47,53 +47,6 @@ final class HostileServer implements AutoCloseable {
         synchronized (bodies) {
             return List.copyOf(bodies);
         }
-    }
-
-    private void accept() {
-        while (!socket.isClosed()) {
-            try {
-                Socket s = socket.accept();
-                Thread t = new Thread(() -> serve(s), "hostile-connection");
-                t.setDaemon(true);
-                t.start();
-            } catch (IOException e) {
-                return;
-            }
-        }
-    }
-
-    private void serve(Socket s) {
-        try (s) {
-            InputStream in = new BufferedInputStream(s.getInputStream());
-            long length = 0;
-            for (String line = line(in); line != null && !line.isEmpty(); line = line(in)) {
-                if (line.toLowerCase(Locale.ROOT).startsWith("content-length:")) {
-                    length = Long.parseLong(line.substring(15).strip());
-                }
-            }
-            byte[] body = in.readNBytes((int) length);
-            int index;
-            synchronized (bodies) {
-                index = bodies.size();
-                bodies.add(new String(body, StandardCharsets.UTF_8));
-            }
-            OutputStream out = new BufferedOutputStream(s.getOutputStream(), 64 * 1024);
-            answer.write(index, out);
-            out.flush();
-        } catch (IOException e) {
-            // the client closed the connection: what a hostile server meets when the client ends the answer
-        }
-    }
-
-    private static String line(InputStream in) throws IOException {
-        ByteArrayOutputStream b = new ByteArrayOutputStream();
-        for (int c = in.read(); c != '\n'; c = in.read()) {
-            if (c < 0) {
-                return null;
-            }
-            b.write(c);
-        }
-        return b.toString(StandardCharsets.ISO_8859_1).strip();
     }
 
     /** The status line and headers of a stream with no length: its end is the connection's. */
@@ -117,6 +70,6 @@ final class HostileServer implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        socket.close();
+        server.close();
     }
 }
