@@ -7,7 +7,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -40,21 +39,8 @@ class EmulatorSelfTest {
         return new String(Files.readAllBytes(log), StandardCharsets.UTF_8);
     }
 
-    /** /usr/bin/python3, else python3 on the PATH; CI=true fails without one, elsewhere the test is skipped. */
+    /** python3 (no torch needed): CI=true fails without one, elsewhere the test is skipped. */
     static String python() {
-        if (Files.isExecutable(Path.of("/usr/bin/python3"))) {
-            return "/usr/bin/python3";
-        }
-        for (String d : System.getenv().getOrDefault("PATH", "").split(":")) {
-            Path p = Path.of(d.isEmpty() ? "." : d, "python3");
-            if (Files.isExecutable(p)) {
-                return p.toString();
-            }
-        }
-        if ("true".equals(System.getenv("CI"))) {
-            throw new AssertionError("python3 is not installed; the engine emulators need it");
-        }
-        Assumptions.abort("python3 is not installed; CI runs this check");
-        return null;
+        return autoglm.Needs.python3();
     }
 }

@@ -5,9 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import autoglm.Fixtures;
-import autoglm.record.workload.PythonFinder;
 import autoglm.read.workload.WorkloadEvents;
-import autoglm.record.workload.WorkloadPackage;
 import autoglm.read.run.RunFolder;
 import autoglm.model.run.RunInfo;
 import autoglm.read.run.RunInfoJson;
@@ -20,14 +18,13 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * profile --model glm-tiny end to end on the CPU: the real workload in a child process, its events, the
  * workload rules, the report, --verify re-runs, and a workload that crashes or is killed. Skips with one
- * line where no Python has PyTorch (.ci/run installs Debian's python3-torch).
+ * line where no Python has PyTorch, fails with CI=true (.ci/run installs Debian's python3-torch).
  */
 class ProfileModelTest {
     /** bandwidth_gbps: no measurement and no cache file outside the test folder. */
@@ -38,11 +35,7 @@ class ProfileModelTest {
     Path tmp;
 
     private static void assumeTorch() {
-        try {
-            PythonFinder.find(null, System.getenv());
-        } catch (WorkloadPackage.Unavailable e) {
-            Assumptions.abort("skipped: " + e.getMessage());
-        }
+        autoglm.Needs.torch();
     }
 
     private Run profile(String... args) {
