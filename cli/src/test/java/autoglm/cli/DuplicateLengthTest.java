@@ -3,6 +3,8 @@ package autoglm.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import autoglm.loopback.LoopbackHttp;
+import autoglm.loopback.HttpBytes;
 import autoglm.Fixtures;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -23,12 +25,12 @@ class DuplicateLengthTest {
 
     @Test
     void twoDifferentLengthsAreBadHeadersNotOk() throws Exception {
-        RawHttp.Recorded stream = RawHttp.Recorded.read(Fixtures.root().resolve("testdata/netfuzz/engines/vllm/stream.http"));
-        byte[] wire = RawHttp.response(stream.status(), stream.headers(), stream.body(), RawHttp.Framing.LENGTH, 0);
+        HttpBytes.Recorded stream = HttpBytes.Recorded.read(Fixtures.root().resolve("testdata/netfuzz/engines/vllm/stream.http"));
+        byte[] wire = HttpBytes.response(stream.status(), stream.headers(), stream.body(), HttpBytes.Framing.LENGTH, 0);
         String twice = new String(wire, StandardCharsets.ISO_8859_1).replaceFirst("Content-Length: (\\d+)",
                 "Content-Length: $1\r\nContent-Length: " + (stream.body().length + 7));
         byte[] bad = twice.getBytes(StandardCharsets.ISO_8859_1);
-        try (RawHttp.Server server = new RawHttp.Server(req -> RawHttp.Reply.of(bad))) {
+        try (LoopbackHttp server = LoopbackHttp.closing((req, out) -> out.write(bad))) {
             Run r = Run.of("load", server.url(), "--model", "glm-tiny", "--workload", "synthetic", "--requests", "3",
                     "--input-len", "20", "--output-len", "8", "--warmup", "0", "--baseline", "0", "--no-server-metrics",
                     "--out", tmp.resolve("runs").toString(), "--format", "json", "-o", tmp.resolve("r.json").toString());

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import autoglm.loopback.LoopbackHttp;
+import autoglm.loopback.HttpBytes;
 import autoglm.model.run.RunInfo;
 import autoglm.read.run.RunInfoJson;
 import autoglm.record.run.Signals;
@@ -26,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue 32, "Hangs: HTTP bodies have no deadline" and "Every /metrics scrape stays in memory", on the load client's
- * side, against hostile servers on loopback ({@link PathServer}, real sockets) beside an engine emulator that
+ * side, against hostile servers on loopback ({@link LoopbackHttp}, real sockets) beside an engine emulator that
  * streams the answers (vLLM's, cli/src/test/emulators): a /metrics page sent a byte a second holds neither the load's
  * start nor its end; a /v1/models sent a byte a second is one line and exit 2; SIGTERM during a hung stream and a
  * hung scrape ends the load at once, the run kept and marked interrupted; a page of 300,000 series no analysis
@@ -58,8 +60,8 @@ class LoadDeadlinesTest {
         }
     }
 
-    private PathServer hostile() throws Exception {
-        PathServer h = new PathServer();
+    private LoopbackHttp hostile() throws Exception {
+        LoopbackHttp h = LoopbackHttp.keepAlive();
         closing.add(h);
         return h;
     }
@@ -93,7 +95,7 @@ class LoadDeadlinesTest {
     void aMetricsPageAtOneBytePerSecondHoldsNeitherTheLoadNorItsEnd() throws Exception {
         // issue 32: "the first scrape runs on the main thread before any traffic, so load never starts"
         Emulator emu = vllm();
-        PathServer h = hostile().on("/metrics", PathServer.trickle("text/plain; version=0.0.4", VLLM_PAGE, 1000));
+        LoopbackHttp h = hostile().on("/metrics", HttpBytes.trickle("text/plain; version=0.0.4", VLLM_PAGE, 1000));
         Run r = assertTimeoutPreemptively(Duration.ofSeconds(240), () -> Run.of("load", emu.url(), "--out",
                 tmp.resolve("runs").toString(), "--metrics-url", h.url() + "/metrics", "--workload", "synthetic",
                 "--requests", "3", "--input-len", "32", "--output-len", "8", "--warmup", "0"));
@@ -122,7 +124,7 @@ class LoadDeadlinesTest {
     @Test
     void aModelListAtOneBytePerSecondIsOneLineAndExit2() throws Exception {
         // issue 32: "load without --model against a /v1/models at 1 byte/s: the same" (still running at 80 s)
-        PathServer h = hostile().on("/v1/models", PathServer.trickle("application/json",
+        LoopbackHttp h = hostile().on("/v1/models", HttpBytes.trickle("application/json",
                 "{\"object\":\"list\",\"data\":[{\"id\":\"glm-tiny\",\"object\":\"model\",\"owned_by\":\"vllm\"}]}", 1000));
         Run r = assertTimeoutPreemptively(Duration.ofSeconds(120), () -> Run.of("load", h.url(), "--out",
                 tmp.resolve("runs").toString(), "--workload", "synthetic", "--requests", "1"));
@@ -163,7 +165,7 @@ class LoadDeadlinesTest {
     void sigtermDuringAHungStreamEndsTheLoadAtOnceAndKeepsTheRun() throws Exception {
         // issue 32: "SIGTERM during a hung stream waits out --timeout (up to 600 s by default); a second signal does
         // not help"
-        PathServer h = hostile().on("/v1/chat/completions", PathServer.stall("text/event-stream", ROLE_CHUNK));
+        LoopbackHttp h = hostile().on("/v1/chat/completions", HttpBytes.stall("text/event-stream", ROLE_CHUNK));
         Path log = tmp.resolve("load.log");
         Process p = child(log, h.url(), "--model", "m", "--out", tmp.resolve("runs").toString(), "--workload",
                 "synthetic", "--requests", "2", "--warmup", "0", "--timeout", "600s", "--no-server-metrics");
@@ -181,9 +183,9 @@ class LoadDeadlinesTest {
     void sigtermDuringAHungScrapeEndsTheLoadAtOnceAndKeepsTheRun() throws Exception {
         // issue 32: "A /metrics page sent at 1 byte/s: ... SIGTERM is ignored for 145 s; run.json stays running"; the
         // streams hang too, so that whatever the load waits on when the signal comes, it waits on a hung server
-        PathServer h = hostile()
-                .on("/v1/chat/completions", PathServer.stall("text/event-stream", ROLE_CHUNK))
-                .on("/metrics", PathServer.trickle("text/plain; version=0.0.4", VLLM_PAGE, 1000));
+        LoopbackHttp h = hostile()
+                .on("/v1/chat/completions", HttpBytes.stall("text/event-stream", ROLE_CHUNK))
+                .on("/metrics", HttpBytes.trickle("text/plain; version=0.0.4", VLLM_PAGE, 1000));
         Path log = tmp.resolve("load.log");
         Process p = child(log, h.url(), "--model", "m", "--out", tmp.resolve("runs").toString(), "--workload",
                 "synthetic", "--requests", "2", "--warmup", "0", "--baseline", "0", "--timeout", "600s");
@@ -205,7 +207,7 @@ class LoadDeadlinesTest {
         }
         byte[] body = page.toString().getBytes(StandardCharsets.UTF_8);
         Emulator emu = vllm();
-        PathServer h = hostile().on("/metrics", (s, out) -> {
+        LoopbackHttp h = hostile().on("/metrics", (req, out) -> {
             out.write(("HTTP/1.1 200 OK\r\nContent-Type: text/plain; version=0.0.4\r\nContent-Length: " + body.length
                     + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
             out.write(body);

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import autoglm.loopback.HttpBytes;
+import autoglm.loopback.LoopbackHttp;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.charset.StandardCharsets;
@@ -21,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue 32, "Memory without bound" and "Smaller": servers that flood, send huge lines, huge error bodies or huge
- * headers, each a real socket on loopback ({@link HostileServer}), against {@code autoglm load} as a child JVM with a
+ * headers, each a real socket on loopback ({@link LoopbackHttp}), against {@code autoglm load} as a child JVM with a
  * 128 MiB heap that exits on OutOfMemoryError, each within a generous bound around the child. The limits are those
  * docs/load.md ("Limits", "Streams") gives: 131,072 chunks with choices an answer, lines of at most 1 MiB, 300
  * characters of an error, 65,536 characters of reasoning or answer text kept for the agent's history.
@@ -73,10 +75,11 @@ class LoadHostileStreamTest {
         // issue 32: "load keeps every answer's whole text and every chunk time: a server streaming as fast as it can
         // takes the client to 2.9 GB in 10 s, and to OutOfMemoryError in -Xmx1g". The first answer floods chunks
         // of text, the second keep-alive comments (no chunk, no text: only the 256 MiB an answer ends it)
-        byte[] chunks = repeat(HostileServer.event("hello world "), 1000);
+        byte[] chunks = repeat(HttpBytes.event("hello world "), 1000);
         byte[] comments = repeat(": keep-alive\n".getBytes(StandardCharsets.US_ASCII), 5000);
-        try (HostileServer server = new HostileServer((i, out) -> {
-            HostileServer.streamHead(out);
+        try (LoopbackHttp server = LoopbackHttp.closing((req, out) -> {
+            int i = req.index();
+            HttpBytes.streamHead(out);
             while (true) {
                 out.write(i == 0 ? chunks : comments); // as fast as the socket takes it, until the client closes it
             }
@@ -103,19 +106,20 @@ class LoadHostileStreamTest {
         // 120 s." The JDK's line subscriber searched the unfinished line again for each piece; the pieces here are
         // HTTP chunks of 100 bytes, as a server that flushes often sends them
         int[] megabytes = {5, 20};
-        try (HostileServer server = new HostileServer((i, out) -> {
+        try (LoopbackHttp server = LoopbackHttp.closing((req, out) -> {
+            int i = req.index();
             out.write("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n"
                     .getBytes(StandardCharsets.US_ASCII));
-            HostileServer.chunk(out, ("data: {\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\"}}]}\n\n")
+            HttpBytes.chunk(out, ("data: {\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\"}}]}\n\n")
                     .getBytes(StandardCharsets.US_ASCII));
-            HostileServer.chunk(out, "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\""
+            HttpBytes.chunk(out, "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\""
                     .getBytes(StandardCharsets.US_ASCII));
             byte[] x = new byte[100];
             Arrays.fill(x, (byte) 'x');
             for (int k = 0; k < megabytes[Math.min(i, 1)] * 10_000; k++) {
-                HostileServer.chunk(out, x);
+                HttpBytes.chunk(out, x);
             }
-            HostileServer.chunk(out, "\"}}]}\n\ndata: [DONE]\n\n".getBytes(StandardCharsets.US_ASCII));
+            HttpBytes.chunk(out, "\"}}]}\n\ndata: [DONE]\n\n".getBytes(StandardCharsets.US_ASCII));
             out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
         })) {
             Child c = load(90, server.url(), SYNTHETIC);
@@ -136,7 +140,7 @@ class LoadHostileStreamTest {
         byte[] body = new byte[2_000_001];
         Arrays.fill(body, (byte) 'e');
         body[body.length - 1] = '\n';
-        try (HostileServer server = new HostileServer((i, out) -> {
+        try (LoopbackHttp server = LoopbackHttp.closing((req, out) -> {
             out.write(("HTTP/1.1 500 Internal Server Error\r\nContent-Type: text/plain\r\nContent-Length: "
                     + body.length + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
             out.write(body);
@@ -162,9 +166,9 @@ class LoadHostileStreamTest {
         for (int k = 0; k < 500; k++) {
             head.append("X-Pad-").append(k).append(": ").append("a".repeat(1000)).append("\r\n");
         }
-        byte[] answer = (head + "\r\n" + new String(HostileServer.event("hi"), StandardCharsets.UTF_8)
+        byte[] answer = (head + "\r\n" + new String(HttpBytes.event("hi"), StandardCharsets.UTF_8)
                 + "data: [DONE]\n\n").getBytes(StandardCharsets.US_ASCII);
-        try (HostileServer server = new HostileServer((i, out) -> out.write(answer))) {
+        try (LoopbackHttp server = LoopbackHttp.closing((req, out) -> out.write(answer))) {
             Child c = load(120, server.url(), "--workload", "synthetic", "--requests", "2", "--input-len", "8",
                     "--output-len", "4");
             assertEquals(2, c.code(), c.err());
@@ -187,10 +191,10 @@ class LoadHostileStreamTest {
         for (int k = 0; k < 70; k++) {
             String piece = String.valueOf((char) ('a' + k % 26)).repeat(1000);
             text.append(piece);
-            events.add(HostileServer.event(piece));
+            events.add(HttpBytes.event(piece));
         }
-        try (HostileServer server = new HostileServer((i, out) -> {
-            HostileServer.streamHead(out);
+        try (LoopbackHttp server = LoopbackHttp.closing((req, out) -> {
+            HttpBytes.streamHead(out);
             for (byte[] e : events) {
                 out.write(e);
             }

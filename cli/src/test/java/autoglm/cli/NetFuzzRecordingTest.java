@@ -2,6 +2,7 @@ package autoglm.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import autoglm.loopback.HttpBytes;
 import autoglm.Fixtures;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -64,7 +65,7 @@ class NetFuzzRecordingTest {
 
     /** Status line, header names (not the framing's or the date's), and the body's shape for its kind. */
     private static List<String> shape(Path p, String file) throws Exception {
-        RawHttp.Recorded r = RawHttp.Recorded.read(p);
+        HttpBytes.Recorded r = HttpBytes.Recorded.read(p);
         List<String> s = new ArrayList<>();
         s.add(r.status());
         for (String[] h : r.headers()) {

@@ -1,5 +1,7 @@
 package autoglm.cli;
 
+import autoglm.loopback.HttpBytes;
+import autoglm.loopback.LoopbackHttp;
 import autoglm.Fixtures;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -95,9 +97,9 @@ class NetFuzzTest {
     private int loadCase(Path dir) throws Exception {
         String engine = ENGINES.get(rnd.nextInt(ENGINES.size()));
         Path rec = Fixtures.root().resolve("testdata/netfuzz/engines/" + engine);
-        RawHttp.Recorded stream = RawHttp.Recorded.read(rec.resolve("stream.http"));
-        RawHttp.Recorded models = RawHttp.Recorded.read(rec.resolve("models.http"));
-        RawHttp.Recorded page = RawHttp.Recorded.read(rec.resolve("metrics.http"));
+        HttpBytes.Recorded stream = HttpBytes.Recorded.read(rec.resolve("stream.http"));
+        HttpBytes.Recorded models = HttpBytes.Recorded.read(rec.resolve("models.http"));
+        HttpBytes.Recorded page = HttpBytes.Recorded.read(rec.resolve("metrics.http"));
         List<String> what = new java.util.concurrent.CopyOnWriteArrayList<>(List.of("engine " + engine));
         Map<String, byte[]> served = new java.util.concurrent.ConcurrentHashMap<>();
         boolean mutatePage = rnd.nextBoolean();
@@ -108,7 +110,7 @@ class NetFuzzTest {
         Random per = new Random(seed);
         NetMutations perMut = new NetMutations(per);
         java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
-        try (RawHttp.Server server = new RawHttp.Server(req -> {
+        try (LoopbackHttp server = LoopbackHttp.replying(req -> {
             synchronized (per) {
                 int k = n.incrementAndGet();
                 try {
@@ -136,10 +138,10 @@ class NetFuzzTest {
         }
     }
 
-    private RawHttp.Reply answer(RawHttp.Request req, int k, String engine, RawHttp.Recorded stream,
-            RawHttp.Recorded models, RawHttp.Recorded page, boolean mutatePage, boolean mutateModels, double streamOdds,
+    private HttpBytes.Reply answer(LoopbackHttp.Request req, int k, String engine, HttpBytes.Recorded stream,
+            HttpBytes.Recorded models, HttpBytes.Recorded page, boolean mutatePage, boolean mutateModels, double streamOdds,
             Random per, NetMutations perMut, List<String> what, Map<String, byte[]> served) throws IOException {
-        RawHttp.Recorded rec;
+        HttpBytes.Recorded rec;
         byte[] body;
         String tag = "#" + k + " " + req.method() + " " + req.path();
         if (req.path().equals("/metrics")) {
@@ -168,11 +170,11 @@ class NetFuzzTest {
             }
         } else {
             byte[] nf = "not found".getBytes(StandardCharsets.UTF_8);
-            return RawHttp.Reply.of(RawHttp.response("HTTP/1.1 404 Not Found", List.of(), nf, RawHttp.Framing.LENGTH, 0));
+            return HttpBytes.Reply.of(HttpBytes.response("HTTP/1.1 404 Not Found", List.of(), nf, HttpBytes.Framing.LENGTH, 0));
         }
         String status = rec.status();
         List<String[]> headers = new ArrayList<>(rec.headers());
-        RawHttp.Framing framing = RawHttp.Framing.values()[per.nextInt(3)];
+        HttpBytes.Framing framing = HttpBytes.Framing.values()[per.nextInt(3)];
         int chunk = 1 + per.nextInt(400);
         boolean streamReq = req.path().endsWith("/completions");
         int transport = per.nextInt(streamReq ? 14 : 20);
@@ -182,10 +184,10 @@ class NetFuzzTest {
                 status = "HTTP/1.1 " + List.of("500 Internal Server Error", "429 Too Many Requests", "503 Service Unavailable",
                         "400 Bad Request", "404 Not Found").get(per.nextInt(5));
                 what.add(tag + ": status " + status);
-                wire = RawHttp.response(status, headers, body, framing, chunk);
+                wire = HttpBytes.response(status, headers, body, framing, chunk);
             }
             case 1 -> {
-                wire = RawHttp.response(status, headers, body, RawHttp.Framing.LENGTH, chunk);
+                wire = HttpBytes.response(status, headers, body, HttpBytes.Framing.LENGTH, chunk);
                 String s = new String(wire, StandardCharsets.ISO_8859_1).replaceFirst("Content-Length: (\\d+)",
                         "Content-Length: $1\r\nContent-Length: " + (body.length + 7));
                 wire = s.getBytes(StandardCharsets.ISO_8859_1);
@@ -194,33 +196,33 @@ class NetFuzzTest {
             case 2 -> {
                 headers.add(new String[] {"X-Filler", "y".repeat(200_000 + per.nextInt(400_000))});
                 what.add(tag + ": a header of hundreds of KB");
-                wire = RawHttp.response(status, headers, body, framing, chunk);
+                wire = HttpBytes.response(status, headers, body, framing, chunk);
             }
             case 3 -> {
-                wire = RawHttp.response(status, headers, body, RawHttp.Framing.LENGTH, chunk);
+                wire = HttpBytes.response(status, headers, body, HttpBytes.Framing.LENGTH, chunk);
                 String s = new String(wire, StandardCharsets.ISO_8859_1).replaceFirst("Content-Length: (\\d+)",
                         "Content-Length: " + (body.length * 2 + 10));
                 wire = s.getBytes(StandardCharsets.ISO_8859_1);
                 what.add(tag + ": Content-Length longer than the body");
             }
             case 4 -> {
-                wire = RawHttp.response(status, headers, body, RawHttp.Framing.CHUNKED, chunk);
+                wire = HttpBytes.response(status, headers, body, HttpBytes.Framing.CHUNKED, chunk);
                 String s = new String(wire, StandardCharsets.ISO_8859_1).replaceFirst("\r\n\r\n([0-9a-f]+)\r\n",
                         "\r\n\r\nzz$1\r\n");
                 wire = s.getBytes(StandardCharsets.ISO_8859_1);
                 what.add(tag + ": a bad chunk size");
             }
             case 5 -> {
-                wire = RawHttp.response(status, headers, body, framing, chunk);
+                wire = HttpBytes.response(status, headers, body, framing, chunk);
                 long hold = 6000;
                 what.add(tag + ": stalls after " + wire.length / 2 + " bytes for " + hold + " ms");
                 served.put(tag, wire);
-                return RawHttp.Reply.stalling(wire, wire.length / 2, hold);
+                return HttpBytes.Reply.stalling(wire, wire.length / 2, hold);
             }
-            default -> wire = RawHttp.response(status, headers, body, framing, chunk);
+            default -> wire = HttpBytes.response(status, headers, body, framing, chunk);
         }
         served.put(tag, wire);
-        return RawHttp.Reply.of(wire);
+        return HttpBytes.Reply.of(wire);
     }
 
     // ---- diagnose --prometheus against mutated Prometheus answers
@@ -248,17 +250,17 @@ class NetFuzzTest {
                 answers.put(e.getKey(), e.getValue());
             }
         }
-        try (RawHttp.Server server = new RawHttp.Server(req -> {
+        try (LoopbackHttp server = LoopbackHttp.replying(req -> {
             String q = java.net.URLDecoder.decode(query(req.target(), "query"), StandardCharsets.UTF_8);
             byte[] body = answers.get(q);
             if (body == null) {
                 body = "{\"status\":\"success\",\"data\":{\"resultType\":\"matrix\",\"result\":[]}}"
                         .getBytes(StandardCharsets.UTF_8);
             }
-            byte[] wire = RawHttp.response("HTTP/1.1 200 OK", List.<String[]>of(new String[] {"Content-Type",
-                "application/json"}), body, RawHttp.Framing.LENGTH, 0);
+            byte[] wire = HttpBytes.response("HTTP/1.1 200 OK", List.<String[]>of(new String[] {"Content-Type",
+                "application/json"}), body, HttpBytes.Framing.LENGTH, 0);
             served.put(q, wire);
-            return RawHttp.Reply.of(wire);
+            return HttpBytes.Reply.of(wire);
         })) {
             List<String> args = new ArrayList<>(List.of("diagnose", "--prometheus", server.url()));
             args.addAll(window);

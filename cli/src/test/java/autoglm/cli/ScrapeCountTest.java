@@ -3,6 +3,7 @@ package autoglm.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import autoglm.loopback.LoopbackHttp;
 import autoglm.analyse.ServerSeriesNames;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -51,8 +52,8 @@ class ScrapeCountTest {
     void aPageThatNeverChangesIsCountedEveryTime() throws Exception {
         byte[] page = Files.readAllBytes(autoglm.Fixtures.root().resolve("testdata/prometheus/vllm-docs-example.txt"));
         try (Emulator emu = Emulator.start(tmp.resolve("emu"), "vllm", List.of("--scenario", "healthy",
-                "--no-step-log")); PathServer h = new PathServer()) {
-            h.on("/metrics", (s, out) -> {
+                "--no-step-log")); LoopbackHttp h = LoopbackHttp.keepAlive()) {
+            h.on("/metrics", (req, out) -> {
                 out.write(("HTTP/1.1 200 OK\r\nContent-Type: text/plain; version=0.0.4\r\nContent-Length: "
                         + page.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
                 out.write(page);
