@@ -8,11 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import autoglm.read.prometheus.PrometheusApi;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpExchange;
+import autoglm.loopback.HttpBytes;
+import autoglm.loopback.LoopbackHttp;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.Writer;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,13 +35,8 @@ class HostilePrometheusTest {
     @TempDir
     Path tmp;
 
-    private static String query(HttpExchange ex) {
-        String q = ex.getRequestURI().getRawQuery();
-        return q == null ? "" : URLDecoder.decode(q, StandardCharsets.UTF_8);
-    }
-
-    private static boolean gpuQuery(HttpExchange ex) {
-        return query(ex).contains("DCGM_FI_DEV_");
+    private static boolean gpuQuery(LoopbackHttp.Request req) {
+        return req.query().contains("DCGM_FI_DEV_");
     }
 
     private static String matrix(String result) {
@@ -84,12 +79,13 @@ class HostilePrometheusTest {
         server.put("values an object", matrix("{\"metric\":{" + running + "},\"values\":{}}"));
         String expected = "not a query_range answer";
         for (Map.Entry<String, String> c : server.entrySet()) {
-            try (HostileHttp prom = new HostileHttp(ex -> HostileHttp.send(ex, 200, "application/json", c.getValue()))) {
+            try (LoopbackHttp prom = LoopbackHttp.keepAlive((req, out) -> HttpBytes.send(out, 200, "application/json",
+                    c.getValue()))) {
                 oneLine(diagnose(prom.url()), c.getKey(), expected);
             }
         }
         // the GPU query's answer: a GPU series without __name__ (the serving query's answer is empty)
-        try (HostileHttp prom = new HostileHttp(ex -> HostileHttp.send(ex, 200, "application/json", gpuQuery(ex)
+        try (LoopbackHttp prom = LoopbackHttp.keepAlive((req, out) -> HttpBytes.send(out, 200, "application/json", gpuQuery(req)
                 ? matrix(series("\"gpu\":\"0\",\"instance\":\"n:9400\"", "50")) : matrix("")))) {
             oneLine(diagnose(prom.url()), "a GPU series without __name__", expected);
         }
@@ -136,8 +132,8 @@ class HostilePrometheusTest {
                     reasons[n]));
         }
         Path out = tmp.resolve("fleet.json");
-        try (HostileHttp prom = new HostileHttp(ex -> HostileHttp.send(ex, 200, "application/json",
-                matrix(gpuQuery(ex) ? gpus.toString() : replicas.toString())))) {
+        try (LoopbackHttp prom = LoopbackHttp.keepAlive((req, o) -> HttpBytes.send(o, 200, "application/json",
+                matrix(gpuQuery(req) ? gpus.toString() : replicas.toString())))) {
             Run r = diagnose(prom.url(), "--format", "json", "-o", out.toString());
             assertEquals(0, r.code(), r.err());
         }
@@ -200,11 +196,9 @@ class HostilePrometheusTest {
         "DCGM_FI_PROF_SM_ACTIVE"};
 
     /** A big answer written as it is made (chunked): every series read by the analyses, all in the window. */
-    private static void big(HttpExchange ex) throws IOException {
-        boolean gpu = gpuQuery(ex);
-        ex.getResponseHeaders().set("Content-Type", "application/json");
-        ex.sendResponseHeaders(200, 0);
-        try (OutputStream os = ex.getResponseBody();
+    private static void big(LoopbackHttp.Request req, OutputStream out) throws IOException {
+        boolean gpu = gpuQuery(req);
+        try (OutputStream os = HttpBytes.chunked(out, "application/json");
                 Writer w = new java.io.BufferedWriter(new java.io.OutputStreamWriter(os, StandardCharsets.UTF_8),
                         1 << 16)) {
             w.write("{\"status\":\"success\",\"data\":{\"resultType\":\"matrix\",\"result\":[");
@@ -243,7 +237,7 @@ class HostilePrometheusTest {
     void aHugeAnswerIsCutToTheLimitsInASmallHeap() throws Exception {
         Path out = tmp.resolve("big.json");
         Path err = tmp.resolve("big.err");
-        try (HostileHttp prom = new HostileHttp(HostilePrometheusTest::big)) {
+        try (LoopbackHttp prom = LoopbackHttp.keepAlive(HostilePrometheusTest::big)) {
             Process p = child(err, "-Xmx128m", "diagnose", "--prometheus", prom.url(), "--start", Long.toString(S),
                     "--end", Long.toString(S + POINTS - 1), "--step", "1s", "--format", "json", "-o", out.toString());
             assertTrue(p.waitFor(300, TimeUnit.SECONDS), "diagnose --prometheus did not end within 5 minutes");
@@ -266,10 +260,8 @@ class HostilePrometheusTest {
     @Test
     void anAnswerAtOneBytePerSecondEndsAtTheDeadline() throws Exception {
         Path err = tmp.resolve("slow.err");
-        try (HostileHttp prom = new HostileHttp(ex -> {
-            ex.getResponseHeaders().set("Content-Type", "application/json");
-            ex.sendResponseHeaders(200, 0);
-            OutputStream os = ex.getResponseBody();
+        try (LoopbackHttp prom = LoopbackHttp.keepAlive((req, out) -> {
+            OutputStream os = HttpBytes.chunked(out, "application/json");
             for (byte b : matrix("").getBytes(StandardCharsets.UTF_8)) {
                 os.write(b);
                 os.flush();

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import autoglm.loopback.FakeOpenAi;
 import autoglm.model.run.RunInfo;
 import autoglm.read.run.RunInfoJson;
 import autoglm.record.run.Signals;
@@ -20,8 +21,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * What load does with endpoints that cannot be used or that fail under it, each a real process on loopback: a
- * closed port, TLS spoken to plain HTTP and Python's http.server (not OpenAI) are one line and exit 2; the reference
+ * What load does with endpoints that cannot be used or that fail under it, each a real server on loopback: a
+ * closed port, TLS spoken to plain HTTP (a fake engine in this JVM) and Python's http.server (not OpenAI) are one
+ * line and exit 2; the reference
  * server asked for a model it does not serve answers 404 to every request, counted and exit 2; a /metrics page that
  * is not Prometheus' is counted and the load goes on; a server that dies mid-answer leaves the run kept and
  * incomplete; Ctrl-C keeps what was measured. Nothing here leans on this machine's speed: the server fails where it is
@@ -102,11 +104,13 @@ class LoadErrorsTest {
 
     @Test
     void tlsToAPlainServerIsOneLineAndExit2() throws Exception {
-        String url = serve();
-        Run r = load(url.replace("http://", "https://"));
-        assertEquals(2, r.code());
-        assertTrue(r.err().contains("TLS") || r.err().contains("SSL"), r.err());
-        assertEquals(1, r.err().lines().count(), r.err());
+        // a plain-HTTP OpenAI server: the recorded vLLM emulator's answers (no torch needed)
+        try (FakeOpenAi plain = FakeOpenAi.start("vllm")) {
+            Run r = load(plain.url().replace("http://", "https://"));
+            assertEquals(2, r.code());
+            assertTrue(r.err().contains("TLS") || r.err().contains("SSL"), r.err());
+            assertEquals(1, r.err().lines().count(), r.err());
+        }
     }
 
     @Test

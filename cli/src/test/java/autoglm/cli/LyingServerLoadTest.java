@@ -6,7 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpExchange;
+import autoglm.loopback.HttpBytes;
+import autoglm.loopback.LoopbackHttp;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -37,11 +38,11 @@ class LyingServerLoadTest {
     private final AtomicInteger answers = new AtomicInteger();
     private final AtomicInteger pages = new AtomicInteger();
 
-    private void handle(HttpExchange ex) throws IOException {
-        if (ex.getRequestURI().getPath().equals("/metrics")) {
+    private void handle(LoopbackHttp.Request req, OutputStream out) throws IOException {
+        if (req.path().equals("/metrics")) {
             int n = pages.incrementAndGet();
             // waiting changes on every page so that every page keeps a row in server-metrics.csv
-            HostileHttp.send(ex, 200, "text/plain; version=0.0.4", """
+            HttpBytes.send(out, 200, "text/plain; version=0.0.4", """
                     # TYPE vllm:num_requests_running gauge
                     vllm:num_requests_running{model_name="m"} -5
                     # TYPE vllm:num_requests_waiting gauge
@@ -61,10 +62,7 @@ class LyingServerLoadTest {
                     """.formatted(n));
             return;
         }
-        ex.getRequestBody().readAllBytes();
         String completion = COMPLETION[answers.getAndIncrement() % COMPLETION.length];
-        ex.getResponseHeaders().set("Content-Type", "text/event-stream");
-        ex.sendResponseHeaders(200, 0);
         String head = "{\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"model\":\"m\",\"choices\":";
         StringBuilder sse = new StringBuilder("data: " + head + "[{\"index\":0,\"delta\":{\"role\":\"assistant\"},"
                 + "\"finish_reason\":null}]}\n\n");
@@ -75,15 +73,15 @@ class LyingServerLoadTest {
         sse.append("data: ").append(head).append("[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\n");
         sse.append("data: ").append(head).append("[],\"usage\":{\"prompt_tokens\":40,\"completion_tokens\":")
                 .append(completion).append("}}\n\ndata: [DONE]\n\n");
-        try (OutputStream out = ex.getResponseBody()) {
-            out.write(sse.toString().getBytes(StandardCharsets.UTF_8));
+        try (OutputStream body = HttpBytes.chunked(out, "text/event-stream")) {
+            body.write(sse.toString().getBytes(StandardCharsets.UTF_8));
         }
     }
 
     @Test
     void impossibleUsageAndMetricsAreRefusedAndCounted() throws Exception {
         Path json = tmp.resolve("load.json");
-        try (HostileHttp server = new HostileHttp(this::handle)) {
+        try (LoopbackHttp server = LoopbackHttp.keepAlive(this::handle)) {
             Run r = Run.of("load", server.url(), "--model", "m", "--out", tmp.resolve("runs").toString(), "--workload",
                     "synthetic", "--requests", Integer.toString(COMPLETION.length), "--warmup", "0", "--input-len",
                     "32", "--output-len", "8", "--baseline", "0", "--timeout", "60s", "--format", "json", "-o", json.toString());

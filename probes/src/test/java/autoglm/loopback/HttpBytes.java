@@ -185,6 +185,48 @@ public final class HttpBytes {
         };
     }
 
+    /** A whole answer of {@code status} with its length: {@code body} as UTF-8 of {@code contentType}. */
+    public static void send(OutputStream out, int status, String contentType, String body) throws IOException {
+        byte[] b = body.getBytes(StandardCharsets.UTF_8);
+        out.write(("HTTP/1.1 " + status + (status == 200 ? " OK" : " Status") + "\r\nContent-Type: " + contentType
+                + "\r\nContent-Length: " + b.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        out.write(b);
+    }
+
+    /**
+     * A 200 answer of {@code contentType} in chunks (Transfer-Encoding: chunked), as a server that writes its answer
+     * as it is made: its head written now, each write (or each buffer of a writer above) one chunk, and the last
+     * chunk on close (the connection is left open).
+     */
+    public static OutputStream chunked(OutputStream out, String contentType) throws IOException {
+        out.write(("HTTP/1.1 200 OK\r\nContent-Type: " + contentType + "\r\nTransfer-Encoding: chunked\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
+        return new OutputStream() {
+            @Override
+            public void write(int b) throws IOException {
+                write(new byte[] {(byte) b}, 0, 1);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                if (len > 0) {
+                    chunk(out, Arrays.copyOfRange(b, off, off + len));
+                }
+            }
+
+            @Override
+            public void flush() throws IOException {
+                out.flush();
+            }
+
+            @Override
+            public void close() throws IOException {
+                out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+            }
+        };
+    }
+
     /** One HTTP/1.1 chunk (Transfer-Encoding: chunked). */
     public static void chunk(OutputStream out, byte[] data) throws IOException {
         out.write((Integer.toHexString(data.length) + "\r\n").getBytes(StandardCharsets.US_ASCII));

@@ -43,6 +43,12 @@ public final class LoopbackHttp implements AutoCloseable {
             return q < 0 ? target : target.substring(0, q);
         }
 
+        /** The query (after '?', percent-decoded), or "" without one. */
+        public String query() {
+            int q = target.indexOf('?');
+            return q < 0 ? "" : java.net.URLDecoder.decode(target.substring(q + 1), StandardCharsets.UTF_8);
+        }
+
         public String bodyText() {
             return new String(body, StandardCharsets.UTF_8);
         }
@@ -90,6 +96,11 @@ public final class LoopbackHttp implements AutoCloseable {
     /** Requests read from a connection until the client closes it; each path answered as {@link #on} says, else 404. */
     public static LoopbackHttp keepAlive() throws IOException {
         return keepAlive(0);
+    }
+
+    /** Requests read from a connection until the client closes it, every one answered by {@code answer}. */
+    public static LoopbackHttp keepAlive(Answer answer) throws IOException {
+        return new LoopbackHttp(true, answer, 0);
     }
 
     /** As {@link #keepAlive()}, listening on {@code port} (0: the OS picks). */
@@ -167,7 +178,7 @@ public final class LoopbackHttp implements AutoCloseable {
             InputStream in = s.getInputStream();
             OutputStream out = new BufferedOutputStream(s.getOutputStream(), 64 * 1024);
             do {
-                Request r = read(in);
+                Request r = read(in, out);
                 if (r == null) {
                     return;
                 }
@@ -189,12 +200,22 @@ public final class LoopbackHttp implements AutoCloseable {
         }
     }
 
-    private Request read(InputStream in) throws IOException {
+    /**
+     * The next request, or null at the connection's end or on bytes that are no HTTP request (a TLS hello: answered
+     * 400 as an HTTP server answers it, and the connection closed).
+     */
+    private Request read(InputStream in, OutputStream out) throws IOException {
         ByteArrayOutputStream head = new ByteArrayOutputStream();
         int last4 = 0;
         while (last4 != 0x0d0a0d0a) {
             int c = in.read();
             if (c < 0 || head.size() > MAX_HEAD_BYTES) {
+                return null;
+            }
+            if (head.size() == 0 && (c < 'A' || c > 'Z')) {
+                out.write("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+                        .getBytes(StandardCharsets.US_ASCII));
+                out.flush();
                 return null;
             }
             head.write(c);

@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.sun.net.httpserver.HttpServer;
+import autoglm.loopback.HttpBytes;
+import autoglm.loopback.LoopbackHttp;
 import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -26,29 +26,23 @@ class StreamClientLimitsTest {
     private static final int EVENT_CHARS = 1 << 20;
     private static final int TEXT_CHARS = 65_536;
     private final Map<String, String> answers = new ConcurrentHashMap<>();
-    private HttpServer server;
+    private LoopbackHttp server;
     private URI uri;
 
     @BeforeEach
     void start() throws Exception {
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        server.createContext("/", x -> {
-            byte[] body = answers.get(x.getRequestURI().getPath().substring(1)).getBytes(StandardCharsets.UTF_8);
-            x.getResponseHeaders().add("Content-Type", "text/event-stream");
-            x.sendResponseHeaders(200, 0);
-            try (OutputStream out = x.getResponseBody()) {
-                out.write(body);
-            } catch (java.io.IOException e) {
-                // the client closed it
+        server = LoopbackHttp.keepAlive((req, out) -> {
+            byte[] body = answers.get(req.path().substring(1)).getBytes(StandardCharsets.UTF_8);
+            try (OutputStream stream = HttpBytes.chunked(out, "text/event-stream")) {
+                stream.write(body);
             }
         });
-        server.start();
-        uri = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/");
+        uri = URI.create(server.url() + "/");
     }
 
     @AfterEach
-    void stop() {
-        server.stop(0);
+    void stop() throws Exception {
+        server.close();
     }
 
     private Outcome send(String name, String stream) {

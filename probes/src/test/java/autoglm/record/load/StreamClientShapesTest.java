@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import autoglm.Fixtures;
-import com.sun.net.httpserver.HttpServer;
+import autoglm.loopback.HttpBytes;
+import autoglm.loopback.LoopbackHttp;
 import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -24,31 +24,27 @@ import org.junit.jupiter.api.Test;
  * this, llama.cpp's old error line left the request "ok" and Ollama's "incomplete".
  */
 class StreamClientShapesTest {
-    private HttpServer server;
+    private LoopbackHttp server;
     private URI uri;
 
     @BeforeEach
     void start() throws Exception {
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        server.createContext("/", x -> {
-            String file = x.getRequestURI().getPath().substring(1);
-            byte[] body = Files.readAllBytes(Fixtures.root().resolve("testdata/streams/" + file));
-            x.getResponseHeaders().add("Content-Type", "text/event-stream");
-            x.sendResponseHeaders(200, 0); // chunked: each event flushed as a server streams it
-            try (OutputStream out = x.getResponseBody()) {
+        server = LoopbackHttp.keepAlive((req, out) -> {
+            byte[] body = Files.readAllBytes(Fixtures.root().resolve("testdata/streams/" + req.path().substring(1)));
+            // chunked: each event flushed as a server streams it
+            try (OutputStream events = HttpBytes.chunked(out, "text/event-stream")) {
                 for (String event : new String(body, StandardCharsets.UTF_8).split("(?<=\n\n)")) {
-                    out.write(event.getBytes(StandardCharsets.UTF_8));
-                    out.flush();
+                    events.write(event.getBytes(StandardCharsets.UTF_8));
+                    events.flush();
                 }
             }
         });
-        server.start();
-        uri = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/");
+        uri = URI.create(server.url() + "/");
     }
 
     @AfterEach
-    void stop() {
-        server.stop(0);
+    void stop() throws Exception {
+        server.close();
     }
 
     private Outcome send(String file) {
