@@ -9,12 +9,13 @@ import java.util.concurrent.CountDownLatch;
 /**
  * A fake OpenAI-compatible engine on loopback ({@link LoopbackHttp}, real sockets, port 0) that replays what an
  * engine emulator answered (testdata/netfuzz/engines/ENGINE, see {@link Recordings}): {@code GET /v1/models} the
- * recorded models.http (status, headers and body as recorded), {@code GET /health} 200 with an empty body as vLLM,
- * SGLang, TGI and llama.cpp answer it, and every {@code POST /v1/chat/completions} the recorded stream.http: its status
- * line and headers, then its SSE events one HTTP chunk each (the framing the engines use), flushed one by one as an
- * engine streams them. The same answer for every request whatever it asks: the recording's 12 tokens. With
- * {@link #holdAfter} the streams stop after that many events and wait (the connection open) until {@link #release}
- * or {@link #close}: a request in flight for as long as a test needs.
+ * recorded models.http (status, headers and body as recorded); {@code GET /health} 200 as the emulators answer it
+ * (empty for vLLM, SGLang and TGI, llama.cpp's {@code {"status":"ok"}}); any other path 404 with an empty body (TGI's
+ * 404; the emulators of the others add a JSON body); and every {@code POST /v1/chat/completions} the recorded
+ * stream.http: its status line and headers, then its SSE events one HTTP chunk each (the framing the engines use),
+ * flushed one by one as an engine streams them. The same answer for every request whatever it asks: the recording's
+ * tokens. With {@link #holdAfter} the streams stop after that many events and wait (the connection open) until
+ * {@link #release} or {@link #close}: a request in flight for as long as a test needs.
  */
 public final class FakeOpenAi implements AutoCloseable {
     private final String engine;
@@ -33,9 +34,18 @@ public final class FakeOpenAi implements AutoCloseable {
         this.http = LoopbackHttp.keepAlive(port)
                 .on("/v1/models", (r, out) -> out.write(HttpBytes.response(models.status(), models.headers(),
                         models.body(), HttpBytes.Framing.LENGTH, 0)))
-                .on("/health", (r, out) -> out.write(HttpBytes.response("HTTP/1.1 200 OK", List.of(), new byte[0],
-                        HttpBytes.Framing.LENGTH, 0)))
+                .on("/health", (r, out) -> out.write(health(engine)))
                 .on("/v1/chat/completions", this::streamAnswer);
+    }
+
+    /** /health as the emulators answer it (engines/base.py, llamacpp.py, tgi.py): llama.cpp's JSON, else empty. */
+    private static byte[] health(String engine) {
+        if (engine.equals("llamacpp")) {
+            return HttpBytes.response("HTTP/1.1 200 OK", List.<String[]>of(new String[] {"Content-Type",
+                "application/json; charset=utf-8"}), "{\"status\":\"ok\"}".getBytes(StandardCharsets.UTF_8),
+                    HttpBytes.Framing.LENGTH, 0);
+        }
+        return HttpBytes.response("HTTP/1.1 200 OK", List.of(), new byte[0], HttpBytes.Framing.LENGTH, 0);
     }
 
     /** {@code engine} (one of {@link Recordings#ENGINES}) on a port the OS picks. */
