@@ -69,4 +69,32 @@ class RunInfoJsonTest {
                 + "driverVersion, nvmlVersion, reason)"), e.getMessage());
         assertEquals(1, e.getMessage().lines().count(), e.getMessage());
     }
+
+    @Test
+    void whatIsLeftOutOrNullReadsAsEmpty() throws Exception {
+        // as the reader before the one declaration did: objects and lists empty, numbers NaN or 0, a null loss 0
+        Path f = tmp.resolve("run.json");
+        String json = Files.readString(Fixtures.root().resolve("testdata/runs/h100-replay/run.json"));
+        Files.writeString(f, json.replaceFirst("(?s)\"host\" : \\{.*?\\}", "\"host\" : { }")
+                .replace("\"gpus\" : [", "\"gpus\" : null, \"x\" : [").replaceFirst(", \"x\" : \\[(?s).*?\\} \\]", "")
+                .replace("\"dataLoss\" : { }", "\"dataLoss\" : { \"gpu.csv: rows\" : null }")
+                .replace("\"endedUnixMs\" : 1795349589124", "\"endedUnixMs\" : null")
+                .replace("\"intervalMs\" : 100.0,", ""));
+        RunInfo r = RunInfoJson.read(f);
+        assertEquals(new RunInfo.Host(null, null, null, 0, 0), r.host());
+        assertEquals(List.of(), r.gpus());
+        assertEquals(java.util.Map.of("gpu.csv: rows", 0L), r.dataLoss());
+        assertEquals(0, r.endedMs());
+        assertTrue(Double.isNaN(r.settings().intervalMs()));
+        assertEquals(200.0, r.settings().gpmIntervalMs());
+    }
+
+    @Test
+    void aValueOfTheWrongTypeIsRefused() throws Exception {
+        Path f = tmp.resolve("run.json");
+        String json = Files.readString(Fixtures.root().resolve("testdata/runs/h100-replay/run.json"));
+        Files.writeString(f, json.replace("\"powerLimitW\" : 700.0", "\"powerLimitW\" : \"700\""));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> RunInfoJson.read(f));
+        assertEquals("gpus[0]: 'powerLimitW' has the wrong type (expected a number)", e.getMessage());
+    }
 }
