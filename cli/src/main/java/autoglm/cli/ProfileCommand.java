@@ -9,6 +9,9 @@ import autoglm.verify.RunOutcome;
 import autoglm.verify.Verifier;
 import autoglm.record.cupti.CuptiInjection;
 import autoglm.record.run.Profiler;
+import autoglm.record.run.RunningCommand;
+import autoglm.record.SampleListener;
+import autoglm.record.export.EventsTail;
 import autoglm.rules.Severity;
 import autoglm.model.run.RunInfo;
 import autoglm.util.BadInputException;
@@ -271,22 +274,15 @@ public final class ProfileCommand implements Callable<Integer> {
     Outcome profileOnce(List<String> argv, String runName, Map<String, String> env, RunInfo.Settings settings,
             Path injection, Diagnoser diagnoser) throws java.io.IOException {
         Profiler profiler = Profiler.withNvml(line -> io.say(line));
-        autoglm.record.export.EventsTail[] tail = new autoglm.record.export.EventsTail[1];
-        if (export != null) {
-            profiler.onSample(export);
-            profiler.onStart(folder -> {
-                export.run(folder.getFileName().toString());
-                // the workload's figures as it writes them (any command that writes events.jsonl there)
-                tail[0] = autoglm.record.export.EventsTail.start(folder.resolve("events.jsonl"), export::workload, 200);
-            });
-        }
+        Profiler.Request request = new Profiler.Request(argv, runName, out, settings, Durations.millis("--grace", grace),
+                injection, env);
         Profiler.Result result;
         try (TitleProgress progress = TitleProgress.open(io, runName == null ? argv.get(0) : runName)) {
-            result = profiler.run(new Profiler.Request(argv, runName, out, settings,
-                    Durations.millis("--grace", grace), injection, env));
-        } finally {
-            if (tail[0] != null) {
-                tail[0].close();
+            RunningCommand running = profiler.start(request, export != null ? export : SampleListener.NONE);
+            // the workload's figures as it writes them (any command that writes events.jsonl there)
+            try (EventsTail tail = export == null ? null
+                    : EventsTail.start(running.folder().resolve("events.jsonl"), export::workload, 200)) {
+                result = running.await();
             }
         }
         io.say("run kept in " + result.folder());

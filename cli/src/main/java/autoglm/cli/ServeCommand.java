@@ -116,14 +116,11 @@ public final class ServeCommand implements Callable<Integer> {
     private Integer sampled(ServeLaunch launch) throws Exception {
         autoglm.record.run.Profiler profiler = autoglm.record.run.Profiler.withNvml(io::say);
         try (autoglm.record.export.PrometheusExport export = prometheus.start(io, "serve-" + model)) {
-            profiler.onSample(export);
-            profiler.onStart(folder -> {
-                export.run(folder.getFileName().toString());
-                io.say("the server's samples go to " + folder);
-            });
-            autoglm.record.run.Profiler.Result r = profiler.run(new autoglm.record.run.Profiler.Request(launch.argv(),
-                    "serve-" + model, out, new autoglm.model.run.RunInfo.Settings(100, 100, 200), 10_000, null,
-                    launch.env()));
+            autoglm.record.run.RunningCommand running = profiler.start(new autoglm.record.run.Profiler.Request(
+                    launch.argv(), "serve-" + model, out, new autoglm.model.run.RunInfo.Settings(100, 100, 200), 10_000,
+                    null, launch.env()), export);
+            io.say("the server's samples go to " + running.folder());
+            autoglm.record.run.Profiler.Result r = running.await();
             io.say("run kept in " + r.folder());
             Integer code = r.info().exitCode();
             return r.interruptedBy() != null || code == null || code == 130 || code == 143 ? ExitCodes.OK : code;

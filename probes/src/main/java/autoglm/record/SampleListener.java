@@ -12,6 +12,10 @@ public interface SampleListener {
     SampleListener NONE = new SampleListener() {
     };
 
+    /** Told the run's name (its folder's) before its first sample. */
+    default void run(String name) {
+    }
+
     default void gpu(GpuSample sample) {
     }
 

@@ -1,23 +1,32 @@
 package autoglm.model.run;
 
+import com.fasterxml.jackson.annotation.JsonSetter;
+import com.fasterxml.jackson.annotation.Nulls;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
+
 /**
  * What the run recorded about one GPU: identity, memory, compute capability, PCIe link and limits.
  * Numbers that NVML could not give are NaN (or 0 for the link generation and width); strings may be
  * null. {@code pcieLinkGBs} is the link's usable bandwidth per direction in GB/s (generation x width,
- * line encoding removed), NaN when unknown.
+ * line encoding removed), NaN when unknown. Part of run.json's declaration ({@link RunInfo}): NaN is written null.
  */
 public record GpuInfo(
-        int index,
+        @JsonSetter(nulls = Nulls.AS_EMPTY) int index,
         String name,
         String uuid,
-        double memoryTotalBytes,
+        @JsonSerialize(using = RunJsonNumbers.NanAsNull.class)
+        @JsonDeserialize(using = RunJsonNumbers.NullAsNan.class) double memoryTotalBytes,
         String computeCapability,
-        int pcieGeneration,
-        int pcieWidth,
-        double pcieLinkGBs,
-        double powerLimitW,
-        double maxSmClockMhz,
-        boolean gpmSupported) {
+        @JsonSetter(nulls = Nulls.AS_EMPTY) int pcieGeneration,
+        @JsonSetter(nulls = Nulls.AS_EMPTY) int pcieWidth,
+        @JsonSerialize(using = RunJsonNumbers.NanAsNull.class)
+        @JsonDeserialize(using = RunJsonNumbers.NullAsNan.class) double pcieLinkGBs,
+        @JsonSerialize(using = RunJsonNumbers.NanAsNull.class)
+        @JsonDeserialize(using = RunJsonNumbers.NullAsNan.class) double powerLimitW,
+        @JsonSerialize(using = RunJsonNumbers.NanAsNull.class)
+        @JsonDeserialize(using = RunJsonNumbers.NullAsNan.class) double maxSmClockMhz,
+        @JsonSetter(nulls = Nulls.AS_EMPTY) boolean gpmSupported) {
 
     /** Usable bandwidth of one direction of a PCIe link, GB/s: per-lane rate x width x encoding efficiency. */
     public static double pcieLinkGBs(int generation, int width) {

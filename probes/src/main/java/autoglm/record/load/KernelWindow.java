@@ -2,7 +2,7 @@ package autoglm.record.load;
 
 import autoglm.read.cupti.CuptiLoader;
 import autoglm.record.cupti.CuptiWindowCut;
-import autoglm.record.run.Profiler;
+import autoglm.record.run.RunningCommand;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -27,28 +27,28 @@ public final class KernelWindow implements LoadTest.MeasuredWindow {
     static final long START_FLUSH_MS = 2_000;
     static final long END_FLUSH_MS = 10_000;
 
-    private final Profiler profiler;
+    private final RunningCommand server;
     private final Consumer<String> notes;
     private volatile long fromNs = -1;
     private volatile long toNs = -1;
     private volatile boolean flushedAtStart;
     private volatile boolean flushedAtEnd;
 
-    public KernelWindow(Profiler profiler, Consumer<String> notes) {
-        this.profiler = profiler;
+    public KernelWindow(RunningCommand server, Consumer<String> notes) {
+        this.server = server;
         this.notes = notes;
     }
 
     @Override
     public void opened() {
-        flushedAtStart = profiler.flushKernels(START_FLUSH_MS);
+        flushedAtStart = server.flushKernels(START_FLUSH_MS);
         fromNs = nowNs();
     }
 
     @Override
     public void closed() {
         toNs = nowNs();
-        flushedAtEnd = profiler.flushKernels(END_FLUSH_MS);
+        flushedAtEnd = server.flushKernels(END_FLUSH_MS);
         if (!flushedAtEnd) {
             notes.accept("--kernels: not every kernel recorder answered the flush at the load window's end within "
                     + END_FLUSH_MS / 1000 + " s; what it held is written when the server exits");

@@ -2,7 +2,9 @@ package autoglm.record.load;
 
 import autoglm.model.load.LoadRecording;
 import autoglm.model.run.RunInfo;
+import autoglm.record.SampleListener;
 import autoglm.record.run.Profiler;
+import autoglm.record.run.RunningCommand;
 import autoglm.util.BadInputException;
 import autoglm.util.BoundedHttp;
 import java.io.IOException;
@@ -76,60 +78,32 @@ public final class ServedLoad {
     public static Result run(List<String> argv, Map<String, String> env, String name, Path out,
             RunInfo.Settings settings, LoadPlan plan, double readyTimeoutMs, Consumer<String> notes,
             Extras extras) throws IOException {
-        Profiler profiler = Profiler.withNvml(notes);
-        if (extras.samples() != null) {
-            profiler.onSample(extras.samples());
-        }
-        CompletableFuture<Path> started = new CompletableFuture<>();
         LoadTest test = new LoadTest(plan, notes);
         test.onRequest(extras.requests());
         test.serverProfile(extras.serverProfile());
         test.baseline(extras.baseline());
-        KernelWindow kernels = extras.injection() != null ? new KernelWindow(profiler, notes) : null;
+        RunningCommand server;
+        try {
+            server = Profiler.withNvml(notes).start(new Profiler.Request(argv, name, out,
+                    settings.withKernels(extras.injection() != null), 10_000, extras.injection(), env, LOG),
+                    extras.samples() != null ? extras.samples() : SampleListener.NONE);
+        } catch (IOException e) {
+            throw new BadInputException("--serve: the server could not be started: " + e.getMessage());
+        }
+        // before the server gets the signal: its streams end as interrupted, not as resets
+        server.interrupted().thenRun(test::interrupt);
+        Path folder = server.folder();
+        extras.folder().accept(folder);
+        KernelWindow kernels = extras.injection() != null ? new KernelWindow(server, notes) : null;
         if (kernels != null) {
             test.onWindow(kernels);
         }
-        String[] interrupted = new String[1];
-        profiler.onStart(folder -> {
-            extras.folder().accept(folder);
-            started.complete(folder);
-        });
-        profiler.onInterrupt(() -> {
-            interrupted[0] = "INT";
-            test.interrupt(); // before the server gets the signal: its streams end as interrupted, not as resets
-        });
-        CompletableFuture<Profiler.Result> server = CompletableFuture.supplyAsync(() -> {
-            try {
-                return profiler.run(new Profiler.Request(argv, name, out, settings.withKernels(extras.injection()
-                        != null), 10_000, extras.injection(), env, LOG));
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        });
-        server.whenComplete((r, e) -> {
-            if (e != null) {
-                started.completeExceptionally(e);
-            }
-        });
-        Path folder;
-        try {
-            folder = started.get(60, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            Throwable c = e.getCause() instanceof java.util.concurrent.CompletionException ? e.getCause().getCause()
-                    : e.getCause();
-            if (c instanceof BadInputException b) {
-                throw b;
-            }
-            throw new BadInputException("--serve: the server could not be started: " + c.getMessage());
-        } catch (TimeoutException | InterruptedException e) {
-            throw new BadInputException("--serve: the server did not start within 60 s");
-        }
         notes.accept("server started; its output goes to " + folder.resolve(LOG));
-        String problem = awaitReady(plan.base(), readyTimeoutMs, server);
+        String problem = awaitReady(plan.base(), readyTimeoutMs, server.result());
         LoadRecording load = null;
         RuntimeException failure = null;
         try {
-            if (problem == null && interrupted[0] == null) {
+            if (problem == null && server.interruptedBy() == null) {
                 notes.accept("server ready at " + plan.base() + ": load running");
                 load = test.run(folder, argv);
             }
@@ -137,15 +111,15 @@ public final class ServedLoad {
             failure = e;
         } finally {
             if (load != null) {
-                profiler.stop();
+                server.stop();
             } else {
-                profiler.stop(problem != null ? problem : failure != null ? "the load failed: " + failure.getMessage()
+                server.stop(problem != null ? problem : failure != null ? "the load failed: " + failure.getMessage()
                         : "interrupted before the load ran");
             }
         }
         Profiler.Result r;
         try {
-            r = server.get(30, TimeUnit.SECONDS);
+            r = server.result().get(30, TimeUnit.SECONDS);
         } catch (ExecutionException | TimeoutException | InterruptedException e) {
             throw new IOException("the server's run did not finish: " + e);
         }
@@ -158,7 +132,7 @@ public final class ServedLoad {
         if (load == null && problem == null) {
             problem = "interrupted before the server was ready";
         }
-        return new Result(folder, r, load, problem, interrupted[0] != null ? interrupted[0] : r.interruptedBy());
+        return new Result(folder, r, load, problem, r.interruptedBy());
     }
 
     /** Null once /health or /v1/models answers 200; else why not (the server exited, or the time ran out). */
