@@ -2,8 +2,6 @@ package autoglm.result;
 
 import autoglm.analyse.Breakdown;
 import autoglm.analyse.Metric;
-import autoglm.analyse.Spread;
-import autoglm.analyse.Unit;
 import autoglm.rules.Severity;
 import autoglm.util.BadInputException;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -20,7 +18,10 @@ import java.util.List;
 import autoglm.util.StrictBinding;
 import java.util.Map;
 
-/** Reads the JSON of {@code diagnose --format json} or {@code profile --format json} (schema 1, docs/formats.md). */
+/**
+ * Reads the JSON of {@code diagnose --format json} or {@code profile --format json} (schema 1, docs/formats.md) back
+ * through the records that write it ({@link ResultFile}), strictly: a key they do not declare is refused.
+ */
 public final class ResultJson {
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -42,9 +43,9 @@ public final class ResultJson {
     }
 
     public static ResultSummary read(Path file) {
-        JsonNode root = root(file);
+        ResultFile r = bind(file, root(file));
         try {
-            return parse(file.toString(), root);
+            return parse(file.toString(), r);
         } catch (IllegalArgumentException e) {
             // an unknown unit or severity: the file's fault; anything else here would be a bug (exit 3)
             throw new BadInputException(file + ": malformed result (" + e.getMessage() + ")");
@@ -79,64 +80,42 @@ public final class ResultJson {
      * its --verify (verify.json) so that diagnosing the folder again shows them measured.
      */
     public static List<autoglm.diagnose.Verification> verifications(Path file) {
-        JsonNode root = root(file);
-        ResultJsonSpec r;
-        try {
-            r = StrictBinding.bind(root, ResultJsonSpec.class);
-        } catch (StrictBinding.Problem p) {
-            throw new BadInputException(file + ": malformed result (" + p.located() + ")");
-        }
+        ResultFile r = bind(file, root(file));
         List<autoglm.diagnose.Verification> out = new ArrayList<>();
-        for (ResultJsonSpec.VerifySpec v : r.verify() == null ? List.<ResultJsonSpec.VerifySpec>of() : r.verify()) {
-            List<autoglm.diagnose.Verification.Comparison> cs = new ArrayList<>();
-            if (v.metrics() != null) {
-                v.metrics().forEach((name, c) -> cs.add(new autoglm.diagnose.Verification.Comparison(name,
-                        metric(name, c.before()), metric(name, c.after()), Boolean.TRUE.equals(c.lowerIsBetter()),
-                        nan(c.welchP()))));
+        try {
+            for (VerifyEntry v : r.verify() == null ? List.<VerifyEntry>of() : r.verify()) {
+                out.add(v.toVerification(file.toString()));
             }
-            autoglm.diagnose.Verification.Status status = switch (text(v.status())) {
-                case "measured" -> autoglm.diagnose.Verification.Status.MEASURED;
-                case "not-run" -> autoglm.diagnose.Verification.Status.NOT_RUN;
-                case "re-run-failed" -> autoglm.diagnose.Verification.Status.FAILED;
-                default -> throw new BadInputException(file + ": malformed result (verify status " + v.status() + ")");
-            };
-            out.add(new autoglm.diagnose.Verification(text(v.rule()), v.knobs() == null ? Map.of() : v.knobs(), status,
-                    v.reason(), v.run(), List.copyOf(cs), v.runs() == null ? 1 : v.runs(), v.workChange()));
+        } catch (IllegalArgumentException e) {
+            // an unknown unit, or a null where a metric belongs
+            throw new BadInputException(file + ": malformed result (" + e.getMessage() + ")");
         }
         return out;
     }
 
-    private static ResultSummary parse(String source, JsonNode root) {
-        ResultJsonSpec r;
+    private static ResultFile bind(Path file, JsonNode root) {
         try {
-            r = StrictBinding.bind(root, ResultJsonSpec.class);
+            return StrictBinding.bind(root, ResultFile.class);
         } catch (StrictBinding.Problem p) {
-            throw new IllegalArgumentException(p.located());
+            throw new BadInputException(file + ": malformed result (" + p.located() + ")");
         }
+    }
+
+    private static ResultSummary parse(String source, ResultFile r) {
         Map<String, Metric> metrics = new LinkedHashMap<>();
         if (r.metrics() != null) {
             r.metrics().forEach((name, m) -> metrics.put(name, metric(name, m)));
         }
         List<ResultSummary.FindingRef> findings = new ArrayList<>();
-        for (ResultJsonSpec.FindingSpec f : r.findings() == null ? List.<ResultJsonSpec.FindingSpec>of() : r.findings()) {
+        for (FindingEntry f : r.findings() == null ? List.<FindingEntry>of() : r.findings()) {
             findings.add(new ResultSummary.FindingRef(text(f.rule()), Severity.ofKey(text(f.severity())),
                     text(f.title()), text(f.summary())));
         }
-        List<Breakdown.KernelStat> kernels = new ArrayList<>();
-        List<Breakdown.OpStat> ops = new ArrayList<>();
-        if (r.breakdown() != null && r.breakdown().ops() != null) {
-            for (ResultJsonSpec.OpSpec o : r.breakdown().ops()) {
-                ops.add(new Breakdown.OpStat(text(o.op()), o.activities() == null ? 0 : o.activities(), nan(o.gpuMs()),
-                        nan(o.launchMs()), nan(o.sharePct())));
-            }
-        }
+        List<Breakdown.KernelStat> kernels = List.of();
+        List<Breakdown.OpStat> ops = r.breakdown() == null ? List.of() : r.breakdown().opStats();
         String note = null;
         if (r.breakdown() != null && r.breakdown().kernels() != null) {
-            for (ResultJsonSpec.KernelSpec k : r.breakdown().kernels()) {
-                kernels.add(new Breakdown.KernelStat(text(k.name()), text(k.family()), k.count() == null ? 0 : k.count(),
-                        nan(k.totalMs()), nan(k.meanUs()), nan(k.minUs()), nan(k.maxUs()), nan(k.stdevUs()),
-                        nan(k.sharePct())));
-            }
+            kernels = r.breakdown().kernelStats();
         } else {
             note = r.inputs() != null && r.inputs().size() > 1 ? "several ranks: compare one rank's trace at a time"
                     : "the result has no kernel table (no trace or kernel recording behind it)";
@@ -156,36 +135,14 @@ public final class ResultJson {
                 List.copyOf(ops));
     }
 
-    private static Metric metric(String name, ResultJsonSpec.MetricSpec m) {
+    private static Metric metric(String name, MetricEntry m) {
         if (m == null) {
             throw new IllegalArgumentException("metrics." + name + ": null where a metric belongs");
         }
-        Unit unit = Unit.ofKey(text(m.unit()));
-        long n = m.n() == null ? 0 : m.n();
-        if (unit == Unit.TEXT) {
-            return m.text() == null ? Metric.absent(name, unit, m.reason()) : Metric.text(name, m.text(), n);
-        }
-        JsonNode v = m.value();
-        if (Boolean.TRUE.equals(m.bad())) {
-            // written by JsonReport for a value that was not a finite number
-            return Metric.of(name, unit, Double.NaN, n, Spread.NONE);
-        }
-        if (v == null || v.isNull()) {
-            return Metric.absent(name, unit, m.reason());
-        }
-        if (!v.isNumber()) {
-            // "NaN", "Infinity", or any other text where a number belongs: a bad value, judged as one
-            return Metric.of(name, unit, Double.NaN, n, Spread.NONE);
-        }
-        Spread spread = new Spread(nan(m.min()), nan(m.p50()), nan(m.p95()), nan(m.p99()), nan(m.max()), nan(m.stdev()));
-        return Metric.of(name, unit, v.asDouble(), n, spread);
+        return m.toMetric(name);
     }
 
     private static String text(String s) {
         return s == null ? "" : s;
-    }
-
-    private static double nan(Double v) {
-        return v == null ? Double.NaN : v;
     }
 }

@@ -193,12 +193,12 @@ class ServerProfileTest {
         assertTrue(JSON.readTree(run.resolve("run.json").toFile()).get("settings").get("kernels").asBoolean());
         assertTrue(r.err().contains("failed: CUPTI_ERROR_"), r.err());
         // cut to the load window: it holds every measured request (sent to end) and no warm-up's end
-        JsonNode w = JSON.readTree(run.resolve("kernels-window.json").toFile());
-        assertTrue(w.get("cut").asBoolean(), w.toString());
+        autoglm.read.load.KernelWindowFile w = autoglm.read.load.KernelWindowFile.read(run);
+        assertTrue(w.cut(), w.toString());
         double epoch = JSON.readTree(run.resolve("load.json").toFile()).get("settings").get("started_epoch_ms")
                 .asDouble();
-        double from = w.get("from_unix_ns").asDouble() / 1e6;
-        double to = w.get("to_unix_ns").asDouble() / 1e6;
+        double from = w.fromUnixNs() / 1e6;
+        double to = w.toUnixNs() / 1e6;
         List<String> lines = Files.readAllLines(run.resolve("requests.csv"));
         List<String> header = List.of(lines.get(0).split(","));
         int measured = 0;
@@ -214,8 +214,8 @@ class ServerProfileTest {
             }
         }
         assertEquals(2, measured);
-        assertEquals(1, w.get("recordings").size(), w.toString());
-        assertEquals(0, w.get("recordings").get(0).get("kept").asLong(), "no driver: no activity to keep");
+        assertEquals(1, w.recordings().size(), w.toString());
+        assertEquals(0L, (long) w.recordings().get(0).kept(), "no driver: no activity to keep");
         assertTrue(r.err().contains("kernel recordings cut to the load window"), r.err());
         JsonNode d = JSON.readTree(tmp.resolve("k.json").toFile());
         assertTrue(d.get("metrics").get("gpu_busy_pct").get("reason").asText().startsWith(
