@@ -23,8 +23,8 @@ import tech.tablesaw.api.Table;
  * of a workload run) and {@link TurnRow} (turns.csv), written through autoglm.util.CsvFile.
  */
 public final class RequestTable {
-    public static final List<String> COLUMNS = List.of("t_ms", "id", "turn", "prompt_tokens", "output_tokens",
-            "ttft_ms", "tpot_ms", "e2e_ms", "kv_bytes");
+    /** requests.csv's columns, as {@link Row} declares them (and the table of {@link #of} has them). */
+    public static final List<String> COLUMNS = autoglm.util.CsvFile.columns(Row.class);
 
     /**
      * One row of a workload run's requests.csv: the workload's own measure of a request (its {@code e2e_ms} from
