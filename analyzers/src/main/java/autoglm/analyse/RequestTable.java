@@ -1,22 +1,89 @@
 package autoglm.analyse;
 
 import autoglm.model.workload.WorkloadLog;
+import autoglm.util.CsvCells.DecimalCell;
+import autoglm.util.CsvCells.IntCell;
+import autoglm.util.CsvCells.LongCell;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import java.util.ArrayList;
 import java.util.List;
 import tech.tablesaw.aggregate.AggregateFunctions;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.IntColumn;
 import tech.tablesaw.api.LongColumn;
+import tech.tablesaw.api.NumericColumn;
 import tech.tablesaw.api.Table;
 
 /**
  * The workload's requests as a Tablesaw table, one row per measured request, with typed columns (docs/formats.md,
  * requests.csv): {@code t_ms, id, turn, prompt_tokens, output_tokens, ttft_ms, tpot_ms, e2e_ms, kv_bytes}. A value
  * the workload did not report (TPOT of a one-token answer) is missing, not zero. {@code t_ms} is when the request
- * finished, in Unix milliseconds. {@link #byTurn} groups it.
+ * finished, in Unix milliseconds. {@link #byTurn} groups it. The files are declared by {@link Row} (requests.csv
+ * of a workload run) and {@link TurnRow} (turns.csv), written through autoglm.util.CsvFile.
  */
 public final class RequestTable {
-    public static final List<String> COLUMNS = List.of("t_ms", "id", "turn", "prompt_tokens", "output_tokens",
-            "ttft_ms", "tpot_ms", "e2e_ms", "kv_bytes");
+    /** requests.csv's columns, as {@link Row} declares them (and the table of {@link #of} has them). */
+    public static final List<String> COLUMNS = autoglm.util.CsvFile.columns(Row.class);
+
+    /**
+     * One row of a workload run's requests.csv: the workload's own measure of a request (its {@code e2e_ms} from
+     * its events, finished at {@code t_ms} in Unix ms), not a load run's client-side row (autoglm.read.load.RequestRow
+     * in a load run's folder, which holds no workload log).
+     */
+    @JsonPropertyOrder({"t_ms", "id", "turn", "prompt_tokens", "output_tokens", "ttft_ms", "tpot_ms", "e2e_ms",
+        "kv_bytes"})
+    public record Row(
+            @JsonProperty("t_ms") @LongCell long tMs,
+            @JsonProperty("id") @IntCell int id,
+            @JsonProperty("turn") @IntCell int turn,
+            @JsonProperty("prompt_tokens") @LongCell long promptTokens,
+            @JsonProperty("output_tokens") @LongCell long outputTokens,
+            @JsonProperty("ttft_ms") @DecimalCell double ttftMs,
+            @JsonProperty("tpot_ms") @DecimalCell double tpotMs,
+            @JsonProperty("e2e_ms") @DecimalCell double e2eMs,
+            @JsonProperty("kv_bytes") @DecimalCell double kvBytes) {
+
+        /** The rows of a table of {@link #of}. */
+        public static List<Row> of(Table t) {
+            List<Row> out = new ArrayList<>(t.rowCount());
+            for (int i = 0; i < t.rowCount(); i++) {
+                out.add(new Row(t.longColumn("t_ms").getLong(i), t.intColumn("id").getInt(i),
+                        t.intColumn("turn").getInt(i), t.longColumn("prompt_tokens").getLong(i),
+                        t.longColumn("output_tokens").getLong(i), num(t, "ttft_ms", i), num(t, "tpot_ms", i),
+                        num(t, "e2e_ms", i), num(t, "kv_bytes", i)));
+            }
+            return out;
+        }
+    }
+
+    /** One row of turns.csv: the per-turn summary of {@link #byTurn}; a mean of no value is empty. */
+    @JsonPropertyOrder({"turn", "requests", "prompt_tokens_mean", "ttft_ms_mean", "ttft_ms_max", "e2e_ms_mean"})
+    public record TurnRow(
+            @JsonProperty("turn") @IntCell int turn,
+            @JsonProperty("requests") @IntCell int requests,
+            @JsonProperty("prompt_tokens_mean") @DecimalCell double promptTokensMean,
+            @JsonProperty("ttft_ms_mean") @DecimalCell double ttftMsMean,
+            @JsonProperty("ttft_ms_max") @DecimalCell double ttftMsMax,
+            @JsonProperty("e2e_ms_mean") @DecimalCell double e2eMsMean) {
+
+        /** The rows of a table of {@link #byTurn}. */
+        public static List<TurnRow> of(Table t) {
+            List<TurnRow> out = new ArrayList<>(t.rowCount());
+            for (int i = 0; i < t.rowCount(); i++) {
+                out.add(new TurnRow(t.intColumn("turn").getInt(i), t.intColumn("requests").getInt(i),
+                        num(t, "prompt_tokens_mean", i), num(t, "ttft_ms_mean", i), num(t, "ttft_ms_max", i),
+                        num(t, "e2e_ms_mean", i)));
+            }
+            return out;
+        }
+    }
+
+    /** A number cell of a table, NaN where it is missing. */
+    static double num(Table t, String column, int row) {
+        NumericColumn<?> c = t.numberColumn(column);
+        return c.isMissing(row) ? Double.NaN : c.getDouble(row);
+    }
 
     private RequestTable() {
     }

@@ -111,18 +111,13 @@ class LoadHeaderTest {
         }
     }
 
+    /** The rows of a CSV file by column name, read by Jackson's CSV reader (not the project's row records). */
     static List<Map<String, String>> csv(Path file) throws Exception {
-        List<String> lines = Files.readAllLines(file);
-        List<String> header = autoglm.util.Csv.split(lines.get(0));
-        List<Map<String, String>> out = new ArrayList<>();
-        for (String l : lines.subList(1, lines.size())) {
-            List<String> f = autoglm.util.Csv.split(l);
-            Map<String, String> row = new java.util.HashMap<>();
-            for (int i = 0; i < header.size(); i++) {
-                row.put(header.get(i), f.get(i));
-            }
-            out.add(row);
+        com.fasterxml.jackson.dataformat.csv.CsvMapper m = new com.fasterxml.jackson.dataformat.csv.CsvMapper();
+        try (com.fasterxml.jackson.databind.MappingIterator<Map<String, String>> it = m.readerForMapOf(String.class)
+                .with(com.fasterxml.jackson.dataformat.csv.CsvSchema.emptySchema().withHeader())
+                .readValues(file.toFile())) {
+            return new ArrayList<>(it.readAll());
         }
-        return out;
     }
 }

@@ -1,6 +1,5 @@
 package autoglm.read.run;
 
-import autoglm.util.Csv;
 import autoglm.model.run.GpmSample;
 import autoglm.model.run.GpuSample;
 import autoglm.model.run.HostSample;
@@ -8,13 +7,10 @@ import autoglm.model.run.RunInfo;
 import autoglm.model.run.RunRecording;
 
 import autoglm.util.BadInputException;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -48,53 +44,13 @@ public final class RunFolder {
             throw new BadInputException(dir.resolve(RUN_JSON) + ": cannot be read: " + oneLine(e.getMessage()));
         }
         Map<String, Long> loss = new LinkedHashMap<>();
-        List<GpuSample> gpu = rows(dir, SampleCsv.GPU, loss);
+        List<GpuSample> gpu = SampleCsv.read(dir, SampleCsv.GPU, loss);
         gpu.sort(Comparator.comparingDouble(GpuSample::timeMs));
-        List<GpmSample> gpm = rows(dir, SampleCsv.GPM, loss);
+        List<GpmSample> gpm = SampleCsv.read(dir, SampleCsv.GPM, loss);
         gpm.sort(Comparator.comparingDouble(GpmSample::timeMs));
-        List<HostSample> host = rows(dir, SampleCsv.HOST, loss);
+        List<HostSample> host = SampleCsv.read(dir, SampleCsv.HOST, loss);
         host.sort(Comparator.comparingDouble(HostSample::timeMs));
         return new RunRecording(dir.toString(), info, gpu, gpm, host, loss);
-    }
-
-    private static <T> List<T> rows(Path dir, SampleCsv.Format<T> f, Map<String, Long> loss) {
-        Path file = dir.resolve(f.file());
-        List<T> out = new ArrayList<>();
-        if (!Files.exists(file)) {
-            return out;
-        }
-        autoglm.util.InputFiles.requireRegular(file.toString(), file);
-        try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            String header = r.readLine();
-            if (header == null) {
-                return out;
-            }
-            Map<String, Integer> ix;
-            try {
-                ix = SampleCsv.index(f, header);
-            } catch (IllegalArgumentException e) {
-                throw new BadInputException(file + ": " + e.getMessage());
-            }
-            String line;
-            while ((line = r.readLine()) != null) {
-                if (line.isBlank()) {
-                    continue;
-                }
-                try {
-                    List<String> cells = Csv.split(line);
-                    out.add(f.parse(ix, cells));
-                    if (cells.stream().anyMatch(Csv::isBad)) {
-                        loss.merge(f.file() + ": rows with a value that is not a finite number (NaN, Infinity)", 1L,
-                                Long::sum);
-                    }
-                } catch (IllegalArgumentException e) {
-                    loss.merge(f.file() + ": unreadable rows", 1L, Long::sum);
-                }
-            }
-        } catch (IOException e) {
-            throw new BadInputException(file + ": cannot be read: " + oneLine(e.getMessage()));
-        }
-        return out;
     }
 
     private static String oneLine(String s) {

@@ -60,9 +60,11 @@ public final class RunReader {
         autoglm.model.load.LoadRecording load = null;
         String loadProblem = null;
         if (autoglm.read.load.LoadFiles.present(folder)) {
+            // load.json is bound strictly, as every config and result file: a malformed one is bad input (exit 2)
+            autoglm.read.load.LoadJson json = autoglm.read.load.LoadFiles.loadJson(folder);
             try {
                 java.util.Map<String, Long> loss = new java.util.LinkedHashMap<>();
-                load = autoglm.read.load.LoadFiles.read(folder, loss);
+                load = autoglm.read.load.LoadFiles.read(folder, json, loss);
                 loss.forEach((k, v) -> notes.accept(k + ": " + v));
             } catch (BadInputException e) {
                 loadProblem = e.getMessage();

@@ -359,9 +359,9 @@ public final class PrometheusExport implements SampleListener, AutoCloseable {
         }
     }
 
-    /** The value as the run folder keeps it (autoglm.util.Csv: 3 decimals), so that the two agree exactly. */
+    /** The value as the run folder keeps it (autoglm.util.CsvCells.number: 3 decimals), so that the two agree exactly. */
     private static double kept(double v) {
-        String s = autoglm.util.Csv.number(v);
+        String s = autoglm.util.CsvCells.number(v);
         return s.isEmpty() ? Double.NaN : Double.parseDouble(s);
     }
 
