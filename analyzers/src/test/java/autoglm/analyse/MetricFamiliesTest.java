@@ -93,6 +93,15 @@ class MetricFamiliesTest {
     }
 
     @Test
+    void everyFamilyHasMetricsAndEveryMetricAFamily() {
+        for (MetricFamily f : MetricFamily.values()) {
+            assertTrue(!f.names().isEmpty(), f + " declares no metric");
+        }
+        Set<String> inFamilies = MetricFamily.names(MetricFamily.values());
+        assertEquals(List.copyOf(MetricCatalog.all().keySet()), List.copyOf(inFamilies), "in catalogue order");
+    }
+
+    @Test
     void everyAnalysisReturnsExactlyTheMetricsOfItsFamilies() {
         for (Output o : outputs()) {
             Set<String> got = o.metrics().all().keySet();
