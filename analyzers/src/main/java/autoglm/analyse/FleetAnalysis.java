@@ -3,7 +3,6 @@ package autoglm.analyse;
 import autoglm.model.load.Scrape;
 import autoglm.read.prometheus.FleetReader;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -31,21 +30,16 @@ public final class FleetAnalysis {
     public record Result(List<Replica> replicas, Metrics fleet) {
     }
 
-    private static final String[] IMBALANCE = {"fleet_requests_max", "fleet_requests_min", "fleet_requests_mean",
-        "fleet_imbalance_ratio", "fleet_busiest_instance", "fleet_idlest_instance", "fleet_imbalance_model"};
-    private static final String[] IDLE = {"fleet_idle_instances", "fleet_idle_pct", "fleet_idle_names"};
-    private static final String[] STRAGGLER = {"fleet_straggler_ratio", "fleet_straggler_instance",
-        "fleet_straggler_itl_ms", "fleet_others_itl_ms", "fleet_straggler_model"};
+    private static final List<String> IMBALANCE = MetricFamily.FLEET_IMBALANCE.names();
+    private static final List<String> IDLE = MetricFamily.FLEET_IDLE.names();
+    private static final List<String> STRAGGLER = MetricFamily.FLEET_STRAGGLER.names();
 
     private FleetAnalysis() {
     }
 
     public static Set<String> metricNames() {
-        Set<String> s = new LinkedHashSet<>(List.of("fleet_instances", "fleet_models"));
-        s.addAll(List.of(IMBALANCE));
-        s.addAll(List.of(IDLE));
-        s.addAll(List.of(STRAGGLER));
-        return s;
+        return MetricFamily.names(MetricFamily.FLEET, MetricFamily.FLEET_IMBALANCE, MetricFamily.FLEET_IDLE,
+                MetricFamily.FLEET_STRAGGLER);
     }
 
     /** The replicas as read back from Prometheus, each with its pages in time order. */

@@ -6,7 +6,6 @@ import autoglm.model.run.RunInfo;
 import autoglm.model.run.RunRecording;
 import autoglm.read.prometheus.GpuFleetReader;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -35,8 +34,7 @@ public final class FleetGpuAnalysis {
     }
 
     public static Set<String> metricNames() {
-        return new LinkedHashSet<>(List.of("fleet_gpu_instances", "fleet_throttled_max_pct", "fleet_throttled_min_pct",
-                "fleet_throttle_gap_pct", "fleet_throttled_instance", "fleet_throttled_reasons"));
+        return MetricFamily.names(MetricFamily.FLEET_GPU);
     }
 
     public static Result analyze(List<GpuFleetReader.Instance> instances, double stepMs) {

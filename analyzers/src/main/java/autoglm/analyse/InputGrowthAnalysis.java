@@ -2,6 +2,7 @@ package autoglm.analyse;
 
 import autoglm.model.trace.ShapePool;
 import autoglm.model.trace.SpanTable;
+import java.util.List;
 
 /**
  * Does each iteration feed the whole sequence again? The first top-level CPU op of each iteration
@@ -18,8 +19,7 @@ final class InputGrowthAnalysis {
     static void run(Context c, Metrics.Builder out) {
         Window w = c.window;
         int n = w.iterations();
-        String[] names = {"input_growth_steps", "input_len_first", "input_len_last", "input_growth_basis",
-            "input_growth_slope_us", "input_growth_r2", "input_growth_p"};
+        List<String> names = MetricFamily.TRACE_INPUT_GROWTH.names();
         if (n < 2) {
             out.absentAll("needs at least two iterations to see the input grow", names);
             return;
@@ -96,7 +96,7 @@ final class InputGrowthAnalysis {
     /** Why the GPU-time fit is not applicable: the input lengths were read from the shapes instead. */
     private static final String SHAPES_READ = "the input length was read from Input Dims (record_shapes=True)";
 
-    private static void fromGpuTime(Context c, Metrics.Builder out, String[] names) {
+    private static void fromGpuTime(Context c, Metrics.Builder out, List<String> names) {
         int n = c.window.iterations();
         if (n < 4 || !c.hasGpu()) {
             out.absentAll("shapes were not recorded (record_shapes=False) and fewer than 4 iterations have GPU work",

@@ -9,7 +9,7 @@ import java.util.List;
  * sum over the completed requests over their summed E2EL, so a share of the mean E2EL.
  */
 final class LatencyShares {
-    static final List<String> NAMES = List.of("load_ttft_share_pct", "load_prefill_stall_pct");
+    static final List<String> NAMES = MetricFamily.LOAD_LATENCY_SHARES.names();
 
     private LatencyShares() {
     }

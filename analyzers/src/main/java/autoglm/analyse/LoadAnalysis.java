@@ -6,7 +6,6 @@ import autoglm.model.load.LoadSettings;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -23,27 +22,14 @@ import java.util.function.ToDoubleFunction;
  * ServerMetricsAnalysis}'s.
  */
 public final class LoadAnalysis {
-    public static final String NO_LOAD = "not a load run: autoglm load measures a serving endpoint";
+    public static final String NO_LOAD = MetricFamily.LOAD.whenAbsent();
 
     private LoadAnalysis() {
     }
 
     public static Set<String> metricNames() {
-        Set<String> s = new LinkedHashSet<>(List.of("load_requests", "load_completed", "load_errors", "load_error_pct",
-                "load_error_kinds", "load_duration_ms", "load_request_rate", "load_target_rate",
-                "load_achieved_rate_pct", "load_client_wait_ms", "load_concurrency", "load_input_tokens",
-                "load_output_tokens", "load_output_throughput", "load_total_throughput", "load_ttft_ms",
-                "load_first_text_ms", "load_tpot_ms", "load_itl_ms", "load_e2el_ms", "load_thinking_ms", "load_slo_ttft_ms", "load_slo_tpot_ms",
-                "load_slo_e2el_ms", "load_timeout_ms", "load_goodput", "load_goodput_pct",
-                "load_slo_miss_ttft_pct", "load_slo_miss_tpot_pct", "load_slo_miss_e2el_pct", "load_prompt_tokens",
-                "load_image_tokens", "load_image_token_pct", "load_repeated_prefix_pct", "load_itl_p99_p50",
-                "load_itl_stalls_in_prefill_pct", "load_prefill_quadratic_pct", "load_prefill_quadratic_p", "load_step_ttft_slope_ms",
-                "load_ttft_by_step", "load_e2el_by_step", "load_thinking_by_step", "load_prefix_missed_pct", "turns", "turn_ttft_growth_pct", "turn_ttft_growth_p", "turn_prompt_tokens_last", "ttft_ms"));
-        s.addAll(LatencyShares.NAMES);
-        s.addAll(ScrapeCost.NAMES);
-        s.addAll(ServerMetricsAnalysis.metricNames());
-        s.addAll(QueueEvidence.NAMES);
-        return s;
+        return MetricFamily.names(MetricFamily.LOAD, MetricFamily.LOAD_SESSIONS, MetricFamily.LOAD_SCRAPE_COST,
+                MetricFamily.LOAD_LATENCY_SHARES, MetricFamily.SERVER, MetricFamily.QUEUE_EVIDENCE);
     }
 
     /** The metrics the analyses give a load run; {@link #metricNames()} all present or absent with a reason. */

@@ -29,8 +29,7 @@ final class LoadPatterns {
         for (LoadRequest r : rs) {
             byStep.computeIfAbsent(r.step(), k -> new ArrayList<>()).add(r);
         }
-        String[] names = {"load_step_ttft_slope_ms", "load_ttft_by_step", "load_e2el_by_step", "load_thinking_by_step",
-            "turns", "turn_ttft_growth_pct", "turn_ttft_growth_p", "turn_prompt_tokens_last"};
+        List<String> names = MetricFamily.LOAD_SESSIONS.names();
         if (byStep.size() < 2 || !byStep.containsKey(1)) {
             b.absentAll(rs.isEmpty() ? "no session traffic (the agent workload, or replayed requests with steps, has it)"
                     : "sessions of fewer than two completed steps", names);

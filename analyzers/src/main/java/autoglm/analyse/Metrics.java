@@ -94,6 +94,11 @@ public final class Metrics {
         }
 
         public Builder absentAll(String reason, String... names) {
+            return absentAll(reason, java.util.List.of(names));
+        }
+
+        /** Each of {@code names} absent with {@code reason}: a family's, say ({@link MetricFamily#names()}). */
+        public Builder absentAll(String reason, Iterable<String> names) {
             for (String n : names) {
                 absent(n, reason);
             }

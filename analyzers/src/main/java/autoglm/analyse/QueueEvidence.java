@@ -22,7 +22,7 @@ import java.util.List;
  * </ol>
  */
 final class QueueEvidence {
-    static final List<String> NAMES = List.of("queue_share_pct", "load_queue_ms", "queue_basis");
+    static final List<String> NAMES = MetricFamily.QUEUE_EVIDENCE.names();
     /** Scrapes inside the measured window Little's law needs (fewer: not decided from the gauge). */
     static final int MIN_PAGES = 3;
 

@@ -19,28 +19,14 @@ import java.util.TreeMap;
  * ({@link TimeWeighted}); memory peaks are taken over the whole run.
  */
 public final class SampleAnalyzer {
-    static final String[] GPU_METRICS = {
-        "active_window_ms", "startup_excluded_ms", "tail_excluded_ms", "gpus_used", "gpu_util_pct", "gpu_mem_util_pct",
-        "gpu_mem_peak_pct", "gpu_mem_peak_bytes", "gpu_mem_total_bytes", "proc_gpu_mem_peak_bytes", "power_w",
-        "sm_clock_mhz", "sm_clock_max_mhz", "clock_throttled_pct", "clock_reasons"
-    };
-    static final String[] GPM_METRICS = {
-        "sm_active_pct", "sm_occupancy_pct", "tensor_active_pct", "dram_bw_pct", "fp16_active_pct", "fp32_active_pct",
-        "pcie_tx_gbps", "pcie_rx_gbps", "pcie_link_pct"
-    };
-    static final String[] HOST_METRICS = {
-        "host_cpu_pct", "host_proc_cpu_pct", "host_busiest_thread_pct", "host_busiest_thread", "host_rss_peak_bytes"
-    };
+    static final List<String> GPU_METRICS = MetricFamily.SAMPLES_GPU.names();
+    static final List<String> GPM_METRICS = MetricFamily.SAMPLES_GPM.names();
+    static final List<String> HOST_METRICS = MetricFamily.SAMPLES_HOST.names();
 
     /** Every metric this analyzer computes (or marks absent with a reason). */
     public static java.util.Set<String> metricNames() {
-        java.util.Set<String> names = new java.util.LinkedHashSet<>();
-        names.add("run_wall_ms");
-        names.add("pcie_link_gbps");
-        names.addAll(List.of(GPU_METRICS));
-        names.addAll(List.of(GPM_METRICS));
-        names.addAll(List.of(HOST_METRICS));
-        return names;
+        return MetricFamily.names(MetricFamily.SAMPLES, MetricFamily.SAMPLES_GPU, MetricFamily.SAMPLES_GPM,
+                MetricFamily.SAMPLES_HOST);
     }
 
     public RunAnalysis analyze(RunRecording rec) {

@@ -12,7 +12,7 @@ import java.util.List;
  * causes of a client's lag.
  */
 public final class ScrapeCost {
-    public static final List<String> NAMES = List.of("load_scrape_ms", "load_scrape_busy_pct", "load_client_lag_cause");
+    public static final List<String> NAMES = MetricFamily.LOAD_SCRAPE_COST.names();
     /** From this share of the time busy, the scraper is named as the client's cause of lag. */
     public static final double NAMED_BUSY_PCT = 20;
     static final String OTHER_CAUSES = "CPU, connection setup, encoding images";

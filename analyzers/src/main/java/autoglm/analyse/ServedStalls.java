@@ -23,11 +23,6 @@ final class ServedStalls {
     private ServedStalls() {
     }
 
-    static List<String> metricNames() {
-        return List.of("served_long_step_ms", "served_long_step_factor", "served_long_step_time_pct",
-                "served_long_steps_beside", "served_itl_gaps_in_long_steps_pct");
-    }
-
     static void metrics(Metrics.Builder b, ServedSteps.Result r, LoadRecording load) {
         List<ServedSteps.Step> steps = r.steps();
         double[] ms = steps.stream().mapToDouble(ServedSteps.Step::ms).toArray();

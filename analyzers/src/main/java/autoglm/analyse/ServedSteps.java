@@ -3,7 +3,6 @@ package autoglm.analyse;
 import autoglm.model.load.LoadRecording;
 import autoglm.model.trace.GpuActivities;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeMap;
@@ -24,8 +23,7 @@ public final class ServedSteps {
      * annotation naming a vision module (transformers' and vLLM's classes: Glm4vVisionModel, ...VisionTransformer).
      */
     static final java.util.regex.Pattern VISION = java.util.regex.Pattern.compile("(?i)vision|visual");
-    public static final String NOT_SERVED = "not a load run with the server's kernel recordings (load --serve "
-            + "--kernels) or profiler trace (--server-profile)";
+    public static final String NOT_SERVED = MetricFamily.SERVED.whenAbsent();
 
     /**
      * One step: its wall-clock start and end, kernels launched in it, GPU busy time (-1: no GPU activity in the
@@ -185,12 +183,7 @@ public final class ServedSteps {
     }
 
     public static Set<String> metricNames() {
-        Set<String> s = new LinkedHashSet<>(List.of("served_steps", "served_batch_low", "served_batch_high",
-                "served_step_ms_low_batch", "served_step_ms_high_batch", "served_busy_pct_low_batch",
-                "served_busy_pct_high_batch", "served_kernels_per_step"));
-        s.addAll(ServedStalls.metricNames());
-        s.addAll(List.of("served_vision_prefill_pct", "served_vision_ms"));
-        return s;
+        return MetricFamily.names(MetricFamily.SERVED);
     }
 
     /**

@@ -1,7 +1,6 @@
 package autoglm.analyse;
 
 import autoglm.model.load.LoadRecording;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
@@ -52,11 +51,7 @@ public final class ServerMetricsAnalysis {
     }
 
     public static Set<String> metricNames() {
-        return new LinkedHashSet<>(List.of("server_kind", "server_scrapes", "server_running_mean", "server_running_max",
-                "server_waiting_mean", "server_waiting_time_pct", "server_kv_usage_mean_pct", "server_kv_usage_max_pct", "server_kv_engines",
-                "server_preemptions", "server_prefix_caching", "server_prefix_hit_pct", "server_ttft_ms",
-                "server_e2el_ms", "server_queue_ms", "server_prefill_ms", "server_decode_ms", "server_itl_ms",
-                "server_queue_share_pct", "server_prefill_share_pct", "server_decode_share_pct"));
+        return MetricFamily.names(MetricFamily.SERVER);
     }
 
     public static Metrics analyze(LoadRecording rec) {

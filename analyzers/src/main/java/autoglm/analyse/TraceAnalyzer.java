@@ -5,19 +5,6 @@ import autoglm.model.trace.TraceModel;
 
 /** Runs every analysis on a trace model. Separate stages, as in HTA: reader, model, analyses. */
 public final class TraceAnalyzer {
-    private static final String[] GPU_METRICS = {
-        "gpu_span_ms", "gpu_busy_pct", "gpu_idle_pct", "gpu_compute_pct", "gpu_non_compute_pct",
-        "idle_host_wait_pct", "idle_kernel_wait_pct", "idle_other_pct", "kernels", "kernels_per_step", "kernel_us",
-        "launch_cpu_us", "launch_delay_us", "short_kernel_pct", "small_kernel_pct", "small_kernel_time_pct",
-        "occupancy_pct", "low_blocks_time_pct", "gemm_time_pct", "simt_gemm_pct", "gemm_tensor_core_pct",
-        "compute_capability", "memcpy_count", "memcpy_ms", "memcpy_bytes", "pageable_memcpy_count",
-        "pageable_memcpy_bytes", "pageable_memcpy_ms", "pageable_memcpy_gbps", "pageable_memcpy_pct",
-        "pageable_memcpy_per_step", "pinned_memcpy_gbps", "memset_count", "host_syncs_per_step",
-        "host_sync_ms_per_step", "host_sync_bubble_pct", "sync_calls", "host_blocked_pct", "host_blocked_ms", "host_blocked_ops",
-        "comm_time_pct", "comm_overlap_pct", "launch_queue_max", "launch_queue_mean", "launch_queue_full_ms",
-        "hta_launch_delay_us", "hta_short_kernel_pct"
-    };
-
     private final AnalysisSettings settings;
 
     public TraceAnalyzer(AnalysisSettings settings) {
@@ -58,7 +45,7 @@ public final class TraceAnalyzer {
                     : model.gpu().size() == 0
                     ? "the trace has no GPU activity (no kernel, memcpy or memset events)"
                     : "no GPU activity belongs to the analysed iterations";
-            out.absentAll(reason, GPU_METRICS);
+            out.absentAll(reason, MetricFamily.TRACE_GPU.names());
         }
         HostAnalysis.run(c, out);
         InputGrowthAnalysis.run(c, out);

@@ -6,7 +6,6 @@ import autoglm.analyse.Metrics;
 import autoglm.analyse.Spread;
 import autoglm.analyse.Stats;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.ToDoubleFunction;
@@ -18,23 +17,13 @@ import java.util.function.ToDoubleFunction;
  */
 public final class WorkloadAnalysis {
     /** Why workload metrics are absent from a trace or a run without events. */
-    public static final String NO_WORKLOAD = "no workload events: autoglm profile --model runs the autoglm workload, "
-            + "which reports them";
+    public static final String NO_WORKLOAD = MetricFamily.WORKLOAD.whenAbsent();
 
     private WorkloadAnalysis() {
     }
 
     public static Set<String> metricNames() {
-        return new LinkedHashSet<>(List.of("workload_model", "workload_source", "workload_layers", "workload_device", "workload_device_type", "workload_torch",
-                "workload_dtype", "workload_requests", "workload_wall_ms", "ms_per_token",
-                "tokens_per_s", "ttft_ms", "tpot_ms", "e2e_ms", "prefill_ms", "prefill_time_pct", "decode_time_pct", "peak_mem_bytes", "padded_token_pct",
-                "pad_tokens", "prompt_tokens", "mean_batch", "mean_queue", "batch_knob", "compiles",
-                "compiles_after_warmup", "compile_ms", "load_ms", "warmup_ms", "cold_start_pct", "num_beams",
-                "max_new_tokens", "output_tokens", "decode_waste_pct", "turns", "turn_ttft_growth_pct", "turn_ttft_growth_p",
-                "turn_prompt_tokens_last", "bandwidth_gbps", "roofline_floor_ms", "roofline_pct", "fit_pct",
-                "fit_need_bytes", "fit_free_bytes", "cpu_half_precision", "input_wait_pct", "input_wait_ms_per_batch",
-                "queue_ms", "request_prompt_tokens", "cached_prompt_tokens", "prefix_reuse_pct", "output_tokens_total",
-                "decode_rows", "image_tokens", "vision_time_pct"));
+        return MetricFamily.names(MetricFamily.WORKLOAD);
     }
 
     public static Metrics analyze(WorkloadLog log) {

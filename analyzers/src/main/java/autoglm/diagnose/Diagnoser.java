@@ -4,6 +4,7 @@ import autoglm.Version;
 import autoglm.analyse.AnalysisSettings;
 import autoglm.analyse.Metric;
 import autoglm.analyse.MetricCatalog;
+import autoglm.analyse.MetricFamily;
 import autoglm.analyse.Metrics;
 import autoglm.analyse.RunAnalysis;
 import autoglm.analyse.SampleAnalyzer;
@@ -38,7 +39,7 @@ import java.util.function.Consumer;
  */
 public final class Diagnoser {
     /** Why a trace has no system metrics. */
-    public static final String NO_SAMPLES = "a trace carries no NVML or host samples (autoglm profile records them)";
+    public static final String NO_SAMPLES = MetricFamily.SAMPLES.whenAbsent();
     /** Why a run has no timeline metrics. */
     public static final String NO_TRACE = RunContents.NO_KERNELS;
 

@@ -47,8 +47,7 @@ public record ProfilerCost(Side inside, Side outside, double slowdownPct, NoiseT
     }
 
     /** The metrics this cost gives a load run's diagnosis (docs/load.md#--server-profile-n). */
-    public static final java.util.List<String> METRICS = java.util.List.of("server_profile_cost_pct",
-            "server_profile_tpot_inside_ms", "server_profile_tpot_outside_ms", "server_profile_cost_p");
+    public static final java.util.List<String> METRICS = autoglm.analyse.MetricFamily.SERVER_PROFILE.names();
 
     /** The cost as metrics: the slowdown, each side's mean TPOT with its n and standard deviation, Welch's p. */
     public autoglm.analyse.Metrics metrics() {

@@ -1,7 +1,10 @@
 package autoglm.cli;
 
+import autoglm.report.MetricsMarkdown;
+import autoglm.report.MetricsText;
 import autoglm.report.RulesReport;
 import autoglm.rules.RuleCatalogue;
+import autoglm.util.BadInputException;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -22,6 +25,11 @@ public final class RulesCommand implements Callable<Integer> {
             description = "terminal (default), markdown (docs/rules.md is made this way) or json")
     Format format;
 
+    @Option(names = "--metrics", description = "list the metrics the analyses compute instead, by family, with unit, "
+            + "meaning and the reason they are absent without their data: terminal, or markdown (docs/metrics.md is "
+            + "made this way)")
+    boolean metrics;
+
     @Mixin
     RuleOptions rules = new RuleOptions();
 
@@ -31,6 +39,13 @@ public final class RulesCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (metrics) {
+            if (format == Format.json) {
+                throw new BadInputException("--metrics lists the metrics as terminal or markdown, not json");
+            }
+            Output.stdout(io, format == Format.markdown ? MetricsMarkdown::write : MetricsText::write);
+            return ExitCodes.OK;
+        }
         RuleCatalogue catalogue = rules.catalogue();
         RulesReport r = format == Format.markdown ? RulesReport.markdown()
                 : format == Format.json ? RulesReport.json() : RulesReport.text();

@@ -1,11 +1,11 @@
 package autoglm.analyse.ranks;
 
 import autoglm.analyse.Metric;
+import autoglm.analyse.MetricFamily;
 import autoglm.analyse.Metrics;
 import autoglm.analyse.Stats;
 import autoglm.analyse.TraceAnalysis;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -19,15 +19,13 @@ import java.util.TreeSet;
  */
 public final class RankAnalysis {
     /** Why the cross-rank metrics are absent on one input. */
-    public static final String ONE_RANK = "one trace: these compare the ranks of a job (give several rank files, "
-            + "or their folder)";
+    public static final String ONE_RANK = MetricFamily.RANKS.whenAbsent();
 
     private RankAnalysis() {
     }
 
     public static Set<String> metricNames() {
-        return new LinkedHashSet<>(List.of("rank_count", "rank_compute_ms", "straggler_ratio", "straggler_rank",
-                "straggler_gain_pct", "collective_wait_pct"));
+        return MetricFamily.names(MetricFamily.RANKS);
     }
 
     /** The table and the metrics the rules read. */
