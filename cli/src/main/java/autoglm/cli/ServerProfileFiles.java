@@ -7,28 +7,16 @@ import java.io.IOException;
 import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * The traces of {@code load --server-profile}: moved from where the server wrote them into the run folder's
- * server-profile/, then diagnosed with the trace analyzers (server-profile/diagnosis.json), the top findings said.
+ * The traces of {@code load --server-profile}, which the library moved from where the server wrote them into the run
+ * folder's server-profile/ ({@code LoadRuns}): diagnosed with the trace analyzers (server-profile/diagnosis.json), the top findings said.
  */
 final class ServerProfileFiles {
     private ServerProfileFiles() {
-    }
-
-    /** Moves every file of {@code staging} into {@code folder}/server-profile/ and removes {@code staging}. */
-    static void collect(Path staging, Path folder) throws IOException {
-        Path into = Files.createDirectories(folder.resolve("server-profile"));
-        try (Stream<Path> s = Files.list(staging)) {
-            for (Path p : s.toList()) {
-                Files.move(p, into.resolve(p.getFileName()), StandardCopyOption.REPLACE_EXISTING);
-            }
-        }
-        Files.deleteIfExists(staging);
     }
 
     /**
@@ -82,7 +70,7 @@ final class ServerProfileFiles {
         Diagnosis d = diagnoser.diagnoseTraces(traces, autoglm.model.trace.LoadProgress.NONE);
         if (load != null) {
             d = diagnoser.withServed(d, load); // the server's steps against the batch its /metrics reported
-            Reports.servedSteps(dir, d);
+            autoglm.report.RunFolderFiles.servedSteps(dir, d);
         }
         try (Writer w = Files.newBufferedWriter(dir.resolve("diagnosis.json"))) {
             new autoglm.report.JsonReport().write(d, w);
