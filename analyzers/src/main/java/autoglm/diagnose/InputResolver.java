@@ -38,16 +38,29 @@ public final class InputResolver {
         }
     }
 
+    /**
+     * The kind of one path, for a command that reads one input ({@code export}): as {@link #resolve}, but a folder that
+     * is neither a run folder nor a load run's is not expanded into rank traces: it is given as a trace, for the
+     * trace reader to refuse.
+     */
+    public static Input resolveOne(Path given) {
+        if (RunFolder.isRunFolder(given)) {
+            return new Input(Kind.RUN_FOLDER, List.of(given));
+        }
+        if (Files.isDirectory(given) && LoadFiles.present(given)) {
+            return new Input(Kind.LOAD_FILES, List.of(given));
+        }
+        return new Input(CuptiLoader.isRecording(given) ? Kind.RECORDINGS : Kind.TRACES, List.of(given));
+    }
+
     /** The kind of {@code given}; bad input when there is nothing, or kinds are mixed. */
     public static Input resolve(List<Path> given) {
         if (given.isEmpty()) {
             throw new BadInputException("nothing to diagnose: give a trace, a CUPTI recording or a run folder");
         }
-        if (given.size() == 1 && RunFolder.isRunFolder(given.get(0))) {
-            return new Input(Kind.RUN_FOLDER, List.copyOf(given));
-        }
-        if (given.size() == 1 && Files.isDirectory(given.get(0)) && LoadFiles.present(given.get(0))) {
-            return new Input(Kind.LOAD_FILES, List.copyOf(given));
+        if (given.size() == 1 && (RunFolder.isRunFolder(given.get(0)) || Files.isDirectory(given.get(0))
+                && LoadFiles.present(given.get(0)))) {
+            return resolveOne(given.get(0));
         }
         List<Path> files = RankFiles.expand(given);
         if (files.stream().anyMatch(RunFolder::isRunFolder)) {

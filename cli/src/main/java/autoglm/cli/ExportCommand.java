@@ -58,7 +58,7 @@ public final class ExportCommand implements Callable<Integer> {
         RunRecording run = null;
         autoglm.model.workload.WorkloadLog workload = null;
         autoglm.model.load.LoadRecording load = null;
-        InputResolver.Input in = InputResolver.resolve(List.of(input));
+        InputResolver.Input in = InputResolver.resolveOne(input);
         if (in.kind() == InputResolver.Kind.RUN_FOLDER || in.kind() == InputResolver.Kind.LOAD_FILES) {
             load = load(input);
         }
@@ -75,13 +75,7 @@ public final class ExportCommand implements Callable<Integer> {
             }
             case LOAD_FILES -> model = null; // a load run's files alone: its requests and the server's gauges
             case RECORDINGS -> model = CuptiLoader.load(in.files()).model();
-            case TRACES -> {
-                if (in.files().size() > 1) {
-                    throw new BadInputException(input + ": a folder of " + in.files().size() + " rank traces: export "
-                            + "writes one; give one of its files");
-                }
-                model = TraceLoader.load(in.path());
-            }
+            case TRACES -> model = TraceLoader.load(input);
         }
         Window window = model == null || model.gpu().size() == 0 ? null : Window.of(model);
         PerfettoExport.Counts[] counts = new PerfettoExport.Counts[1];
