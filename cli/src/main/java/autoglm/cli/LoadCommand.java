@@ -8,6 +8,7 @@ import autoglm.record.load.LoadRun;
 import autoglm.record.load.LoadRuns;
 import autoglm.record.load.LoadSweep;
 import autoglm.record.load.LoadVerify;
+import autoglm.record.load.ServerProfileResults;
 import autoglm.rules.Severity;
 import autoglm.util.BadInputException;
 import java.nio.file.Path;
@@ -151,12 +152,7 @@ public final class LoadCommand implements Callable<Integer> {
         }
         Diagnosis diagnosis = base.diagnosis();
         if (load.serverProfile > 0) {
-            autoglm.verify.ProfilerCost cost = ServerProfileFiles.cost(io, base.folder(), base.recording());
-            ServerProfileFiles.diagnose(io, base.folder(), diagnoser, serve, base.recording());
-            if (cost != null) {
-                diagnosis = cost.attachTo(diagnosis); // the cost in the result's metrics: JSON and HTML
-                autoglm.report.RunFolderFiles.write(base.folder(), diagnosis, null, base.recording());
-            }
+            diagnosis = ServerProfileResults.finish(base, diagnoser, serve, line -> io.say(line));
         }
         if (verify && base.ranToItsEnd()) {
             diagnosis = LoadVerify.verify(runs, base, plan, rules.catalogue(), verifyTop, name);
