@@ -119,27 +119,20 @@ public final class Diagnoser {
     }
 
     /**
-     * One run folder of autoglm profile; or CUPTI recordings (cupti-PID.bin); or torch.profiler traces (.json,
-     * .json.gz), several of them being the ranks of one job. Mixing kinds is bad input.
+     * One run folder of autoglm profile or load; or CUPTI recordings (cupti-PID.bin); or torch.profiler traces (.json,
+     * .json.gz), several of them (or their folder) being the ranks of one job. Which it is, {@link InputResolver}
+     * decides; mixing kinds is bad input. A run folder's verify.json (what its --verify measured) is not read here:
+     * {@code autoglm.verify.VerifiedRuns} adds it, as {@code diagnose FOLDER} does.
      */
     public Diagnosed diagnoseFiles(List<Path> files, LoadProgress progress, Consumer<String> notes) {
-        if (files.isEmpty()) {
-            throw new BadInputException("nothing to diagnose: give a trace, a CUPTI recording or a run folder");
-        }
-        files = RankFiles.expand(files);
-        if (files.stream().anyMatch(RunFolder::isRunFolder)) {
-            if (files.size() > 1) {
-                throw new BadInputException("a run folder is diagnosed on its own: give one run folder, or trace files");
-            }
-            return diagnoseRun(files.get(0), notes);
-        }
-        if (files.stream().anyMatch(CuptiLoader::isRecording)) {
-            if (!files.stream().allMatch(CuptiLoader::isRecording)) {
-                throw new BadInputException("CUPTI recordings and trace files cannot be mixed: give either");
-            }
-            return new Diagnosed(diagnoseRecordings(files, notes), null);
-        }
-        return new Diagnosed(diagnoseTraces(files, progress), null);
+        InputResolver.Input in = InputResolver.resolve(files);
+        return switch (in.kind()) {
+            case RUN_FOLDER -> diagnoseRun(in.path(), notes);
+            case LOAD_FILES -> throw new BadInputException(in.path() + ": a load run's files without its run.json: not "
+                    + "a run folder autoglm can diagnose");
+            case RECORDINGS -> new Diagnosed(diagnoseRecordings(in.files(), notes), null);
+            case TRACES -> new Diagnosed(diagnoseTraces(in.files(), progress), null);
+        };
     }
 
     /** torch.profiler traces, telling {@code progress} how the reading goes; several are the ranks of one job. */
@@ -234,6 +227,33 @@ public final class Diagnoser {
                 where.endMs(), where.stepMs(), rows, nodes);
         return new Diagnosis("autoglm", Version.get(), List.of(), fleet, engine().evaluate(fleet), loss, null,
                 List.of(), java.util.Map.of(), null, table);
+    }
+
+    /**
+     * A fleet read back from the Prometheus at {@code where.prometheus()} (its HTTP API, each query's whole answer
+     * within {@code timeoutMs}): the serving replicas {@code where.selector()} picks and the GPU exporters
+     * {@code where.gpuSelector()} picks over the window, diagnosed as above; what the reading refused or left out is
+     * the diagnosis's data loss, and a fleet with no replicas or no GPU series is told to {@code notes}.
+     */
+    public Diagnosis diagnoseFleet(FleetWhere where, long timeoutMs, Consumer<String> notes) {
+        autoglm.read.prometheus.PrometheusApi api = new autoglm.read.prometheus.PrometheusApi(where.prometheus(),
+                timeoutMs);
+        // what the reading refuses or leaves out past its limits, by reason: the diagnosis's data loss
+        java.util.Map<String, Long> refused = new java.util.LinkedHashMap<>();
+        List<autoglm.read.prometheus.FleetReader.Instance> fleet = autoglm.read.prometheus.FleetReader.servers(api,
+                where.selector(), where.startMs(), where.endMs(), where.stepMs(), refused,
+                autoglm.analyse.ServerMetricsAnalysis::reads);
+        List<autoglm.read.prometheus.GpuFleetReader.Instance> gpus = autoglm.read.prometheus.GpuFleetReader.gpus(api,
+                where.gpuSelector(), where.startMs(), where.endMs(), where.stepMs(), refused);
+        if (fleet.isEmpty()) {
+            notes.accept("Prometheus at " + where.prometheus() + " holds no vLLM, SGLang, TGI or llama.cpp series for "
+                    + (where.selector().isBlank() ? "any job" : where.selector()) + " in the window");
+        }
+        if (gpus.isEmpty()) {
+            notes.accept("Prometheus at " + where.prometheus() + " holds no DCGM exporter or autoglm GPU series for "
+                    + (where.gpuSelector().isBlank() ? "any job" : where.gpuSelector()) + " in the window");
+        }
+        return diagnoseFleet(fleet, gpus, where, refused);
     }
 
     /** Where and when a fleet was read: the Prometheus, the selectors of replicas and GPU instances, the window. */

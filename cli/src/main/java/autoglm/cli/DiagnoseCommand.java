@@ -1,13 +1,10 @@
 package autoglm.cli;
 
-import autoglm.util.BadInputException;
 import autoglm.diagnose.Diagnoser;
 import autoglm.diagnose.Diagnosed;
 import autoglm.diagnose.Diagnosis;
-import autoglm.read.cupti.CuptiLoader;
 import autoglm.rules.Finding;
 import autoglm.rules.Severity;
-import autoglm.read.run.RunFolder;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -65,20 +62,11 @@ public final class DiagnoseCommand implements Callable<Integer> {
         }
         Diagnosed d;
         try (Progress progress = Progress.open(io)) {
-            d = diagnoser.diagnoseFiles(files, (f, read, total, events) -> progress.show(
+            d = autoglm.verify.VerifiedRuns.diagnoseFiles(diagnoser, files, (f, read, total, events) -> progress.show(
                     Progress.reading(f, read, total, events)), line -> io.say(line));
         }
-        Diagnosis diagnosis = d.diagnosis();
-        autoglm.model.workload.WorkloadLog workload = d.workload();
-        if (files.size() == 1 && java.nio.file.Files.isRegularFile(files.get(0).resolve(Reports.VERIFY_JSON))
-                && diagnosis.verifications().isEmpty()) {
-            // a verified run keeps what --verify measured: shown again, the gains measured, not estimated
-            diagnosis = diagnosis.withVerifications(autoglm.result.ResultJson.verifications(
-                    files.get(0).resolve(Reports.VERIFY_JSON)));
-            io.say("the fixes verified when this run was profiled are read from its " + Reports.VERIFY_JSON);
-        }
-        diagnosis = diagnosis.withOverrides(rules.overrides());
-        Reports.write(io, report, diagnosis, workload, d.run() == null ? null : d.run().load());
+        Diagnosis diagnosis = d.diagnosis().withOverrides(rules.overrides());
+        Reports.write(io, report, diagnosis, d.workload(), d.run() == null ? null : d.run().load());
         return exitCode(diagnosis, failOn, io);
     }
 
@@ -87,28 +75,8 @@ public final class DiagnoseCommand implements Callable<Integer> {
         if (files != null && !files.isEmpty()) {
             throw new autoglm.util.BadInputException("--prometheus diagnoses a fleet: give it without files");
         }
-        FleetOptions.Window w = fleetOptions.window(System.currentTimeMillis());
-        String url = fleetOptions.prometheus;
-        String selector = fleetOptions.selector;
-        autoglm.read.prometheus.PrometheusApi api = new autoglm.read.prometheus.PrometheusApi(url,
-                fleetOptions.timeoutMs());
-        // what the reading refuses or leaves out past its limits, by reason: the diagnosis's data loss
-        java.util.Map<String, Long> refused = new java.util.LinkedHashMap<>();
-        java.util.List<autoglm.read.prometheus.FleetReader.Instance> fleet = autoglm.read.prometheus.FleetReader
-                .servers(api, selector, w.startMs(), w.endMs(), w.stepMs(), refused,
-                        autoglm.analyse.ServerMetricsAnalysis::reads);
-        java.util.List<autoglm.read.prometheus.GpuFleetReader.Instance> gpus = autoglm.read.prometheus.GpuFleetReader
-                .gpus(api, fleetOptions.gpuSelector, w.startMs(), w.endMs(), w.stepMs(), refused);
-        if (fleet.isEmpty()) {
-            io.say("Prometheus at " + url + " holds no vLLM, SGLang, TGI or llama.cpp series for "
-                    + (selector.isBlank() ? "any job" : selector) + " in the window");
-        }
-        if (gpus.isEmpty()) {
-            io.say("Prometheus at " + url + " holds no DCGM exporter or autoglm GPU series for "
-                    + (fleetOptions.gpuSelector.isBlank() ? "any job" : fleetOptions.gpuSelector) + " in the window");
-        }
-        Diagnosis diagnosis = diagnoser.diagnoseFleet(fleet, gpus, new Diagnoser.FleetWhere(url, selector,
-                fleetOptions.gpuSelector, w.startMs(), w.endMs(), w.stepMs()), refused).withOverrides(rules.overrides());
+        Diagnosis diagnosis = diagnoser.diagnoseFleet(fleetOptions.where(System.currentTimeMillis()),
+                fleetOptions.timeoutMs(), line -> io.say(line)).withOverrides(rules.overrides());
         Reports.write(io, report, diagnosis, null, null);
         return exitCode(diagnosis, failOn, io);
     }

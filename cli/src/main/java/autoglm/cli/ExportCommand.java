@@ -1,6 +1,7 @@
 package autoglm.cli;
 
 import autoglm.analyse.Window;
+import autoglm.diagnose.InputResolver;
 import autoglm.read.cupti.CuptiLoader;
 import autoglm.report.PerfettoExport;
 import autoglm.read.run.RunFolder;
@@ -57,33 +58,24 @@ public final class ExportCommand implements Callable<Integer> {
         RunRecording run = null;
         autoglm.model.workload.WorkloadLog workload = null;
         autoglm.model.load.LoadRecording load = null;
-        if (Files.isDirectory(input) && autoglm.read.load.LoadFiles.present(input)) {
-            java.util.Map<String, Long> loss = new java.util.LinkedHashMap<>();
-            load = autoglm.read.load.LoadFiles.read(input, loss);
-            loss.forEach((why, n) -> io.say("load: " + n + " " + why + "; left out"));
+        InputResolver.Input in = InputResolver.resolveOne(input);
+        if (in.kind() == InputResolver.Kind.RUN_FOLDER || in.kind() == InputResolver.Kind.LOAD_FILES) {
+            load = load(input);
         }
-        if (RunFolder.isRunFolder(input)) {
-            run = RunFolder.read(input);
-            if (autoglm.read.workload.WorkloadEvents.present(input)) {
-                try {
-                    workload = autoglm.read.workload.WorkloadEvents.read(input.resolve(
-                            autoglm.read.workload.WorkloadEvents.FILE));
-                } catch (BadInputException e) {
-                    io.say("workload events: " + e.getMessage() + "; exported without the workload's steps");
+        switch (in.kind()) {
+            case RUN_FOLDER -> {
+                run = RunFolder.read(input);
+                workload = workload(input);
+                List<Path> rec = CuptiLoader.recordings(input);
+                if (!rec.isEmpty()) {
+                    CuptiLoader.Result r = CuptiLoader.load(rec);
+                    r.errors().forEach(e -> io.say("kernel recording: " + e));
+                    model = r.model();
                 }
             }
-            List<Path> rec = CuptiLoader.recordings(input);
-            if (!rec.isEmpty()) {
-                CuptiLoader.Result r = CuptiLoader.load(rec);
-                r.errors().forEach(e -> io.say("kernel recording: " + e));
-                model = r.model();
-            }
-        } else if (load != null) {
-            model = null; // a load run without --serve: its requests and the server's gauges alone
-        } else if (CuptiLoader.isRecording(input)) {
-            model = CuptiLoader.load(List.of(input)).model();
-        } else {
-            model = TraceLoader.load(input);
+            case LOAD_FILES -> model = null; // a load run's files alone: its requests and the server's gauges
+            case RECORDINGS -> model = CuptiLoader.load(in.files()).model();
+            case TRACES -> model = TraceLoader.load(input);
         }
         Window window = model == null || model.gpu().size() == 0 ? null : Window.of(model);
         PerfettoExport.Counts[] counts = new PerfettoExport.Counts[1];
@@ -105,5 +97,29 @@ public final class ExportCommand implements Callable<Integer> {
                 counts[0].apiCalls(), counts[0].cpuOps(), counts[0].annotations(), counts[0].flows(), counts[0].iterations(),
                 counts[0].counterSamples(), counts[0].steps(), counts[0].requests(), counts[0].loadRequests()));
         return ExitCodes.OK;
+    }
+
+    /** A load run's requests and scrapes, what could not be read said and left out; null when there is no load. */
+    private autoglm.model.load.LoadRecording load(Path folder) {
+        if (!autoglm.read.load.LoadFiles.present(folder)) {
+            return null;
+        }
+        java.util.Map<String, Long> loss = new java.util.LinkedHashMap<>();
+        autoglm.model.load.LoadRecording load = autoglm.read.load.LoadFiles.read(folder, loss);
+        loss.forEach((why, n) -> io.say("load: " + n + " " + why + "; left out"));
+        return load;
+    }
+
+    /** A run's workload events, or null (none, or unreadable: said). */
+    private autoglm.model.workload.WorkloadLog workload(Path folder) {
+        if (!autoglm.read.workload.WorkloadEvents.present(folder)) {
+            return null;
+        }
+        try {
+            return autoglm.read.workload.WorkloadEvents.read(folder.resolve(autoglm.read.workload.WorkloadEvents.FILE));
+        } catch (BadInputException e) {
+            io.say("workload events: " + e.getMessage() + "; exported without the workload's steps");
+            return null;
+        }
     }
 }

@@ -48,12 +48,8 @@ final class FleetOptions {
         return (long) ms;
     }
 
-    /** The window and the spacing of its points, in unix milliseconds. */
-    record Window(double startMs, double endMs, double stepMs) {
-    }
-
-    /** The window these options give, {@code nowMs} being now. */
-    Window window(double nowMs) {
+    /** Which Prometheus, which replicas and GPU exporters, over which window: {@code nowMs} being now. */
+    autoglm.diagnose.Diagnoser.FleetWhere where(double nowMs) {
         if (since != null && start != null) {
             throw new BadInputException("--since and --start both give the window's start: give one");
         }
@@ -64,7 +60,7 @@ final class FleetOptions {
         if (!(endMs > startMs) || !(stepMs > 0)) {
             throw new BadInputException("--prometheus: the window must end after it starts, and --step be positive");
         }
-        return new Window(startMs, endMs, stepMs);
+        return new autoglm.diagnose.Diagnoser.FleetWhere(prometheus, selector, gpuSelector, startMs, endMs, stepMs);
     }
 
     /** RFC 3339 (2026-11-28T14:00:00Z, or with an offset) or unix seconds, in unix milliseconds. */

@@ -6,6 +6,8 @@ import autoglm.report.HtmlReport;
 import autoglm.report.JsonReport;
 import autoglm.report.MarkdownReport;
 import autoglm.report.Report;
+import autoglm.report.RunFolderFiles;
+import autoglm.read.run.RunFolder;
 import autoglm.report.TerminalReport;
 import autoglm.model.workload.WorkloadLog;
 import autoglm.util.BadInputException;
@@ -14,14 +16,10 @@ import java.nio.file.Path;
 /** Writes a diagnosis in the formats asked for: the main one (stdout or -o), and --html and --markdown files. */
 final class Reports {
     /** The HTML report written into every run folder. */
-    static final String RUN_HTML = "report.html";
+    static final String RUN_HTML = RunFolder.REPORT_HTML;
 
     private Reports() {
     }
-
-    static final String REQUESTS_CSV = "requests.csv";
-    static final String TURNS_CSV = "turns.csv";
-    static final String SERVED_CSV = "served-steps.csv";
 
     static void checkWritable(ReportOptions report) {
         Output.checkWritable("-o", report.output);
@@ -79,37 +77,14 @@ final class Reports {
 
     /**
      * The HTML report in a run folder, quietly (the run's "kept in" line already names the folder); with the
-     * workload's events, also its per-request and per-turn tables (requests.csv, turns.csv).
+     * workload's events, also its per-request and per-turn tables (the library's {@link RunFolderFiles}).
      */
     static void runHtml(Path folder, Diagnosis d, WorkloadLog workload) {
-        runHtml(folder, d, workload, null);
-    }
-
-    /** The same for a load run: its charts too. */
-    static void runHtml(Path folder, Diagnosis d, WorkloadLog workload, autoglm.model.load.LoadRecording load) {
-        HtmlReport html = new HtmlReport(ChartBuilder.of(d, workload, load));
-        Output.writeFile("the run's", folder.resolve(RUN_HTML), w -> html.write(d, w));
-        if (workload != null && !workload.requests().isEmpty()) {
-            tech.tablesaw.api.Table requests = autoglm.analyse.RequestTable.of(workload);
-            Output.writeFile("the run's", folder.resolve(REQUESTS_CSV), w -> autoglm.report.RequestsCsv.requests(requests, w));
-            Output.writeFile("the run's", folder.resolve(TURNS_CSV), w -> autoglm.report.RequestsCsv.turns(requests, w));
-        }
-        servedSteps(folder, d);
-    }
-
-    /** A load run's server steps one row each (served-steps.csv), when the diagnosis has them. */
-    static void servedSteps(Path folder, Diagnosis d) {
-        if (d.served() != null && !d.served().steps().isEmpty()) {
-            tech.tablesaw.api.Table steps = autoglm.analyse.ServedStepTable.of(d.served());
-            Output.writeFile("the run's", folder.resolve(SERVED_CSV), w -> autoglm.report.RequestsCsv.table(steps, w));
-        }
+        RunFolderFiles.write(folder, d, workload, null);
     }
 
     /** What --verify measured, kept in the base run's folder: diagnose FOLDER shows it again (verify.json). */
-    static final String VERIFY_JSON = "verify.json";
-
     static void runVerified(Path folder, Diagnosis d) {
-        autoglm.report.JsonReport json = new autoglm.report.JsonReport();
-        Output.writeFile("the run's", folder.resolve(VERIFY_JSON), w -> json.write(d, w));
+        RunFolderFiles.verified(folder, d);
     }
 }

@@ -9,7 +9,16 @@ import autoglm.Fixtures;
 import autoglm.diagnose.Diagnosed;
 import autoglm.diagnose.Diagnoser;
 import autoglm.diagnose.Diagnosis;
+import autoglm.diagnose.FleetTable;
 import autoglm.diagnose.Verification;
+import autoglm.model.load.LoadRequest;
+import autoglm.record.load.Endpoint;
+import autoglm.record.load.LoadPlan;
+import autoglm.record.load.LoadRun;
+import autoglm.record.load.LoadRuns;
+import autoglm.record.load.LoadSweep;
+import autoglm.record.load.Profile;
+import autoglm.read.run.RunFolder;
 import autoglm.model.run.RunInfo;
 import autoglm.model.trace.LoadProgress;
 import autoglm.record.run.ProfiledRun;
@@ -22,8 +31,14 @@ import autoglm.rules.RuleCatalogue;
 import autoglm.rules.Severity;
 import autoglm.verify.RunOutcome;
 import autoglm.verify.Verifier;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Locale;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,9 +49,14 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Diagnosis and verification through the library alone: this module does not see the CLI (picocli is not on its
  * classpath), so nothing here can lean on it. A trace, a CUPTI recording and a run folder are diagnosed; the
- * workload (glm-tiny on CPU) is profiled and a fix verified by re-running it, as docs/architecture.md shows.
+ * workload (glm-tiny on CPU) is profiled and a fix verified by re-running it; an endpoint (the vLLM emulator) is
+ * loaded and swept, checked against the emulator's truth log; a fleet is read back from Prometheus, checked against
+ * what tools/fleet_replay.py computes from the recordings; all as docs/architecture.md shows. (The CLI's answer on
+ * the same run folder and the same Prometheus is set against the library's in the cli module's LibraryParityTest.)
  */
 class LibraryApiTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     @TempDir
     Path tmp;
 
@@ -114,5 +134,130 @@ class LibraryApiTest {
         Profiler.Result r = profiler.run(new Profiler.Request(argv, name, tmp.resolve("runs"), settings, 10_000, null,
                 env));
         return ProfiledRun.outcome(r, diagnoser.diagnoseRun(r.folder(), notes::add));
+    }
+
+    /** A synthetic load of {@code requests} measured requests after one warm-up, {@code profile} as given. */
+    private static LoadPlan synthetic(URI base, int requests) {
+        return new LoadPlan(base, Endpoint.firstModel(base), true, LoadPlan.SYNTHETIC, Profile.parse("sync"), requests,
+                Double.NaN, 1, 0, 1, 1, 0, 0, null, 32, 0, 8, null, Double.NaN, Double.NaN, Double.NaN,
+                base.resolve("/metrics"), 60_000, 1.0, 1000, 4000);
+    }
+
+    @Test
+    void loadsAnEndpointThroughTheLibraryAlone() throws Exception {
+        try (Loopback engine = Loopback.emulator(tmp.resolve("emulator"), "vllm", "--decode-ms", "5")) {
+            List<String> notes = new ArrayList<>();
+            LoadRun run = new LoadRuns(tmp.resolve("runs"), diagnoser, notes::add).run(synthetic(URI.create(engine.url),
+                    4), "lib-load");
+            assertTrue(run.ranToItsEnd(), run.problem() + " " + notes);
+            // the server saw every request the client sent: the warm-up and the 4 measured (no baseline: it serves
+            // /metrics), one at a time, so in the same order
+            List<JsonNode> truth = new ArrayList<>(engine.truth("request"));
+            truth.sort(Comparator.comparingDouble(n -> n.get("arrival_ms").asDouble()));
+            assertEquals(5, truth.size());
+            List<LoadRequest> sent = run.recording().requests();
+            assertEquals(truth.size(), sent.size());
+            long served = 0;
+            for (int i = 0; i < sent.size(); i++) {
+                assertEquals("ok", sent.get(i).status());
+                assertEquals(truth.get(i).get("completion_tokens").asLong(), sent.get(i).completionTokens(), "request " + i);
+                served += sent.get(i).warmup() ? 0 : truth.get(i).get("completion_tokens").asLong();
+            }
+            Diagnosis d = run.diagnosis();
+            assertEquals(4, d.metrics().get("load_requests").value());
+            assertEquals(served, d.metrics().get("load_output_tokens").value(), "the server's completion tokens");
+            // the folder is a run folder like any other, with the report the CLI writes into it
+            assertTrue(RunFolder.isRunFolder(run.folder()));
+            assertTrue(Files.readString(run.folder().resolve(RunFolder.REPORT_HTML)).startsWith("<!DOCTYPE html>"));
+            assertEquals(d.metrics().get("load_output_tokens").value(), diagnoser.diagnoseRun(run.folder(), notes::add)
+                    .diagnosis().metrics().get("load_output_tokens").value());
+        }
+    }
+
+    @Test
+    void sweepsAnEndpointsRatesThroughTheLibraryAlone() throws Exception {
+        try (Loopback engine = Loopback.emulator(tmp.resolve("emulator"), "vllm", "--decode-ms", "5")) {
+            List<String> notes = new ArrayList<>();
+            LoadSweep.Result sweep = LoadSweep.run(new LoadRuns(tmp.resolve("runs"), diagnoser, notes::add),
+                    synthetic(URI.create(engine.url), 4), 1, "lib");
+            assertFalse(sweep.stopped(), notes.toString());
+            List<LoadSweep.Stage> stages = sweep.stages();
+            assertEquals("sync", stages.get(0).profile().toString());
+            assertEquals("concurrent:4", stages.get(1).profile().toString(), "all 4 requests at once");
+            assertTrue(stages.get(0).folderName().endsWith("-lib-sweep-1-sync"), stages.get(0).folderName());
+            // each stage's rate as docs/load.md defines it: completed requests over the span from the first scheduled
+            // send to the last end
+            double low = rate(stages.get(0).run());
+            double high = rate(stages.get(1).run());
+            if (high > low) {
+                assertEquals(3, stages.size(), "one constant rate between");
+                assertEquals(Profile.parse(String.format(Locale.ROOT, "constant:%.4g", (low + high) / 2)).toString(),
+                        stages.get(2).profile().toString());
+            } else {
+                assertEquals(2, stages.size(), "no rate between: " + notes);
+            }
+            int sent = 0;
+            for (LoadSweep.Stage s : stages) {
+                assertTrue(s.run().ranToItsEnd());
+                sent += s.run().recording().requests().size();
+            }
+            assertEquals(engine.truth("request").size(), sent, "every stage's requests reached the server");
+        }
+    }
+
+    private static double rate(LoadRun run) {
+        List<LoadRequest> measured = run.recording().measured();
+        double start = measured.stream().mapToDouble(LoadRequest::scheduledMs).min().orElseThrow();
+        double end = measured.stream().mapToDouble(LoadRequest::endMs).max().orElseThrow();
+        return measured.stream().filter(LoadRequest::ok).count() / ((end - start) / 1000);
+    }
+
+    @Test
+    void diagnosesAFleetReadBackFromPrometheusThroughTheLibraryAlone() throws Exception {
+        Path promtool = Loopback.tool("promtool");
+        Path om = tmp.resolve("fleet.om");
+        Process tool = new ProcessBuilder(Loopback.tool("python3").toString(), Fixtures.root().resolve(
+                "tools/fleet_replay.py").toString(), om.toString()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        JsonNode x = JSON.readTree(tool.getInputStream());
+        assertEquals(0, tool.waitFor());
+        Process fill = new ProcessBuilder(promtool.toString(), "tsdb", "create-blocks-from", "openmetrics", om.toString(),
+                tmp.resolve("data").toString()).redirectErrorStream(true).start();
+        String filled = new String(fill.getInputStream().readAllBytes());
+        assertEquals(0, fill.waitFor(), filled);
+        try (Loopback prom = Loopback.prometheus(tmp, tmp.resolve("data"))) {
+            List<String> notes = new ArrayList<>();
+            Diagnoser.FleetWhere where = new Diagnoser.FleetWhere(prom.url, "", "", x.get("start_s").asDouble() * 1000,
+                    x.get("end_s").asDouble() * 1000, 1000);
+            Diagnosis d = diagnoser.diagnoseFleet(where, 60_000, notes::add);
+            assertEquals(List.of(), notes, "replicas and GPU series both found");
+            FleetTable fleet = d.fleet();
+            assertEquals(5, fleet.nodes().size());
+            for (FleetTable.Node node : fleet.nodes()) {
+                JsonNode e = x.get("nodes").get(node.instance());
+                if (!e.get("gpu_util_pct").get("mean").isNull()) {
+                    assertEquals(e.get("gpu_util_pct").get("mean").asDouble(), node.metrics().get("gpu_util_pct").value(),
+                            1e-9, node.instance());
+                }
+                assertEquals(e.get("gpu_mem_peak_pct").asDouble(), node.metrics().get("gpu_mem_peak_pct").value(), 1e-9,
+                        node.instance());
+            }
+            assertEquals(x.get("replicas").size(), fleet.rows().size());
+            for (FleetTable.Row row : fleet.rows()) {
+                assertEquals(x.get("replicas").get(row.instance()).get("requests").asDouble(), row.requests(),
+                        row.instance());
+            }
+            JsonNode f = x.get("fleet");
+            assertEquals(f.get("straggler_ratio").asDouble(), d.metrics().get("fleet_straggler_ratio").value(), 1e-9);
+            assertEquals(f.get("imbalance_ratio").asDouble(), d.metrics().get("fleet_imbalance_ratio").value(), 1e-9);
+            assertEquals(f.get("throttle_gap_pct").asDouble(), d.metrics().get("fleet_throttle_gap_pct").value(), 1e-9);
+            assertTrue(d.findings().stream().anyMatch(x2 -> x2.rule().equals("straggler-replica")
+                    && x2.severity() == Severity.WARNING));
+            // a selector that picks no replica: said through the notes, as the CLI says it on stderr
+            Diagnosis none = diagnoser.diagnoseFleet(new Diagnoser.FleetWhere(prom.url, "{job=\"none\"}", "",
+                    where.startMs(), where.endMs(), where.stepMs()), 60_000, notes::add);
+            assertEquals(0, none.fleet().rows().size());
+            assertEquals(List.of("Prometheus at " + prom.url + " holds no vLLM, SGLang, TGI or llama.cpp series for "
+                    + "{job=\"none\"} in the window"), notes);
+        }
     }
 }

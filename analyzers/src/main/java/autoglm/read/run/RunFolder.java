@@ -23,6 +23,16 @@ import java.util.Map;
  */
 public final class RunFolder {
     public static final String RUN_JSON = "run.json";
+    /** The HTML report written into every run folder. */
+    public static final String REPORT_HTML = "report.html";
+    /** The workload's requests, one row each (a workload run; a load run's requests.csv is {@code LoadFiles}'). */
+    public static final String REQUESTS_CSV = "requests.csv";
+    /** The workload's turns, one row each. */
+    public static final String TURNS_CSV = "turns.csv";
+    /** A load run's server steps, one row each, when its server's kernels were recorded. */
+    public static final String SERVED_STEPS_CSV = "served-steps.csv";
+    /** What --verify measured, kept so that diagnosing the folder again shows it. */
+    public static final String VERIFY_JSON = "verify.json";
 
     private RunFolder() {
     }

@@ -1,4 +1,4 @@
-package autoglm.cli;
+package autoglm.record.load;
 
 import autoglm.diagnose.Diagnoser;
 import autoglm.diagnose.Diagnosis;
@@ -7,35 +7,41 @@ import java.io.IOException;
 import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 /**
- * The traces of {@code load --server-profile}: moved from where the server wrote them into the run folder's
- * server-profile/, then diagnosed with the trace analyzers (server-profile/diagnosis.json), the top findings said.
+ * What {@code load --server-profile} adds to the base run: what profiling cost the requests, and the server's traces
+ * ({@link LoadRuns} moved them from where the server wrote them into the run folder's server-profile/) diagnosed with
+ * the trace analyzers (server-profile/diagnosis.json), the top findings said.
  */
-final class ServerProfileFiles {
-    private ServerProfileFiles() {
+public final class ServerProfileResults {
+    private ServerProfileResults() {
     }
 
-    /** Moves every file of {@code staging} into {@code folder}/server-profile/ and removes {@code staging}. */
-    static void collect(Path staging, Path folder) throws IOException {
-        Path into = Files.createDirectories(folder.resolve("server-profile"));
-        try (Stream<Path> s = Files.list(staging)) {
-            for (Path p : s.toList()) {
-                Files.move(p, into.resolve(p.getFileName()), StandardCopyOption.REPLACE_EXISTING);
-            }
+    /**
+     * The base run's diagnosis with what profiling cost attached (its report.html written again), or as it was when
+     * the window did not open; the traces diagnosed beside it. {@code served}: the server was started by autoglm.
+     */
+    public static Diagnosis finish(LoadRun base, Diagnoser diagnoser, boolean served, Consumer<String> notes)
+            throws IOException {
+        autoglm.verify.ProfilerCost cost = cost(notes, base.folder(), base.recording());
+        diagnose(notes, base.folder(), diagnoser, served, base.recording());
+        if (cost == null) {
+            return base.diagnosis();
         }
-        Files.deleteIfExists(staging);
+        Diagnosis d = cost.attachTo(base.diagnosis()); // the cost in the result's metrics: JSON and HTML
+        autoglm.report.RunFolderFiles.write(base.folder(), d, null, base.recording());
+        return d;
     }
 
     /**
      * What profiling cost the requests (docs/load.md): TPOT inside the window against outside it, from requests.csv
      * and server-profile.json.
      */
-    static autoglm.verify.ProfilerCost cost(Io io, Path folder, autoglm.model.load.LoadRecording load)
+    static autoglm.verify.ProfilerCost cost(Consumer<String> notes, Path folder, autoglm.model.load.LoadRecording load)
             throws IOException {
         Path window = folder.resolve("server-profile.json");
         if (load == null || !Files.isRegularFile(window)) {
@@ -44,13 +50,13 @@ final class ServerProfileFiles {
         com.fasterxml.jackson.databind.JsonNode w = new com.fasterxml.jackson.databind.ObjectMapper().readTree(
                 window.toFile());
         if (!w.path("start_ms").isNumber() || !w.path("stop_ms").isNumber()) {
-            io.say("--server-profile: the window did not open: " + autoglm.util.SafeText.oneLine(w.path("answers").toString()));
+            notes.accept("--server-profile: the window did not open: " + autoglm.util.SafeText.oneLine(w.path("answers").toString()));
             return null;
         }
         double stop = w.get("stop_ms").asDouble();
         autoglm.verify.ProfilerCost c = autoglm.verify.ProfilerCost.of(load.requests(), w.get("start_ms").asDouble(),
                 stop, w.path("written_ms").isNumber() ? w.get("written_ms").asDouble() : stop);
-        io.say(String.format(java.util.Locale.ROOT, "server profile: TPOT %s inside the window (n=%d) against %s "
+        notes.accept(String.format(java.util.Locale.ROOT, "server profile: TPOT %s inside the window (n=%d) against %s "
                 + "outside (n=%d): %s%s", ms(c.inside().meanMs()), c.inside().n(), ms(c.outside().meanMs()),
                 c.outside().n(), Double.isNaN(c.slowdownPct()) ? "no comparison" : String.format(java.util.Locale.ROOT,
                         "%+.0f%% under the profiler", c.slowdownPct()),
@@ -63,7 +69,7 @@ final class ServerProfileFiles {
     }
 
     /** Diagnoses the traces in {@code folder}/server-profile/, or says why there are none. */
-    static void diagnose(Io io, Path folder, Diagnoser diagnoser, boolean served,
+    static void diagnose(Consumer<String> notes, Path folder, Diagnoser diagnoser, boolean served,
             autoglm.model.load.LoadRecording load) throws IOException {
         Path dir = folder.resolve("server-profile");
         List<Path> traces = new ArrayList<>();
@@ -74,7 +80,7 @@ final class ServerProfileFiles {
             }
         }
         if (traces.isEmpty()) {
-            io.say("--server-profile: no trace collected" + (served ? " (see server-profile.json for the server's "
+            notes.accept("--server-profile: no trace collected" + (served ? " (see server-profile.json for the server's "
                     + "answers)" : ": without --serve the server writes its traces where it runs (its "
                     + "VLLM_TORCH_PROFILER_DIR); diagnose them there with autoglm diagnose"));
             return;
@@ -82,7 +88,7 @@ final class ServerProfileFiles {
         Diagnosis d = diagnoser.diagnoseTraces(traces, autoglm.model.trace.LoadProgress.NONE);
         if (load != null) {
             d = diagnoser.withServed(d, load); // the server's steps against the batch its /metrics reported
-            Reports.servedSteps(dir, d);
+            autoglm.report.RunFolderFiles.servedSteps(dir, d);
         }
         try (Writer w = Files.newBufferedWriter(dir.resolve("diagnosis.json"))) {
             new autoglm.report.JsonReport().write(d, w);
@@ -95,11 +101,11 @@ final class ServerProfileFiles {
         }
         if (d.served() != null && d.served().present()) {
             for (autoglm.analyse.ServedSteps.ByBatch b : d.served().byBatch()) {
-                io.say(String.format(java.util.Locale.ROOT, "server profile: batch %d: %d steps, median %.2f ms",
+                notes.accept(String.format(java.util.Locale.ROOT, "server profile: batch %d: %d steps, median %.2f ms",
                         b.batch(), b.steps(), b.stepMs()));
             }
         }
-        io.say("server profile: " + traces.size() + (traces.size() == 1 ? " trace" : " traces") + " diagnosed into "
+        notes.accept("server profile: " + traces.size() + (traces.size() == 1 ? " trace" : " traces") + " diagnosed into "
                 + dir.resolve("diagnosis.json") + "; " + (top.isEmpty() ? "no finding" : String.join(", ", top)));
     }
 }
