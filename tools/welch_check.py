@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Welch's t-test computed without a statistics library, to check autoglm's NoiseTest (GateTest).
+"""Welch's t-test computed without a statistics library, to check autoglm's WelchTest (GateTest).
 
 t = (mean_b - mean_a) / sqrt(sa^2/na + sb^2/nb), Welch-Satterthwaite degrees of freedom, and the
 two-sided p value by Simpson integration of Student's t density from |t| to 200.

@@ -115,4 +115,41 @@ class ArchitectureTest {
         }
         assertEquals(List.of(), cycles, "packages on a cycle");
     }
+
+    /**
+     * Inside the analyse stage, each subject uses only what they share ({@code autoglm.analyse}) and the subjects it
+     * builds on: a load run's analyses read the trace's window and the workload's fits; a fleet is replicas (load)
+     * and their GPUs (samples); ranks are traces. What they share uses no subject.
+     */
+    private static final Map<String, Set<String>> ANALYSE_SUBJECTS = Map.of(
+            "autoglm.analyse", Set.of(),
+            "autoglm.analyse.trace", Set.of("autoglm.analyse"),
+            "autoglm.analyse.samples", Set.of("autoglm.analyse"),
+            "autoglm.analyse.workload", Set.of("autoglm.analyse"),
+            "autoglm.analyse.load", Set.of("autoglm.analyse", "autoglm.analyse.trace", "autoglm.analyse.workload"),
+            "autoglm.analyse.fleet", Set.of("autoglm.analyse", "autoglm.analyse.load", "autoglm.analyse.samples",
+                    "autoglm.analyse.trace"),
+            "autoglm.analyse.ranks", Set.of("autoglm.analyse", "autoglm.analyse.trace"));
+
+    @Test
+    void analyseSubjectsUseOnlyWhatTheyBuildOn() throws Exception {
+        List<String> problems = new ArrayList<>();
+        Map<String, Set<String>> uses = uses(problems);
+        for (Map.Entry<String, Set<String>> e : uses.entrySet()) {
+            if (!e.getKey().startsWith("autoglm.analyse")) {
+                continue;
+            }
+            Set<String> allowed = ANALYSE_SUBJECTS.get(e.getKey());
+            if (allowed == null) {
+                problems.add(e.getKey() + " is no subject of analyse (ArchitectureTest.ANALYSE_SUBJECTS)");
+                continue;
+            }
+            for (String used : e.getValue()) {
+                if (used.startsWith("autoglm.analyse") && !allowed.contains(used)) {
+                    problems.add(e.getKey() + " uses " + used);
+                }
+            }
+        }
+        assertEquals(List.of(), problems);
+    }
 }

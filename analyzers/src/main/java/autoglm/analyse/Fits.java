@@ -7,17 +7,17 @@ import java.util.Arrays;
  * coefficient. A fit that fails any of these gives no figure, with the reason, so that no rule fires on a curve drawn
  * through noise: TTFT over prompts of one length, growth over steps that did not grow.
  */
-final class Fits {
+public final class Fits {
     /** Residual degrees of freedom a fit needs beyond its coefficients (a line: 4 points, a parabola: 5). */
-    static final int MIN_DF = 2;
+    public static final int MIN_DF = 2;
     /** Distinct x values a fit needs: with two, a line passes through any pair of means. */
-    static final int MIN_X_VALUES = 3;
+    public static final int MIN_X_VALUES = 3;
 
     private Fits() {
     }
 
     /** Whether a fit may decide, in checks made in this order; the checker (tools/fit_check.py) writes the same keys. */
-    enum Verdict {
+    public enum Verdict {
         /** fewer than degree + 1 + MIN_DF points */
         TOO_FEW_POINTS("too-few-points"),
         /** fewer than MIN_X_VALUES distinct x */
@@ -32,7 +32,7 @@ final class Fits {
         NOT_SIGNIFICANT("not-significant"),
         APPLICABLE("applicable");
 
-        final String key;
+        public final String key;
 
         Verdict(String key) {
             this.key = key;
@@ -40,13 +40,13 @@ final class Fits {
     }
 
     /** A judged fit: the verdict, the fit (null before one is made), the coefficient tested and the x it saw. */
-    record Judged(Verdict verdict, LeastSquares.Fit fit, int tested, int points, long values, double xMin,
+    public record Judged(Verdict verdict, LeastSquares.Fit fit, int tested, int points, long values, double xMin,
             double xMax) {
-        boolean applicable() {
+        public boolean applicable() {
             return verdict == Verdict.APPLICABLE;
         }
 
-        double coef() {
+        public double coef() {
             return fit == null ? Double.NaN : fit.coef()[tested];
         }
 
@@ -54,12 +54,12 @@ final class Fits {
             return fit == null ? Double.NaN : fit.t(tested);
         }
 
-        double p() {
+        public double p() {
             return fit == null ? Double.NaN : fit.p(tested);
         }
 
         /** "t = 1.44, p = 0.18" */
-        String test() {
+        public String test() {
             return "t = " + Quantities.number(t()) + ", p = " + Quantities.number(p());
         }
     }
@@ -69,7 +69,7 @@ final class Fits {
      * at least this times the smallest (NaN: no such condition, for x that start at 0 or 1 such as steps).
      * {@code positive}: the tested coefficient must be above 0.
      */
-    static Judged judge(double[] x, double[] y, int degree, double minRatio, boolean positive, double alpha) {
+    public static Judged judge(double[] x, double[] y, int degree, double minRatio, boolean positive, double alpha) {
         int n = x.length;
         long values = Arrays.stream(x).distinct().count();
         double lo = Arrays.stream(x).min().orElse(Double.NaN);

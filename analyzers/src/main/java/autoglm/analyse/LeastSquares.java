@@ -10,7 +10,7 @@ import org.apache.commons.math3.stat.regression.OLSMultipleLinearRegression;
  * before the fit (prompt lengths squared reach 10^8) and the coefficients scaled back, which changes neither the
  * fitted values nor any t.
  */
-final class LeastSquares {
+public final class LeastSquares {
     private LeastSquares() {
     }
 
@@ -18,7 +18,7 @@ final class LeastSquares {
      * A fitted polynomial: coefficients (constant first) in the units of x and y, their standard errors, the
      * residual degrees of freedom and R^2.
      */
-    record Fit(double[] coef, double[] se, int df, double r2) {
+    public record Fit(double[] coef, double[] se, int df, double r2) {
         /** Coefficient i over its standard error (infinite for an exact fit). */
         double t(int i) {
             return coef[i] / se[i];
@@ -33,7 +33,7 @@ final class LeastSquares {
         }
 
         /** The fitted value at x. */
-        double at(double x) {
+        public double at(double x) {
             double v = 0;
             double pow = 1;
             for (double c : coef) {

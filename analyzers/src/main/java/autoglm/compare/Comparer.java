@@ -1,8 +1,8 @@
 package autoglm.compare;
 
-import autoglm.analyse.Breakdown;
+import autoglm.analyse.trace.Breakdown;
 import autoglm.analyse.Metric;
-import autoglm.gate.NoiseTest;
+import autoglm.analyse.WelchTest;
 import autoglm.result.ResultSummary;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -25,7 +25,7 @@ public final class Comparer {
             Metric ma = e.getValue();
             Metric mb = b.metric(e.getKey());
             if (mb != null && ma.present() && mb.present() && !ma.isText() && !mb.isText()) {
-                metrics.add(new MetricChange(e.getKey(), ma, mb, NoiseTest.of(ma, mb)));
+                metrics.add(new MetricChange(e.getKey(), ma, mb, WelchTest.of(ma, mb)));
             }
         }
         String note = a.kernels().isEmpty() ? noteOf(a) : b.kernels().isEmpty() ? noteOf(b) : null;

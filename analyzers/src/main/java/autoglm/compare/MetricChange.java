@@ -1,10 +1,10 @@
 package autoglm.compare;
 
 import autoglm.analyse.Metric;
-import autoglm.gate.NoiseTest;
+import autoglm.analyse.WelchTest;
 
 /** One metric in two results, with Welch's noise test where both carry a spread. */
-public record MetricChange(String name, Metric a, Metric b, NoiseTest noise) {
+public record MetricChange(String name, Metric a, Metric b, WelchTest noise) {
 
     public double delta() {
         return b.value() - a.value();

@@ -45,7 +45,7 @@ final class Combined {
     /** Several inputs whose rank steps were taken when they were read (their models may be without events). */
     static Diagnosis of(List<InputDiagnosis> inputs, List<autoglm.analyse.ranks.RankSteps> steps, RuleEngine engine,
             RuleCatalogue catalogue) {
-        List<autoglm.analyse.TraceAnalysis> analyses = new ArrayList<>();
+        List<autoglm.analyse.trace.TraceAnalysis> analyses = new ArrayList<>();
         for (InputDiagnosis in : inputs) {
             analyses.add(in.analysis());
         }

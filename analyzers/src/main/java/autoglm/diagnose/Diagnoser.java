@@ -6,13 +6,13 @@ import autoglm.analyse.Metric;
 import autoglm.analyse.MetricCatalog;
 import autoglm.analyse.MetricFamily;
 import autoglm.analyse.Metrics;
-import autoglm.analyse.RunAnalysis;
-import autoglm.analyse.SampleAnalyzer;
-import autoglm.analyse.ServedSteps;
-import autoglm.analyse.TraceAnalysis;
-import autoglm.analyse.TraceAnalyzer;
-import autoglm.analyse.WorkloadAnalysis;
-import autoglm.analyse.LoadAnalysis;
+import autoglm.analyse.samples.RunAnalysis;
+import autoglm.analyse.samples.SampleAnalyzer;
+import autoglm.analyse.load.ServedSteps;
+import autoglm.analyse.trace.TraceAnalysis;
+import autoglm.analyse.trace.TraceAnalyzer;
+import autoglm.analyse.workload.WorkloadAnalysis;
+import autoglm.analyse.load.LoadAnalysis;
 import autoglm.model.run.RunContents;
 import autoglm.model.trace.DataLoss;
 import autoglm.model.trace.LoadProgress;
@@ -172,8 +172,8 @@ public final class Diagnoser {
     }
 
     private static InputDiagnosis withoutEvents(InputDiagnosis in) {
-        autoglm.analyse.TraceAnalysis a = in.analysis();
-        return new InputDiagnosis(new autoglm.analyse.TraceAnalysis(a.model().withoutEvents(), a.window(), a.metrics(),
+        autoglm.analyse.trace.TraceAnalysis a = in.analysis();
+        return new InputDiagnosis(new autoglm.analyse.trace.TraceAnalysis(a.model().withoutEvents(), a.window(), a.metrics(),
                 a.breakdown(), a.dataLoss()), in.findings());
     }
 
@@ -201,28 +201,28 @@ public final class Diagnoser {
             loss = loss.with(DataLoss.Group.MALFORMED, e.getKey(), e.getValue());
         }
         for (autoglm.read.prometheus.FleetReader.Instance in : instances) {
-            for (java.util.Map.Entry<String, Long> e : autoglm.analyse.ServerMetricsAnalysis.refused(in.scrapes())
+            for (java.util.Map.Entry<String, Long> e : autoglm.analyse.load.ServerMetricsAnalysis.refused(in.scrapes())
                     .entrySet()) {
                 loss = loss.with(DataLoss.Group.MALFORMED, e.getKey(), e.getValue());
             }
         }
-        autoglm.analyse.FleetAnalysis.Result r = autoglm.analyse.FleetAnalysis.analyze(instances);
+        autoglm.analyse.fleet.FleetAnalysis.Result r = autoglm.analyse.fleet.FleetAnalysis.analyze(instances);
         List<FleetTable.Row> rows = new ArrayList<>();
-        for (autoglm.analyse.FleetAnalysis.Replica rep : r.replicas()) {
+        for (autoglm.analyse.fleet.FleetAnalysis.Replica rep : r.replicas()) {
             rows.add(new FleetTable.Row(rep.instance(), rep.job(), rep.model(), rep.requests(), rep.metrics(),
                     applied(rep.metrics())));
         }
         rows.sort(java.util.Comparator.comparingDouble((FleetTable.Row x) -> -FleetTable.topScore(x.findings()))
                 .thenComparingDouble(x -> Double.isNaN(x.requests()) ? 1 : -x.requests()));
-        autoglm.analyse.FleetGpuAnalysis.Result g = autoglm.analyse.FleetGpuAnalysis.analyze(gpus, where.stepMs());
+        autoglm.analyse.fleet.FleetGpuAnalysis.Result g = autoglm.analyse.fleet.FleetGpuAnalysis.analyze(gpus, where.stepMs());
         List<FleetTable.Node> nodes = new ArrayList<>();
-        for (autoglm.analyse.FleetGpuAnalysis.Node n : g.nodes()) {
+        for (autoglm.analyse.fleet.FleetGpuAnalysis.Node n : g.nodes()) {
             autoglm.read.prometheus.GpuFleetReader.Instance in = n.instance();
             nodes.add(new FleetTable.Node(in.instance(), in.job(), in.hostname(), in.source(), in.gpus().size(),
                     n.metrics(), applied(n.metrics())));
         }
         nodes.sort(java.util.Comparator.comparingDouble((FleetTable.Node x) -> -FleetTable.topScore(x.findings())));
-        Metrics fleet = r.fleet().with(g.fleet(), autoglm.analyse.FleetGpuAnalysis.metricNames());
+        Metrics fleet = r.fleet().with(g.fleet(), autoglm.analyse.fleet.FleetGpuAnalysis.metricNames());
         FleetTable table = new FleetTable(where.prometheus(), where.selector(), where.gpuSelector(), where.startMs(),
                 where.endMs(), where.stepMs(), rows, nodes);
         return new Diagnosis("autoglm", Version.get(), List.of(), fleet, engine().evaluate(fleet), loss, null,
@@ -242,7 +242,7 @@ public final class Diagnoser {
         java.util.Map<String, Long> refused = new java.util.LinkedHashMap<>();
         List<autoglm.read.prometheus.FleetReader.Instance> fleet = autoglm.read.prometheus.FleetReader.servers(api,
                 where.selector(), where.startMs(), where.endMs(), where.stepMs(), refused,
-                autoglm.analyse.ServerMetricsAnalysis::reads);
+                autoglm.analyse.load.ServerMetricsAnalysis::reads);
         List<autoglm.read.prometheus.GpuFleetReader.Instance> gpus = autoglm.read.prometheus.GpuFleetReader.gpus(api,
                 where.gpuSelector(), where.startMs(), where.endMs(), where.stepMs(), refused);
         if (fleet.isEmpty()) {

@@ -1,7 +1,7 @@
 package autoglm.diagnose;
 
 import autoglm.analyse.Metrics;
-import autoglm.analyse.RunAnalysis;
+import autoglm.analyse.samples.RunAnalysis;
 import autoglm.rules.Finding;
 import autoglm.model.trace.DataLoss;
 import java.util.List;
@@ -21,7 +21,7 @@ import java.util.List;
 public record Diagnosis(String tool, String version, List<InputDiagnosis> inputs, Metrics metrics,
         List<Finding> findings, DataLoss dataLoss, RunAnalysis run, List<Verification> verifications,
         java.util.Map<String, String> overrides, autoglm.analyse.ranks.RankTable ranks, FleetTable fleet,
-        autoglm.analyse.ServedSteps.Result served) {
+        autoglm.analyse.load.ServedSteps.Result served) {
 
     public Diagnosis(String tool, String version, List<InputDiagnosis> inputs, Metrics metrics, List<Finding> findings,
             DataLoss dataLoss, RunAnalysis run, List<Verification> verifications, java.util.Map<String, String> overrides,

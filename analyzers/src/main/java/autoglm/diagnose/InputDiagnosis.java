@@ -1,6 +1,6 @@
 package autoglm.diagnose;
 
-import autoglm.analyse.TraceAnalysis;
+import autoglm.analyse.trace.TraceAnalysis;
 import autoglm.rules.Finding;
 import java.util.List;
 

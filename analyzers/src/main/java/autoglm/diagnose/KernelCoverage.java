@@ -1,6 +1,6 @@
 package autoglm.diagnose;
 
-import autoglm.analyse.RunAnalysis;
+import autoglm.analyse.samples.RunAnalysis;
 import autoglm.model.trace.TraceModel;
 import java.util.Locale;
 

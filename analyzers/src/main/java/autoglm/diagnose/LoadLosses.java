@@ -30,7 +30,7 @@ final class LoadLosses {
                     : loss.with(DataLoss.Group.PROBE, "scrapes of the server's /metrics that failed: " + e.getKey(),
                             e.getValue());
         }
-        for (Map.Entry<String, Long> e : autoglm.analyse.ServerMetricsAnalysis.refused(rec.scrapes()).entrySet()) {
+        for (Map.Entry<String, Long> e : autoglm.analyse.load.ServerMetricsAnalysis.refused(rec.scrapes()).entrySet()) {
             loss = loss.with(DataLoss.Group.MALFORMED, e.getKey(), e.getValue());
         }
         Map<String, Long> usage = new java.util.TreeMap<>();

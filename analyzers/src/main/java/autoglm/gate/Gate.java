@@ -1,5 +1,6 @@
 package autoglm.gate;
 
+import autoglm.analyse.WelchTest;
 import autoglm.analyse.Metric;
 import autoglm.analyse.MetricCatalog;
 import autoglm.analyse.Quantities;
@@ -68,11 +69,11 @@ public final class Gate {
             String side = !Double.isFinite(base.value()) ? "the baseline's" : "the current";
             double bad = !Double.isFinite(base.value()) ? base.value() : cur.value();
             return new GateCheck(th, unit, GateCheck.Status.BAD, b, c, base.n(), cur.n(), Double.NaN,
-                    NoiseTest.notApplicable("a bad value"), side + " value is " + bad + ", not a finite number");
+                    WelchTest.notApplicable("a bad value"), side + " value is " + bad + ", not a finite number");
         }
-        NoiseTest noise;
+        WelchTest noise;
         if (th.stat() == null) {
-            noise = NoiseTest.of(base, cur);
+            noise = WelchTest.of(base, cur);
         } else {
             String what = "no " + th.stat() + " in ";
             if (Double.isNaN(b)) {
@@ -86,9 +87,9 @@ public final class Gate {
             }
             if (!Double.isFinite(b) || !Double.isFinite(c)) {
                 return new GateCheck(th, unit, GateCheck.Status.BAD, b, c, base.n(), cur.n(), Double.NaN,
-                        NoiseTest.notApplicable("a bad value"), "the " + th.stat() + " is not a finite number");
+                        WelchTest.notApplicable("a bad value"), "the " + th.stat() + " is not a finite number");
             }
-            noise = NoiseTest.notApplicable(th.stat() + " is one order statistic: no t-test");
+            noise = WelchTest.notApplicable(th.stat() + " is one order statistic: no t-test");
         }
         double w = th.worsening(b, c);
         GateCheck.Status status;

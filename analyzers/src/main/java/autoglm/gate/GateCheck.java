@@ -1,5 +1,6 @@
 package autoglm.gate;
 
+import autoglm.analyse.WelchTest;
 import autoglm.analyse.Metric;
 import autoglm.analyse.Unit;
 
@@ -9,7 +10,7 @@ import autoglm.analyse.Unit;
  * terms (percent for a relative limit, else the metric's unit), negative when it improved.
  */
 public record GateCheck(Threshold threshold, Unit unit, Status status, double baseline, double current,
-        long baselineN, long currentN, double worsening, NoiseTest noise, String reason) {
+        long baselineN, long currentN, double worsening, WelchTest noise, String reason) {
 
     /**
      * PASS within the limit; FAIL past it; NOISE past it but not beyond noise; SKIPPED not in the baseline
@@ -56,6 +57,6 @@ public record GateCheck(Threshold threshold, Unit unit, Status status, double ba
 
     static GateCheck unjudged(Status status, Threshold t, Unit unit, Metric base, Metric cur, String reason) {
         return new GateCheck(t, unit, status, Double.NaN, Double.NaN, base == null ? 0 : base.n(),
-                cur == null ? 0 : cur.n(), Double.NaN, NoiseTest.notApplicable(reason), reason);
+                cur == null ? 0 : cur.n(), Double.NaN, WelchTest.notApplicable(reason), reason);
     }
 }

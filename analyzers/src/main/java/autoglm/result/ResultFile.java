@@ -2,8 +2,8 @@ package autoglm.result;
 
 import autoglm.analyse.Metric;
 import autoglm.analyse.Metrics;
-import autoglm.analyse.TraceAnalysis;
-import autoglm.analyse.Window;
+import autoglm.analyse.trace.TraceAnalysis;
+import autoglm.analyse.trace.Window;
 import autoglm.diagnose.Diagnosis;
 import autoglm.diagnose.InputDiagnosis;
 import autoglm.model.trace.DataLoss;

@@ -1,6 +1,6 @@
 package autoglm.result;
 
-import autoglm.analyse.Breakdown;
+import autoglm.analyse.trace.Breakdown;
 import autoglm.analyse.Metric;
 import autoglm.rules.Severity;
 import autoglm.util.BadInputException;

@@ -1,6 +1,6 @@
 package autoglm.result;
 
-import autoglm.analyse.Breakdown;
+import autoglm.analyse.trace.Breakdown;
 import autoglm.analyse.Metric;
 import autoglm.diagnose.Diagnosis;
 import autoglm.rules.Finding;

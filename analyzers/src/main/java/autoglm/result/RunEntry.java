@@ -1,6 +1,6 @@
 package autoglm.result;
 
-import autoglm.analyse.RunAnalysis;
+import autoglm.analyse.samples.RunAnalysis;
 import autoglm.model.run.RunInfo;
 import java.time.Instant;
 import java.util.List;

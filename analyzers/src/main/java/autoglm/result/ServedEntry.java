@@ -1,6 +1,6 @@
 package autoglm.result;
 
-import autoglm.analyse.ServedSteps;
+import autoglm.analyse.load.ServedSteps;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
 

@@ -1,7 +1,7 @@
 package autoglm.verify;
 
 import autoglm.analyse.Stats;
-import autoglm.gate.NoiseTest;
+import autoglm.analyse.WelchTest;
 import autoglm.model.load.LoadRequest;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -14,7 +14,7 @@ import java.util.List;
  * the server had written its trace (writing it is a cost of its own); a request that straddles either edge is in
  * neither. Times are the load's own milliseconds (requests.csv's clock).
  */
-public record ProfilerCost(Side inside, Side outside, double slowdownPct, NoiseTest test) {
+public record ProfilerCost(Side inside, Side outside, double slowdownPct, WelchTest test) {
 
     /** One side: its requests' mean and sample standard deviation of TPOT, in ms, and how many. */
     public record Side(double meanMs, double sdMs, int n) {
@@ -41,8 +41,8 @@ public record ProfilerCost(Side inside, Side outside, double slowdownPct, NoiseT
         }
         Side a = Side.of(in);
         Side b = Side.of(out);
-        NoiseTest t = a.n() < 2 || b.n() < 2 ? NoiseTest.notApplicable("fewer than two requests on a side")
-                : NoiseTest.welch(b.meanMs(), b.sdMs(), b.n(), a.meanMs(), a.sdMs(), a.n());
+        WelchTest t = a.n() < 2 || b.n() < 2 ? WelchTest.notApplicable("fewer than two requests on a side")
+                : WelchTest.welch(b.meanMs(), b.sdMs(), b.n(), a.meanMs(), a.sdMs(), a.n());
         return new ProfilerCost(a, b, 100 * (a.meanMs() / b.meanMs() - 1), t);
     }
 

@@ -3,7 +3,7 @@ package autoglm.verify;
 import autoglm.analyse.Metric;
 import autoglm.analyse.Spread;
 import autoglm.analyse.Stats;
-import autoglm.gate.NoiseTest;
+import autoglm.analyse.WelchTest;
 import java.util.List;
 
 /**
@@ -36,7 +36,7 @@ final class RunMedian {
         if (a.length < 2 || b.length < 2) {
             return Double.NaN;
         }
-        NoiseTest t = NoiseTest.welch(Stats.mean(a, a.length), Stats.spread(a, a.length).stdev(), a.length,
+        WelchTest t = WelchTest.welch(Stats.mean(a, a.length), Stats.spread(a, a.length).stdev(), a.length,
                 Stats.mean(b, b.length), Stats.spread(b, b.length).stdev(), b.length);
         return t.p();
     }

@@ -288,7 +288,7 @@ public final class Verifier {
             Metric before = b.metrics().get(e.getKey());
             Metric now = a.metrics().get(e.getKey());
             if (before.present() || now.present()) {
-                autoglm.gate.NoiseTest noise = autoglm.gate.NoiseTest.of(before, now);
+                autoglm.analyse.WelchTest noise = autoglm.analyse.WelchTest.of(before, now);
                 cs.add(new Verification.Comparison(e.getKey(), before, now, e.getValue(),
                         noise.applicable() ? noise.p() : Double.NaN));
             }

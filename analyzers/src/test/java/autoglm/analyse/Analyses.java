@@ -1,18 +1,20 @@
 package autoglm.analyse;
 
+import autoglm.analyse.trace.TraceAnalysis;
+import autoglm.analyse.trace.TraceAnalyzer;
 import autoglm.Fixtures;
 import autoglm.read.TraceLoader;
 import java.util.HashMap;
 import java.util.Map;
 
 /** Analyses of the fixtures, each computed once per test run. */
-final class Analyses {
+public final class Analyses {
     private static final Map<String, TraceAnalysis> CACHE = new HashMap<>();
 
     private Analyses() {
     }
 
-    static synchronized TraceAnalysis of(String fixture) {
+    public static synchronized TraceAnalysis of(String fixture) {
         return CACHE.computeIfAbsent(fixture, f -> new TraceAnalyzer(AnalysisSettings.defaults())
                 .analyze(TraceLoader.load(Fixtures.trace(f))));
     }

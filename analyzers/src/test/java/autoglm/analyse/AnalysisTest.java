@@ -1,5 +1,8 @@
 package autoglm.analyse;
 
+import autoglm.analyse.trace.Breakdown;
+import autoglm.analyse.trace.TraceAnalysis;
+import autoglm.analyse.trace.Window;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

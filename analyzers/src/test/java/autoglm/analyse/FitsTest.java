@@ -1,5 +1,9 @@
 package autoglm.analyse;
 
+import autoglm.analyse.load.LoadAnalysis;
+import autoglm.analyse.load.LoadPatterns;
+import autoglm.analyse.workload.PrefillCurve;
+import autoglm.analyse.workload.TurnGrowth;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;

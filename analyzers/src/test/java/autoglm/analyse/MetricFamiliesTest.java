@@ -1,5 +1,13 @@
 package autoglm.analyse;
 
+import autoglm.analyse.fleet.FleetAnalysis;
+import autoglm.analyse.fleet.FleetGpuAnalysis;
+import autoglm.analyse.load.LoadAnalysis;
+import autoglm.analyse.load.ServedSteps;
+import autoglm.analyse.samples.SampleAnalyzer;
+import autoglm.analyse.trace.TraceAnalysis;
+import autoglm.analyse.trace.TraceAnalyzer;
+import autoglm.analyse.workload.WorkloadAnalysis;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

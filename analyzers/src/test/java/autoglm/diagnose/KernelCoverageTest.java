@@ -3,7 +3,7 @@ package autoglm.diagnose;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-import autoglm.analyse.RunAnalysis;
+import autoglm.analyse.samples.RunAnalysis;
 import autoglm.model.trace.NamePool;
 import autoglm.model.trace.ShapePool;
 import autoglm.model.trace.DataLoss;

@@ -1,5 +1,6 @@
 package autoglm.gate;
 
+import autoglm.analyse.WelchTest;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -124,7 +125,7 @@ class GateTest {
         // Student's t density; ToolsRerunTest re-runs it)
         com.fasterxml.jackson.databind.JsonNode x = autoglm.Fixtures.json().readTree(
                 autoglm.Fixtures.root().resolve("testdata/expected/welch.json").toFile());
-        NoiseTest w = NoiseTest.welch(20.82, 2.5, 15, 23.0, 2.4, 12);
+        WelchTest w = WelchTest.welch(20.82, 2.5, 15, 23.0, 2.4, 12);
         assertEquals(x.get("t").asDouble(), w.t(), 1e-7);
         assertEquals(x.get("df").asDouble(), w.df(), 1e-6);
         assertEquals(x.get("p").asDouble(), w.p(), 1e-8);

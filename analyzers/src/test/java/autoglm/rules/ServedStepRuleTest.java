@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import autoglm.analyse.Metrics;
-import autoglm.analyse.ServedSteps;
+import autoglm.analyse.load.ServedSteps;
 import org.junit.jupiter.api.Test;
 
 /**

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import autoglm.Fixtures;
 import autoglm.analyse.Metrics;
-import autoglm.analyse.WorkloadAnalysis;
+import autoglm.analyse.workload.WorkloadAnalysis;
 import autoglm.diagnose.Diagnosis;
 import autoglm.diagnose.Verification;
 import autoglm.model.trace.DataLoss;

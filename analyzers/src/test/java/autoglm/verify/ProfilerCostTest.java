@@ -3,7 +3,7 @@ package autoglm.verify;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
-import autoglm.gate.NoiseTest;
+import autoglm.analyse.WelchTest;
 import autoglm.model.load.LoadRequest;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,7 +43,7 @@ class ProfilerCostTest {
         // the sample standard deviations: inside {2, 4} -> sqrt(2); outside {1, 1.5, 2} -> 0.5
         assertEquals(Math.sqrt(2), c.inside().sdMs(), 1e-12);
         assertEquals(0.5, c.outside().sdMs(), 1e-12);
-        assertEquals(NoiseTest.welch(1.5, 0.5, 3, 3.0, Math.sqrt(2), 2).p(), c.test().p(), 1e-12);
+        assertEquals(WelchTest.welch(1.5, 0.5, 3, 3.0, Math.sqrt(2), 2).p(), c.test().p(), 1e-12);
     }
 
     @Test

@@ -1,6 +1,6 @@
 package autoglm.cli;
 
-import autoglm.analyse.Window;
+import autoglm.analyse.trace.Window;
 import autoglm.diagnose.InputResolver;
 import autoglm.read.cupti.CuptiLoader;
 import autoglm.report.PerfettoExport;

@@ -69,10 +69,10 @@ final class LoadOptions {
             + "the server's /metrics serves no page, else 0 (0 with --no-server-metrics)")
     String baseline;
 
-    /** --baseline as a count, or LoadTest.AUTO_BASELINE. */
+    /** --baseline as a count, or EndpointLoad.AUTO_BASELINE. */
     int baselineRequests() {
         if ("auto".equals(baseline)) {
-            return autoglm.record.load.LoadTest.AUTO_BASELINE;
+            return autoglm.record.load.EndpointLoad.AUTO_BASELINE;
         }
         try {
             int n = Integer.parseInt(baseline.strip());

@@ -48,7 +48,7 @@ final class Reports {
                         report.width(io));
             };
             java.util.List<String> summary = load == null ? java.util.List.of() : autoglm.report.LoadText.lines(
-                    load.settings(), autoglm.analyse.LoadAnalysis.distributions(load), d, load.complete());
+                    load.settings(), autoglm.analyse.load.LoadAnalysis.distributions(load), d, load.complete());
             boolean md = report.format == ReportOptions.Format.markdown;
             Output.write(io, "-o", report.output, w -> {
                 if (!summary.isEmpty() && report.format != ReportOptions.Format.json) {

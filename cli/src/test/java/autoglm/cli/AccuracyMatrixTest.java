@@ -157,7 +157,7 @@ class AccuracyMatrixTest {
             for (Cell c : row) {
                 JsonNode first = EngineMatrix.firstFinding(c.report());
                 String cause = EngineMatrix.CAUSE.get(scenario);
-                String cannot = cause == null ? null : autoglm.analyse.EngineEvidence.cannotDecide(cause, c.engine());
+                String cannot = cause == null ? null : autoglm.analyse.load.EngineEvidence.cannotDecide(cause, c.engine());
                 b.append(' ').append(first == null ? "none" : first.get("rule").asText() + " (" + first.get("severity")
                         .asText() + String.format(Locale.ROOT, " %.0f", first.get("score").asDouble()) + ")");
                 if (cannot != null) {

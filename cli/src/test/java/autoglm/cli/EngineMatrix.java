@@ -1,6 +1,6 @@
 package autoglm.cli;
 
-import autoglm.analyse.EngineEvidence;
+import autoglm.analyse.load.EngineEvidence;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import autoglm.analyse.Metrics;
-import autoglm.analyse.ServerMetricsAnalysis;
+import autoglm.analyse.load.ServerMetricsAnalysis;
 import autoglm.model.load.Scrape;
 import autoglm.read.prometheus.FleetReader;
 import autoglm.read.prometheus.PrometheusApi;

@@ -89,7 +89,7 @@ class ProfileModelTest {
         assertEquals(0, j.get("verify").size());
         // the per-request and per-turn tables, written by Tablesaw, read back by Tablesaw with their types
         tech.tablesaw.api.Table requests = tech.tablesaw.api.Table.read().csv(run.resolve("requests.csv").toFile());
-        assertEquals(autoglm.analyse.RequestTable.COLUMNS, requests.columnNames());
+        assertEquals(autoglm.analyse.workload.RequestTable.COLUMNS, requests.columnNames());
         assertEquals(6, requests.rowCount());
         assertEquals(log.requests().stream().mapToLong(WorkloadLog.Request::outputTokens).sum(),
                 (long) requests.numberColumn("output_tokens").sum());

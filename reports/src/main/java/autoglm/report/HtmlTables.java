@@ -1,10 +1,10 @@
 package autoglm.report;
 
-import autoglm.analyse.Breakdown;
+import autoglm.analyse.trace.Breakdown;
 import autoglm.analyse.Metric;
 import autoglm.analyse.Metrics;
 import autoglm.analyse.Quantities;
-import autoglm.analyse.TraceAnalysis;
+import autoglm.analyse.trace.TraceAnalysis;
 import autoglm.analyse.Unit;
 import autoglm.diagnose.charts.Histogram;
 import autoglm.diagnose.Diagnosis;
@@ -232,7 +232,7 @@ final class HtmlTables {
 
     /** The instances of a fleet diagnosis: where and when read, then one row per replica and per GPU instance. */
     /** A load run's server steps by batch (ServedText's columns). */
-    static void served(StringBuilder sb, autoglm.analyse.ServedSteps.Result r) {
+    static void served(StringBuilder sb, autoglm.analyse.load.ServedSteps.Result r) {
         sb.append("<section id=\"served\"><h2>Server steps by batch</h2>\n<p>").append(Html.text(ServedText.title(r)))
                 .append("</p>\n");
         if (r.present()) {
@@ -241,7 +241,7 @@ final class HtmlTables {
                 sb.append("<th class=\"num\">").append(Html.escape(c)).append("</th>");
             }
             sb.append("</tr></thead><tbody>\n");
-            for (autoglm.analyse.ServedSteps.ByBatch b : r.byBatch()) {
+            for (autoglm.analyse.load.ServedSteps.ByBatch b : r.byBatch()) {
                 sb.append("<tr>");
                 for (String c : ServedText.cells(b)) {
                     num(sb, c);

@@ -1,6 +1,6 @@
 package autoglm.report;
 
-import autoglm.analyse.LoadStats;
+import autoglm.analyse.load.LoadStats;
 import autoglm.analyse.Metric;
 import autoglm.analyse.Quantities;
 import autoglm.analyse.Unit;

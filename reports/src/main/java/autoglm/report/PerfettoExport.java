@@ -1,6 +1,6 @@
 package autoglm.report;
 
-import autoglm.analyse.Window;
+import autoglm.analyse.trace.Window;
 import autoglm.model.run.GpmSample;
 import autoglm.model.run.GpuSample;
 import autoglm.model.run.HostSample;

@@ -1,6 +1,6 @@
 package autoglm.report;
 
-import autoglm.analyse.ServerGauges;
+import autoglm.analyse.load.ServerGauges;
 import autoglm.model.load.LoadRecording;
 import autoglm.model.load.LoadRequest;
 import com.fasterxml.jackson.core.JsonGenerator;

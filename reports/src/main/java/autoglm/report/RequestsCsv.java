@@ -1,7 +1,7 @@
 package autoglm.report;
 
-import autoglm.analyse.RequestTable;
-import autoglm.analyse.ServedStepTable;
+import autoglm.analyse.workload.RequestTable;
+import autoglm.analyse.load.ServedStepTable;
 import autoglm.util.CsvFile;
 import java.io.IOException;
 import java.io.Writer;

@@ -138,11 +138,11 @@ final class RulesMarkdownReport implements RulesReport {
         sb.append("applicable, with that reason). What each engine publishes, and what autoglm reads of it, is in\n");
         sb.append("[load.md](load.md#engines); the accuracy matrix ([benchmarks.md](benchmarks.md#accuracy-matrix)) checks every\n");
         sb.append("cell on an emulator of that engine built from its source.\n\n| rule |");
-        autoglm.analyse.EngineEvidence.ENGINES.values().forEach(e -> sb.append(' ').append(Markdown.escape(e)).append(" |"));
+        autoglm.analyse.load.EngineEvidence.ENGINES.values().forEach(e -> sb.append(' ').append(Markdown.escape(e)).append(" |"));
         sb.append("\n|---|");
-        autoglm.analyse.EngineEvidence.ENGINES.keySet().forEach(e -> sb.append("---|"));
+        autoglm.analyse.load.EngineEvidence.ENGINES.keySet().forEach(e -> sb.append("---|"));
         sb.append('\n');
-        for (java.util.Map.Entry<String, java.util.Map<String, String>> r : autoglm.analyse.EngineEvidence.cells()
+        for (java.util.Map.Entry<String, java.util.Map<String, String>> r : autoglm.analyse.load.EngineEvidence.cells()
                 .entrySet()) {
             if (catalogue.rules().stream().noneMatch(d -> d.id().equals(r.getKey()))) {
                 continue;

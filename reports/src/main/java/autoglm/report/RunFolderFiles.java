@@ -38,7 +38,7 @@ public final class RunFolderFiles {
         HtmlReport html = new HtmlReport(ChartBuilder.of(d, workload, load));
         file(folder.resolve(RunFolder.REPORT_HTML), w -> html.write(d, w));
         if (workload != null && !workload.requests().isEmpty()) {
-            tech.tablesaw.api.Table requests = autoglm.analyse.RequestTable.of(workload);
+            tech.tablesaw.api.Table requests = autoglm.analyse.workload.RequestTable.of(workload);
             file(folder.resolve(RunFolder.REQUESTS_CSV), w -> RequestsCsv.requests(requests, w));
             file(folder.resolve(RunFolder.TURNS_CSV), w -> RequestsCsv.turns(requests, w));
         }
@@ -48,7 +48,7 @@ public final class RunFolderFiles {
     /** A load run's server steps one row each (served-steps.csv), when the diagnosis has them. */
     public static void servedSteps(Path folder, Diagnosis d) {
         if (d.served() != null && !d.served().steps().isEmpty()) {
-            tech.tablesaw.api.Table steps = autoglm.analyse.ServedStepTable.of(d.served());
+            tech.tablesaw.api.Table steps = autoglm.analyse.load.ServedStepTable.of(d.served());
             file(folder.resolve(RunFolder.SERVED_STEPS_CSV), w -> RequestsCsv.table(steps, w));
         }
     }

@@ -3,7 +3,7 @@ package autoglm.report;
 import autoglm.analyse.Metric;
 import autoglm.analyse.Metrics;
 import autoglm.analyse.Quantities;
-import autoglm.analyse.RunAnalysis;
+import autoglm.analyse.samples.RunAnalysis;
 import autoglm.analyse.Unit;
 import autoglm.model.run.GpuInfo;
 import autoglm.model.run.RunInfo;

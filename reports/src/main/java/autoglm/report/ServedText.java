@@ -1,6 +1,6 @@
 package autoglm.report;
 
-import autoglm.analyse.ServedSteps;
+import autoglm.analyse.load.ServedSteps;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

@@ -1,12 +1,12 @@
 package autoglm.report;
 
-import autoglm.analyse.Breakdown;
+import autoglm.analyse.trace.Breakdown;
 import autoglm.analyse.Metric;
 import autoglm.analyse.Metrics;
 import autoglm.analyse.Quantities;
-import autoglm.analyse.TraceAnalysis;
+import autoglm.analyse.trace.TraceAnalysis;
 import autoglm.analyse.Unit;
-import autoglm.analyse.Window;
+import autoglm.analyse.trace.Window;
 import autoglm.diagnose.Diagnosis;
 import autoglm.diagnose.InputDiagnosis;
 import autoglm.rules.Finding;

@@ -1,7 +1,7 @@
 package autoglm.report;
 
-import autoglm.analyse.LoadAnalysis;
-import autoglm.analyse.LoadStats;
+import autoglm.analyse.load.LoadAnalysis;
+import autoglm.analyse.load.LoadStats;
 import autoglm.model.load.LoadRecording;
 import autoglm.model.load.LoadRequest;
 import autoglm.model.load.LoadSettings;

@@ -104,13 +104,13 @@ class GainReportTest {
         autoglm.compare.MetricChange slope = new autoglm.compare.MetricChange("load_step_ttft_slope_ms",
                 Metric.of("load_step_ttft_slope_ms", Unit.MS_PER_STEP, -725, 20, null),
                 Metric.of("load_step_ttft_slope_ms", Unit.MS_PER_STEP, -102, 20, null),
-                autoglm.gate.NoiseTest.notApplicable("test"));
+                autoglm.analyse.WelchTest.notApplicable("test"));
         assertTrue(Double.isNaN(slope.deltaPct()), "no relative change of a signed quantity: " + slope.deltaPct());
         assertEquals("+623 ms per step", CompareTextReport.change(slope));
         autoglm.compare.MetricChange step = new autoglm.compare.MetricChange("step_time_ms",
                 Metric.of("step_time_ms", Unit.MILLISECONDS, 100, 20, null),
                 Metric.of("step_time_ms", Unit.MILLISECONDS, 120, 20, null),
-                autoglm.gate.NoiseTest.notApplicable("test"));
+                autoglm.analyse.WelchTest.notApplicable("test"));
         assertEquals("+20.0%", CompareTextReport.change(step));
     }
 }

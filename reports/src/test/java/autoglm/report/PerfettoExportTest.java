@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import autoglm.Fixtures;
 import autoglm.Results;
-import autoglm.analyse.Window;
+import autoglm.analyse.trace.Window;
 import autoglm.read.run.RunFolder;
 import autoglm.model.run.RunRecording;
 import autoglm.read.TraceLoader;

@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import autoglm.Fixtures;
 import autoglm.analyse.AnalysisSettings;
-import autoglm.analyse.RequestTable;
-import autoglm.analyse.ServedStepTable;
-import autoglm.analyse.ServedSteps;
-import autoglm.analyse.TraceAnalyzer;
+import autoglm.analyse.workload.RequestTable;
+import autoglm.analyse.load.ServedStepTable;
+import autoglm.analyse.load.ServedSteps;
+import autoglm.analyse.trace.TraceAnalyzer;
 import autoglm.model.load.LoadRecording;
 import autoglm.model.load.LoadSettings;
 import autoglm.model.load.Scrape;

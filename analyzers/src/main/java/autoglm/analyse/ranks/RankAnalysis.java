@@ -4,7 +4,7 @@ import autoglm.analyse.Metric;
 import autoglm.analyse.MetricFamily;
 import autoglm.analyse.Metrics;
 import autoglm.analyse.Stats;
-import autoglm.analyse.TraceAnalysis;
+import autoglm.analyse.trace.TraceAnalysis;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;

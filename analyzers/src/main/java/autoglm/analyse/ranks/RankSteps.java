@@ -1,8 +1,8 @@
 package autoglm.analyse.ranks;
 
-import autoglm.analyse.KernelClass;
-import autoglm.analyse.TraceAnalysis;
-import autoglm.analyse.Window;
+import autoglm.analyse.trace.KernelClass;
+import autoglm.analyse.trace.TraceAnalysis;
+import autoglm.analyse.trace.Window;
 import autoglm.model.trace.GpuActivities;
 import autoglm.model.trace.Names;
 import java.util.ArrayList;

@@ -1,8 +1,8 @@
 package autoglm.diagnose.charts;
 
-import autoglm.analyse.Breakdown;
-import autoglm.analyse.RunAnalysis;
-import autoglm.analyse.TraceAnalysis;
+import autoglm.analyse.trace.Breakdown;
+import autoglm.analyse.samples.RunAnalysis;
+import autoglm.analyse.trace.TraceAnalysis;
 import autoglm.diagnose.Diagnosis;
 import autoglm.model.run.GpmSample;
 import autoglm.model.run.GpuSample;

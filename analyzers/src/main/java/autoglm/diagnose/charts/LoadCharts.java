@@ -95,14 +95,14 @@ final class LoadCharts {
             return;
         }
         List<Series> queue = new ArrayList<>();
-        add(queue, "running", scrapes, autoglm.analyse.ServerGauges.RUNNING);
-        add(queue, "waiting", scrapes, autoglm.analyse.ServerGauges.WAITING);
+        add(queue, "running", scrapes, autoglm.analyse.load.ServerGauges.RUNNING);
+        add(queue, "waiting", scrapes, autoglm.analyse.load.ServerGauges.WAITING);
         if (!queue.isEmpty()) {
             out.add(new TimeChart("server-queue", "The server's batch and queue", "time since the load started, s",
                     "requests", Double.NaN, queue, "the server's /metrics", scrapes.size()));
         }
         List<Series> kv = new ArrayList<>();
-        add(kv, "KV-cache use", scrapes, autoglm.analyse.ServerGauges.KV);
+        add(kv, "KV-cache use", scrapes, autoglm.analyse.load.ServerGauges.KV);
         if (!kv.isEmpty()) {
             Series s = kv.get(0);
             double[] pct = java.util.Arrays.stream(s.y()).map(v -> 100 * v).toArray();
@@ -113,7 +113,7 @@ final class LoadCharts {
 
     /** The gauge under the first of {@code names} any scrape carries, as a series in seconds. */
     private static void add(List<Series> out, String label, List<Scrape> scrapes, List<String> names) {
-        autoglm.analyse.ServerGauges g = autoglm.analyse.ServerGauges.of(scrapes, names);
+        autoglm.analyse.load.ServerGauges g = autoglm.analyse.load.ServerGauges.of(scrapes, names);
         if (g != null) {
             out.add(new Series(label, java.util.Arrays.stream(g.tMs()).map(t -> t / 1000).toArray(), g.values()));
         }

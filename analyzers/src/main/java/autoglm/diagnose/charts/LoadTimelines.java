@@ -1,8 +1,8 @@
 package autoglm.diagnose.charts;
 
-import autoglm.analyse.RunAnalysis;
-import autoglm.analyse.ServerGauges;
-import autoglm.analyse.TraceAnalysis;
+import autoglm.analyse.samples.RunAnalysis;
+import autoglm.analyse.load.ServerGauges;
+import autoglm.analyse.trace.TraceAnalysis;
 import autoglm.model.load.LoadRecording;
 import autoglm.model.load.LoadRequest;
 import autoglm.model.run.GpuSample;

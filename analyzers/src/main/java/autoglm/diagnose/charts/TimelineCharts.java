@@ -1,7 +1,7 @@
 package autoglm.diagnose.charts;
 
-import autoglm.analyse.TraceAnalysis;
-import autoglm.analyse.Window;
+import autoglm.analyse.trace.TraceAnalysis;
+import autoglm.analyse.trace.Window;
 import autoglm.model.trace.GpuActivities;
 import java.util.List;
 
@@ -133,12 +133,12 @@ final class TimelineCharts {
         int dev = t.window().device();
         long from = Long.MAX_VALUE;
         long to = Long.MIN_VALUE;
-        List<autoglm.analyse.LaunchQueue> queues = new java.util.ArrayList<>();
+        List<autoglm.analyse.trace.LaunchQueue> queues = new java.util.ArrayList<>();
         for (GpuActivities.StreamRange sr : gpu.streams()) {
             if (sr.device() != dev) {
                 continue;
             }
-            autoglm.analyse.LaunchQueue q = autoglm.analyse.LaunchQueue.of(t, sr);
+            autoglm.analyse.trace.LaunchQueue q = autoglm.analyse.trace.LaunchQueue.of(t, sr);
             if (q != null) {
                 queues.add(q);
                 from = Math.min(from, q.times()[0]);
@@ -151,7 +151,7 @@ final class TimelineCharts {
         double width = (double) (to - from) / QUEUE_POINTS;
         List<Series> series = new java.util.ArrayList<>();
         long changes = 0;
-        for (autoglm.analyse.LaunchQueue q : queues) {
+        for (autoglm.analyse.trace.LaunchQueue q : queues) {
             // the most waiting in each slice: the length in effect as it starts, and each it changes to within it
             double[] most = new double[QUEUE_POINTS];
             int k = 0;
@@ -172,11 +172,11 @@ final class TimelineCharts {
             series.add(new Series("stream " + q.stream() + " (max " + q.max() + ")", x, most));
             changes += q.times().length;
         }
-        int most = queues.stream().mapToInt(autoglm.analyse.LaunchQueue::max).max().orElse(0);
+        int most = queues.stream().mapToInt(autoglm.analyse.trace.LaunchQueue::max).max().orElse(0);
         return new TimeChart("launch-queue", "Launch queue per stream (device " + dev + "; at most " + most + ")",
                 "time from the first launch of the window, ms", "launches waiting", Double.NaN, List.copyOf(series),
                 "launched and not yet started on the GPU (HTA's queue length); the most in each of "
-                        + QUEUE_POINTS + " slices; a full queue is " + autoglm.analyse.LaunchQueue.FULL, changes);
+                        + QUEUE_POINTS + " slices; a full queue is " + autoglm.analyse.trace.LaunchQueue.FULL, changes);
     }
 
     /** Slices of the copy-bandwidth chart. */

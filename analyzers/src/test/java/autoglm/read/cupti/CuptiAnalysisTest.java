@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import autoglm.analyse.AnalysisSettings;
 import autoglm.analyse.Metrics;
-import autoglm.analyse.TraceAnalysis;
-import autoglm.analyse.TraceAnalyzer;
-import autoglm.analyse.Window;
+import autoglm.analyse.trace.TraceAnalysis;
+import autoglm.analyse.trace.TraceAnalyzer;
+import autoglm.analyse.trace.Window;
 import autoglm.diagnose.Diagnoser;
 import autoglm.rules.Finding;
 import autoglm.rules.RuleCatalogue;

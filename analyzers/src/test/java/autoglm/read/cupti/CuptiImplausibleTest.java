@@ -49,7 +49,7 @@ class CuptiImplausibleTest {
     }
 
     private static double busy(TraceModel m) {
-        return new autoglm.analyse.TraceAnalyzer(autoglm.analyse.AnalysisSettings.defaults()).analyze(m).metrics().get("gpu_busy_pct").value();
+        return new autoglm.analyse.trace.TraceAnalyzer(autoglm.analyse.AnalysisSettings.defaults()).analyze(m).metrics().get("gpu_busy_pct").value();
     }
 
     @Test

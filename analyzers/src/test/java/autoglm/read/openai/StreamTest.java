@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import autoglm.analyse.RequestLatency;
+import autoglm.analyse.workload.RequestLatency;
 import autoglm.model.load.StreamedResponse;
 import java.util.ArrayList;
 import java.util.List;

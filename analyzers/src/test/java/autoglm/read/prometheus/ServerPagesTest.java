@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import autoglm.Fixtures;
 import autoglm.analyse.Metrics;
-import autoglm.analyse.PromFunctions;
-import autoglm.analyse.ServerMetricsAnalysis;
+import autoglm.analyse.load.PromFunctions;
+import autoglm.analyse.load.ServerMetricsAnalysis;
 import autoglm.model.load.LoadRecording;
 import autoglm.model.load.LoadSettings;
 import autoglm.model.load.Scrape;

@@ -19,7 +19,7 @@ import java.util.function.Consumer;
  * window ({@link CuptiWindowCut}) and kernels-window.json ({@link KernelWindowFile}) says what was kept, what was left out and whether every
  * recorder answered.
  */
-public final class KernelWindow implements LoadTest.MeasuredWindow {
+public final class KernelWindow implements EndpointLoad.MeasuredWindow {
     public static final String FILE = KernelWindowFile.FILE;
     static final long START_FLUSH_MS = 2_000;
     static final long END_FLUSH_MS = 10_000;

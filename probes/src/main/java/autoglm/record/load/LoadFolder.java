@@ -64,7 +64,7 @@ public final class LoadFolder {
                     Path.of("").toAbsolutePath().toString(), System.currentTimeMillis(), 0, RunInfo.RUNNING, false, null,
                     "autoglm stopped before the load ended", new RunInfo.Host(host.hostname(), host.osName(),
                     host.cpuName(), host.logicalCores(), host.memoryBytes()), RunInfo.Nvml.absent(NO_GPU), List.of(),
-                    new RunInfo.Settings(LoadTest.SCRAPE_INTERVAL_MS, 0, 0), Map.of(), null);
+                    new RunInfo.Settings(EndpointLoad.SCRAPE_INTERVAL_MS, 0, 0), Map.of(), null);
         } finally {
             host.close();
         }

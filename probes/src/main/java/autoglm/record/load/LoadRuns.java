@@ -41,7 +41,7 @@ public final class LoadRuns {
     private double readyTimeoutMs = 600_000;
     private Path injection;
     private int serverProfile;
-    private int baseline = LoadTest.AUTO_BASELINE;
+    private int baseline = EndpointLoad.AUTO_BASELINE;
     private PrometheusExport export;
     private Function<String, AutoCloseable> whileServed = name -> () -> { };
 
@@ -75,7 +75,7 @@ public final class LoadRuns {
         return this;
     }
 
-    /** Requests of the unloaded baseline, or {@link LoadTest#AUTO_BASELINE}. */
+    /** Requests of the unloaded baseline, or {@link EndpointLoad#AUTO_BASELINE}. */
     public LoadRuns baseline(int n) {
         this.baseline = n;
         return this;
@@ -115,7 +115,7 @@ public final class LoadRuns {
     private LoadRun unserved(LoadPlan plan, String name) throws IOException {
         List<String> cmd = new ArrayList<>(List.of("autoglm", "load", plan.base().toString()));
         LoadFolder folder = LoadFolder.create(out, name, cmd);
-        LoadTest test = new LoadTest(plan, notes).serverProfile(serverProfile).baseline(baseline);
+        EndpointLoad test = new EndpointLoad(plan, notes).serverProfile(serverProfile).baseline(baseline);
         if (export != null) {
             export.run(folder.path().getFileName().toString());
             test.onRequest(export::request);

@@ -1,6 +1,6 @@
 package autoglm.record.load;
 
-import autoglm.analyse.ServerSeriesNames;
+import autoglm.analyse.load.ServerSeriesNames;
 import java.util.function.Consumer;
 
 /**

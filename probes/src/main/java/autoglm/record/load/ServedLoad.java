@@ -53,11 +53,11 @@ public final class ServedLoad {
      */
     public record Extras(Consumer<Path> folder, autoglm.record.SampleListener samples,
             Consumer<autoglm.model.load.LoadRequest> requests, int serverProfile, Path injection, int baseline) {
-        public static final Extras NONE = new Extras(f -> { }, null, r -> { }, 0, null, LoadTest.AUTO_BASELINE);
+        public static final Extras NONE = new Extras(f -> { }, null, r -> { }, 0, null, EndpointLoad.AUTO_BASELINE);
 
         public Extras(Consumer<Path> folder, autoglm.record.SampleListener samples,
                 Consumer<autoglm.model.load.LoadRequest> requests, int serverProfile, Path injection) {
-            this(folder, samples, requests, serverProfile, injection, LoadTest.AUTO_BASELINE);
+            this(folder, samples, requests, serverProfile, injection, EndpointLoad.AUTO_BASELINE);
         }
 
         public Extras withServerProfile(int n) {
@@ -68,7 +68,7 @@ public final class ServedLoad {
             return new Extras(folder, samples, requests, serverProfile, library, baseline);
         }
 
-        /** load --baseline: requests of the unloaded baseline, or LoadTest.AUTO_BASELINE. */
+        /** load --baseline: requests of the unloaded baseline, or EndpointLoad.AUTO_BASELINE. */
         public Extras withBaseline(int n) {
             return new Extras(folder, samples, requests, serverProfile, injection, n);
         }
@@ -78,7 +78,7 @@ public final class ServedLoad {
     public static Result run(List<String> argv, Map<String, String> env, String name, Path out,
             RunInfo.Settings settings, LoadPlan plan, double readyTimeoutMs, Consumer<String> notes,
             Extras extras) throws IOException {
-        LoadTest test = new LoadTest(plan, notes);
+        EndpointLoad test = new EndpointLoad(plan, notes);
         test.onRequest(extras.requests());
         test.serverProfile(extras.serverProfile());
         test.baseline(extras.baseline());

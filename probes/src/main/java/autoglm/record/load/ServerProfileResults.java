@@ -100,7 +100,7 @@ public final class ServerProfileResults {
             }
         }
         if (d.served() != null && d.served().present()) {
-            for (autoglm.analyse.ServedSteps.ByBatch b : d.served().byBatch()) {
+            for (autoglm.analyse.load.ServedSteps.ByBatch b : d.served().byBatch()) {
                 notes.accept(String.format(java.util.Locale.ROOT, "server profile: batch %d: %d steps, median %.2f ms",
                         b.batch(), b.steps(), b.stepMs()));
             }

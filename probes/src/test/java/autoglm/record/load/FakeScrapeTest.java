@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import autoglm.loopback.FakeOpenAi;
 import autoglm.loopback.FakePrometheus;
 import autoglm.loopback.Recordings;
-import autoglm.analyse.ServerSeriesNames;
+import autoglm.analyse.load.ServerSeriesNames;
 import autoglm.model.load.Scrape;
 import autoglm.model.load.ScrapeAttempt;
 import java.net.URI;

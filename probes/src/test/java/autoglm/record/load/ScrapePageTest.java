@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import autoglm.Fixtures;
-import autoglm.analyse.ServerSeriesNames;
+import autoglm.analyse.load.ServerSeriesNames;
 import autoglm.read.prometheus.Exposition;
 import java.nio.file.Files;
 import java.util.ArrayList;

@@ -1,8 +1,0 @@
-package autoglm.analyse;
-
-import autoglm.model.trace.DataLoss;
-import autoglm.model.trace.TraceModel;
-
-/** Everything the analyses found in one trace: metrics, breakdown tables, the window and the data loss. */
-public record TraceAnalysis(TraceModel model, Window window, Metrics metrics, Breakdown breakdown, DataLoss dataLoss) {
-}
