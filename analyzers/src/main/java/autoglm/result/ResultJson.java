@@ -4,13 +4,11 @@ import autoglm.analyse.trace.Breakdown;
 import autoglm.analyse.Metric;
 import autoglm.rules.Severity;
 import autoglm.util.BadInputException;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -54,17 +52,8 @@ public final class ResultJson {
 
     /** The file's JSON, checked to be an autoglm result of schema 1. */
     private static JsonNode root(Path file) {
-        JsonNode root;
         autoglm.util.InputFiles.requireRegular(file.toString(), file);
-        try (InputStream in = Files.newInputStream(file)) {
-            root = JSON.readTree(in);
-        } catch (NoSuchFileException e) {
-            throw new BadInputException(file + ": no such file");
-        } catch (JsonProcessingException e) {
-            throw new BadInputException(file + ": not valid JSON (" + e.getOriginalMessage() + ")");
-        } catch (IOException e) {
-            throw new BadInputException(file + ": cannot read (" + e.getMessage() + ")");
-        }
+        JsonNode root = autoglm.util.StrictBinding.tree(file);
         if (root == null || !root.isObject() || !"autoglm".equals(root.path("tool").asText())) {
             throw new BadInputException(file + ": not an autoglm result (the JSON of diagnose or profile --format json)");
         }

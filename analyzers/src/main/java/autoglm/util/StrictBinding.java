@@ -12,6 +12,11 @@ import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.type.LogicalType;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
@@ -99,6 +104,22 @@ public final class StrictBinding {
         m.coercionConfigFor(LogicalType.Textual).setCoercion(CoercionInputShape.Integer, CoercionAction.TryConvert);
         m.coercionConfigFor(LogicalType.Textual).setCoercion(CoercionInputShape.Float, CoercionAction.TryConvert);
         return m;
+    }
+
+    /**
+     * A file's JSON tree, to bind: a missing, unreadable or invalid file is one line ({@link BadInputException}),
+     * as an unknown key is.
+     */
+    public static JsonNode tree(Path file) {
+        try (InputStream in = Files.newInputStream(file)) {
+            return MAPPER.readTree(in);
+        } catch (NoSuchFileException e) {
+            throw new BadInputException(file + ": no such file");
+        } catch (JsonProcessingException e) {
+            throw new BadInputException(file + ": not valid JSON (" + e.getOriginalMessage() + ")");
+        } catch (IOException e) {
+            throw new BadInputException(file + ": cannot read (" + e.getMessage() + ")");
+        }
     }
 
     /** The tree bound to {@code type}; a refused key or value throws {@link Problem}. */

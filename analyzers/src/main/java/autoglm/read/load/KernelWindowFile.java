@@ -5,11 +5,9 @@ import autoglm.util.StrictBinding;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -65,15 +63,9 @@ public record KernelWindowFile(Boolean cut, String why, @JsonProperty("from_unix
     public static KernelWindowFile read(Path folder) {
         Path file = folder.resolve(FILE);
         try {
-            return StrictBinding.bind(JSON.readTree(Files.readString(file)), KernelWindowFile.class);
+            return StrictBinding.bind(StrictBinding.tree(file), KernelWindowFile.class);
         } catch (StrictBinding.Problem p) {
             throw new BadInputException(file + ": malformed (" + p.located() + ")");
-        } catch (NoSuchFileException e) {
-            throw new BadInputException(file + ": no such file");
-        } catch (JsonProcessingException e) {
-            throw new BadInputException(file + ": not valid JSON (" + e.getOriginalMessage() + ")");
-        } catch (IOException e) {
-            throw new BadInputException(file + ": cannot read (" + e.getMessage() + ")");
         }
     }
 }
