@@ -52,4 +52,16 @@ public final class Needs {
         missing("python3", "apt-get install python3");
         return null;
     }
+
+    /** A program on PATH or in /usr/bin (prometheus, promtool: Debian's prometheus package). */
+    public static Path tool(String name, String install) {
+        for (String dir : (System.getenv().getOrDefault("PATH", "") + ":/usr/bin").split(":")) {
+            Path p = Path.of(dir.isEmpty() ? "." : dir, name);
+            if (Files.isExecutable(p)) {
+                return p;
+            }
+        }
+        missing(name, install);
+        return null;
+    }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import autoglm.loopback.LoopbackPrometheus;
 import autoglm.analyse.Metrics;
 import autoglm.analyse.load.ServerMetricsAnalysis;
 import autoglm.model.load.Scrape;

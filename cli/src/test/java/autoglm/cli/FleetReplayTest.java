@@ -3,6 +3,8 @@ package autoglm.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import autoglm.loopback.LoopbackPrometheus;
+import autoglm.loopback.FleetReplay;
 import autoglm.Fixtures;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -28,20 +30,12 @@ class FleetReplayTest {
 
     @Test
     void aReplayedFleetIsDiagnosedAsTheRecordingsSay() throws Exception {
-        Path promtool = PrometheusScrapeTest.tool("promtool");
-        Path om = tmp.resolve("fleet.om");
-        Process tool = new ProcessBuilder("python3", Fixtures.root().resolve("tools/fleet_replay.py").toString(),
-                om.toString()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        JsonNode x = JSON.readTree(tool.getInputStream());
-        assertEquals(0, tool.waitFor());
-        assertEquals(JSON.readTree(Fixtures.root().resolve("testdata/expected/fleet-replay.json").toFile()), x,
-                "the script reproduces the committed expectations");
-        Process fill = new ProcessBuilder(promtool.toString(), "tsdb", "create-blocks-from", "openmetrics", om.toString(),
-                tmp.resolve("data").toString()).redirectErrorStream(true).start();
-        String filled = new String(fill.getInputStream().readAllBytes());
-        assertEquals(0, fill.waitFor(), filled);
-        try (LoopbackPrometheus prom = LoopbackPrometheus.serving(tmp, tmp.resolve("data"))) {
-            String api = prom.api;
+        try (FleetReplay fleet = FleetReplay.start(tmp)) {
+            JsonNode x = fleet.expected;
+            assertEquals(JSON.readTree(Fixtures.root().resolve("testdata/expected/fleet-replay.json").toFile()), x,
+                    "the script reproduces the committed expectations");
+            LoopbackPrometheus prom = fleet.prometheus;
+            String api = fleet.api();
             Path out = tmp.resolve("fleet.json");
             Run r = Run.of("diagnose", "--prometheus", api, "--start", x.get("start_s").asText(),
                     "--end", x.get("end_s").asText(), "--step", "1s", "--format", "json", "-o", out.toString());

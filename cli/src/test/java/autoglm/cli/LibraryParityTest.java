@@ -3,6 +3,7 @@ package autoglm.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import autoglm.loopback.FleetReplay;
 import autoglm.Fixtures;
 import autoglm.diagnose.Diagnoser;
 import autoglm.diagnose.Diagnosis;
@@ -111,23 +112,15 @@ class LibraryParityTest {
 
     @Test
     void aFleetIsDiagnosedAlikeByTheLibraryAndTheCli() throws Exception {
-        Path promtool = PrometheusScrapeTest.tool("promtool");
-        Path om = tmp.resolve("fleet.om");
-        Process tool = new ProcessBuilder("python3", Fixtures.root().resolve("tools/fleet_replay.py").toString(),
-                om.toString()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        JsonNode x = JSON.readTree(tool.getInputStream());
-        assertEquals(0, tool.waitFor());
-        Process fill = new ProcessBuilder(promtool.toString(), "tsdb", "create-blocks-from", "openmetrics", om.toString(),
-                tmp.resolve("data").toString()).redirectErrorStream(true).start();
-        String filled = new String(fill.getInputStream().readAllBytes());
-        assertEquals(0, fill.waitFor(), filled);
-        try (LoopbackPrometheus prom = LoopbackPrometheus.serving(tmp, tmp.resolve("data"))) {
+        try (FleetReplay fleet = FleetReplay.start(tmp)) {
+            JsonNode x = fleet.expected;
+            String api = fleet.api();
             for (String selector : List.of("", "{job=\"none\"}")) {
-                Run cli = Run.of("diagnose", "--prometheus", prom.api, "--start", x.get("start_s").asText(), "--end",
+                Run cli = Run.of("diagnose", "--prometheus", api, "--start", x.get("start_s").asText(), "--end",
                         x.get("end_s").asText(), "--step", "1s", "--selector", selector, "--format", "json");
                 assertEquals(0, cli.code(), cli.err());
                 List<String> notes = new ArrayList<>();
-                Diagnosis lib = diagnoser.diagnoseFleet(new Diagnoser.FleetWhere(prom.api, selector, "",
+                Diagnosis lib = diagnoser.diagnoseFleet(new Diagnoser.FleetWhere(api, selector, "",
                         Double.parseDouble(x.get("start_s").asText()) * 1000,
                         Double.parseDouble(x.get("end_s").asText()) * 1000, 1000), 60_000, notes::add);
                 assertEquals(JSON.readTree(cli.out()), json(lib), selector);

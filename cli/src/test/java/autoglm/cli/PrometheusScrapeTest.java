@@ -3,6 +3,7 @@ package autoglm.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import autoglm.loopback.LoopbackPrometheus;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
@@ -120,13 +121,6 @@ class PrometheusScrapeTest {
 
     /** A program of Debian's prometheus package (prometheus, promtool): CI=true fails without it, else skips. */
     static Path tool(String name) {
-        for (String dir : (System.getenv().getOrDefault("PATH", "") + ":/usr/bin").split(":")) {
-            Path p = Path.of(dir.isEmpty() ? "." : dir, name);
-            if (Files.isExecutable(p)) {
-                return p;
-            }
-        }
-        autoglm.Needs.missing(name, "Debian: apt-get install prometheus");
-        return null;
+        return autoglm.Needs.tool(name, "Debian: apt-get install prometheus");
     }
 }

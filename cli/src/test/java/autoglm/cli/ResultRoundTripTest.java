@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import autoglm.loopback.FleetReplay;
 import autoglm.Fixtures;
 import autoglm.analyse.Metric;
 import autoglm.diagnose.Diagnoser;
@@ -103,19 +104,12 @@ class ResultRoundTripTest {
     /** A fleet replayed into Debian's Prometheus, as FleetReplayTest does: its result through gate and compare. */
     @Test
     void aFleet() throws Exception {
-        Path promtool = PrometheusScrapeTest.tool("promtool");
-        Path om = tmp.resolve("fleet.om");
-        Process tool = new ProcessBuilder("python3", Fixtures.root().resolve("tools/fleet_replay.py").toString(),
-                om.toString()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        JsonNode x = JSON.readTree(tool.getInputStream());
-        assertEquals(0, tool.waitFor());
-        Process fill = new ProcessBuilder(promtool.toString(), "tsdb", "create-blocks-from", "openmetrics", om.toString(),
-                tmp.resolve("data").toString()).redirectErrorStream(true).start();
-        String filled = new String(fill.getInputStream().readAllBytes());
-        assertEquals(0, fill.waitFor(), filled);
         Path json = tmp.resolve("fleet.json");
-        try (LoopbackPrometheus prom = LoopbackPrometheus.serving(tmp, tmp.resolve("data"))) {
-            Run r = Run.of("diagnose", "--prometheus", prom.api, "--start", x.get("start_s").asText(), "--end",
+        JsonNode x;
+        try (FleetReplay fleet = FleetReplay.start(tmp)) {
+            x = fleet.expected;
+            String api = fleet.api();
+            Run r = Run.of("diagnose", "--prometheus", api, "--start", x.get("start_s").asText(), "--end",
                     x.get("end_s").asText(), "--step", "1s", "--format", "json", "-o", json.toString());
             assertEquals(ExitCodes.OK, r.code(), r.err());
         }

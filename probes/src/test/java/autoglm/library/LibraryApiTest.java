@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import autoglm.loopback.FleetReplay;
 import autoglm.Fixtures;
 import autoglm.diagnose.Diagnosed;
 import autoglm.diagnose.Diagnoser;
@@ -214,19 +215,11 @@ class LibraryApiTest {
 
     @Test
     void diagnosesAFleetReadBackFromPrometheusThroughTheLibraryAlone() throws Exception {
-        Path promtool = Loopback.tool("promtool");
-        Path om = tmp.resolve("fleet.om");
-        Process tool = new ProcessBuilder(Loopback.tool("python3").toString(), Fixtures.root().resolve(
-                "tools/fleet_replay.py").toString(), om.toString()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        JsonNode x = JSON.readTree(tool.getInputStream());
-        assertEquals(0, tool.waitFor());
-        Process fill = new ProcessBuilder(promtool.toString(), "tsdb", "create-blocks-from", "openmetrics", om.toString(),
-                tmp.resolve("data").toString()).redirectErrorStream(true).start();
-        String filled = new String(fill.getInputStream().readAllBytes());
-        assertEquals(0, fill.waitFor(), filled);
-        try (Loopback prom = Loopback.prometheus(tmp, tmp.resolve("data"))) {
+        try (FleetReplay replay = FleetReplay.start(tmp)) {
+            JsonNode x = replay.expected;
+            String api = replay.api();
             List<String> notes = new ArrayList<>();
-            Diagnoser.FleetWhere where = new Diagnoser.FleetWhere(prom.url, "", "", x.get("start_s").asDouble() * 1000,
+            Diagnoser.FleetWhere where = new Diagnoser.FleetWhere(api, "", "", x.get("start_s").asDouble() * 1000,
                     x.get("end_s").asDouble() * 1000, 1000);
             Diagnosis d = diagnoser.diagnoseFleet(where, 60_000, notes::add);
             assertEquals(List.of(), notes, "replicas and GPU series both found");
@@ -253,10 +246,10 @@ class LibraryApiTest {
             assertTrue(d.findings().stream().anyMatch(x2 -> x2.rule().equals("straggler-replica")
                     && x2.severity() == Severity.WARNING));
             // a selector that picks no replica: said through the notes, as the CLI says it on stderr
-            Diagnosis none = diagnoser.diagnoseFleet(new Diagnoser.FleetWhere(prom.url, "{job=\"none\"}", "",
+            Diagnosis none = diagnoser.diagnoseFleet(new Diagnoser.FleetWhere(api, "{job=\"none\"}", "",
                     where.startMs(), where.endMs(), where.stepMs()), 60_000, notes::add);
             assertEquals(0, none.fleet().rows().size());
-            assertEquals(List.of("Prometheus at " + prom.url + " holds no vLLM, SGLang, TGI or llama.cpp series for "
+            assertEquals(List.of("Prometheus at " + api + " holds no vLLM, SGLang, TGI or llama.cpp series for "
                     + "{job=\"none\"} in the window"), notes);
         }
     }
