@@ -281,7 +281,7 @@ public final class ProfileCommand implements Callable<Integer> {
             RunningCommand running = profiler.start(request, export != null ? export : SampleListener.NONE);
             // the workload's figures as it writes them (any command that writes events.jsonl there)
             try (EventsTail tail = export == null ? null
-                    : EventsTail.start(running.folder().resolve("events.jsonl"), export::workload, 200)) {
+                    : EventsTail.start(running.folder().resolve(autoglm.read.workload.WorkloadEvents.FILE), export::workload, 200)) {
                 result = running.await();
             }
         }

@@ -178,7 +178,7 @@ public final class EndpointLoad {
                 profiler.start();
                 if (!profiler.started()) {
                     notes.accept("--server-profile: the server did not start its profiler: "
-                            + profiler.record().get("answers"));
+                            + profiler.record().answers());
                 }
             }
             traffic(run);

@@ -3,6 +3,7 @@ package autoglm.record.load;
 import autoglm.diagnose.Diagnoser;
 import autoglm.diagnose.Diagnosis;
 import autoglm.rules.Finding;
+import autoglm.read.load.ServerProfileFile;
 import java.io.IOException;
 import java.io.Writer;
 import java.nio.file.Files;
@@ -18,6 +19,9 @@ import java.util.stream.Stream;
  * the trace analyzers (server-profile/diagnosis.json), the top findings said.
  */
 public final class ServerProfileResults {
+    /** The diagnosis of the server's traces, in server-profile/. */
+    public static final String DIAGNOSIS_JSON = "diagnosis.json";
+
     private ServerProfileResults() {
     }
 
@@ -43,19 +47,18 @@ public final class ServerProfileResults {
      */
     static autoglm.verify.ProfilerCost cost(Consumer<String> notes, Path folder, autoglm.model.load.LoadRecording load)
             throws IOException {
-        Path window = folder.resolve("server-profile.json");
-        if (load == null || !Files.isRegularFile(window)) {
+        if (load == null || !Files.isRegularFile(folder.resolve(ServerProfileFile.FILE))) {
             return null;
         }
-        com.fasterxml.jackson.databind.JsonNode w = new com.fasterxml.jackson.databind.ObjectMapper().readTree(
-                window.toFile());
-        if (!w.path("start_ms").isNumber() || !w.path("stop_ms").isNumber()) {
-            notes.accept("--server-profile: the window did not open: " + autoglm.util.SafeText.oneLine(w.path("answers").toString()));
+        ServerProfileFile w = ServerProfileFile.read(folder);
+        if (!w.windowKnown()) {
+            notes.accept("--server-profile: the window did not open: " + autoglm.util.SafeText.oneLine(
+                    new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(w.answers())));
             return null;
         }
-        double stop = w.get("stop_ms").asDouble();
-        autoglm.verify.ProfilerCost c = autoglm.verify.ProfilerCost.of(load.requests(), w.get("start_ms").asDouble(),
-                stop, w.path("written_ms").isNumber() ? w.get("written_ms").asDouble() : stop);
+        double stop = w.stopMs();
+        autoglm.verify.ProfilerCost c = autoglm.verify.ProfilerCost.of(load.requests(), w.startMs(), stop,
+                w.writtenMs() != null ? w.writtenMs() : stop);
         notes.accept(String.format(java.util.Locale.ROOT, "server profile: TPOT %s inside the window (n=%d) against %s "
                 + "outside (n=%d): %s%s", ms(c.inside().meanMs()), c.inside().n(), ms(c.outside().meanMs()),
                 c.outside().n(), Double.isNaN(c.slowdownPct()) ? "no comparison" : String.format(java.util.Locale.ROOT,
@@ -76,7 +79,7 @@ public final class ServerProfileResults {
         if (Files.isDirectory(dir)) {
             try (Stream<Path> s = Files.list(dir)) {
                 s.filter(p -> p.getFileName().toString().matches(".*\\.json(\\.gz)?") && !p.getFileName().toString()
-                        .equals("diagnosis.json")).sorted().forEach(traces::add);
+                        .equals(DIAGNOSIS_JSON)).sorted().forEach(traces::add);
             }
         }
         if (traces.isEmpty()) {
@@ -90,7 +93,7 @@ public final class ServerProfileResults {
             d = diagnoser.withServed(d, load); // the server's steps against the batch its /metrics reported
             autoglm.report.RunFolderFiles.servedSteps(dir, d);
         }
-        try (Writer w = Files.newBufferedWriter(dir.resolve("diagnosis.json"))) {
+        try (Writer w = Files.newBufferedWriter(dir.resolve(DIAGNOSIS_JSON))) {
             new autoglm.report.JsonReport().write(d, w);
         }
         List<String> top = new ArrayList<>();
@@ -106,6 +109,6 @@ public final class ServerProfileResults {
             }
         }
         notes.accept("server profile: " + traces.size() + (traces.size() == 1 ? " trace" : " traces") + " diagnosed into "
-                + dir.resolve("diagnosis.json") + "; " + (top.isEmpty() ? "no finding" : String.join(", ", top)));
+                + dir.resolve(DIAGNOSIS_JSON) + "; " + (top.isEmpty() ? "no finding" : String.join(", ", top)));
     }
 }

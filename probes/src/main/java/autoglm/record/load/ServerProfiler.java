@@ -1,6 +1,7 @@
 package autoglm.record.load;
 
 import autoglm.model.load.LoadRequest;
+import autoglm.read.load.ServerProfileFile;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -8,9 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.DoubleSupplier;
 
@@ -123,25 +122,23 @@ public final class ServerProfiler {
     }
 
     /** The window and the server's answers, as server-profile.json keeps them. */
-    public Map<String, Object> record() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("requests", requests);
-        m.put("start_ms", Double.isNaN(startMs) ? null : startMs);
-        m.put("stop_ms", Double.isNaN(stopMs) ? null : stopMs);
-        // when /stop_profile answered: the server had written its trace (what it costs the requests then is neither
-        // inside the window nor outside it)
-        m.put("written_ms", Double.isNaN(writtenMs) ? null : writtenMs);
-        m.put("measured_ended_in_window", Math.min(ended.get(), requests));
+    public ServerProfileFile record() {
+        List<String> said;
         synchronized (answers) {
-            m.put("answers", List.copyOf(answers));
+            said = List.copyOf(answers);
         }
-        return m;
+        // written_ms: when /stop_profile answered, the server had written its trace (what it costs the requests then
+        // is neither inside the window nor outside it)
+        return new ServerProfileFile(requests, known(startMs), known(stopMs), known(writtenMs),
+                Math.min(ended.get(), requests), said);
+    }
+
+    private static Double known(double ms) {
+        return Double.isNaN(ms) ? null : ms;
     }
 
     /** Writes server-profile.json into the run folder. */
     public void write(Path folder) throws IOException {
-        Files.writeString(folder.resolve("server-profile.json"),
-                new com.fasterxml.jackson.databind.ObjectMapper().writerWithDefaultPrettyPrinter()
-                        .writeValueAsString(record()));
+        record().write(folder);
     }
 }
