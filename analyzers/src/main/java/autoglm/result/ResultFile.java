@@ -12,13 +12,10 @@ import autoglm.model.trace.TraceSource;
 import autoglm.rules.Ranking;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.databind.ObjectWriter;
-import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.module.SimpleModule;
-import com.fasterxml.jackson.databind.ser.std.StdSerializer;
 import java.io.IOException;
 import java.io.Writer;
 import java.util.LinkedHashMap;
@@ -46,8 +43,8 @@ public record ResultFile(String tool, String version, Integer schema, Map<String
     public static final int SCHEMA = 1;
     private static final ObjectWriter WRITER = JsonMapper.builder(JsonFactory.builder()
                     .disable(StreamWriteFeature.AUTO_CLOSE_TARGET).build())
-            .addModule(new SimpleModule().addSerializer(Double.class, new FiniteOrNull())
-                    .addSerializer(Double.TYPE, new FiniteOrNull()))
+            .addModule(new SimpleModule().addSerializer(Double.class, new autoglm.util.FiniteOrNull())
+                    .addSerializer(Double.TYPE, new autoglm.util.FiniteOrNull()))
             .build().writerWithDefaultPrettyPrinter();
 
     /**
@@ -126,21 +123,5 @@ public record ResultFile(String tool, String version, Integer schema, Map<String
                         dp.totalGlobalMem())).toList(), it,
                 several ? metrics(a.metrics()) : null, several ? FindingEntry.of(in.findings()) : null,
                 several ? DataLossEntry.of(a.dataLoss()) : null);
-    }
-
-    /** A number as JSON has it: NaN and the infinities, which JSON has not, are written null. */
-    static final class FiniteOrNull extends StdSerializer<Double> {
-        FiniteOrNull() {
-            super(Double.class);
-        }
-
-        @Override
-        public void serialize(Double v, JsonGenerator g, SerializerProvider p) throws IOException {
-            if (Double.isFinite(v)) {
-                g.writeNumber(v);
-            } else {
-                g.writeNull();
-            }
-        }
     }
 }

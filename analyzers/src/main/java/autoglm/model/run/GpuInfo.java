@@ -1,5 +1,6 @@
 package autoglm.model.run;
 
+import autoglm.util.FiniteOrNull;
 import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
@@ -15,16 +16,16 @@ public record GpuInfo(
         @JsonSetter(nulls = Nulls.AS_EMPTY) int index,
         String name,
         String uuid,
-        @JsonSerialize(using = RunJsonNumbers.NanAsNull.class)
+        @JsonSerialize(using = FiniteOrNull.class)
         @JsonDeserialize(using = RunJsonNumbers.NullAsNan.class) double memoryTotalBytes,
         String computeCapability,
         @JsonSetter(nulls = Nulls.AS_EMPTY) int pcieGeneration,
         @JsonSetter(nulls = Nulls.AS_EMPTY) int pcieWidth,
-        @JsonSerialize(using = RunJsonNumbers.NanAsNull.class)
+        @JsonSerialize(using = FiniteOrNull.class)
         @JsonDeserialize(using = RunJsonNumbers.NullAsNan.class) double pcieLinkGBs,
-        @JsonSerialize(using = RunJsonNumbers.NanAsNull.class)
+        @JsonSerialize(using = FiniteOrNull.class)
         @JsonDeserialize(using = RunJsonNumbers.NullAsNan.class) double powerLimitW,
-        @JsonSerialize(using = RunJsonNumbers.NanAsNull.class)
+        @JsonSerialize(using = FiniteOrNull.class)
         @JsonDeserialize(using = RunJsonNumbers.NullAsNan.class) double maxSmClockMhz,
         @JsonSetter(nulls = Nulls.AS_EMPTY) boolean gpmSupported) {
 

@@ -1,5 +1,6 @@
 package autoglm.model.run;
 
+import autoglm.util.FiniteOrNull;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
@@ -86,11 +87,11 @@ public record RunInfo(
 
     /** Sampling intervals in milliseconds, and whether kernels were recorded (--kernels). */
     public record Settings(
-            @JsonSerialize(using = RunJsonNumbers.NanAsNull.class)
+            @JsonSerialize(using = FiniteOrNull.class)
             @JsonDeserialize(using = RunJsonNumbers.NullAsNan.class) double intervalMs,
-            @JsonSerialize(using = RunJsonNumbers.NanAsNull.class)
+            @JsonSerialize(using = FiniteOrNull.class)
             @JsonDeserialize(using = RunJsonNumbers.NullAsNan.class) double gpmIntervalMs,
-            @JsonSerialize(using = RunJsonNumbers.NanAsNull.class)
+            @JsonSerialize(using = FiniteOrNull.class)
             @JsonDeserialize(using = RunJsonNumbers.NullAsNan.class) double hostIntervalMs,
             @JsonSetter(nulls = Nulls.AS_EMPTY) boolean kernels) {
         public Settings(double intervalMs, double gpmIntervalMs, double hostIntervalMs) {
@@ -106,14 +107,14 @@ public record RunInfo(
     @JsonPropertyOrder({"samplerCpuMs", "wallMs", "samplerCpuPctOfOneCore", "gpuSamples", "gpmSamples", "hostSamples"})
     @JsonIgnoreProperties(value = {"samplerCpuPctOfOneCore"}, allowGetters = true)
     public record Overhead(
-            @JsonSerialize(using = RunJsonNumbers.NanAsNull.class)
+            @JsonSerialize(using = FiniteOrNull.class)
             @JsonDeserialize(using = RunJsonNumbers.NullAsNan.class) double samplerCpuMs,
-            @JsonSerialize(using = RunJsonNumbers.NanAsNull.class)
+            @JsonSerialize(using = FiniteOrNull.class)
             @JsonDeserialize(using = RunJsonNumbers.NullAsNan.class) double wallMs,
             @JsonSetter(nulls = Nulls.AS_EMPTY) long gpuSamples, @JsonSetter(nulls = Nulls.AS_EMPTY) long gpmSamples,
             @JsonSetter(nulls = Nulls.AS_EMPTY) long hostSamples) {
         @JsonProperty("samplerCpuPctOfOneCore")
-        @JsonSerialize(using = RunJsonNumbers.NanAsNull.class)
+        @JsonSerialize(using = FiniteOrNull.class)
         public double cpuPctOfOneCore() {
             return wallMs > 0 ? 100 * samplerCpuMs / wallMs : Double.NaN;
         }

@@ -11,27 +11,11 @@ import java.io.IOException;
 
 /**
  * How run.json ({@link RunInfo}) writes the numbers it may not know: a double NVML could not give is NaN in Java and
- * null in the file, an end time not reached yet is 0 (or less) in Java and null in the file. Reading turns the nulls
+ * null in the file (written by autoglm.util.FiniteOrNull), an end time not reached yet is 0 (or less) in Java and null in the file. Reading turns the nulls
  * back (a key left out reads the same as null); anything but a number or null is refused as the wrong type.
  */
 public final class RunJsonNumbers {
     private RunJsonNumbers() {
-    }
-
-    /** NaN and the infinities as null, other doubles as Jackson writes them. */
-    public static final class NanAsNull extends StdSerializer<Double> {
-        public NanAsNull() {
-            super(Double.class);
-        }
-
-        @Override
-        public void serialize(Double v, JsonGenerator gen, SerializerProvider sp) throws IOException {
-            if (v == null || v.isNaN() || v.isInfinite()) {
-                gen.writeNull();
-            } else {
-                gen.writeNumber(v);
-            }
-        }
     }
 
     /** A number, or null (or no key) as NaN. */
